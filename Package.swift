@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "clusterd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "clusterd", targets: ["clusterd"]),
+        .executable(name: "clusterctl", targets: ["clusterctl"]),
+        .library(name: "ClusterdRPC", targets: ["ClusterdRPC"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C bindings: generated protobuf-c code, and module maps for the system libraries.
+        .target(
+            name: "ClusterdWire",
+            cSettings: [.unsafeFlags(["-Wno-unused-parameter"])],
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+        .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Pure Swift: models, trigger policy, concepts, embedders, k-means, naming, status.
+        .target(name: "ClusterdCore", dependencies: ["COpenBLAS"]),
+        // MongoDB through libmongoc.
+        .target(
+            name: "ClusterdStore",
+            dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
+        ),
+        // HTTP APIs (Anthropic, embeddings) through libcurl.
+        .target(name: "ClusterdLLM", dependencies: ["CCurl"]),
+        // The background service: queues, triggers, sweep, runs, status.
+        .target(
+            name: "ClusterdService",
+            dependencies: [
+                "ClusterdCore", "ClusterdStore", "ClusterdLLM",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Frame codec, message mapping, NIO server and Swift client.
+        .target(
+            name: "ClusterdRPC",
+            dependencies: [
+                "ClusterdWire", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "clusterd",
+            dependencies: [
+                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "clusterctl",
+            dependencies: [
+                "ClusterdRPC", "ClusterdCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
+        .testTarget(name: "ClusterdStoreTests", dependencies: ["ClusterdStore", "ClusterdCore"]),
+        .testTarget(
+            name: "ClusterdRPCTests",
+            dependencies: [
+                "ClusterdRPC", "ClusterdWire", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio-extras"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef CLUSTERD_COPENBLAS_SHIM_H
+#define CLUSTERD_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

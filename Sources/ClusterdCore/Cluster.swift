@@ -1,0 +1,40 @@
+/// One cluster of a run, as stored in `clusters`.
+public struct Cluster: Sendable, Equatable {
+    /// The run that produced it.
+    public var runID: RecordID
+    /// Identity that survives across runs when the cluster is matched to a previous one.
+    public var stableID: String
+    /// Short human name.
+    public var name: String
+    /// One sentence describing it.
+    public var description: String
+    /// Number of conversations.
+    public var size: Int
+    /// Most distinctive concepts, best first.
+    public var topConcepts: [String]
+    /// Conversations closest to the centroid.
+    public var representativeConversationIDs: [RecordID]
+    /// The cluster centre (unit length), for matching in the next run.
+    public var centroid: [Float]
+
+    /// Creates a cluster.
+    public init(
+        runID: RecordID,
+        stableID: String,
+        name: String,
+        description: String,
+        size: Int,
+        topConcepts: [String],
+        representativeConversationIDs: [RecordID],
+        centroid: [Float]
+    ) {
+        self.runID = runID
+        self.stableID = stableID
+        self.name = name
+        self.description = description
+        self.size = size
+        self.topConcepts = topConcepts
+        self.representativeConversationIDs = representativeConversationIDs
+        self.centroid = centroid
+    }
+}

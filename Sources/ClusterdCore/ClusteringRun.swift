@@ -1,0 +1,115 @@
+import Foundation
+
+/// One clustering run, as stored in `clustering_runs`.
+public struct ClusteringRun: Sendable, Equatable {
+    /// The run's `_id` (an ObjectId).
+    public var id: RecordID
+    /// When it started.
+    public var createdAt: Date
+    /// When it ended, if it has.
+    public var finishedAt: Date?
+    /// Where it is in its lifecycle.
+    public var status: RunStatus
+    /// Why it ran ("5 unprocessed messages (threshold: 3)", "forced").
+    public var triggerReason: String
+    /// Conversations clustered.
+    public var totalConversations: Int
+    /// Analysed messages that went into it.
+    public var totalMessages: Int
+    /// Clusters written.
+    public var clustersCreated: Int
+    /// Wall time from start to end.
+    public var durationMs: Int
+    /// Failure or skip reason.
+    public var error: String?
+    /// Everything needed to reproduce it.
+    public var inputs: RunInputs
+    /// Quality numbers, once it has succeeded.
+    public var metrics: RunMetrics?
+
+    /// Creates a run record.
+    public init(
+        id: RecordID,
+        createdAt: Date,
+        finishedAt: Date? = nil,
+        status: RunStatus,
+        triggerReason: String,
+        totalConversations: Int = 0,
+        totalMessages: Int = 0,
+        clustersCreated: Int = 0,
+        durationMs: Int = 0,
+        error: String? = nil,
+        inputs: RunInputs,
+        metrics: RunMetrics? = nil
+    ) {
+        self.id = id
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.triggerReason = triggerReason
+        self.totalConversations = totalConversations
+        self.totalMessages = totalMessages
+        self.clustersCreated = clustersCreated
+        self.durationMs = durationMs
+        self.error = error
+        self.inputs = inputs
+        self.metrics = metrics
+    }
+}
+
+/// The inputs of a run: seed, embedder, k rule, thresholds and the snapshot bound.
+public struct RunInputs: Sendable, Equatable {
+    /// k-means seed.
+    public var seed: UInt64
+    /// Embedder identifier.
+    public var embedder: String
+    /// The k rule as text ("fixed:8", "silhouette:2-12").
+    public var kRule: String
+    /// Message threshold in force.
+    public var messageThreshold: Int
+    /// Time threshold in force, minutes.
+    public var timeThresholdMinutes: Int
+    /// Analyses written at or before this instant are in the run; later ones are "unprocessed".
+    public var snapshotAnalyzedBefore: Date
+    /// Version of the local naming and concept rules.
+    public var promptVersion: String
+
+    /// Creates run inputs.
+    public init(
+        seed: UInt64,
+        embedder: String,
+        kRule: String,
+        messageThreshold: Int,
+        timeThresholdMinutes: Int,
+        snapshotAnalyzedBefore: Date,
+        promptVersion: String = "local-v1"
+    ) {
+        self.seed = seed
+        self.embedder = embedder
+        self.kRule = kRule
+        self.messageThreshold = messageThreshold
+        self.timeThresholdMinutes = timeThresholdMinutes
+        self.snapshotAnalyzedBefore = snapshotAnalyzedBefore
+        self.promptVersion = promptVersion
+    }
+}
+
+/// Quality metrics of a finished run.
+public struct RunMetrics: Sendable, Equatable {
+    /// Mean cosine silhouette on a sample, -1...1; nil when undefined (k < 2).
+    public var silhouette: Double?
+    /// Sum of squared distances to the assigned centroid.
+    public var inertia: Double
+    /// Cluster sizes, largest first.
+    public var sizes: [Int]
+    /// The k that was used.
+    public var k: Int
+
+    /// Creates run metrics.
+    public init(silhouette: Double?, inertia: Double, sizes: [Int], k: Int) {
+        self.silhouette = silhouette
+        self.inertia = inertia
+        self.sizes = sizes
+        self.k = k
+    }
+}

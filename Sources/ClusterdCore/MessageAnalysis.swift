@@ -1,0 +1,38 @@
+import Foundation
+
+/// What clusterd derived from one message: stored in `message_analyses` with `_id` = the message id.
+public struct MessageAnalysis: Sendable, Equatable {
+    /// The analysed message's id (also the analysis document's `_id`).
+    public var messageID: RecordID
+    /// The message's conversation.
+    public var conversationID: RecordID
+    /// Key phrases, most salient first.
+    public var concepts: [String]
+    /// Unit-length embedding of the message text.
+    public var embedding: [Float]
+    /// Identifier of the embedder that produced `embedding`.
+    public var embedder: String
+    /// Where the concepts came from: "local" or "claude".
+    public var conceptSource: String
+    /// When the analysis was written.
+    public var analyzedAt: Date
+
+    /// Creates an analysis.
+    public init(
+        messageID: RecordID,
+        conversationID: RecordID,
+        concepts: [String],
+        embedding: [Float],
+        embedder: String,
+        conceptSource: String,
+        analyzedAt: Date
+    ) {
+        self.messageID = messageID
+        self.conversationID = conversationID
+        self.concepts = concepts
+        self.embedding = embedding
+        self.embedder = embedder
+        self.conceptSource = conceptSource
+        self.analyzedAt = analyzedAt
+    }
+}
