@@ -1,0 +1,58 @@
+/// A run and its clusters, as ListClusters returns them.
+public struct ClusterListing: Sendable, Equatable {
+    /// The run the clusters belong to.
+    public var run: RunSummary
+    /// Its clusters, largest first.
+    public var clusters: [ClusterSummary]
+
+    /// Creates a listing.
+    public init(run: RunSummary, clusters: [ClusterSummary]) {
+        self.run = run
+        self.clusters = clusters
+    }
+}
+
+/// One cluster as the wire and the CLI show it.
+public struct ClusterSummary: Sendable, Equatable {
+    /// Identity across runs.
+    public var stableID: String
+    /// Short name.
+    public var name: String
+    /// One sentence.
+    public var description: String
+    /// Conversations in it.
+    public var size: Int
+    /// Most distinctive concepts.
+    public var topConcepts: [String]
+    /// Conversations closest to its centre.
+    public var representativeConversationIDs: [String]
+
+    /// Creates a summary.
+    public init(
+        stableID: String,
+        name: String,
+        description: String,
+        size: Int,
+        topConcepts: [String],
+        representativeConversationIDs: [String]
+    ) {
+        self.stableID = stableID
+        self.name = name
+        self.description = description
+        self.size = size
+        self.topConcepts = topConcepts
+        self.representativeConversationIDs = representativeConversationIDs
+    }
+
+    /// The summary of a stored cluster.
+    public init(_ cluster: Cluster) {
+        self.init(
+            stableID: cluster.stableID,
+            name: cluster.name,
+            description: cluster.description,
+            size: cluster.size,
+            topConcepts: cluster.topConcepts,
+            representativeConversationIDs: cluster.representativeConversationIDs.map(\.description)
+        )
+    }
+}

@@ -1,0 +1,65 @@
+import ClusterdCore
+
+/// The `oneof body` of a frame: every request and reply kind of protocol version 1.
+public enum FrameBody: Sendable, Equatable {
+    /// Opens a session (protocol version, client name, token).
+    case hello(protocolVersion: UInt32, clientName: String, token: String)
+    /// Accepts a Hello.
+    case helloReply(protocolVersion: UInt32, serverVersion: String, maxFrameBytes: UInt32)
+    /// "A message was created".
+    case triggerAnalysis(messageID: String, conversationID: String)
+    /// The trigger's outcome and the queue depth after it.
+    case triggerAnalysisReply(TriggerOutcome, queueDepth: UInt32)
+    /// Run a clustering now.
+    case forceClustering
+    /// Whether a run started or a follow-up was queued.
+    case forceClusteringReply(started: Bool, followUpQueued: Bool, message: String)
+    /// Ask for status.
+    case getStatus
+    /// The status.
+    case getStatusReply(ServiceStatus)
+    /// Ask for a run's clusters (empty id: latest successful run).
+    case listClusters(runID: String)
+    /// A run and its clusters.
+    case listClustersReply(ClusterListing)
+    /// A failed call.
+    case error(RPCError)
+    /// A body this version does not know (a newer client); answered with UNIMPLEMENTED.
+    case unknown
+
+    /// True for request kinds (sent by clients).
+    public var isRequest: Bool {
+        switch self {
+        case .hello, .triggerAnalysis, .forceClustering, .getStatus, .listClusters: return true
+        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
+            .unknown:
+            return false
+        }
+    }
+}
+
+/// What a TriggerAnalysis did.
+public enum TriggerOutcome: Int, Sendable, Equatable {
+    /// Not set (a malformed reply).
+    case unspecified = 0
+    /// Put on the analysis queue.
+    case queued = 1
+    /// Already waiting or being analysed.
+    case alreadyQueued = 2
+    /// Counted only: background clustering is disabled.
+    case recorded = 3
+}
+
+/// One frame: a call id and a body.
+public struct RPCFrame: Sendable, Equatable {
+    /// Chosen by the client, echoed by the server.
+    public var callID: UInt64
+    /// The body.
+    public var body: FrameBody
+
+    /// Creates a frame.
+    public init(callID: UInt64, body: FrameBody) {
+        self.callID = callID
+        self.body = body
+    }
+}

@@ -1,0 +1,60 @@
+import NIOCore
+
+/// What the frame decoder produces.
+public enum InboundFrame: Sendable, Equatable {
+    /// One frame body (protobuf bytes, length prefix removed).
+    case frame(ByteBuffer)
+    /// A peer announced a frame of `length` bytes, above the limit; nothing of it was buffered.
+    case oversized(length: UInt32)
+}
+
+/// Splits a byte stream into length-prefixed frames (4-byte big-endian length, then the body).
+///
+/// A length above `maxFrameBytes` is refused as soon as the 4 length bytes arrive, before any of the body is
+/// buffered: the decoder emits `.oversized` once and then discards everything the peer sends.
+public struct FrameDecoder: ByteToMessageDecoder, Sendable {
+    /// The decoder's output.
+    public typealias InboundOut = InboundFrame
+
+    /// Largest accepted body, in bytes.
+    public let maxFrameBytes: UInt32
+    private var refused = false
+
+    /// Creates a decoder with a body-size limit.
+    public init(maxFrameBytes: UInt32) {
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    /// Decodes one frame if a whole one is buffered.
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if refused {
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            return .needMoreData
+        }
+        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
+            return .needMoreData
+        }
+        if length > maxFrameBytes {
+            refused = true
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            context.fireChannelRead(Self.wrapInboundOut(.oversized(length: length)))
+            return .needMoreData
+        }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        let body = buffer.readSlice(length: Int(length))!
+        context.fireChannelRead(Self.wrapInboundOut(.frame(body)))
+        return .continue
+    }
+
+    /// At end of stream, a partial frame is dropped (the peer closed mid-frame).
+    public mutating func decodeLast(
+        context: ChannelHandlerContext,
+        buffer: inout ByteBuffer,
+        seenEOF: Bool
+    ) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+        return .needMoreData
+    }
+}

@@ -1,0 +1,145 @@
+import Logging
+import NIOCore
+
+/// Serves one connection: authenticates, decodes frames, dispatches requests and writes replies in any order.
+final class RPCConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = InboundFrame
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        /// The server has a token and no Hello has been accepted yet.
+        case awaitingHello
+        /// Requests are served.
+        case open
+        /// An error was sent and the connection is closing; input is ignored.
+        case closing
+    }
+
+    private let service: any RPCServiceHandler
+    private let configuration: RPCServer.Configuration
+    private let logger: Logger
+    private var state: State
+
+    init(service: any RPCServiceHandler, configuration: RPCServer.Configuration, logger: Logger) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+        self.state = configuration.token == nil ? .open : .awaitingHello
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .oversized(let length):
+            refuse(
+                context: context,
+                callID: 0,
+                error: RPCError(
+                    code: .resourceExhausted,
+                    message: "frame of \(length) bytes exceeds the limit of \(configuration.maxFrameBytes) bytes"
+                )
+            )
+        case .frame(let bytes):
+            receive(context: context, bytes: bytes)
+        }
+    }
+
+    private func receive(context: ChannelHandlerContext, bytes: ByteBuffer) {
+        let frame: RPCFrame
+        do {
+            frame = try WireCodec.decode(bytes.readableBytesView)
+        } catch {
+            if case .awaitingHello = state {
+                refuse(context: context, callID: 0, error: Self.helloRequired)
+            } else {
+                write(context: context, RPCFrame(callID: 0, body: .error(error)))
+            }
+            return
+        }
+        switch state {
+        case .closing:
+            return
+        case .awaitingHello:
+            guard case .hello(_, _, let token) = frame.body,
+                let expected = configuration.token,
+                TokenComparison.constantTimeEquals(token, expected)
+            else {
+                logger.warning("Refused a connection: missing or wrong token")
+                refuse(context: context, callID: frame.callID, error: Self.helloRequired)
+                return
+            }
+            state = .open
+            answerHello(context: context, frame: frame)
+        case .open:
+            dispatch(context: context, frame: frame)
+        }
+    }
+
+    private static let helloRequired = RPCError(
+        code: .unauthenticated,
+        message: "this server requires a Hello with a valid token as the first frame"
+    )
+
+    private func dispatch(context: ChannelHandlerContext, frame: RPCFrame) {
+        switch frame.body {
+        case .hello:
+            answerHello(context: context, frame: frame)
+        case .unknown:
+            let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
+            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
+        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error:
+            let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
+            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
+        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters:
+            let callID = frame.callID
+            let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            service.handle(frame.body) { body in
+                let reply = RPCFrame(callID: callID, body: body)
+                if eventLoop.inEventLoop {
+                    loopBound.value.handler.write(context: loopBound.value.context, reply)
+                } else {
+                    eventLoop.execute { loopBound.value.handler.write(context: loopBound.value.context, reply) }
+                }
+            }
+        }
+    }
+
+    private func answerHello(context: ChannelHandlerContext, frame: RPCFrame) {
+        guard case .hello(let version, let clientName, _) = frame.body else { return }
+        if version > WireCodec.protocolVersion {
+            let error = RPCError(
+                code: .failedPrecondition,
+                message: "protocol version \(version) is not supported; this server speaks \(WireCodec.protocolVersion)"
+            )
+            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
+            return
+        }
+        logger.debug("Hello from \(clientName)")
+        let reply = FrameBody.helloReply(
+            protocolVersion: WireCodec.protocolVersion,
+            serverVersion: configuration.serverVersion,
+            maxFrameBytes: configuration.maxFrameBytes
+        )
+        write(context: context, RPCFrame(callID: frame.callID, body: reply))
+    }
+
+    private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {
+        guard context.channel.isActive else { return }
+        context.writeAndFlush(wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)), promise: nil)
+    }
+
+    private func refuse(context: ChannelHandlerContext, callID: UInt64, error: RPCError) {
+        guard case .closing = state else {
+            state = .closing
+            let buffer = FrameEncoding.buffer(for: RPCFrame(callID: callID, body: .error(error)), allocator: context.channel.allocator)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("Connection error: \(error)")
+        context.close(promise: nil)
+    }
+}

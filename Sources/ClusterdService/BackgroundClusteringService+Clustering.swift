@@ -1,0 +1,170 @@
+import ClusterdCore
+import Foundation
+
+extension BackgroundClusteringService {
+    /// Puts one clustering run on the serial lane (`clusteringScheduled` is already set by the caller).
+    func scheduleClustering(reason: String, forced: Bool) {
+        clusteringQueue.addOperation { [self] in
+            state.withLock { state in
+                state.clusteringScheduled = false
+                state.clusteringInProgress = true
+                state.clusteringStage = "starting"
+                state.clusteringProgress = 0
+            }
+            runClustering(reason: reason, forced: forced)
+            let followUp: Bool = state.withLock { state in
+                state.clusteringInProgress = false
+                state.clusteringStage = ""
+                state.clusteringProgress = 0
+                guard state.followUpQueued, !state.stopping else { return false }
+                state.followUpQueued = false
+                state.clusteringScheduled = true
+                return true
+            }
+            if followUp {
+                scheduleClustering(reason: "forced by operator (follow-up)", forced: true)
+            } else {
+                checkTriggers()
+            }
+        }
+    }
+
+    func setStage(_ stage: String, progress: Double) {
+        state.withLock { state in
+            state.clusteringStage = stage
+            state.clusteringProgress = progress
+        }
+    }
+
+    /// One clustering run, start to finish. Blocking: runs on the clustering lane only.
+    func runClustering(reason: String, forced: Bool) {
+        logger.info("Starting background clustering operation")
+        let started = now()
+        if forced {
+            setStage("catching_up", progress: 0.02)
+            catchUpInline()
+        }
+        setStage("loading", progress: 0.1)
+        let snapshot = takeSnapshot()
+        var run = ClusteringRun(
+            id: ObjectIDGenerator.make(now: started),
+            createdAt: started,
+            status: .running,
+            triggerReason: reason,
+            inputs: RunInputs(
+                seed: configuration.clustering.seed,
+                embedder: embedder.identifier,
+                kRule: configuration.clustering.kRule.description,
+                messageThreshold: configuration.trigger.messageThreshold,
+                timeThresholdMinutes: configuration.trigger.timeThresholdMinutes,
+                snapshotAnalyzedBefore: snapshot
+            )
+        )
+        do {
+            try store.insertRun(run)
+            state.withLock { state in
+                state.lastRun = RunSummary(run)
+                state.newSinceLastAttempt = 0
+            }
+            let analyses = try store.analyses(analyzedAtOrBefore: snapshot)
+            let conversations = Self.conversations(from: analyses)
+            run.totalMessages = analyses.count
+            run.totalConversations = conversations.count
+            if conversations.count < 2 {
+                run.status = .skipped
+                run.error = "clustering needs at least 2 conversations (have \(conversations.count))"
+                logger.info("Skipped background clustering: \(run.error!)")
+            } else {
+                setStage("clustering", progress: 0.2)
+                let previous = try store.latestSuccessfulRun().map { try store.clusters(runID: $0.id) } ?? []
+                let engine = ClusteringEngine(configuration: configuration.clustering)
+                let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
+                    self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
+                }
+                setStage("writing", progress: 0.85)
+                try store.saveClusters(outcome.clusters, assignments: outcome.assignments)
+                run.status = .succeeded
+                run.clustersCreated = outcome.clusters.count
+                run.metrics = outcome.metrics
+            }
+            run.finishedAt = now()
+            run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
+            guard try store.finishRun(run) else {
+                logger.error("Clustering run \(run.id) was no longer running when it finished; not published")
+                return
+            }
+            noteStoreHealthy()
+            try finishBookkeeping(run)
+            if run.status == .succeeded {
+                logger.info("Background clustering completed successfully")
+            }
+        } catch {
+            noteStoreFailure(error)
+            logger.error("Background clustering failed: \(error)")
+            run.status = .failed
+            run.error = "\(error)"
+            run.finishedAt = now()
+            run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
+            _ = try? store.finishRun(run)
+            state.withLock { state in
+                state.lastRun = RunSummary(run)
+                state.lastError = "clustering: \(error)"
+            }
+        }
+    }
+
+    /// After a finished run: refresh the counters that depend on it.
+    private func finishBookkeeping(_ run: ClusteringRun) throws {
+        let bound = run.inputs.snapshotAnalyzedBefore
+        let unprocessedAfter = run.status == .succeeded ? try store.countAnalyses(analyzedAfter: bound) : nil
+        let newAfter = try store.countAnalyses(analyzedAfter: bound)
+        state.withLock { state in
+            state.lastRun = RunSummary(run)
+            if run.status == .succeeded { state.latestSuccessfulRun = RunSummary(run) }
+            if let unprocessedAfter { state.unprocessed = unprocessedAfter }
+            state.newSinceLastAttempt = newAfter
+        }
+    }
+
+    /// Waits (bounded) until no analysis is between stamping its time and finishing its save, then returns a bound
+    /// after which every later analysis is stamped.
+    private func takeSnapshot() -> Date {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let bound: Date? = state.withLock { state in
+                guard state.savesInProgress == 0 || Date() > deadline else { return nil }
+                let bound = max(now(), state.lastSnapshot.addingTimeInterval(0.001))
+                state.lastSnapshot = bound
+                return bound
+            }
+            if let bound { return bound }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
+    /// A forced run first analyses what the sweep would find, so it also works with background clustering off.
+    private func catchUpInline() {
+        guard
+            let ids = try? store.unanalysedMessageIDs(
+                limit: configuration.sweepBatchSize * 10,
+                maxAttempts: configuration.maxAttempts
+            )
+        else { return }
+        for id in ids {
+            let claimed = state.withLock { state in state.pending.insert(id.description).inserted }
+            guard claimed else { continue }
+            _ = analyse(id.description, notFoundRetries: configuration.notFoundRetryDelays.count)
+            _ = state.withLock { $0.pending.remove(id.description) }
+        }
+    }
+
+    /// Groups analyses by conversation, in a deterministic order.
+    static func conversations(from analyses: [MessageAnalysis]) -> [ConversationInput] {
+        var grouped: [RecordID: [MessageAnalysis]] = [:]
+        for analysis in analyses { grouped[analysis.conversationID, default: []].append(analysis) }
+        return grouped.keys.sorted().map { id in
+            let messages = grouped[id]!.sorted { $0.messageID < $1.messageID }
+            return ConversationInput(id: id, embeddings: messages.map(\.embedding), concepts: messages.map(\.concepts))
+        }
+    }
+}

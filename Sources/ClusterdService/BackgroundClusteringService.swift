@@ -1,0 +1,284 @@
+import ClusterdCore
+import Foundation
+import Logging
+import Synchronization
+
+/// The background service: analyses triggered messages on a bounded queue, sweeps for missed ones, checks the
+/// trigger rules and runs clustering on a serial lane, and reports status from memory.
+///
+/// Threading: public methods never block (a lock held for microseconds, then `addOperation`). Every store,
+/// embedder and clustering call runs on one of the service's OperationQueues.
+public final class BackgroundClusteringService: Sendable {
+    let configuration: ServiceConfiguration
+    let store: any ServiceStore
+    let embedder: any Embedder
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let startedAt: Date
+    let state = Mutex(ServiceState())
+    let policy: TriggerPolicy
+    let extractor = ConceptExtractor()
+
+    /// Analysis lane: `analysisWorkers` wide.
+    let analysisQueue: OperationQueue
+    /// Clustering lane: one at a time.
+    let clusteringQueue: OperationQueue
+    /// Start-up, sweep and timer work: one at a time.
+    let maintenanceQueue: OperationQueue
+    let timer: Mutex<DispatchSourceTimer?> = Mutex(nil)
+
+    /// Creates the service; call `start()` to load state and begin the timer.
+    public init(
+        configuration: ServiceConfiguration,
+        store: any ServiceStore,
+        embedder: any Embedder,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.embedder = embedder
+        self.logger = logger
+        self.now = now
+        self.startedAt = now()
+        self.policy = TriggerPolicy(configuration: configuration.trigger)
+        analysisQueue = OperationQueue()
+        analysisQueue.name = "clusterd.analysis"
+        analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
+        analysisQueue.qualityOfService = .utility
+        clusteringQueue = OperationQueue()
+        clusteringQueue.name = "clusterd.clustering"
+        clusteringQueue.maxConcurrentOperationCount = 1
+        clusteringQueue.qualityOfService = .utility
+        maintenanceQueue = OperationQueue()
+        maintenanceQueue.name = "clusterd.maintenance"
+        maintenanceQueue.maxConcurrentOperationCount = 1
+    }
+
+    /// Loads state from MongoDB (abandoning runs a dead process left `running`), then starts the timer.
+    public func start() {
+        if embedder.isFallback {
+            logger.warning(
+                "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model"
+            )
+        }
+        maintenanceQueue.addOperation { [self] in
+            loadState()
+            tick()
+        }
+        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "clusterd.timer"))
+        let interval = max(0.05, configuration.tickSeconds)
+        source.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
+        source.setEventHandler { [weak self] in
+            guard let self, self.maintenanceQueue.operationCount == 0 else { return }
+            self.maintenanceQueue.addOperation { self.tick() }
+        }
+        source.resume()
+        timer.withLock { $0 = source }
+    }
+
+    /// Stops the timer, drops queued (not started) analyses — the next start's sweep finds them — and waits up to
+    /// the grace period for in-flight analyses and a running clustering. The caller closes the store afterwards.
+    public func shutdown() {
+        state.withLock { $0.stopping = true }
+        timer.withLock {
+            $0?.cancel()
+            $0 = nil
+        }
+        analysisQueue.cancelAllOperations()
+        maintenanceQueue.cancelAllOperations()
+        let deadline = Date().addingTimeInterval(configuration.shutdownGraceSeconds)
+        while Date() < deadline
+            && (analysisQueue.operationCount > 0 || clusteringQueue.operationCount > 0
+                || maintenanceQueue.operationCount > 0)
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let leftover = state.withLock { $0.clusteringInProgress }
+        if leftover {
+            logger.warning("Shutting down during a clustering run; it will be marked abandoned at the next start")
+        }
+    }
+
+    // MARK: - Requests (non-blocking)
+
+    /// Queues a message for analysis. Never waits for the analysis.
+    public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
+        guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
+        guard messageID.utf8.count <= 1024 else {
+            throw ServiceError(.invalidArgument, "message_id is longer than 1024 bytes")
+        }
+        enum Decision { case recorded, already, refused(Int), stopping, queued(Int) }
+        let decision: Decision = state.withLock { state in
+            state.triggersTotal += 1
+            if state.stopping { return .stopping }
+            if !configuration.trigger.enabled { return .recorded }
+            if state.pending.contains(messageID) { return .already }
+            if state.pending.count >= configuration.queueCapacity {
+                state.triggersRefused += 1
+                return .refused(state.pending.count)
+            }
+            state.pending.insert(messageID)
+            return .queued(state.pending.count)
+        }
+        switch decision {
+        case .stopping:
+            throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
+        case .recorded:
+            logger.info("Triggered background analysis for message \(messageID) (background clustering disabled)")
+            return TriggerResult(outcome: .recorded, queueDepth: queueDepth)
+        case .already:
+            return TriggerResult(outcome: .alreadyQueued, queueDepth: queueDepth)
+        case .refused(let depth):
+            throw ServiceError(
+                .queueFull,
+                "analysis queue is full (\(depth) of \(configuration.queueCapacity)); the sweep will analyse it later"
+            )
+        case .queued(let depth):
+            logger.info("Triggered background analysis for message \(messageID)")
+            enqueueAnalysis(messageID, attempt: 0)
+            return TriggerResult(outcome: .queued, queueDepth: depth)
+        }
+    }
+
+    /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).
+    public func forceClustering() -> ForceResult {
+        let result: ForceResult = state.withLock { state in
+            if state.clusteringInProgress || state.clusteringScheduled {
+                let already = state.followUpQueued
+                state.followUpQueued = true
+                return ForceResult(
+                    started: false,
+                    followUpQueued: true,
+                    message: already
+                        ? "a clustering run is in progress and a follow-up is already queued"
+                        : "a clustering run is in progress; one follow-up run is queued"
+                )
+            }
+            state.clusteringScheduled = true
+            return ForceResult(started: true, followUpQueued: false, message: "clustering started")
+        }
+        if result.started { scheduleClustering(reason: "forced by operator", forced: true) }
+        return result
+    }
+
+    /// Messages waiting for analysis or being analysed.
+    var queueDepth: Int { state.withLock { $0.pending.count } }
+
+    /// Status from memory; never touches MongoDB.
+    public func status() -> ServiceStatus {
+        let current = now()
+        let snapshot = state.withLock { $0 }
+        let decision = policy.evaluate(inputs(snapshot), now: current)
+        var status = ServiceStatus()
+        status.enabled = configuration.trigger.enabled
+        status.clusteringInProgress = snapshot.clusteringInProgress
+        status.unprocessedMessages = snapshot.unprocessed
+        status.minutesSinceLastClustering = decision.minutesSinceLastRun
+        status.shouldTriggerClustering = decision.shouldTrigger
+        status.triggerReason = decision.reason
+        status.messageThreshold = configuration.trigger.messageThreshold
+        status.timeThresholdMinutes = configuration.trigger.timeThresholdMinutes
+        status.analysisWorkers = configuration.analysisWorkers
+        status.latestClusteringRun = snapshot.latestSuccessfulRun
+        status.lastRun = snapshot.lastRun
+        status.queueDepth = snapshot.pending.count
+        status.queueCapacity = configuration.queueCapacity
+        status.inFlightAnalyses = snapshot.inFlight
+        status.analyzedTotal = snapshot.analyzedTotal
+        status.failedTotal = snapshot.failedTotal
+        status.lastError = snapshot.lastError
+        status.clusteringStage = snapshot.clusteringStage
+        status.clusteringProgress = snapshot.clusteringProgress
+        status.followUpQueued = snapshot.followUpQueued
+        var degraded: [String] = []
+        if snapshot.storeDegraded { degraded.append("store") }
+        if embedder.isFallback { degraded.append("embedder:fallback") }
+        status.degraded = degraded
+        status.uptimeSeconds = current.timeIntervalSince(startedAt)
+        status.version = configuration.version
+        status.embedder = embedder.identifier
+        status.triggersTotal = snapshot.triggersTotal
+        status.triggersRefused = snapshot.triggersRefused
+        status.sweptTotal = snapshot.sweptTotal
+        return status
+    }
+
+    /// The clusters of a run (latest successful when nil). Blocks on MongoDB: call it off the event loops.
+    public func listClusters(runID: String?) throws(ServiceError) -> ClusterListing {
+        do {
+            let run: ClusteringRun?
+            if let runID, !runID.isEmpty {
+                run = try RecordID.candidates(for: runID).lazy.compactMap { try self.store.run(id: $0) }.first
+                guard let run else { throw ServiceError(.notFound, "no clustering run with id \(runID)") }
+                _ = run
+            } else {
+                run = try store.latestSuccessfulRun()
+            }
+            guard let run else { throw ServiceError(.notFound, "no successful clustering run yet") }
+            let clusters = try store.clusters(runID: run.id)
+            return ClusterListing(run: RunSummary(run), clusters: clusters.map(ClusterSummary.init))
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            noteStoreFailure(error)
+            throw ServiceError(.storeUnavailable, "MongoDB is unavailable: \(error)")
+        }
+    }
+
+    func inputs(_ state: ServiceState) -> TriggerInputs {
+        TriggerInputs(
+            unprocessedMessages: state.unprocessed,
+            newSinceLastAttempt: state.newSinceLastAttempt,
+            analyzedMessages: state.analyzedTotal,
+            lastRunAt: state.lastRun?.createdAt
+        )
+    }
+
+    func noteStoreFailure(_ error: Error) {
+        let first = state.withLock { state in
+            let first = !state.storeDegraded
+            state.storeDegraded = true
+            state.lastError = "store: \(error)"
+            return first
+        }
+        if first { logger.error("MongoDB unavailable: \(error)") }
+    }
+
+    func noteStoreHealthy() {
+        let recovered = state.withLock { state in
+            let was = state.storeDegraded
+            state.storeDegraded = false
+            return was
+        }
+        if recovered { logger.info("MongoDB reachable again") }
+    }
+}
+
+/// The reply to a trigger.
+public struct TriggerResult: Sendable, Equatable {
+    /// What happened.
+    public var outcome: TriggerOutcomeKind
+    /// Messages waiting after it.
+    public var queueDepth: Int
+}
+
+/// What a trigger did.
+public enum TriggerOutcomeKind: Sendable, Equatable {
+    /// Put on the queue.
+    case queued
+    /// Already waiting or in flight.
+    case alreadyQueued
+    /// Counted only (background clustering disabled).
+    case recorded
+}
+
+/// The reply to ForceClustering.
+public struct ForceResult: Sendable, Equatable {
+    /// A run was started by this call.
+    public var started: Bool
+    /// A follow-up is queued behind the running one.
+    public var followUpQueued: Bool
+    /// For humans.
+    public var message: String
+}

@@ -1,0 +1,55 @@
+import ClusterdCore
+import Foundation
+
+/// Settings of the background service.
+public struct ServiceConfiguration: Sendable {
+    /// The seed's three trigger settings.
+    public var trigger: TriggerConfiguration
+    /// Concurrent analyses (the analysis OperationQueue's width).
+    public var analysisWorkers: Int
+    /// Most messages that may wait for analysis; beyond it triggers are refused (the sweep catches them later).
+    public var queueCapacity: Int
+    /// Attempts before a message is given up (counted before the work, so a crashing message stops too).
+    public var maxAttempts: Int
+    /// Delays before re-reading a triggered id that is not (yet) in MongoDB; one retry per entry.
+    public var notFoundRetryDelays: [Double]
+    /// How often the trigger rules are checked and the catch-up sweep runs, seconds.
+    public var tickSeconds: Double
+    /// Most messages one sweep queues.
+    public var sweepBatchSize: Int
+    /// k-means and naming settings.
+    public var clustering: ClusteringConfiguration
+    /// Concepts kept per message.
+    public var conceptsPerMessage: Int
+    /// Reported in status.
+    public var version: String
+    /// Seconds a shutdown waits for in-flight analyses and a running clustering.
+    public var shutdownGraceSeconds: Double
+
+    /// Creates a configuration with defaults for everything.
+    public init(
+        trigger: TriggerConfiguration = TriggerConfiguration(),
+        analysisWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        queueCapacity: Int = 10_000,
+        maxAttempts: Int = 3,
+        notFoundRetryDelays: [Double] = [0.5, 2, 5],
+        tickSeconds: Double = 15,
+        sweepBatchSize: Int = 1_000,
+        clustering: ClusteringConfiguration = ClusteringConfiguration(),
+        conceptsPerMessage: Int = 8,
+        version: String = "0.1.0",
+        shutdownGraceSeconds: Double = 5
+    ) {
+        self.trigger = trigger
+        self.analysisWorkers = max(1, analysisWorkers)
+        self.queueCapacity = max(1, queueCapacity)
+        self.maxAttempts = max(1, maxAttempts)
+        self.notFoundRetryDelays = notFoundRetryDelays
+        self.tickSeconds = tickSeconds
+        self.sweepBatchSize = sweepBatchSize
+        self.clustering = clustering
+        self.conceptsPerMessage = conceptsPerMessage
+        self.version = version
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+}

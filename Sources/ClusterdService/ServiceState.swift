@@ -1,0 +1,37 @@
+import ClusterdCore
+import Foundation
+
+/// Everything the service holds in memory (behind one lock). Nothing here is needed to recover after a crash:
+/// MongoDB is the source of truth and start-up rebuilds it.
+struct ServiceState {
+    /// Message id texts queued or being analysed (dedupes triggers).
+    var pending: Set<String> = []
+    /// Of those, being analysed now.
+    var inFlight = 0
+    /// Analysis writes between taking `analyzedAt` and finishing the save (a run's snapshot waits for them).
+    var savesInProgress = 0
+    /// The latest clustering snapshot bound; new analyses are stamped strictly after it.
+    var lastSnapshot = Date(timeIntervalSince1970: 0)
+
+    var analyzedTotal = 0
+    var failedTotal = 0
+    var triggersTotal = 0
+    var triggersRefused = 0
+    var sweptTotal = 0
+    var unprocessed = 0
+    var newSinceLastAttempt = 0
+    var lastError = ""
+
+    var lastRun: RunSummary?
+    var latestSuccessfulRun: RunSummary?
+
+    var clusteringScheduled = false
+    var clusteringInProgress = false
+    var clusteringStage = ""
+    var clusteringProgress = 0.0
+    var followUpQueued = false
+
+    var storeDegraded = false
+    var loaded = false
+    var stopping = false
+}

@@ -1,0 +1,45 @@
+import ClusterdCore
+import Foundation
+
+/// The store operations the service needs (MongoStore provides them; all calls block and run on the service's
+/// queues, never on an event loop or the cooperative pool).
+public protocol ServiceStore: Sendable {
+    /// Checks the connection.
+    func ping() throws
+    /// Creates clusterd's indexes.
+    func ensureIndexes() throws
+    /// Finds a host message by id text (ObjectId first when it looks like one, then string).
+    func message(id text: String) throws -> MessageRecord?
+    /// Counts one more attempt before the work; returns the attempt number.
+    func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int
+    /// Idempotently writes analyses (one bulk write).
+    func saveAnalyses(_ analyses: [MessageAnalysis]) throws
+    /// Records an analysis failure; `final` gives the message up.
+    func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws
+    /// Host messages with no usable analysis that are not given up.
+    func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID]
+    /// Analyses with an embedding, optionally only those written after a date.
+    func countAnalyses(analyzedAfter: Date?) throws -> Int
+    /// Analyses given up.
+    func countFailed() throws -> Int
+    /// Analyses with an embedding written at or before `bound`.
+    func analyses(analyzedAtOrBefore bound: Date) throws -> [MessageAnalysis]
+    /// Inserts a new run document.
+    func insertRun(_ run: ClusteringRun) throws
+    /// Finishes a run if it is still `running`; false when it was not.
+    func finishRun(_ run: ClusteringRun) throws -> Bool
+    /// Marks runs left `running` as abandoned; returns how many.
+    func abandonRunningRuns(reason: String, now: Date) throws -> Int
+    /// The newest run of any status.
+    func latestRun() throws -> ClusteringRun?
+    /// The newest succeeded run.
+    func latestSuccessfulRun() throws -> ClusteringRun?
+    /// A run by id.
+    func run(id: RecordID) throws -> ClusteringRun?
+    /// Writes a run's clusters and assignments.
+    func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
+    /// A run's clusters, largest first.
+    func clusters(runID: RecordID) throws -> [Cluster]
+    /// Releases the connection pool; called last at shutdown.
+    func close()
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import ClusterdRPC
+import Foundation
+
+/// Where the server is and how to authenticate: shared by every subcommand.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "Server address host:port (default: $CLUSTERD_ADDRESS or 127.0.0.1:7420).")
+    var address: String?
+
+    @Option(name: .long, help: "Auth token (default: $CLUSTERD_TOKEN).")
+    var token: String?
+
+    @Option(name: .long, help: "Seconds to wait for the connection and each reply.")
+    var timeout: Double = 10
+
+    /// Connects and says Hello.
+    func connect() async throws -> ClusterdClient {
+        let environment = ProcessInfo.processInfo.environment
+        let text = address ?? environment["CLUSTERD_ADDRESS"] ?? "127.0.0.1:7420"
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw RPCError(code: .invalidArgument, message: "address must be host:port, not \(text)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let token = self.token ?? environment["CLUSTERD_TOKEN"]
+        return try await ClusterdClient.connect(
+            host: host.isEmpty ? "127.0.0.1" : host,
+            port: port,
+            token: token,
+            clientName: "clusterctl/0.1.0",
+            timeout: .milliseconds(Int(timeout * 1000))
+        )
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ClusterdService
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The clusterd server executable.
+@main
+struct Clusterd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clusterd",
+        abstract: "Analyses chat messages in the background and clusters conversations by topic.",
+        discussion: """
+            Settings come from flags, then environment variables, then a .env file in the working directory:
+              MONGODB_URI (database = the URI's path, default 'clusterd'), CLUSTERD_LISTEN (127.0.0.1:7420),
+              CLUSTERD_TOKEN, BACKGROUND_CLUSTERING_ENABLED (true), CLUSTERING_MESSAGE_THRESHOLD (3),
+              CLUSTERING_TIME_THRESHOLD_MINUTES (30), CLUSTERD_ANALYSIS_WORKERS (cores), CLUSTERD_QUEUE_CAPACITY
+              (10000), CLUSTERD_MONGO_POOL_SIZE, CLUSTERD_TICK_SECONDS (15), CLUSTERD_MAX_FRAME_BYTES (1048576),
+              CLUSTERD_MESSAGES_COLLECTION, CLUSTERD_CONVERSATIONS_COLLECTION, CLUSTERD_FIXED_K,
+              CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS.
+            """,
+        version: clusterdVersion
+    )
+
+    @Option(help: "Address to listen on, host:port (overrides CLUSTERD_LISTEN).")
+    var listen: String?
+
+    @Option(name: .customLong("mongodb-uri"), help: "MongoDB connection string (overrides MONGODB_URI).")
+    var mongodbURI: String?
+
+    @Option(help: "Path of the .env file to read.")
+    var envFile: String = ".env"
+
+    @Option(help: "Write the bound port to this file once listening (useful with port 0).")
+    var portFile: String?
+
+    @Option(help: "Log level: debug, info, warning, error.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var environment = ServerSettings.mergedEnvironment(dotEnvPath: envFile)
+        if let listen { environment["CLUSTERD_LISTEN"] = listen }
+        if let mongodbURI { environment["MONGODB_URI"] = mongodbURI }
+        let settings: ServerSettings
+        do {
+            settings = try ServerSettings(environment: environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = SeedLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "BackgroundClusteringService")
+        let server = ClusterdServer(settings: settings, logger: logger, portFile: portFile)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "clusterd.lifecycle")
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,56 @@
+import ClusterdCore
+import ClusterdRPC
+import ClusterdService
+import ClusterdStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The whole server as one lifecycle service: store, background service and RPC listener, stopped in reverse
+/// order on SIGTERM/SIGINT (stop accepting, let in-flight work finish or leave it for the sweep, close the Mongo
+/// pool last).
+struct ClusterdServer: Service {
+    let settings: ServerSettings
+    let logger: Logger
+    let portFile: String?
+
+    func run() async throws {
+        let store = try MongoStore(configuration: settings.store)
+        let embedder = HashingEmbedder()
+        let service = BackgroundClusteringService(
+            configuration: settings.service,
+            store: store,
+            embedder: embedder,
+            logger: logger
+        )
+        service.start()
+        let server = RPCServer(
+            configuration: RPCServer.Configuration(
+                host: settings.listenHost,
+                port: settings.listenPort,
+                maxFrameBytes: settings.maxFrameBytes,
+                token: settings.token,
+                serverVersion: clusterdVersion,
+                eventLoopThreads: settings.eventLoopThreads
+            ),
+            service: ServiceRPCAdapter(service: service),
+            logger: logger
+        )
+        let port = try await server.start()
+        if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        logger.info(
+            "clusterd \(clusterdVersion) listening on \(settings.listenHost):\(port) (MongoDB database \(settings.store.database), auth \(settings.token == nil ? "off" : "on"))"
+        )
+        try? await gracefulShutdown()
+        logger.info("Shutting down: no new connections; finishing in-flight work")
+        await server.stop()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                service.shutdown()
+                store.close()
+                continuation.resume()
+            }
+        }
+        logger.info("clusterd stopped")
+    }
+}

@@ -1,0 +1,70 @@
+import ClusterdCore
+import ClusterdRPC
+import ClusterdService
+import Foundation
+
+/// Connects the RPC server to the background service: cheap calls are answered on the spot, MongoDB reads
+/// (ListClusters) on a queue of their own, never on an event loop.
+struct ServiceRPCAdapter: RPCServiceHandler {
+    let service: BackgroundClusteringService
+    let readQueue: OperationQueue
+
+    init(service: BackgroundClusteringService) {
+        self.service = service
+        let queue = OperationQueue()
+        queue.name = "clusterd.rpc-reads"
+        queue.maxConcurrentOperationCount = 2
+        self.readQueue = queue
+    }
+
+    func handle(_ request: FrameBody, respond: @escaping @Sendable (FrameBody) -> Void) {
+        switch request {
+        case .triggerAnalysis(let messageID, let conversationID):
+            do {
+                let result = try service.triggerAnalysis(
+                    messageID: messageID,
+                    conversationID: conversationID.isEmpty ? nil : conversationID
+                )
+                respond(.triggerAnalysisReply(Self.outcome(result.outcome), queueDepth: UInt32(clamping: result.queueDepth)))
+            } catch {
+                respond(.error(Self.rpcError(error)))
+            }
+        case .forceClustering:
+            let result = service.forceClustering()
+            respond(.forceClusteringReply(started: result.started, followUpQueued: result.followUpQueued, message: result.message))
+        case .getStatus:
+            respond(.getStatusReply(service.status()))
+        case .listClusters(let runID):
+            let service = self.service
+            readQueue.addOperation {
+                do {
+                    respond(.listClustersReply(try service.listClusters(runID: runID)))
+                } catch {
+                    respond(.error(Self.rpcError(error)))
+                }
+            }
+        case .hello, .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply,
+            .error, .unknown:
+            respond(.error(RPCError(code: .invalidArgument, message: "not a request")))
+        }
+    }
+
+    static func outcome(_ kind: TriggerOutcomeKind) -> TriggerOutcome {
+        switch kind {
+        case .queued: return .queued
+        case .alreadyQueued: return .alreadyQueued
+        case .recorded: return .recorded
+        }
+    }
+
+    /// Domain errors to wire codes, in one place.
+    static func rpcError(_ error: ServiceError) -> RPCError {
+        switch error.code {
+        case .queueFull: return RPCError(code: .resourceExhausted, message: error.message)
+        case .invalidArgument: return RPCError(code: .invalidArgument, message: error.message)
+        case .notFound: return RPCError(code: .notFound, message: error.message)
+        case .storeUnavailable: return RPCError(code: .unavailable, message: error.message)
+        case .stopping: return RPCError(code: .unavailable, message: error.message)
+        }
+    }
+}
