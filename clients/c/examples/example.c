@@ -121,7 +121,7 @@ int main(int argc, char **argv) {
     } else if (strcmp(command, "force") == 0) {
         bool follow_up = false;
         if (clusterd_client_force_clustering(client, &follow_up, &error)) {
-            printf(follow_up ? "a run is in progress; one follow-up run queued\n" : "clustering started\n");
+            puts(follow_up ? "a run is in progress; one follow-up run queued" : "clustering started");
         } else {
             print_error("force", &error);
             rc = 1;
@@ -132,7 +132,9 @@ int main(int argc, char **argv) {
             if (clusterd_client_trigger_analysis(client, argv[arg], NULL, &outcome, &error)) {
                 printf("%s: %s\n", argv[arg], clusterd_trigger_outcome_name(outcome));
             } else {
-                print_error(argv[arg], &error);
+                char what[300];
+                snprintf(what, sizeof what, "trigger \"%.200s\"", argv[arg]);
+                print_error(what, &error);
                 rc = 1;
             }
         }

@@ -56,7 +56,10 @@ static int parse_address(const char *text, char *host, size_t host_size, uint16_
     return 0;
 }
 
+static const char **ids;
+
 static int finish(void) {
+    free(ids);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 && passed > 0 ? 0 : 1;
 }
@@ -72,17 +75,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bad address: %s\n", argv[1]);
         return 2;
     }
+    /* Options may come before or after the ids; "--" ends the options. */
     const char *token = NULL;
     int wrong_token = 0;
-    int first_id = argc;
+    ids = calloc((size_t)argc, sizeof *ids);
+    int n_ids = 0;
+    int options = 1;
     for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) {
+        if (options && strcmp(argv[i], "--token") == 0 && i + 1 < argc) {
             token = argv[++i];
-        } else if (strcmp(argv[i], "--wrong-token") == 0) {
+        } else if (options && strcmp(argv[i], "--wrong-token") == 0) {
             wrong_token = 1;
+        } else if (options && strcmp(argv[i], "--") == 0) {
+            options = 0;
         } else {
-            first_id = i;
-            break;
+            ids[n_ids++] = argv[i];
         }
     }
 
@@ -108,11 +115,11 @@ int main(int argc, char **argv) {
     }
 
     char what[300];
-    for (int i = first_id; i < argc; i++) {
+    for (int i = 0; i < n_ids; i++) {
         clusterd_trigger_outcome_t outcome = CLUSTERD_TRIGGER_OUTCOME_UNSPECIFIED;
         memset(&error, 0, sizeof error);
-        bool ok = clusterd_client_trigger_analysis(client, argv[i], NULL, &outcome, &error);
-        snprintf(what, sizeof what, "trigger %.200s -> %s", argv[i], ok ? clusterd_trigger_outcome_name(outcome) : "error");
+        bool ok = clusterd_client_trigger_analysis(client, ids[i], NULL, &outcome, &error);
+        snprintf(what, sizeof what, "trigger %.200s -> %s", ids[i], ok ? clusterd_trigger_outcome_name(outcome) : "error");
         check(ok && (outcome == CLUSTERD_TRIGGER_OUTCOME_QUEUED || outcome == CLUSTERD_TRIGGER_OUTCOME_ALREADY_QUEUED),
               what, &error);
     }
