@@ -1,0 +1,546 @@
+/* The blocking client: one TCP connection, calls as request/reply matched by call_id. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#define _DARWIN_C_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "private.h"
+
+#ifdef MSG_NOSIGNAL
+#define CLUSTERD_SEND_FLAGS MSG_NOSIGNAL
+#else
+#define CLUSTERD_SEND_FLAGS 0
+#endif
+
+#define READ_CHUNK 16384
+
+struct clusterd_client {
+    char *host;
+    uint16_t port;
+    char *token;      /* NULL when none */
+    int timeout_ms;
+    int fd;           /* -1 while disconnected */
+    clusterd_reader_t *reader;
+    uint64_t last_call_id;
+    uint32_t server_max_frame; /* from HelloReply; 0 until known */
+    char *server_version;      /* never NULL */
+    char address[300];         /* "host:port" or "[v6]:port", for messages */
+};
+
+/* ---- time ---------------------------------------------------------------------------------- */
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int remaining_ms(int64_t deadline) {
+    int64_t left = deadline - now_ms();
+    if (left < 0) {
+        return 0;
+    }
+    return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+/* Waits until fd is ready for events or the deadline passes. 1 ready, 0 timeout, -1 errno. */
+static int wait_fd(int fd, short events, int64_t deadline) {
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = events, .revents = 0};
+        int rc = poll(&pfd, 1, remaining_ms(deadline));
+        if (rc > 0) {
+            return 1;
+        }
+        if (rc == 0) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+/* ---- connection ---------------------------------------------------------------------------- */
+
+static void disconnect(clusterd_client_t *client) {
+    if (client->fd >= 0) {
+        close(client->fd);
+        client->fd = -1;
+    }
+    clusterd_reader_destroy(client->reader);
+    client->reader = NULL;
+}
+
+static int set_socket_options(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        return -1;
+    }
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#ifdef SO_NOSIGPIPE
+    (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    return 0;
+}
+
+/* Opens the TCP connection within the deadline; no Hello yet. */
+static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_error_t *error) {
+    char service[8];
+    snprintf(service, sizeof service, "%u", (unsigned)client->port);
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    struct addrinfo *addresses = NULL;
+    int gai = getaddrinfo(client->host, service, &hints, &addresses);
+    if (gai != 0) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, CLUSTERD_IO_RESOLVE, "cannot resolve %s: %s",
+                           client->host, gai_strerror(gai));
+        return false;
+    }
+    int last_errno = ECONNREFUSED;
+    bool timed_out = false;
+    int fd = -1;
+    for (struct addrinfo *ai = addresses; ai != NULL && fd < 0 && !timed_out; ai = ai->ai_next) {
+        int candidate = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (candidate < 0) {
+            last_errno = errno;
+            continue;
+        }
+        if (set_socket_options(candidate) < 0) {
+            last_errno = errno;
+            close(candidate);
+            continue;
+        }
+        int rc = connect(candidate, ai->ai_addr, ai->ai_addrlen);
+        if (rc < 0 && (errno == EINPROGRESS || errno == EINTR)) {
+            int ready = wait_fd(candidate, POLLOUT, deadline);
+            if (ready == 0) {
+                timed_out = true;
+                close(candidate);
+                continue;
+            }
+            if (ready < 0) {
+                last_errno = errno;
+                close(candidate);
+                continue;
+            }
+            int so_error = 0;
+            socklen_t so_len = sizeof so_error;
+            if (getsockopt(candidate, SOL_SOCKET, SO_ERROR, &so_error, &so_len) < 0) {
+                so_error = errno;
+            }
+            rc = so_error == 0 ? 0 : -1;
+            errno = so_error;
+        }
+        if (rc < 0) {
+            last_errno = errno;
+            close(candidate);
+            continue;
+        }
+        fd = candidate;
+    }
+    freeaddrinfo(addresses);
+    if (fd < 0) {
+        if (timed_out) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
+                               "cannot connect to %s: timed out after %d ms", client->address, client->timeout_ms);
+        } else {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, last_errno, "cannot connect to %s: %s",
+                               client->address, strerror(last_errno));
+        }
+        return false;
+    }
+    client->reader = clusterd_reader_new(CLUSTERD_DEFAULT_MAX_FRAME);
+    if (client->reader == NULL) {
+        close(fd);
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        return false;
+    }
+    client->fd = fd;
+    return true;
+}
+
+/* ---- one call ------------------------------------------------------------------------------ */
+
+static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len, int64_t deadline,
+                      clusterd_error_t *error) {
+    while (len > 0) {
+        ssize_t n = send(client->fd, data, len, CLUSTERD_SEND_FLAGS);
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            int ready = wait_fd(client->fd, POLLOUT, deadline);
+            if (ready > 0) {
+                continue;
+            }
+            if (ready == 0) {
+                clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
+                                   "timed out after %d ms writing to %s", client->timeout_ms, client->address);
+                return false;
+            }
+        }
+        int err = errno;
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, err, "cannot write to %s: %s", client->address,
+                           strerror(err));
+        return false;
+    }
+    return true;
+}
+
+/* Sends request (its call_id is assigned here) and reads frames until the reply with the same
+ * call_id, ignoring replies to earlier calls. An Error frame with call_id 0 is a connection-level
+ * error (the server could not read our frame) and answers this call. On success *reply is the
+ * unpacked frame, owned by the caller. Any I/O or protocol failure drops the connection. */
+static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_t deadline,
+                 Clusterd__V1__Frame **reply, clusterd_error_t *error) {
+    uint64_t call_id = ++client->last_call_id;
+    request->call_id = call_id;
+
+    size_t size = clusterd__v1__frame__get_packed_size(request);
+    uint32_t limit = client->server_max_frame != 0 ? client->server_max_frame : CLUSTERD_DEFAULT_MAX_FRAME;
+    if (size > limit) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_FRAME_TOO_LARGE,
+                           "request of %zu bytes exceeds the server's maximum frame of %lu bytes", size,
+                           (unsigned long)limit);
+        return false;
+    }
+    uint8_t *buffer = malloc(4 + size);
+    if (buffer == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        return false;
+    }
+    clusterd_put_be32(buffer, (uint32_t)size);
+    clusterd__v1__frame__pack(request, buffer + 4);
+    bool written = write_all(client, buffer, 4 + size, deadline, error);
+    free(buffer);
+    if (!written) {
+        disconnect(client);
+        return false;
+    }
+
+    uint8_t chunk[READ_CHUNK];
+    for (;;) {
+        const uint8_t *body = NULL;
+        size_t body_len = 0;
+        int next = clusterd_reader_next(client->reader, &body, &body_len);
+        if (next < 0) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_FRAME_TOO_LARGE,
+                               "reply from %s refused: %s", client->address,
+                               clusterd_reader_errstr(client->reader));
+            disconnect(client);
+            return false;
+        }
+        if (next > 0) {
+            Clusterd__V1__Frame *frame = clusterd__v1__frame__unpack(NULL, body_len, body);
+            if (frame == NULL) {
+                clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_MALFORMED,
+                                   "malformed frame of %zu bytes from %s", body_len, client->address);
+                disconnect(client);
+                return false;
+            }
+            if (frame->call_id == call_id ||
+                (frame->call_id == 0 && frame->body_case == CLUSTERD__V1__FRAME__BODY_ERROR)) {
+                *reply = frame;
+                return true;
+            }
+            /* A late reply to an earlier call that timed out: not ours, dropped. */
+            clusterd__v1__frame__free_unpacked(frame, NULL);
+            continue;
+        }
+        int ready = wait_fd(client->fd, POLLIN, deadline);
+        if (ready == 0) {
+            /* The connection stays usable: a late reply will be recognised by its call_id. */
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
+                               "timed out after %d ms waiting for a reply from %s", client->timeout_ms,
+                               client->address);
+            return false;
+        }
+        ssize_t n = ready < 0 ? -1 : recv(client->fd, chunk, sizeof chunk, 0);
+        if (n == 0) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, CLUSTERD_IO_CLOSED,
+                               "connection closed by %s", client->address);
+            disconnect(client);
+            return false;
+        }
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
+                continue;
+            }
+            int err = errno;
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, err, "cannot read from %s: %s", client->address,
+                               strerror(err));
+            disconnect(client);
+            return false;
+        }
+        if (clusterd_reader_feed(client->reader, chunk, (size_t)n) < 0) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+            disconnect(client);
+            return false;
+        }
+    }
+}
+
+/* Checks that reply answers with expected_case. An Error body becomes a SERVER error; the server
+ * closes the connection after connection-level errors, so those drop it here too. Frees the
+ * reply and returns false on failure. */
+static bool expect_body(clusterd_client_t *client, Clusterd__V1__Frame *reply, Clusterd__V1__Frame__BodyCase expected,
+                        clusterd_error_t *error) {
+    if (reply->body_case == expected) {
+        return true;
+    }
+    if (reply->body_case == CLUSTERD__V1__FRAME__BODY_ERROR && reply->error != NULL) {
+        int code = (int)reply->error->code;
+        const char *message = reply->error->message;
+        if (message == NULL || message[0] == '\0') {
+            message = clusterd_code_name(code);
+        }
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_SERVER, code, "%s", message);
+        if (reply->call_id == 0 || code == CLUSTERD_CODE_UNAUTHENTICATED) {
+            disconnect(client);
+        }
+    } else {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                           "unexpected reply body %d from %s (expected %d)", (int)reply->body_case, client->address,
+                           (int)expected);
+    }
+    clusterd__v1__frame__free_unpacked(reply, NULL);
+    return false;
+}
+
+/* Connects and says Hello. */
+static bool connect_client(clusterd_client_t *client, clusterd_error_t *error) {
+    int64_t deadline = now_ms() + client->timeout_ms;
+    if (!open_socket(client, deadline, error)) {
+        return false;
+    }
+    Clusterd__V1__Hello hello = CLUSTERD__V1__HELLO__INIT;
+    hello.protocol_version = CLUSTERD_PROTOCOL_VERSION;
+    hello.client_name = (char *)"libclusterd/" CLUSTERD_VERSION_STRING;
+    if (client->token != NULL) {
+        hello.token = client->token;
+    }
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_HELLO;
+    request.hello = &hello;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!call(client, &request, deadline, &reply, error)) {
+        disconnect(client);
+        return false;
+    }
+    if (!expect_body(client, reply, CLUSTERD__V1__FRAME__BODY_HELLO_REPLY, error)) {
+        disconnect(client);
+        return false;
+    }
+    char *version = strdup(reply->hello_reply->server_version ? reply->hello_reply->server_version : "");
+    if (version != NULL) {
+        free(client->server_version);
+        client->server_version = version;
+    }
+    client->server_max_frame = reply->hello_reply->max_frame_bytes;
+    clusterd__v1__frame__free_unpacked(reply, NULL);
+    return true;
+}
+
+/* Before a call: drops a connection the server has closed meanwhile, then (re)connects. */
+static bool ensure_connected(clusterd_client_t *client, clusterd_error_t *error) {
+    if (client->fd >= 0) {
+        struct pollfd pfd = {.fd = client->fd, .events = POLLIN, .revents = 0};
+        if (poll(&pfd, 1, 0) > 0) {
+            bool closed = (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+            if (!closed && (pfd.revents & POLLIN)) {
+                uint8_t byte;
+                ssize_t n = recv(client->fd, &byte, 1, MSG_PEEK);
+                closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+            }
+            if (closed) {
+                disconnect(client);
+            }
+        }
+    }
+    return client->fd >= 0 || connect_client(client, error);
+}
+
+static bool check_client(const clusterd_client_t *client, clusterd_error_t *error) {
+    if (client == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT, "client is NULL");
+        return false;
+    }
+    return true;
+}
+
+/* ensure_connected + call + expect_body. */
+static bool round_trip(clusterd_client_t *client, Clusterd__V1__Frame *request, Clusterd__V1__Frame__BodyCase expected,
+                       Clusterd__V1__Frame **reply, clusterd_error_t *error) {
+    if (!ensure_connected(client, error)) {
+        return false;
+    }
+    int64_t deadline = now_ms() + client->timeout_ms;
+    if (!call(client, request, deadline, reply, error)) {
+        return false;
+    }
+    return expect_body(client, *reply, expected, error);
+}
+
+/* ---- public API ---------------------------------------------------------------------------- */
+
+clusterd_client_t *clusterd_client_new(const char *host, uint16_t port, const char *token, int timeout_ms,
+                                       clusterd_error_t *error) {
+    if (host == NULL || host[0] == '\0') {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT, "host is empty");
+        return NULL;
+    }
+    clusterd_client_t *client = calloc(1, sizeof *client);
+    if (client == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        return NULL;
+    }
+    client->fd = -1;
+    client->port = port;
+    client->timeout_ms = timeout_ms > 0 ? timeout_ms : CLUSTERD_DEFAULT_TIMEOUT_MS;
+    client->host = strdup(host);
+    client->token = token != NULL ? strdup(token) : NULL;
+    client->server_version = strdup("");
+    if (client->host == NULL || (token != NULL && client->token == NULL) || client->server_version == NULL) {
+        clusterd_client_destroy(client);
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        return NULL;
+    }
+    snprintf(client->address, sizeof client->address, strchr(host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
+             (unsigned)port);
+    if (!connect_client(client, error)) {
+        clusterd_client_destroy(client);
+        return NULL;
+    }
+    return client;
+}
+
+void clusterd_client_destroy(clusterd_client_t *client) {
+    if (client == NULL) {
+        return;
+    }
+    disconnect(client);
+    free(client->host);
+    if (client->token != NULL) {
+        /* Best effort: do not leave the secret lying in freed memory. */
+        volatile char *p = client->token;
+        while (*p != '\0') {
+            *p++ = '\0';
+        }
+        free(client->token);
+    }
+    free(client->server_version);
+    free(client);
+}
+
+void clusterd_client_set_timeout(clusterd_client_t *client, int timeout_ms) {
+    if (client != NULL) {
+        client->timeout_ms = timeout_ms > 0 ? timeout_ms : CLUSTERD_DEFAULT_TIMEOUT_MS;
+    }
+}
+
+const char *clusterd_client_get_server_version(const clusterd_client_t *client) {
+    return client != NULL && client->server_version != NULL ? client->server_version : "";
+}
+
+bool clusterd_client_is_connected(const clusterd_client_t *client) {
+    return client != NULL && client->fd >= 0;
+}
+
+bool clusterd_client_trigger_analysis(clusterd_client_t *client, const char *message_id, const char *conversation_id,
+                                      clusterd_trigger_outcome_t *outcome, clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return false;
+    }
+    if (message_id == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT, "message_id is NULL");
+        return false;
+    }
+    Clusterd__V1__TriggerAnalysisRequest body = CLUSTERD__V1__TRIGGER_ANALYSIS_REQUEST__INIT;
+    body.message_id = (char *)message_id;
+    if (conversation_id != NULL) {
+        body.conversation_id = (char *)conversation_id;
+    }
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS;
+    request.trigger_analysis = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_REPLY, &reply, error)) {
+        return false;
+    }
+    if (outcome != NULL) {
+        *outcome = (clusterd_trigger_outcome_t)reply->trigger_analysis_reply->outcome;
+    }
+    clusterd__v1__frame__free_unpacked(reply, NULL);
+    return true;
+}
+
+bool clusterd_client_force_clustering(clusterd_client_t *client, bool *follow_up_queued, clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return false;
+    }
+    Clusterd__V1__ForceClusteringRequest body = CLUSTERD__V1__FORCE_CLUSTERING_REQUEST__INIT;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_FORCE_CLUSTERING;
+    request.force_clustering = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_FORCE_CLUSTERING_REPLY, &reply, error)) {
+        return false;
+    }
+    if (follow_up_queued != NULL) {
+        *follow_up_queued = reply->force_clustering_reply->follow_up_queued != 0;
+    }
+    clusterd__v1__frame__free_unpacked(reply, NULL);
+    return true;
+}
+
+clusterd_status_t *clusterd_client_get_status(clusterd_client_t *client, clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return NULL;
+    }
+    Clusterd__V1__GetStatusRequest body = CLUSTERD__V1__GET_STATUS_REQUEST__INIT;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_GET_STATUS;
+    request.get_status = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_GET_STATUS_REPLY, &reply, error)) {
+        return NULL;
+    }
+    if (reply->get_status_reply->status == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                           "status reply from %s carries no status", client->address);
+        clusterd__v1__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    clusterd_status_t *status = malloc(sizeof *status);
+    if (status == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        clusterd__v1__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    status->frame = reply;
+    status->status = reply->get_status_reply->status;
+    return status;
+}
