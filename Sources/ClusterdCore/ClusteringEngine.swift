@@ -1,0 +1,222 @@
+/// Clusters conversations by topic: conversation vectors, seeded k-means with the configured k rule, local names,
+/// and stable ids carried over from the previous run.
+///
+/// Conversations are sorted by id first, so input order does not matter, and every random choice is seeded: the
+/// same conversations, previous clusters and configuration give the same clusters, ids and names.
+///
+/// Stable ids: the k-means clusters that are at least `minClusterSize` large are matched one-to-one to `previous`
+/// (its "Other" bucket excluded) by centroid cosine, greedily from the most similar pair down, pairs below
+/// `stableMatchThreshold` never matching. A matched cluster keeps the previous stable id, name and description
+/// (its concepts, size and members are new). An unmatched cluster is born with "c-" + 12 hex digits of the
+/// FNV-1a hash of the seed and its sorted member ids (re-hashed with a counter if that id is already in use), so a
+/// fresh id depends on the cluster's content, not on the run id. Previous clusters left unmatched retire.
+/// Clusters below `minClusterSize` are merged into one "Other" cluster with stable id "other", no concepts and no
+/// representatives.
+public struct ClusteringEngine: Sendable {
+    /// Stable id of the bucket of clusters below the minimum size.
+    public static let otherStableID = "other"
+
+    /// The run's settings.
+    public let configuration: ClusteringConfiguration
+
+    /// Creates an engine.
+    public init(configuration: ClusteringConfiguration = ClusteringConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Clusters `conversations`, reporting progress from 0 to 1. Never fails: n = 0 gives no clusters, n = 1 one.
+    public func run(
+        runID: RecordID,
+        conversations: [ConversationInput],
+        previous: [Cluster],
+        progress: (Double) -> Void
+    ) -> ClusteringOutcome {
+        progress(0)
+        let sorted = conversations.sorted { Self.sortKey($0.id) < Self.sortKey($1.id) }
+        let dimension = Self.commonDimension(sorted)
+        let vectors = sorted.map { $0.vector(dimension: dimension) }
+        progress(0.05)
+
+        let (fit, silhouette) = partition(vectors, progress: { progress(0.05 + 0.8 * $0) })
+        progress(0.85)
+
+        let clusterCount = fit.centroids.count
+        var members = [[Int]](repeating: [], count: clusterCount)
+        for (point, cluster) in fit.assignments.enumerated() { members[cluster].append(point) }
+        let namer = ClusterNamer(
+            minClusterSize: configuration.minClusterSize,
+            topConceptCount: configuration.topConceptCount
+        )
+        let labels = namer.labels(for: members.map { $0.map { sorted[$0].distinctConcepts } })
+        progress(0.9)
+
+        var groups: [Group] = []
+        var otherMembers: [Int] = []
+        for cluster in 0..<clusterCount {
+            if labels[cluster].isOther {
+                otherMembers += members[cluster]
+            } else {
+                groups.append(Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster]))
+            }
+        }
+        groups.sort { lhs, rhs in
+            if lhs.members.count != rhs.members.count { return lhs.members.count > rhs.members.count }
+            return Self.sortKey(sorted[lhs.members[0]].id) < Self.sortKey(sorted[rhs.members[0]].id)
+        }
+        assignStableIDs(&groups, previous: previous, conversations: sorted)
+        if !otherMembers.isEmpty {
+            otherMembers.sort()
+            var centroid = [Float](repeating: 0, count: dimension)
+            for point in otherMembers {
+                for index in 0..<dimension { centroid[index] += vectors[point][index] }
+            }
+            VectorMath.normalize(&centroid)
+            var other = Group(members: otherMembers, centroid: centroid, label: .other)
+            other.stableID = Self.otherStableID
+            groups.append(other)
+        }
+
+        var clusters: [Cluster] = []
+        var assignments = [ClusterAssignment?](repeating: nil, count: sorted.count)
+        for group in groups {
+            let distances = group.members.map { (point: $0, distance: 1 - VectorMath.dot(vectors[$0], group.centroid)) }
+            for entry in distances {
+                assignments[entry.point] = ClusterAssignment(
+                    conversationID: sorted[entry.point].id,
+                    runID: runID,
+                    stableID: group.stableID,
+                    distance: entry.distance
+                )
+            }
+            let representatives =
+                group.label.isOther
+                ? []
+                : distances.sorted { lhs, rhs in
+                    if lhs.distance != rhs.distance { return lhs.distance < rhs.distance }
+                    return lhs.point < rhs.point
+                }
+                .prefix(max(0, configuration.representativeCount))
+                .map { sorted[$0.point].id }
+            clusters.append(
+                Cluster(
+                    runID: runID,
+                    stableID: group.stableID,
+                    name: group.label.name,
+                    description: group.label.description,
+                    size: group.members.count,
+                    topConcepts: group.label.topConcepts,
+                    representativeConversationIDs: representatives,
+                    centroid: group.centroid
+                )
+            )
+        }
+
+        let metrics = RunMetrics(
+            silhouette: silhouette,
+            inertia: fit.inertia,
+            sizes: clusters.map(\.size).sorted(by: >),
+            k: clusterCount
+        )
+        progress(1)
+        return ClusteringOutcome(
+            clusters: clusters,
+            assignments: assignments.compactMap { $0 },
+            metrics: metrics,
+            kRule: configuration.kRule.description
+        )
+    }
+
+    /// Runs k-means for every candidate k and keeps the best by silhouette (see `KRule`).
+    private func partition(_ vectors: [[Float]], progress: (Double) -> Void) -> (KMeansResult, Double?) {
+        let distinct = Set(vectors).count
+        let candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
+        let sampleSize: Int
+        switch configuration.kRule {
+        case .fixed: sampleSize = 1000
+        case .silhouette(_, let size): sampleSize = size
+        }
+        let sample = Silhouette.sampleIndices(count: vectors.count, sampleSize: sampleSize, seed: configuration.seed)
+        let dimension = vectors.first?.count ?? 0
+        let flat = sample.flatMap { vectors[$0] }
+        let similarities = VectorMath.gram(
+            rows: flat,
+            rowCount: sample.count,
+            columns: flat,
+            columnCount: sample.count,
+            dimension: dimension
+        )
+
+        var best: (fit: KMeansResult, score: Double?)?
+        for (position, k) in candidates.enumerated() {
+            let fit = KMeans(
+                k: k,
+                maxIterations: configuration.maxIterations,
+                seed: configuration.seed,
+                initializations: configuration.initializations
+            )
+            .fit(vectors)
+            let score = Silhouette.score(similarities: similarities, labels: sample.map { fit.assignments[$0] })
+            if let current = best {
+                if let score, score > (current.score ?? -.infinity) { best = (fit, score) }
+            } else {
+                best = (fit, score)
+            }
+            progress(Double(position + 1) / Double(candidates.count))
+        }
+        return (best!.fit, best!.score)
+    }
+
+    /// Gives each group a matched or fresh stable id (and a matched group the previous name).
+    private func assignStableIDs(_ groups: inout [Group], previous: [Cluster], conversations: [ConversationInput]) {
+        let candidates = previous.filter { $0.stableID != Self.otherStableID }
+        let matches = StableIDMatcher.match(
+            centroids: groups.map(\.centroid),
+            previous: candidates,
+            threshold: configuration.stableMatchThreshold
+        )
+        var used = Set(previous.map(\.stableID))
+        used.insert(Self.otherStableID)
+        for (index, old) in matches {
+            groups[index].stableID = candidates[old].stableID
+            groups[index].label.name = candidates[old].name
+            groups[index].label.description = candidates[old].description
+        }
+        for index in groups.indices where matches[index] == nil {
+            let memberIDs = groups[index].members.map { conversations[$0].id.description }.sorted()
+            let basis = "\(configuration.seed)|" + memberIDs.joined(separator: "\n")
+            var stableID = "c-" + FNV1a.hex12(basis)
+            var attempt = 1
+            while used.contains(stableID) {
+                stableID = "c-" + FNV1a.hex12(basis + "#\(attempt)")
+                attempt += 1
+            }
+            used.insert(stableID)
+            groups[index].stableID = stableID
+        }
+    }
+
+    /// The most common embedding length (the larger on ties); 0 when there are no embeddings.
+    private static func commonDimension(_ conversations: [ConversationInput]) -> Int {
+        var counts: [Int: Int] = [:]
+        for conversation in conversations {
+            for embedding in conversation.embeddings where !embedding.isEmpty { counts[embedding.count, default: 0] += 1 }
+        }
+        return counts.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key < rhs.key }?.key ?? 0
+    }
+
+    /// Total order on ids: by text, then ObjectIds before strings.
+    private static func sortKey(_ id: RecordID) -> String {
+        switch id {
+        case .objectID(let hex): return hex + "\u{0}0"
+        case .string(let text): return text + "\u{0}1"
+        }
+    }
+
+    /// A cluster being assembled.
+    private struct Group {
+        var members: [Int]
+        var centroid: [Float]
+        var label: ClusterLabel
+        var stableID = ""
+    }
+}
