@@ -1,0 +1,231 @@
+internal import CMongoC
+
+/// A borrowed `mongoc_collection_t` with the handful of operations the store needs; valid only inside
+/// `MongoStore.withCollection { }` on the thread that got it.
+struct MongoCollection {
+    /// The collection handle (destroyed by the lender).
+    let handle: OpaquePointer
+    /// The collection's name, for error messages.
+    let name: String
+
+    /// Counts of one update.
+    struct UpdateResult {
+        /// Documents the filter matched.
+        var matched: Int
+        /// Documents changed.
+        var modified: Int
+        /// Documents inserted by an upsert.
+        var upserted: Int
+    }
+
+    /// Streams the matching documents to `body` until it returns false or the cursor is exhausted.
+    func forEach(
+        _ filter: BSONDocument,
+        options: BSONDocument = [:],
+        _ body: (BSONDocument) throws -> Bool
+    ) throws {
+        let cursor = try filter.withBSON { filterBSON in
+            try options.withBSON { optionsBSON in
+                mongoc_collection_find_with_opts(handle, filterBSON, optionsBSON, nil)
+            }
+        }
+        guard let cursor else { throw StoreError(.internal, "find on \(name) returned no cursor") }
+        defer { mongoc_cursor_destroy(cursor) }
+        var document: OpaquePointer?
+        while mongoc_cursor_next(cursor, &document) {
+            guard let document else { continue }
+            guard try body(BSONDocument(bson: document)) else { return }
+        }
+        var error = bson_error_t()
+        if mongoc_cursor_error(cursor, &error) {
+            throw StoreError(error, context: "find on \(name)")
+        }
+    }
+
+    /// All matching documents.
+    func find(_ filter: BSONDocument, options: BSONDocument = [:]) throws -> [BSONDocument] {
+        var documents: [BSONDocument] = []
+        try forEach(filter, options: options) { document in
+            documents.append(document)
+            return true
+        }
+        return documents
+    }
+
+    /// The first matching document (in `options`' sort order), if any.
+    func findOne(_ filter: BSONDocument, options: BSONDocument = [:]) throws -> BSONDocument? {
+        var options = options
+        options["limit"] = .int64(1)
+        var found: BSONDocument?
+        try forEach(filter, options: options) { document in
+            found = document
+            return false
+        }
+        return found
+    }
+
+    /// Number of matching documents.
+    func count(_ filter: BSONDocument) throws -> Int {
+        var error = bson_error_t()
+        let count = try filter.withBSON { filterBSON in
+            mongoc_collection_count_documents(handle, filterBSON, nil, nil, nil, &error)
+        }
+        guard count >= 0 else { throw StoreError(error, context: "count on \(name)") }
+        return Int(count)
+    }
+
+    /// Inserts documents with unordered bulk writes of at most `chunkSize` documents each.
+    func insertMany(_ documents: [BSONDocument], chunkSize: Int = 1000) throws {
+        var start = 0
+        while start < documents.count {
+            let end = min(start + chunkSize, documents.count)
+            _ = try bulkWrite(context: "insert into \(name)") { bulk, error in
+                for document in documents[start..<end] {
+                    let ok = try document.withBSON { bson in
+                        mongoc_bulk_operation_insert_with_opts(bulk, bson, nil, &error)
+                    }
+                    guard ok else { return false }
+                }
+                return true
+            }
+            start = end
+        }
+    }
+
+    /// One unordered bulk write of `update_one` operations; each pair is (filter, update).
+    @discardableResult
+    func bulkUpdateOne(_ operations: [(BSONDocument, BSONDocument)], upsert: Bool) throws -> BSONDocument {
+        let options: BSONDocument = ["upsert": .bool(upsert)]
+        return try bulkWrite(context: "bulk update of \(name)") { bulk, error in
+            try options.withBSON { optionsBSON in
+                for (filter, update) in operations {
+                    let ok = try filter.withBSON { filterBSON in
+                        try update.withBSON { updateBSON in
+                            mongoc_bulk_operation_update_one_with_opts(
+                                bulk,
+                                filterBSON,
+                                updateBSON,
+                                optionsBSON,
+                                &error
+                            )
+                        }
+                    }
+                    guard ok else { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    private func bulkWrite(
+        context: String,
+        _ fill: (OpaquePointer, inout bson_error_t) throws -> Bool
+    ) throws -> BSONDocument {
+        let options: BSONDocument = ["ordered": .bool(false)]
+        let bulk = try options.withBSON { mongoc_collection_create_bulk_operation_with_opts(handle, $0) }
+        guard let bulk else { throw StoreError(.internal, "\(context): cannot create a bulk operation") }
+        defer { mongoc_bulk_operation_destroy(bulk) }
+        var error = bson_error_t()
+        guard try fill(bulk, &error) else { throw StoreError(error, context: context) }
+        return try BSONStorage.withReply { reply in
+            guard mongoc_bulk_operation_execute(bulk, reply, &error) != 0 else {
+                throw StoreError(error, context: context)
+            }
+            return BSONDocument(bson: reply)
+        }
+    }
+
+    /// Updates the first matching document (inserting one when `upsert` and none matches).
+    func updateOne(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false) throws -> UpdateResult {
+        try performUpdate(filter, update, upsert: upsert, many: false)
+    }
+
+    /// Updates every matching document.
+    func updateMany(_ filter: BSONDocument, _ update: BSONDocument) throws -> UpdateResult {
+        try performUpdate(filter, update, upsert: false, many: true)
+    }
+
+    private func performUpdate(
+        _ filter: BSONDocument,
+        _ update: BSONDocument,
+        upsert: Bool,
+        many: Bool
+    ) throws -> UpdateResult {
+        let options: BSONDocument = ["upsert": .bool(upsert)]
+        var error = bson_error_t()
+        let result = try BSONStorage.withReply { reply in
+            let ok = try filter.withBSON { filterBSON in
+                try update.withBSON { updateBSON in
+                    try options.withBSON { optionsBSON in
+                        many
+                            ? mongoc_collection_update_many(handle, filterBSON, updateBSON, optionsBSON, reply, &error)
+                            : mongoc_collection_update_one(handle, filterBSON, updateBSON, optionsBSON, reply, &error)
+                    }
+                }
+            }
+            guard ok else { throw StoreError(error, context: "update of \(name)") }
+            return BSONDocument(bson: reply)
+        }
+        return UpdateResult(
+            matched: result["matchedCount"]?.intValue ?? 0,
+            modified: result["modifiedCount"]?.intValue ?? 0,
+            upserted: result["upsertedCount"]?.intValue ?? 0
+        )
+    }
+
+    /// findAndModify with an update; returns the document after the update when `returnNew`, else before it.
+    func findAndModify(
+        _ query: BSONDocument,
+        update: BSONDocument,
+        upsert: Bool,
+        returnNew: Bool
+    ) throws -> BSONDocument? {
+        guard let options = mongoc_find_and_modify_opts_new() else {
+            throw StoreError(.internal, "cannot allocate findAndModify options")
+        }
+        defer { mongoc_find_and_modify_opts_destroy(options) }
+        var flags = MONGOC_FIND_AND_MODIFY_NONE.rawValue
+        if upsert { flags |= MONGOC_FIND_AND_MODIFY_UPSERT.rawValue }
+        if returnNew { flags |= MONGOC_FIND_AND_MODIFY_RETURN_NEW.rawValue }
+        mongoc_find_and_modify_opts_set_flags(options, mongoc_find_and_modify_flags_t(rawValue: flags))
+        var error = bson_error_t()
+        let result = try BSONStorage.withReply { reply in
+            let ok = try update.withBSON { updateBSON in
+                _ = mongoc_find_and_modify_opts_set_update(options, updateBSON)
+                return try query.withBSON { queryBSON in
+                    mongoc_collection_find_and_modify_with_opts(handle, queryBSON, options, reply, &error)
+                }
+            }
+            guard ok else { throw StoreError(error, context: "findAndModify on \(name)") }
+            return BSONDocument(bson: reply)
+        }
+        return result["value"]?.documentValue
+    }
+
+    /// Runs a write command (such as `createIndexes`) against this collection's database.
+    @discardableResult
+    func writeCommand(_ command: BSONDocument) throws -> BSONDocument {
+        var error = bson_error_t()
+        return try BSONStorage.withReply { reply in
+            let ok = try command.withBSON { commandBSON in
+                mongoc_collection_write_command_with_opts(handle, commandBSON, nil, reply, &error)
+            }
+            guard ok else { throw StoreError(error, context: "command on \(name)") }
+            return BSONDocument(bson: reply)
+        }
+    }
+
+    /// Names of this collection's indexes (empty when the collection does not exist).
+    func indexNames() throws -> [String] {
+        guard let cursor = mongoc_collection_find_indexes_with_opts(handle, nil) else { return [] }
+        defer { mongoc_cursor_destroy(cursor) }
+        var names: [String] = []
+        var document: OpaquePointer?
+        while mongoc_cursor_next(cursor, &document) {
+            if let document, let name = BSONDocument(bson: document)["name"]?.stringValue { names.append(name) }
+        }
+        var error = bson_error_t()
+        if mongoc_cursor_error(cursor, &error) { throw StoreError(error, context: "listIndexes on \(name)") }
+        return names
+    }
+}

@@ -1,0 +1,73 @@
+import ClusterdCore
+import Foundation
+import Testing
+
+@testable import ClusterdStore
+
+@Suite("MongoStore: connection and indexes")
+struct MongoStoreTests {
+    @Test("ping answers")
+    func ping() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.ping()
+    }
+
+    @Test("ensureIndexes creates clusterd's indexes, idempotently, and none on host collections")
+    func indexes() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.ensureIndexes()
+        try store.ensureIndexes()
+        let configuration = store.configuration
+        let analyses = try store.indexNames(collection: configuration.analysesCollection)
+        #expect(Set(analyses).isSuperset(of: ["analyzed_at_1", "conversation_id_1"]))
+        let runs = try store.indexNames(collection: configuration.runsCollection)
+        #expect(Set(runs).isSuperset(of: ["created_at_-1", "status_1"]))
+        #expect(try store.indexNames(collection: configuration.clustersCollection).contains("run_id_1"))
+        #expect(
+            try store.indexNames(collection: configuration.assignmentsCollection).contains(
+                "run_id_1_conversation_id_1"
+            )
+        )
+        #expect(try store.indexNames(collection: configuration.messagesCollection).filter { $0 != "_id_" }.isEmpty)
+    }
+
+    @Test("a dead server fails fast with a retriable unavailable error")
+    func deadServer() throws {
+        let port = try EmbeddedMongo.freePort()
+        let store = try MongoStore(configuration: StoreConfiguration(uri: "mongodb://127.0.0.1:\(port)"))
+        defer { store.close() }
+        let start = Date()
+        #expect {
+            try store.ping()
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .unavailable && error.isRetriable
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test("a closed store refuses work")
+    func closed() throws {
+        let store = try EmbeddedMongo.store()
+        store.close()
+        store.close()
+        #expect {
+            try store.ping()
+        } throws: { error in
+            (error as? StoreError)?.code == .unavailable
+        }
+    }
+
+    @Test("concurrent callers share the pool")
+    func concurrent() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            _ = try? store.beginAttempt(messageID: .string("m\(index % 4)"), conversationID: nil)
+        }
+        let attempts = try (0..<4).map { try store.beginAttempt(messageID: .string("m\($0)"), conversationID: nil) }
+        #expect(attempts == [5, 5, 5, 5])
+    }
+}
