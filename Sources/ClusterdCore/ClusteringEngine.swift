@@ -38,7 +38,6 @@ public struct ClusteringEngine: Sendable {
         progress(0.05)
 
         let (fit, silhouette) = partition(vectors, progress: { progress(0.05 + 0.8 * $0) })
-        progress(0.85)
 
         let clusterCount = fit.centroids.count
         var members = [[Int]](repeating: [], count: clusterCount)
@@ -56,7 +55,9 @@ public struct ClusteringEngine: Sendable {
             if labels[cluster].isOther {
                 otherMembers += members[cluster]
             } else {
-                groups.append(Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster]))
+                groups.append(
+                    Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster])
+                )
             }
         }
         groups.sort { lhs, rhs in
@@ -199,7 +200,9 @@ public struct ClusteringEngine: Sendable {
     private static func commonDimension(_ conversations: [ConversationInput]) -> Int {
         var counts: [Int: Int] = [:]
         for conversation in conversations {
-            for embedding in conversation.embeddings where !embedding.isEmpty { counts[embedding.count, default: 0] += 1 }
+            for embedding in conversation.embeddings where !embedding.isEmpty {
+                counts[embedding.count, default: 0] += 1
+            }
         }
         return counts.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key < rhs.key }?.key ?? 0
     }

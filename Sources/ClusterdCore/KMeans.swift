@@ -23,7 +23,8 @@ public struct KMeans: Sendable {
     public var initializations: Int
 
     /// Creates a k-means configuration.
-    public init(k: Int, maxIterations: Int = 50, tolerance: Double = 1e-6, seed: UInt64 = 42, initializations: Int = 3) {
+    public init(k: Int, maxIterations: Int = 50, tolerance: Double = 1e-6, seed: UInt64 = 42, initializations: Int = 3)
+    {
         self.k = k
         self.maxIterations = max(0, maxIterations)
         self.tolerance = max(0, tolerance)
