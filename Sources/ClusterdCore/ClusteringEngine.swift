@@ -11,7 +11,8 @@
 /// FNV-1a hash of the seed and its sorted member ids (re-hashed with a counter if that id is already in use), so a
 /// fresh id depends on the cluster's content, not on the run id. Previous clusters left unmatched retire.
 /// Clusters below `minClusterSize` are merged into one "Other" cluster with stable id "other", no concepts and no
-/// representatives.
+/// representatives. Metrics report the silhouette of the chosen k-means partition on the k rule's sample (1000
+/// points for `.fixed`), the k-means inertia and k, and the final cluster sizes.
 public struct ClusteringEngine: Sendable {
     /// Stable id of the bucket of clusters below the minimum size.
     public static let otherStableID = "other"
@@ -38,7 +39,6 @@ public struct ClusteringEngine: Sendable {
         progress(0.05)
 
         let (fit, silhouette) = partition(vectors, progress: { progress(0.05 + 0.8 * $0) })
-        progress(0.85)
 
         let clusterCount = fit.centroids.count
         var members = [[Int]](repeating: [], count: clusterCount)
@@ -56,7 +56,9 @@ public struct ClusteringEngine: Sendable {
             if labels[cluster].isOther {
                 otherMembers += members[cluster]
             } else {
-                groups.append(Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster]))
+                groups.append(
+                    Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster])
+                )
             }
         }
         groups.sort { lhs, rhs in
@@ -199,7 +201,9 @@ public struct ClusteringEngine: Sendable {
     private static func commonDimension(_ conversations: [ConversationInput]) -> Int {
         var counts: [Int: Int] = [:]
         for conversation in conversations {
-            for embedding in conversation.embeddings where !embedding.isEmpty { counts[embedding.count, default: 0] += 1 }
+            for embedding in conversation.embeddings where !embedding.isEmpty {
+                counts[embedding.count, default: 0] += 1
+            }
         }
         return counts.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key < rhs.key }?.key ?? 0
     }

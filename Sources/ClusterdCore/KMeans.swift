@@ -23,7 +23,8 @@ public struct KMeans: Sendable {
     public var initializations: Int
 
     /// Creates a k-means configuration.
-    public init(k: Int, maxIterations: Int = 50, tolerance: Double = 1e-6, seed: UInt64 = 42, initializations: Int = 3) {
+    public init(k: Int, maxIterations: Int = 50, tolerance: Double = 1e-6, seed: UInt64 = 42, initializations: Int = 3)
+    {
         self.k = k
         self.maxIterations = max(0, maxIterations)
         self.tolerance = max(0, tolerance)
@@ -53,7 +54,7 @@ public struct KMeans: Sendable {
         let n = data.count
         let trials = 2 + Int(log(Double(count)))
         var chosen = [generator.nextIndex(below: n)]
-        var closest = data.squaredDistances(to: chosen[0])
+        var closest = data.squaredDistances(to: [chosen[0]])[0]
         while chosen.count < count {
             let total = closest.reduce(0, +)
             var candidates: [Int] = []
@@ -78,8 +79,8 @@ public struct KMeans: Sendable {
             var bestCandidate = candidates[0]
             var bestDistances: [Double] = []
             var bestPotential = Double.infinity
-            for candidate in candidates {
-                let distances = data.squaredDistances(to: candidate)
+            let candidateDistances = data.squaredDistances(to: candidates)
+            for (candidate, distances) in zip(candidates, candidateDistances) {
                 var updated = closest
                 var potential: Double = 0
                 for index in 0..<n {
@@ -265,17 +266,21 @@ private struct PointMatrix {
         Array(values[(index * dimension)..<((index + 1) * dimension)])
     }
 
-    /// Squared Euclidean distance from every point to point `index`.
-    func squaredDistances(to index: Int) -> [Double] {
-        let base = index * dimension
-        return (0..<count).map { point in
-            let rowBase = point * dimension
-            var sum: Double = 0
-            for offset in 0..<dimension {
-                let delta = Double(values[rowBase + offset] - values[base + offset])
-                sum += delta * delta
+    /// For each of `indices`, the squared Euclidean distance from every point to that point.
+    func squaredDistances(to indices: [Int]) -> [[Double]] {
+        let columns = indices.flatMap { row($0) }
+        let products = VectorMath.gram(
+            rows: values,
+            rowCount: count,
+            columns: columns,
+            columnCount: indices.count,
+            dimension: dimension
+        )
+        return indices.enumerated().map { position, index in
+            (0..<count).map { point in
+                let product = Double(products[point * indices.count + position])
+                return point == index ? 0 : max(0, squaredNorms[point] + squaredNorms[index] - 2 * product)
             }
-            return sum
         }
     }
 
