@@ -41,6 +41,11 @@ struct MongoStoreMessagesTests {
         #expect(hex.id == .string(Self.hexString))
         #expect(hex.content == "hex")
 
+        try store.insertHostConversations(ids: [conversation, .string("c-1")], createdAt: Self.created)
+        #expect(throws: StoreError.self) {
+            try store.insertHostConversations(ids: [.string("c-1")], createdAt: Self.created)
+        }
+
         #expect(try store.message(id: "nope") == nil)
         #expect(try store.message(id: "65a1b2c3d4e5f60718293fff") == nil)
     }

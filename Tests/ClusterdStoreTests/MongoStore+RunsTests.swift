@@ -14,7 +14,11 @@ struct MongoStoreRunsTests {
         var run = Fixtures.run(createdAt: Self.base, seed: UInt64.max - 1)
         try store.insertRun(run)
         #expect(try store.run(id: run.id) == run)
-        #expect(throws: StoreError.self) { try store.insertRun(run) }
+        #expect {
+            try store.insertRun(run)
+        } throws: { error in
+            (error as? StoreError)?.code == .conflict
+        }
 
         run.status = .succeeded
         run.finishedAt = Self.base.addingTimeInterval(3)
