@@ -70,8 +70,14 @@ let package = Package(
             ]
         ),
 
+        // Test support shipped as a library: the embedded MongoDB-wire server and the server process harness.
+        .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore"]),
+
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
-        .testTarget(name: "ClusterdStoreTests", dependencies: ["ClusterdStore", "ClusterdCore"]),
+        .testTarget(
+            name: "ClusterdStoreTests",
+            dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
+        ),
         .testTarget(
             name: "ClusterdRPCTests",
             dependencies: [
@@ -84,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore",
+                "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore", "ClusterdTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

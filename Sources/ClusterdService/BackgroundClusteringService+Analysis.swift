@@ -73,7 +73,7 @@ extension BackgroundClusteringService {
             recordFailed(reason)
             return .failed
         }
-        let concepts = extractor.concepts(in: message.content, limit: configuration.conceptsPerMessage)
+        let concepts = extractor.concepts(in: message.content)
         let embedding: [Float]
         do {
             embedding = try embedder.embed([message.content]).first ?? []

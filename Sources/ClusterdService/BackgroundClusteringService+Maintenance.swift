@@ -82,13 +82,22 @@ extension BackgroundClusteringService {
         for id in queued { enqueueAnalysis(id, attempt: configuration.notFoundRetryDelays.count) }
     }
 
-    /// Evaluates the trigger rules from memory and schedules a clustering when they say so.
+    /// Evaluates the trigger rules from memory and schedules a clustering when they say so. While a backlog of
+    /// analyses is pending, an automatic run waits for it to drain (at most `backlogDeferSeconds`), so a burst of
+    /// messages gives one run instead of one per few messages.
     func checkTriggers() {
         let (decision, schedule): (TriggerDecision, Bool) = state.withLock { state in
-            let decision = policy.evaluate(inputs(state), now: now())
+            let current = now()
+            let decision = policy.evaluate(inputs(state), now: current)
             guard decision.runAutomatically, state.loaded, !state.stopping, !state.clusteringScheduled,
                 !state.clusteringInProgress
             else { return (decision, false) }
+            if !state.pending.isEmpty {
+                let since = state.deferredSince ?? current
+                state.deferredSince = since
+                if current.timeIntervalSince(since) < configuration.backlogDeferSeconds { return (decision, false) }
+            }
+            state.deferredSince = nil
             state.clusteringScheduled = true
             return (decision, true)
         }

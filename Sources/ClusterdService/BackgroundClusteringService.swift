@@ -17,7 +17,7 @@ public final class BackgroundClusteringService: Sendable {
     let startedAt: Date
     let state = Mutex(ServiceState())
     let policy: TriggerPolicy
-    let extractor = ConceptExtractor()
+    let extractor: ConceptExtractor
 
     /// Analysis lane: `analysisWorkers` wide.
     let analysisQueue: OperationQueue
@@ -25,7 +25,7 @@ public final class BackgroundClusteringService: Sendable {
     let clusteringQueue: OperationQueue
     /// Start-up, sweep and timer work: one at a time.
     let maintenanceQueue: OperationQueue
-    let timer: Mutex<DispatchSourceTimer?> = Mutex(nil)
+    let timer: Mutex<Ticker?> = Mutex(nil)
 
     /// Creates the service; call `start()` to load state and begin the timer.
     public init(
@@ -42,6 +42,7 @@ public final class BackgroundClusteringService: Sendable {
         self.now = now
         self.startedAt = now()
         self.policy = TriggerPolicy(configuration: configuration.trigger)
+        self.extractor = ConceptExtractor(limit: configuration.conceptsPerMessage)
         analysisQueue = OperationQueue()
         analysisQueue.name = "clusterd.analysis"
         analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
@@ -66,15 +67,11 @@ public final class BackgroundClusteringService: Sendable {
             loadState()
             tick()
         }
-        let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "clusterd.timer"))
-        let interval = max(0.05, configuration.tickSeconds)
-        source.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
-        source.setEventHandler { [weak self] in
+        let ticker = Ticker(label: "clusterd.timer", interval: configuration.tickSeconds) { [weak self] in
             guard let self, self.maintenanceQueue.operationCount == 0 else { return }
             self.maintenanceQueue.addOperation { self.tick() }
         }
-        source.resume()
-        timer.withLock { $0 = source }
+        timer.withLock { $0 = ticker }
     }
 
     /// Stops the timer, drops queued (not started) analyses — the next start's sweep finds them — and waits up to

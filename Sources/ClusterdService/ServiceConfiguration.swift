@@ -23,6 +23,8 @@ public struct ServiceConfiguration: Sendable {
     public var conceptsPerMessage: Int
     /// Reported in status.
     public var version: String
+    /// Longest an automatic run waits for a pending analysis backlog to drain, seconds.
+    public var backlogDeferSeconds: Double
     /// Seconds a shutdown waits for in-flight analyses and a running clustering.
     public var shutdownGraceSeconds: Double
 
@@ -38,6 +40,7 @@ public struct ServiceConfiguration: Sendable {
         clustering: ClusteringConfiguration = ClusteringConfiguration(),
         conceptsPerMessage: Int = 8,
         version: String = "0.1.0",
+        backlogDeferSeconds: Double = 30,
         shutdownGraceSeconds: Double = 5
     ) {
         self.trigger = trigger
@@ -50,6 +53,7 @@ public struct ServiceConfiguration: Sendable {
         self.clustering = clustering
         self.conceptsPerMessage = conceptsPerMessage
         self.version = version
+        self.backlogDeferSeconds = backlogDeferSeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds
     }
 }

@@ -26,6 +26,8 @@ struct ServiceState {
     var latestSuccessfulRun: RunSummary?
 
     var clusteringScheduled = false
+    /// When an automatic run was first held back by a pending backlog.
+    var deferredSince: Date?
     var clusteringInProgress = false
     var clusteringStage = ""
     var clusteringProgress = 0.0

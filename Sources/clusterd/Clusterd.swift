@@ -38,6 +38,7 @@ struct Clusterd: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        Self.unblockShutdownSignals()
         var environment = ServerSettings.mergedEnvironment(dotEnvPath: envFile)
         if let listen { environment["CLUSTERD_LISTEN"] = listen }
         if let mongodbURI { environment["MONGODB_URI"] = mongodbURI }
@@ -63,5 +64,15 @@ struct Clusterd: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// A parent (a test runner, a supervisor) may hand down a signal mask that blocks SIGTERM/SIGINT; the
+    /// graceful-shutdown handlers need them delivered.
+    private static func unblockShutdownSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

@@ -39,8 +39,10 @@ struct ServiceRPCAdapter: RPCServiceHandler {
             readQueue.addOperation {
                 do {
                     respond(.listClustersReply(try service.listClusters(runID: runID)))
-                } catch {
+                } catch let error as ServiceError {
                     respond(.error(Self.rpcError(error)))
+                } catch {
+                    respond(.error(RPCError(code: .internal, message: "\(error)")))
                 }
             }
         case .hello, .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply,

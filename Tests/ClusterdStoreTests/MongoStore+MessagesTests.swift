@@ -1,3 +1,4 @@
+import ClusterdTestSupport
 import ClusterdCore
 import ClusterdStore
 import Foundation

@@ -1,3 +1,4 @@
+import ClusterdTestSupport
 import ClusterdCore
 import Foundation
 import Testing

@@ -7,21 +7,21 @@ import Foundation
 
 /// The MongoDB-wire server the integration tests use: `CLUSTERD_TEST_MONGODB_URI` when set, otherwise one
 /// SecantusDB process (`<package>/.venv/bin/secantusd-py`, in-memory storage) started once per test process.
-enum EmbeddedMongo {
+public enum EmbeddedMongo {
     /// The server's URI (without a database); throws when it cannot be started.
-    static func uri() throws -> String {
+    public static func uri() throws -> String {
         try shared.get()
     }
 
     /// A configuration on a fresh database of its own, so tests are independent and parallel-safe.
-    static func configuration(_ label: String = #function) throws -> StoreConfiguration {
+    public static func configuration(_ label: String = #function) throws -> StoreConfiguration {
         let cleaned = label.prefix { $0 != "(" }.filter { $0.isLetter || $0.isNumber }
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10)
         return StoreConfiguration(uri: try uri(), database: "t_\(cleaned.prefix(40))_\(suffix)")
     }
 
     /// A store on a fresh database.
-    static func store(_ label: String = #function) throws -> MongoStore {
+    public static func store(_ label: String = #function) throws -> MongoStore {
         try MongoStore(configuration: configuration(label))
     }
 
@@ -35,7 +35,7 @@ enum EmbeddedMongo {
         if let uri = ProcessInfo.processInfo.environment["CLUSTERD_TEST_MONGODB_URI"], !uri.isEmpty {
             return uri
         }
-        // Tests/ClusterdStoreTests/EmbeddedMongo.swift → package root → .venv
+        // Sources/ClusterdTestSupport/EmbeddedMongo.swift → package root → .venv
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let server = packageRoot.appendingPathComponent(".venv/bin/secantusd-py").path
@@ -85,7 +85,7 @@ enum EmbeddedMongo {
     }
 
     /// A port nobody listens on right now (bound to port 0, then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StartError(description: "socket() failed") }
         defer { close(fd) }

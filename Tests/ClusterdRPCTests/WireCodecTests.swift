@@ -1,0 +1,151 @@
+import ClusterdCore
+import Foundation
+import Testing
+
+@testable import ClusterdRPC
+
+@Suite struct WireCodecTests {
+    private func roundTrip(_ body: FrameBody, callID: UInt64 = 42) throws -> RPCFrame {
+        let frame = RPCFrame(callID: callID, body: body)
+        return try WireCodec.decode(WireCodec.encode(frame))
+    }
+
+    @Test(arguments: [
+        FrameBody.hello(protocolVersion: 1, clientName: "test", token: "sécret"),
+        .helloReply(protocolVersion: 1, serverVersion: "0.1.0", maxFrameBytes: 1 << 20),
+        .triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "conv-1"),
+        .triggerAnalysisReply(.alreadyQueued, queueDepth: 17),
+        .forceClustering,
+        .forceClusteringReply(started: false, followUpQueued: true, message: "queued"),
+        .getStatus,
+        .listClusters(runID: ""),
+        .error(RPCError(code: .resourceExhausted, message: "queue full")),
+    ])
+    func requestAndReplyKindsRoundTrip(body: FrameBody) throws {
+        let decoded = try roundTrip(body, callID: UInt64.max)
+        #expect(decoded.callID == UInt64.max)
+        #expect(decoded.body == body)
+    }
+
+    @Test func statusRoundTripsEveryField() throws {
+        var status = ServiceStatus()
+        status.enabled = false
+        status.clusteringInProgress = true
+        status.unprocessedMessages = 5
+        status.minutesSinceLastClustering = 45
+        status.shouldTriggerClustering = true
+        status.triggerReason = "5 unprocessed messages (threshold: 3)"
+        status.messageThreshold = 3
+        status.timeThresholdMinutes = 30
+        status.analysisWorkers = 2
+        status.queueDepth = 3
+        status.queueCapacity = 100
+        status.inFlightAnalyses = 2
+        status.analyzedTotal = 1000
+        status.failedTotal = 2
+        status.lastError = "boom"
+        status.clusteringStage = "clustering"
+        status.clusteringProgress = 0.5
+        status.followUpQueued = true
+        status.degraded = ["store", "embedder:fallback"]
+        status.uptimeSeconds = 12.5
+        status.version = "0.1.0"
+        status.embedder = "hashing-v1"
+        status.triggersTotal = 10
+        status.triggersRefused = 1
+        status.sweptTotal = 4
+        let run = RunSummary(
+            id: "65a1b2c3d4e5f6a7b8c9d0e1",
+            status: "succeeded",
+            createdAt: Date(timeIntervalSince1970: 1_736_544_600),
+            finishedAt: Date(timeIntervalSince1970: 1_736_544_615),
+            triggerReason: "forced",
+            totalConversations: 15,
+            totalMessages: 60,
+            clustersCreated: 4,
+            durationMs: 15000,
+            error: ""
+        )
+        status.latestClusteringRun = run
+        status.lastRun = run
+        status.queueCapacity = 100
+        let decoded = try roundTrip(.getStatusReply(status))
+        #expect(decoded.body == .getStatusReply(status))
+    }
+
+    @Test func noRunIsMinusOneMinutesAndNilOnTheWayBack() throws {
+        let decoded = try roundTrip(.getStatusReply(ServiceStatus()))
+        guard case .getStatusReply(let status) = decoded.body else {
+            Issue.record("wrong kind")
+            return
+        }
+        #expect(status.minutesSinceLastClustering == nil)
+        #expect(status.latestClusteringRun == nil)
+    }
+
+    @Test func clusterListingRoundTrips() throws {
+        let listing = ClusterListing(
+            run: RunSummary(
+                id: "r",
+                status: "succeeded",
+                createdAt: Date(timeIntervalSince1970: 1000),
+                finishedAt: nil,
+                triggerReason: "t",
+                totalConversations: 3,
+                totalMessages: 9,
+                clustersCreated: 2,
+                durationMs: 5,
+                error: ""
+            ),
+            clusters: [
+                ClusterSummary(
+                    stableID: "c-1",
+                    name: "billing",
+                    description: "Conversations about billing.",
+                    size: 2,
+                    topConcepts: ["refund", "invoice"],
+                    representativeConversationIDs: ["a", "b"]
+                ),
+                ClusterSummary(
+                    stableID: "c-2",
+                    name: "Other",
+                    description: "",
+                    size: 1,
+                    topConcepts: [],
+                    representativeConversationIDs: []
+                ),
+            ]
+        )
+        #expect(try roundTrip(.listClustersReply(listing)).body == .listClustersReply(listing))
+    }
+
+    @Test func garbageProtobufIsInvalidArgument() {
+        let garbage: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]
+        #expect(throws: RPCError.self) { try WireCodec.decode(garbage) }
+        do {
+            _ = try WireCodec.decode(garbage)
+        } catch {
+            #expect(error.code == .invalidArgument)
+        }
+    }
+
+    @Test func unknownFieldsAreIgnoredAndAnUnknownBodyIsReported() throws {
+        // Field 99 (varint) is unknown to version 1: the frame decodes with no body.
+        let bytes: [UInt8] = [0x08, 0x07, 0x98, 0x06, 0x01]
+        let frame = try WireCodec.decode(bytes)
+        #expect(frame.callID == 7)
+        #expect(frame.body == .unknown)
+    }
+
+    @Test func invalidUTF8InStringsIsRepairedNotTrusted() throws {
+        // TriggerAnalysisRequest{message_id: 0xff 0xfe}
+        let inner: [UInt8] = [0x0a, 0x02, 0xff, 0xfe]
+        let bytes: [UInt8] = [0x08, 0x01, 0x62, UInt8(inner.count)] + inner
+        let frame = try WireCodec.decode(bytes)
+        guard case .triggerAnalysis(let id, _) = frame.body else {
+            Issue.record("expected a trigger, got \(frame.body)")
+            return
+        }
+        #expect(id == "\u{FFFD}\u{FFFD}")
+    }
+}
