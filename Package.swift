@@ -79,6 +79,10 @@ let package = Package(
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
         ),
         .testTarget(
+            name: "ClusterdServiceTests",
+            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport"]
+        ),
+        .testTarget(
             name: "ClusterdRPCTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdWire", "ClusterdCore",

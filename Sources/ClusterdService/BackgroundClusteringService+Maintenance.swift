@@ -28,6 +28,7 @@ extension BackgroundClusteringService {
                 state.newSinceLastAttempt = sinceAttempt
                 state.loaded = true
             }
+            analysisQueue.isSuspended = false
             noteStoreHealthy()
         } catch {
             noteStoreFailure(error)

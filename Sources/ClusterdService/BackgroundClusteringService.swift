@@ -47,6 +47,8 @@ public final class BackgroundClusteringService: Sendable {
         analysisQueue.name = "clusterd.analysis"
         analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
         analysisQueue.qualityOfService = .utility
+        // Held until start-up has loaded the counters from MongoDB, so no analysis races that load.
+        analysisQueue.isSuspended = true
         clusteringQueue = OperationQueue()
         clusteringQueue.name = "clusterd.clustering"
         clusteringQueue.maxConcurrentOperationCount = 1
@@ -83,6 +85,7 @@ public final class BackgroundClusteringService: Sendable {
             $0 = nil
         }
         analysisQueue.cancelAllOperations()
+        analysisQueue.isSuspended = false
         maintenanceQueue.cancelAllOperations()
         let deadline = Date().addingTimeInterval(configuration.shutdownGraceSeconds)
         while Date() < deadline

@@ -1,0 +1,172 @@
+import ClusterdCore
+import ClusterdStore
+import ClusterdTestSupport
+import Foundation
+import Logging
+import Testing
+
+@testable import ClusterdService
+
+/// The service against the real embedded MongoDB-wire server, in process.
+@Suite struct BackgroundClusteringServiceTests {
+    private func makeService(
+        store: MongoStore,
+        enabled: Bool = true,
+        retries: [Double] = [0.05, 0.05],
+        maxAttempts: Int = 3
+    ) -> BackgroundClusteringService {
+        var configuration = ServiceConfiguration(
+            trigger: TriggerConfiguration(enabled: enabled, messageThreshold: 3, timeThresholdMinutes: 30),
+            analysisWorkers: 2,
+            queueCapacity: 100,
+            maxAttempts: maxAttempts,
+            notFoundRetryDelays: retries,
+            tickSeconds: 0.2
+        )
+        configuration.backlogDeferSeconds = 1
+        return BackgroundClusteringService(
+            configuration: configuration,
+            store: store,
+            embedder: HashingEmbedder(),
+            logger: Logger(label: "test")
+        )
+    }
+
+    private func messages(conversation: RecordID, texts: [String], prefix: String) -> [MessageRecord] {
+        texts.enumerated().map { index, text in
+            MessageRecord(id: .string("\(prefix)-\(index)"), conversationID: conversation, role: "user", content: text)
+        }
+    }
+
+    private func waitUntil(_ seconds: Double = 15, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    @Test func aRunWithFewerThanTwoConversationsIsRecordedAsSkipped() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.insertHostMessages(
+            messages(conversation: .string("only"), texts: ["refund my order", "where is my refund"], prefix: "m")
+        )
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        for id in ["m-0", "m-1"] { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
+        #expect(try waitUntil { try store.latestRun()?.status == .skipped })
+        let run = try #require(try store.latestRun())
+        #expect(run.error == "clustering needs at least 2 conversations (have 1)")
+        #expect(run.totalMessages == 2)
+        #expect(service.status().lastRun?.status == "skipped")
+        #expect(service.status().latestClusteringRun == nil)
+    }
+
+    @Test func anUnknownIdIsRetriedThenRecordedAsFailed() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        let result = try service.triggerAnalysis(messageID: "no-such-message", conversationID: nil)
+        #expect(result.outcome == .queued)
+        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(service.status().lastError.contains("not found in MongoDB after 3 attempts"))
+        #expect(try store.countFailed() == 1)
+        #expect(service.status().queueDepth == 0)
+    }
+
+    @Test func aMessageThatAlreadyUsedItsAttemptsIsGivenUpNotRetried() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.insertHostMessages(messages(conversation: .string("c"), texts: ["crashes the embedder"], prefix: "x"))
+        // Three earlier attempts that never finished (e.g. the process crashed during each).
+        for _ in 0..<3 { _ = try store.beginAttempt(messageID: .string("x-0"), conversationID: .string("c")) }
+        let service = makeService(store: store, maxAttempts: 3)
+        service.start()
+        defer { service.shutdown() }
+        _ = try service.triggerAnalysis(messageID: "x-0", conversationID: nil)
+        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(try store.analysis(messageID: .string("x-0")) == nil)
+        #expect(service.status().lastError.contains("given up after 3 attempts"))
+    }
+
+    @Test func reanalysingAMessageIsIdempotent() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let id = "65a1b2c3d4e5f6a7b8c9d0e1"
+        try store.insertHostMessages([
+            MessageRecord(id: .objectID(id), conversationID: .string("c1"), role: "user", content: "reset my password")
+        ])
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
+        #expect(try waitUntil { try store.countAnalyses() == 1 && service.status().queueDepth == 0 })
+        let first = try #require(try store.analysis(messageID: .objectID(id)))
+        _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
+        let done = try waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
+        #expect(done, "status: \(service.status())")
+        #expect(try store.countAnalyses() == 1)
+        let second = try #require(try store.analysis(messageID: .objectID(id)))
+        #expect(second.embedding == first.embedding)
+        #expect(second.concepts == first.concepts)
+    }
+
+    @Test func duplicateTriggersAreCoalescedAndEmptyIdsRefused() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = makeService(store: store, retries: [1, 1])
+        service.start()
+        defer { service.shutdown() }
+        #expect(try service.triggerAnalysis(messageID: "pending", conversationID: nil).outcome == .queued)
+        #expect(try service.triggerAnalysis(messageID: "pending", conversationID: nil).outcome == .alreadyQueued)
+        #expect(throws: ServiceError.self) { try service.triggerAnalysis(messageID: "", conversationID: nil) }
+    }
+
+    @Test func statusAnswersFromMemoryWhileMongoDBIsDown() throws {
+        let port = try EmbeddedMongo.freePort()
+        let store = try MongoStore(
+            configuration: StoreConfiguration(
+                uri: "mongodb://127.0.0.1:\(port)",
+                database: "down",
+                serverSelectionTimeoutMS: 300,
+                connectTimeoutMS: 300
+            )
+        )
+        defer { store.close() }
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        #expect(try waitUntil(10) { service.status().degraded.contains("store") })
+        let started = Date()
+        for _ in 0..<1000 { _ = service.status() }
+        #expect(Date().timeIntervalSince(started) < 1, "1000 status calls must not touch MongoDB")
+        #expect(service.status().degraded.contains("embedder:fallback"))
+    }
+
+    @Test func disabledModeRecordsTriggersAndForceStillClusters() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var all: [MessageRecord] = []
+        all += messages(conversation: .string("a"), texts: ["refund for my order", "refund status"], prefix: "a")
+        all += messages(conversation: .string("b"), texts: ["weather tomorrow in Paris", "rain forecast"], prefix: "b")
+        all += messages(conversation: .string("c"), texts: ["refund my last order", "order refund"], prefix: "c")
+        try store.insertHostMessages(all)
+        let service = makeService(store: store, enabled: false)
+        service.start()
+        defer { service.shutdown() }
+        #expect(try service.triggerAnalysis(messageID: "a-0", conversationID: nil).outcome == .recorded)
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(try store.countAnalyses() == 0)
+        #expect(service.forceClustering().started)
+        #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
+        #expect(try store.countAnalyses() == 6)
+        let run = try #require(try store.latestSuccessfulRun())
+        #expect(run.totalConversations == 3)
+        #expect(run.triggerReason == "forced by operator")
+    }
+}
