@@ -15,9 +15,10 @@ public enum RecordID: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// True when `text` is exactly 24 hex digits, so it may name an ObjectId.
     public static func looksLikeObjectID(_ text: String) -> Bool {
-        text.utf8.count == 24 && text.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte)
-        }
+        text.utf8.count == 24
+            && text.utf8.allSatisfy { byte in
+                (48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte)
+            }
     }
 
     /// Ids a caller's text may stand for, most likely first: ObjectId when it looks like one, then string.

@@ -16,26 +16,27 @@ extension ServiceStatus {
             ],
             "latest_clustering_run": latestClusteringRun.map { Self.runObject($0) } ?? NSNull(),
         ]
-        object["operator"] = [
-            "queue_depth": queueDepth,
-            "queue_capacity": queueCapacity,
-            "in_flight_analyses": inFlightAnalyses,
-            "analysis_workers": analysisWorkers,
-            "analyzed_total": analyzedTotal,
-            "failed_total": failedTotal,
-            "last_error": lastError,
-            "clustering_stage": clusteringStage,
-            "clustering_progress": clusteringProgress,
-            "follow_up_queued": followUpQueued,
-            "degraded": degraded,
-            "uptime_seconds": uptimeSeconds,
-            "version": version,
-            "embedder": embedder,
-            "triggers_total": triggersTotal,
-            "triggers_refused": triggersRefused,
-            "swept_total": sweptTotal,
-            "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
-        ] as [String: Any]
+        object["operator"] =
+            [
+                "queue_depth": queueDepth,
+                "queue_capacity": queueCapacity,
+                "in_flight_analyses": inFlightAnalyses,
+                "analysis_workers": analysisWorkers,
+                "analyzed_total": analyzedTotal,
+                "failed_total": failedTotal,
+                "last_error": lastError,
+                "clustering_stage": clusteringStage,
+                "clustering_progress": clusteringProgress,
+                "follow_up_queued": followUpQueued,
+                "degraded": degraded,
+                "uptime_seconds": uptimeSeconds,
+                "version": version,
+                "embedder": embedder,
+                "triggers_total": triggersTotal,
+                "triggers_refused": triggersRefused,
+                "swept_total": sweptTotal,
+                "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
+            ] as [String: Any]
         return object
     }
 

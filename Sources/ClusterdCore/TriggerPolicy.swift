@@ -71,7 +71,8 @@ public struct TriggerPolicy: Sendable {
         let reason: String?
         if inputs.lastRunAt == nil && inputs.analyzedMessages >= 2 {
             reason = "First run: \(inputs.analyzedMessages) messages and no clustering runs yet"
-        } else if inputs.unprocessedMessages >= max(1, configuration.messageThreshold) && inputs.newSinceLastAttempt > 0 {
+        } else if inputs.unprocessedMessages >= max(1, configuration.messageThreshold) && inputs.newSinceLastAttempt > 0
+        {
             reason = "\(inputs.unprocessedMessages) unprocessed messages (threshold: \(configuration.messageThreshold))"
         } else if let minutes, minutes >= configuration.timeThresholdMinutes && inputs.unprocessedMessages >= 1 {
             reason = "\(minutes) minutes since last clustering (threshold: \(configuration.timeThresholdMinutes))"

@@ -29,8 +29,12 @@ public final class ClusterdClient: Sendable {
     ) async throws -> ClusterdClient {
         let group = MultiThreadedEventLoopGroup.singleton
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                + timeout.components.attoseconds / 1_000_000_000))
+            .connectTimeout(
+                TimeAmount.nanoseconds(
+                    Int64(timeout.components.seconds) * 1_000_000_000
+                        + timeout.components.attoseconds / 1_000_000_000
+                )
+            )
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         let channel: Channel
         do {
@@ -40,7 +44,9 @@ public final class ClusterdClient: Sendable {
         }
         let handler = try await channel.eventLoop.submit {
             let handler = ClientHandler()
-            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes)))
+            try channel.pipeline.syncOperations.addHandler(
+                ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes))
+            )
             try channel.pipeline.syncOperations.addHandler(handler)
             return NIOLoopBound(handler, eventLoop: channel.eventLoop)
         }.get()
@@ -79,7 +85,8 @@ public final class ClusterdClient: Sendable {
         let promise = eventLoop.makePromise(of: RPCFrame.self)
         let handler = self.handler
         let channel = self.channel
-        let nanoseconds = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let nanoseconds =
+            Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         eventLoop.execute {
             guard handler.value.register(callID: callID, promise: promise) else { return }
             channel.writeAndFlush(buffer, promise: nil)

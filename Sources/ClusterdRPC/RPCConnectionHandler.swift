@@ -125,13 +125,19 @@ final class RPCConnectionHandler: ChannelInboundHandler {
 
     private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {
         guard context.channel.isActive else { return }
-        context.writeAndFlush(wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)),
+            promise: nil
+        )
     }
 
     private func refuse(context: ChannelHandlerContext, callID: UInt64, error: RPCError) {
         guard case .closing = state else {
             state = .closing
-            let buffer = FrameEncoding.buffer(for: RPCFrame(callID: callID, body: .error(error)), allocator: context.channel.allocator)
+            let buffer = FrameEncoding.buffer(
+                for: RPCFrame(callID: callID, body: .error(error)),
+                allocator: context.channel.allocator
+            )
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
             return

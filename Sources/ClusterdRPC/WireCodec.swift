@@ -24,7 +24,8 @@ public enum WireCodec {
     }
 
     /// Unpacks protobuf bytes; malformed input is an INVALID_ARGUMENT error.
-    public static func decode<Bytes: Collection>(_ bytes: Bytes) throws(RPCError) -> RPCFrame where Bytes.Element == UInt8 {
+    public static func decode<Bytes: Collection>(_ bytes: Bytes) throws(RPCError) -> RPCFrame
+    where Bytes.Element == UInt8 {
         let contiguous = Array(bytes)
         let unpacked = contiguous.withUnsafeBufferPointer { buffer in
             clusterd__v1__frame__unpack(nil, buffer.count, buffer.baseAddress)
@@ -101,8 +102,9 @@ public enum WireCodec {
         }
     }
 
-    private static func encodeStatus(_ status: ServiceStatus, arena: CArena) -> UnsafeMutablePointer<Clusterd__V1__Status>
-    {
+    private static func encodeStatus(_ status: ServiceStatus, arena: CArena) -> UnsafeMutablePointer<
+        Clusterd__V1__Status
+    > {
         let out = arena.message(clusterd__v1__status__init)
         out.pointee.enabled = status.enabled ? 1 : 0
         out.pointee.clustering_in_progress = status.clusteringInProgress ? 1 : 0

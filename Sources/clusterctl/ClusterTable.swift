@@ -11,7 +11,10 @@ enum ClusterTable {
         let header = ["STABLE ID", "SIZE", "NAME", "TOP CONCEPTS"]
         var rows = [header]
         for cluster in listing.clusters {
-            rows.append([cluster.stableID, "\(cluster.size)", cluster.name, cluster.topConcepts.prefix(5).joined(separator: ", ")])
+            rows.append([
+                cluster.stableID, "\(cluster.size)", cluster.name,
+                cluster.topConcepts.prefix(5).joined(separator: ", "),
+            ])
         }
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
@@ -37,7 +40,8 @@ enum ClusterTable {
                 ] as [String: Any]
             },
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

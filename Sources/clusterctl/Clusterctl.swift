@@ -18,7 +18,10 @@ struct Clusterctl: AsyncParsableCommand {
 extension Clusterctl {
     /// `clusterctl status`.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the service's status.", discussion: ExitCodes.help)
+        static let configuration = CommandConfiguration(
+            abstract: "Show the service's status.",
+            discussion: ExitCodes.help
+        )
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -84,7 +87,9 @@ extension Clusterctl {
                     lastSeenRun = run.id
                     seenOthers += 1
                     if seenOthers >= 2 || !status.followUpQueued {
-                        print("run \(run.id) \(run.status): \(run.clustersCreated) clusters from \(run.totalConversations) conversations in \(run.durationMs) ms")
+                        print(
+                            "run \(run.id) \(run.status): \(run.clustersCreated) clusters from \(run.totalConversations) conversations in \(run.durationMs) ms"
+                        )
                         if !run.error.isEmpty { print("  \(run.error)") }
                         if run.status == "failed" { throw ExitCode(70) }
                         return
@@ -124,7 +129,9 @@ extension Clusterctl {
                         let outcome = try await client.triggerAnalysis(messageID: id)
                         print("\(id)\t\(outcome)")
                     } catch let error as RPCError {
-                        FileHandle.standardError.write(Data("clusterctl: \(id): \(error.message) (\(error.code))\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("clusterctl: \(id): \(error.message) (\(error.code))\n".utf8)
+                        )
                         worst = worst ?? error
                     }
                 }

@@ -6,8 +6,11 @@ enum StatusTable {
     static func render(_ status: ServiceStatus) -> String {
         var rows: [(String, String)] = [
             ("enabled", "\(status.enabled)"),
-            ("clustering in progress", status.clusteringInProgress
-                ? "yes (\(status.clusteringStage) \(Int(status.clusteringProgress * 100))%)" : "no"),
+            (
+                "clustering in progress",
+                status.clusteringInProgress
+                    ? "yes (\(status.clusteringStage) \(Int(status.clusteringProgress * 100))%)" : "no"
+            ),
             ("unprocessed messages", "\(status.unprocessedMessages)"),
             ("minutes since last clustering", status.minutesSinceLastClustering.map(String.init) ?? "never"),
             ("should trigger clustering", "\(status.shouldTriggerClustering)"),
@@ -15,7 +18,10 @@ enum StatusTable {
             ("thresholds", "\(status.messageThreshold) messages / \(status.timeThresholdMinutes) minutes"),
             ("queue", "\(status.queueDepth) / \(status.queueCapacity) (in flight \(status.inFlightAnalyses))"),
             ("analysed / failed", "\(status.analyzedTotal) / \(status.failedTotal)"),
-            ("triggers (refused) / swept", "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"),
+            (
+                "triggers (refused) / swept",
+                "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"
+            ),
             ("embedder", status.embedder),
             ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
             ("last error", status.lastError.isEmpty ? "none" : status.lastError),

@@ -18,12 +18,18 @@ struct ServerSettings {
     init(environment: [String: String]) throws {
         if let listen = environment["CLUSTERD_LISTEN"] { (listenHost, listenPort) = try Self.parseAddress(listen) }
         if let token = environment["CLUSTERD_TOKEN"], !token.isEmpty { self.token = token }
-        if let value = environment["CLUSTERD_MAX_FRAME_BYTES"] { maxFrameBytes = try Self.number(value, "CLUSTERD_MAX_FRAME_BYTES") }
-        if let value = environment["CLUSTERD_EVENT_LOOP_THREADS"] { eventLoopThreads = try Self.number(value, "CLUSTERD_EVENT_LOOP_THREADS") }
+        if let value = environment["CLUSTERD_MAX_FRAME_BYTES"] {
+            maxFrameBytes = try Self.number(value, "CLUSTERD_MAX_FRAME_BYTES")
+        }
+        if let value = environment["CLUSTERD_EVENT_LOOP_THREADS"] {
+            eventLoopThreads = try Self.number(value, "CLUSTERD_EVENT_LOOP_THREADS")
+        }
         if let uri = environment["MONGODB_URI"], !uri.isEmpty { store = StoreConfiguration(uri: uri) }
         if let name = environment["CLUSTERD_CONVERSATIONS_COLLECTION"] { store.conversationsCollection = name }
         if let name = environment["CLUSTERD_MESSAGES_COLLECTION"] { store.messagesCollection = name }
-        if let value = environment["CLUSTERD_MONGO_POOL_SIZE"] { store.poolSize = try Self.number(value, "CLUSTERD_MONGO_POOL_SIZE") }
+        if let value = environment["CLUSTERD_MONGO_POOL_SIZE"] {
+            store.poolSize = try Self.number(value, "CLUSTERD_MONGO_POOL_SIZE")
+        }
 
         if let value = environment["BACKGROUND_CLUSTERING_ENABLED"] {
             guard let enabled = DotEnv.bool(value) else {

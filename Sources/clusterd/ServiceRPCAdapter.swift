@@ -25,13 +25,21 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                     messageID: messageID,
                     conversationID: conversationID.isEmpty ? nil : conversationID
                 )
-                respond(.triggerAnalysisReply(Self.outcome(result.outcome), queueDepth: UInt32(clamping: result.queueDepth)))
+                respond(
+                    .triggerAnalysisReply(Self.outcome(result.outcome), queueDepth: UInt32(clamping: result.queueDepth))
+                )
             } catch {
                 respond(.error(Self.rpcError(error)))
             }
         case .forceClustering:
             let result = service.forceClustering()
-            respond(.forceClusteringReply(started: result.started, followUpQueued: result.followUpQueued, message: result.message))
+            respond(
+                .forceClusteringReply(
+                    started: result.started,
+                    followUpQueued: result.followUpQueued,
+                    message: result.message
+                )
+            )
         case .getStatus:
             respond(.getStatusReply(service.status()))
         case .listClusters(let runID):

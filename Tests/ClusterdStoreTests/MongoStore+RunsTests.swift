@@ -1,6 +1,6 @@
-import ClusterdTestSupport
 import ClusterdCore
 import ClusterdStore
+import ClusterdTestSupport
 import Foundation
 import Testing
 

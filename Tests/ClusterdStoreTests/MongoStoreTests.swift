@@ -1,5 +1,5 @@
-import ClusterdTestSupport
 import ClusterdCore
+import ClusterdTestSupport
 import Foundation
 import Testing
 
