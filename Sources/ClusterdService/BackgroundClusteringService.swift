@@ -144,7 +144,14 @@ public final class BackgroundClusteringService: Sendable {
     /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).
     public func forceClustering() -> ForceResult {
         let result: ForceResult = state.withLock { state in
-            if state.clusteringInProgress || state.clusteringScheduled {
+            if state.clusteringScheduled && !state.clusteringInProgress {
+                return ForceResult(
+                    started: false,
+                    followUpQueued: false,
+                    message: "a clustering run is already queued and has not started yet"
+                )
+            }
+            if state.clusteringInProgress {
                 let already = state.followUpQueued
                 state.followUpQueued = true
                 return ForceResult(
@@ -172,7 +179,8 @@ public final class BackgroundClusteringService: Sendable {
         let decision = policy.evaluate(inputs(snapshot), now: current)
         var status = ServiceStatus()
         status.enabled = configuration.trigger.enabled
-        status.clusteringInProgress = snapshot.clusteringInProgress
+        // A run put on the lane but not yet started counts as in progress (stage "queued").
+        status.clusteringInProgress = snapshot.clusteringInProgress || snapshot.clusteringScheduled
         status.unprocessedMessages = snapshot.unprocessed
         status.minutesSinceLastClustering = decision.minutesSinceLastRun
         status.shouldTriggerClustering = decision.shouldTrigger
@@ -188,7 +196,8 @@ public final class BackgroundClusteringService: Sendable {
         status.analyzedTotal = snapshot.analyzedTotal
         status.failedTotal = snapshot.failedTotal
         status.lastError = snapshot.lastError
-        status.clusteringStage = snapshot.clusteringStage
+        status.clusteringStage =
+            snapshot.clusteringInProgress ? snapshot.clusteringStage : (snapshot.clusteringScheduled ? "queued" : "")
         status.clusteringProgress = snapshot.clusteringProgress
         status.followUpQueued = snapshot.followUpQueued
         var degraded: [String] = []

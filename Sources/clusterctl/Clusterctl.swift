@@ -29,14 +29,8 @@ extension Clusterctl {
         var json = false
 
         func run() async throws {
-            do {
-                let client = try await connection.connect()
-                let status = try await client.status()
-                await client.close()
-                print(json ? status.jsonString() : StatusTable.render(status))
-            } catch {
-                throw ExitCodes.fail(error)
-            }
+            let status = try await connection.withClient { try await $0.status() }
+            print(json ? status.jsonString() : StatusTable.render(status))
         }
     }
 
@@ -56,44 +50,32 @@ extension Clusterctl {
         var waitTimeout: Double = 600
 
         func run() async throws {
-            do {
-                let client = try await connection.connect()
+            try await connection.withClient { client in
                 let before = try await client.status().lastRun?.id
                 let result = try await client.forceClustering()
                 print(result.message)
-                if wait {
-                    try await waitForRun(client: client, previousRunID: before, followUp: result.followUpQueued)
-                }
-                await client.close()
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw ExitCodes.fail(error)
+                if wait { try await waitForRun(client: client, previousRunID: before) }
             }
         }
 
-        private func waitForRun(client: ClusterdClient, previousRunID: String?, followUp: Bool) async throws {
+        /// Polls status until no run is queued or running and a run newer than `previousRunID` has ended.
+        private func waitForRun(client: ClusterdClient, previousRunID: String?) async throws {
             let deadline = Date().addingTimeInterval(waitTimeout)
             var lastLine = ""
-            var seenOthers = followUp ? 0 : 1
-            var lastSeenRun = previousRunID
             while Date() < deadline {
                 let status = try await client.status()
                 if status.clusteringInProgress {
                     let line = "  \(status.clusteringStage) \(Int(status.clusteringProgress * 100))%"
                     if line != lastLine { print(line) }
                     lastLine = line
-                } else if let run = status.lastRun, run.id != lastSeenRun, run.status != "running" {
-                    lastSeenRun = run.id
-                    seenOthers += 1
-                    if seenOthers >= 2 || !status.followUpQueued {
-                        print(
-                            "run \(run.id) \(run.status): \(run.clustersCreated) clusters from \(run.totalConversations) conversations in \(run.durationMs) ms"
-                        )
-                        if !run.error.isEmpty { print("  \(run.error)") }
-                        if run.status == "failed" { throw ExitCode(70) }
-                        return
-                    }
+                } else if let run = status.lastRun, run.id != previousRunID, run.status != "running" {
+                    print(
+                        "run \(run.id) \(run.status): \(run.clustersCreated) clusters from "
+                            + "\(run.totalConversations) conversations in \(run.durationMs) ms"
+                    )
+                    if !run.error.isEmpty { print("  \(run.error)") }
+                    if run.status == "failed" { throw ExitCode(70) }
+                    return
                 }
                 try await Task.sleep(for: .milliseconds(200))
             }
@@ -121,8 +103,7 @@ extension Clusterctl {
                     if !id.isEmpty { ids.append(id) }
                 }
             }
-            do {
-                let client = try await connection.connect()
+            try await connection.withClient { client in
                 var worst: RPCError?
                 for id in ids {
                     do {
@@ -135,12 +116,7 @@ extension Clusterctl {
                         worst = worst ?? error
                     }
                 }
-                await client.close()
                 if let worst { throw ExitCode(ExitCodes.code(for: worst.code)) }
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw ExitCodes.fail(error)
             }
         }
     }
@@ -161,14 +137,8 @@ extension Clusterctl {
         var json = false
 
         func run() async throws {
-            do {
-                let client = try await connection.connect()
-                let listing = try await client.listClusters(runID: run ?? "")
-                await client.close()
-                print(json ? ClusterTable.json(listing) : ClusterTable.render(listing))
-            } catch {
-                throw ExitCodes.fail(error)
-            }
+            let listing = try await connection.withClient { try await $0.listClusters(runID: run ?? "") }
+            print(json ? ClusterTable.json(listing) : ClusterTable.render(listing))
         }
     }
 }

@@ -31,4 +31,23 @@ struct ConnectionOptions: ParsableArguments {
             timeout: .milliseconds(Int(timeout * 1000))
         )
     }
+
+    /// Connects, runs `body` with the client, closes it; failures become sysexits-style exit codes on stderr.
+    func withClient<T>(_ body: (ClusterdClient) async throws -> T) async throws -> T {
+        do {
+            let client = try await connect()
+            do {
+                let result = try await body(client)
+                await client.close()
+                return result
+            } catch {
+                await client.close()
+                throw error
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitCodes.fail(error)
+        }
+    }
 }
