@@ -74,6 +74,7 @@ let package = Package(
         .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore"]),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
+        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
         .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
