@@ -101,7 +101,8 @@ public final class RawConnection: @unchecked Sendable {
         var offset = 0
         while offset < count {
             let remaining = deadline - ContinuousClock.now
-            let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
             guard milliseconds > 0 else { throw Failure(description: "no data within the deadline") }
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = Glibc.poll(&descriptor, 1, Int32(clamping: milliseconds))

@@ -20,7 +20,9 @@ extension EndToEnd {
                 let client = try await server.connect()
                 // Two ids that do not exist: they stay pending through the not-found retries (0.5 + 2 + 5 s).
                 for index in 0..<2 {
-                    #expect(try await client.triggerAnalysis(messageID: "missing-\(index)-\(UUID().uuidString)") == .queued)
+                    #expect(
+                        try await client.triggerAnalysis(messageID: "missing-\(index)-\(UUID().uuidString)") == .queued
+                    )
                 }
                 #expect(try await client.status().queueDepth == 2)
                 let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
@@ -137,7 +139,9 @@ extension EndToEnd {
                 let client = try await server.connect()
                 let first = try await client.forceClustering()
                 #expect(first.started)
-                let more = try await withThrowingTaskGroup(of: (started: Bool, followUpQueued: Bool, message: String).self) {
+                let more = try await withThrowingTaskGroup(
+                    of: (started: Bool, followUpQueued: Bool, message: String).self
+                ) {
                     group in
                     for _ in 0..<5 { group.addTask { try await client.forceClustering() } }
                     var replies: [(started: Bool, followUpQueued: Bool, message: String)] = []

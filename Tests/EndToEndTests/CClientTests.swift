@@ -21,7 +21,10 @@ extension EndToEnd {
                     [server.address, "--token", token] + corpus.messageIDs,
                     timeout: .seconds(30)
                 )
-                #expect(run.exitCode == 0, "clusterd-test: \(run.termination.map(\.description) ?? "timed out")\n\(run.stdout)\(run.stderr)")
+                #expect(
+                    run.exitCode == 0,
+                    "clusterd-test: \(run.termination.map(\.description) ?? "timed out")\n\(run.stdout)\(run.stderr)"
+                )
                 #expect(run.stdout.contains(" passed, 0 failed"), "\(run.stdout)")
 
                 let wrong = try await ChildProcess.run(

@@ -30,7 +30,10 @@ extension EndToEnd {
             let reply = try await raw.readFrame(timeout: .seconds(10))
             #expect(reply?.callID == 777, sourceLocation: sourceLocation)
             guard case .getStatusReply = reply?.body else {
-                Issue.record("GetStatus after the error got \(String(describing: reply))", sourceLocation: sourceLocation)
+                Issue.record(
+                    "GetStatus after the error got \(String(describing: reply))",
+                    sourceLocation: sourceLocation
+                )
                 return
             }
         }
@@ -55,7 +58,10 @@ extension EndToEnd {
             try await ServerProcess.with(store: try EmbeddedMongo.configuration()) { server in
                 let raw = try RawConnection(port: server.port)
                 let length = UInt32(1 << 20) + 1
-                try await raw.send([UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
+                try await raw.send([
+                    UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff),
+                    UInt8(length & 0xff),
+                ])
                 let reply = try await raw.readFrame(timeout: .seconds(10))
                 #expect(Self.code(of: reply) == .resourceExhausted)
                 #expect(reply?.callID == 0)

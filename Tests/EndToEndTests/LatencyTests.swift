@@ -31,9 +31,13 @@ extension EndToEnd {
                 await client.close()
                 #expect(samples.count == ids.count)
                 #expect(outcomes.keys.allSatisfy { $0 == .queued || $0 == .alreadyQueued })
-                let micros = samples.map { Double($0.components.attoseconds) / 1e12 + Double($0.components.seconds) * 1e6 }
-                    .sorted()
-                func percentile(_ p: Double) -> Int { Int(micros[min(micros.count - 1, Int(Double(micros.count) * p))]) }
+                let micros = samples.map {
+                    Double($0.components.attoseconds) / 1e12 + Double($0.components.seconds) * 1e6
+                }
+                .sorted()
+                func percentile(_ p: Double) -> Int {
+                    Int(micros[min(micros.count - 1, Int(Double(micros.count) * p))])
+                }
                 let mean = Int(micros.reduce(0, +) / Double(micros.count))
                 print(
                     "TriggerAnalysis latency over \(micros.count) calls: p50 \(percentile(0.5)) µs, "

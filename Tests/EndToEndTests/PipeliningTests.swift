@@ -50,7 +50,11 @@ extension EndToEnd {
                     let body: FrameBody
                     switch index % 3 {
                     case 0: body = .getStatus
-                    case 1: body = .triggerAnalysis(messageID: corpus.messageIDs[index % corpus.messageIDs.count], conversationID: "")
+                    case 1:
+                        body = .triggerAnalysis(
+                            messageID: corpus.messageIDs[index % corpus.messageIDs.count],
+                            conversationID: ""
+                        )
                     default: body = .listClusters(runID: "")
                     }
                     requests[id] = body
