@@ -71,7 +71,7 @@ let package = Package(
         ),
 
         // Test support shipped as a library: the embedded MongoDB-wire server and the server process harness.
-        .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore"]),
+        .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdRPC"]),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),

@@ -17,7 +17,11 @@ extension BackgroundClusteringService {
             let analyzed = try store.countAnalyses(analyzedAfter: nil)
             let failed = try store.countFailed()
             let unprocessed = try store.countAnalyses(analyzedAfter: successful?.inputs.snapshotAnalyzedBefore)
-            let sinceAttempt = try store.countAnalyses(analyzedAfter: lastRun?.inputs.snapshotAnalyzedBefore)
+            // An abandoned run consumed nothing: what it was clustering is still new, so the message rule
+            // re-runs it now instead of waiting for the time threshold.
+            let sinceAttempt =
+                lastRun?.status == .abandoned
+                ? unprocessed : try store.countAnalyses(analyzedAfter: lastRun?.inputs.snapshotAnalyzedBefore)
             state.withLock { state in
                 state.lastRun = lastRun.map(RunSummary.init)
                 state.latestSuccessfulRun = successful.map(RunSummary.init)
