@@ -33,6 +33,7 @@ extension BackgroundClusteringService {
                 state.loaded = true
             }
             analysisQueue.isSuspended = false
+            clusteringQueue.isSuspended = false
             noteStoreHealthy()
         } catch {
             noteStoreFailure(error)

@@ -53,6 +53,8 @@ public final class BackgroundClusteringService: Sendable {
         clusteringQueue.name = "clusterd.clustering"
         clusteringQueue.maxConcurrentOperationCount = 1
         clusteringQueue.qualityOfService = .utility
+        // Held until start-up has abandoned runs a dead process left `running`, so a forced run is never among them.
+        clusteringQueue.isSuspended = true
         maintenanceQueue = OperationQueue()
         maintenanceQueue.name = "clusterd.maintenance"
         maintenanceQueue.maxConcurrentOperationCount = 1
@@ -86,6 +88,8 @@ public final class BackgroundClusteringService: Sendable {
         }
         analysisQueue.cancelAllOperations()
         analysisQueue.isSuspended = false
+        clusteringQueue.cancelAllOperations()
+        clusteringQueue.isSuspended = false
         maintenanceQueue.cancelAllOperations()
         let deadline = Date().addingTimeInterval(configuration.shutdownGraceSeconds)
         while Date() < deadline

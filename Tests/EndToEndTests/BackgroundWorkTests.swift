@@ -162,6 +162,11 @@ extension EndToEnd {
                 let client = try await server.connect()
                 let first = try await client.forceClustering()
                 #expect(first.started)
+                // Forces while the first is only queued would coalesce into it; wait until it has started.
+                try await waitUntil("the forced run to start", timeout: .seconds(20), poll: .milliseconds(20)) {
+                    let status = try await client.status()
+                    return status.clusteringInProgress && status.clusteringStage != "queued"
+                }
                 let more = try await withThrowingTaskGroup(
                     of: (started: Bool, followUpQueued: Bool, message: String).self
                 ) {
@@ -172,7 +177,6 @@ extension EndToEnd {
                     return replies
                 }
                 #expect(more.allSatisfy { !$0.started && $0.followUpQueued }, "\(more)")
-                // The first run may still be scheduled rather than started; either way a follow-up is queued.
                 #expect(try await client.status().followUpQueued)
 
                 try await waitUntil("the run and its one follow-up", timeout: .seconds(60), poll: .milliseconds(200)) {
