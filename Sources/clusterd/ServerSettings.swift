@@ -65,7 +65,9 @@ struct ServerSettings {
             service.clustering.minClusterSize = max(1, try Self.number(value, "CLUSTERD_MIN_CLUSTER_SIZE"))
         }
         service.version = clusterdVersion
-        store.poolSize = max(store.poolSize, service.analysisWorkers + 3)
+        // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
+        // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.
+        store.poolSize = max(store.poolSize, service.analysisWorkers + 4)
     }
 
     /// "host:port" → parts.
