@@ -2,8 +2,13 @@ import Logging
 import NIOCore
 
 /// Serves one connection: authenticates, decodes frames, dispatches requests and writes replies in any order.
-final class RPCConnectionHandler: ChannelInboundHandler {
+///
+/// Backpressure: it stops reading while `maxInFlightPerConnection` calls await their replies or while the socket
+/// is not writable (a peer that does not read its replies), and closes a connection that stays unwritable for
+/// `writeStallTimeout`, so neither queued calls nor outbound bytes grow without bound.
+final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundFrame
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private enum State {
@@ -18,13 +23,77 @@ final class RPCConnectionHandler: ChannelInboundHandler {
     private let service: any RPCServiceHandler
     private let configuration: RPCServer.Configuration
     private let logger: Logger
+    private let counters: RPCServerCounters
     private var state: State
+    /// Calls dispatched whose replies are not written yet.
+    private var inFlight = 0
+    /// A read was held back by the backpressure rules.
+    private var readPending = false
+    private var stallTimer: Scheduled<Void>?
 
-    init(service: any RPCServiceHandler, configuration: RPCServer.Configuration, logger: Logger) {
+    init(
+        service: any RPCServiceHandler,
+        configuration: RPCServer.Configuration,
+        counters: RPCServerCounters,
+        logger: Logger
+    ) {
         self.service = service
         self.configuration = configuration
+        self.counters = counters
         self.logger = logger
         self.state = configuration.token == nil ? .open : .awaitingHello
+    }
+
+    // MARK: - Backpressure
+
+    func read(context: ChannelHandlerContext) {
+        if inFlight >= configuration.maxInFlightPerConnection || !context.channel.isWritable {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+            resumeReading(context: context)
+        } else if stallTimer == nil {
+            let channel = context.channel
+            let logger = self.logger
+            let timeout = configuration.writeStallTimeout
+            stallTimer = context.eventLoop.scheduleTask(in: timeout) {
+                logger.warning("Closing a connection whose peer has not read its replies for \(timeout)")
+                channel.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stallTimer?.cancel()
+        stallTimer = nil
+        if inFlight > 0 { counters.finished(inFlight) }
+        inFlight = 0
+        context.fireChannelInactive()
+    }
+
+    private func resumeReading(context: ChannelHandlerContext) {
+        guard readPending, inFlight < configuration.maxInFlightPerConnection, context.channel.isWritable else {
+            return
+        }
+        readPending = false
+        context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.debug("Closing an idle connection")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -93,15 +162,26 @@ final class RPCConnectionHandler: ChannelInboundHandler {
             let callID = frame.callID
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
+            inFlight += 1
+            counters.started()
             service.handle(frame.body) { body in
                 let reply = RPCFrame(callID: callID, body: body)
                 if eventLoop.inEventLoop {
-                    loopBound.value.handler.write(context: loopBound.value.context, reply)
+                    loopBound.value.handler.complete(context: loopBound.value.context, reply)
                 } else {
-                    eventLoop.execute { loopBound.value.handler.write(context: loopBound.value.context, reply) }
+                    eventLoop.execute { loopBound.value.handler.complete(context: loopBound.value.context, reply) }
                 }
             }
         }
+    }
+
+    /// Writes a dispatched call's reply and lets reading resume if it was held back.
+    private func complete(context: ChannelHandlerContext, _ reply: RPCFrame) {
+        guard inFlight > 0 else { return }  // the connection closed meanwhile; channelInactive settled the count
+        inFlight -= 1
+        counters.finished(1)
+        write(context: context, reply)
+        resumeReading(context: context)
     }
 
     private func answerHello(context: ChannelHandlerContext, frame: RPCFrame) {

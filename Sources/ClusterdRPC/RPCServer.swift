@@ -19,6 +19,16 @@ public final class RPCServer: Sendable {
         public var serverVersion: String
         /// Event loop threads.
         public var eventLoopThreads: Int
+        /// Most open connections; beyond it a new connection gets RESOURCE_EXHAUSTED and is closed.
+        public var maxConnections: Int
+        /// Most calls awaiting replies on one connection; beyond it the server stops reading that connection.
+        public var maxInFlightPerConnection: Int
+        /// A frame must arrive whole within this time from its first byte.
+        public var frameDeadline: TimeAmount
+        /// A connection with no inbound bytes for this long is closed.
+        public var idleTimeout: TimeAmount
+        /// A connection whose peer does not read its replies for this long is closed.
+        public var writeStallTimeout: TimeAmount
 
         /// Creates a configuration.
         public init(
@@ -27,7 +37,12 @@ public final class RPCServer: Sendable {
             maxFrameBytes: UInt32 = 1 << 20,
             token: String? = nil,
             serverVersion: String = "0.0.0",
-            eventLoopThreads: Int = 1
+            eventLoopThreads: Int = 1,
+            maxConnections: Int = 1024,
+            maxInFlightPerConnection: Int = 256,
+            frameDeadline: TimeAmount = .seconds(10),
+            idleTimeout: TimeAmount = .minutes(10),
+            writeStallTimeout: TimeAmount = .seconds(30)
         ) {
             self.host = host
             self.port = port
@@ -35,6 +50,11 @@ public final class RPCServer: Sendable {
             self.token = token
             self.serverVersion = serverVersion
             self.eventLoopThreads = eventLoopThreads
+            self.maxConnections = max(1, maxConnections)
+            self.maxInFlightPerConnection = max(1, maxInFlightPerConnection)
+            self.frameDeadline = frameDeadline
+            self.idleTimeout = idleTimeout
+            self.writeStallTimeout = writeStallTimeout
         }
     }
 
@@ -42,6 +62,7 @@ public final class RPCServer: Sendable {
     private let service: any RPCServiceHandler
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
+    private let counters = RPCServerCounters()
     private let channels = Mutex<(listener: Channel?, connections: [ObjectIdentifier: Channel])>((nil, [:]))
 
     /// Creates a server; nothing is bound until `start()`.
@@ -57,18 +78,42 @@ public final class RPCServer: Sendable {
         let configuration = self.configuration
         let service = self.service
         let logger = self.logger
+        let counters = self.counters
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
             .childChannelInitializer { [weak self] channel in
+                guard counters.admit(limit: configuration.maxConnections) else {
+                    logger.warning("Refused a connection: \(configuration.maxConnections) connections are open")
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            RefuseConnectionHandler(
+                                error: RPCError(
+                                    code: .resourceExhausted,
+                                    message: "too many connections (limit \(configuration.maxConnections))"
+                                )
+                            )
+                        )
+                    }
+                }
+                channel.closeFuture.whenComplete { _ in counters.released() }
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
+                    let operations = channel.pipeline.syncOperations
+                    try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+                    try operations.addHandler(FrameDeadlineHandler(deadline: configuration.frameDeadline))
+                    try operations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes))
                     )
-                    try channel.pipeline.syncOperations.addHandler(
-                        RPCConnectionHandler(service: service, configuration: configuration, logger: logger)
+                    try operations.addHandler(
+                        RPCConnectionHandler(
+                            service: service,
+                            configuration: configuration,
+                            counters: counters,
+                            logger: logger
+                        )
                     )
                 }
             }
@@ -85,11 +130,23 @@ public final class RPCServer: Sendable {
         }
     }
 
-    /// Stops accepting, gives open connections `grace` to finish replies, closes them and the event loops.
-    public func stop(grace: Duration = .milliseconds(500)) async {
+    /// Calls awaiting replies across all connections.
+    public var callsInFlight: Int { counters.callsInFlight }
+
+    /// Open connections.
+    public var openConnections: Int { counters.openConnections }
+
+    /// Stops accepting, waits up to `grace` for calls in flight to be answered, then closes every connection and
+    /// the event loops.
+    public func stop(grace: Duration = .seconds(5)) async {
         let listener = channels.withLock { $0.listener }
         try? await listener?.close()
-        try? await Task.sleep(for: grace)
+        let deadline = ContinuousClock.now + grace
+        while counters.callsInFlight > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        // Let the last replies reach the sockets before closing.
+        try? await Task.sleep(for: .milliseconds(50))
         let open = channels.withLock { Array($0.connections.values) }
         for channel in open { try? await channel.close() }
         try? await group.shutdownGracefully()

@@ -83,6 +83,34 @@ public final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Writes as much of `bytes` as the peer accepts before `deadline` (never blocking past it); returns the bytes
+    /// written and whether the peer closed or reset the connection meanwhile.
+    public func sendUntilBlocked(_ bytes: [UInt8], deadline: ContinuousClock.Instant) -> (written: Int, closed: Bool) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { buffer in
+                Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            if written >= 0 {
+                offset += written
+                continue
+            }
+            switch errno {
+            case EINTR:
+                continue
+            case EAGAIN, EWOULDBLOCK:
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else { return (offset, false) }
+                var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let milliseconds = Int32(min(remaining.components.seconds * 1000 + 1, 1000))
+                _ = poll(&descriptor, 1, milliseconds)
+            default:
+                return (offset, true)
+            }
+        }
+        return (offset, false)
+    }
+
     /// Writes all of `bytes` from a thread of its own.
     public func send(_ bytes: [UInt8]) async throws {
         try await onOwnThread { try self.sendBlocking(bytes) }

@@ -31,7 +31,12 @@ struct ClusterdServer: Service {
                 maxFrameBytes: settings.maxFrameBytes,
                 token: settings.token,
                 serverVersion: clusterdVersion,
-                eventLoopThreads: settings.eventLoopThreads
+                eventLoopThreads: settings.eventLoopThreads,
+                maxConnections: settings.maxConnections,
+                maxInFlightPerConnection: settings.maxInFlightPerConnection,
+                frameDeadline: .milliseconds(Int64(settings.frameDeadlineSeconds * 1000)),
+                idleTimeout: .milliseconds(Int64(settings.idleTimeoutSeconds * 1000)),
+                writeStallTimeout: .milliseconds(Int64(settings.writeStallSeconds * 1000))
             ),
             service: ServiceRPCAdapter(service: service),
             logger: logger

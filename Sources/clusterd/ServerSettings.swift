@@ -11,6 +11,11 @@ struct ServerSettings {
     var token: String?
     var maxFrameBytes: UInt32 = 1 << 20
     var eventLoopThreads = 1
+    var maxConnections = 1024
+    var maxInFlightPerConnection = 256
+    var frameDeadlineSeconds = 10.0
+    var idleTimeoutSeconds = 600.0
+    var writeStallSeconds = 30.0
     var store = StoreConfiguration()
     var service = ServiceConfiguration()
 
@@ -23,6 +28,21 @@ struct ServerSettings {
         }
         if let value = environment["CLUSTERD_EVENT_LOOP_THREADS"] {
             eventLoopThreads = try Self.number(value, "CLUSTERD_EVENT_LOOP_THREADS")
+        }
+        if let value = environment["CLUSTERD_MAX_CONNECTIONS"] {
+            maxConnections = max(1, try Self.number(value, "CLUSTERD_MAX_CONNECTIONS"))
+        }
+        if let value = environment["CLUSTERD_MAX_IN_FLIGHT"] {
+            maxInFlightPerConnection = max(1, try Self.number(value, "CLUSTERD_MAX_IN_FLIGHT"))
+        }
+        if let value = environment["CLUSTERD_FRAME_DEADLINE_SECONDS"] {
+            frameDeadlineSeconds = try Self.seconds(value, "CLUSTERD_FRAME_DEADLINE_SECONDS")
+        }
+        if let value = environment["CLUSTERD_IDLE_TIMEOUT_SECONDS"] {
+            idleTimeoutSeconds = try Self.seconds(value, "CLUSTERD_IDLE_TIMEOUT_SECONDS")
+        }
+        if let value = environment["CLUSTERD_WRITE_STALL_SECONDS"] {
+            writeStallSeconds = try Self.seconds(value, "CLUSTERD_WRITE_STALL_SECONDS")
         }
         if let uri = environment["MONGODB_URI"], !uri.isEmpty { store = StoreConfiguration(uri: uri) }
         if let name = environment["CLUSTERD_CONVERSATIONS_COLLECTION"] { store.conversationsCollection = name }
@@ -50,10 +70,7 @@ struct ServerSettings {
             service.queueCapacity = max(1, try Self.number(value, "CLUSTERD_QUEUE_CAPACITY"))
         }
         if let value = environment["CLUSTERD_TICK_SECONDS"] {
-            guard let seconds = Double(value), seconds > 0 else {
-                throw SettingsError("CLUSTERD_TICK_SECONDS must be a positive number, not \(value)")
-            }
-            service.tickSeconds = seconds
+            service.tickSeconds = try Self.seconds(value, "CLUSTERD_TICK_SECONDS")
         }
         if let value = environment["CLUSTERD_MAX_ATTEMPTS"] {
             service.maxAttempts = max(1, try Self.number(value, "CLUSTERD_MAX_ATTEMPTS"))
@@ -80,6 +97,13 @@ struct ServerSettings {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    private static func seconds(_ text: String, _ name: String) throws -> Double {
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds.isFinite else {
+            throw SettingsError("\(name) must be a positive number of seconds, not \(text)")
+        }
+        return seconds
     }
 
     private static func number<T: FixedWidthInteger>(_ text: String, _ name: String) throws -> T {
