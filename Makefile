@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-swift test-c demo clean lint proto
+.PHONY: all setup build run test demo clean lint proto fuzz fuzz-smoke load bench-rpc
 
 all: build
 
@@ -43,6 +43,46 @@ test: setup
 	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
 	CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test" \
 	swift test --skip-build
+	.build/debug/clusterd-fuzz fuzz/corpus
+
+# libFuzzer on the frame decoder and message decoding: the Swift server path and the C client's reader, each for
+# FUZZ_SECONDS (address sanitizer on). `make fuzz-smoke` is the short run CI does.
+FUZZ_SECONDS ?= 60
+FUZZ_CONFIG ?= release
+CLANG ?= /opt/swift/usr/bin/clang
+
+fuzz: setup
+	swift build -c $(FUZZ_CONFIG) --scratch-path .build-fuzz --product clusterd-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
+	mkdir -p .build-fuzz/c
+	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address -std=c11 -Iclients/c/include -Iclients/c/src \
+	  -ISources/ClusterdWire/include fuzz/c/fuzz_reader.c $(wildcard clients/c/src/*.c) \
+	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -o .build-fuzz/c/fuzz-frames
+	scripts/fuzz-run $(FUZZ_SECONDS) $(FUZZ_CONFIG)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=15 FUZZ_CONFIG=debug
+
+# The load matrix (1/16/64/256 connections, depth 1/16, TriggerAnalysis and GetStatus) against a release server.
+load: setup
+	swift build -c release --product clusterd
+	swift build --build-tests
+	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
+	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
+	CLUSTERD_LOAD=full CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
+	swift test --skip-build --filter LoadTests
+
+# GetStatus throughput against a minimal SwiftNIO echo server (the transport's ceiling), and TriggerAnalysis p99
+# at half of peak throughput, against a release server.
+bench-rpc: setup
+	swift build -c release --product clusterd
+	swift build --build-tests
+	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
+	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
+	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
+	swift test --skip-build --filter LoadTests
 
 lint:
 	swift format lint -r Sources Tests Package.swift

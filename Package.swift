@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // C bindings: generated protobuf-c code, and module maps for the system libraries.
@@ -70,10 +71,37 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer driver for the frame decoder and message decoding (make fuzz); replays a corpus otherwise.
+        .executableTarget(
+            name: "clusterd-fuzz",
+            dependencies: [
+                "ClusterdRPC", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+
         // Test support shipped as a library: the embedded MongoDB-wire server and the server process harness.
-        .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdRPC"]),
+        .target(
+            name: "ClusterdTestSupport",
+            dependencies: [
+                "ClusterdStore", "ClusterdCore", "ClusterdRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
+        // Load against the real server over TCP (a short correctness run always; the full matrix with
+        // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1).
+        .testTarget(
+            name: "LoadTests",
+            dependencies: [
+                "ClusterdRPC", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
         .testTarget(
             name: "ClusterdStoreTests",

@@ -136,22 +136,29 @@ struct MongoCollection {
     }
 
     /// Updates the first matching document (inserting one when `upsert` and none matches).
-    func updateOne(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false) throws -> UpdateResult {
-        try performUpdate(filter, update, upsert: upsert, many: false)
+    func updateOne(
+        _ filter: BSONDocument,
+        _ update: BSONDocument,
+        upsert: Bool = false,
+        majority: Bool = false
+    ) throws -> UpdateResult {
+        try performUpdate(filter, update, upsert: upsert, many: false, majority: majority)
     }
 
     /// Updates every matching document.
     func updateMany(_ filter: BSONDocument, _ update: BSONDocument) throws -> UpdateResult {
-        try performUpdate(filter, update, upsert: false, many: true)
+        try performUpdate(filter, update, upsert: false, many: true, majority: false)
     }
 
     private func performUpdate(
         _ filter: BSONDocument,
         _ update: BSONDocument,
         upsert: Bool,
-        many: Bool
+        many: Bool,
+        majority: Bool
     ) throws -> UpdateResult {
-        let options: BSONDocument = ["upsert": .bool(upsert)]
+        var options: BSONDocument = ["upsert": .bool(upsert)]
+        if majority { options["writeConcern"] = .document(["w": .string("majority")]) }
         var error = bson_error_t()
         let result = try BSONStorage.withReply { reply in
             let ok = try filter.withBSON { filterBSON in

@@ -78,4 +78,20 @@ extension MongoStore {
             try collection.findOne(["_id": BSONValue(messageID)]).flatMap(StoreCodec.analysis)
         }
     }
+
+    /// Analysis documents and the attempts counted on them (attempts ÷ documents is the re-analysis ratio).
+    public func attemptTotals() throws -> (documents: Int, attempts: Int) {
+        let documents = try withCollection(configuration.analysesCollection) { analyses in
+            try analyses.find([:], options: ["projection": .document(["attempts": .int32(1)])])
+        }
+        let attempts = documents.reduce(0) { total, document in
+            switch document["attempts"] {
+            case .int32(let value): return total + Int(value)
+            case .int64(let value): return total + Int(value)
+            case .double(let value): return total + Int(value)
+            default: return total
+            }
+        }
+        return (documents.count, attempts)
+    }
 }

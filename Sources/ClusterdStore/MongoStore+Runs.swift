@@ -10,11 +10,13 @@ extension MongoStore {
     }
 
     /// Writes a run's final state, only if the stored run is still `running`; returns whether it was.
-    /// A run abandoned meanwhile (by a restart, or another replica) is left as it is.
+    /// A run abandoned meanwhile (by a restart, or another replica) is left as it is. This one conditional
+    /// single-document write (w: majority) publishes the run: its clusters and assignments are written before it,
+    /// and readers only take succeeded runs, so a run is never seen half-written.
     public func finishRun(_ run: ClusteringRun) throws -> Bool {
         let filter: BSONDocument = ["_id": BSONValue(run.id), "status": .string(RunStatus.running.rawValue)]
         let result = try withCollection(configuration.runsCollection) { runs in
-            try runs.updateOne(filter, ["$set": .document(StoreCodec.runFields(run))])
+            try runs.updateOne(filter, ["$set": .document(StoreCodec.runFields(run))], majority: true)
         }
         return result.matched == 1
     }

@@ -35,16 +35,7 @@ public enum EmbeddedMongo {
         if let uri = ProcessInfo.processInfo.environment["CLUSTERD_TEST_MONGODB_URI"], !uri.isEmpty {
             return uri
         }
-        // Sources/ClusterdTestSupport/EmbeddedMongo.swift → package root → .venv
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let server = packageRoot.appendingPathComponent(".venv/bin/secantusd-py").path
-        guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw StartError(
-                description:
-                    "\(server) not found: create the venv (pip install secantusdb) or set CLUSTERD_TEST_MONGODB_URI"
-            )
-        }
+        let server = try serverExecutable()
         let port = try freePort()
         // A watchdog shell owns the server and SIGKILLs it within a second of this test process exiting, even
         // after a crash. (SIGKILL because the server inherits a signal mask from the test runner that blocks
@@ -82,6 +73,21 @@ public enum EmbeddedMongo {
                 usleep(200_000)
             }
         }
+    }
+
+    /// The SecantusDB server in the package's `.venv` (thrown when it is missing).
+    public static func serverExecutable() throws -> String {
+        // Sources/ClusterdTestSupport/EmbeddedMongo.swift → package root → .venv
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let server = packageRoot.appendingPathComponent(".venv/bin/secantusd-py").path
+        guard FileManager.default.isExecutableFile(atPath: server) else {
+            throw StartError(
+                description:
+                    "\(server) not found: create the venv (pip install secantusdb) or set CLUSTERD_TEST_MONGODB_URI"
+            )
+        }
+        return server
     }
 
     /// A port nobody listens on right now (bound to port 0, then released).

@@ -1,0 +1,56 @@
+import ClusterdStore
+import Foundation
+
+/// A SecantusDB server of a test's own, on persistent storage, that the test can stop and start again on the
+/// same port (for outage tests; the shared server of `EmbeddedMongo` is never stopped).
+public final class MongoInstance: @unchecked Sendable {
+    // @unchecked Sendable: `process` is only replaced by start()/stop(), which a test calls from one task.
+    /// The port on 127.0.0.1.
+    public let port: Int
+    private let storage: TemporaryDirectory
+    private let server: String
+    private var process: ChildProcess?
+
+    /// The URI (no database).
+    public var uri: String { "mongodb://127.0.0.1:\(port)" }
+
+    /// Creates an instance on a free port; call `start()`.
+    public init() throws {
+        port = try EmbeddedMongo.freePort()
+        storage = try TemporaryDirectory(prefix: "clusterd-mongo")
+        server = try EmbeddedMongo.serverExecutable()
+    }
+
+    /// Starts the server and waits (at most 30 s) until it answers a ping.
+    public func start() async throws {
+        process = try ChildProcess(
+            executable: server,
+            arguments: [
+                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path", storage.path("data"), "--log-level",
+                "WARNING",
+            ],
+            environment: ChildProcess.baseEnvironment,
+            stderrPath: storage.path("server.log")
+        )
+        let probe = try MongoStore(configuration: StoreConfiguration(uri: uri, database: "probe", poolSize: 1))
+        defer { probe.close() }
+        try await waitUntil("SecantusDB on port \(port) to answer", timeout: .seconds(30), poll: .milliseconds(200)) {
+            (try? probe.ping()) != nil
+        }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 10 s) and waits for it to exit.
+    public func stop() async {
+        guard let process else { return }
+        process.kill(SIGTERM)
+        if await process.waitForExit(timeout: .seconds(10)) == nil {
+            process.kill(SIGKILL)
+            _ = await process.waitForExit(timeout: .seconds(5))
+        }
+        self.process = nil
+    }
+
+    deinit {
+        process?.kill(SIGKILL)
+    }
+}

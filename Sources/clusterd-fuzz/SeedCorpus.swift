@@ -1,0 +1,60 @@
+import ClusterdCore
+import ClusterdRPC
+import Foundation
+
+/// Valid frames of every body kind, length-prefixed, as the fuzzer's starting corpus.
+enum SeedCorpus {
+    /// Named seed inputs.
+    static func seeds() -> [(String, [UInt8])] {
+        var status = ServiceStatus()
+        status.triggerReason = "5 unprocessed messages (threshold: 3)"
+        status.degraded = ["store"]
+        let run = RunSummary(
+            id: "65a1b2c3d4e5f6a7b8c9d0e1",
+            status: "succeeded",
+            createdAt: Date(timeIntervalSince1970: 1_736_544_600),
+            finishedAt: nil,
+            triggerReason: "forced",
+            totalConversations: 3,
+            totalMessages: 9,
+            clustersCreated: 2,
+            durationMs: 12,
+            error: ""
+        )
+        status.latestClusteringRun = run
+        let listing = ClusterListing(
+            run: run,
+            clusters: [
+                ClusterSummary(
+                    stableID: "c-1",
+                    name: "billing",
+                    description: "d",
+                    size: 2,
+                    topConcepts: ["refund"],
+                    representativeConversationIDs: ["a"]
+                )
+            ]
+        )
+        let bodies: [(String, FrameBody)] = [
+            ("hello", .hello(protocolVersion: 1, clientName: "fuzz", token: "t")),
+            ("trigger", .triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "c")),
+            ("force", .forceClustering),
+            ("status", .getStatus),
+            ("clusters", .listClusters(runID: "")),
+            ("status-reply", .getStatusReply(status)),
+            ("clusters-reply", .listClustersReply(listing)),
+            ("error", .error(RPCError(code: .resourceExhausted, message: "full"))),
+        ]
+        var seeds = bodies.map { name, body in (name, framed(WireCodec.encode(RPCFrame(callID: 7, body: body)))) }
+        seeds.append(("pipelined", seeds.prefix(4).flatMap(\.1)))
+        seeds.append(("oversized", [0x80, 0, 0, 0, 1, 2, 3]))
+        seeds.append(("empty-frame", [0, 0, 0, 0]))
+        return seeds
+    }
+
+    private static func framed(_ body: [UInt8]) -> [UInt8] {
+        let length = UInt32(body.count)
+        return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+            + body
+    }
+}
