@@ -34,7 +34,7 @@ let package = Package(
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
-        .target(name: "ClusterdLLM", dependencies: ["CCurl"]),
+        .target(name: "ClusterdLLM", dependencies: ["CCurl", "ClusterdCore"]),
         // The background service: queues, triggers, sweep, runs, status.
         .target(
             name: "ClusterdService",
@@ -71,10 +71,13 @@ let package = Package(
         ),
 
         // Test support shipped as a library: the embedded MongoDB-wire server and the server process harness.
-        .target(name: "ClusterdTestSupport", dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdRPC"]),
+        .target(
+            name: "ClusterdTestSupport",
+            dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdRPC", "ClusterdLLM"]
+        ),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
-        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
+        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
         .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
