@@ -132,6 +132,11 @@ struct LLMGate {
         if let reason { lastError = reason }
     }
 
+    /// A call was refused before it was sent; a refusal for the budget becomes the last error.
+    mutating func noteRefused(_ error: LLMError) {
+        if error.code == .overBudget { lastError = "\(error)" }
+    }
+
     /// A caller could not get a slot within the configured wait.
     mutating func noteQueueTimeout(_ error: LLMError) {
         rateLimited = true

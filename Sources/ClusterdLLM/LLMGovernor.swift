@@ -131,7 +131,7 @@ public final class LLMGovernor: Sendable {
             case .granted(let probe):
                 return probe
             case .refused(let error):
-                update { _ in }
+                update { $0.noteRefused(error) }
                 throw error
             case .wait(let seconds):
                 let left = deadline - ContinuousClock.now

@@ -18,6 +18,11 @@ struct Clusterd: AsyncParsableCommand {
               (10000), CLUSTERD_MONGO_POOL_SIZE, CLUSTERD_TICK_SECONDS (15), CLUSTERD_MAX_FRAME_BYTES (1048576),
               CLUSTERD_MESSAGES_COLLECTION, CLUSTERD_CONVERSATIONS_COLLECTION, CLUSTERD_FIXED_K,
               CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS.
+            Claude (concepts and cluster names; local ones without a key): ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
+              (https://api.anthropic.com), CLUSTERD_ANTHROPIC_MODEL (claude-haiku-5-5), CLUSTERD_LLM_CONCURRENCY (4),
+              CLUSTERD_LLM_RPM (50), CLUSTERD_LLM_DAILY_TOKENS (2000000; 0 = no budget), CLUSTERD_LLM_TIMEOUT_SECONDS
+              (30), CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS (5), CLUSTERD_LLM_MAX_ATTEMPTS (4),
+              CLUSTERD_LLM_MAX_WAIT_SECONDS (30), CLUSTERD_ANTHROPIC_THINKING (disabled).
             """,
         version: clusterdVersion
     )
