@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterdServiceTests",
-            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport"]
+            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport"]
         ),
         .testTarget(
             name: "ClusterdRPCTests",
