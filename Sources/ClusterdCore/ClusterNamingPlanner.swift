@@ -66,7 +66,9 @@ public struct ClusterNamingPlanner: Sendable {
         var conversationsByID: [RecordID: ConversationInput] = [:]
         for conversation in conversations { conversationsByID[conversation.id] = conversation }
         var membersByCluster: [String: [RecordID]] = [:]
-        for assignment in assignments { membersByCluster[assignment.stableID, default: []].append(assignment.conversationID) }
+        for assignment in assignments {
+            membersByCluster[assignment.stableID, default: []].append(assignment.conversationID)
+        }
         let candidates = clusters.filter { $0.stableID != ClusteringEngine.otherStableID }
 
         return clusters.filter { stableIDs.contains($0.stableID) && isNameable($0) }.map { cluster in
@@ -76,7 +78,13 @@ public struct ClusterNamingPlanner: Sendable {
                 return concepts.isEmpty ? nil : concepts
             }
             let contrast = candidates.filter { $0.stableID != cluster.stableID && !$0.topConcepts.isEmpty }
-                .map { (cluster: $0, similarity: $0.centroid.count == cluster.centroid.count ? VectorMath.dot($0.centroid, cluster.centroid) : -1) }
+                .map {
+                    (
+                        cluster: $0,
+                        similarity: $0.centroid.count == cluster.centroid.count
+                            ? VectorMath.dot($0.centroid, cluster.centroid) : -1
+                    )
+                }
                 .sorted { lhs, rhs in
                     if lhs.similarity != rhs.similarity { return lhs.similarity > rhs.similarity }
                     return lhs.cluster.stableID < rhs.cluster.stableID

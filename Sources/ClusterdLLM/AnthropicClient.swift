@@ -41,7 +41,11 @@ public final class AnthropicClient: Sendable {
     public func createMessage(_ request: MessageRequest) throws(LLMError) -> MessageResponse {
         let body: Data
         do {
-            body = try MessagesWire.encode(request, model: configuration.model, disableThinking: configuration.disableThinking)
+            body = try MessagesWire.encode(
+                request,
+                model: configuration.model,
+                disableThinking: configuration.disableThinking
+            )
         } catch {
             throw LLMError(.invalidRequest, "cannot encode the request: \(error)")
         }
@@ -125,7 +129,8 @@ public final class AnthropicClient: Sendable {
         let retryAfter = response.header("retry-after").flatMap { RetryPolicy.retryAfterDelay($0, now: Date()) }
         governor.attemptFailed(failure, retryAfter: retryAfter.map(Self.seconds))
         if let retryAfter, retryAfter > policy.maxDelay, policy.retryableStatuses.contains(response.status) {
-            let message = "\(failure.message) (retry-after \(Self.seconds(retryAfter)) s is longer than the longest wait)"
+            let message =
+                "\(failure.message) (retry-after \(Self.seconds(retryAfter)) s is longer than the longest wait)"
             return .failed(LLMError(failure.code, message, status: failure.status), .doNotRetry)
         }
         return .failed(

@@ -69,7 +69,8 @@ public enum ConceptPrompt {
 
     /// "EN", "en-GB", "pt_BR" → "en", "en", "pt"; anything else → "".
     static func languageCode(_ text: String) -> String {
-        let primary = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let primary =
+            text.trimmingCharacters(in: .whitespaces).lowercased()
             .split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
         guard (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }) else { return "" }
         return primary

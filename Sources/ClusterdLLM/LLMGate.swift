@@ -68,7 +68,9 @@ struct LLMGate {
         var probe = false
         if let until = openUntil {
             if now < until || probing {
-                let why = keyRejected ? "the API key was rejected (401)" : "the API failed \(consecutiveFailures) times in a row"
+                let why =
+                    keyRejected
+                    ? "the API key was rejected (401)" : "the API failed \(consecutiveFailures) times in a row"
                 return .refused(LLMError(.circuitOpen, "calls skipped: \(why); last error: \(lastError)"))
             }
             probe = true

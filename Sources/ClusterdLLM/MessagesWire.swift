@@ -90,7 +90,8 @@ enum MessagesWire {
 
     /// A 2xx body as a reply; nil when it is not one.
     static func decodeReply(_ data: Data) -> MessageResponse? {
-        guard let reply = try? JSONDecoder().decode(Reply.self, from: data), reply.type == nil || reply.type == "message"
+        guard let reply = try? JSONDecoder().decode(Reply.self, from: data),
+            reply.type == nil || reply.type == "message"
         else { return nil }
         let text = reply.content.filter { $0.type == "text" }.compactMap(\.text).joined()
         let usage = TokenUsage(

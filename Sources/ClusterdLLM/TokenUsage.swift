@@ -10,7 +10,12 @@ public struct TokenUsage: Sendable, Equatable {
     public var cacheReadInputTokens: Int
 
     /// Creates a usage record.
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+    public init(
+        inputTokens: Int = 0,
+        outputTokens: Int = 0,
+        cacheCreationInputTokens: Int = 0,
+        cacheReadInputTokens: Int = 0
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens

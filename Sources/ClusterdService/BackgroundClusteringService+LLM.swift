@@ -30,7 +30,9 @@ extension BackgroundClusteringService {
         case "degraded":
             logger.error("Claude API degraded (\(detail)); using local concepts and names")
         case "over budget":
-            logger.warning("Claude daily token budget reached (\(detail)); using local concepts and names until 00:00 UTC")
+            logger.warning(
+                "Claude daily token budget reached (\(detail)); using local concepts and names until 00:00 UTC"
+            )
         case "rate-limited":
             logger.warning("Claude API rate limited (\(detail)); waiting, or using local concepts")
         default:

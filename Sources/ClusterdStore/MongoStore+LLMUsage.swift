@@ -15,7 +15,10 @@ extension MongoStore {
         _ = try withCollection(configuration.llmUsageCollection) { usage in
             try usage.updateOne(
                 ["_id": .string(Self.dayKey(day))],
-                ["$inc": .document(["tokens": .int64(Int64(tokens))]), "$set": .document(["updated_at": .date(Date())])],
+                [
+                    "$inc": .document(["tokens": .int64(Int64(tokens))]),
+                    "$set": .document(["updated_at": .date(Date())]),
+                ],
                 upsert: true
             )
         }

@@ -139,7 +139,12 @@ public final class FakeAnthropicServer: Sendable {
 
     private func control(_ path: String, body: Data) throws {
         let response = try http.send(
-            HTTPRequest(method: "POST", url: baseURL + path, headers: [("content-type", "application/json")], body: body)
+            HTTPRequest(
+                method: "POST",
+                url: baseURL + path,
+                headers: [("content-type", "application/json")],
+                body: body
+            )
         )
         guard response.status == 200 else { throw FakeError(description: "\(path) answered \(response.status)") }
     }

@@ -31,8 +31,10 @@ struct ClusterNamingPlannerTests {
     func defaultChoice() {
         let planner = ClusterNamingPlanner(minClusterSize: 9)
         #expect(planner.clustersNeedingNames(clusters, namedBy: "claude") == ["c-bake", "c-pasta"])
-        #expect(ClusterNamingPlanner(minClusterSize: 1).clustersNeedingNames(clusters, namedBy: "claude")
-            == ["c-bake", "c-pasta", "c-rail"])
+        #expect(
+            ClusterNamingPlanner(minClusterSize: 1).clustersNeedingNames(clusters, namedBy: "claude")
+                == ["c-bake", "c-pasta", "c-rail"]
+        )
     }
 
     @Test("A continued cluster that kept its name keeps its name source; a renamed one is local")
@@ -57,12 +59,16 @@ struct ClusterNamingPlannerTests {
         var conversations: [ConversationInput] = []
         for index in 0..<6 {
             let id = RecordID.string("conv-\(index)")
-            assignments.append(ClusterAssignment(conversationID: id, runID: .string("run"), stableID: "c-bake", distance: 0))
+            assignments.append(
+                ClusterAssignment(conversationID: id, runID: .string("run"), stableID: "c-bake", distance: 0)
+            )
             conversations.append(
                 ConversationInput(id: id, embeddings: [[1, 0, 0]], concepts: [["Starter \(index)", "flour", "oven"]])
             )
         }
-        assignments.append(ClusterAssignment(conversationID: .string("tiny"), runID: .string("run"), stableID: "other", distance: 0))
+        assignments.append(
+            ClusterAssignment(conversationID: .string("tiny"), runID: .string("run"), stableID: "other", distance: 0)
+        )
         let made = planner.requests(
             for: ["c-bake", "other"],
             clusters: clusters,
@@ -105,7 +111,10 @@ struct ClusterNamingPlannerTests {
     func localProvider() {
         let extraction = LocalConceptProvider(limit: 3).extract("How long should I bake sourdough bread in the oven?")
         #expect(extraction.source == "local")
-        #expect(extraction.concepts == ConceptExtractor(limit: 3).concepts(in: "How long should I bake sourdough bread in the oven?"))
+        #expect(
+            extraction.concepts
+                == ConceptExtractor(limit: 3).concepts(in: "How long should I bake sourdough bread in the oven?")
+        )
         #expect(extraction.topic.isEmpty && extraction.language.isEmpty)
     }
 }

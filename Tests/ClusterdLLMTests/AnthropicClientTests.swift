@@ -159,10 +159,13 @@ struct AnthropicClientTests {
         #expect(try fake.requests().count == 1)
     }
 
-    @Test("400, 403 and 404 are not retried", arguments: [
-        (400, "invalid_request_error", LLMError.Code.invalidRequest), (403, "permission_error", .permission),
-        (404, "not_found_error", .notFound),
-    ])
+    @Test(
+        "400, 403 and 404 are not retried",
+        arguments: [
+            (400, "invalid_request_error", LLMError.Code.invalidRequest), (403, "permission_error", .permission),
+            (404, "not_found_error", .notFound),
+        ]
+    )
     func finalStatuses(status: Int, type: String, code: LLMError.Code) throws {
         let fake = try FakeAnthropicServer()
         try fake.script([.error(status: status, type: type, message: "nope")])
@@ -262,7 +265,9 @@ struct AnthropicClientTests {
         #expect(error?.code == .invalidRequest)
         #expect(error?.description.contains("sk-secret") == false)
         #expect(!remote.description.contains("sk-secret"))
-        #expect(AnthropicConfiguration(apiKey: "k", baseURL: "https://x.test/").messagesURL == "https://x.test/v1/messages")
+        #expect(
+            AnthropicConfiguration(apiKey: "k", baseURL: "https://x.test/").messagesURL == "https://x.test/v1/messages"
+        )
         let empty = AnthropicConfiguration(apiKey: "")
         #expect(throws: LLMError.self) {
             try AnthropicClient(configuration: empty, governor: LLMGovernor(configuration: empty))

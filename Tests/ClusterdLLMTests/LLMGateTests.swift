@@ -76,7 +76,12 @@ struct LLMGateTests {
         }
         #expect(error.code == .overBudget)
         #expect(gate.state(now: t0) == "over budget")
-        gate.endCall(estimatedTokens: 600, probe: false, outcome: .success(TokenUsage(inputTokens: 200, outputTokens: 100)), now: t0)
+        gate.endCall(
+            estimatedTokens: 600,
+            probe: false,
+            outcome: .success(TokenUsage(inputTokens: 200, outputTokens: 100)),
+            now: t0
+        )
         #expect(gate.report(now: t0).tokensToday == 300)
         #expect(gate.beginCall(estimatedTokens: 600, now: t0) == .granted(probe: false))
         gate.endCall(estimatedTokens: 600, probe: false, outcome: .success(TokenUsage(inputTokens: 650)), now: t0)

@@ -6,7 +6,8 @@ import Testing
 struct PromptTests {
     @Test("A valid concepts reply, plain or fenced")
     func validConcepts() throws {
-        let plain = #"{"concepts": ["Sourdough  Baking", "oven temperature", "sourdough baking"], "topic": "Baking bread", "language": "en-GB"}"#
+        let plain =
+            #"{"concepts": ["Sourdough  Baking", "oven temperature", "sourdough baking"], "topic": "Baking bread", "language": "en-GB"}"#
         let extraction = try #require(ConceptPrompt.parse(plain, limit: 8))
         #expect(extraction.concepts == ["sourdough baking", "oven temperature"])
         #expect(extraction.topic == "Baking bread")
@@ -22,7 +23,8 @@ struct PromptTests {
         "Anything else is refused",
         arguments: [
             "Here are the concepts: {\"concepts\": [], \"topic\": \"x\", \"language\": \"en\"}",
-            "{\"concepts\": [\"a\"], \"topic\": \"x\"}", "{\"concepts\": \"a, b\", \"topic\": \"x\", \"language\": \"en\"}",
+            "{\"concepts\": [\"a\"], \"topic\": \"x\"}",
+            "{\"concepts\": \"a, b\", \"topic\": \"x\", \"language\": \"en\"}",
             "{\"concepts\": [1, 2], \"topic\": \"x\", \"language\": \"en\"}", "[\"a\", \"b\"]", "", "{not json}",
             "```\n{\"concepts\": []}\n", "{\"concepts\": [], \"topic\": 5, \"language\": \"en\"}",
         ]
@@ -33,11 +35,14 @@ struct PromptTests {
 
     @Test("Concepts that look like personal details are dropped")
     func personalDetails() throws {
-        let reply = #"{"concepts": ["maria@example.com", "call 0612345678", "https://x.test", "refund request", "www.site.com", "a b c d e f g"], "topic": "refund", "language": "xx-yy-zz"}"#
+        let reply =
+            #"{"concepts": ["maria@example.com", "call 0612345678", "https://x.test", "refund request", "www.site.com", "a b c d e f g"], "topic": "refund", "language": "xx-yy-zz"}"#
         let extraction = try #require(ConceptPrompt.parse(reply, limit: 8))
         #expect(extraction.concepts == ["refund request"])
         #expect(extraction.language == "xx")
-        #expect(ConceptPrompt.parse(#"{"concepts": [], "topic": "", "language": "english!"}"#, limit: 8)?.language == "")
+        #expect(
+            ConceptPrompt.parse(#"{"concepts": [], "topic": "", "language": "english!"}"#, limit: 8)?.language == ""
+        )
     }
 
     @Test("The user turn wraps and cuts the message; the retry adds a reminder")
@@ -51,7 +56,9 @@ struct PromptTests {
     @Test("A valid naming reply; quotes and a final period are removed from the name")
     func validNaming() throws {
         let naming = try #require(
-            NamingPrompt.parse(#"{"name": "\"Sourdough bread baking problems.\"", "description": "Bakers  troubleshooting starters."}"#)
+            NamingPrompt.parse(
+                #"{"name": "\"Sourdough bread baking problems.\"", "description": "Bakers  troubleshooting starters."}"#
+            )
         )
         #expect(naming.name == "Sourdough bread baking problems")
         #expect(naming.description == "Bakers troubleshooting starters.")

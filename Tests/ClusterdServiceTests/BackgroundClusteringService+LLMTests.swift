@@ -4,7 +4,6 @@ import ClusterdStore
 import ClusterdTestSupport
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 @testable import ClusterdService
@@ -107,7 +106,10 @@ import Testing
         let clusters = try store.clusters(runID: run.id)
         let named = clusters.filter { $0.stableID != "other" }
         #expect(!named.isEmpty)
-        #expect(named.allSatisfy { $0.name.hasPrefix("Fake group: ") && $0.nameSource == "claude" }, "\(named.map(\.name))")
+        #expect(
+            named.allSatisfy { $0.name.hasPrefix("Fake group: ") && $0.nameSource == "claude" },
+            "\(named.map(\.name))"
+        )
         let firstNaming = try namingRequests(fake)
         #expect(firstNaming == named.count)
 
@@ -207,17 +209,4 @@ import Testing
         #expect(status.llm.lastError.contains("daily token budget of 1500 reached"))
         #expect(!status.degraded.contains("llm"))
     }
-}
-
-/// Collects log lines.
-final class LogSink: Sendable {
-    private let storage = Mutex<[String]>([])
-
-    /// Adds one line.
-    @Sendable func append(_ line: String) {
-        storage.withLock { $0.append(line) }
-    }
-
-    /// Every line so far.
-    var lines: [String] { storage.withLock { $0 } }
 }

@@ -76,6 +76,22 @@ extension EndToEnd {
             #expect(!log.contains("test-key"))
         }
 
+        @Test("an ANTHROPIC_BASE_URL in plain http to a host that is not loopback stops the start with a clear error")
+        func cleartextBaseURLRefused() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            do {
+                let server = try await ServerProcess.start(
+                    store: configuration,
+                    environment: ["ANTHROPIC_API_KEY": "sk-secret-e2e", "ANTHROPIC_BASE_URL": "http://api.example.com"]
+                )
+                await server.terminate()
+                Issue.record("clusterd started with a cleartext base URL")
+            } catch let error as ServerProcess.StartError {
+                #expect(error.description.contains("plain http is allowed only to loopback hosts"), "\(error)")
+                #expect(!error.description.contains("sk-secret-e2e"))
+            }
+        }
+
         @Test("with the fake down the run completes with local concepts and names; status says degraded")
         func fakeDown() async throws {
             let fake = try FakeAnthropicServer(apiKey: "test-key")
