@@ -45,6 +45,10 @@ extension FakeAnthropicServer {
                 pass
 
             def send(self, status, body, headers=()):
+                entry = getattr(self, "entry", None)
+                if entry is not None:
+                    with LOCK:
+                        entry["status"] = status  # before the reply leaves, so a client never sees it unset
                 data = body.encode() if isinstance(body, str) else body
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -138,12 +142,12 @@ extension FakeAnthropicServer {
                          "body": raw.decode("utf-8", "replace")}
                 with LOCK:
                     STATE["requests"].append(entry)  # in arrival order; the status is filled in when answered
+                self.entry = entry
                 if self.path == "/v1/messages":
-                    status = self.messages(raw)
+                    self.messages(raw)
                 else:
-                    status = self.error(404, "not_found_error", "no route " + self.path)
-                with LOCK:
-                    entry["status"] = status
+                    self.error(404, "not_found_error", "no route " + self.path)
+                self.entry = None
 
             def do_GET(self):
                 if self.path == "/_control/requests":
