@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite("AnthropicClient against a fake Messages API on loopback")
+@Suite("AnthropicClient against a fake Messages API on loopback", .timeLimit(.minutes(1)))
 struct AnthropicClientTests {
     @Test("Success: the request has the API's headers and body; the reply's text block and usage are read")
     func success() throws {
@@ -80,6 +80,29 @@ struct AnthropicClientTests {
         #expect(observed.count == 2)
         #expect(observed[0] < 0.2 + 0.25 && observed[1] < 0.4 + 0.25)
         #expect(client.governor.report().retries == 2)
+    }
+
+    @Test("The default policy (4 attempts, 0.5 s base, full jitter) on three 529s, then success")
+    func defaultPolicyDelays() throws {
+        let fake = try FakeAnthropicServer()
+        let overloaded = FakeAnthropicServer.Behaviour.error(
+            status: 529,
+            type: "overloaded_error",
+            message: "Overloaded"
+        )
+        try fake.script([overloaded, overloaded, overloaded])
+        var configuration = testConfiguration(fake)
+        configuration.retry = RetryPolicy()
+        let client = try makeClient(configuration)
+        _ = try client.createMessage(pingRequest)
+        let requests = try fake.requests()
+        #expect(requests.map(\.status) == [529, 529, 529, 200])
+        let observed = gaps(requests)
+        print("default policy, 529 ×3 → observed gaps: \(describe(observed)) (ceilings 0.5 s, 1 s, 2 s)")
+        #expect(observed.count == 3)
+        for (index, gap) in observed.enumerated() {
+            #expect(gap < 0.5 * Double(1 << index) + 0.3)
+        }
     }
 
     @Test("500 on every attempt: attempts run out and the call fails as .server")

@@ -4,7 +4,7 @@ import ClusterdTestSupport
 import Foundation
 import Testing
 
-@Suite("Claude concept and name providers against the fake, with local fallback")
+@Suite("Claude concept and name providers against the fake, with local fallback", .timeLimit(.minutes(1)))
 struct ClaudeProviderTests {
     static let message = "My sourdough starter smells of vinegar; should I feed it more flour?"
 

@@ -9,7 +9,7 @@ import Testing
 @testable import ClusterdService
 
 /// The service with Claude configured against the fake Messages API, in process, on the embedded MongoDB.
-@Suite struct BackgroundClusteringServiceLLMTests {
+@Suite(.timeLimit(.minutes(2))) struct BackgroundClusteringServiceLLMTests {
     static let conversations: [(String, [String])] = [
         ("bake-1", ["How long should I bake sourdough bread in the oven?", "My sourdough starter smells of vinegar."]),
         ("bake-2", ["Can I bake sourdough bread with rye flour?", "The oven crust of my sourdough burns."]),
