@@ -260,6 +260,20 @@ struct AnthropicClientTests {
         #expect(observed.allSatisfy { $0 >= 0.38 })
     }
 
+    @Test("Requests per minute: a request that would wait longer than the max wait is not sent")
+    func requestsPerMinute() throws {
+        let fake = try FakeAnthropicServer()
+        let client = try makeClient(testConfiguration(fake, requestsPerMinute: 1, maxQueueWaitSeconds: 0.5))
+        _ = try client.createMessage(pingRequest)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = #expect(throws: LLMError.self) { try client.createMessage(pingRequest) }
+        #expect(error?.code == .rateLimiterTimeout)
+        #expect(clock.now - start < .milliseconds(100))  // the slot frees in ~60 s: no point waiting 0.5 s
+        #expect(client.governor.report().state == "rate-limited")
+        #expect(try fake.requests().count == 1)
+    }
+
     @Test("The daily token budget stops calls before they are sent")
     func dailyBudget() throws {
         let fake = try FakeAnthropicServer()
