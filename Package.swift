@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
-        .target(name: "ClusterdLLM", dependencies: ["CCurl"]),
+        .target(name: "ClusterdLLM", dependencies: ["CCurl", "ClusterdCore"]),
         // The background service: queues, triggers, sweep, runs, status.
         .target(
             name: "ClusterdService",
@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "clusterd",
             dependencies: [
-                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore",
+                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore", "ClusterdLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "ClusterdTestSupport",
             dependencies: [
-                "ClusterdStore", "ClusterdCore", "ClusterdRPC",
+                "ClusterdStore", "ClusterdCore", "ClusterdRPC", "ClusterdLLM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -102,14 +102,14 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
+        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
         .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
         ),
         .testTarget(
             name: "ClusterdServiceTests",
-            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport"]
+            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport"]
         ),
         .testTarget(
             name: "ClusterdRPCTests",

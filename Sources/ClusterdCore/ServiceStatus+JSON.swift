@@ -36,6 +36,18 @@ extension ServiceStatus {
                 "triggers_refused": triggersRefused,
                 "swept_total": sweptTotal,
                 "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
+                "llm": [
+                    "state": llm.state,
+                    "model": llm.model,
+                    "calls": llm.calls,
+                    "failures": llm.failures,
+                    "retries": llm.retries,
+                    "local_fallbacks": llm.localFallbacks,
+                    "tokens_today": llm.tokensToday,
+                    "daily_token_budget": llm.dailyTokenBudget,
+                    "tokens_total": llm.tokensTotal,
+                    "last_error": llm.lastError,
+                ] as [String: Any],
             ] as [String: Any]
         return object
     }

@@ -54,6 +54,8 @@ public struct ServiceStatus: Sendable, Equatable {
     public var triggersRefused: Int = 0
     /// Messages found and queued by the catch-up sweep.
     public var sweptTotal: Int = 0
+    /// The Claude integration: state, calls, failures, tokens.
+    public var llm = LLMStatusReport()
 
     /// Creates an empty status.
     public init() {}

@@ -138,6 +138,16 @@ public enum WireCodec {
         out.pointee.triggers_total = UInt64(max(0, status.triggersTotal))
         out.pointee.triggers_refused = UInt64(max(0, status.triggersRefused))
         out.pointee.swept_total = UInt64(max(0, status.sweptTotal))
+        out.pointee.llm_state = arena.string(status.llm.state)
+        out.pointee.llm_model = arena.string(status.llm.model)
+        out.pointee.llm_calls = UInt64(max(0, status.llm.calls))
+        out.pointee.llm_failures = UInt64(max(0, status.llm.failures))
+        out.pointee.llm_retries = UInt64(max(0, status.llm.retries))
+        out.pointee.llm_local_fallbacks = UInt64(max(0, status.llm.localFallbacks))
+        out.pointee.llm_tokens_today = UInt64(max(0, status.llm.tokensToday))
+        out.pointee.llm_daily_token_budget = UInt64(max(0, status.llm.dailyTokenBudget))
+        out.pointee.llm_tokens_total = UInt64(max(0, status.llm.tokensTotal))
+        out.pointee.llm_last_error = arena.string(status.llm.lastError)
         return out
     }
 
@@ -275,6 +285,17 @@ public enum WireCodec {
         status.triggersTotal = Int(clamping: source.triggers_total)
         status.triggersRefused = Int(clamping: source.triggers_refused)
         status.sweptTotal = Int(clamping: source.swept_total)
+        let llmState = text(source.llm_state)
+        status.llm.state = llmState.isEmpty ? LLMStatusReport.notConfigured : llmState
+        status.llm.model = text(source.llm_model)
+        status.llm.calls = Int(clamping: source.llm_calls)
+        status.llm.failures = Int(clamping: source.llm_failures)
+        status.llm.retries = Int(clamping: source.llm_retries)
+        status.llm.localFallbacks = Int(clamping: source.llm_local_fallbacks)
+        status.llm.tokensToday = Int(clamping: source.llm_tokens_today)
+        status.llm.dailyTokenBudget = Int(clamping: source.llm_daily_token_budget)
+        status.llm.tokensTotal = Int(clamping: source.llm_tokens_total)
+        status.llm.lastError = text(source.llm_last_error)
         return status
     }
 

@@ -73,7 +73,7 @@ extension BackgroundClusteringService {
             recordFailed(reason)
             return .failed
         }
-        let concepts = extractor.concepts(in: message.content)
+        let extraction = conceptProvider.extract(message.content)
         let embedding: [Float]
         do {
             embedding = try embedder.embed([message.content]).first ?? []
@@ -96,11 +96,13 @@ extension BackgroundClusteringService {
         let analysis = MessageAnalysis(
             messageID: message.id,
             conversationID: message.conversationID,
-            concepts: concepts,
+            concepts: extraction.concepts,
             embedding: embedding,
             embedder: embedder.identifier,
-            conceptSource: "local",
-            analyzedAt: analyzedAt
+            conceptSource: extraction.source,
+            analyzedAt: analyzedAt,
+            topic: extraction.topic,
+            language: extraction.language
         )
         try store.saveAnalyses([analysis])
         state.withLock { state in

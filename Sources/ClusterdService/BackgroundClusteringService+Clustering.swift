@@ -57,7 +57,8 @@ extension BackgroundClusteringService {
                 kRule: configuration.clustering.kRule.description,
                 messageThreshold: configuration.trigger.messageThreshold,
                 timeThresholdMinutes: configuration.trigger.timeThresholdMinutes,
-                snapshotAnalyzedBefore: snapshot
+                snapshotAnalyzedBefore: snapshot,
+                promptVersion: claude?.promptVersion ?? "local-v1"
             )
         )
         do {
@@ -81,8 +82,11 @@ extension BackgroundClusteringService {
                 let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
                     self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
                 }
+                var clusters = outcome.clusters
+                ClusterNamingPlanner.carryNameSources(&clusters, previous: previous)
+                nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
-                try store.saveClusters(outcome.clusters, assignments: outcome.assignments)
+                try store.saveClusters(clusters, assignments: outcome.assignments)
                 run.status = .succeeded
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
@@ -111,6 +115,40 @@ extension BackgroundClusteringService {
                 state.lastError = "clustering: \(error)"
             }
         }
+    }
+
+    /// Names clusters with the name provider (Claude), contrasting each with its nearest neighbours; the others
+    /// keep their names. `needingNames` chooses which (by stable id); by default every nameable cluster whose name
+    /// is not the provider's — new stable ids, and continued clusters named locally before — so a continued
+    /// cluster keeps a name Claude gave it and no call is repeated. The "Other" bucket and clusters below the
+    /// minimum size are never named. Blocking: runs on the clustering lane only.
+    func nameClusters(
+        _ clusters: inout [Cluster],
+        assignments: [ClusterAssignment],
+        conversations: [ConversationInput],
+        needingNames: Set<String>? = nil
+    ) {
+        guard let nameProvider else { return }
+        let planner = ClusterNamingPlanner(
+            minClusterSize: configuration.clustering.minClusterSize,
+            seed: configuration.clustering.seed
+        )
+        let wanted = needingNames ?? planner.clustersNeedingNames(clusters, namedBy: nameProvider.source)
+        let requests = planner.requests(
+            for: wanted,
+            clusters: clusters,
+            assignments: assignments,
+            conversations: conversations
+        )
+        guard !requests.isEmpty else { return }
+        var named = 0
+        for (index, request) in requests.enumerated() {
+            setStage("naming", progress: 0.8 + 0.05 * Double(index) / Double(requests.count))
+            guard let naming = nameProvider.name(request) else { continue }
+            ClusterNamingPlanner.apply(naming, source: nameProvider.source, stableID: request.stableID, to: &clusters)
+            named += 1
+        }
+        logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
     }
 
     /// After a finished run: refresh the counters that depend on it.

@@ -32,6 +32,7 @@ extension BackgroundClusteringService {
                 state.newSinceLastAttempt = sinceAttempt
                 state.loaded = true
             }
+            restoreLLMUsage()
             analysisQueue.isSuspended = false
             clusteringQueue.isSuspended = false
             noteStoreHealthy()
@@ -57,6 +58,7 @@ extension BackgroundClusteringService {
             }
         }
         if configuration.trigger.enabled { sweep() }
+        persistLLMUsage()
         checkTriggers()
     }
 

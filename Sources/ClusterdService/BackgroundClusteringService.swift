@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdLLM
 import Foundation
 import Logging
 import Synchronization
@@ -17,7 +18,16 @@ public final class BackgroundClusteringService: Sendable {
     let startedAt: Date
     let state = Mutex(ServiceState())
     let policy: TriggerPolicy
-    let extractor: ConceptExtractor
+    /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
+    let conceptProvider: any ConceptProvider
+    /// Contrastive cluster names; nil keeps the local names.
+    let nameProvider: (any ClusterNameProvider)?
+    /// The Claude integration; nil when not configured or when its configuration was unusable.
+    let claude: ClaudeIntegration?
+    /// Why the configured Claude integration could not be built, if it could not.
+    let claudeSetupError: String?
+    /// Claude tokens of the day already added to MongoDB.
+    let persistedLLMUsage = Mutex<(day: Int, tokens: Int)>((day: 0, tokens: 0))
 
     /// Analysis lane: `analysisWorkers` wide.
     let analysisQueue: OperationQueue
@@ -42,7 +52,9 @@ public final class BackgroundClusteringService: Sendable {
         self.now = now
         self.startedAt = now()
         self.policy = TriggerPolicy(configuration: configuration.trigger)
-        self.extractor = ConceptExtractor(limit: configuration.conceptsPerMessage)
+        (claude, claudeSetupError) = Self.makeClaude(configuration, logger: logger, now: now)
+        conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: configuration.conceptsPerMessage)
+        nameProvider = claude?.names
         analysisQueue = OperationQueue()
         analysisQueue.name = "clusterd.analysis"
         analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
@@ -67,6 +79,7 @@ public final class BackgroundClusteringService: Sendable {
                 "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model"
             )
         }
+        logLLMSetup()
         maintenanceQueue.addOperation { [self] in
             loadState()
             tick()
@@ -82,6 +95,7 @@ public final class BackgroundClusteringService: Sendable {
     /// the grace period for in-flight analyses and a running clustering. The caller closes the store afterwards.
     public func shutdown() {
         state.withLock { $0.stopping = true }
+        claude?.stop()
         timer.withLock {
             $0?.cancel()
             $0 = nil
@@ -98,6 +112,7 @@ public final class BackgroundClusteringService: Sendable {
         {
             Thread.sleep(forTimeInterval: 0.02)
         }
+        persistLLMUsage()
         let leftover = state.withLock { $0.clusteringInProgress }
         if leftover {
             logger.warning("Shutting down during a clustering run; it will be marked abandoned at the next start")
@@ -207,6 +222,8 @@ public final class BackgroundClusteringService: Sendable {
         var degraded: [String] = []
         if snapshot.storeDegraded { degraded.append("store") }
         if embedder.isFallback { degraded.append("embedder:fallback") }
+        status.llm = llmReport()
+        if status.llm.state == "degraded" { degraded.append("llm") }
         status.degraded = degraded
         status.uptimeSeconds = current.timeIntervalSince(startedAt)
         status.version = configuration.version

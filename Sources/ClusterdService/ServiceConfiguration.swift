@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdLLM
 import Foundation
 
 /// Settings of the background service.
@@ -27,6 +28,8 @@ public struct ServiceConfiguration: Sendable {
     public var backlogDeferSeconds: Double
     /// Seconds a shutdown waits for in-flight analyses and a running clustering.
     public var shutdownGraceSeconds: Double
+    /// Concepts and cluster names by Claude; nil for local ones only (status "not configured").
+    public var anthropic: AnthropicConfiguration?
 
     /// Creates a configuration with defaults for everything.
     public init(
@@ -41,7 +44,8 @@ public struct ServiceConfiguration: Sendable {
         conceptsPerMessage: Int = 8,
         version: String = "0.1.0",
         backlogDeferSeconds: Double = 30,
-        shutdownGraceSeconds: Double = 5
+        shutdownGraceSeconds: Double = 5,
+        anthropic: AnthropicConfiguration? = nil
     ) {
         self.trigger = trigger
         self.analysisWorkers = max(1, analysisWorkers)
@@ -55,5 +59,6 @@ public struct ServiceConfiguration: Sendable {
         self.version = version
         self.backlogDeferSeconds = backlogDeferSeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.anthropic = anthropic
     }
 }

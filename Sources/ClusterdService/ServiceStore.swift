@@ -40,6 +40,10 @@ public protocol ServiceStore: Sendable {
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
     /// A run's clusters, largest first.
     func clusters(runID: RecordID) throws -> [Cluster]
+    /// Claude tokens recorded for a UTC day (days since 1970-01-01).
+    func llmTokensUsed(day: Int) throws -> Int
+    /// Adds Claude tokens to a UTC day's count.
+    func addLLMTokens(day: Int, tokens: Int) throws
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

@@ -42,6 +42,8 @@ enum StoreCodec {
             "embedding": BSONValue(float32: analysis.embedding),
             "embedder": .string(analysis.embedder),
             "concept_source": .string(analysis.conceptSource),
+            "topic": .string(analysis.topic),
+            "language": .string(analysis.language),
             "analyzed_at": .date(analysis.analyzedAt),
             "last_error": .null,
             "failed": .bool(false),
@@ -62,7 +64,9 @@ enum StoreCodec {
             embedding: embedding,
             embedder: document["embedder"]?.stringValue ?? "",
             conceptSource: document["concept_source"]?.stringValue ?? "",
-            analyzedAt: analyzedAt
+            analyzedAt: analyzedAt,
+            topic: document["topic"]?.stringValue ?? "",
+            language: document["language"]?.stringValue ?? ""
         )
     }
 
@@ -164,6 +168,7 @@ enum StoreCodec {
             "top_concepts": .array(cluster.topConcepts.map { .string($0) }),
             "representative_conversation_ids": .array(cluster.representativeConversationIDs.map { BSONValue($0) }),
             "centroid": BSONValue(float32: cluster.centroid),
+            "name_source": .string(cluster.nameSource),
         ]
     }
 
@@ -181,7 +186,8 @@ enum StoreCodec {
             topConcepts: document["top_concepts"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             representativeConversationIDs: document["representative_conversation_ids"]?.arrayValue?
                 .compactMap(\.recordID) ?? [],
-            centroid: document["centroid"]?.float32Values ?? []
+            centroid: document["centroid"]?.float32Values ?? [],
+            nameSource: document["name_source"]?.stringValue ?? Cluster.localNameSource
         )
     }
 

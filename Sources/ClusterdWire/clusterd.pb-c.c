@@ -1449,7 +1449,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[35] =
 {
   {
     "enabled",
@@ -1751,6 +1751,126 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "llm_state",
+    50,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_state),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_model",
+    51,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_model),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_calls",
+    52,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_calls),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_failures",
+    53,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_failures),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_retries",
+    54,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_retries),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_local_fallbacks",
+    55,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_local_fallbacks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_tokens_today",
+    56,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_tokens_today),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_daily_token_budget",
+    57,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_daily_token_budget),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_tokens_total",
+    58,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_tokens_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_last_error",
+    59,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
@@ -1767,6 +1887,16 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
+  27,   /* field[27] = llm_calls */
+  32,   /* field[32] = llm_daily_token_budget */
+  28,   /* field[28] = llm_failures */
+  34,   /* field[34] = llm_last_error */
+  30,   /* field[30] = llm_local_fallbacks */
+  26,   /* field[26] = llm_model */
+  29,   /* field[29] = llm_retries */
+  25,   /* field[25] = llm_state */
+  31,   /* field[31] = llm_tokens_today */
+  33,   /* field[33] = llm_tokens_total */
   3,   /* field[3] = minutes_since_last_clustering */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
@@ -1779,11 +1909,12 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[2 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 0, 25 }
+  { 50, 25 },
+  { 0, 35 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -1793,10 +1924,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  25,
+  35,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  2,  clusterd__v1__status__number_ranges,
+  3,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -24,9 +24,18 @@ enum StatusTable {
             ),
             ("embedder", status.embedder),
             ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
+            ("llm", status.llm.model.isEmpty ? status.llm.state : "\(status.llm.state) (\(status.llm.model))"),
             ("last error", status.lastError.isEmpty ? "none" : status.lastError),
             ("version / uptime", "\(status.version) / \(Int(status.uptimeSeconds)) s"),
         ]
+        if status.llm.state != LLMStatusReport.notConfigured {
+            let llm = status.llm
+            rows.append(("  calls / failures / retries", "\(llm.calls) / \(llm.failures) / \(llm.retries)"))
+            let budget = llm.dailyTokenBudget == 0 ? "no budget" : "of \(llm.dailyTokenBudget)"
+            rows.append(("  tokens today / total", "\(llm.tokensToday) \(budget) / \(llm.tokensTotal)"))
+            rows.append(("  local fallbacks", "\(llm.localFallbacks)"))
+            if !llm.lastError.isEmpty { rows.append(("  llm last error", llm.lastError)) }
+        }
         if let run = status.latestClusteringRun {
             rows.append(("latest clustering run", "\(run.id) at \(ServiceStatus.isoText(run.createdAt))"))
             rows.append(("  conversations / clusters", "\(run.totalConversations) / \(run.clustersCreated)"))

@@ -20,6 +20,11 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS, CLUSTERD_MAX_CONNECTIONS (1024),
               CLUSTERD_MAX_IN_FLIGHT (256 calls per connection), CLUSTERD_FRAME_DEADLINE_SECONDS (10),
               CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30).
+            Claude (concepts and cluster names; local ones without a key): ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
+              (https://api.anthropic.com), CLUSTERD_ANTHROPIC_MODEL (claude-haiku-5-5), CLUSTERD_LLM_CONCURRENCY (4),
+              CLUSTERD_LLM_RPM (50), CLUSTERD_LLM_DAILY_TOKENS (2000000; 0 = no budget), CLUSTERD_LLM_TIMEOUT_SECONDS
+              (30), CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS (5), CLUSTERD_LLM_MAX_ATTEMPTS (4),
+              CLUSTERD_LLM_MAX_WAIT_SECONDS (30), CLUSTERD_ANTHROPIC_THINKING (disabled).
             """,
         version: clusterdVersion
     )

@@ -54,6 +54,16 @@ import Testing
         status.triggersTotal = 10
         status.triggersRefused = 1
         status.sweptTotal = 4
+        status.llm.state = "rate-limited"
+        status.llm.model = "claude-haiku-5-5"
+        status.llm.calls = 120
+        status.llm.failures = 7
+        status.llm.retries = 5
+        status.llm.localFallbacks = 2
+        status.llm.tokensToday = 51_000
+        status.llm.dailyTokenBudget = 2_000_000
+        status.llm.tokensTotal = 75_000
+        status.llm.lastError = "rateLimited (429): rate_limit_error: slow down"
         let run = RunSummary(
             id: "65a1b2c3d4e5f6a7b8c9d0e1",
             status: "succeeded",
@@ -81,6 +91,7 @@ import Testing
         }
         #expect(status.minutesSinceLastClustering == nil)
         #expect(status.latestClusteringRun == nil)
+        #expect(status.llm.state == "not configured")
     }
 
     @Test func clusterListingRoundTrips() throws {

@@ -367,10 +367,52 @@ struct  Clusterd__V1__Status
    * The latest run of any status (running, skipped, failed ...); absent when none.
    */
   Clusterd__V1__RunSummary *last_run;
+  /*
+   * The Claude integration (concepts and cluster names).
+   * "ok", "rate-limited", "degraded", "over budget" or "not configured".
+   */
+  char *llm_state;
+  /*
+   * The model asked; empty when not configured.
+   */
+  char *llm_model;
+  /*
+   * HTTP requests sent to the Messages API, retries included.
+   */
+  uint64_t llm_calls;
+  /*
+   * Requests that failed (an error status or no response).
+   */
+  uint64_t llm_failures;
+  /*
+   * Requests that were retries.
+   */
+  uint64_t llm_retries;
+  /*
+   * Concept extractions and cluster namings done locally because Claude was unavailable, over budget, rate
+   * limited or answered with something unusable.
+   */
+  uint64_t llm_local_fallbacks;
+  /*
+   * Input plus output tokens used this UTC day (restored from MongoDB at start-up).
+   */
+  uint64_t llm_tokens_today;
+  /*
+   * The daily token budget; 0 for none.
+   */
+  uint64_t llm_daily_token_budget;
+  /*
+   * Tokens used since start-up.
+   */
+  uint64_t llm_tokens_total;
+  /*
+   * The latest failure, empty when none (never contains the API key).
+   */
+  char *llm_last_error;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Clusterd__V1__Configuration
