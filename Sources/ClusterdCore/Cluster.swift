@@ -16,6 +16,8 @@ public struct Cluster: Sendable, Equatable {
     public var representativeConversationIDs: [RecordID]
     /// The cluster centre (unit length), for matching in the next run.
     public var centroid: [Float]
+    /// How it relates to the previous run's clusters.
+    public var lineage: ClusterLineage
 
     /// Creates a cluster.
     public init(
@@ -26,7 +28,8 @@ public struct Cluster: Sendable, Equatable {
         size: Int,
         topConcepts: [String],
         representativeConversationIDs: [RecordID],
-        centroid: [Float]
+        centroid: [Float],
+        lineage: ClusterLineage = .born
     ) {
         self.runID = runID
         self.stableID = stableID
@@ -36,5 +39,6 @@ public struct Cluster: Sendable, Equatable {
         self.topConcepts = topConcepts
         self.representativeConversationIDs = representativeConversationIDs
         self.centroid = centroid
+        self.lineage = lineage
     }
 }

@@ -54,6 +54,10 @@ public struct ServiceStatus: Sendable, Equatable {
     public var triggersRefused: Int = 0
     /// Messages found and queued by the catch-up sweep.
     public var sweptTotal: Int = 0
+    /// The clustering k rule in force ("silhouette:2-12", "fixed:8").
+    public var kRule: String = ""
+    /// Clusters smaller than this go to the unnamed "other" bucket.
+    public var minClusterSize: Int = 1
 
     /// Creates an empty status.
     public init() {}

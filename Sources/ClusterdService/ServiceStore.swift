@@ -40,6 +40,8 @@ public protocol ServiceStore: Sendable {
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
     /// A run's clusters, largest first.
     func clusters(runID: RecordID) throws -> [Cluster]
+    /// A run's per-conversation assignments.
+    func assignments(runID: RecordID) throws -> [ClusterAssignment]
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

@@ -23,6 +23,7 @@ enum StatusTable {
                 "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"
             ),
             ("embedder", status.embedder),
+            ("k rule / min cluster size", "\(status.kRule) / \(status.minClusterSize)"),
             ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
             ("last error", status.lastError.isEmpty ? "none" : status.lastError),
             ("version / uptime", "\(status.version) / \(Int(status.uptimeSeconds)) s"),
@@ -30,6 +31,12 @@ enum StatusTable {
         if let run = status.latestClusteringRun {
             rows.append(("latest clustering run", "\(run.id) at \(ServiceStatus.isoText(run.createdAt))"))
             rows.append(("  conversations / clusters", "\(run.totalConversations) / \(run.clustersCreated)"))
+            if let metrics = run.metrics {
+                rows.append(("  quality", metrics.silhouetteText))
+                rows.append(("  sizes", metrics.sizesText))
+                rows.append(("  vs previous run", metrics.stabilityText))
+                rows.append(("  lineage", run.lineageText))
+            }
         } else {
             rows.append(("latest clustering run", "none"))
         }
