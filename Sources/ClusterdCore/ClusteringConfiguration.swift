@@ -45,7 +45,7 @@ public struct ClusteringConfiguration: Sendable, Equatable {
         initializations: Int = 3,
         membershipMatchThreshold: Double = 0.3,
         membershipWeight: Double = 0.5,
-        renameBelowOverlap: Double = 0.5,
+        renameBelowOverlap: Double = 0.6,
         lineageShare: Double = 0.25,
         kSwitchMargin: Double = 0.02,
         warmStartTolerance: Double = 0.01
