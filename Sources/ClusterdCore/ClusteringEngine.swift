@@ -5,10 +5,12 @@
 /// choice is seeded: the same conversations, previous run and configuration give the same clusters, ids, names,
 /// lineage and metrics.
 ///
-/// Stability across runs: k-means for the previous run's k also starts from the previous run's centroids (largest
-/// clusters first; see `KMeans.fit(_:warmStart:)`), and the silhouette rule keeps the previous k unless another k
-/// beats it by more than `kSwitchMargin`; other k values are fitted exactly as without a previous run, so a re-run
-/// on unchanged data reproduces the previous partition. The clusters that are at least `minClusterSize` large are then matched
+/// k-means for each candidate k also starts from the previous candidate's centroids, completed by k-means++ (a
+/// cheap guard against a poor local optimum deciding k). Stability across runs: k-means for the previous run's k
+/// also starts from the previous run's centroids (largest clusters first; see `KMeans.fit(_:warmStart:extraStarts:)`),
+/// and the silhouette rule keeps the previous k unless another k beats it by more than `kSwitchMargin`; other k
+/// values are fitted exactly as without a previous run, so a re-run on unchanged data reproduces the previous
+/// partition. The clusters that are at least `minClusterSize` large are then matched
 /// one-to-one to the previous run's (its "Other" bucket excluded) by `StableIDMatcher`: centroid cosine and
 /// membership overlap (Jaccard over the conversations both runs clustered), the Hungarian algorithm maximising the
 /// total score. A matched cluster keeps the previous stable id, and its name and description unless its overlap is
@@ -179,8 +181,9 @@ public struct ClusteringEngine: Sendable {
         )
     }
 
-    /// Runs k-means for every candidate k (the previous k also warm-started from the previous centroids) and keeps
-    /// the best by silhouette (see `KRule`), or the previous k unless the best beats it by more than `kSwitchMargin`.
+    /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
+    /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
+    /// previous run's k unless the best beats it by more than `kSwitchMargin`.
     private func partition(
         _ vectors: [[Float]],
         warmStart: [[Float]],
@@ -207,6 +210,7 @@ public struct ClusteringEngine: Sendable {
 
         var best: (fit: KMeansResult, score: Double?)?
         var previousFit: (fit: KMeansResult, score: Double?)?
+        var chain: [[Float]] = []
         for (position, k) in candidates.enumerated() {
             let fit = KMeans(
                 k: k,
@@ -215,7 +219,10 @@ public struct ClusteringEngine: Sendable {
                 initializations: configuration.initializations,
                 warmStartTolerance: configuration.warmStartTolerance
             )
-            .fit(vectors, warmStart: k == previousK ? warmStart : [])
+            .fit(vectors, warmStart: k == previousK ? warmStart : [], extraStarts: chain.isEmpty ? [] : [chain])
+            let sizes = fit.sizes
+            chain = fit.centroids.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+                .map { fit.centroids[$0] }
             let score = Silhouette.score(similarities: similarities, labels: sample.map { fit.assignments[$0] })
             if k == previousK { previousFit = (fit, score) }
             if let current = best {

@@ -53,8 +53,10 @@ public struct KMeans: Sendable {
     }
 
     /// Clusters `points`, also trying a start from `warmStart` (centres, most important first; rows of another
-    /// length than the points are ignored). Without usable warm centres this is `fit(_:)`.
-    public func fit(_ points: [[Float]], warmStart: [[Float]]) -> KMeansResult {
+    /// length than the points are ignored), preferred within `warmStartTolerance`, and starts from each of
+    /// `extraStarts` (completed or cut the same way), which compete on inertia like the k-means++ starts (ties go to
+    /// the k-means++ starts, then to the earlier extra start). Without usable centres this is `fit(_:)`.
+    public func fit(_ points: [[Float]], warmStart: [[Float]], extraStarts: [[[Float]]] = []) -> KMeansResult {
         let data = PointMatrix(points)
         let clusterCount = min(max(k, 1), data.count)
         guard clusterCount > 0 else {
@@ -67,17 +69,28 @@ public struct KMeans: Sendable {
             let result = lloyd(data, centroids: initial, clusterCount: clusterCount)
             if best == nil || result.inertia < best!.inertia { best = result }
         }
-        let warm = warmStart.filter { $0.count == data.dimension && $0.contains { $0 != 0 } }.prefix(clusterCount)
-        guard !warm.isEmpty else { return best! }
-        var warmGenerator = SeededGenerator(seed: seed ^ 0x7a3d_5c1e_9b04_f2e6)
+        for (index, start) in extraStarts.enumerated() {
+            guard let result = fitFrom(start, data, clusterCount: clusterCount, salt: UInt64(index + 1)) else {
+                continue
+            }
+            if result.inertia < best!.inertia { best = result }
+        }
+        guard let continued = fitFrom(warmStart, data, clusterCount: clusterCount, salt: 0) else { return best! }
+        return continued.inertia <= best!.inertia * (1 + warmStartTolerance) ? continued : best!
+    }
+
+    /// Lloyd from the usable rows of `centres` (the first k; completed by k-means++); nil when none is usable.
+    private func fitFrom(_ centres: [[Float]], _ data: PointMatrix, clusterCount: Int, salt: UInt64) -> KMeansResult? {
+        let usable = centres.filter { $0.count == data.dimension && $0.contains { $0 != 0 } }.prefix(clusterCount)
+        guard !usable.isEmpty else { return nil }
+        var generator = SeededGenerator(seed: seed ^ 0x7a3d_5c1e_9b04_f2e6 &+ salt)
         let initial = seedCentroids(
             data,
             count: clusterCount,
-            given: warm.map { VectorMath.normalized($0) },
-            generator: &warmGenerator
+            given: usable.map { VectorMath.normalized($0) },
+            generator: &generator
         )
-        let continued = lloyd(data, centroids: initial, clusterCount: clusterCount)
-        return continued.inertia <= best!.inertia * (1 + warmStartTolerance) ? continued : best!
+        return lloyd(data, centroids: initial, clusterCount: clusterCount)
     }
 
     /// Greedy k-means++ completing the `given` centres (none: a random first point): the initial centres, row-major.

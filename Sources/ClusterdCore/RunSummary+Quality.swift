@@ -6,11 +6,13 @@ extension RunSummary {
         return counts
     }
 
-    /// "4 continued, 1 born, 0 split, 0 merged, 1 retired".
+    /// "4 continued, 1 born, 1 retired" (kinds with no event left out; "none" when there are no events).
     public var lineageText: String {
         let counts = lineageCounts
-        return [LineageKind.continued, .born, .split, .merged, .retired].map { "\(counts[$0]!) \($0.rawValue)" }
-            .joined(separator: ", ")
+        let parts = [LineageKind.continued, .born, .split, .merged, .retired].compactMap { kind in
+            counts[kind]! > 0 ? "\(counts[kind]!) \(kind.rawValue)" : nil
+        }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 
     /// One line for logs: "Clustering run ID quality: silhouette 0.312 (k 4); 4 clusters: …; churn …; lineage …".

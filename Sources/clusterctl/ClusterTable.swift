@@ -10,7 +10,8 @@ enum ClusterTable {
         ]
         if let metrics = listing.run.metrics {
             lines.append("  \(metrics.silhouetteText); \(metrics.sizesText)")
-            lines.append("  vs previous run: \(metrics.stabilityText); lineage \(listing.run.lineageText)")
+            lines.append("  vs previous run: \(metrics.stabilityText)")
+            lines.append("  lineage: \(listing.run.lineageText)")
         }
         let header = ["STABLE ID", "SIZE", "NAME", "LINEAGE", "TOP CONCEPTS"]
         var rows = [header]

@@ -74,6 +74,20 @@ import Testing
         }
     }
 
+    @Test func extraStartsCompeteOnInertia() {
+        // On this corpus three k-means++ starts miss the better k = 4 optimum that twenty find.
+        let noisy = NoisyTopics(seed: 20).conversations(count: 400).conversations
+            .sorted { $0.id < $1.id }.map { $0.vector(dimension: 48) }
+        let cold = KMeans(k: 4, seed: 42).fit(noisy)
+        let thorough = KMeans(k: 4, seed: 42, initializations: 20).fit(noisy)
+        #expect(thorough.inertia < cold.inertia * 0.99)
+        let helped = KMeans(k: 4, seed: 42).fit(noisy, warmStart: [], extraStarts: [thorough.centroids])
+        #expect(helped.inertia <= thorough.inertia + 1e-6)
+        // A poor extra start (every centre in one blob) does not win.
+        let blobs = KMeans(k: 3, seed: 42)
+        #expect(blobs.fit(data.points, warmStart: [], extraStarts: [Array(data.points.prefix(3))]) == blobs.fit(data.points))
+    }
+
     @Test func emptyClustersAreRepairedFromTheFarthestPoint() {
         // Five identical points and one outlier: k = 3 cannot be satisfied by distinct centres, yet no cluster is empty.
         let points: [[Float]] = Array(repeating: [1, 0], count: 5) + [[0, 1]]

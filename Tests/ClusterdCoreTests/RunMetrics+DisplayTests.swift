@@ -54,13 +54,14 @@ import Testing
                 LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["d"]),
             ]
         )
-        #expect(run.lineageText == "2 continued, 1 born, 1 split, 0 merged, 1 retired")
+        #expect(run.lineageText == "2 continued, 1 born, 1 split, 1 retired")
+        #expect(Self.run(metrics: Self.metrics).lineageText == "none")
         #expect(
             run.qualityLine
                 == "Clustering run 65a1b2c3d4e5f6a7b8c9d0e1 quality: silhouette 0.312 (k 4); "
                 + "4 clusters: 120 98 60 22 (min 22, median 79, max 120); "
                 + "churn 1.5%, ARI 0.962 (380 conversations compared); "
-                + "lineage 2 continued, 1 born, 1 split, 0 merged, 1 retired"
+                + "lineage 2 continued, 1 born, 1 split, 1 retired"
         )
         #expect(Self.run(metrics: nil).qualityLine.hasSuffix("no metrics"))
     }

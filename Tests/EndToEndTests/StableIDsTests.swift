@@ -74,7 +74,8 @@ extension EndToEnd {
                 let lines = table.split(separator: "\n").map(String.init)
                 #expect(lines.first?.hasPrefix("run \(secondID) (succeeded): 3 clusters") == true, "\(table)")
                 #expect(lines.contains { $0.contains("silhouette ") && $0.contains("3 clusters: ") }, "\(table)")
-                #expect(lines.contains { $0.contains("churn 0.0%, ARI 1.000") && $0.contains("3 continued") })
+                #expect(lines.contains { $0.contains("vs previous run: churn 0.0%, ARI 1.000") }, "\(table)")
+                #expect(lines.contains { $0.hasSuffix("lineage: 3 continued") }, "\(table)")
                 #expect(lines.contains { $0.hasPrefix("STABLE ID") && $0.contains("LINEAGE") })
                 let listing = try #require(second["clusters"] as? [[String: Any]])
                 for cluster in listing {
