@@ -42,7 +42,12 @@ public struct ClusteringEngine: Sendable {
         previous: [Cluster],
         progress: (Double) -> Void
     ) -> ClusteringOutcome {
-        run(runID: runID, conversations: conversations, previous: PreviousClustering(clusters: previous), progress: progress)
+        run(
+            runID: runID,
+            conversations: conversations,
+            previous: PreviousClustering(clusters: previous),
+            progress: progress
+        )
     }
 
     /// Clusters `conversations` against the previous run, reporting progress from 0 to 1. Never fails: n = 0 gives

@@ -40,10 +40,18 @@ struct LineageBuilder {
                         && Double(overlap.counts[new][old]) >= share * Double(overlap.oldShared[old])
                 }
                 guard receivers.count >= 2 else { continue }
-                let ordered = Self.byCount(receivers) { overlap.counts[$0][old] } tieBreak: { stableIDs[$0] }
+                let ordered = Self.byCount(receivers) {
+                    overlap.counts[$0][old]
+                } tieBreak: {
+                    stableIDs[$0]
+                }
                 for new in ordered where clusterKinds[new] != .merged { clusterKinds[new] = .split }
                 structural.append(
-                    LineageEvent(kind: .split, stableIDs: ordered.map { stableIDs[$0] }, previousStableIDs: [previousIDs[old]])
+                    LineageEvent(
+                        kind: .split,
+                        stableIDs: ordered.map { stableIDs[$0] },
+                        previousStableIDs: [previousIDs[old]]
+                    )
                 )
             }
             for new in stableIDs.indices where overlap.newShared[new] > 0 {
@@ -51,7 +59,11 @@ struct LineageBuilder {
                     overlap.counts[new][old] > 0
                         && Double(overlap.counts[new][old]) >= share * Double(overlap.newShared[new])
                 }
-                parents[new] = Self.byCount(givers) { overlap.counts[new][$0] } tieBreak: { previousIDs[$0] }
+                parents[new] = Self.byCount(givers) {
+                    overlap.counts[new][$0]
+                } tieBreak: {
+                    previousIDs[$0]
+                }
                 guard givers.count >= 2 else { continue }
                 clusterKinds[new] = .merged
                 structural.append(

@@ -336,7 +336,8 @@ public enum WireCodec {
             durationMs: Int(clamping: run.duration_ms),
             error: text(run.error),
             metrics: run.metrics.map { decodeMetrics($0.pointee) },
-            lineage: (0..<run.n_lineage).compactMap { index in run.lineage[index].flatMap { decodeLineage($0.pointee) } }
+            lineage: (0..<run.n_lineage).compactMap { index in run.lineage[index].flatMap { decodeLineage($0.pointee) }
+            }
         )
     }
 

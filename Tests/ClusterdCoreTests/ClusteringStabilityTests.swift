@@ -73,7 +73,8 @@ import Testing
     @Test func sameInputsAndPreviousRunGiveTheSameOutcomeWhateverTheOrder() {
         let corpus = NoisyTopics(seed: 21)
         let first = Self.run(corpus.conversations(count: 200).conversations)
-        let next = corpus.conversations(count: 200).conversations + corpus.conversations(count: 30, stream: 2).conversations
+        let next =
+            corpus.conversations(count: 200).conversations + corpus.conversations(count: 30, stream: 2).conversations
         let second = Self.run(next, after: first)
         var generator = SeededGenerator(seed: 4)
         #expect(second == Self.run(next.shuffled(using: &generator), after: first))

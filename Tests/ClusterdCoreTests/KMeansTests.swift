@@ -60,12 +60,16 @@ import Testing
     @Test func aNearlyAsGoodWarmStartIsKeptOverADifferentOptimum() {
         // k = 2 on three blobs: several partitions are about as good; the warm one (blob 0 alone) is kept within the
         // tolerance even when a k-means++ start finds another.
-        let blob0 = VectorMath.normalized(data.points.prefix(20).reduce([Float](repeating: 0, count: 16)) { sum, point in
-            zip(sum, point).map { $0 + $1 }
-        })
-        let rest = VectorMath.normalized(data.points.dropFirst(20).reduce([Float](repeating: 0, count: 16)) { sum, point in
-            zip(sum, point).map { $0 + $1 }
-        })
+        let blob0 = VectorMath.normalized(
+            data.points.prefix(20).reduce([Float](repeating: 0, count: 16)) { sum, point in
+                zip(sum, point).map { $0 + $1 }
+            }
+        )
+        let rest = VectorMath.normalized(
+            data.points.dropFirst(20).reduce([Float](repeating: 0, count: 16)) { sum, point in
+                zip(sum, point).map { $0 + $1 }
+            }
+        )
         for seed in [UInt64(1), 2, 3, 42] {
             let warm = KMeans(k: 2, seed: seed, warmStartTolerance: 0.2).fit(data.points, warmStart: [blob0, rest])
             #expect(Set(warm.assignments.prefix(20)).count == 1)
@@ -85,7 +89,9 @@ import Testing
         #expect(helped.inertia <= thorough.inertia + 1e-6)
         // A poor extra start (every centre in one blob) does not win.
         let blobs = KMeans(k: 3, seed: 42)
-        #expect(blobs.fit(data.points, warmStart: [], extraStarts: [Array(data.points.prefix(3))]) == blobs.fit(data.points))
+        #expect(
+            blobs.fit(data.points, warmStart: [], extraStarts: [Array(data.points.prefix(3))]) == blobs.fit(data.points)
+        )
     }
 
     @Test func emptyClustersAreRepairedFromTheFarthestPoint() {

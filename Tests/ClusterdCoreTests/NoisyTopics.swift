@@ -68,7 +68,9 @@ struct NoisyTopics {
         var topics: [Int] = []
         for index in 0..<count {
             let topic = Self.pick(weights, &generator)
-            let second = index % mixedEvery == mixedEvery - 1 ? (topic + 1 + generator.nextIndex(below: topicCount - 1)) % topicCount : topic
+            let second =
+                index % mixedEvery == mixedEvery - 1
+                ? (topic + 1 + generator.nextIndex(below: topicCount - 1)) % topicCount : topic
             let messageCount = 1 + generator.nextIndex(below: 4)
             var embeddings: [[Float]] = []
             var concepts: [[String]] = []
@@ -80,12 +82,18 @@ struct NoisyTopics {
                 )
                 let vocabulary = Self.vocabularies[source % Self.vocabularies.count]
                 var words = [vocabulary[generator.nextIndex(below: vocabulary.count)]]
-                if generator.nextUnitDouble() < 0.5 { words.append(vocabulary[generator.nextIndex(below: vocabulary.count)]) }
+                if generator.nextUnitDouble() < 0.5 {
+                    words.append(vocabulary[generator.nextIndex(below: vocabulary.count)])
+                }
                 for word in Self.everywhere where generator.nextUnitDouble() < 0.5 { words.append(word) }
                 concepts.append(words)
             }
             conversations.append(
-                ConversationInput(id: .string("\(prefix)-\(stream)-\(index)"), embeddings: embeddings, concepts: concepts)
+                ConversationInput(
+                    id: .string("\(prefix)-\(stream)-\(index)"),
+                    embeddings: embeddings,
+                    concepts: concepts
+                )
             )
             topics.append(topic)
         }

@@ -77,7 +77,13 @@ import Testing
                 comparedConversations: 16
             ),
             lineage: [
-                LineageEvent(kind: .continued, stableIDs: ["c-1"], previousStableIDs: ["c-1"], renamed: true, overlap: 0.5),
+                LineageEvent(
+                    kind: .continued,
+                    stableIDs: ["c-1"],
+                    previousStableIDs: ["c-1"],
+                    renamed: true,
+                    overlap: 0.5
+                ),
                 LineageEvent(kind: .born, stableIDs: ["c-3"], previousStableIDs: []),
                 LineageEvent(kind: .split, stableIDs: ["c-1", "c-3"], previousStableIDs: ["c-1"]),
                 LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-2"]),

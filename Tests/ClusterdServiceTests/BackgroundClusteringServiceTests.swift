@@ -211,7 +211,9 @@ import Testing
         #expect(second.lineage.count == second.clustersCreated)
         #expect(second.lineage.allSatisfy { $0.kind == .continued && $0.overlap == 1 })
         let clusters = try store.clusters(runID: second.id)
-        #expect(clusters.allSatisfy { $0.lineage == ClusterLineage(kind: .continued, previousStableIDs: [$0.stableID]) })
+        #expect(
+            clusters.allSatisfy { $0.lineage == ClusterLineage(kind: .continued, previousStableIDs: [$0.stableID]) }
+        )
         #expect(try store.clusters(runID: first.id).map(\.name) == clusters.map(\.name))
         #expect(service.status().latestClusteringRun?.metrics == second.metrics)
         #expect(service.status().latestClusteringRun?.lineage == second.lineage)
