@@ -106,5 +106,30 @@ extension EndToEnd {
             #expect(runs[0].lineage.map(\.kind) == [.continued, .continued, .continued])
             #expect(runs[1].lineage.map(\.kind) == [.born, .born, .born])
         }
+
+        @Test("CLUSTERD_FIXED_K 0 leaves the silhouette rule; a negative one refuses to start with a clear error")
+        func kSettings() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            try await ServerProcess.with(store: configuration, environment: ["CLUSTERD_FIXED_K": "0"]) { server in
+                let client = try await server.connect()
+                let status = try await client.status()
+                await client.close()
+                #expect(status.kRule == "silhouette:2-12")
+                #expect(status.minClusterSize == 1)
+            }
+            do {
+                let server = try await ServerProcess.start(
+                    store: configuration,
+                    environment: ["CLUSTERD_FIXED_K": "-1"]
+                )
+                Issue.record("clusterd started with CLUSTERD_FIXED_K=-1")
+                await server.terminate()
+            } catch let error as ServerProcess.StartError {
+                #expect(
+                    error.description.contains("CLUSTERD_FIXED_K must be a non-negative integer, not -1"),
+                    "\(error)"
+                )
+            }
+        }
     }
 }
