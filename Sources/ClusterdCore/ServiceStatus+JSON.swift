@@ -49,11 +49,11 @@ extension ServiceStatus {
     }
 
     /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields: its quality `metrics`
-    /// (null unless it succeeded) and `lineage` counts by kind.
+    /// (null unless it succeeded) and `lineage_counts` by kind.
     static func runObject(_ run: RunSummary) -> [String: Any] {
         [
             "metrics": run.metrics.map { $0.jsonObject as Any } ?? NSNull(),
-            "lineage": run.lineageCountsObject,
+            "lineage_counts": run.lineageCountsObject,
             "id": run.id,
             "status": run.status,
             "created_at": isoText(run.createdAt),

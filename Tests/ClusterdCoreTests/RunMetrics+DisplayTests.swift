@@ -90,7 +90,7 @@ import Testing
         #expect(metrics["sizes"] as? [Int] == [120, 98, 60, 22])
         #expect(metrics["size_median"] as? Double == 79)
         #expect(metrics["compared_conversations"] as? Int == 380)
-        let lineage = try #require(run["lineage"] as? [String: Int])
+        let lineage = try #require(run["lineage_counts"] as? [String: Int])
         #expect(lineage == ["born": 0, "continued": 0, "split": 0, "merged": 0, "retired": 0])
         let operatorSection = try #require(object["operator"] as? [String: Any])
         #expect(operatorSection["k_rule"] as? String == "silhouette:2-12")
