@@ -18,6 +18,8 @@ public struct Cluster: Sendable, Equatable {
     public var centroid: [Float]
     /// Who named it: "local" (from its top concepts) or "claude" (contrastive naming).
     public var nameSource: String
+    /// How it relates to the previous run's clusters.
+    public var lineage: ClusterLineage
 
     /// Creates a cluster.
     public init(
@@ -29,7 +31,8 @@ public struct Cluster: Sendable, Equatable {
         topConcepts: [String],
         representativeConversationIDs: [RecordID],
         centroid: [Float],
-        nameSource: String = Cluster.localNameSource
+        nameSource: String = Cluster.localNameSource,
+        lineage: ClusterLineage = .born
     ) {
         self.runID = runID
         self.stableID = stableID
@@ -40,6 +43,7 @@ public struct Cluster: Sendable, Equatable {
         self.representativeConversationIDs = representativeConversationIDs
         self.centroid = centroid
         self.nameSource = nameSource
+        self.lineage = lineage
     }
 
     /// `name_source` of a name made from the cluster's top concepts.

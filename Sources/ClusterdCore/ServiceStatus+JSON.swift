@@ -35,6 +35,8 @@ extension ServiceStatus {
                 "triggers_total": triggersTotal,
                 "triggers_refused": triggersRefused,
                 "swept_total": sweptTotal,
+                "k_rule": kRule,
+                "min_cluster_size": minClusterSize,
                 "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
                 "llm": [
                     "state": llm.state,
@@ -58,9 +60,12 @@ extension ServiceStatus {
         return data.flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 
-    /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields.
+    /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields: its quality `metrics`
+    /// (null unless it succeeded) and `lineage_counts` by kind.
     static func runObject(_ run: RunSummary) -> [String: Any] {
         [
+            "metrics": run.metrics.map { $0.jsonObject as Any } ?? NSNull(),
+            "lineage_counts": run.lineageCountsObject,
             "id": run.id,
             "status": run.status,
             "created_at": isoText(run.createdAt),

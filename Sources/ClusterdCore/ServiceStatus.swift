@@ -56,6 +56,10 @@ public struct ServiceStatus: Sendable, Equatable {
     public var sweptTotal: Int = 0
     /// The Claude integration: state, calls, failures, tokens.
     public var llm = LLMStatusReport()
+    /// The clustering k rule in force ("silhouette:2-12", "fixed:8").
+    public var kRule: String = ""
+    /// Clusters smaller than this go to the unnamed "other" bucket.
+    public var minClusterSize: Int = 1
 
     /// Creates an empty status.
     public init() {}

@@ -148,6 +148,8 @@ public enum WireCodec {
         out.pointee.llm_daily_token_budget = UInt64(max(0, status.llm.dailyTokenBudget))
         out.pointee.llm_tokens_total = UInt64(max(0, status.llm.tokensTotal))
         out.pointee.llm_last_error = arena.string(status.llm.lastError)
+        out.pointee.k_rule = arena.string(status.kRule)
+        out.pointee.min_cluster_size = UInt32(clamping: status.minClusterSize)
         return out
     }
 
@@ -163,6 +165,42 @@ public enum WireCodec {
         out.pointee.clusters_created = UInt32(clamping: run.clustersCreated)
         out.pointee.duration_ms = UInt64(max(0, run.durationMs))
         out.pointee.error = arena.string(run.error)
+        out.pointee.metrics = run.metrics.map { encodeMetrics($0, arena: arena) }
+        let lineage = run.lineage.map { Optional(encodeLineage($0, arena: arena)) }
+        out.pointee.n_lineage = lineage.count
+        out.pointee.lineage = arena.array(lineage)
+        return out
+    }
+
+    private static func encodeMetrics(_ metrics: RunMetrics, arena: CArena)
+        -> UnsafeMutablePointer<Clusterd__V1__RunMetrics>
+    {
+        let out = arena.message(clusterd__v1__run_metrics__init)
+        out.pointee.silhouette = metrics.silhouette ?? .nan
+        out.pointee.inertia = metrics.inertia
+        let sizes = metrics.sizes.map { UInt64(max(0, $0)) }
+        out.pointee.n_sizes = sizes.count
+        out.pointee.sizes = arena.array(sizes)
+        out.pointee.k = UInt32(clamping: metrics.k)
+        out.pointee.churn = metrics.churn ?? .nan
+        out.pointee.adjusted_rand_index = metrics.adjustedRandIndex ?? .nan
+        out.pointee.compared_conversations = UInt64(max(0, metrics.comparedConversations))
+        return out
+    }
+
+    private static func encodeLineage(_ event: LineageEvent, arena: CArena)
+        -> UnsafeMutablePointer<Clusterd__V1__LineageEvent>
+    {
+        let out = arena.message(clusterd__v1__lineage_event__init)
+        out.pointee.kind = arena.string(event.kind.rawValue)
+        let current = event.stableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_stable_ids = current.count
+        out.pointee.stable_ids = arena.array(current)
+        let previous = event.previousStableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_previous_stable_ids = previous.count
+        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.renamed = event.renamed ? 1 : 0
+        out.pointee.overlap = event.overlap ?? .nan
         return out
     }
 
@@ -180,6 +218,11 @@ public enum WireCodec {
         let representatives = cluster.representativeConversationIDs.map { Optional(arena.string($0)) }
         out.pointee.n_representative_conversation_ids = representatives.count
         out.pointee.representative_conversation_ids = arena.array(representatives)
+        out.pointee.lineage = arena.string(cluster.lineage.kind.rawValue)
+        let previous = cluster.lineage.previousStableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_previous_stable_ids = previous.count
+        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.renamed = cluster.lineage.renamed ? 1 : 0
         return out
     }
 
@@ -296,6 +339,8 @@ public enum WireCodec {
         status.llm.dailyTokenBudget = Int(clamping: source.llm_daily_token_budget)
         status.llm.tokensTotal = Int(clamping: source.llm_tokens_total)
         status.llm.lastError = text(source.llm_last_error)
+        status.kRule = text(source.k_rule)
+        status.minClusterSize = Int(source.min_cluster_size)
         return status
     }
 
@@ -310,7 +355,34 @@ public enum WireCodec {
             totalMessages: Int(clamping: run.total_messages),
             clustersCreated: Int(run.clusters_created),
             durationMs: Int(clamping: run.duration_ms),
-            error: text(run.error)
+            error: text(run.error),
+            metrics: run.metrics.map { decodeMetrics($0.pointee) },
+            lineage: (0..<run.n_lineage).compactMap { index in run.lineage[index].flatMap { decodeLineage($0.pointee) }
+            }
+        )
+    }
+
+    private static func decodeMetrics(_ metrics: Clusterd__V1__RunMetrics) -> RunMetrics {
+        RunMetrics(
+            silhouette: metrics.silhouette.isNaN ? nil : metrics.silhouette,
+            inertia: metrics.inertia,
+            sizes: (0..<metrics.n_sizes).map { Int(clamping: metrics.sizes[$0]) },
+            k: Int(metrics.k),
+            churn: metrics.churn.isNaN ? nil : metrics.churn,
+            adjustedRandIndex: metrics.adjusted_rand_index.isNaN ? nil : metrics.adjusted_rand_index,
+            comparedConversations: Int(clamping: metrics.compared_conversations)
+        )
+    }
+
+    /// A lineage event; nil when its kind is unknown (a newer server).
+    private static func decodeLineage(_ event: Clusterd__V1__LineageEvent) -> LineageEvent? {
+        guard let kind = LineageKind(rawValue: text(event.kind)) else { return nil }
+        return LineageEvent(
+            kind: kind,
+            stableIDs: (0..<event.n_stable_ids).map { text(event.stable_ids[$0]) },
+            previousStableIDs: (0..<event.n_previous_stable_ids).map { text(event.previous_stable_ids[$0]) },
+            renamed: event.renamed != 0,
+            overlap: event.overlap.isNaN ? nil : event.overlap
         )
     }
 
@@ -323,7 +395,12 @@ public enum WireCodec {
             topConcepts: (0..<cluster.n_top_concepts).map { text(cluster.top_concepts[$0]) },
             representativeConversationIDs: (0..<cluster.n_representative_conversation_ids).map {
                 text(cluster.representative_conversation_ids[$0])
-            }
+            },
+            lineage: ClusterLineage(
+                kind: LineageKind(rawValue: text(cluster.lineage)) ?? .born,
+                previousStableIDs: (0..<cluster.n_previous_stable_ids).map { text(cluster.previous_stable_ids[$0]) },
+                renamed: cluster.renamed != 0
+            )
         )
     }
 

@@ -77,19 +77,20 @@ extension BackgroundClusteringService {
                 logger.info("Skipped background clustering: \(run.error!)")
             } else {
                 setStage("clustering", progress: 0.2)
-                let previous = try store.latestSuccessfulRun().map { try store.clusters(runID: $0.id) } ?? []
+                let previous = try previousClustering()
                 let engine = ClusteringEngine(configuration: configuration.clustering)
                 let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
                     self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
                 }
                 var clusters = outcome.clusters
-                ClusterNamingPlanner.carryNameSources(&clusters, previous: previous)
+                ClusterNamingPlanner.carryNameSources(&clusters, previous: previous.clusters)
                 nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
                 try store.saveClusters(clusters, assignments: outcome.assignments)
                 run.status = .succeeded
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
+                run.lineage = outcome.lineage
             }
             run.finishedAt = now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
@@ -101,6 +102,7 @@ extension BackgroundClusteringService {
             try finishBookkeeping(run)
             if run.status == .succeeded {
                 logger.info("Background clustering completed successfully")
+                logger.info("\(RunSummary(run).qualityLine)")
             }
         } catch {
             noteStoreFailure(error)
@@ -149,6 +151,16 @@ extension BackgroundClusteringService {
             named += 1
         }
         logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
+    }
+
+    /// The latest successful run's clusters, memberships and k: what stable ids and lineage are matched against.
+    private func previousClustering() throws -> PreviousClustering {
+        guard let latest = try store.latestSuccessfulRun() else { return .none }
+        return PreviousClustering(
+            clusters: try store.clusters(runID: latest.id),
+            assignments: try store.assignments(runID: latest.id),
+            k: latest.metrics?.k
+        )
     }
 
     /// After a finished run: refresh the counters that depend on it.

@@ -231,6 +231,8 @@ public final class BackgroundClusteringService: Sendable {
         status.triggersTotal = snapshot.triggersTotal
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal
+        status.kRule = configuration.clustering.kRule.description
+        status.minClusterSize = configuration.clustering.minClusterSize
         return status
     }
 

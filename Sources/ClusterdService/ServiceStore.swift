@@ -44,6 +44,8 @@ public protocol ServiceStore: Sendable {
     func llmTokensUsed(day: Int) throws -> Int
     /// Adds Claude tokens to a UTC day's count.
     func addLLMTokens(day: Int, tokens: Int) throws
+    /// A run's per-conversation assignments.
+    func assignments(runID: RecordID) throws -> [ClusterAssignment]
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

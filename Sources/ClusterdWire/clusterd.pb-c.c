@@ -682,6 +682,96 @@ void   clusterd__v1__run_summary__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__run_summary__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__run_metrics__init
+                     (Clusterd__V1__RunMetrics         *message)
+{
+  static const Clusterd__V1__RunMetrics init_value = CLUSTERD__V1__RUN_METRICS__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__run_metrics__get_packed_size
+                     (const Clusterd__V1__RunMetrics *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__run_metrics__pack
+                     (const Clusterd__V1__RunMetrics *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__run_metrics__pack_to_buffer
+                     (const Clusterd__V1__RunMetrics *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__RunMetrics *
+       clusterd__v1__run_metrics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__RunMetrics *)
+     protobuf_c_message_unpack (&clusterd__v1__run_metrics__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__run_metrics__free_unpacked
+                     (Clusterd__V1__RunMetrics *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__lineage_event__init
+                     (Clusterd__V1__LineageEvent         *message)
+{
+  static const Clusterd__V1__LineageEvent init_value = CLUSTERD__V1__LINEAGE_EVENT__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__lineage_event__get_packed_size
+                     (const Clusterd__V1__LineageEvent *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__lineage_event__pack
+                     (const Clusterd__V1__LineageEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__lineage_event__pack_to_buffer
+                     (const Clusterd__V1__LineageEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__LineageEvent *
+       clusterd__v1__lineage_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__LineageEvent *)
+     protobuf_c_message_unpack (&clusterd__v1__lineage_event__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__lineage_event__free_unpacked
+                     (Clusterd__V1__LineageEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__cluster_info__init
                      (Clusterd__V1__ClusterInfo         *message)
 {
@@ -1449,7 +1539,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[35] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[37] =
 {
   {
     "enabled",
@@ -1752,6 +1842,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[35
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "k_rule",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, k_rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_cluster_size",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, min_cluster_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "llm_state",
     50,
     PROTOBUF_C_LABEL_NONE,
@@ -1884,19 +1998,21 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   12,   /* field[12] = failed_total */
   16,   /* field[16] = follow_up_queued */
   10,   /* field[10] = in_flight_analyses */
+  25,   /* field[25] = k_rule */
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
-  27,   /* field[27] = llm_calls */
-  32,   /* field[32] = llm_daily_token_budget */
-  28,   /* field[28] = llm_failures */
-  34,   /* field[34] = llm_last_error */
-  30,   /* field[30] = llm_local_fallbacks */
-  26,   /* field[26] = llm_model */
-  29,   /* field[29] = llm_retries */
-  25,   /* field[25] = llm_state */
-  31,   /* field[31] = llm_tokens_today */
-  33,   /* field[33] = llm_tokens_total */
+  29,   /* field[29] = llm_calls */
+  34,   /* field[34] = llm_daily_token_budget */
+  30,   /* field[30] = llm_failures */
+  36,   /* field[36] = llm_last_error */
+  32,   /* field[32] = llm_local_fallbacks */
+  28,   /* field[28] = llm_model */
+  31,   /* field[31] = llm_retries */
+  27,   /* field[27] = llm_state */
+  33,   /* field[33] = llm_tokens_today */
+  35,   /* field[35] = llm_tokens_total */
+  26,   /* field[26] = min_cluster_size */
   3,   /* field[3] = minutes_since_last_clustering */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
@@ -1909,12 +2025,13 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[3 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[4 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 50, 25 },
-  { 0, 35 }
+  { 40, 25 },
+  { 50, 27 },
+  { 0, 37 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -1924,10 +2041,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  35,
+  37,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  3,  clusterd__v1__status__number_ranges,
+  4,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -2008,7 +2125,7 @@ const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor =
   (ProtobufCMessageInit) clusterd__v1__configuration__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descriptors[10] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descriptors[12] =
 {
   {
     "id",
@@ -2130,6 +2247,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "metrics",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunSummary, metrics),
+    &clusterd__v1__run_metrics__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lineage",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__RunSummary, n_lineage),
+    offsetof(Clusterd__V1__RunSummary, lineage),
+    &clusterd__v1__lineage_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
   7,   /* field[7] = clusters_created */
@@ -2138,6 +2279,8 @@ static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
   9,   /* field[9] = error */
   3,   /* field[3] = finished_at_ms */
   0,   /* field[0] = id */
+  11,   /* field[11] = lineage */
+  10,   /* field[10] = metrics */
   1,   /* field[1] = status */
   5,   /* field[5] = total_conversations */
   6,   /* field[6] = total_messages */
@@ -2146,7 +2289,7 @@ static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__run_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
 {
@@ -2156,14 +2299,220 @@ const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
   "Clusterd__V1__RunSummary",
   "clusterd.v1",
   sizeof(Clusterd__V1__RunSummary),
-  10,
+  12,
   clusterd__v1__run_summary__field_descriptors,
   clusterd__v1__run_summary__field_indices_by_name,
   1,  clusterd__v1__run_summary__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__run_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[6] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[7] =
+{
+  {
+    "silhouette",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, silhouette),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "inertia",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, inertia),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sizes",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Clusterd__V1__RunMetrics, n_sizes),
+    offsetof(Clusterd__V1__RunMetrics, sizes),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "k",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, k),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, churn),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "adjusted_rand_index",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, adjusted_rand_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "compared_conversations",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, compared_conversations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
+  5,   /* field[5] = adjusted_rand_index */
+  4,   /* field[4] = churn */
+  6,   /* field[6] = compared_conversations */
+  1,   /* field[1] = inertia */
+  3,   /* field[3] = k */
+  0,   /* field[0] = silhouette */
+  2,   /* field[2] = sizes */
+};
+static const ProtobufCIntRange clusterd__v1__run_metrics__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.RunMetrics",
+  "RunMetrics",
+  "Clusterd__V1__RunMetrics",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__RunMetrics),
+  7,
+  clusterd__v1__run_metrics__field_descriptors,
+  clusterd__v1__run_metrics__field_indices_by_name,
+  1,  clusterd__v1__run_metrics__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__run_metrics__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__lineage_event__field_descriptors[5] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stable_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__LineageEvent, n_stable_ids),
+    offsetof(Clusterd__V1__LineageEvent, stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_stable_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__LineageEvent, n_previous_stable_ids),
+    offsetof(Clusterd__V1__LineageEvent, previous_stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "renamed",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, renamed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overlap",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, overlap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__lineage_event__field_indices_by_name[] = {
+  0,   /* field[0] = kind */
+  4,   /* field[4] = overlap */
+  2,   /* field[2] = previous_stable_ids */
+  3,   /* field[3] = renamed */
+  1,   /* field[1] = stable_ids */
+};
+static const ProtobufCIntRange clusterd__v1__lineage_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.LineageEvent",
+  "LineageEvent",
+  "Clusterd__V1__LineageEvent",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__LineageEvent),
+  5,
+  clusterd__v1__lineage_event__field_descriptors,
+  clusterd__v1__lineage_event__field_indices_by_name,
+  1,  clusterd__v1__lineage_event__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__lineage_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[9] =
 {
   {
     "stable_id",
@@ -2237,10 +2586,49 @@ static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lineage",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, lineage),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_stable_ids",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__ClusterInfo, n_previous_stable_ids),
+    offsetof(Clusterd__V1__ClusterInfo, previous_stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "renamed",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, renamed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
   2,   /* field[2] = description */
+  6,   /* field[6] = lineage */
   1,   /* field[1] = name */
+  7,   /* field[7] = previous_stable_ids */
+  8,   /* field[8] = renamed */
   5,   /* field[5] = representative_conversation_ids */
   3,   /* field[3] = size */
   0,   /* field[0] = stable_id */
@@ -2249,7 +2637,7 @@ static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__cluster_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
 {
@@ -2259,7 +2647,7 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
   "Clusterd__V1__ClusterInfo",
   "clusterd.v1",
   sizeof(Clusterd__V1__ClusterInfo),
-  6,
+  9,
   clusterd__v1__cluster_info__field_descriptors,
   clusterd__v1__cluster_info__field_indices_by_name,
   1,  clusterd__v1__cluster_info__number_ranges,

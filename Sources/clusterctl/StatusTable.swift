@@ -23,6 +23,7 @@ enum StatusTable {
                 "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"
             ),
             ("embedder", status.embedder),
+            ("k rule / min cluster size", "\(status.kRule) / \(status.minClusterSize)"),
             ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
             ("llm", status.llm.model.isEmpty ? status.llm.state : "\(status.llm.state) (\(status.llm.model))"),
             ("last error", status.lastError.isEmpty ? "none" : status.lastError),
@@ -39,6 +40,12 @@ enum StatusTable {
         if let run = status.latestClusteringRun {
             rows.append(("latest clustering run", "\(run.id) at \(ServiceStatus.isoText(run.createdAt))"))
             rows.append(("  conversations / clusters", "\(run.totalConversations) / \(run.clustersCreated)"))
+            if let metrics = run.metrics {
+                rows.append(("  quality", metrics.silhouetteText))
+                rows.append(("  sizes", metrics.sizesText))
+                rows.append(("  vs previous run", metrics.stabilityText))
+                rows.append(("  lineage", run.lineageText))
+            }
         } else {
             rows.append(("latest clustering run", "none"))
         }

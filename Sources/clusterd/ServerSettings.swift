@@ -76,8 +76,10 @@ struct ServerSettings {
         if let value = environment["CLUSTERD_MAX_ATTEMPTS"] {
             service.maxAttempts = max(1, try Self.number(value, "CLUSTERD_MAX_ATTEMPTS"))
         }
-        if let value = environment["CLUSTERD_FIXED_K"] {
-            service.clustering.kRule = .fixed(max(1, try Self.number(value, "CLUSTERD_FIXED_K")))
+        // Empty or 0: no fixed k, the silhouette rule chooses.
+        if let value = environment["CLUSTERD_FIXED_K"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            let k: Int = try Self.number(value, "CLUSTERD_FIXED_K")
+            if k > 0 { service.clustering.kRule = .fixed(k) }
         }
         if let value = environment["CLUSTERD_MIN_CLUSTER_SIZE"] {
             service.clustering.minClusterSize = max(1, try Self.number(value, "CLUSTERD_MIN_CLUSTER_SIZE"))

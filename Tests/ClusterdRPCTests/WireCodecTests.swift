@@ -64,6 +64,8 @@ import Testing
         status.llm.dailyTokenBudget = 2_000_000
         status.llm.tokensTotal = 75_000
         status.llm.lastError = "rateLimited (429): rate_limit_error: slow down"
+        status.kRule = "fixed:8"
+        status.minClusterSize = 5
         let run = RunSummary(
             id: "65a1b2c3d4e5f6a7b8c9d0e1",
             status: "succeeded",
@@ -74,13 +76,58 @@ import Testing
             totalMessages: 60,
             clustersCreated: 4,
             durationMs: 15000,
-            error: ""
+            error: "",
+            metrics: RunMetrics(
+                silhouette: 0.31,
+                inertia: 12.5,
+                sizes: [7, 5, 3],
+                k: 3,
+                churn: 0.0625,
+                adjustedRandIndex: 0.91,
+                comparedConversations: 16
+            ),
+            lineage: [
+                LineageEvent(
+                    kind: .continued,
+                    stableIDs: ["c-1"],
+                    previousStableIDs: ["c-1"],
+                    renamed: true,
+                    overlap: 0.5
+                ),
+                LineageEvent(kind: .born, stableIDs: ["c-3"], previousStableIDs: []),
+                LineageEvent(kind: .split, stableIDs: ["c-1", "c-3"], previousStableIDs: ["c-1"]),
+                LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-2"]),
+            ]
         )
         status.latestClusteringRun = run
         status.lastRun = run
         status.queueCapacity = 100
         let decoded = try roundTrip(.getStatusReply(status))
         #expect(decoded.body == .getStatusReply(status))
+    }
+
+    @Test func undefinedMetricsTravelAsNaNAndComeBackNil() throws {
+        var status = ServiceStatus()
+        status.lastRun = RunSummary(
+            id: "r",
+            status: "succeeded",
+            createdAt: Date(timeIntervalSince1970: 1000),
+            finishedAt: nil,
+            triggerReason: "t",
+            totalConversations: 2,
+            totalMessages: 2,
+            clustersCreated: 1,
+            durationMs: 5,
+            error: "",
+            metrics: RunMetrics(silhouette: nil, inertia: 0, sizes: [2], k: 1),
+            lineage: [LineageEvent(kind: .born, stableIDs: ["c-1"], previousStableIDs: [])]
+        )
+        let decoded = try roundTrip(.getStatusReply(status))
+        #expect(decoded.body == .getStatusReply(status))
+        guard case .getStatusReply(let back) = decoded.body else { return }
+        #expect(back.lastRun?.metrics?.silhouette == nil)
+        #expect(back.lastRun?.metrics?.churn == nil)
+        #expect(back.lastRun?.lineage.first?.overlap == nil)
     }
 
     @Test func noRunIsMinusOneMinutesAndNilOnTheWayBack() throws {
@@ -115,7 +162,8 @@ import Testing
                     description: "Conversations about billing.",
                     size: 2,
                     topConcepts: ["refund", "invoice"],
-                    representativeConversationIDs: ["a", "b"]
+                    representativeConversationIDs: ["a", "b"],
+                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true)
                 ),
                 ClusterSummary(
                     stableID: "c-2",

@@ -30,6 +30,8 @@ typedef struct Clusterd__V1__Error Clusterd__V1__Error;
 typedef struct Clusterd__V1__Status Clusterd__V1__Status;
 typedef struct Clusterd__V1__Configuration Clusterd__V1__Configuration;
 typedef struct Clusterd__V1__RunSummary Clusterd__V1__RunSummary;
+typedef struct Clusterd__V1__RunMetrics Clusterd__V1__RunMetrics;
+typedef struct Clusterd__V1__LineageEvent Clusterd__V1__LineageEvent;
 typedef struct Clusterd__V1__ClusterInfo Clusterd__V1__ClusterInfo;
 
 
@@ -409,10 +411,16 @@ struct  Clusterd__V1__Status
    * The latest failure, empty when none (never contains the API key).
    */
   char *llm_last_error;
+  /*
+   * Clustering settings in force: the k rule ("silhouette:2-12", "fixed:8") and the minimum cluster size below
+   * which clusters go to the unnamed "other" bucket.
+   */
+  char *k_rule;
+  uint32_t min_cluster_size;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Clusterd__V1__Configuration
@@ -444,10 +452,100 @@ struct  Clusterd__V1__RunSummary
   uint32_t clusters_created;
   uint64_t duration_ms;
   char *error;
+  /*
+   * Quality metrics of a succeeded run; absent otherwise.
+   */
+  Clusterd__V1__RunMetrics *metrics;
+  /*
+   * How the run's clusters relate to the previous successful run's.
+   */
+  size_t n_lineage;
+  Clusterd__V1__LineageEvent **lineage;
 };
 #define CLUSTERD__V1__RUN_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_summary__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, 0,NULL }
+
+
+/*
+ * Quality metrics of a clustering run. Numbers that can be undefined are NaN then (proto3 as compiled by
+ * protobuf-c has no optional scalars).
+ */
+struct  Clusterd__V1__RunMetrics
+{
+  ProtobufCMessage base;
+  /*
+   * Mean cosine silhouette of the k-means partition on a sample, -1..1; NaN when undefined (k < 2).
+   */
+  double silhouette;
+  /*
+   * k-means inertia (sum of squared distances to the centroids).
+   */
+  double inertia;
+  /*
+   * Cluster sizes, largest first ("other" included).
+   */
+  size_t n_sizes;
+  uint64_t *sizes;
+  /*
+   * The k k-means used.
+   */
+  uint32_t k;
+  /*
+   * Share of the conversations this and the previous run both clustered whose stable id changed, 0..1; NaN
+   * without a previous run.
+   */
+  double churn;
+  /*
+   * Adjusted Rand index against the previous run's partition, on those shared conversations; NaN without one.
+   */
+  double adjusted_rand_index;
+  /*
+   * Conversations both runs clustered (the base of churn and the Rand index).
+   */
+  uint64_t compared_conversations;
+};
+#define CLUSTERD__V1__RUN_METRICS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_metrics__descriptor) \
+    , 0, 0, 0,NULL, 0, 0, 0, 0 }
+
+
+/*
+ * One entry of a run's lineage. Every stable id of the run (the "other" bucket aside) is in exactly one "born" or
+ * "continued" event, and every previous stable id that did not carry on in one "retired" event; "split" (one
+ * previous id -> the ids that each received at least a quarter of its shared conversations) and "merged" (the
+ * previous ids that each gave at least a quarter of one cluster's shared conversations -> that id) describe
+ * structure on top.
+ */
+struct  Clusterd__V1__LineageEvent
+{
+  ProtobufCMessage base;
+  /*
+   * born, continued, split, merged or retired.
+   */
+  char *kind;
+  /*
+   * Stable ids in this run (empty for retired).
+   */
+  size_t n_stable_ids;
+  char **stable_ids;
+  /*
+   * Stable ids in the previous run (empty for born).
+   */
+  size_t n_previous_stable_ids;
+  char **previous_stable_ids;
+  /*
+   * continued only: the cluster was re-named because its membership drifted.
+   */
+  protobuf_c_boolean renamed;
+  /*
+   * continued only: Jaccard overlap of the members both runs share; NaN when memberships were unknown.
+   */
+  double overlap;
+};
+#define CLUSTERD__V1__LINEAGE_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__lineage_event__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0 }
 
 
 struct  Clusterd__V1__ClusterInfo
@@ -461,10 +559,23 @@ struct  Clusterd__V1__ClusterInfo
   char **top_concepts;
   size_t n_representative_conversation_ids;
   char **representative_conversation_ids;
+  /*
+   * born, continued, split or merged (see LineageEvent); empty from servers before lineage.
+   */
+  char *lineage;
+  /*
+   * Previous stable ids it drew at least a quarter of its shared members from, its own first when it continued.
+   */
+  size_t n_previous_stable_ids;
+  char **previous_stable_ids;
+  /*
+   * It kept its stable id but was re-named because its membership drifted.
+   */
+  protobuf_c_boolean renamed;
 };
 #define CLUSTERD__V1__CLUSTER_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 /* Clusterd__V1__Frame methods */
@@ -752,6 +863,44 @@ Clusterd__V1__RunSummary *
 void   clusterd__v1__run_summary__free_unpacked
                      (Clusterd__V1__RunSummary *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__RunMetrics methods */
+void   clusterd__v1__run_metrics__init
+                     (Clusterd__V1__RunMetrics         *message);
+size_t clusterd__v1__run_metrics__get_packed_size
+                     (const Clusterd__V1__RunMetrics   *message);
+size_t clusterd__v1__run_metrics__pack
+                     (const Clusterd__V1__RunMetrics   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__run_metrics__pack_to_buffer
+                     (const Clusterd__V1__RunMetrics   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__RunMetrics *
+       clusterd__v1__run_metrics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__run_metrics__free_unpacked
+                     (Clusterd__V1__RunMetrics *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__LineageEvent methods */
+void   clusterd__v1__lineage_event__init
+                     (Clusterd__V1__LineageEvent         *message);
+size_t clusterd__v1__lineage_event__get_packed_size
+                     (const Clusterd__V1__LineageEvent   *message);
+size_t clusterd__v1__lineage_event__pack
+                     (const Clusterd__V1__LineageEvent   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__lineage_event__pack_to_buffer
+                     (const Clusterd__V1__LineageEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__LineageEvent *
+       clusterd__v1__lineage_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__lineage_event__free_unpacked
+                     (Clusterd__V1__LineageEvent *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__ClusterInfo methods */
 void   clusterd__v1__cluster_info__init
                      (Clusterd__V1__ClusterInfo         *message);
@@ -818,6 +967,12 @@ typedef void (*Clusterd__V1__Configuration_Closure)
 typedef void (*Clusterd__V1__RunSummary_Closure)
                  (const Clusterd__V1__RunSummary *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__RunMetrics_Closure)
+                 (const Clusterd__V1__RunMetrics *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__LineageEvent_Closure)
+                 (const Clusterd__V1__LineageEvent *message,
+                  void *closure_data);
 typedef void (*Clusterd__V1__ClusterInfo_Closure)
                  (const Clusterd__V1__ClusterInfo *message,
                   void *closure_data);
@@ -844,6 +999,8 @@ extern const ProtobufCMessageDescriptor clusterd__v1__error__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__status__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor;
 
 PROTOBUF_C__END_DECLS
