@@ -6,7 +6,7 @@ extension BackgroundClusteringService {
     public static let maxBatchSize = 10_000
 
     /// What the lock-held part of a trigger decided.
-    enum TriggerDecision {
+    enum TriggerAdmission {
         case recorded
         case already
         case refused(Int)
@@ -27,7 +27,7 @@ extension BackgroundClusteringService {
         _ state: inout ServiceState,
         messageID: String,
         configuration: ServiceConfiguration
-    ) -> TriggerDecision {
+    ) -> TriggerAdmission {
         state.triggersTotal += 1
         if state.stopping { return .stopping }
         if !configuration.trigger.enabled { return .recorded }
@@ -41,7 +41,7 @@ extension BackgroundClusteringService {
     }
 
     /// Logs, enqueues and answers a decision (outside the lock).
-    func act(on decision: TriggerDecision, messageID: String) throws(ServiceError) -> TriggerResult {
+    func act(on decision: TriggerAdmission, messageID: String) throws(ServiceError) -> TriggerResult {
         switch decision {
         case .stopping:
             throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
@@ -83,7 +83,7 @@ extension BackgroundClusteringService {
                 validation.append(error)
             }
         }
-        let decisions: [TriggerDecision?] = state.withLock { state in
+        let decisions: [TriggerAdmission?] = state.withLock { state in
             zip(messageIDs, validation).map { messageID, invalid in
                 invalid == nil ? Self.decide(&state, messageID: messageID, configuration: configuration) : nil
             }
