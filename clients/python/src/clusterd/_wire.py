@@ -251,21 +251,24 @@ def _decode_range(message: str, data: bytes, pos: int, end: int) -> Dict[str, An
         number, wire_type = key >> 3, key & 7
         if number == 0:
             raise DecodeError("field number 0")
+        number_value = 0
+        fixed = b""
+        start = pos
         if wire_type == _VARINT:
-            raw, pos = _read_varint(data, pos, end)
+            number_value, pos = _read_varint(data, pos, end)
         elif wire_type == _FIXED64:
             if pos + 8 > end:
                 raise DecodeError("truncated fixed64")
-            raw, pos = data[pos : pos + 8], pos + 8
+            fixed, pos = data[pos : pos + 8], pos + 8
         elif wire_type == _FIXED32:
             if pos + 4 > end:
                 raise DecodeError("truncated fixed32")
-            raw, pos = data[pos : pos + 4], pos + 4
+            fixed, pos = data[pos : pos + 4], pos + 4
         elif wire_type == _LENGTH:
             length, pos = _read_varint(data, pos, end)
             if pos + length > end:
                 raise DecodeError("truncated length-delimited field")
-            raw, start, pos = None, pos, pos + length
+            start, pos = pos, pos + length
         else:
             raise DecodeError(f"unsupported wire type {wire_type}")
         field = fields.get(number)
@@ -280,18 +283,19 @@ def _decode_range(message: str, data: bytes, pos: int, end: int) -> Dict[str, An
             assert field.message is not None
             value = _decode_range(field.message, data, start, pos)
         elif field.kind == "double":
-            value = struct.unpack("<d", raw)[0]
+            value = struct.unpack("<d", fixed)[0]
         elif field.kind == "bool":
-            value = raw != 0
+            value = number_value != 0
         elif field.kind == "int64":
-            value = raw - (1 << 64) if raw >= 1 << 63 else raw
+            number_value &= 0xFFFFFFFFFFFFFFFF
+            value = number_value - (1 << 64) if number_value >= 1 << 63 else number_value
         elif field.kind == "uint32":
-            value = raw & 0xFFFFFFFF
+            value = number_value & 0xFFFFFFFF
         elif field.kind == "enum":
-            value = raw & 0xFFFFFFFF
+            value = number_value & 0xFFFFFFFF
             value = value - (1 << 32) if value >= 1 << 31 else value
         else:
-            value = raw & 0xFFFFFFFFFFFFFFFF
+            value = number_value & 0xFFFFFFFFFFFFFFFF
         if field.repeated:
             result[field.name].append(value)
         else:

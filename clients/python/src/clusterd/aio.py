@@ -86,7 +86,7 @@ class AsyncClient:
                     f"cannot connect to {self.address}: timed out after {self.connect_timeout:g} s"
                 ) from None
             except OSError as error:
-                reason = error.strerror or str(error)
+                reason = os.strerror(error.errno) if error.errno else str(error)
                 raise ClusterdConnectionError(f"cannot connect to {self.address}: {reason.lower()}") from None
             sock = writer.get_extra_info("socket")
             if sock is not None:

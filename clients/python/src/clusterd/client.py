@@ -127,7 +127,7 @@ class Client:
                 f"cannot connect to {self.address}: timed out after {self.connect_timeout:g} s"
             ) from None
         except OSError as error:
-            reason = error.strerror or str(error)
+            reason = os.strerror(error.errno) if error.errno else str(error)
             raise ClusterdConnectionError(f"cannot connect to {self.address}: {reason.lower()}") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket = sock

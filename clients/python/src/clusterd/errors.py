@@ -52,6 +52,8 @@ class ClusterdError(Exception):
 class ServerError(ClusterdError):
     """The server answered with an Error: ``code`` says why (e.g. RESOURCE_EXHAUSTED when the queue is full)."""
 
+    code: Code
+
     def __init__(self, code: Code, message: str) -> None:
         super().__init__(message)
         self.code = code
