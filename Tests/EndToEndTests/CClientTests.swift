@@ -25,7 +25,9 @@ extension EndToEnd {
             let first = try await ServerProcess.start(store: configuration, environment: environment)
             let directory = try TemporaryDirectory(prefix: "clusterd-c-test")
             let stdoutPath = directory.path("stdout")
-            let arguments = [program, first.address, "--token", token, "--expect-run", "--server-pid", "\(first.child.pid)"]
+            let arguments =
+                [program, first.address, "--token", token, "--expect-run", "--server-pid", "\(first.child.pid)", "--"]
+                + corpus.messageIDs
             let child = try ChildProcess(
                 executable: wrapper.first ?? program,
                 arguments: Array((wrapper + arguments).dropFirst()),

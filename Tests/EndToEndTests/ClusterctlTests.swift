@@ -68,7 +68,7 @@ extension EndToEnd {
             for shell in ["bash", "zsh", "fish"] {
                 let output = try await Self.clusterctl(["--generate-completion-script", shell])
                 #expect(output.exitCode == 0, "\(shell): \(output.stderr)")
-                for word in ["clusterctl", "status", "trigger", "runs", "--address"] {
+                for word in ["clusterctl", "status", "trigger", "runs", "address", "wait-timeout"] {
                     #expect(output.stdout.contains(word), "\(shell) completion lacks \(word)")
                 }
             }

@@ -252,7 +252,7 @@ static char *wait_for_run(clusterd_client_t *client, const char *previous_run, d
     return NULL;
 }
 
-static void test_status_force_and_lists(clusterd_client_t *client, int expect_run) {
+static void test_status_force_and_lists(clusterd_client_t *client, int expect_run, int n_expected) {
     clusterd_error_t error;
     char what[400];
     clusterd_status_t *status = NULL;
@@ -271,6 +271,16 @@ static void test_status_force_and_lists(clusterd_client_t *client, int expect_ru
         clusterd_status_destroy(status);
     }
 
+    /* Every triggered message analysed first, so the forced run clusters them all. */
+    double deadline = now_seconds() + 60;
+    uint64_t analysed = 0;
+    while (expect_run && analysed < (uint64_t)n_expected && now_seconds() < deadline) {
+        if (clusterd_client_get_status(client, &status, &error)) {
+            analysed = clusterd_status_get_analyzed_total(status);
+            clusterd_status_destroy(status);
+        }
+        sleep_ms(100);
+    }
     bool started = false;
     bool follow_up = false;
     memset(&error, 0, sizeof error);
@@ -337,6 +347,27 @@ static void test_status_force_and_lists(clusterd_client_t *client, int expect_ru
 
 static pid_t server_pid;
 
+/* Waits (at most 5 s) until the process is really stopped: kill(SIGSTOP) returns before it is. */
+static int wait_stopped(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    for (int i = 0; i < 500; i++) {
+        FILE *file = fopen(path, "r");
+        if (file == NULL) {
+            return 0;
+        }
+        char line[512];
+        char *ok = fgets(line, sizeof line, file);
+        fclose(file);
+        const char *close = ok != NULL ? strrchr(line, ')') : NULL;
+        if (close != NULL && (close[2] == 'T' || close[2] == 't')) {
+            return 1;
+        }
+        sleep_ms(10);
+    }
+    return 0;
+}
+
 static void *kill_later(void *arg) {
     (void)arg;
     sleep_ms(300);
@@ -347,7 +378,7 @@ static void *kill_later(void *arg) {
 static void test_server_dies(clusterd_client_t *client) {
     clusterd_error_t error;
     /* Stopped, the server cannot answer: the request goes out and the call waits; then it dies. */
-    check(kill(server_pid, SIGSTOP) == 0, "server stopped (SIGSTOP)", NULL);
+    check(kill(server_pid, SIGSTOP) == 0 && wait_stopped(server_pid), "server stopped (SIGSTOP)", NULL);
     pthread_t killer;
     pthread_create(&killer, NULL, kill_later, NULL);
     clusterd_status_t *status = NULL;
@@ -440,7 +471,7 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "server version \"%.100s\"", clusterd_client_get_server_version(client));
         check(clusterd_client_get_server_version(client)[0] != '\0', what, NULL);
         test_triggers(client, ids, n_ids);
-        test_status_force_and_lists(client, expect_run);
+        test_status_force_and_lists(client, expect_run, n_ids);
         if (server_pid > 0) {
             test_server_dies(client);
         }

@@ -132,6 +132,20 @@ class Server:
                 self.process.wait(timeout=5)
         self.directory.cleanup()
 
+    def pause(self) -> None:
+        """SIGSTOP, returning once the process is really stopped (kill returns before it is)."""
+        os.kill(self.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+            if stat[stat.rindex(")") + 2] in "Tt":
+                return
+            time.sleep(0.01)
+        raise RuntimeError("clusterd did not stop")
+
+    def resume(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=10)

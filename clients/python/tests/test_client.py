@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 
@@ -111,7 +109,7 @@ def test_server_down_wrong_token_and_no_token(server) -> None:  # type: ignore[n
 def test_read_timeout_keeps_the_connection(server) -> None:  # type: ignore[no-untyped-def]
     client = Client(server.address, token=TOKEN, timeout=0.3)
     client.connect()
-    os.kill(server.pid, signal.SIGSTOP)
+    server.pause()
     try:
         started = time.monotonic()
         with pytest.raises(ClusterdTimeoutError):
@@ -119,7 +117,7 @@ def test_read_timeout_keeps_the_connection(server) -> None:  # type: ignore[no-u
         assert 0.25 < time.monotonic() - started < 3
         assert client.connected
     finally:
-        os.kill(server.pid, signal.SIGCONT)
+        server.resume()
     # The late status reply arrives first and is dropped by its call id.
     client.timeout = 10
     assert client.trigger_analysis("late-reply-check") is TriggerOutcome.QUEUED
@@ -130,7 +128,7 @@ def test_server_dies_mid_call_then_down_then_back(servers: Servers, mongo_uri: s
     first = servers.start({"CLUSTERD_TOKEN": TOKEN})
     client = Client(first.address, token=TOKEN, timeout=10, connect_timeout=2)
     client.connect()
-    os.kill(first.pid, signal.SIGSTOP)
+    first.pause()
     killer = threading.Timer(0.3, first.kill)
     killer.start()
     with pytest.raises(ClusterdConnectionError):
