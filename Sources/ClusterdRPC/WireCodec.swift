@@ -271,7 +271,10 @@ public enum WireCodec {
             let request = frame.trigger_analysis_batch.pointee
             let items = (0..<request.n_items).compactMap { index in
                 request.items[index].map {
-                    TriggerItem(messageID: text($0.pointee.message_id), conversationID: text($0.pointee.conversation_id))
+                    TriggerItem(
+                        messageID: text($0.pointee.message_id),
+                        conversationID: text($0.pointee.conversation_id)
+                    )
                 }
             }
             return .triggerAnalysisBatch(items)

@@ -8,7 +8,8 @@ import Foundation
 struct Clusterctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clusterctl",
-        abstract: "Operate a clusterd server: status, watch, force a clustering, trigger analyses, list runs and clusters.",
+        abstract:
+            "Operate a clusterd server: status, watch, force a clustering, trigger analyses, list runs and clusters.",
         discussion: """
             The server is $CLUSTERD_ADDRESS (or --address, default 127.0.0.1:7420); the token is $CLUSTERD_TOKEN (or \
             --token). Colour appears only on a terminal, never with NO_COLOR or TERM=dumb. Shell completions: \

@@ -24,7 +24,9 @@ enum RunTable {
                     continue
                 }
                 let padded = cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                parts.append(column == 1 && status != nil ? terminal.runStatus(status!) + padded.dropFirst(cell.count) : padded)
+                parts.append(
+                    column == 1 && status != nil ? terminal.runStatus(status!) + padded.dropFirst(cell.count) : padded
+                )
             }
             return parts.joined(separator: "  ")
         }
@@ -52,7 +54,8 @@ enum RunTable {
                 "duration_ms": run.durationMs, "error": run.error.isEmpty ? NSNull() : run.error as Any,
             ]
         }
-        let data = (try? JSONSerialization.data(withJSONObject: array, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: array, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -25,35 +25,47 @@ enum StatusTable {
         rows.append(("enabled", status.enabled ? "yes" : terminal.paint("no (triggers are only counted)", .yellow)))
         rows.append(("clustering", clustering(status, terminal: terminal)))
         rows.append(("unprocessed messages", "\(status.unprocessedMessages) (threshold \(status.messageThreshold))"))
-        rows.append((
-            "last clustering",
-            status.minutesSinceLastClustering.map { "\($0) min ago (threshold \(status.timeThresholdMinutes) min)" }
-                ?? "never"
-        ))
-        rows.append((
-            "should trigger",
-            (status.shouldTriggerClustering ? "yes" : "no") + (status.triggerReason.isEmpty ? "" : ": \(status.triggerReason)")
-        ))
+        rows.append(
+            (
+                "last clustering",
+                status.minutesSinceLastClustering.map { "\($0) min ago (threshold \(status.timeThresholdMinutes) min)" }
+                    ?? "never"
+            )
+        )
+        rows.append(
+            (
+                "should trigger",
+                (status.shouldTriggerClustering ? "yes" : "no")
+                    + (status.triggerReason.isEmpty ? "" : ": \(status.triggerReason)")
+            )
+        )
         let queueFull = status.queueCapacity > 0 && status.queueDepth >= status.queueCapacity
-        rows.append((
-            "queue",
-            terminal.paint(
-                "\(status.queueDepth) / \(status.queueCapacity)\(queueFull ? " FULL" : "")",
-                queueFull ? .red : .bold
-            ) + ", \(status.inFlightAnalyses) in flight, \(status.analysisWorkers) workers"
-        ))
-        rows.append((
-            "analysed",
-            "\(status.analyzedTotal)"
-                + (status.failedTotal > 0 ? ", " + terminal.paint("\(status.failedTotal) FAILED", .yellow) : ", 0 failed")
-        ))
-        rows.append((
-            "triggers",
-            "\(status.triggersTotal)"
-                + (status.triggersRefused > 0
-                    ? " (" + terminal.paint("\(status.triggersRefused) refused: queue full", .yellow) + ")" : "")
-                + ", \(status.sweptTotal) found by the sweep"
-        ))
+        rows.append(
+            (
+                "queue",
+                terminal.paint(
+                    "\(status.queueDepth) / \(status.queueCapacity)\(queueFull ? " FULL" : "")",
+                    queueFull ? .red : .bold
+                ) + ", \(status.inFlightAnalyses) in flight, \(status.analysisWorkers) workers"
+            )
+        )
+        rows.append(
+            (
+                "analysed",
+                "\(status.analyzedTotal)"
+                    + (status.failedTotal > 0
+                        ? ", " + terminal.paint("\(status.failedTotal) FAILED", .yellow) : ", 0 failed")
+            )
+        )
+        rows.append(
+            (
+                "triggers",
+                "\(status.triggersTotal)"
+                    + (status.triggersRefused > 0
+                        ? " (" + terminal.paint("\(status.triggersRefused) refused: queue full", .yellow) + ")" : "")
+                    + ", \(status.sweptTotal) found by the sweep"
+            )
+        )
         rows.append(("embedder", status.embedder))
         rows.append(("last error", status.lastError.isEmpty ? "none" : terminal.paint(status.lastError, .red)))
         if let run = status.latestClusteringRun {
@@ -75,7 +87,8 @@ enum StatusTable {
             return status.followUpQueued ? "idle, a follow-up run is queued" : "idle"
         }
         let stage = status.clusteringStage.isEmpty ? "starting" : status.clusteringStage
-        let text = "running: \(stage) \(Int(status.clusteringProgress * 100))%"
+        let text =
+            "running: \(stage) \(Int(status.clusteringProgress * 100))%"
             + (status.followUpQueued ? ", a follow-up run is queued" : "")
         return terminal.paint(text, .cyan)
     }

@@ -69,7 +69,8 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                 let results = batch.results.map { result in
                     switch result {
                     case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
-                    case .failure(let error): return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
+                    case .failure(let error):
+                        return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
                     }
                 }
                 respond(.triggerAnalysisBatchReply(results, queueDepth: UInt32(clamping: batch.queueDepth)))

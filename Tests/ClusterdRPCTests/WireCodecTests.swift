@@ -165,14 +165,28 @@ import Testing
     @Test func runListRoundTripsNewestFirst() throws {
         let runs = [
             RunSummary(
-                id: "r2", status: "failed", createdAt: Date(timeIntervalSince1970: 1_736_544_660), finishedAt: nil,
-                triggerReason: "forced", totalConversations: 0, totalMessages: 0, clustersCreated: 0, durationMs: 0,
+                id: "r2",
+                status: "failed",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_660),
+                finishedAt: nil,
+                triggerReason: "forced",
+                totalConversations: 0,
+                totalMessages: 0,
+                clustersCreated: 0,
+                durationMs: 0,
                 error: "boom"
             ),
             RunSummary(
-                id: "r1", status: "succeeded", createdAt: Date(timeIntervalSince1970: 1_736_544_600),
-                finishedAt: Date(timeIntervalSince1970: 1_736_544_601.5), triggerReason: "threshold",
-                totalConversations: 12, totalMessages: 40, clustersCreated: 3, durationMs: 1500, error: ""
+                id: "r1",
+                status: "succeeded",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_600),
+                finishedAt: Date(timeIntervalSince1970: 1_736_544_601.5),
+                triggerReason: "threshold",
+                totalConversations: 12,
+                totalMessages: 40,
+                clustersCreated: 3,
+                durationMs: 1500,
+                error: ""
             ),
         ]
         #expect(try roundTrip(.listRunsReply(runs)).body == .listRunsReply(runs))

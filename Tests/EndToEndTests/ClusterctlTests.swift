@@ -136,7 +136,9 @@ extension EndToEnd {
 
                 let runs = try await Self.clusterctl(["runs", "--json", "--limit", "5"] + address)
                 #expect(runs.exitCode == 0, "\(runs.stderr)")
-                let array = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
+                let array = try #require(
+                    try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]]
+                )
                 #expect(array.first?["id"] as? String == runID)
                 #expect(array.first?["status"] as? String == "succeeded")
                 let keys = Set(array.first.map { Array($0.keys) } ?? [])
@@ -161,7 +163,10 @@ extension EndToEnd {
                 let forced = try await Self.clusterctl(["status", "--color", "always"] + address)
                 #expect(forced.stdout.contains(Self.escape + "31;1mDEGRADED:"), "\(forced.stdout)")
                 for veto in [["NO_COLOR": "1"], ["TERM": "dumb"]] {
-                    let vetoed = try await Self.clusterctl(["status", "--color", "always"] + address, environment: veto)
+                    let vetoed = try await Self.clusterctl(
+                        ["status", "--color", "always"] + address,
+                        environment: veto
+                    )
                     #expect(!vetoed.stdout.contains(Self.escape), "\(veto) must turn colour off")
                     #expect(vetoed.stdout.contains("DEGRADED: embedder:fallback"), "the words stay")
                 }
@@ -215,7 +220,10 @@ extension EndToEnd {
             let port = try EmbeddedMongo.freePort()
             let closed = try await Self.clusterctl(["status", "--address", "127.0.0.1:\(port)", "--timeout", "5"])
             #expect(closed.exitCode == 69)
-            #expect(closed.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"), "\(closed.stderr)")
+            #expect(
+                closed.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"),
+                "\(closed.stderr)"
+            )
             #expect(closed.stdout.isEmpty, "errors go to stderr")
             let usage = try await Self.clusterctl(["status", "--address", "no-port"])
             #expect(usage.exitCode == 64, "\(usage.stderr)")
@@ -230,10 +238,17 @@ extension EndToEnd {
                     ["status"],
                     environment: ["CLUSTERD_ADDRESS": server.address, "CLUSTERD_TOKEN": "exit-code-token"]
                 )
-                #expect(fromEnvironment.exitCode == 0, "$CLUSTERD_ADDRESS and $CLUSTERD_TOKEN: \(fromEnvironment.stderr)")
-                let invalid = try await Self.clusterctl(["trigger", String(repeating: "x", count: 1025)] + token + address)
+                #expect(
+                    fromEnvironment.exitCode == 0,
+                    "$CLUSTERD_ADDRESS and $CLUSTERD_TOKEN: \(fromEnvironment.stderr)"
+                )
+                let invalid = try await Self.clusterctl(
+                    ["trigger", String(repeating: "x", count: 1025)] + token + address
+                )
                 #expect(invalid.exitCode == 65 && invalid.stderr.contains("INVALID_ARGUMENT"), "\(invalid.stderr)")
-                let unknown = try await Self.clusterctl(["clusters", "--run", "000000000000000000000000"] + token + address)
+                let unknown = try await Self.clusterctl(
+                    ["clusters", "--run", "000000000000000000000000"] + token + address
+                )
                 #expect(unknown.exitCode == 66 && unknown.stderr.contains("NOT_FOUND"), "\(unknown.stderr)")
                 let full = try await Self.clusterctl(["trigger"] + (1...20).map { "missing-\($0)" } + token + address)
                 #expect(full.exitCode == 75, "\(full.stdout)\(full.stderr)")
