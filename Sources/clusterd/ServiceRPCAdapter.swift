@@ -3,8 +3,8 @@ import ClusterdRPC
 import ClusterdService
 import Foundation
 
-/// Connects the RPC server to the background service: cheap calls are answered on the spot, MongoDB reads
-/// (ListClusters, ListRuns) on a queue of their own, never on an event loop.
+/// Connects the RPC server to the background service: cheap calls are answered on the spot; MongoDB reads
+/// (ListClusters, ListRuns) and batch triggers run on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
@@ -64,18 +64,22 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                 }
             }
         case .triggerAnalysisBatch(let items):
-            do throws(ServiceError) {
-                let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
-                let results = batch.results.map { result in
-                    switch result {
-                    case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
-                    case .failure(let error):
-                        return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
+            // Up to 10000 enqueues: cheap each, but together too long for an event loop, so off it.
+            let service = self.service
+            readQueue.addOperation {
+                do throws(ServiceError) {
+                    let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
+                    let results = batch.results.map { result in
+                        switch result {
+                        case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
+                        case .failure(let error):
+                            return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
+                        }
                     }
+                    respond(.triggerAnalysisBatchReply(results, queueDepth: UInt32(clamping: batch.queueDepth)))
+                } catch {
+                    respond(.error(Self.rpcError(error)))
                 }
-                respond(.triggerAnalysisBatchReply(results, queueDepth: UInt32(clamping: batch.queueDepth)))
-            } catch {
-                respond(.error(Self.rpcError(error)))
             }
         case .hello, .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply,
             .listRunsReply, .triggerAnalysisBatchReply, .error, .unknown:
