@@ -155,10 +155,11 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .unknown:
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error:
+        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
+            .listRunsReply, .triggerAnalysisBatchReply:
             let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters:
+        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
             let callID = frame.callID
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop

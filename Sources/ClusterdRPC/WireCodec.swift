@@ -97,6 +97,44 @@ public enum WireCodec {
             message.error = arena.message(clusterd__v1__error__init)
             message.error.pointee.code = Clusterd__V1__Code(rawValue: UInt32(error.code.rawValue))
             message.error.pointee.message = arena.string(error.message)
+        case .listRuns(let limit):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS
+            message.list_runs = arena.message(clusterd__v1__list_runs_request__init)
+            message.list_runs.pointee.limit = limit
+        case .listRunsReply(let runs):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY
+            message.list_runs_reply = arena.message(clusterd__v1__list_runs_reply__init)
+            let encoded = runs.map { Optional(encodeRun($0, arena: arena)) }
+            message.list_runs_reply.pointee.n_runs = encoded.count
+            message.list_runs_reply.pointee.runs = arena.array(encoded)
+        case .triggerAnalysisBatch(let items):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH
+            message.trigger_analysis_batch = arena.message(clusterd__v1__trigger_analysis_batch_request__init)
+            let encoded = items.map { item in
+                let out = arena.message(clusterd__v1__trigger_analysis_request__init)
+                out.pointee.message_id = arena.string(item.messageID)
+                out.pointee.conversation_id = arena.string(item.conversationID)
+                return Optional(out)
+            }
+            message.trigger_analysis_batch.pointee.n_items = encoded.count
+            message.trigger_analysis_batch.pointee.items = arena.array(encoded)
+        case .triggerAnalysisBatchReply(let results, let depth):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY
+            message.trigger_analysis_batch_reply = arena.message(clusterd__v1__trigger_analysis_batch_reply__init)
+            let encoded = results.map { result in
+                let out = arena.message(clusterd__v1__trigger_analysis_batch_reply__result__init)
+                out.pointee.outcome = Clusterd__V1__TriggerAnalysisReply__Outcome(
+                    rawValue: UInt32(result.outcome.rawValue)
+                )
+                if let error = result.error {
+                    out.pointee.error_code = Clusterd__V1__Code(rawValue: UInt32(error.code.rawValue))
+                    out.pointee.error_message = arena.string(error.message)
+                }
+                return Optional(out)
+            }
+            message.trigger_analysis_batch_reply.pointee.n_results = encoded.count
+            message.trigger_analysis_batch_reply.pointee.results = arena.array(encoded)
+            message.trigger_analysis_batch_reply.pointee.queue_depth = depth
         case .unknown:
             message.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
         }
@@ -277,9 +315,41 @@ public enum WireCodec {
             let error = frame.error.pointee
             let code = RPCStatusCode(rawValue: Int(error.code.rawValue)) ?? .internal
             return .error(RPCError(code: code, message: text(error.message)))
+        case CLUSTERD__V1__FRAME__BODY_LIST_RUNS:
+            return .listRuns(limit: frame.list_runs.pointee.limit)
+        case CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY:
+            let reply = frame.list_runs_reply.pointee
+            return .listRunsReply((0..<reply.n_runs).compactMap { reply.runs[$0].map { decodeRun($0.pointee) } })
+        case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH:
+            let request = frame.trigger_analysis_batch.pointee
+            let items = (0..<request.n_items).compactMap { index in
+                request.items[index].map {
+                    TriggerItem(
+                        messageID: text($0.pointee.message_id),
+                        conversationID: text($0.pointee.conversation_id)
+                    )
+                }
+            }
+            return .triggerAnalysisBatch(items)
+        case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY:
+            let reply = frame.trigger_analysis_batch_reply.pointee
+            let results = (0..<reply.n_results).compactMap { index in
+                reply.results[index].map { decodeItemResult($0.pointee) }
+            }
+            return .triggerAnalysisBatchReply(results, queueDepth: reply.queue_depth)
         default:
             return .unknown
         }
+    }
+
+    private static func decodeItemResult(_ result: Clusterd__V1__TriggerAnalysisBatchReply__Result)
+        -> TriggerItemResult
+    {
+        let outcome = TriggerOutcome(rawValue: Int(result.outcome.rawValue)) ?? .unspecified
+        let code = Int(result.error_code.rawValue)
+        guard code != 0 else { return TriggerItemResult(outcome: outcome) }
+        let error = RPCError(code: RPCStatusCode(rawValue: code) ?? .internal, message: text(result.error_message))
+        return TriggerItemResult(outcome: outcome, error: error)
     }
 
     private static let emptyRun = RunSummary(

@@ -123,41 +123,9 @@ public final class BackgroundClusteringService: Sendable {
 
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
-        guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
-        guard messageID.utf8.count <= 1024 else {
-            throw ServiceError(.invalidArgument, "message_id is longer than 1024 bytes")
-        }
-        enum Decision { case recorded, already, refused(Int), stopping, queued(Int) }
-        let decision: Decision = state.withLock { state in
-            state.triggersTotal += 1
-            if state.stopping { return .stopping }
-            if !configuration.trigger.enabled { return .recorded }
-            if state.pending.contains(messageID) { return .already }
-            if state.pending.count >= configuration.queueCapacity {
-                state.triggersRefused += 1
-                return .refused(state.pending.count)
-            }
-            state.pending.insert(messageID)
-            return .queued(state.pending.count)
-        }
-        switch decision {
-        case .stopping:
-            throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
-        case .recorded:
-            logger.info("Triggered background analysis for message \(messageID) (background clustering disabled)")
-            return TriggerResult(outcome: .recorded, queueDepth: queueDepth)
-        case .already:
-            return TriggerResult(outcome: .alreadyQueued, queueDepth: queueDepth)
-        case .refused(let depth):
-            throw ServiceError(
-                .queueFull,
-                "analysis queue is full (\(depth) of \(configuration.queueCapacity)); the sweep will analyse it later"
-            )
-        case .queued(let depth):
-            logger.info("Triggered background analysis for message \(messageID)")
-            enqueueAnalysis(messageID, attempt: 0)
-            return TriggerResult(outcome: .queued, queueDepth: depth)
-        }
+        try Self.validate(messageID: messageID)
+        let decision = state.withLock { Self.decide(&$0, messageID: messageID, configuration: configuration) }
+        return try act(on: decision, messageID: messageID)
     }
 
     /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).

@@ -502,6 +502,192 @@ void   clusterd__v1__list_clusters_reply__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__list_clusters_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__list_runs_request__init
+                     (Clusterd__V1__ListRunsRequest         *message)
+{
+  static const Clusterd__V1__ListRunsRequest init_value = CLUSTERD__V1__LIST_RUNS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_runs_request__get_packed_size
+                     (const Clusterd__V1__ListRunsRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_runs_request__pack
+                     (const Clusterd__V1__ListRunsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_runs_request__pack_to_buffer
+                     (const Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListRunsRequest *
+       clusterd__v1__list_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListRunsRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__list_runs_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_runs_request__free_unpacked
+                     (Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__list_runs_reply__init
+                     (Clusterd__V1__ListRunsReply         *message)
+{
+  static const Clusterd__V1__ListRunsReply init_value = CLUSTERD__V1__LIST_RUNS_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_runs_reply__get_packed_size
+                     (const Clusterd__V1__ListRunsReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_runs_reply__pack
+                     (const Clusterd__V1__ListRunsReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_runs_reply__pack_to_buffer
+                     (const Clusterd__V1__ListRunsReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListRunsReply *
+       clusterd__v1__list_runs_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListRunsReply *)
+     protobuf_c_message_unpack (&clusterd__v1__list_runs_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_runs_reply__free_unpacked
+                     (Clusterd__V1__ListRunsReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__trigger_analysis_batch_request__init
+                     (Clusterd__V1__TriggerAnalysisBatchRequest         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchRequest init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__trigger_analysis_batch_request__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__trigger_analysis_batch_request__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__trigger_analysis_batch_request__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TriggerAnalysisBatchRequest *
+       clusterd__v1__trigger_analysis_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TriggerAnalysisBatchRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__trigger_analysis_batch_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__trigger_analysis_batch_request__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__trigger_analysis_batch_reply__result__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply__Result         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchReply__Result init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__RESULT__INIT;
+  *message = init_value;
+}
+void   clusterd__v1__trigger_analysis_batch_reply__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchReply init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TriggerAnalysisBatchReply *
+       clusterd__v1__trigger_analysis_batch_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TriggerAnalysisBatchReply *)
+     protobuf_c_message_unpack (&clusterd__v1__trigger_analysis_batch_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message)
 {
@@ -817,7 +1003,7 @@ void   clusterd__v1__cluster_info__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__cluster_info__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[12] =
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[16] =
 {
   {
     "call_id",
@@ -963,6 +1149,54 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[12]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "list_runs",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_runs),
+    &clusterd__v1__list_runs_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_runs_reply",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_runs_reply),
+    &clusterd__v1__list_runs_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trigger_analysis_batch",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, trigger_analysis_batch),
+    &clusterd__v1__trigger_analysis_batch_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trigger_analysis_batch_reply",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, trigger_analysis_batch_reply),
+    &clusterd__v1__trigger_analysis_batch_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
@@ -975,14 +1209,18 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   2,   /* field[2] = hello_reply */
   9,   /* field[9] = list_clusters */
   10,   /* field[10] = list_clusters_reply */
+  12,   /* field[12] = list_runs */
+  13,   /* field[13] = list_runs_reply */
   3,   /* field[3] = trigger_analysis */
+  14,   /* field[14] = trigger_analysis_batch */
+  15,   /* field[15] = trigger_analysis_batch_reply */
   4,   /* field[4] = trigger_analysis_reply */
 };
 static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 12 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -992,7 +1230,7 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  12,
+  16,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
   2,  clusterd__v1__frame__number_ranges,
@@ -1486,6 +1724,235 @@ const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor =
   clusterd__v1__list_clusters_reply__field_indices_by_name,
   1,  clusterd__v1__list_clusters_reply__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__list_clusters_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_request__field_descriptors[1] =
+{
+  {
+    "limit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListRunsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_runs_request__field_indices_by_name[] = {
+  0,   /* field[0] = limit */
+};
+static const ProtobufCIntRange clusterd__v1__list_runs_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListRunsRequest",
+  "ListRunsRequest",
+  "Clusterd__V1__ListRunsRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListRunsRequest),
+  1,
+  clusterd__v1__list_runs_request__field_descriptors,
+  clusterd__v1__list_runs_request__field_indices_by_name,
+  1,  clusterd__v1__list_runs_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_runs_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_reply__field_descriptors[1] =
+{
+  {
+    "runs",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__ListRunsReply, n_runs),
+    offsetof(Clusterd__V1__ListRunsReply, runs),
+    &clusterd__v1__run_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_runs_reply__field_indices_by_name[] = {
+  0,   /* field[0] = runs */
+};
+static const ProtobufCIntRange clusterd__v1__list_runs_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListRunsReply",
+  "ListRunsReply",
+  "Clusterd__V1__ListRunsReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListRunsReply),
+  1,
+  clusterd__v1__list_runs_reply__field_descriptors,
+  clusterd__v1__list_runs_reply__field_indices_by_name,
+  1,  clusterd__v1__list_runs_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_runs_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_request__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__TriggerAnalysisBatchRequest, n_items),
+    offsetof(Clusterd__V1__TriggerAnalysisBatchRequest, items),
+    &clusterd__v1__trigger_analysis_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_request__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchRequest",
+  "TriggerAnalysisBatchRequest",
+  "Clusterd__V1__TriggerAnalysisBatchRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchRequest),
+  1,
+  clusterd__v1__trigger_analysis_batch_request__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_request__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_reply__result__field_descriptors[3] =
+{
+  {
+    "outcome",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, outcome),
+    &clusterd__v1__trigger_analysis_reply__outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, error_code),
+    &clusterd__v1__code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, error_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_reply__result__field_indices_by_name[] = {
+  1,   /* field[1] = error_code */
+  2,   /* field[2] = error_message */
+  0,   /* field[0] = outcome */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_reply__result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchReply.Result",
+  "Result",
+  "Clusterd__V1__TriggerAnalysisBatchReply__Result",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchReply__Result),
+  3,
+  clusterd__v1__trigger_analysis_batch_reply__result__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_reply__result__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_reply__result__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_reply__result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_reply__field_descriptors[2] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, n_results),
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, results),
+    &clusterd__v1__trigger_analysis_batch_reply__result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queue_depth",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, queue_depth),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_reply__field_indices_by_name[] = {
+  1,   /* field[1] = queue_depth */
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchReply",
+  "TriggerAnalysisBatchReply",
+  "Clusterd__V1__TriggerAnalysisBatchReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchReply),
+  2,
+  clusterd__v1__trigger_analysis_batch_reply__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_reply__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor clusterd__v1__error__field_descriptors[2] =

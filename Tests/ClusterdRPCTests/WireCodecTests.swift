@@ -20,6 +20,19 @@ import Testing
         .getStatus,
         .listClusters(runID: ""),
         .error(RPCError(code: .resourceExhausted, message: "queue full")),
+        .listRuns(limit: 0),
+        .listRuns(limit: 1000),
+        .listRunsReply([]),
+        .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")]),
+        .triggerAnalysisBatchReply(
+            [
+                TriggerItemResult(outcome: .queued),
+                TriggerItemResult(outcome: .unspecified, error: RPCError(code: .invalidArgument, message: "empty")),
+                TriggerItemResult(outcome: .alreadyQueued),
+            ],
+            queueDepth: 9
+        ),
+        .triggerAnalysisBatchReply([], queueDepth: 0),
     ])
     func requestAndReplyKindsRoundTrip(body: FrameBody) throws {
         let decoded = try roundTrip(body, callID: UInt64.max)
@@ -206,5 +219,35 @@ import Testing
             return
         }
         #expect(id == "\u{FFFD}\u{FFFD}")
+    }
+
+    @Test func runListRoundTripsNewestFirst() throws {
+        let runs = [
+            RunSummary(
+                id: "r2",
+                status: "failed",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_660),
+                finishedAt: nil,
+                triggerReason: "forced",
+                totalConversations: 0,
+                totalMessages: 0,
+                clustersCreated: 0,
+                durationMs: 0,
+                error: "boom"
+            ),
+            RunSummary(
+                id: "r1",
+                status: "succeeded",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_600),
+                finishedAt: Date(timeIntervalSince1970: 1_736_544_601.5),
+                triggerReason: "threshold",
+                totalConversations: 12,
+                totalMessages: 40,
+                clustersCreated: 3,
+                durationMs: 1500,
+                error: ""
+            ),
+        ]
+        #expect(try roundTrip(.listRunsReply(runs)).body == .listRunsReply(runs))
     }
 }

@@ -26,6 +26,11 @@ typedef struct Clusterd__V1__GetStatusRequest Clusterd__V1__GetStatusRequest;
 typedef struct Clusterd__V1__GetStatusReply Clusterd__V1__GetStatusReply;
 typedef struct Clusterd__V1__ListClustersRequest Clusterd__V1__ListClustersRequest;
 typedef struct Clusterd__V1__ListClustersReply Clusterd__V1__ListClustersReply;
+typedef struct Clusterd__V1__ListRunsRequest Clusterd__V1__ListRunsRequest;
+typedef struct Clusterd__V1__ListRunsReply Clusterd__V1__ListRunsReply;
+typedef struct Clusterd__V1__TriggerAnalysisBatchRequest Clusterd__V1__TriggerAnalysisBatchRequest;
+typedef struct Clusterd__V1__TriggerAnalysisBatchReply Clusterd__V1__TriggerAnalysisBatchReply;
+typedef struct Clusterd__V1__TriggerAnalysisBatchReply__Result Clusterd__V1__TriggerAnalysisBatchReply__Result;
 typedef struct Clusterd__V1__Error Clusterd__V1__Error;
 typedef struct Clusterd__V1__Status Clusterd__V1__Status;
 typedef struct Clusterd__V1__Configuration Clusterd__V1__Configuration;
@@ -111,7 +116,11 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_GET_STATUS_REPLY = 17,
   CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS = 18,
   CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY = 19,
-  CLUSTERD__V1__FRAME__BODY_ERROR = 20
+  CLUSTERD__V1__FRAME__BODY_ERROR = 20,
+  CLUSTERD__V1__FRAME__BODY_LIST_RUNS = 21,
+  CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY = 22,
+  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH = 23,
+  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY = 24
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CLUSTERD__V1__FRAME__BODY__CASE)
 } Clusterd__V1__Frame__BodyCase;
 
@@ -135,6 +144,10 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__ListClustersRequest *list_clusters;
     Clusterd__V1__ListClustersReply *list_clusters_reply;
     Clusterd__V1__Error *error;
+    Clusterd__V1__ListRunsRequest *list_runs;
+    Clusterd__V1__ListRunsReply *list_runs_reply;
+    Clusterd__V1__TriggerAnalysisBatchRequest *trigger_analysis_batch;
+    Clusterd__V1__TriggerAnalysisBatchReply *trigger_analysis_batch_reply;
   };
 };
 #define CLUSTERD__V1__FRAME__INIT \
@@ -297,6 +310,93 @@ struct  Clusterd__V1__ListClustersReply
 #define CLUSTERD__V1__LIST_CLUSTERS_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_clusters_reply__descriptor) \
     , NULL, 0,NULL }
+
+
+/*
+ * The most recent clustering runs of any status (running, succeeded, failed, skipped, abandoned), newest first.
+ * Reads MongoDB: UNAVAILABLE when it is unreachable.
+ */
+struct  Clusterd__V1__ListRunsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * How many runs: 0 means 20; values above 1000 are treated as 1000.
+   */
+  uint32_t limit;
+};
+#define CLUSTERD__V1__LIST_RUNS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_request__descriptor) \
+    , 0 }
+
+
+struct  Clusterd__V1__ListRunsReply
+{
+  ProtobufCMessage base;
+  /*
+   * Newest first (by created_at).
+   */
+  size_t n_runs;
+  Clusterd__V1__RunSummary **runs;
+};
+#define CLUSTERD__V1__LIST_RUNS_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_reply__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Many triggers in one frame, for backfills. Each item is handled exactly as one TriggerAnalysisRequest would be,
+ * in order, and never waits for an analysis. A batch of more than 10000 items (or none) is refused as a whole with
+ * INVALID_ARGUMENT; otherwise the call succeeds and each item has its own result.
+ */
+struct  Clusterd__V1__TriggerAnalysisBatchRequest
+{
+  ProtobufCMessage base;
+  size_t n_items;
+  Clusterd__V1__TriggerAnalysisRequest **items;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * What happened to one item.
+ */
+struct  Clusterd__V1__TriggerAnalysisBatchReply__Result
+{
+  ProtobufCMessage base;
+  /*
+   * Set when the item was accepted; OUTCOME_UNSPECIFIED when `error_code` is set.
+   */
+  Clusterd__V1__TriggerAnalysisReply__Outcome outcome;
+  /*
+   * OK when accepted; else what a single TriggerAnalysis would have answered: INVALID_ARGUMENT (empty or
+   * over-1024-byte id), RESOURCE_EXHAUSTED (queue full: the sweep analyses it later), UNAVAILABLE (stopping).
+   */
+  Clusterd__V1__Code error_code;
+  char *error_message;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_reply__result__descriptor) \
+    , CLUSTERD__V1__TRIGGER_ANALYSIS_REPLY__OUTCOME__OUTCOME_UNSPECIFIED, CLUSTERD__V1__CODE__OK, (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__TriggerAnalysisBatchReply
+{
+  ProtobufCMessage base;
+  /*
+   * One per request item, in the same order: results[i] answers items[i].
+   */
+  size_t n_results;
+  Clusterd__V1__TriggerAnalysisBatchReply__Result **results;
+  /*
+   * Messages waiting in the queue after the whole batch.
+   */
+  uint32_t queue_depth;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_reply__descriptor) \
+    , 0,NULL, 0 }
 
 
 /*
@@ -787,6 +887,85 @@ Clusterd__V1__ListClustersReply *
 void   clusterd__v1__list_clusters_reply__free_unpacked
                      (Clusterd__V1__ListClustersReply *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListRunsRequest methods */
+void   clusterd__v1__list_runs_request__init
+                     (Clusterd__V1__ListRunsRequest         *message);
+size_t clusterd__v1__list_runs_request__get_packed_size
+                     (const Clusterd__V1__ListRunsRequest   *message);
+size_t clusterd__v1__list_runs_request__pack
+                     (const Clusterd__V1__ListRunsRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_runs_request__pack_to_buffer
+                     (const Clusterd__V1__ListRunsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListRunsRequest *
+       clusterd__v1__list_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_runs_request__free_unpacked
+                     (Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListRunsReply methods */
+void   clusterd__v1__list_runs_reply__init
+                     (Clusterd__V1__ListRunsReply         *message);
+size_t clusterd__v1__list_runs_reply__get_packed_size
+                     (const Clusterd__V1__ListRunsReply   *message);
+size_t clusterd__v1__list_runs_reply__pack
+                     (const Clusterd__V1__ListRunsReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_runs_reply__pack_to_buffer
+                     (const Clusterd__V1__ListRunsReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListRunsReply *
+       clusterd__v1__list_runs_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_runs_reply__free_unpacked
+                     (Clusterd__V1__ListRunsReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TriggerAnalysisBatchRequest methods */
+void   clusterd__v1__trigger_analysis_batch_request__init
+                     (Clusterd__V1__TriggerAnalysisBatchRequest         *message);
+size_t clusterd__v1__trigger_analysis_batch_request__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message);
+size_t clusterd__v1__trigger_analysis_batch_request__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__trigger_analysis_batch_request__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TriggerAnalysisBatchRequest *
+       clusterd__v1__trigger_analysis_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__trigger_analysis_batch_request__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TriggerAnalysisBatchReply__Result methods */
+void   clusterd__v1__trigger_analysis_batch_reply__result__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply__Result         *message);
+/* Clusterd__V1__TriggerAnalysisBatchReply methods */
+void   clusterd__v1__trigger_analysis_batch_reply__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply         *message);
+size_t clusterd__v1__trigger_analysis_batch_reply__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message);
+size_t clusterd__v1__trigger_analysis_batch_reply__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__trigger_analysis_batch_reply__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TriggerAnalysisBatchReply *
+       clusterd__v1__trigger_analysis_batch_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__Error methods */
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message);
@@ -955,6 +1134,21 @@ typedef void (*Clusterd__V1__ListClustersRequest_Closure)
 typedef void (*Clusterd__V1__ListClustersReply_Closure)
                  (const Clusterd__V1__ListClustersReply *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__ListRunsRequest_Closure)
+                 (const Clusterd__V1__ListRunsRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ListRunsReply_Closure)
+                 (const Clusterd__V1__ListRunsReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchRequest_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchReply__Result_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchReply__Result *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchReply_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                  void *closure_data);
 typedef void (*Clusterd__V1__Error_Closure)
                  (const Clusterd__V1__Error *message,
                   void *closure_data);
@@ -995,6 +1189,11 @@ extern const ProtobufCMessageDescriptor clusterd__v1__get_status_request__descri
 extern const ProtobufCMessageDescriptor clusterd__v1__get_status_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__list_clusters_request__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__result__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__error__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__status__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor;
