@@ -33,6 +33,8 @@ let package = Package(
             name: "ClusterdStore",
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
+        // Finds and reads the all-MiniLM-L6-v2 files (the I/O side of ClusterdCore's MiniLMEmbedder).
+        .target(name: "ClusterdModel", dependencies: ["ClusterdCore"]),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
         .target(name: "ClusterdLLM", dependencies: ["CCurl"]),
         // The background service: queues, triggers, sweep, runs, status.
@@ -75,6 +77,11 @@ let package = Package(
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
+        .testTarget(
+            name: "ClusterdModelTests",
+            dependencies: ["ClusterdModel", "ClusterdCore"],
+            resources: [.copy("Fixtures/minilm_golden.json")]
+        ),
         .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
