@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-swift test-c demo clean lint proto
+.PHONY: all setup build run test test-swift test-c demo bench clean lint proto
 
 all: build
 
@@ -43,6 +43,12 @@ test: setup
 	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
 	CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test" \
 	swift test --skip-build
+
+# The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
+# (bench/README.md). The baseline's PyPI packages go into .venv on first use.
+bench: setup
+	swift build -c release --product clusterd-bench
+	scripts/bench .build/release/clusterd-bench
 
 lint:
 	swift format lint -r Sources Tests Package.swift

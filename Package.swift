@@ -64,6 +64,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
+        .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
         .executableTarget(
             name: "clusterctl",
             dependencies: [
