@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "clusterd",
             dependencies: [
-                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore",
+                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore", "ClusterdModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -75,7 +75,9 @@ public struct SafeTensors: Sendable {
             }
         }
         #if _endian(big)
-        for index in result.indices { result[index] = Float(bitPattern: UInt32(littleEndian: result[index].bitPattern)) }
+            for index in result.indices {
+                result[index] = Float(bitPattern: UInt32(littleEndian: result[index].bitPattern))
+            }
         #endif
         return result
     }

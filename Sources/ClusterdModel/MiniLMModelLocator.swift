@@ -25,7 +25,10 @@ public struct MiniLMModelLocator: Sendable {
     /// package root), for the path as invoked and with symbolic links resolved.
     public static func defaultSearchRoots(workingDirectory: String, executablePath: String) -> [String] {
         var roots = [workingDirectory]
-        let invoked = URL(fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: workingDirectory))
+        let invoked = URL(
+            fileURLWithPath: executablePath,
+            relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)
+        )
         for executable in [invoked.standardizedFileURL, invoked.resolvingSymlinksInPath()] {
             var directory = executable.deletingLastPathComponent()
             for _ in 0..<5 {

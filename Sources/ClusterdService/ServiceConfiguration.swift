@@ -27,6 +27,10 @@ public struct ServiceConfiguration: Sendable {
     public var backlogDeferSeconds: Double
     /// Seconds a shutdown waits for in-flight analyses and a running clustering.
     public var shutdownGraceSeconds: Double
+    /// Where the embedder's model came from, or "fallback: <why>"; reported in status as `embedder_detail`.
+    public var embedderDetail: String = ""
+    /// Most messages one analysis operation embeds together when several are waiting.
+    public var embeddingBatchSize: Int = 32
 
     /// Creates a configuration with defaults for everything.
     public init(

@@ -1449,7 +1449,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[26] =
 {
   {
     "enabled",
@@ -1751,6 +1751,18 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "embedder_detail",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, embedder_detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
@@ -1760,6 +1772,7 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   6,   /* field[6] = configuration */
   17,   /* field[17] = degraded */
   20,   /* field[20] = embedder */
+  25,   /* field[25] = embedder_detail */
   0,   /* field[0] = enabled */
   12,   /* field[12] = failed_total */
   16,   /* field[16] = follow_up_queued */
@@ -1779,11 +1792,12 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[2 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 0, 25 }
+  { 70, 25 },
+  { 0, 26 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -1793,10 +1807,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  25,
+  26,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  2,  clusterd__v1__status__number_ranges,
+  3,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -22,7 +22,10 @@ enum StatusTable {
                 "triggers (refused) / swept",
                 "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"
             ),
-            ("embedder", status.embedder),
+            (
+                "embedder",
+                status.embedderDetail.isEmpty ? status.embedder : "\(status.embedder) (\(status.embedderDetail))"
+            ),
             ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
             ("last error", status.lastError.isEmpty ? "none" : status.lastError),
             ("version / uptime", "\(status.version) / \(Int(status.uptimeSeconds)) s"),

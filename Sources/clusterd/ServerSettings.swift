@@ -13,6 +13,8 @@ struct ServerSettings {
     var eventLoopThreads = 1
     var store = StoreConfiguration()
     var service = ServiceConfiguration()
+    /// CLUSTERD_MODEL_DIR: the all-MiniLM-L6-v2 directory; nil searches the project's .venv.
+    var modelDirectory: String?
 
     /// Reads the variables; `environment` is the merged `.env` + process environment.
     init(environment: [String: String]) throws {
@@ -64,6 +66,7 @@ struct ServerSettings {
         if let value = environment["CLUSTERD_MIN_CLUSTER_SIZE"] {
             service.clustering.minClusterSize = max(1, try Self.number(value, "CLUSTERD_MIN_CLUSTER_SIZE"))
         }
+        if let value = environment["CLUSTERD_MODEL_DIR"], !value.isEmpty { modelDirectory = value }
         service.version = clusterdVersion
         store.poolSize = max(store.poolSize, service.analysisWorkers + 3)
     }

@@ -14,7 +14,10 @@ struct MiniLMParityTests {
     @Test func tokenIDsMatchTheReferenceExactly() throws {
         let embedder = try ModelFixture.embedder()
         for sentence in ModelFixture.golden {
-            #expect(embedder.tokenizer.tokenIDs(sentence.text) == sentence.token_ids, "\(sentence.text.debugDescription)")
+            #expect(
+                embedder.tokenizer.tokenIDs(sentence.text) == sentence.token_ids,
+                "\(sentence.text.debugDescription)"
+            )
         }
     }
 
@@ -56,7 +59,10 @@ struct MiniLMParityTests {
         let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
         // A pass limit of 256 tokens forces the batch into several passes.
         let split = try MiniLMEmbedder(
-            safetensors: Data(contentsOf: directory.appendingPathComponent("model.safetensors"), options: .alwaysMapped),
+            safetensors: Data(
+                contentsOf: directory.appendingPathComponent("model.safetensors"),
+                options: .alwaysMapped
+            ),
             vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
             maxTokensPerPass: 256
         )

@@ -367,10 +367,15 @@ struct  Clusterd__V1__Status
    * The latest run of any status (running, skipped, failed ...); absent when none.
    */
   Clusterd__V1__RunSummary *last_run;
+  /*
+   * Embedder (fields 70-79). Where the model was loaded from, or "fallback: <why>" when the hashing
+   * fallback is in use.
+   */
+  char *embedder_detail;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Clusterd__V1__Configuration
