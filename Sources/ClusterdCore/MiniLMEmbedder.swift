@@ -11,6 +11,11 @@ import Foundation
 /// attention runs per text over its own tokens only, so a text's vector does not depend on the texts batched
 /// with it and no work is spent on padding. Thread-safe: the weights are immutable and each call uses its own
 /// scratch memory.
+///
+/// Threads: large products use OpenBLAS's own threads. Small batches (a few texts) would spend most of their
+/// time letting OpenBLAS pack the weights, so there each of `threads` workers multiplies by its own column
+/// slices of the weights in calls small enough for OpenBLAS's unpacked kernels; attention heads, bias, GELU and
+/// LayerNorm are split over the same workers.
 public final class MiniLMEmbedder: Embedder {
     /// "all-MiniLM-L6-v2".
     public let identifier = "all-MiniLM-L6-v2"
@@ -22,6 +27,10 @@ public final class MiniLMEmbedder: Embedder {
     public let tokenizer: WordPieceTokenizer
     /// Most tokens in one forward pass; larger batches are split (bounds scratch memory to about 15 KB per token).
     public let maxTokensPerPass: Int
+    /// Workers of one forward pass (OpenBLAS's thread count unless given).
+    public let threads: Int
+    /// Batches of at most this many tokens take the column-slice path for their products.
+    let smallBatchRows: Int
 
     let heads: Int
     let headSize: Int
@@ -36,13 +45,17 @@ public final class MiniLMEmbedder: Embedder {
 
     /// Loads the model from the bytes of `model.safetensors` (may be memory-mapped; it is copied, not kept) and
     /// the text of `vocab.txt`. Sizes come from the tensor shapes; `heads` is not stored in the weights.
+    /// `threads` defaults to OpenBLAS's thread count (OPENBLAS_NUM_THREADS); `smallBatchRows` is where the
+    /// column-slice path for small batches ends.
     /// Throws `EmbedderError` when a tensor is missing or mis-shaped or the vocabulary is unusable.
     public init(
         safetensors: Data,
         vocabulary: String,
         heads: Int = 12,
         maxLength: Int = 256,
-        maxTokensPerPass: Int = 4096
+        maxTokensPerPass: Int = 4096,
+        threads: Int? = nil,
+        smallBatchRows: Int = 32
     ) throws {
         let tensors = try SafeTensors(data: safetensors)
         guard let wordShape = tensors.shape("embeddings.word_embeddings.weight"), wordShape.count == 2 else {
@@ -95,6 +108,8 @@ public final class MiniLMEmbedder: Embedder {
         headSize = hidden / heads
         intermediateSize = intermediate
         self.maxTokensPerPass = max(maxTokensPerPass, tokenizer.maxLength)
+        self.threads = min(64, max(1, threads ?? Int(openblas_get_num_threads())))
+        self.smallBatchRows = max(0, smallBatchRows)
     }
 
     /// Embeds each text; the result has one unit-length vector per text, in order. Never throws.
@@ -126,186 +141,5 @@ public final class MiniLMEmbedder: Embedder {
             start = end
         }
         return result
-    }
-
-    /// One forward pass over packed sequences.
-    private func forward(_ sequences: ArraySlice<[Int32]>, tokenCount: Int) -> [[Float]] {
-        let hiddenSize = dimension
-        let rows = tokenCount
-        guard rows > 0 else { return sequences.map { _ in [Float](repeating: 0, count: hiddenSize) } }
-        let longest = sequences.map(\.count).max() ?? 0
-        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: rows * 3 * hiddenSize)
-        let context = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let update = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: rows * intermediateSize)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
-        defer {
-            hidden.deallocate()
-            qkv.deallocate()
-            context.deallocate()
-            update.deallocate()
-            intermediate.deallocate()
-            scores.deallocate()
-        }
-
-        embedTokens(sequences, into: hidden)
-        for layer in layers {
-            MiniLMKernels.linear(
-                hidden,
-                rows: rows,
-                inputSize: hiddenSize,
-                weight: layer.qkvWeight,
-                outputSize: 3 * hiddenSize,
-                into: qkv
-            )
-            MiniLMKernels.addBias(layer.qkvBias, to: qkv, rows: rows, count: 3 * hiddenSize)
-            attention(sequences, qkv: qkv, scores: scores, into: context)
-            MiniLMKernels.linear(
-                context,
-                rows: rows,
-                inputSize: hiddenSize,
-                weight: layer.attentionOutputWeight,
-                outputSize: hiddenSize,
-                into: update
-            )
-            MiniLMKernels.residualLayerNorm(
-                hidden: hidden,
-                update: update,
-                bias: layer.attentionOutputBias,
-                gamma: layer.attentionNormGamma,
-                beta: layer.attentionNormBeta,
-                rows: rows,
-                count: hiddenSize
-            )
-            MiniLMKernels.linear(
-                hidden,
-                rows: rows,
-                inputSize: hiddenSize,
-                weight: layer.intermediateWeight,
-                outputSize: intermediateSize,
-                into: intermediate
-            )
-            MiniLMKernels.biasGELU(layer.intermediateBias, intermediate, rows: rows, count: intermediateSize)
-            MiniLMKernels.linear(
-                intermediate,
-                rows: rows,
-                inputSize: intermediateSize,
-                weight: layer.outputWeight,
-                outputSize: hiddenSize,
-                into: update
-            )
-            MiniLMKernels.residualLayerNorm(
-                hidden: hidden,
-                update: update,
-                bias: layer.outputBias,
-                gamma: layer.outputNormGamma,
-                beta: layer.outputNormBeta,
-                rows: rows,
-                count: hiddenSize
-            )
-        }
-        return pool(sequences, hidden: hidden)
-    }
-
-    /// Word + position (+ token type 0) embeddings, then LayerNorm, for every token.
-    private func embedTokens(_ sequences: ArraySlice<[Int32]>, into hidden: UnsafeMutablePointer<Float>) {
-        let hiddenSize = dimension
-        wordEmbeddings.withUnsafeBufferPointer { words in
-            positionEmbeddings.withUnsafeBufferPointer { positions in
-                var row = 0
-                for sequence in sequences {
-                    for (position, id) in sequence.enumerated() {
-                        let line = hidden + row * hiddenSize
-                        let word = words.baseAddress! + Int(id) * hiddenSize
-                        let place = positions.baseAddress! + position * hiddenSize
-                        for index in 0..<hiddenSize { line[index] = word[index] + place[index] }
-                        MiniLMKernels.normalizeRow(
-                            line,
-                            gamma: embeddingNormGamma,
-                            beta: embeddingNormBeta,
-                            count: hiddenSize
-                        )
-                        row += 1
-                    }
-                }
-            }
-        }
-    }
-
-    /// Scaled dot-product attention per text and head: context = softmax(Q Kᵀ / √d) V.
-    private func attention(
-        _ sequences: ArraySlice<[Int32]>,
-        qkv: UnsafeMutablePointer<Float>,
-        scores: UnsafeMutablePointer<Float>,
-        into context: UnsafeMutablePointer<Float>
-    ) {
-        let hiddenSize = dimension
-        let stride = Int32(3 * hiddenSize)
-        let scale = 1 / Float(headSize).squareRoot()
-        var offset = 0
-        for sequence in sequences {
-            let length = sequence.count
-            let count = Int32(length)
-            for head in 0..<heads {
-                let query = qkv + offset * 3 * hiddenSize + head * headSize
-                let key = query + hiddenSize
-                let value = query + 2 * hiddenSize
-                cblas_sgemm(
-                    CblasRowMajor,
-                    CblasNoTrans,
-                    CblasTrans,
-                    count,
-                    count,
-                    Int32(headSize),
-                    scale,
-                    query,
-                    stride,
-                    key,
-                    stride,
-                    0,
-                    scores,
-                    count
-                )
-                MiniLMKernels.softmaxRows(scores, rows: length, count: length)
-                cblas_sgemm(
-                    CblasRowMajor,
-                    CblasNoTrans,
-                    CblasNoTrans,
-                    count,
-                    Int32(headSize),
-                    count,
-                    1,
-                    scores,
-                    count,
-                    value,
-                    stride,
-                    0,
-                    context + offset * hiddenSize + head * headSize,
-                    Int32(hiddenSize)
-                )
-            }
-            offset += length
-        }
-    }
-
-    /// Mean of each text's token vectors, L2-normalised.
-    private func pool(_ sequences: ArraySlice<[Int32]>, hidden: UnsafeMutablePointer<Float>) -> [[Float]] {
-        let hiddenSize = dimension
-        var offset = 0
-        return sequences.map { sequence in
-            var vector = [Float](repeating: 0, count: hiddenSize)
-            guard !sequence.isEmpty else { return vector }
-            for row in offset..<(offset + sequence.count) {
-                let line = hidden + row * hiddenSize
-                for index in 0..<hiddenSize { vector[index] += line[index] }
-            }
-            offset += sequence.count
-            var norm: Float = 0
-            for value in vector { norm += value * value }
-            let scale = 1 / max(norm.squareRoot() / Float(sequence.count), 1e-12) / Float(sequence.count)
-            for index in 0..<hiddenSize { vector[index] *= scale }
-            return vector
-        }
     }
 }

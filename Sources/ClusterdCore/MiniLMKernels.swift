@@ -1,51 +1,93 @@
 internal import COpenBLAS
 
-/// The element-wise and row-wise loops of the transformer, written over raw pointers as branch-free loops the
-/// optimiser vectorises (SSE2 and up), with explicit SIMD accumulators where a reduction is needed.
+/// The loops of the transformer, over raw pointers: element-wise work as branch-free loops the optimiser
+/// vectorises (SSE2 and up), reductions with explicit eight-wide SIMD accumulators, products through sgemm.
 enum MiniLMKernels {
-    /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ (+ C when `accumulate`): a Linear layer whose weight is stored [out, in].
+    /// C[rows, columns] = A[rows, k] · B[k, columns] for row-major matrices with leading dimensions `lda`, `ldb`,
+    /// `ldc` (a Linear layer with its weight transposed to [in, out]).
     @inline(__always)
-    static func linear(
-        _ input: UnsafePointer<Float>,
+    static func product(
+        _ a: UnsafePointer<Float>,
+        lda: Int,
+        _ b: UnsafePointer<Float>,
+        ldb: Int,
+        into c: UnsafeMutablePointer<Float>,
+        ldc: Int,
         rows: Int,
-        inputSize: Int,
-        weight: UnsafePointer<Float>,
-        outputSize: Int,
-        into output: UnsafeMutablePointer<Float>
+        columns: Int,
+        inner: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor,
+            CblasNoTrans,
+            CblasNoTrans,
+            Int32(rows),
+            Int32(columns),
+            Int32(inner),
+            1,
+            a,
+            Int32(lda),
+            b,
+            Int32(ldb),
+            0,
+            c,
+            Int32(ldc)
+        )
+    }
+
+    /// scores[length, length] = scale · Q · Kᵀ for one head: Q and K are `length` rows of `size` values, `stride`
+    /// apart.
+    @inline(__always)
+    static func scores(
+        _ query: UnsafePointer<Float>,
+        _ key: UnsafePointer<Float>,
+        stride: Int,
+        length: Int,
+        size: Int,
+        scale: Float,
+        into scores: UnsafeMutablePointer<Float>
     ) {
         cblas_sgemm(
             CblasRowMajor,
             CblasNoTrans,
             CblasTrans,
-            Int32(rows),
-            Int32(outputSize),
-            Int32(inputSize),
-            1,
-            input,
-            Int32(inputSize),
-            weight,
-            Int32(inputSize),
+            Int32(length),
+            Int32(length),
+            Int32(size),
+            scale,
+            query,
+            Int32(stride),
+            key,
+            Int32(stride),
             0,
-            output,
-            Int32(outputSize)
+            scores,
+            Int32(length)
         )
     }
 
-    /// Adds `bias` to every row of `matrix` (`rows` × `count`).
-    static func addBias(_ bias: UnsafePointer<Float>, to matrix: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
-        for row in 0..<rows {
-            let line = matrix + row * count
-            for index in 0..<count { line[index] += bias[index] }
-        }
-    }
-
-    /// matrix = GELU(matrix + bias) row by row, with the exact-erf GELU: 0.5·x·(1 + erf(x/√2)).
-    static func biasGELU(_ bias: UnsafePointer<Float>, _ matrix: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
-        for row in 0..<rows {
-            let line = matrix + row * count
-            for index in 0..<count {
-                let x = line[index] + bias[index]
-                line[index] = 0.5 * x * (1 + erf(x * 0.707_106_77))
+    /// matrix[row, column] += bias[column] for `rows` and `columns` of a matrix `stride` wide; then GELU when
+    /// `gelu`, the exact-erf form 0.5·x·(1 + erf(x/√2)).
+    @inline(__always)
+    static func addBias(
+        _ bias: UnsafePointer<Float>,
+        to matrix: UnsafeMutablePointer<Float>,
+        stride: Int,
+        rows: Range<Int>,
+        columns: Range<Int>,
+        gelu: Bool
+    ) {
+        let start = columns.lowerBound
+        let count = columns.count
+        let offsetBias = bias + start
+        for row in rows {
+            let line = matrix + row * stride + start
+            if gelu {
+                for index in 0..<count {
+                    let x = line[index] + offsetBias[index]
+                    line[index] = 0.5 * x * (1 + erf(x * 0.707_106_77))
+                }
+            } else {
+                for index in 0..<count { line[index] += offsetBias[index] }
             }
         }
     }
@@ -93,44 +135,31 @@ enum MiniLMKernels {
         return y * Float(bitPattern: UInt32(bitPattern: exponent))
     }
 
-    /// Row-wise softmax of `matrix` (`rows` × `count`) in place.
-    static func softmaxRows(_ matrix: UnsafeMutablePointer<Float>, rows: Int, count: Int) {
+    /// Row-wise softmax of `matrix` (`rows` × `count`, rows `stride` apart) in place.
+    static func softmaxRows(_ matrix: UnsafeMutablePointer<Float>, rows: Int, count: Int, stride: Int? = nil) {
+        let stride = stride ?? count
         for row in 0..<rows {
-            let line = matrix + row * count
+            let line = matrix + row * stride
             let maximum = max(line, count: count)
-            var sum: Float = 0
-            for index in 0..<count {
-                let value = exp(line[index] - maximum)
-                line[index] = value
-                sum += value
-            }
-            let scale = 1 / sum
+            for index in 0..<count { line[index] = exp(line[index] - maximum) }
+            let scale = 1 / sum(line, count: count)
             for index in 0..<count { line[index] *= scale }
         }
     }
 
-    /// Largest of `count` values.
-    @inline(__always)
-    static func max(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var result = -Float.greatestFiniteMagnitude
-        for index in 0..<count { result = Swift.max(result, values[index]) }
-        return result
-    }
-
-    /// hidden = LayerNorm(hidden + update + bias) row by row (eps 1e-12), with `gamma`/`beta`.
+    /// hidden = LayerNorm(hidden + update) for `rows` (eps 1e-12), with `gamma`/`beta`; rows `count` wide.
     static func residualLayerNorm(
         hidden: UnsafeMutablePointer<Float>,
         update: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>,
         gamma: UnsafePointer<Float>,
         beta: UnsafePointer<Float>,
-        rows: Int,
+        rows: Range<Int>,
         count: Int
     ) {
-        for row in 0..<rows {
+        for row in rows {
             let line = hidden + row * count
             let delta = update + row * count
-            for index in 0..<count { line[index] += delta[index] + bias[index] }
+            for index in 0..<count { line[index] += delta[index] }
             normalizeRow(line, gamma: gamma, beta: beta, count: count)
         }
     }
@@ -144,29 +173,62 @@ enum MiniLMKernels {
         count: Int
     ) {
         let mean = sum(line, count: count) / Float(count)
-        var variance: Float = 0
-        for index in 0..<count {
-            let centred = line[index] - mean
-            line[index] = centred
-            variance += centred * centred
-        }
-        let scale = 1 / (variance / Float(count) + 1e-12).squareRoot()
+        for index in 0..<count { line[index] -= mean }
+        let variance = sumOfSquares(line, count: count) / Float(count)
+        let scale = 1 / (variance + 1e-12).squareRoot()
         for index in 0..<count { line[index] = line[index] * scale * gamma[index] + beta[index] }
+    }
+
+    /// Largest of `count` values, eight lanes at a time.
+    @inline(__always)
+    static func max(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: -.greatestFiniteMagnitude)
+        var index = 0
+        let raw = UnsafeRawPointer(values)
+        while index + 8 <= count {
+            lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            index += 8
+        }
+        var result = lanes.max()
+        while index < count {
+            result = Swift.max(result, values[index])
+            index += 1
+        }
+        return result
     }
 
     /// Sum of `count` values with eight-wide partial sums.
     @inline(__always)
     static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var partial = SIMD8<Float>()
+        var lanes = SIMD8<Float>()
         var index = 0
         let raw = UnsafeRawPointer(values)
         while index + 8 <= count {
-            partial += raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            lanes += raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
             index += 8
         }
-        var result = partial.sum()
+        var result = lanes.sum()
         while index < count {
             result += values[index]
+            index += 1
+        }
+        return result
+    }
+
+    /// Sum of squares of `count` values with eight-wide partial sums.
+    @inline(__always)
+    static func sumOfSquares(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var index = 0
+        let raw = UnsafeRawPointer(values)
+        while index + 8 <= count {
+            let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            lanes += chunk * chunk
+            index += 8
+        }
+        var result = lanes.sum()
+        while index < count {
+            result += values[index] * values[index]
             index += 1
         }
         return result

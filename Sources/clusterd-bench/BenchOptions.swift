@@ -2,7 +2,7 @@
 struct BenchOptions {
     static let usage = """
         usage: clusterd-bench [--texts FILE.jsonl] [--limit N] [--batch 1,32] [--rounds N] [--model-dir DIR]
-                              [--baseline 'COMMAND']
+                              [--threads N] [--small-batch-rows N] [--baseline 'COMMAND']
           The baseline command prints one JSON object: {"name", "model", "rates": {"1": s/s, "32": s/s}}.
         """
 
@@ -12,6 +12,8 @@ struct BenchOptions {
     var rounds = 2
     var modelDirectory: String?
     var baselineCommand: String?
+    var threads: Int?
+    var smallBatchRows: Int?
 
     /// Parses `arguments` (without the program name).
     init(arguments: [String]) throws {
@@ -27,6 +29,8 @@ struct BenchOptions {
             case "--rounds": rounds = try Self.positive(try value(flag), flag)
             case "--model-dir": modelDirectory = try value(flag)
             case "--baseline": baselineCommand = try value(flag)
+            case "--threads": threads = try Self.positive(try value(flag), flag)
+            case "--small-batch-rows": smallBatchRows = try Self.positive(try value(flag), flag)
             case "--batch":
                 batchSizes = try value(flag).split(separator: ",").map { try Self.positive(String($0), flag) }
             case "-h", "--help": throw BenchError("help")

@@ -41,7 +41,11 @@ do {
 let loadStart = Date()
 let embedder: MiniLMEmbedder
 do {
-    embedder = try MiniLMModelLoader.load(directory: directory)
+    embedder = try MiniLMModelLoader.load(
+        directory: directory,
+        threads: options.threads,
+        smallBatchRows: options.smallBatchRows
+    )
 } catch {
     FileHandle.standardError.write(Data("clusterd-bench: loading \(directory) failed: \(error)\n".utf8))
     exit(1)
@@ -61,7 +65,7 @@ print(
         + "tokens with [CLS]/[SEP]"
 )
 print("  model: \(directory)/model.safetensors (loaded in \(String(format: "%.2f", loadSeconds)) s)")
-print("  OpenBLAS: \(blasConfig), core \(blasCore), \(blasThreads) thread(s)")
+print("  OpenBLAS: \(blasConfig), core \(blasCore), \(blasThreads) thread(s); embedder workers \(embedder.threads)")
 print(
     "  tokenizer: \(String(format: "%.0f", Double(texts.count) / max(tokenizeSeconds, 1e-9))) texts/s "
         + "(\(String(format: "%.1f", tokenizeSeconds * 1e6 / Double(max(1, texts.count)))) µs per text)"
