@@ -105,6 +105,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore", "ClusterdTestSupport",
+                "ClusterdModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

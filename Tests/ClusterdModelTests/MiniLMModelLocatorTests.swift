@@ -11,6 +11,11 @@ import Testing
         return url
     }
 
+    @Test func theGoldenFixtureIsBundled() {
+        #expect(ModelFixture.golden.count == 20)
+        #expect(ModelFixture.golden.allSatisfy { $0.embedding.count == 384 && $0.token_ids.first == 101 })
+    }
+
     @Test func searchRootsCoverTheWorkingDirectoryAndTheExecutablesAncestors() {
         let roots = MiniLMModelLocator.defaultSearchRoots(
             workingDirectory: "/srv/app",
