@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""onnxruntime baseline for `make bench`: sentences/s of all-MiniLM-L6-v2 (fp32 ONNX graph from
-scripts/minilm-onnx-fp32.py) on CPU, tokenizer (Hugging Face `tokenizers`, tokenizer.json, truncation 256),
-padding to the longest text of each batch, mean pooling over the attention mask and L2 normalisation included.
+"""onnxruntime baseline for `make bench`: all-MiniLM-L6-v2 (fp32 ONNX graph from scripts/minilm-onnx-fp32.py)
+on CPU, tokenizer (Hugging Face `tokenizers`, tokenizer.json, truncation 256), padding to the longest text of each
+batch, mean pooling over the attention mask and L2 normalisation included in every timing.
 
-Runs batch sizes in file order (the same batches clusterd-bench uses) and, as the baseline's best case, with the
-texts sorted by length first (less padding). Checks the graph against the golden fixture first. Prints progress
-on stderr and, last on stdout, one JSON list of results for clusterd-bench.
+Checks the graph against the golden fixture first, prints one JSON line {"name", "model", "lowest_cosine"}, then
+serves timing requests from clusterd-bench on stdin so the two engines can alternate over slices of the texts
+(fair on a shared machine): `time BATCH START END SORTED` embeds texts[START:END] in batches of BATCH (sorted
+by token count first when SORTED is 1, the baseline's best case) and prints the seconds taken; `quit` ends.
 
-usage: bench-onnxruntime.py MODEL_ONNX MODEL_DIR TEXTS_JSONL GOLDEN_JSON [--threads 2] [--batch 1,32] [--limit 1000]
+usage: bench-onnxruntime.py MODEL_ONNX MODEL_DIR TEXTS_JSONL GOLDEN_JSON [--threads 2]
 """
 import argparse
 import json
@@ -26,8 +27,6 @@ def main() -> int:
     parser.add_argument("texts")
     parser.add_argument("golden")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch", default="1,32")
-    parser.add_argument("--limit", type=int, default=1000)
     args = parser.parse_args()
 
     options = ort.SessionOptions()
@@ -62,27 +61,23 @@ def main() -> int:
         print("the fp32 graph does not match the reference", file=sys.stderr)
         return 1
 
-    texts = [json.loads(line)["text"] for line in open(args.texts) if line.strip()][: args.limit]
-    by_length = sorted(texts, key=lambda text: len(tokenizer.encode(text).ids))
+    texts = [json.loads(line)["text"] for line in open(args.texts) if line.strip()]
+    counts = [len(tokenizer.encode(text).ids) for text in texts]
     embed(texts[:64])  # warm-up
-
-    def rate(items: list[str], batch: int) -> float:
-        start = time.perf_counter()
-        for index in range(0, len(items), batch):
-            embed(items[index : index + batch])
-        return len(items) / (time.perf_counter() - start)
-
-    batches = [int(b) for b in args.batch.split(",")]
     name = f"onnxruntime {ort.__version__} (CPU, intra_op {args.threads} threads)"
-    results = [
-        {"name": name, "model": args.model, "rates": {str(b): rate(texts, b) for b in batches}},
-        {
-            "name": name + ", texts sorted by length",
-            "model": args.model,
-            "rates": {str(b): rate(by_length, b) for b in batches if b > 1},
-        },
-    ]
-    print(json.dumps(results))
+    print(json.dumps({"name": name, "model": args.model, "lowest_cosine": lowest}), flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        batch, start, end, by_length = (int(word) for word in words[1:5])
+        items = list(range(start, min(end, len(texts))))
+        if by_length:
+            items.sort(key=lambda index: counts[index])
+        began = time.perf_counter()
+        for index in range(0, len(items), batch):
+            embed([texts[i] for i in items[index : index + batch]])
+        print(f"{time.perf_counter() - began:.6f}", flush=True)
     return 0
 
 

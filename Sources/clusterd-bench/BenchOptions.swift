@@ -2,14 +2,16 @@
 struct BenchOptions {
     static let usage = """
         usage: clusterd-bench [--texts FILE.jsonl] [--limit N] [--batch 1,32] [--rounds N] [--model-dir DIR]
-                              [--threads N] [--small-batch-rows N] [--baseline 'COMMAND']
-          The baseline command prints one JSON object: {"name", "model", "rates": {"1": s/s, "32": s/s}}.
+                              [--threads N] [--small-batch-rows N] [--slice N] [--baseline 'COMMAND']
+          The baseline command (scripts/bench-onnxruntime.py) introduces itself with one JSON line, then answers
+          "time BATCH START END SORTED" with the seconds taken; clusterd and it alternate every --slice texts.
         """
 
     var textsPath = "bench/sgd-user-messages.jsonl"
     var limit = 1000
     var batchSizes = [1, 32]
     var rounds = 2
+    var sliceSize = 100
     var modelDirectory: String?
     var baselineCommand: String?
     var threads: Int?
@@ -27,6 +29,7 @@ struct BenchOptions {
             case "--texts": textsPath = try value(flag)
             case "--limit": limit = try Self.positive(try value(flag), flag)
             case "--rounds": rounds = try Self.positive(try value(flag), flag)
+            case "--slice": sliceSize = try Self.positive(try value(flag), flag)
             case "--model-dir": modelDirectory = try value(flag)
             case "--baseline": baselineCommand = try value(flag)
             case "--threads": threads = try Self.positive(try value(flag), flag)

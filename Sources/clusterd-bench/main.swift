@@ -74,58 +74,108 @@ print(
 // Warm-up: page in the weights, let OpenBLAS start its threads.
 _ = try? embedder.embed(Array(texts.prefix(64)))
 
-var ours: [Int: Double] = [:]
-var baselines: [(name: String, model: String, rates: [Int: Double])] = []
-for round in 1...options.rounds {
-    for batch in options.batchSizes {
-        let rate = BenchTexts.sentencesPerSecond(embedder: embedder, texts: texts, batch: batch)
-        ours[batch] = max(ours[batch] ?? 0, rate)
-        print("  round \(round): clusterd batch \(batch): \(String(format: "%.1f", rate)) sentences/s")
-    }
-    guard let command = options.baselineCommand else { continue }
-    do {
-        for result in try BaselineResult.run(command: command) {
-            var index = baselines.firstIndex { $0.name == result.name }
-            if index == nil {
-                baselines.append((result.name, result.model, [:]))
-                index = baselines.count - 1
-            }
-            for (batch, rate) in result.rates.sorted(by: { $0.key < $1.key }) {
-                baselines[index!].rates[batch] = max(baselines[index!].rates[batch] ?? 0, rate)
-                print("  round \(round): \(result.name) batch \(batch): \(String(format: "%.1f", rate)) sentences/s")
+let baseline: BaselineProcess?
+do {
+    baseline = try options.baselineCommand.map(BaselineProcess.init(command:))
+} catch {
+    FileHandle.standardError.write(Data("clusterd-bench: baseline failed: \(error)\n".utf8))
+    exit(1)
+}
+if let baseline {
+    print("  baseline: \(baseline.name), lowest cosine to the golden embeddings \(baseline.lowestCosine)")
+}
+
+// Alternate slice by slice: clusterd, then the baseline, on the same texts and batch size.
+let slices = stride(from: 0, to: texts.count, by: options.sliceSize).map {
+    $0..<min(texts.count, $0 + options.sliceSize)
+}
+var ourSeconds: [Int: Double] = [:]
+var theirSeconds: [Int: Double] = [:]
+var theirSortedSeconds: [Int: Double] = [:]
+var sliceRatios: [Int: [Double]] = [:]
+do {
+    for round in 1...options.rounds {
+        var roundOurs: [Int: Double] = [:]
+        var roundTheirs: [Int: Double] = [:]
+        for slice in slices {
+            for batch in options.batchSizes {
+                let mine = BenchTexts.seconds(embedder: embedder, texts: Array(texts[slice]), batch: batch)
+                roundOurs[batch, default: 0] += mine
+                guard let baseline else { continue }
+                let theirs = try baseline.seconds(batch: batch, range: slice, sortedByLength: false)
+                roundTheirs[batch, default: 0] += theirs
+                sliceRatios[batch, default: []].append(theirs / mine)
+                if batch > 1 {
+                    theirSortedSeconds[batch, default: 0] += try baseline.seconds(
+                        batch: batch,
+                        range: slice,
+                        sortedByLength: true
+                    )
+                }
             }
         }
-    } catch {
-        FileHandle.standardError.write(Data("clusterd-bench: baseline failed: \(error)\n".utf8))
-        exit(1)
+        for batch in options.batchSizes {
+            ourSeconds[batch, default: 0] += roundOurs[batch] ?? 0
+            theirSeconds[batch, default: 0] += roundTheirs[batch] ?? 0
+            var line = "  round \(round) batch \(batch): clusterd \(rate(texts.count, roundOurs[batch]))"
+            if baseline != nil { line += ", baseline \(rate(texts.count, roundTheirs[batch]))" }
+            print(line + " sentences/s")
+        }
     }
+} catch {
+    FileHandle.standardError.write(Data("clusterd-bench: baseline failed: \(error)\n".utf8))
+    exit(1)
+}
+baseline?.close()
+
+func rate(_ count: Int, _ seconds: Double?) -> String {
+    guard let seconds, seconds > 0 else { return "-" }
+    return String(format: "%.1f", Double(count) / seconds)
 }
 
+let total = texts.count * options.rounds
 let columns = options.batchSizes
-let ourName = "clusterd (Swift, OpenBLAS, \(blasThreads) threads)"
-let nameWidth = max(ourName.count, baselines.map { $0.name.count + 8 }.max() ?? 0) + 2
-func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 12 - text.count)) + text }
-func name(_ text: String) -> String { text + String(repeating: " ", count: max(0, nameWidth - text.count)) }
-func row(_ label: String, _ values: [Int: Double], format: String) -> String {
-    name(label) + columns.map { cell(values[$0].map { String(format: format, $0) } ?? "-") }.joined()
+let ourName = "clusterd (Swift, OpenBLAS, \(embedder.threads) threads)"
+var rows: [(String, [Int: String])] = [
+    (ourName, ourSeconds.mapValues { rate(total, $0) })
+]
+if let baseline {
+    rows.append((baseline.name, theirSeconds.mapValues { rate(total, $0) }))
+    rows.append((baseline.name + ", texts sorted by length", theirSortedSeconds.mapValues { rate(total, $0) }))
+    var ratio: [Int: String] = [:]
+    var ratioSorted: [Int: String] = [:]
+    for batch in columns {
+        if let mine = ourSeconds[batch], let theirs = theirSeconds[batch] {
+            ratio[batch] = String(format: "%.2fx", theirs / mine)
+        }
+        if let mine = ourSeconds[batch], let theirs = theirSortedSeconds[batch] {
+            ratioSorted[batch] = String(format: "%.2fx", theirs / mine)
+        }
+    }
+    rows.append(("ratio clusterd / baseline (same batches)", ratio))
+    rows.append(("ratio clusterd / baseline sorted by length", ratioSorted))
 }
-
+let nameWidth = (rows.map(\.0.count).max() ?? 0) + 2
+func padded(_ text: String, _ width: Int, left: Bool) -> String {
+    let fill = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + fill : fill + text
+}
 print("")
 print(
-    "sentences/s, best of \(options.rounds) round(s); \(texts.count) texts, mean \(String(format: "%.1f", meanTokens)) tokens"
+    "sentences/s over \(options.rounds) round(s) of \(texts.count) texts (mean \(String(format: "%.1f", meanTokens)) "
+        + "tokens), clusterd and baseline alternating every \(options.sliceSize) texts"
 )
-print(name("") + columns.map { cell("batch \($0)") }.joined())
-print(row(ourName, ours, format: "%.1f"))
-for baseline in baselines {
-    print(row(baseline.name, baseline.rates, format: "%.1f"))
+print(padded("", nameWidth, left: true) + columns.map { padded("batch \($0)", 12, left: false) }.joined())
+for (label, values) in rows {
+    print(padded(label, nameWidth, left: true) + columns.map { padded(values[$0] ?? "-", 12, left: false) }.joined())
 }
-for baseline in baselines {
-    var ratios: [Int: Double] = [:]
-    for (batch, rate) in baseline.rates where rate > 0 {
-        if let mine = ours[batch] { ratios[batch] = mine / rate }
-    }
-    print(row("ratio clusterd / " + baseline.name, ratios, format: "%.2fx"))
+for batch in columns {
+    guard let ratios = sliceRatios[batch]?.sorted(), !ratios.isEmpty else { continue }
+    print(
+        "  batch \(batch): ratio per slice min \(String(format: "%.2f", ratios.first!)), median "
+            + "\(String(format: "%.2f", ratios[ratios.count / 2])), max \(String(format: "%.2f", ratios.last!))"
+    )
 }
 print("")
 print("clusterd model: \(directory)/model.safetensors")
-for model in Set(baselines.map(\.model)).sorted() { print("baseline model: \(model)") }
+if let baseline { print("baseline model: \(baseline.model)") }
