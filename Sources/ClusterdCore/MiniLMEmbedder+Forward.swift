@@ -30,37 +30,12 @@ extension MiniLMEmbedder {
 
         embedTokens(sequences, into: hidden)
         for layer in layers {
-            linear(hidden, hiddenSize, layer.qkvWeight, layer.qkvBias, 3 * hiddenSize, into: qkv, rows: rows)
+            linear(hidden, layer.qkvWeight, layer.qkvBias, into: qkv, rows: rows)
             attention(lengths: lengths, offsets: offsets, qkv: qkv, scores: scores, into: context)
-            linear(
-                context,
-                hiddenSize,
-                layer.attentionOutputWeight,
-                layer.attentionOutputBias,
-                hiddenSize,
-                into: update,
-                rows: rows
-            )
+            linear(context, layer.attentionOutputWeight, layer.attentionOutputBias, into: update, rows: rows)
             layerNorm(hidden, adding: update, layer.attentionNormGamma, layer.attentionNormBeta, rows: rows)
-            linear(
-                hidden,
-                hiddenSize,
-                layer.intermediateWeight,
-                layer.intermediateBias,
-                intermediateSize,
-                into: intermediate,
-                rows: rows,
-                gelu: true
-            )
-            linear(
-                intermediate,
-                intermediateSize,
-                layer.outputWeight,
-                layer.outputBias,
-                hiddenSize,
-                into: update,
-                rows: rows
-            )
+            linear(hidden, layer.intermediateWeight, layer.intermediateBias, into: intermediate, rows: rows, gelu: true)
+            linear(intermediate, layer.outputWeight, layer.outputBias, into: update, rows: rows)
             layerNorm(hidden, adding: update, layer.outputNormGamma, layer.outputNormBeta, rows: rows)
         }
         return pool(lengths: lengths, offsets: offsets, hidden: hidden)
@@ -86,77 +61,64 @@ extension MiniLMEmbedder {
         }
     }
 
-    /// output[rows, outputSize] = input[rows, inputSize] · weight[inputSize, outputSize] + bias, then GELU when
-    /// `gelu`. Small batches: each worker takes a slice of the columns and multiplies in calls of at most about
-    /// 900k multiply-adds (OpenBLAS's unpacked kernels: the weight is read once, not packed on every call);
-    /// large batches: one OpenBLAS call on its own threads.
+    /// Most multiply-adds in one sgemm call: below OpenBLAS's threshold for threading a call (4 × 65536), so each
+    /// call runs on the worker that makes it (no nested threads); on AVX-512 these sizes take OpenBLAS's unpacked
+    /// small-matrix kernels, which stream a contiguous panel at memory speed.
+    static let callBudget = 262_144
+
+    /// output[rows, out] = input[rows, in] · weight + bias, then GELU when `gelu`. The panels are split over the
+    /// workers; each multiplies its panels by blocks of rows (panel outermost, so a panel stays in cache across
+    /// the row blocks), then adds the bias to its own columns.
     private func linear(
         _ input: UnsafePointer<Float>,
-        _ inputSize: Int,
-        _ weight: UnsafePointer<Float>,
+        _ weight: PanelMatrix,
         _ bias: UnsafePointer<Float>,
-        _ outputSize: Int,
         into output: UnsafeMutablePointer<Float>,
         rows: Int,
         gelu: Bool = false
     ) {
-        let (input, weight, bias, output) = (
-            SharedBuffer(input), SharedBuffer(weight), SharedBuffer(bias), SharedBuffer(output)
-        )
-        guard rows <= smallBatchRows else {
-            MiniLMKernels.product(
-                input.base,
-                lda: inputSize,
-                weight.base,
-                ldb: outputSize,
-                into: output.base,
-                ldc: outputSize,
-                rows: rows,
-                columns: outputSize,
-                inner: inputSize
-            )
-            parallelRows(rows, width: outputSize) { range in
+        let inputSize = weight.inputSize
+        let outputSize = weight.outputSize
+        let panelWidth = weight.panelWidth
+        let rowBlock = max(1, Self.callBudget / (panelWidth * inputSize))
+        let panels = weight.panelCount
+        let parts = min(threads, panels)
+        let (input, bias, output) = (SharedBuffer(input), SharedBuffer(bias), SharedBuffer(output))
+        weight.values.withUnsafeBufferPointer { values in
+            let values = SharedBuffer(values.baseAddress!)
+            parallel(parts) { part in
+                let first = part * panels / parts
+                let last = (part + 1) * panels / parts
+                for panel in first..<last {
+                    let column = panel * panelWidth
+                    let width = weight.width(ofPanel: panel)
+                    let block = values.base + weight.offset(ofPanel: panel)
+                    var row = 0
+                    while row < rows {
+                        let count = min(rowBlock, rows - row)
+                        MiniLMKernels.product(
+                            input.base + row * inputSize,
+                            lda: inputSize,
+                            block,
+                            ldb: width,
+                            into: output.base + row * outputSize + column,
+                            ldc: outputSize,
+                            rows: count,
+                            columns: width,
+                            inner: inputSize
+                        )
+                        row += count
+                    }
+                }
                 MiniLMKernels.addBias(
                     bias.base,
                     to: output.base,
                     stride: outputSize,
-                    rows: range,
-                    columns: 0..<outputSize,
+                    rows: 0..<rows,
+                    columns: (first * panelWidth)..<min(outputSize, last * panelWidth),
                     gelu: gelu
                 )
             }
-            return
-        }
-        let chunk = min(outputSize, max(16, 900_000 / (rows * inputSize) / 16 * 16))
-        let parts = min(threads, (outputSize + chunk - 1) / chunk)
-        let perPart = ((outputSize + parts - 1) / parts + 15) / 16 * 16
-        parallel(parts) { part in
-            let start = min(outputSize, part * perPart)
-            let end = min(outputSize, start + perPart)
-            var column = start
-            while column < end {
-                let width = min(chunk, end - column)
-                MiniLMKernels.product(
-                    input.base,
-                    lda: inputSize,
-                    weight.base + column,
-                    ldb: outputSize,
-                    into: output.base + column,
-                    ldc: outputSize,
-                    rows: rows,
-                    columns: width,
-                    inner: inputSize
-                )
-                column += width
-            }
-            MiniLMKernels.addBias(
-                bias.base,
-                to: output.base,
-                stride: outputSize,
-                rows: 0..<rows,
-                columns: start..<end,
-                gelu: gelu
-            )
         }
     }
 

@@ -12,10 +12,10 @@ import Foundation
 /// with it and no work is spent on padding. Thread-safe: the weights are immutable and each call uses its own
 /// scratch memory.
 ///
-/// Threads: large products use OpenBLAS's own threads. Small batches (a few texts) would spend most of their
-/// time letting OpenBLAS pack the weights, so there each of `threads` workers multiplies by its own column
-/// slices of the weights in calls small enough for OpenBLAS's unpacked kernels; attention heads, bias, GELU and
-/// LayerNorm are split over the same workers.
+/// Threads: the forward pass splits its work over `threads` workers of its own (column panels of every product,
+/// attention heads, row blocks of LayerNorm) and keeps every sgemm call small enough that OpenBLAS runs it on
+/// the calling worker, unpacked: the weights stay in a panel layout that streams from memory, so small batches
+/// (one message) are not dominated by OpenBLAS packing the weights on every call.
 public final class MiniLMEmbedder: Embedder {
     /// "all-MiniLM-L6-v2".
     public let identifier = "all-MiniLM-L6-v2"
@@ -29,8 +29,6 @@ public final class MiniLMEmbedder: Embedder {
     public let maxTokensPerPass: Int
     /// Workers of one forward pass (OpenBLAS's thread count unless given).
     public let threads: Int
-    /// Batches of at most this many tokens take the column-slice path for their products.
-    let smallBatchRows: Int
 
     let heads: Int
     let headSize: Int
@@ -45,8 +43,7 @@ public final class MiniLMEmbedder: Embedder {
 
     /// Loads the model from the bytes of `model.safetensors` (may be memory-mapped; it is copied, not kept) and
     /// the text of `vocab.txt`. Sizes come from the tensor shapes; `heads` is not stored in the weights.
-    /// `threads` defaults to OpenBLAS's thread count (OPENBLAS_NUM_THREADS); `smallBatchRows` is where the
-    /// column-slice path for small batches ends.
+    /// `threads` defaults to OpenBLAS's thread count (OPENBLAS_NUM_THREADS).
     /// Throws `EmbedderError` when a tensor is missing or mis-shaped or the vocabulary is unusable.
     public init(
         safetensors: Data,
@@ -54,8 +51,7 @@ public final class MiniLMEmbedder: Embedder {
         heads: Int = 12,
         maxLength: Int = 256,
         maxTokensPerPass: Int = 4096,
-        threads: Int? = nil,
-        smallBatchRows: Int = 32
+        threads: Int? = nil
     ) throws {
         let tensors = try SafeTensors(data: safetensors)
         guard let wordShape = tensors.shape("embeddings.word_embeddings.weight"), wordShape.count == 2 else {
@@ -109,7 +105,6 @@ public final class MiniLMEmbedder: Embedder {
         intermediateSize = intermediate
         self.maxTokensPerPass = max(maxTokensPerPass, tokenizer.maxLength)
         self.threads = min(64, max(1, threads ?? Int(openblas_get_num_threads())))
-        self.smallBatchRows = max(0, smallBatchRows)
     }
 
     /// Embeds each text; the result has one unit-length vector per text, in order. Never throws.

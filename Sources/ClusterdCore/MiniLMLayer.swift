@@ -1,25 +1,24 @@
-/// The weights of one BERT encoder layer, rearranged for the forward pass: every Linear weight transposed from
-/// the stored [out, in] to [in, out] (so each product is a plain row-major X·W, which lets OpenBLAS use its
-/// unpacked kernels on column slices), and query, key and value fused into one [hidden, 3·hidden] matrix so one
-/// product computes all three.
+/// The weights of one BERT encoder layer, rearranged for the forward pass: every Linear weight as column panels
+/// (`PanelMatrix`), and query, key and value fused into one [hidden, 3·hidden] product so one pass computes all
+/// three.
 struct MiniLMLayer: Sendable {
-    /// [hidden, 3·hidden]: query columns, then key columns, then value columns.
-    var qkvWeight: [Float]
+    /// [hidden → 3·hidden]: query columns, then key columns, then value columns.
+    var qkvWeight: PanelMatrix
     /// [3·hidden].
     var qkvBias: [Float]
-    /// [hidden, hidden] ([in, out]).
-    var attentionOutputWeight: [Float]
+    /// [hidden → hidden].
+    var attentionOutputWeight: PanelMatrix
     /// [hidden].
     var attentionOutputBias: [Float]
     /// LayerNorm after attention: [hidden] each.
     var attentionNormGamma: [Float]
     var attentionNormBeta: [Float]
-    /// [hidden, intermediate] ([in, out]).
-    var intermediateWeight: [Float]
+    /// [hidden → intermediate].
+    var intermediateWeight: PanelMatrix
     /// [intermediate].
     var intermediateBias: [Float]
-    /// [intermediate, hidden] ([in, out]).
-    var outputWeight: [Float]
+    /// [intermediate → hidden].
+    var outputWeight: PanelMatrix
     /// [hidden].
     var outputBias: [Float]
     /// LayerNorm after the feed-forward block: [hidden] each.
@@ -32,48 +31,41 @@ struct MiniLMLayer: Sendable {
         func floats(_ name: String, _ shape: [Int]) throws -> [Float] {
             try tensors.floats(prefix + name, shape: shape)
         }
+        func panels(_ name: String, out: Int, in input: Int) throws -> PanelMatrix {
+            PanelMatrix(
+                storedOutIn: try floats(name, [out, input]),
+                outputSize: out,
+                inputSize: input,
+                panelWidth: Self.panelWidth(inputSize: input)
+            )
+        }
         let attention = "attention.self."
-        qkvWeight = Self.transposed(
-            try floats(attention + "query.weight", [hidden, hidden])
+        // Stacking the [out, in] weights of query, key and value gives the fused [3·hidden, hidden] weight.
+        qkvWeight = PanelMatrix(
+            storedOutIn: try floats(attention + "query.weight", [hidden, hidden])
                 + floats(attention + "key.weight", [hidden, hidden])
                 + floats(attention + "value.weight", [hidden, hidden]),
-            rows: 3 * hidden,
-            columns: hidden
+            outputSize: 3 * hidden,
+            inputSize: hidden,
+            panelWidth: Self.panelWidth(inputSize: hidden)
         )
         qkvBias =
             try floats(attention + "query.bias", [hidden])
             + floats(attention + "key.bias", [hidden])
             + floats(attention + "value.bias", [hidden])
-        attentionOutputWeight = Self.transposed(
-            try floats("attention.output.dense.weight", [hidden, hidden]),
-            rows: hidden,
-            columns: hidden
-        )
+        attentionOutputWeight = try panels("attention.output.dense.weight", out: hidden, in: hidden)
         attentionOutputBias = try floats("attention.output.dense.bias", [hidden])
         attentionNormGamma = try floats("attention.output.LayerNorm.weight", [hidden])
         attentionNormBeta = try floats("attention.output.LayerNorm.bias", [hidden])
-        intermediateWeight = Self.transposed(
-            try floats("intermediate.dense.weight", [intermediate, hidden]),
-            rows: intermediate,
-            columns: hidden
-        )
+        intermediateWeight = try panels("intermediate.dense.weight", out: intermediate, in: hidden)
         intermediateBias = try floats("intermediate.dense.bias", [intermediate])
-        outputWeight = Self.transposed(
-            try floats("output.dense.weight", [hidden, intermediate]),
-            rows: hidden,
-            columns: intermediate
-        )
+        outputWeight = try panels("output.dense.weight", out: hidden, in: intermediate)
         outputBias = try floats("output.dense.bias", [hidden])
         outputNormGamma = try floats("output.LayerNorm.weight", [hidden])
         outputNormBeta = try floats("output.LayerNorm.bias", [hidden])
     }
 
-    /// The transpose of a row-major `rows` × `columns` matrix.
-    static func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
-        var result = [Float](repeating: 0, count: matrix.count)
-        for row in 0..<rows {
-            for column in 0..<columns { result[column * rows + row] = matrix[row * columns + column] }
-        }
-        return result
-    }
+    /// Panel width for a product over `inputSize` inputs: 32 columns, 16 for wide inputs, so that a panel times a
+    /// block of rows stays a small product.
+    static func panelWidth(inputSize: Int) -> Int { inputSize > 512 ? 16 : 32 }
 }

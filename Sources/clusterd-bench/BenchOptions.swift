@@ -2,7 +2,7 @@
 struct BenchOptions {
     static let usage = """
         usage: clusterd-bench [--texts FILE.jsonl] [--limit N] [--batch 1,32] [--rounds N] [--model-dir DIR]
-                              [--threads N] [--small-batch-rows N] [--slice N] [--baseline 'COMMAND']
+                              [--threads N] [--slice N] [--baseline 'COMMAND']
           The baseline command (scripts/bench-onnxruntime.py) introduces itself with one JSON line, then answers
           "time BATCH START END SORTED" with the seconds taken; clusterd and it alternate every --slice texts.
         """
@@ -15,7 +15,6 @@ struct BenchOptions {
     var modelDirectory: String?
     var baselineCommand: String?
     var threads: Int?
-    var smallBatchRows: Int?
 
     /// Parses `arguments` (without the program name).
     init(arguments: [String]) throws {
@@ -33,7 +32,6 @@ struct BenchOptions {
             case "--model-dir": modelDirectory = try value(flag)
             case "--baseline": baselineCommand = try value(flag)
             case "--threads": threads = try Self.positive(try value(flag), flag)
-            case "--small-batch-rows": smallBatchRows = try Self.positive(try value(flag), flag)
             case "--batch":
                 batchSizes = try value(flag).split(separator: ",").map { try Self.positive(String($0), flag) }
             case "-h", "--help": throw BenchError("help")

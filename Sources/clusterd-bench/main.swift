@@ -41,11 +41,7 @@ do {
 let loadStart = Date()
 let embedder: MiniLMEmbedder
 do {
-    embedder = try MiniLMModelLoader.load(
-        directory: directory,
-        threads: options.threads,
-        smallBatchRows: options.smallBatchRows
-    )
+    embedder = try MiniLMModelLoader.load(directory: directory, threads: options.threads)
 } catch {
     FileHandle.standardError.write(Data("clusterd-bench: loading \(directory) failed: \(error)\n".utf8))
     exit(1)
