@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-python demo clean lint proto fuzz fuzz-smoke load bench-rpc
+.PHONY: all setup build run test test-python demo bench clean lint proto fuzz fuzz-smoke load bench-rpc
 
 all: build
 
@@ -93,6 +93,12 @@ bench-rpc: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	swift test --skip-build --filter LoadTests
+
+# The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
+# (bench/README.md). The baseline's PyPI packages go into .venv on first use.
+bench: setup
+	swift build -c release --product clusterd-bench
+	scripts/bench .build/release/clusterd-bench
 
 lint:
 	swift format lint -r Sources Tests Package.swift

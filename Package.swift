@@ -34,6 +34,8 @@ let package = Package(
             name: "ClusterdStore",
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
+        // Finds and reads the all-MiniLM-L6-v2 files (the I/O side of ClusterdCore's MiniLMEmbedder).
+        .target(name: "ClusterdModel", dependencies: ["ClusterdCore"]),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
         .target(name: "ClusterdLLM", dependencies: ["CCurl", "ClusterdCore"]),
         // The background service: queues, triggers, sweep, runs, status.
@@ -57,12 +59,14 @@ let package = Package(
         .executableTarget(
             name: "clusterd",
             dependencies: [
-                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore", "ClusterdLLM",
+                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore", "ClusterdLLM", "ClusterdModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
+        .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
         .executableTarget(
             name: "clusterctl",
             dependencies: [
@@ -104,6 +108,11 @@ let package = Package(
         ),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
         .testTarget(
+            name: "ClusterdModelTests",
+            dependencies: ["ClusterdModel", "ClusterdCore"],
+            resources: [.copy("Fixtures/minilm_golden.json")]
+        ),
+        .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
         ),
@@ -124,6 +133,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore", "ClusterdTestSupport",
+                "ClusterdModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

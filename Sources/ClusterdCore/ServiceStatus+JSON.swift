@@ -32,6 +32,7 @@ extension ServiceStatus {
                 "uptime_seconds": uptimeSeconds,
                 "version": version,
                 "embedder": embedder,
+                "embedder_detail": embedderDetail,
                 "triggers_total": triggersTotal,
                 "triggers_refused": triggersRefused,
                 "swept_total": sweptTotal,

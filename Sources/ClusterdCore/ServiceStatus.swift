@@ -48,6 +48,8 @@ public struct ServiceStatus: Sendable, Equatable {
     public var version: String = ""
     /// Embedder identifier.
     public var embedder: String = ""
+    /// Where the embedder's model was loaded from, or "fallback: <why>".
+    public var embedderDetail: String = ""
     /// Triggers received.
     public var triggersTotal: Int = 0
     /// Triggers refused with RESOURCE_EXHAUSTED.

@@ -173,6 +173,7 @@ public enum WireCodec {
         out.pointee.uptime_seconds = status.uptimeSeconds
         out.pointee.version = arena.string(status.version)
         out.pointee.embedder = arena.string(status.embedder)
+        out.pointee.embedder_detail = arena.string(status.embedderDetail)
         out.pointee.triggers_total = UInt64(max(0, status.triggersTotal))
         out.pointee.triggers_refused = UInt64(max(0, status.triggersRefused))
         out.pointee.swept_total = UInt64(max(0, status.sweptTotal))
@@ -395,6 +396,7 @@ public enum WireCodec {
         status.uptimeSeconds = source.uptime_seconds
         status.version = text(source.version)
         status.embedder = text(source.embedder)
+        status.embedderDetail = text(source.embedder_detail)
         status.triggersTotal = Int(clamping: source.triggers_total)
         status.triggersRefused = Int(clamping: source.triggers_refused)
         status.sweptTotal = Int(clamping: source.swept_total)

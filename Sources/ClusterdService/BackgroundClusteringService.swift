@@ -76,7 +76,7 @@ public final class BackgroundClusteringService: Sendable {
     public func start() {
         if embedder.isFallback {
             logger.warning(
-                "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model"
+                "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model\(configuration.embedderDetail.isEmpty ? "" : " (\(configuration.embedderDetail))")"
             )
         }
         logLLMSetup()
@@ -196,6 +196,7 @@ public final class BackgroundClusteringService: Sendable {
         status.uptimeSeconds = current.timeIntervalSince(startedAt)
         status.version = configuration.version
         status.embedder = embedder.identifier
+        status.embedderDetail = configuration.embedderDetail
         status.triggersTotal = snapshot.triggersTotal
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal

@@ -30,6 +30,10 @@ public struct ServiceConfiguration: Sendable {
     public var shutdownGraceSeconds: Double
     /// Concepts and cluster names by Claude; nil for local ones only (status "not configured").
     public var anthropic: AnthropicConfiguration?
+    /// Where the embedder's model came from, or "fallback: <why>"; reported in status as `embedder_detail`.
+    public var embedderDetail: String = ""
+    /// Most messages one analysis operation embeds together when several are waiting.
+    public var embeddingBatchSize: Int = 32
 
     /// Creates a configuration with defaults for everything.
     public init(

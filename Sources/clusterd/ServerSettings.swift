@@ -19,6 +19,8 @@ struct ServerSettings {
     var writeStallSeconds = 30.0
     var store = StoreConfiguration()
     var service = ServiceConfiguration()
+    /// CLUSTERD_MODEL_DIR: the all-MiniLM-L6-v2 directory; nil searches the project's .venv.
+    var modelDirectory: String?
 
     /// Reads the variables; `environment` is the merged `.env` + process environment.
     init(environment: [String: String]) throws {
@@ -85,6 +87,7 @@ struct ServerSettings {
             service.clustering.minClusterSize = max(1, try Self.number(value, "CLUSTERD_MIN_CLUSTER_SIZE"))
         }
         service.anthropic = try Self.anthropic(environment)
+        if let value = environment["CLUSTERD_MODEL_DIR"], !value.isEmpty { modelDirectory = value }
         service.version = clusterdVersion
         // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
         // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.

@@ -64,6 +64,7 @@ import Testing
         status.uptimeSeconds = 12.5
         status.version = "0.1.0"
         status.embedder = "hashing-v1"
+        status.embedderDetail = "fallback: model files not found"
         status.triggersTotal = 10
         status.triggersRefused = 1
         status.sweptTotal = 4
