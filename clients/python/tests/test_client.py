@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import threading
 import time
+from typing import Any, List
 
 import pytest
 
@@ -26,7 +29,18 @@ def server(servers: Servers):  # type: ignore[no-untyped-def]
     return servers.start({"CLUSTERD_TOKEN": TOKEN})
 
 
-def test_every_call(server, mongo_uri: str) -> None:  # type: ignore[no-untyped-def]
+def _clusterctl(binary: str, address: str, *arguments: str) -> Any:
+    printed = subprocess.run(
+        [binary, *arguments, "--json", "--address", address, "--token", TOKEN],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert printed.returncode == 0, printed.stderr
+    return json.loads(printed.stdout)
+
+
+def test_every_call(server, mongo_uri: str, clusterctl_bin: str) -> None:  # type: ignore[no-untyped-def]
     message_ids = load_sample(mongo_uri, server.database, conversations=12)
     with Client(server.address, token=TOKEN, timeout=30) as client:
         assert client.connect() == client.server_version != ""
@@ -73,6 +87,25 @@ def test_every_call(server, mongo_uri: str) -> None:  # type: ignore[no-untyped-
         seed = status.seed_dict()
         assert seed["latest_clustering_run"]["total_conversations"] == 12
         assert seed["minutes_since_last_clustering"] == 0
+
+        # A succeeded run carries metrics and lineage, and the dicts equal clusterctl's JSON.
+        metrics = status.latest_clustering_run.metrics
+        assert metrics is not None and metrics.k >= 2 and sum(metrics.sizes) == 12
+        assert metrics.silhouette is not None and -1 <= metrics.silhouette <= 1
+        assert status.k_rule != "" and status.min_cluster_size >= 1
+        born: List[str] = [sid for event in listing.run.lineage if event.kind == "born" for sid in event.stable_ids]
+        assert sorted(born) == sorted(cluster.stable_id for cluster in listing.clusters if cluster.lineage == "born")
+        from_cli = _clusterctl(clusterctl_bin, server.address, "status")
+        full = client.get_status().to_dict()
+        for document in (from_cli, full):
+            document["operator"].pop("uptime_seconds")
+        assert full == from_cli
+        assert full["latest_clustering_run"]["metrics"]["size_max"] == max(metrics.sizes)
+        clusters_cli = _clusterctl(clusterctl_bin, server.address, "clusters")
+        assert [cluster.to_dict() for cluster in listing.clusters] == clusters_cli["clusters"]
+        listed_run = listing.to_dict()["run"]
+        assert listed_run["metrics"] == clusters_cli["run"]["metrics"]
+        assert listed_run["lineage"] == clusters_cli["run"]["lineage"]
 
 
 def test_error_replies_keep_the_connection(server) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ import pytest
 from clusterd import _wire
 from clusterd._protocol import FrameReader, Protocol, split_address
 from clusterd.errors import Code, FrameTooLargeError, ProtocolError, ServerError
-from clusterd.models import Status, TriggerOutcome
+from clusterd.models import ClusterInfo, ClusterListing, RunSummary, Status, TriggerOutcome
 
 PROTO = Path(__file__).resolve().parents[3] / "proto" / "clusterd" / "v1" / "clusterd.proto"
 
@@ -132,12 +132,173 @@ def test_status_round_trips_negative_minutes_doubles_and_repeated() -> None:
     assert decoded.seed_dict()["latest_clustering_run"] is None
 
 
-def test_unknown_fields_are_skipped_and_a_new_body_kind_has_no_body() -> None:
-    def key(number: int, wire_type: int) -> bytes:
-        out = bytearray()
-        _wire._varint(number << 3 | wire_type, out)
-        return bytes(out)
+def _key(number: int, wire_type: int) -> bytes:
+    out = bytearray()
+    _wire._varint(number << 3 | wire_type, out)
+    return bytes(out)
 
+
+def _length_delimited(number: int, payload: bytes) -> bytes:
+    out = bytearray(_key(number, 2))
+    _wire._varint(len(payload), out)
+    return bytes(out) + payload
+
+
+def _packed_varints(values: list) -> bytes:
+    out = bytearray()
+    for value in values:
+        _wire._varint(value, out)
+    return bytes(out)
+
+
+def test_packed_repeated_scalars_decode_as_unpacked_ones() -> None:
+    # RunMetrics.sizes as protobuf-c sends it: one length-delimited field holding the varints.
+    sizes = [120, 98, 2**64 - 1, 0, 1]
+    packed = _length_delimited(3, _packed_varints(sizes))
+    assert _wire.decode("RunMetrics", packed)["sizes"] == sizes
+    unpacked = _wire.encode("RunMetrics", {"sizes": sizes})
+    assert unpacked != packed and _wire.decode("RunMetrics", unpacked)["sizes"] == sizes
+    # Both encodings of one field may be mixed in one message; the values concatenate in order.
+    mixed = packed + _wire.encode("RunMetrics", {"sizes": [7]}) + _length_delimited(3, _packed_varints([8, 9]))
+    assert _wire.decode("RunMetrics", mixed)["sizes"] == sizes + [7, 8, 9]
+    assert _wire.decode("RunMetrics", _length_delimited(3, b""))["sizes"] == []
+    # A packed value that runs past the field's end is refused, as is a packed double of a wrong length.
+    with pytest.raises(_wire.DecodeError, match="truncated varint"):
+        _wire.decode("RunMetrics", _length_delimited(3, b"\x05\x80") + _key(4, 0) + b"\x01")
+    _wire.SCHEMA["PackedDoubles"] = {1: _wire.Field("values", "double", True)}
+    try:
+        doubles = _length_delimited(1, struct.pack("<3d", 1.5, -2.0, float("inf")))
+        assert _wire.decode("PackedDoubles", doubles)["values"] == [1.5, -2.0, float("inf")]
+        with pytest.raises(_wire.DecodeError, match="not a multiple of 8"):
+            _wire.decode("PackedDoubles", _length_delimited(1, b"\0" * 12))
+    finally:
+        del _wire.SCHEMA["PackedDoubles"]
+    # Wire type 2 stays refused for a singular scalar: only repeated fields are packed.
+    with pytest.raises(_wire.DecodeError, match="RunMetrics.k: wire type 2"):
+        _wire.decode("RunMetrics", _length_delimited(4, b"\x01"))
+
+
+def _metrics_bytes(silhouette: float, churn: float, rand: float, sizes: list) -> bytes:
+    """A RunMetrics as the server encodes it: sizes packed, undefined doubles as NaN."""
+    return (
+        _key(1, 1)
+        + struct.pack("<d", silhouette)
+        + _key(2, 1)
+        + struct.pack("<d", 41.25)
+        + _length_delimited(3, _packed_varints(sizes))
+        + _key(4, 0)
+        + bytes([len(sizes)])
+        + _key(5, 1)
+        + struct.pack("<d", churn)
+        + _key(6, 1)
+        + struct.pack("<d", rand)
+        + _key(7, 0)
+        + b"\x0c"
+    )
+
+
+def test_run_metrics_and_lineage_decode_with_nan_as_none() -> None:
+    nan = float("nan")
+    lineage = [
+        {"kind": "continued", "stable_ids": ["a"], "previous_stable_ids": ["a"], "renamed": True, "overlap": 0.75},
+        {"kind": "born", "stable_ids": ["b"], "overlap": nan},
+        {"kind": "split", "stable_ids": ["b", "c"], "previous_stable_ids": ["x"], "overlap": nan},
+        {"kind": "retired", "previous_stable_ids": ["y"], "overlap": nan},
+        {"kind": "someday", "stable_ids": ["z"]},  # a newer server's kind: kept, not counted
+    ]
+    run_bytes = _wire.encode("RunSummary", {"id": "r", "status": "succeeded", "created_at_ms": 1736544600000})
+    run_bytes += _length_delimited(11, _metrics_bytes(0.3125, nan, nan, [5, 4, 2, 1]))
+    for event in lineage:
+        run_bytes += _length_delimited(12, _wire.encode("LineageEvent", event))
+    run = RunSummary.from_wire(_wire.decode("RunSummary", run_bytes))
+    assert run.metrics is not None
+    assert run.metrics.silhouette == 0.3125 and run.metrics.churn is None and run.metrics.adjusted_rand_index is None
+    assert run.metrics.sizes == [5, 4, 2, 1] and run.metrics.k == 4 and run.metrics.compared_conversations == 12
+    assert [event.kind for event in run.lineage] == ["continued", "born", "split", "retired", "someday"]
+    assert run.lineage[0].overlap == 0.75 and run.lineage[0].renamed and run.lineage[1].overlap is None
+    assert run.lineage[3].stable_ids == [] and run.lineage[3].previous_stable_ids == ["y"]
+    document = run.to_dict()
+    assert document["metrics"] == {
+        "silhouette": 0.3125,
+        "inertia": 41.25,
+        "k": 4,
+        "sizes": [5, 4, 2, 1],
+        "size_min": 1,
+        "size_median": 3.0,
+        "size_max": 5,
+        "churn": None,
+        "adjusted_rand_index": None,
+        "compared_conversations": 12,
+    }
+    assert document["lineage_counts"] == {"born": 1, "continued": 1, "split": 1, "merged": 0, "retired": 1}
+    assert "lineage" not in document  # status carries only the counts
+
+    # A second run, compared with the first: every number defined; an odd count of sizes has a whole median.
+    compared = RunSummary.from_wire(
+        _wire.decode("RunSummary", _length_delimited(11, _metrics_bytes(nan, 0.25, -0.5, [3, 9, 1])))
+    )
+    assert compared.metrics is not None and compared.metrics.to_dict()["silhouette"] is None
+    assert (compared.metrics.churn, compared.metrics.adjusted_rand_index) == (0.25, -0.5)
+    assert (compared.metrics.size_min, compared.metrics.size_median, compared.metrics.size_max) == (1, 3.0, 9)
+
+    # A run without metrics or lineage (running, failed, or from an older server).
+    bare = RunSummary.from_wire(_wire.decode("RunSummary", _wire.encode("RunSummary", {"id": "f", "status": "failed"})))
+    assert bare.metrics is None and bare.lineage == []
+    assert bare.to_dict()["metrics"] is None
+    assert bare.to_dict()["lineage_counts"] == {"born": 0, "continued": 0, "split": 0, "merged": 0, "retired": 0}
+
+    listing = ClusterListing(run, [])
+    assert [event["kind"] for event in listing.to_dict()["run"]["lineage"]][:2] == ["continued", "born"]
+    assert listing.to_dict()["run"]["lineage"][1]["overlap"] is None
+
+
+def test_cluster_lineage_fields() -> None:
+    values = {"stable_id": "a", "lineage": "merged", "previous_stable_ids": ["p", "q"], "renamed": True}
+    cluster = ClusterInfo.from_wire(_wire.decode("ClusterInfo", _wire.encode("ClusterInfo", values)))
+    assert (cluster.lineage, cluster.previous_stable_ids, cluster.renamed) == ("merged", ["p", "q"], True)
+    assert cluster.to_dict()["lineage"] == {"kind": "merged", "previous_stable_ids": ["p", "q"], "renamed": True}
+    older = ClusterInfo.from_wire(_wire.decode("ClusterInfo", _wire.encode("ClusterInfo", {"stable_id": "b"})))
+    assert older.to_dict()["lineage"] == {"kind": None, "previous_stable_ids": [], "renamed": False}
+
+
+def test_status_quality_and_llm_fields() -> None:
+    status = {
+        "k_rule": "silhouette:2-12",
+        "min_cluster_size": 3,
+        "llm_state": "over budget",
+        "llm_model": "claude-haiku",
+        "llm_calls": 40,
+        "llm_failures": 2,
+        "llm_retries": 1,
+        "llm_local_fallbacks": 5,
+        "llm_tokens_today": 2**40,
+        "llm_daily_token_budget": 100000,
+        "llm_tokens_total": 2**40 + 7,
+        "llm_last_error": "HTTP 529",
+    }
+    decoded = Status.from_wire(_wire.decode("Status", _wire.encode("Status", status)))
+    operator = decoded.to_dict()["operator"]
+    assert operator["k_rule"] == "silhouette:2-12" and operator["min_cluster_size"] == 3
+    assert operator["llm"] == {
+        "state": "over budget",
+        "model": "claude-haiku",
+        "calls": 40,
+        "failures": 2,
+        "retries": 1,
+        "local_fallbacks": 5,
+        "tokens_today": 2**40,
+        "daily_token_budget": 100000,
+        "tokens_total": 2**40 + 7,
+        "last_error": "HTTP 529",
+    }
+    # A server before the Claude fields: "not configured", as clusterctl shows it.
+    older = Status.from_wire(_wire.decode("Status", b"")).to_dict()["operator"]
+    assert older["llm"]["state"] == "not configured" and older["llm"]["calls"] == 0
+    assert older["k_rule"] == "" and older["min_cluster_size"] == 0
+
+
+def test_unknown_fields_are_skipped_and_a_new_body_kind_has_no_body() -> None:
+    key = _key
     data = bytearray(_wire.encode_frame(9, "trigger_analysis_reply", {"outcome": 1}))
     data += key(99, 0) + b"\x96\x01"  # an unknown varint
     data += key(100, 2) + b"\x03abc"  # unknown bytes

@@ -2,8 +2,10 @@
 
 Proto3 rules: scalar fields at their default value are not written; unknown fields are skipped on
 decoding (so a newer server's additions are ignored); a message decodes into a dict holding every
-field of its schema (defaults for absent ones). ``SCHEMA`` mirrors ``proto/clusterd/v1/clusterd.proto``;
-``tests/test_wire.py`` checks it against that file, so the two cannot drift apart unnoticed.
+field of its schema (defaults for absent ones). Repeated numeric fields are decoded packed (proto3's
+default, what protobuf-c sends) or unpacked, and encoded unpacked (which every parser accepts).
+``SCHEMA`` mirrors ``proto/clusterd/v1/clusterd.proto``; ``tests/test_wire.py`` checks it against
+that file, so the two cannot drift apart unnoticed.
 """
 
 from __future__ import annotations
@@ -111,6 +113,18 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         34: _f("triggers_refused", "uint64"),
         35: _f("swept_total", "uint64"),
         36: _f("last_run", "message", message="RunSummary"),
+        40: _f("k_rule", "string"),
+        41: _f("min_cluster_size", "uint32"),
+        50: _f("llm_state", "string"),
+        51: _f("llm_model", "string"),
+        52: _f("llm_calls", "uint64"),
+        53: _f("llm_failures", "uint64"),
+        54: _f("llm_retries", "uint64"),
+        55: _f("llm_local_fallbacks", "uint64"),
+        56: _f("llm_tokens_today", "uint64"),
+        57: _f("llm_daily_token_budget", "uint64"),
+        58: _f("llm_tokens_total", "uint64"),
+        59: _f("llm_last_error", "string"),
     },
     "Configuration": {
         1: _f("message_threshold", "uint32"),
@@ -129,6 +143,24 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         8: _f("clusters_created", "uint32"),
         9: _f("duration_ms", "uint64"),
         10: _f("error", "string"),
+        11: _f("metrics", "message", message="RunMetrics"),
+        12: _f("lineage", "message", True, "LineageEvent"),
+    },
+    "RunMetrics": {
+        1: _f("silhouette", "double"),
+        2: _f("inertia", "double"),
+        3: _f("sizes", "uint64", True),
+        4: _f("k", "uint32"),
+        5: _f("churn", "double"),
+        6: _f("adjusted_rand_index", "double"),
+        7: _f("compared_conversations", "uint64"),
+    },
+    "LineageEvent": {
+        1: _f("kind", "string"),
+        2: _f("stable_ids", "string", True),
+        3: _f("previous_stable_ids", "string", True),
+        4: _f("renamed", "bool"),
+        5: _f("overlap", "double"),
     },
     "ClusterInfo": {
         1: _f("stable_id", "string"),
@@ -137,6 +169,9 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         4: _f("size", "uint64"),
         5: _f("top_concepts", "string", True),
         6: _f("representative_conversation_ids", "string", True),
+        7: _f("lineage", "string"),
+        8: _f("previous_stable_ids", "string", True),
+        9: _f("renamed", "bool"),
     },
 }
 
@@ -243,6 +278,38 @@ def _default(field: Field) -> Any:
     return {"message": None, "string": "", "bool": False, "double": 0.0}.get(field.kind, 0)
 
 
+def _scalar(field: Field, number_value: int, fixed: bytes) -> Any:
+    """A varint or fixed-width value as ``field``'s Python type."""
+    if field.kind == "double":
+        return struct.unpack("<d", fixed)[0]
+    if field.kind == "bool":
+        return number_value != 0
+    if field.kind == "int64":
+        number_value &= 0xFFFFFFFFFFFFFFFF
+        return number_value - (1 << 64) if number_value >= 1 << 63 else number_value
+    if field.kind == "uint32":
+        return number_value & 0xFFFFFFFF
+    if field.kind == "enum":
+        value = number_value & 0xFFFFFFFF
+        return value - (1 << 32) if value >= 1 << 31 else value
+    return number_value & 0xFFFFFFFFFFFFFFFF
+
+
+def _packed(message: str, field: Field, data: bytes, pos: int, end: int) -> List[Any]:
+    """The values of a packed repeated scalar field (proto3's default encoding for them) in data[pos:end]."""
+    values: List[Any] = []
+    if _WIRE_TYPE[field.kind] == _FIXED64:
+        if (end - pos) % 8:
+            raise DecodeError(f"{message}.{field.name}: packed fixed64 length {end - pos} is not a multiple of 8")
+        for offset in range(pos, end, 8):
+            values.append(_scalar(field, 0, data[offset : offset + 8]))
+        return values
+    while pos < end:
+        number_value, pos = _read_varint(data, pos, end)
+        values.append(_scalar(field, number_value, b""))
+    return values
+
+
 def _decode_range(message: str, data: bytes, pos: int, end: int) -> Dict[str, Any]:
     fields = SCHEMA[message]
     result: Dict[str, Any] = {field.name: _default(field) for field in fields.values()}
@@ -274,6 +341,9 @@ def _decode_range(message: str, data: bytes, pos: int, end: int) -> Dict[str, An
         field = fields.get(number)
         if field is None:
             continue  # unknown field: a newer peer's; skipped
+        if field.repeated and wire_type == _LENGTH and _WIRE_TYPE[field.kind] != _LENGTH:
+            result[field.name].extend(_packed(message, field, data, start, pos))  # parsers take both encodings
+            continue
         if _WIRE_TYPE[field.kind] != wire_type:
             raise DecodeError(f"{message}.{field.name}: wire type {wire_type}, expected {_WIRE_TYPE[field.kind]}")
         value: Any
@@ -282,20 +352,8 @@ def _decode_range(message: str, data: bytes, pos: int, end: int) -> Dict[str, An
         elif field.kind == "message":
             assert field.message is not None
             value = _decode_range(field.message, data, start, pos)
-        elif field.kind == "double":
-            value = struct.unpack("<d", fixed)[0]
-        elif field.kind == "bool":
-            value = number_value != 0
-        elif field.kind == "int64":
-            number_value &= 0xFFFFFFFFFFFFFFFF
-            value = number_value - (1 << 64) if number_value >= 1 << 63 else number_value
-        elif field.kind == "uint32":
-            value = number_value & 0xFFFFFFFF
-        elif field.kind == "enum":
-            value = number_value & 0xFFFFFFFF
-            value = value - (1 << 32) if value >= 1 << 31 else value
         else:
-            value = number_value & 0xFFFFFFFFFFFFFFFF
+            value = _scalar(field, number_value, fixed)
         if field.repeated:
             result[field.name].append(value)
         else:

@@ -4,6 +4,8 @@ is exactly what ``clusterctl status --json`` prints."""
 from __future__ import annotations
 
 import enum
+import math
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Mapping, Optional
@@ -12,7 +14,11 @@ from .errors import ServerError
 
 __all__ = [
     "TriggerOutcome",
+    "RunMetrics",
+    "LineageEvent",
+    "LINEAGE_KINDS",
     "RunSummary",
+    "LLMStatus",
     "Status",
     "ClusterInfo",
     "ClusterListing",
@@ -33,6 +39,11 @@ SEED_STATUS_KEYS = (
     "configuration",
     "latest_clustering_run",
 )
+
+# The kinds of lineage events, as the server names them.
+LINEAGE_KINDS = ("born", "continued", "split", "merged", "retired")
+
+_LLM_NOT_CONFIGURED = "not configured"
 
 
 class TriggerOutcome(enum.Enum):
@@ -61,6 +72,97 @@ def iso(moment: Optional[datetime]) -> Optional[str]:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
 
 
+def _defined(value: float) -> Optional[float]:
+    """None for NaN: the wire's encoding of an undefined number."""
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """Quality metrics of a succeeded clustering run; None where a number is undefined."""
+
+    silhouette: Optional[float]  # mean cosine silhouette, -1..1; None when k < 2
+    inertia: float  # sum of squared distances to the centroids
+    sizes: List[int]  # cluster sizes, largest first ("other" included)
+    k: int  # the k k-means used
+    churn: Optional[float] = None  # share of shared conversations whose stable id changed; None without a previous run
+    adjusted_rand_index: Optional[float] = None  # against the previous run's partition; None without one
+    compared_conversations: int = 0  # conversations both runs clustered
+
+    @classmethod
+    def from_wire(cls, metrics: Mapping[str, Any]) -> "RunMetrics":
+        return cls(
+            silhouette=_defined(metrics["silhouette"]),
+            inertia=metrics["inertia"],
+            sizes=list(metrics["sizes"]),
+            k=metrics["k"],
+            churn=_defined(metrics["churn"]),
+            adjusted_rand_index=_defined(metrics["adjusted_rand_index"]),
+            compared_conversations=metrics["compared_conversations"],
+        )
+
+    @property
+    def size_min(self) -> Optional[int]:
+        """The smallest cluster's size; None without clusters."""
+        return min(self.sizes) if self.sizes else None
+
+    @property
+    def size_median(self) -> Optional[float]:
+        """The median cluster size; None without clusters."""
+        return float(statistics.median(self.sizes)) if self.sizes else None
+
+    @property
+    def size_max(self) -> Optional[int]:
+        """The largest cluster's size; None without clusters."""
+        return max(self.sizes) if self.sizes else None
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The metrics as ``clusterctl status --json`` prints them (with size_min, size_median, size_max)."""
+        return {
+            "silhouette": self.silhouette,
+            "inertia": self.inertia,
+            "k": self.k,
+            "sizes": list(self.sizes),
+            "size_min": self.size_min,
+            "size_median": self.size_median,
+            "size_max": self.size_max,
+            "churn": self.churn,
+            "adjusted_rand_index": self.adjusted_rand_index,
+            "compared_conversations": self.compared_conversations,
+        }
+
+
+@dataclass(frozen=True)
+class LineageEvent:
+    """How clusters of the previous successful run became clusters of this one."""
+
+    kind: str  # born, continued, split, merged or retired
+    stable_ids: List[str]  # in this run (empty for retired)
+    previous_stable_ids: List[str]  # in the previous run (empty for born)
+    renamed: bool = False  # continued only: re-named because its membership drifted
+    overlap: Optional[float] = None  # continued only: Jaccard overlap of the shared members; None when unknown
+
+    @classmethod
+    def from_wire(cls, event: Mapping[str, Any]) -> "LineageEvent":
+        return cls(
+            kind=event["kind"],
+            stable_ids=list(event["stable_ids"]),
+            previous_stable_ids=list(event["previous_stable_ids"]),
+            renamed=event["renamed"],
+            overlap=_defined(event["overlap"]),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The event as ``clusterctl clusters --json`` prints it."""
+        return {
+            "kind": self.kind,
+            "stable_ids": list(self.stable_ids),
+            "previous_stable_ids": list(self.previous_stable_ids),
+            "renamed": self.renamed,
+            "overlap": self.overlap,
+        }
+
+
 @dataclass(frozen=True)
 class RunSummary:
     """A clustering run: running, succeeded, failed, skipped or abandoned."""
@@ -75,6 +177,8 @@ class RunSummary:
     clusters_created: int
     duration_ms: int
     error: str
+    metrics: Optional[RunMetrics] = None  # a succeeded run's quality metrics
+    lineage: List[LineageEvent] = field(default_factory=list)  # against the previous successful run
 
     @classmethod
     def from_wire(cls, run: Mapping[str, Any]) -> "RunSummary":
@@ -89,11 +193,27 @@ class RunSummary:
             clusters_created=run["clusters_created"],
             duration_ms=run["duration_ms"],
             error=run["error"],
+            metrics=RunMetrics.from_wire(run["metrics"]) if run["metrics"] is not None else None,
+            lineage=[LineageEvent.from_wire(event) for event in run["lineage"]],
         )
 
+    @property
+    def lineage_counts(self) -> Dict[str, int]:
+        """How many lineage events of each kind the run has: every kind of LINEAGE_KINDS, zero when none (events
+        of a kind unknown to this client are not counted, as clusterctl does)."""
+        counts = dict.fromkeys(LINEAGE_KINDS, 0)
+        for event in self.lineage:
+            if event.kind in counts:
+                counts[event.kind] += 1
+        return counts
+
     def to_dict(self) -> Dict[str, Any]:
-        """The seed's run object (created_at, total_conversations, clusters_created) with the other fields."""
+        """The seed's run object (created_at, total_conversations, clusters_created) with the other fields, its
+        ``metrics`` (None unless present) and ``lineage_counts``: the run as ``clusterctl status --json`` prints
+        it."""
         return {
+            "metrics": self.metrics.to_dict() if self.metrics is not None else None,
+            "lineage_counts": self.lineage_counts,
             "id": self.id,
             "status": self.status,
             "created_at": iso(self.created_at),
@@ -104,6 +224,53 @@ class RunSummary:
             "clusters_created": self.clusters_created,
             "duration_ms": self.duration_ms,
             "error": self.error or None,
+        }
+
+
+@dataclass(frozen=True)
+class LLMStatus:
+    """The Claude integration's state and counters (all zero when not configured)."""
+
+    state: str = _LLM_NOT_CONFIGURED  # ok, rate-limited, degraded, over budget or not configured
+    model: str = ""  # the model asked; empty when not configured
+    calls: int = 0  # requests sent, retries included
+    failures: int = 0  # requests that failed (an error status or no response)
+    retries: int = 0  # requests that were retries
+    local_fallbacks: int = 0  # extractions and namings done locally instead
+    tokens_today: int = 0  # input plus output tokens this UTC day
+    daily_token_budget: int = 0  # 0 for none
+    tokens_total: int = 0  # tokens since the server started
+    last_error: str = ""  # the latest failure; empty when none
+
+    @classmethod
+    def from_wire(cls, status: Mapping[str, Any]) -> "LLMStatus":
+        """From a decoded Status's llm_* fields; an empty state (a server before them) is "not configured"."""
+        return cls(
+            state=status["llm_state"] or _LLM_NOT_CONFIGURED,
+            model=status["llm_model"],
+            calls=status["llm_calls"],
+            failures=status["llm_failures"],
+            retries=status["llm_retries"],
+            local_fallbacks=status["llm_local_fallbacks"],
+            tokens_today=status["llm_tokens_today"],
+            daily_token_budget=status["llm_daily_token_budget"],
+            tokens_total=status["llm_tokens_total"],
+            last_error=status["llm_last_error"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The ``llm`` object of ``clusterctl status --json``."""
+        return {
+            "state": self.state,
+            "model": self.model,
+            "calls": self.calls,
+            "failures": self.failures,
+            "retries": self.retries,
+            "local_fallbacks": self.local_fallbacks,
+            "tokens_today": self.tokens_today,
+            "daily_token_budget": self.daily_token_budget,
+            "tokens_total": self.tokens_total,
+            "last_error": self.last_error,
         }
 
 
@@ -138,6 +305,9 @@ class Status:
     triggers_refused: int = 0
     swept_total: int = 0
     last_run: Optional[RunSummary] = None
+    k_rule: str = ""  # "silhouette:2-12" or "fixed:8"
+    min_cluster_size: int = 0  # smaller clusters go to the unnamed "other" bucket
+    llm: LLMStatus = field(default_factory=LLMStatus)
 
     @classmethod
     def from_wire(cls, status: Mapping[str, Any]) -> "Status":
@@ -173,6 +343,9 @@ class Status:
             triggers_refused=status["triggers_refused"],
             swept_total=status["swept_total"],
             last_run=RunSummary.from_wire(last) if last is not None else None,
+            k_rule=status["k_rule"],
+            min_cluster_size=status["min_cluster_size"],
+            llm=LLMStatus.from_wire(status),
         )
 
     def seed_dict(self) -> Dict[str, Any]:
@@ -212,7 +385,10 @@ class Status:
             "triggers_total": self.triggers_total,
             "triggers_refused": self.triggers_refused,
             "swept_total": self.swept_total,
+            "k_rule": self.k_rule,
+            "min_cluster_size": self.min_cluster_size,
             "last_run": self.last_run.to_dict() if self.last_run else None,
+            "llm": self.llm.to_dict(),
         }
         return document
 
@@ -227,6 +403,9 @@ class ClusterInfo:
     size: int
     top_concepts: List[str]
     representative_conversation_ids: List[str]
+    lineage: str = ""  # born, continued, split or merged; empty from a server before lineage
+    previous_stable_ids: List[str] = field(default_factory=list)  # its own first when it continued
+    renamed: bool = False  # kept its stable id but was re-named because its membership drifted
 
     @classmethod
     def from_wire(cls, cluster: Mapping[str, Any]) -> "ClusterInfo":
@@ -237,9 +416,13 @@ class ClusterInfo:
             size=cluster["size"],
             top_concepts=list(cluster["top_concepts"]),
             representative_conversation_ids=list(cluster["representative_conversation_ids"]),
+            lineage=cluster["lineage"],
+            previous_stable_ids=list(cluster["previous_stable_ids"]),
+            renamed=cluster["renamed"],
         )
 
     def to_dict(self) -> Dict[str, Any]:
+        """The cluster as ``clusterctl clusters --json`` prints it (lineage kind None when the server sent none)."""
         return {
             "stable_id": self.stable_id,
             "name": self.name,
@@ -247,6 +430,11 @@ class ClusterInfo:
             "size": self.size,
             "top_concepts": list(self.top_concepts),
             "representative_conversation_ids": list(self.representative_conversation_ids),
+            "lineage": {
+                "kind": self.lineage or None,
+                "previous_stable_ids": list(self.previous_stable_ids),
+                "renamed": self.renamed,
+            },
         }
 
 
@@ -258,7 +446,10 @@ class ClusterListing:
     clusters: List[ClusterInfo]
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"run": self.run.to_dict(), "clusters": [cluster.to_dict() for cluster in self.clusters]}
+        """The run (as in status, plus its ``lineage`` events) and its clusters."""
+        run = self.run.to_dict()
+        run["lineage"] = [event.to_dict() for event in self.run.lineage]
+        return {"run": run, "clusters": [cluster.to_dict() for cluster in self.clusters]}
 
 
 @dataclass(frozen=True)
