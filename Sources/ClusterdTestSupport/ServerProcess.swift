@@ -27,6 +27,10 @@ public final class ServerProcess: Sendable {
         "CLUSTERD_ANALYSIS_WORKERS": "2",
     ]
 
+    /// Environment for a server without its model (the hashing fallback embedder): for tests about volume,
+    /// crashes and faults, where the debug build's MiniLM forward pass would only make them slow.
+    public static let hashingEmbedder: [String: String] = ["CLUSTERD_MODEL_DIR": "/nonexistent/clusterd-model"]
+
     /// A server start that failed; `log` is what it wrote on stderr.
     public struct StartError: Error, CustomStringConvertible {
         /// What went wrong, with the server's log.

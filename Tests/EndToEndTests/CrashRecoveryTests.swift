@@ -17,7 +17,9 @@ extension EndToEnd {
             let configuration = try EmbeddedMongo.configuration()
             let store = try MongoStore(configuration: configuration)
             defer { store.close() }
-            let environment = ["CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERD_ANALYSIS_WORKERS": "2"]
+            let environment = ServerProcess.hashingEmbedder.merging([
+                "CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERD_ANALYSIS_WORKERS": "2",
+            ]) { _, new in new }
             let corpus = Corpus(conversationsPerTopic: 10, messagesPerConversation: 14)
             let total = corpus.messages.count
 

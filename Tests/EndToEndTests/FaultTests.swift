@@ -49,7 +49,9 @@ extension EndToEnd {
             let corpus = Corpus(conversationsPerTopic: 30, messagesPerConversation: 8)
             try corpus.insert(into: store)
             let ids = corpus.messages.map(\.id.description)
-            let environment = ["CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERING_MESSAGE_THRESHOLD": "20"]
+            let environment = ServerProcess.hashingEmbedder.merging([
+                "CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERING_MESSAGE_THRESHOLD": "20",
+            ]) { _, new in new }
             var caughtRunning = 0
             var killedRunIDs: [String] = []
             for round in 0..<5 {
@@ -130,7 +132,7 @@ extension EndToEnd {
             let corpus = Corpus(conversationsPerTopic: 10, messagesPerConversation: 6)
             try corpus.insert(into: store)
             let ids = corpus.messages.map(\.id.description)
-            let environment = ["CLUSTERD_TICK_SECONDS": "0.5"]
+            let environment = ServerProcess.hashingEmbedder.merging(["CLUSTERD_TICK_SECONDS": "0.5"]) { _, new in new }
             try await ServerProcess.with(store: configuration, environment: environment) { server in
                 let client = try await server.connect()
                 for id in ids.prefix(ids.count / 2) { _ = try await client.triggerAnalysis(messageID: id) }

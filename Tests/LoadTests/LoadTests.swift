@@ -72,7 +72,7 @@ struct LoadTests {
         let ids = try Self.insertMessages(400, into: store)
         let server = try await ServerProcess.start(
             store: configuration,
-            environment: ["CLUSTERD_QUEUE_CAPACITY": "256"]
+            environment: ServerProcess.hashingEmbedder.merging(["CLUSTERD_QUEUE_CAPACITY": "256"]) { _, new in new }
         )
         print(Self.header)
         for (label, connections, depth, trigger) in [
