@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C bindings: generated protobuf-c code, and module maps for the system libraries.
@@ -42,6 +44,7 @@ let package = Package(
             dependencies: [
                 "ClusterdCore", "ClusterdStore", "ClusterdLLM",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Frame codec, message mapping, NIO server and Swift client.
@@ -52,15 +55,29 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The optional HTTP/1.1 gateway: the seed's REST endpoints, probes, OpenAPI document and /metrics.
+        .target(
+            name: "ClusterdHTTP",
+            dependencies: [
+                "ClusterdService", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "clusterd",
             dependencies: [
-                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore",
+                "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdStore", "ClusterdCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -109,7 +126,19 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterdServiceTests",
-            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport"]
+            dependencies: [
+                "ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "ClusterdHTTPTests",
+            dependencies: [
+                "ClusterdHTTP", "ClusterdService", "ClusterdCore", "ClusterdTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "ClusterdRPCTests",
@@ -118,6 +147,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

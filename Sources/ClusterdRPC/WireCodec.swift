@@ -138,6 +138,12 @@ public enum WireCodec {
         out.pointee.triggers_total = UInt64(max(0, status.triggersTotal))
         out.pointee.triggers_refused = UInt64(max(0, status.triggersRefused))
         out.pointee.swept_total = UInt64(max(0, status.sweptTotal))
+        out.pointee.next_automatic_run_at_ms =
+            status.nextAutomaticRunAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0
+        out.pointee.scheduling_reason = arena.string(status.schedulingReason)
+        out.pointee.quiet_hours = arena.string(status.quietHours)
+        out.pointee.max_automatic_runs_per_hour = UInt32(clamping: status.maxAutomaticRunsPerHour)
+        out.pointee.automatic_runs_last_hour = UInt32(clamping: status.automaticRunsLastHour)
         return out
     }
 
@@ -275,6 +281,13 @@ public enum WireCodec {
         status.triggersTotal = Int(clamping: source.triggers_total)
         status.triggersRefused = Int(clamping: source.triggers_refused)
         status.sweptTotal = Int(clamping: source.swept_total)
+        status.nextAutomaticRunAt =
+            source.next_automatic_run_at_ms == 0
+            ? nil : Date(timeIntervalSince1970: Double(source.next_automatic_run_at_ms) / 1000)
+        status.schedulingReason = text(source.scheduling_reason)
+        status.quietHours = text(source.quiet_hours)
+        status.maxAutomaticRunsPerHour = Int(source.max_automatic_runs_per_hour)
+        status.automaticRunsLastHour = Int(source.automatic_runs_last_hour)
         return status
     }
 

@@ -6,7 +6,7 @@ extension BackgroundClusteringService {
     func enqueueAnalysis(_ messageID: String, attempt: Int) {
         analysisQueue.addOperation { [self] in
             state.withLock { $0.inFlight += 1 }
-            let outcome = analyse(messageID, notFoundRetries: attempt)
+            let outcome = analyseMeasured(messageID, notFoundRetries: attempt)
             let finished: Bool = state.withLock { state in
                 state.inFlight -= 1
                 if case .retryLater = outcome { return false }
@@ -35,6 +35,27 @@ extension BackgroundClusteringService {
         case retryLater(Double)
         case failed
         case storeDown
+
+        /// The `result` label it is counted under.
+        var metricResult: ServiceMetrics.AnalysisResult {
+            switch self {
+            case .analysed: return .success
+            case .retryLater: return .retry
+            case .failed: return .failure
+            case .storeDown: return .storeUnavailable
+            }
+        }
+    }
+
+    /// `analyse(_:notFoundRetries:)`, counted and timed in the metrics.
+    func analyseMeasured(_ messageID: String, notFoundRetries: Int) -> AnalysisOutcome {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outcome = analyse(messageID, notFoundRetries: notFoundRetries)
+        metrics.recordAnalysis(
+            outcome.metricResult,
+            nanoseconds: Int64(clamping: DispatchTime.now().uptimeNanoseconds - started)
+        )
+        return outcome
     }
 
     /// Reads, analyses and saves one message. Blocking: runs on the analysis lane only.

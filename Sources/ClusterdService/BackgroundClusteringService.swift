@@ -1,6 +1,8 @@
 import ClusterdCore
+import CoreMetrics
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The background service: analyses triggered messages on a bounded queue, sweeps for missed ones, checks the
@@ -17,7 +19,9 @@ public final class BackgroundClusteringService: Sendable {
     let startedAt: Date
     let state = Mutex(ServiceState())
     let policy: TriggerPolicy
+    let schedulePolicy: SchedulePolicy
     let extractor: ConceptExtractor
+    let metrics: ServiceMetrics
 
     /// Analysis lane: `analysisWorkers` wide.
     let analysisQueue: OperationQueue
@@ -27,13 +31,15 @@ public final class BackgroundClusteringService: Sendable {
     let maintenanceQueue: OperationQueue
     let timer: Mutex<Ticker?> = Mutex(nil)
 
-    /// Creates the service; call `start()` to load state and begin the timer.
+    /// Creates the service; call `start()` to load state and begin the timer. Its metrics are recorded on
+    /// `metricsFactory` (the bootstrapped swift-metrics backend by default).
     public init(
         configuration: ServiceConfiguration,
         store: any ServiceStore,
         embedder: any Embedder,
         logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.store = store
@@ -42,6 +48,8 @@ public final class BackgroundClusteringService: Sendable {
         self.now = now
         self.startedAt = now()
         self.policy = TriggerPolicy(configuration: configuration.trigger)
+        self.schedulePolicy = SchedulePolicy(configuration: configuration.schedule, trigger: configuration.trigger)
+        self.metrics = ServiceMetrics(factory: metricsFactory)
         self.extractor = ConceptExtractor(limit: configuration.conceptsPerMessage)
         analysisQueue = OperationQueue()
         analysisQueue.name = "clusterd.analysis"
@@ -106,11 +114,16 @@ public final class BackgroundClusteringService: Sendable {
 
     // MARK: - Requests (non-blocking)
 
+    /// The longest message id accepted, in characters (Unicode scalars).
+    public static let maxMessageIDLength = 1024
+
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
         guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
-        guard messageID.utf8.count <= 1024 else {
-            throw ServiceError(.invalidArgument, "message_id is longer than 1024 bytes")
+        // Characters (Unicode scalars), as JSON Schema's maxLength counts them, so the HTTP gateway's OpenAPI
+        // document states the same limit.
+        guard messageID.unicodeScalars.count <= Self.maxMessageIDLength else {
+            throw ServiceError(.invalidArgument, "message_id is longer than \(Self.maxMessageIDLength) characters")
         }
         enum Decision { case recorded, already, refused(Int), stopping, queued(Int) }
         let decision: Decision = state.withLock { state in
@@ -169,7 +182,7 @@ public final class BackgroundClusteringService: Sendable {
             state.clusteringScheduled = true
             return ForceResult(started: true, followUpQueued: false, message: "clustering started")
         }
-        if result.started { scheduleClustering(reason: "forced by operator", forced: true) }
+        if result.started { scheduleClustering(reason: Self.forcedReason, forced: true) }
         return result
     }
 
@@ -214,7 +227,51 @@ public final class BackgroundClusteringService: Sendable {
         status.triggersTotal = snapshot.triggersTotal
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal
+        let schedule = nextAutomaticRun(snapshot, decision, now: current)
+        status.nextAutomaticRunAt = schedule.nextAutomaticRunAt
+        status.schedulingReason = schedule.reason
+        status.quietHours = configuration.schedule.quietHours?.description ?? ""
+        status.maxAutomaticRunsPerHour = configuration.schedule.maxAutomaticRunsPerHour ?? 0
+        status.automaticRunsLastHour = schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
         return status
+    }
+
+    /// Whether the service takes work: start-up has loaded its state from MongoDB, MongoDB answered the last
+    /// request, it is not stopping and its analysis queue has room. Answers from memory.
+    public func readiness() -> Readiness {
+        let snapshot = state.withLock { state in
+            (state.loaded, state.storeDegraded, state.stopping, state.pending.count)
+        }
+        var problems: [String] = []
+        if snapshot.2 { problems.append("shutting down") }
+        if snapshot.1 { problems.append("MongoDB unreachable") }
+        if !snapshot.0 && !snapshot.1 { problems.append("starting up") }
+        if snapshot.3 >= configuration.queueCapacity {
+            problems.append("analysis queue full (\(snapshot.3) of \(configuration.queueCapacity))")
+        }
+        return Readiness(
+            storeReachable: !snapshot.1 && snapshot.0,
+            acceptingWork: snapshot.0 && !snapshot.2 && snapshot.3 < configuration.queueCapacity,
+            problems: problems
+        )
+    }
+
+    /// Sets the state gauges (queue depth and capacity, analyses in flight, unprocessed messages, store up, last
+    /// successful clustering) from memory. Called before each metrics scrape.
+    public func updateMetricGauges() {
+        let snapshot = state.withLock { state in
+            (
+                state.pending.count, state.inFlight, state.unprocessed, state.loaded && !state.storeDegraded,
+                state.latestSuccessfulRun
+            )
+        }
+        metrics.queueDepth.record(snapshot.0)
+        metrics.queueCapacity.record(configuration.queueCapacity)
+        metrics.inFlightAnalyses.record(snapshot.1)
+        metrics.unprocessedMessages.record(snapshot.2)
+        metrics.storeUp.record(snapshot.3 ? 1 : 0)
+        let finished = snapshot.4.map { ($0.finishedAt ?? $0.createdAt).timeIntervalSince1970 } ?? 0
+        metrics.lastSuccessfulClustering.record(finished)
     }
 
     /// The clusters of a run (latest successful when nil). Blocks on MongoDB: call it off the event loops.

@@ -27,6 +27,8 @@ public struct ServiceConfiguration: Sendable {
     public var backlogDeferSeconds: Double
     /// Seconds a shutdown waits for in-flight analyses and a running clustering.
     public var shutdownGraceSeconds: Double
+    /// Quiet hours and the hourly cap of automatic runs (none by default).
+    public var schedule = ScheduleConfiguration()
 
     /// Creates a configuration with defaults for everything.
     public init(

@@ -34,6 +34,8 @@ public protocol ServiceStore: Sendable {
     func latestRun() throws -> ClusteringRun?
     /// The newest succeeded run.
     func latestSuccessfulRun() throws -> ClusteringRun?
+    /// Up to `limit` runs, newest first.
+    func recentRuns(limit: Int) throws -> [ClusteringRun]
     /// A run by id.
     func run(id: RecordID) throws -> ClusteringRun?
     /// Writes a run's clusters and assignments.

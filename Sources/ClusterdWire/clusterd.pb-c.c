@@ -1449,7 +1449,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[30] =
 {
   {
     "enabled",
@@ -1751,9 +1751,70 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[25
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_automatic_run_at_ms",
+    80,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, next_automatic_run_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scheduling_reason",
+    81,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, scheduling_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quiet_hours",
+    82,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, quiet_hours),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_automatic_runs_per_hour",
+    83,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, max_automatic_runs_per_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "automatic_runs_last_hour",
+    84,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, automatic_runs_last_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
+  29,   /* field[29] = automatic_runs_last_hour */
   1,   /* field[1] = clustering_in_progress */
   15,   /* field[15] = clustering_progress */
   14,   /* field[14] = clustering_stage */
@@ -1767,9 +1828,13 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
+  28,   /* field[28] = max_automatic_runs_per_hour */
   3,   /* field[3] = minutes_since_last_clustering */
+  25,   /* field[25] = next_automatic_run_at_ms */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
+  27,   /* field[27] = quiet_hours */
+  26,   /* field[26] = scheduling_reason */
   4,   /* field[4] = should_trigger_clustering */
   23,   /* field[23] = swept_total */
   5,   /* field[5] = trigger_reason */
@@ -1779,11 +1844,12 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[2 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 0, 25 }
+  { 80, 25 },
+  { 0, 30 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -1793,10 +1859,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  25,
+  30,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  2,  clusterd__v1__status__number_ranges,
+  3,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
