@@ -2,6 +2,8 @@ import ArgumentParser
 import ClusterdService
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// The clusterd server executable.
@@ -20,6 +22,10 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS, CLUSTERD_MAX_CONNECTIONS (1024),
               CLUSTERD_MAX_IN_FLIGHT (256 calls per connection), CLUSTERD_FRAME_DEADLINE_SECONDS (10),
               CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30).
+            Operations: CLUSTERD_HTTP_LISTEN (off; e.g. 127.0.0.1:8080 or :8080 for loopback), CLUSTERD_METRICS
+              (on), CLUSTERD_LOG_FORMAT (text or json), CLUSTERING_QUIET_HOURS (e.g. 01:00-05:00, local time),
+              CLUSTERING_MAX_RUNS_PER_HOUR, CLUSTERING_URGENT_BACKLOG, CLUSTERD_HTTP_MAX_BODY_BYTES (65536),
+              CLUSTERD_HTTP_MAX_CONNECTIONS (256), CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS (60).
             """,
         version: clusterdVersion
     )
@@ -36,6 +42,12 @@ struct Clusterd: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening (useful with port 0).")
     var portFile: String?
 
+    @Option(help: "Address of the HTTP gateway, host:port or port (overrides CLUSTERD_HTTP_LISTEN).")
+    var httpListen: String?
+
+    @Option(help: "Write the HTTP gateway's bound port to this file once listening.")
+    var httpPortFile: String?
+
     @Option(help: "Log level: debug, info, warning, error.")
     var logLevel: String = "info"
 
@@ -44,6 +56,7 @@ struct Clusterd: AsyncParsableCommand {
         var environment = ServerSettings.mergedEnvironment(dotEnvPath: envFile)
         if let listen { environment["CLUSTERD_LISTEN"] = listen }
         if let mongodbURI { environment["MONGODB_URI"] = mongodbURI }
+        if let httpListen { environment["CLUSTERD_HTTP_LISTEN"] = httpListen }
         let settings: ServerSettings
         do {
             settings = try ServerSettings(environment: environment)
@@ -51,13 +64,38 @@ struct Clusterd: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = SeedLogHandler(label: label)
-            handler.logLevel = level
-            return handler
+        let redactor = LogRedactor(secrets: settings.secrets)
+        switch settings.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = SeedLogHandler(label: label)
+                handler.logLevel = level
+                handler.redactor = redactor
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label, redactor: redactor)
+                handler.logLevel = level
+                return handler
+            }
+        }
+        // Only the executable bootstraps the metrics backend; with CLUSTERD_METRICS=off the libraries record into
+        // swift-metrics' no-op handlers.
+        var registry: PrometheusCollectorRegistry?
+        if settings.metricsEnabled {
+            let prometheus = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(MetricsFactory(registry: prometheus))
+            registry = prometheus
         }
         let logger = Logger(label: "BackgroundClusteringService")
-        let server = ClusterdServer(settings: settings, logger: logger, portFile: portFile)
+        let server = ClusterdServer(
+            settings: settings,
+            logger: logger,
+            portFile: portFile,
+            httpPortFile: httpPortFile,
+            registry: registry
+        )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: server)],

@@ -1,7 +1,8 @@
 import ClusterdCore
 import ClusterdHTTP
-import ClusterdService
 import Synchronization
+
+@testable import ClusterdService
 
 /// A backend answering from fields the test sets.
 final class FakeBackend: HTTPGatewayBackend {
