@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test demo clean lint proto fuzz fuzz-smoke load bench-rpc
+.PHONY: all setup build run test demo clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics
 
 all: build
 
@@ -83,6 +83,17 @@ bench-rpc: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	swift test --skip-build --filter LoadTests
+
+# What metrics cost on the RPC path: the in-process recording cost, and TriggerAnalysis/GetStatus throughput and
+# latency of a release server with metrics against one with CLUSTERD_METRICS=off, in alternating rounds.
+bench-metrics: setup
+	swift build -c release --product clusterd
+	swift build --build-tests
+	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
+	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
+	CLUSTERD_BENCH_METRICS=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
+	swift test --skip-build --filter MetricsCostTests
 
 lint:
 	swift format lint -r Sources Tests Package.swift

@@ -111,12 +111,15 @@ let package = Package(
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
         // Load against the real server over TCP (a short correctness run always; the full matrix with
-        // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1).
+        // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1, the cost of metrics with
+        // CLUSTERD_BENCH_METRICS=1).
         .testTarget(
             name: "LoadTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
