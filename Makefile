@@ -84,16 +84,19 @@ bench-rpc: setup
 	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	swift test --skip-build --filter LoadTests
 
-# What metrics cost on the RPC path: the in-process recording cost, and TriggerAnalysis/GetStatus throughput and
-# latency of a release server with metrics against one with CLUSTERD_METRICS=off, in alternating rounds.
+# What metrics cost on the RPC path: the per-call recording cost (release), and TriggerAnalysis/GetStatus throughput,
+# latency and server CPU per call of a release server with metrics against one with CLUSTERD_METRICS=off (and, with
+# BASELINE_BIN=path, a build without the metrics code), in alternating rounds.
 bench-metrics: setup
 	swift build -c release --product clusterd
+	swift build -c release --product clusterd-metrics-bench
+	.build/release/clusterd-metrics-bench
 	swift build --build-tests
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
 	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_METRICS=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
-	swift test --skip-build --filter MetricsCostTests
+	CLUSTERD_BENCH_BASELINE_BIN="$(BASELINE_BIN)" swift test --skip-build --filter MetricsCostTests
 
 lint:
 	swift format lint -r Sources Tests Package.swift

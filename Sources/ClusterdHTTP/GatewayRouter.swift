@@ -46,7 +46,11 @@ struct GatewayRouter: Sendable {
                 return .response(.detail(.unauthorized, "Not authenticated", headers: [("www-authenticate", "Bearer")]))
             case .wrong:
                 return .response(
-                    .detail(.unauthorized, "Invalid authentication credentials", headers: [("www-authenticate", "Bearer")])
+                    .detail(
+                        .unauthorized,
+                        "Invalid authentication credentials",
+                        headers: [("www-authenticate", "Bearer")]
+                    )
                 )
             }
         }
@@ -139,7 +143,12 @@ struct GatewayRouter: Sendable {
         } catch {
             switch error.code {
             case .invalidArgument:
-                return .validationError(location: location, message: error.message, type: "value_error", input: messageID)
+                return .validationError(
+                    location: location,
+                    message: error.message,
+                    type: "value_error",
+                    input: messageID
+                )
             case .queueFull:
                 return .detail(
                     .serviceUnavailable,

@@ -7,7 +7,8 @@ final class RefuseHTTPConnectionHandler: ChannelInboundHandler {
 
     private static let response: String = {
         let body = #"{"detail":"too many connections"}"#
-        return "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)"
+        return
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)"
             + "\r\nconnection: close\r\n\r\n\(body)"
     }()
 

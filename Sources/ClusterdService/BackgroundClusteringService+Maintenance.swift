@@ -72,7 +72,17 @@ extension BackgroundClusteringService {
                 return
             }
         }
-        if configuration.trigger.enabled { sweep() }
+        if configuration.trigger.enabled {
+            sweep()
+        } else if !degraded {
+            // Nothing else reads MongoDB while idle: a ping keeps readiness and clusterd_store_up current.
+            do {
+                try store.ping()
+            } catch {
+                noteStoreFailure(error)
+                return
+            }
+        }
         checkTriggers()
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterdMetrics
 import ClusterdService
 import Foundation
 import Logging
@@ -85,7 +86,7 @@ struct Clusterd: AsyncParsableCommand {
         var registry: PrometheusCollectorRegistry?
         if settings.metricsEnabled {
             let prometheus = PrometheusCollectorRegistry()
-            MetricsSystem.bootstrap(MetricsFactory(registry: prometheus))
+            MetricsSystem.bootstrap(ClusterdMetricsFactory(registry: prometheus))
             registry = prometheus
         }
         let logger = Logger(label: "BackgroundClusteringService")

@@ -1,5 +1,6 @@
 import ClusterdCore
 import ClusterdHTTP
+import ClusterdMetrics
 import ClusterdRPC
 import ClusterdService
 import ClusterdStore

@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func rejectsBadText() {
-        for text in ["", "01:00", "01:00-01:00", "25:00-01:00", "01:60-02:00", "1-2", "01:00-02:00-03:00", "aa:bb-cc:dd"] {
+        for text in [
+            "", "01:00", "01:00-01:00", "25:00-01:00", "01:60-02:00", "1-2", "01:00-02:00-03:00", "aa:bb-cc:dd",
+        ] {
             #expect(throws: QuietWindow.ParseError.self, "\(text)") { try QuietWindow(parsing: text) }
         }
     }

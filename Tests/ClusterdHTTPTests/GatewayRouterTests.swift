@@ -75,7 +75,11 @@ import Testing
             #expect(detail.first?["loc"] as? [String] == ["path", "message_id"])
         }
         // 1024 two-byte characters are within the limit (it counts characters, as JSON Schema does).
-        let reply = try response(router(), .POST, "/api/messages/\(String(repeating: "é", count: 1024))/trigger-analysis")
+        let reply = try response(
+            router(),
+            .POST,
+            "/api/messages/\(String(repeating: "é", count: 1024))/trigger-analysis"
+        )
         #expect(reply.status == .ok)
     }
 
@@ -103,7 +107,10 @@ import Testing
             let basic = try response(router, method, uri, authorization: "Basic czNjcmV0")
             #expect(basic.status == .unauthorized)
         }
-        #expect(try response(router, .GET, "/api/clustering/background-status", authorization: "bearer s3cret").status == .ok)
+        #expect(
+            try response(router, .GET, "/api/clustering/background-status", authorization: "bearer s3cret").status
+                == .ok
+        )
         for uri in ["/livez", "/readyz", "/openapi.json"] {
             #expect(try response(router, .GET, uri).status == .ok, "\(uri)")
         }

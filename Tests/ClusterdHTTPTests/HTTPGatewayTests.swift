@@ -128,7 +128,8 @@ struct HTTPGatewayTests {
 
             let chunked = try HTTPTestClient(port: port)
             defer { chunked.close() }
-            let head = "POST /api/messages/m2/trigger-analysis HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
+            let head =
+                "POST /api/messages/m2/trigger-analysis HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"
             let chunk = "400\r\n" + String(repeating: "B", count: 1024) + "\r\n"
             let response = try await chunked.sendRaw(Array((head + chunk + chunk + "0\r\n\r\n").utf8))
             #expect(response.status == 413)

@@ -127,7 +127,11 @@ struct ServiceSchedulingTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let metrics = TestMetrics()
-        let service = makeService(store: store, schedule: ScheduleConfiguration(maxAutomaticRunsPerHour: 1), metrics: metrics)
+        let service = makeService(
+            store: store,
+            schedule: ScheduleConfiguration(maxAutomaticRunsPerHour: 1),
+            metrics: metrics
+        )
         service.start()
         defer { service.shutdown() }
         for id in try insert(store, prefix: "one", topics: Self.topics[0..<2]) {
@@ -164,7 +168,9 @@ struct ServiceSchedulingTests {
         #expect(try metrics.expectGauge("clusterd_store_up").lastValue == 1)
         #expect(try metrics.expectGauge("clusterd_analysis_queue_capacity").lastValue == 100)
         #expect(try metrics.expectGauge("clusterd_unprocessed_messages").lastValue == 0)
-        let finished = try #require(try metrics.expectGauge("clusterd_last_successful_clustering_timestamp_seconds").lastValue)
+        let finished = try #require(
+            try metrics.expectGauge("clusterd_last_successful_clustering_timestamp_seconds").lastValue
+        )
         #expect(abs(finished - Date().timeIntervalSince1970) < 60)
     }
 

@@ -74,9 +74,14 @@ extension EndToEnd {
                 #expect(cli.exitCode == 0, "\(cli.stderr)")
                 let http = try await Self.get(server, "/api/clustering/background-status")
                 #expect(http.header("content-type") == "application/json")
-                let fromCLI = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary)
+                let fromCLI = try #require(
+                    try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? NSDictionary
+                )
                 let fromHTTP = try #require(try JSONSerialization.jsonObject(with: Data(http.body)) as? NSDictionary)
-                #expect(Self.withoutClockFields(fromHTTP) == Self.withoutClockFields(fromCLI), "\(http.text)\n\(cli.stdout)")
+                #expect(
+                    Self.withoutClockFields(fromHTTP) == Self.withoutClockFields(fromCLI),
+                    "\(http.text)\n\(cli.stdout)"
+                )
                 #expect(Set(fromHTTP.allKeys.compactMap { $0 as? String }).isSuperset(of: ["enabled", "operator"]))
 
                 // FastAPI conventions.
@@ -87,7 +92,9 @@ extension EndToEnd {
                     "/api/messages/\(String(repeating: "x", count: 1025))/trigger-analysis"
                 )
                 #expect(tooLong.status == 422)
-                #expect((tooLong.json?["detail"] as? [[String: Any]])?.first?["loc"] as? [String] == ["path", "message_id"])
+                #expect(
+                    (tooLong.json?["detail"] as? [[String: Any]])?.first?["loc"] as? [String] == ["path", "message_id"]
+                )
                 let port = try #require(server.httpPort)
                 let anonymous = try await HTTPTestClient.fetch(port: port, "GET", "/api/clustering/background-status")
                 #expect(anonymous.status == 401 && anonymous.json?["detail"] as? String == "Not authenticated")
@@ -153,14 +160,21 @@ extension EndToEnd {
                 await client.close()
                 let after = try await Self.scrape(server)
                 func delta(_ series: String) -> Double { (after[series] ?? 0) - (before[series] ?? 0) }
-                #expect(delta("clusterd_rpc_requests_total{method=\"TriggerAnalysis\",code=\"OK\"}") == Double(overRPC.count))
+                #expect(
+                    delta("clusterd_rpc_requests_total{method=\"TriggerAnalysis\",code=\"OK\"}")
+                        == Double(overRPC.count)
+                )
                 #expect(delta("clusterd_rpc_requests_total{method=\"GetStatus\",code=\"OK\"}") >= 2)
                 #expect(delta("clusterd_rpc_requests_total{method=\"Hello\",code=\"OK\"}") == 1)
                 #expect(
-                    delta("clusterd_rpc_request_duration_seconds_count{method=\"TriggerAnalysis\"}") == Double(overRPC.count)
+                    delta("clusterd_rpc_request_duration_seconds_count{method=\"TriggerAnalysis\"}")
+                        == Double(overRPC.count)
                 )
                 // Sub-millisecond buckets exist and hold most trigger calls.
-                #expect(after["clusterd_rpc_request_duration_seconds_bucket{method=\"TriggerAnalysis\",le=\"0.0005\"}"] != nil)
+                #expect(
+                    after["clusterd_rpc_request_duration_seconds_bucket{method=\"TriggerAnalysis\",le=\"0.0005\"}"]
+                        != nil
+                )
                 #expect(delta("clusterd_analyses_total{result=\"success\"}") >= Double(ids.count))
                 #expect(delta("clusterd_analysis_duration_seconds_count") >= Double(ids.count))
                 #expect(delta("clusterd_clustering_runs_total{status=\"succeeded\"}") >= 1)
@@ -269,7 +283,8 @@ extension EndToEnd {
                 let run = try await ChildProcess.run(
                     schemathesis,
                     [
-                        "run", "http://127.0.0.1:\(port)/openapi.json", "--header", "Authorization: Bearer \(Self.token)",
+                        "run", "http://127.0.0.1:\(port)/openapi.json", "--header",
+                        "Authorization: Bearer \(Self.token)",
                         "--checks", "all", "--max-examples", "40", "--workers", "1", "--seed", "20250110",
                         "--request-timeout", "10", "--generation-database", "none", "--no-color",
                     ],

@@ -9,7 +9,7 @@ import Synchronization
 /// The process's own metrics, read from /proc at each scrape (Prometheus's standard names):
 /// `process_resident_memory_bytes`, `process_virtual_memory_bytes`, `process_cpu_seconds_total`,
 /// `process_open_fds`, `process_max_fds`, `process_start_time_seconds`.
-final class ProcessMetrics: Sendable {
+public final class ProcessMetrics: Sendable {
     private let residentMemory: Gauge
     private let virtualMemory: Gauge
     private let cpuSeconds: Counter
@@ -21,13 +21,37 @@ final class ProcessMetrics: Sendable {
     private let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Registers the series in `registry`.
-    init(registry: PrometheusCollectorRegistry) {
-        residentMemory = registry.makeGauge(descriptor: Self.descriptor("process_resident_memory_bytes", "Resident memory size in bytes."), labels: [])
-        virtualMemory = registry.makeGauge(descriptor: Self.descriptor("process_virtual_memory_bytes", "Virtual memory size in bytes."), labels: [])
-        cpuSeconds = registry.makeCounter(descriptor: Self.descriptor("process_cpu_seconds_total", "Total user and system CPU time spent in seconds."), labels: [])
-        openFDs = registry.makeGauge(descriptor: Self.descriptor("process_open_fds", "Number of open file descriptors."), labels: [])
-        maxFDs = registry.makeGauge(descriptor: Self.descriptor("process_max_fds", "Maximum number of open file descriptors."), labels: [])
-        startTime = registry.makeGauge(descriptor: Self.descriptor("process_start_time_seconds", "Start time of the process since unix epoch in seconds."), labels: [])
+    public init(registry: PrometheusCollectorRegistry) {
+        residentMemory = registry.makeGauge(
+            descriptor: Self.descriptor("process_resident_memory_bytes", "Resident memory size in bytes."),
+            labels: []
+        )
+        virtualMemory = registry.makeGauge(
+            descriptor: Self.descriptor("process_virtual_memory_bytes", "Virtual memory size in bytes."),
+            labels: []
+        )
+        cpuSeconds = registry.makeCounter(
+            descriptor: Self.descriptor(
+                "process_cpu_seconds_total",
+                "Total user and system CPU time spent in seconds."
+            ),
+            labels: []
+        )
+        openFDs = registry.makeGauge(
+            descriptor: Self.descriptor("process_open_fds", "Number of open file descriptors."),
+            labels: []
+        )
+        maxFDs = registry.makeGauge(
+            descriptor: Self.descriptor("process_max_fds", "Maximum number of open file descriptors."),
+            labels: []
+        )
+        startTime = registry.makeGauge(
+            descriptor: Self.descriptor(
+                "process_start_time_seconds",
+                "Start time of the process since unix epoch in seconds."
+            ),
+            labels: []
+        )
     }
 
     private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
@@ -35,7 +59,7 @@ final class ProcessMetrics: Sendable {
     }
 
     /// Reads /proc/self and sets the series. Blocking file reads: call it off the event loops.
-    func update() {
+    public func update() {
         if let stat = Self.read("/proc/self/stat"), let fields = Self.statFields(stat), fields.count > 21 {
             // Fields after the command name: [0] is state (field 3 of proc(5)), so field n is at n - 3.
             if let utime = Double(fields[11]), let stime = Double(fields[12]) {
@@ -62,7 +86,7 @@ final class ProcessMetrics: Sendable {
     }
 
     /// The space-separated fields after `pid (comm)` of /proc/self/stat (comm may hold spaces and parentheses).
-    static func statFields(_ text: String) -> [Substring]? {
+    public static func statFields(_ text: String) -> [Substring]? {
         guard let close = text.lastIndex(of: ")") else { return nil }
         return text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
     }

@@ -1,13 +1,19 @@
 import CoreMetrics
 import Prometheus
 
-/// The swift-metrics backend the executable bootstraps: Prometheus, with a HELP line and suitable histogram
+/// The swift-metrics backend the executables bootstrap: Prometheus, with a HELP line and suitable histogram
 /// buckets for each of clusterd's metrics (sub-millisecond buckets for RPC latency).
-struct MetricsFactory: CoreMetrics.MetricsFactory {
-    let registry: PrometheusCollectorRegistry
+public struct ClusterdMetricsFactory: CoreMetrics.MetricsFactory {
+    /// Where the series live (render them with `emitToString()`).
+    public let registry: PrometheusCollectorRegistry
+
+    /// A factory recording into `registry`.
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
 
     /// HELP texts by metric name.
-    static let help: [String: String] = [
+    public static let help: [String: String] = [
         "clusterd_rpc_requests_total": "RPC calls answered, by method and status code.",
         "clusterd_rpc_request_duration_seconds": "Time from decoding an RPC request to writing its reply.",
         "clusterd_analysis_queue_depth": "Messages waiting for analysis or being analysed.",
@@ -25,7 +31,7 @@ struct MetricsFactory: CoreMetrics.MetricsFactory {
     ]
 
     /// Histogram buckets by metric name.
-    static let durationBuckets: [String: [Duration]] = [
+    public static let durationBuckets: [String: [Duration]] = [
         "clusterd_rpc_request_duration_seconds": [
             .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
             .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
@@ -43,25 +49,30 @@ struct MetricsFactory: CoreMetrics.MetricsFactory {
     ]
 
     /// Buckets for a timer without its own.
-    static let defaultDurationBuckets: [Duration] = [
+    public static let defaultDurationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500),
         .seconds(1), .seconds(5), .seconds(30),
     ]
 
     /// The name with its HELP text.
-    static func descriptor(_ name: String) -> MetricNameDescriptor {
+    public static func descriptor(_ name: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help[name] ?? "")
     }
 
-    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    /// See `MetricsFactory`.
+    public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         registry.makeCounter(descriptor: Self.descriptor(label), labels: dimensions)
     }
 
-    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+    /// See `MetricsFactory`.
+    public func makeFloatingPointCounter(label: String, dimensions: [(String, String)])
+        -> any FloatingPointCounterHandler
+    {
         registry.makeCounter(descriptor: Self.descriptor(label), labels: dimensions)
     }
 
-    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+    /// See `MetricsFactory`.
+    public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         guard aggregate else { return registry.makeGauge(descriptor: Self.descriptor(label), labels: dimensions) }
         return registry.makeValueHistogram(
             descriptor: Self.descriptor(label),
@@ -70,11 +81,13 @@ struct MetricsFactory: CoreMetrics.MetricsFactory {
         )
     }
 
-    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+    /// See `MetricsFactory`.
+    public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         registry.makeGauge(descriptor: Self.descriptor(label), labels: dimensions)
     }
 
-    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+    /// See `MetricsFactory`.
+    public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         registry.makeDurationHistogram(
             descriptor: Self.descriptor(label),
             labels: dimensions,
@@ -82,24 +95,29 @@ struct MetricsFactory: CoreMetrics.MetricsFactory {
         )
     }
 
-    func destroyCounter(_ handler: any CounterHandler) {
+    /// See `MetricsFactory`.
+    public func destroyCounter(_ handler: any CounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
-    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
+    /// See `MetricsFactory`.
+    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
         if let counter = handler as? Prometheus.Counter { registry.unregisterCounter(counter) }
     }
 
-    func destroyRecorder(_ handler: any RecorderHandler) {
+    /// See `MetricsFactory`.
+    public func destroyRecorder(_ handler: any RecorderHandler) {
         if let gauge = handler as? Prometheus.Gauge { registry.unregisterGauge(gauge) }
         if let histogram = handler as? ValueHistogram { registry.unregisterValueHistogram(histogram) }
     }
 
-    func destroyMeter(_ handler: any MeterHandler) {
+    /// See `MetricsFactory`.
+    public func destroyMeter(_ handler: any MeterHandler) {
         if let gauge = handler as? Prometheus.Gauge { registry.unregisterGauge(gauge) }
     }
 
-    func destroyTimer(_ handler: any TimerHandler) {
+    /// See `MetricsFactory`.
+    public func destroyTimer(_ handler: any TimerHandler) {
         if let histogram = handler as? DurationHistogram { registry.unregisterDurationHistogram(histogram) }
     }
 }
