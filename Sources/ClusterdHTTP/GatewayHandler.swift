@@ -113,10 +113,8 @@ final class GatewayHandler: ChannelInboundHandler {
         var headers = HTTPHeaders(body.headers)
         headers.add(name: "content-length", value: "\(body.body.count)")
         headers.add(name: "connection", value: "close")
-        context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: body.status, headers: headers)))
-        )
-        .whenFailure { _ in }
+        let head = HTTPResponseHead(version: .http1_1, status: body.status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: body.body.count)
         buffer.writeBytes(body.body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

@@ -14,7 +14,8 @@ final class RPCMetrics: Sendable {
     static let durationName = "clusterd_rpc_request_duration_seconds"
 
     private let factory: any MetricsFactory
-    private let succeeded: [Counter]
+    /// By method; nil for `.invalid`, which never succeeds.
+    private let succeeded: [Counter?]
     private let durations: [Timer]
     private let failed = Mutex<[Int: Counter]>([:])
 
@@ -22,7 +23,8 @@ final class RPCMetrics: Sendable {
     init(factory: any MetricsFactory) {
         self.factory = factory
         succeeded = RPCMethod.allCases.map { method in
-            Counter(
+            guard method != .invalid else { return nil }
+            return Counter(
                 label: Self.requestsName,
                 dimensions: [("method", method.label), ("code", RPCStatusCode.ok.description)],
                 factory: factory
@@ -36,8 +38,8 @@ final class RPCMetrics: Sendable {
     /// Records one answered call.
     @inline(__always)
     func record(_ method: RPCMethod, _ code: RPCStatusCode, since start: NIODeadline) {
-        if code == .ok {
-            succeeded[method.rawValue].increment()
+        if code == .ok, let counter = succeeded[method.rawValue] {
+            counter.increment()
         } else {
             counter(method, code).increment()
         }
