@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test demo clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics
+.PHONY: all setup build run test test-python demo bench clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics
 
 all: build
 
@@ -33,6 +33,9 @@ demo: build
 	.venv/bin/python scripts/load-sample.py "$$uri" samples/sgd-sample.jsonl && \
 	$(BIN)/clusterctl force --wait && $(BIN)/clusterctl clusters
 
+# Every test: the C client's own (reader, fake server, header, exports), then the Swift suites (unit, channel,
+# integration, end-to-end: clusterctl, the C client against the real server, also under valgrind), then the
+# Python client's (mypy --strict, pytest against the real server), all on one embedded MongoDB.
 test: setup
 	swift build --build-tests
 	$(MAKE) -s -C clients/c all
@@ -40,10 +43,17 @@ test: setup
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
 	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
-	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
-	CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test" \
-	swift test --skip-build
+	export CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
+	  CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test"; \
+	swift test --skip-build && $(MAKE) -s test-python
 	.build/debug/clusterd-fuzz fuzz/corpus
+
+# The Python client: types, then pytest (exit 5, "no tests collected", fails like any other failure). Uses
+# $$CLUSTERD_TEST_MONGODB_URI when set, else starts its own embedded MongoDB; $$CLUSTERD_BIN / $$CLUSTERCTL_BIN
+# when set, else the newest .build*/debug binaries.
+test-python: setup
+	cd clients/python && ../../.venv/bin/python -m mypy
+	.venv/bin/python -m pytest clients/python/tests -q
 
 # libFuzzer on the frame decoder and message decoding: the Swift server path and the C client's reader, each for
 # FUZZ_SECONDS (address sanitizer on). `make fuzz-smoke` is the short run CI does.
@@ -97,6 +107,12 @@ bench-metrics: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_METRICS=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	CLUSTERD_BENCH_BASELINE_BIN="$(BASELINE_BIN)" swift test --skip-build --filter MetricsCostTests
+
+# The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
+# (bench/README.md). The baseline's PyPI packages go into .venv on first use.
+bench: setup
+	swift build -c release --product clusterd-bench
+	scripts/bench .build/release/clusterd-bench
 
 lint:
 	swift format lint -r Sources Tests Package.swift

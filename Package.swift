@@ -36,8 +36,10 @@ let package = Package(
             name: "ClusterdStore",
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
+        // Finds and reads the all-MiniLM-L6-v2 files (the I/O side of ClusterdCore's MiniLMEmbedder).
+        .target(name: "ClusterdModel", dependencies: ["ClusterdCore"]),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
-        .target(name: "ClusterdLLM", dependencies: ["CCurl"]),
+        .target(name: "ClusterdLLM", dependencies: ["CCurl", "ClusterdCore"]),
         // The background service: queues, triggers, sweep, runs, status.
         .target(
             name: "ClusterdService",
@@ -81,6 +83,7 @@ let package = Package(
             name: "clusterd",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
+                "ClusterdLLM", "ClusterdModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,6 +101,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
+        .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
         .executableTarget(
             name: "clusterctl",
             dependencies: [
@@ -120,7 +125,7 @@ let package = Package(
         .target(
             name: "ClusterdTestSupport",
             dependencies: [
-                "ClusterdStore", "ClusterdCore", "ClusterdRPC",
+                "ClusterdStore", "ClusterdCore", "ClusterdRPC", "ClusterdLLM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -140,7 +145,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM"]),
+        .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
+        .testTarget(
+            name: "ClusterdModelTests",
+            dependencies: ["ClusterdModel", "ClusterdCore"],
+            resources: [.copy("Fixtures/minilm_golden.json")]
+        ),
         .testTarget(
             name: "ClusterdStoreTests",
             dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
@@ -148,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "ClusterdServiceTests",
             dependencies: [
-                "ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport",
+                "ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
@@ -175,6 +185,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdService", "ClusterdStore", "ClusterdCore", "ClusterdTestSupport",
+                "ClusterdModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

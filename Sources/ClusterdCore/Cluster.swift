@@ -16,6 +16,10 @@ public struct Cluster: Sendable, Equatable {
     public var representativeConversationIDs: [RecordID]
     /// The cluster centre (unit length), for matching in the next run.
     public var centroid: [Float]
+    /// Who named it: "local" (from its top concepts) or "claude" (contrastive naming).
+    public var nameSource: String
+    /// How it relates to the previous run's clusters.
+    public var lineage: ClusterLineage
 
     /// Creates a cluster.
     public init(
@@ -26,7 +30,9 @@ public struct Cluster: Sendable, Equatable {
         size: Int,
         topConcepts: [String],
         representativeConversationIDs: [RecordID],
-        centroid: [Float]
+        centroid: [Float],
+        nameSource: String = Cluster.localNameSource,
+        lineage: ClusterLineage = .born
     ) {
         self.runID = runID
         self.stableID = stableID
@@ -36,5 +42,10 @@ public struct Cluster: Sendable, Equatable {
         self.topConcepts = topConcepts
         self.representativeConversationIDs = representativeConversationIDs
         self.centroid = centroid
+        self.nameSource = nameSource
+        self.lineage = lineage
     }
+
+    /// `name_source` of a name made from the cluster's top concepts.
+    public static let localNameSource = "local"
 }

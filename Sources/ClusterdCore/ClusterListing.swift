@@ -26,6 +26,8 @@ public struct ClusterSummary: Sendable, Equatable {
     public var topConcepts: [String]
     /// Conversations closest to its centre.
     public var representativeConversationIDs: [String]
+    /// How it relates to the previous run's clusters.
+    public var lineage: ClusterLineage
 
     /// Creates a summary.
     public init(
@@ -34,7 +36,8 @@ public struct ClusterSummary: Sendable, Equatable {
         description: String,
         size: Int,
         topConcepts: [String],
-        representativeConversationIDs: [String]
+        representativeConversationIDs: [String],
+        lineage: ClusterLineage = .born
     ) {
         self.stableID = stableID
         self.name = name
@@ -42,6 +45,7 @@ public struct ClusterSummary: Sendable, Equatable {
         self.size = size
         self.topConcepts = topConcepts
         self.representativeConversationIDs = representativeConversationIDs
+        self.lineage = lineage
     }
 
     /// The summary of a stored cluster.
@@ -52,7 +56,8 @@ public struct ClusterSummary: Sendable, Equatable {
             description: cluster.description,
             size: cluster.size,
             topConcepts: cluster.topConcepts,
-            representativeConversationIDs: cluster.representativeConversationIDs.map(\.description)
+            representativeConversationIDs: cluster.representativeConversationIDs.map(\.description),
+            lineage: cluster.lineage
         )
     }
 }

@@ -6,19 +6,25 @@ import Foundation
 /// number of member conversations that mention it (so one chatty conversation cannot dominate), and its score is
 /// frequency × ln(1 + K / clusters containing it), K being the number of named clusters: a concept every cluster
 /// shares counts for less than one peculiar to this cluster. Ties go to the more frequent, then the alphabetically
-/// first concept. The name joins the top two concepts with " · ", skipping a concept whose words all appear in one
-/// already chosen; the description names the top three. Smaller clusters get `ClusterLabel.other` and their
-/// members' concepts are never read.
+/// first concept. Only distinctive concepts name a cluster and are listed as its top concepts: those whose share of
+/// member conversations is at least `minimumLift` times their share among the other named clusters' conversations,
+/// so a concept frequent everywhere ("account", "thanks") never names one (when no concept passes, or only one
+/// cluster is named, the ranking is used as it is). The name joins the top two concepts with " · ", skipping a
+/// concept whose words all appear in one already chosen; the description names the top three. Smaller clusters get
+/// `ClusterLabel.other` and their members' concepts are never read.
 public struct ClusterNamer: Sendable {
     /// Clusters with fewer conversations are "Other".
     public var minClusterSize: Int
     /// Length of `topConcepts`.
     public var topConceptCount: Int
+    /// How many times more common inside a cluster than in the other named clusters a concept must be to name it.
+    public var minimumLift: Double
 
     /// Creates a namer.
-    public init(minClusterSize: Int = 1, topConceptCount: Int = 5) {
+    public init(minClusterSize: Int = 1, topConceptCount: Int = 5, minimumLift: Double = 1.5) {
         self.minClusterSize = max(1, minClusterSize)
         self.topConceptCount = max(1, topConceptCount)
+        self.minimumLift = max(1, minimumLift)
     }
 
     /// One label per cluster; `clusters[i]` holds one concept list per member conversation.
@@ -41,6 +47,11 @@ public struct ClusterNamer: Sendable {
             conceptCounts.append(counts)
         }
         let namedCount = Double(named.filter { $0 }.count)
+        var conversationsWith: [String: Int] = [:]
+        for counts in conceptCounts {
+            for (concept, count) in counts { conversationsWith[concept, default: 0] += count }
+        }
+        let namedMembers = clusters.indices.filter { named[$0] }.reduce(0) { $0 + clusters[$1].count }
 
         return clusters.indices.map { index in
             guard named[index] else { return .other }
@@ -53,7 +64,16 @@ public struct ClusterNamer: Sendable {
                 return lhs.0 < rhs.0
             }
             .map(\.0)
-            return label(ranked: ranked)
+            let members = clusters[index].count
+            let outsideMembers = namedMembers - members
+            guard outsideMembers > 0 else { return label(ranked: ranked) }
+            let distinctive = ranked.filter { concept in
+                let inside = conceptCounts[index][concept] ?? 0
+                let outside = (conversationsWith[concept] ?? 0) - inside
+                // inside / members ≥ lift × outside / outsideMembers, without dividing.
+                return Double(inside) * Double(outsideMembers) >= minimumLift * Double(outside) * Double(members)
+            }
+            return label(ranked: distinctive.isEmpty ? ranked : distinctive)
         }
     }
 

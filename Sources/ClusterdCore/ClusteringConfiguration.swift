@@ -10,8 +10,24 @@ public struct ClusteringConfiguration: Sendable, Equatable {
     public var minClusterSize: Int
     /// Conversations closest to the centroid reported per cluster.
     public var representativeCount: Int
-    /// Least centroid cosine for a new cluster to inherit a previous cluster's stable id and name.
+    /// Least centroid cosine for a new cluster to inherit a previous cluster's stable id on position alone.
     public var stableMatchThreshold: Double
+    /// Least membership overlap (Jaccard over the conversations both runs clustered) for a new cluster to inherit
+    /// a previous cluster's stable id on membership alone.
+    public var membershipMatchThreshold: Double
+    /// Weight of membership overlap against centroid cosine in the matching score, 0...1.
+    public var membershipWeight: Double
+    /// A matched cluster keeps its previous name unless its membership overlap falls below this; then it is
+    /// re-named from its concepts (it keeps its stable id).
+    public var renameBelowOverlap: Double
+    /// Share of a cluster's shared members that makes a part count for a split or a merge in the lineage.
+    public var lineageShare: Double
+    /// With a previous run, the silhouette k rule keeps the previous k unless another k scores higher by more
+    /// than this.
+    public var kSwitchMargin: Double
+    /// A k-means fit started from the previous run's centroids is kept unless a k-means++ start's inertia is
+    /// lower by more than this fraction.
+    public var warmStartTolerance: Double
     /// Concepts kept per cluster.
     public var topConceptCount: Int
     /// Independent k-means++ starts per k; the lowest inertia wins.
@@ -26,7 +42,13 @@ public struct ClusteringConfiguration: Sendable, Equatable {
         representativeCount: Int = 3,
         stableMatchThreshold: Double = 0.7,
         topConceptCount: Int = 5,
-        initializations: Int = 3
+        initializations: Int = 3,
+        membershipMatchThreshold: Double = 0.3,
+        membershipWeight: Double = 0.5,
+        renameBelowOverlap: Double = 0.6,
+        lineageShare: Double = 0.25,
+        kSwitchMargin: Double = 0.02,
+        warmStartTolerance: Double = 0.01
     ) {
         self.seed = seed
         self.kRule = kRule
@@ -36,5 +58,11 @@ public struct ClusteringConfiguration: Sendable, Equatable {
         self.stableMatchThreshold = stableMatchThreshold
         self.topConceptCount = topConceptCount
         self.initializations = initializations
+        self.membershipMatchThreshold = membershipMatchThreshold
+        self.membershipWeight = membershipWeight
+        self.renameBelowOverlap = renameBelowOverlap
+        self.lineageShare = lineageShare
+        self.kSwitchMargin = kSwitchMargin
+        self.warmStartTolerance = warmStartTolerance
     }
 }

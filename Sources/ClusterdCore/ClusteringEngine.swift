@@ -1,18 +1,27 @@
 /// Clusters conversations by topic: conversation vectors, seeded k-means with the configured k rule, local names,
-/// and stable ids carried over from the previous run.
+/// and stable ids carried over from the previous run, with lineage and run metrics.
 ///
-/// Conversations are sorted by id first, so input order does not matter, and every random choice is seeded: the
-/// same conversations, previous clusters and configuration give the same clusters, ids and names.
+/// Pure and deterministic: conversations are sorted by id first, so input order does not matter, and every random
+/// choice is seeded: the same conversations, previous run and configuration give the same clusters, ids, names,
+/// lineage and metrics.
 ///
-/// Stable ids: the k-means clusters that are at least `minClusterSize` large are matched one-to-one to `previous`
-/// (its "Other" bucket excluded) by centroid cosine, greedily from the most similar pair down, pairs below
-/// `stableMatchThreshold` never matching. A matched cluster keeps the previous stable id, name and description
-/// (its concepts, size and members are new). An unmatched cluster is born with "c-" + 12 hex digits of the
-/// FNV-1a hash of the seed and its sorted member ids (re-hashed with a counter if that id is already in use), so a
-/// fresh id depends on the cluster's content, not on the run id. Previous clusters left unmatched retire.
-/// Clusters below `minClusterSize` are merged into one "Other" cluster with stable id "other", no concepts and no
-/// representatives. Metrics report the silhouette of the chosen k-means partition on the k rule's sample (1000
-/// points for `.fixed`), the k-means inertia and k, and the final cluster sizes.
+/// k-means for each candidate k also starts from the previous candidate's centroids, completed by k-means++ (a
+/// cheap guard against a poor local optimum deciding k). Stability across runs: k-means for the previous run's k
+/// also starts from the previous run's centroids (largest clusters first; see `KMeans.fit(_:warmStart:extraStarts:)`),
+/// and the silhouette rule keeps the previous k unless another k beats it by more than `kSwitchMargin`; other k
+/// values are fitted exactly as without a previous run, so a re-run on unchanged data reproduces the previous
+/// partition. The clusters that are at least `minClusterSize` large are then matched
+/// one-to-one to the previous run's (its "Other" bucket excluded) by `StableIDMatcher`: centroid cosine and
+/// membership overlap (Jaccard over the conversations both runs clustered), the Hungarian algorithm maximising the
+/// total score. A matched cluster keeps the previous stable id, and its name and description unless its overlap is
+/// below `renameBelowOverlap` (then it is re-named from its concepts). An unmatched cluster is born with "c-" + 12
+/// hex digits of the FNV-1a hash of the seed and its sorted member ids (re-hashed with a counter if that id is
+/// already in use), so a fresh id depends on the cluster's content, not on the run id. Previous clusters left
+/// unmatched retire. The lineage (`LineageEvent`) records born, continued (with re-naming), split, merged and
+/// retired clusters. Clusters below `minClusterSize` are merged into one "Other" cluster with stable id "other", no
+/// concepts and no representatives. Metrics: the silhouette of the chosen k-means partition on the k rule's sample
+/// (1000 points for `.fixed`), the inertia, k, the final cluster sizes, and against the previous run the churn
+/// (share of shared conversations whose stable id changed) and the adjusted Rand index.
 public struct ClusteringEngine: Sendable {
     /// Stable id of the bucket of clusters below the minimum size.
     public static let otherStableID = "other"
@@ -25,20 +34,49 @@ public struct ClusteringEngine: Sendable {
         self.configuration = configuration
     }
 
-    /// Clusters `conversations`, reporting progress from 0 to 1. Never fails: n = 0 gives no clusters, n = 1 one.
+    /// Clusters `conversations` matching ids on the previous clusters' centroids only (no memberships, no previous
+    /// k); see `run(runID:conversations:previous:progress:)` with a `PreviousClustering`.
     public func run(
         runID: RecordID,
         conversations: [ConversationInput],
         previous: [Cluster],
         progress: (Double) -> Void
     ) -> ClusteringOutcome {
+        run(
+            runID: runID,
+            conversations: conversations,
+            previous: PreviousClustering(clusters: previous),
+            progress: progress
+        )
+    }
+
+    /// Clusters `conversations` against the previous run, reporting progress from 0 to 1. Never fails: n = 0 gives
+    /// no clusters, n = 1 one.
+    public func run(
+        runID: RecordID,
+        conversations: [ConversationInput],
+        previous: PreviousClustering,
+        progress: (Double) -> Void
+    ) -> ClusteringOutcome {
         progress(0)
         let sorted = conversations.sorted { Self.sortKey($0.id) < Self.sortKey($1.id) }
         let dimension = Self.commonDimension(sorted)
         let vectors = sorted.map { $0.vector(dimension: dimension) }
+        let previousClusters = previous.clusters.filter { $0.stableID != Self.otherStableID }
+            .sorted { $0.stableID < $1.stableID }
+        let warmStart = previousClusters.sorted { lhs, rhs in
+            lhs.size != rhs.size ? lhs.size > rhs.size : lhs.stableID < rhs.stableID
+        }
+        .map(\.centroid)
+        let previousK = previous.k ?? (previousClusters.isEmpty ? nil : previousClusters.count)
         progress(0.05)
 
-        let (fit, silhouette) = partition(vectors, progress: { progress(0.05 + 0.8 * $0) })
+        let (fit, silhouette) = partition(
+            vectors,
+            warmStart: warmStart,
+            previousK: previousK,
+            progress: { progress(0.05 + 0.8 * $0) }
+        )
 
         let clusterCount = fit.centroids.count
         var members = [[Int]](repeating: [], count: clusterCount)
@@ -65,7 +103,12 @@ public struct ClusteringEngine: Sendable {
             if lhs.members.count != rhs.members.count { return lhs.members.count > rhs.members.count }
             return Self.sortKey(sorted[lhs.members[0]].id) < Self.sortKey(sorted[rhs.members[0]].id)
         }
-        assignStableIDs(&groups, previous: previous, conversations: sorted)
+        let lineage = assignStableIDs(
+            &groups,
+            previous: previousClusters,
+            memberships: previous.assignments,
+            conversations: sorted
+        )
         if !otherMembers.isEmpty {
             otherMembers.sort()
             var centroid = [Float](repeating: 0, count: dimension)
@@ -75,6 +118,8 @@ public struct ClusteringEngine: Sendable {
             VectorMath.normalize(&centroid)
             var other = Group(members: otherMembers, centroid: centroid, label: .other)
             other.stableID = Self.otherStableID
+            let hadOther = previous.clusters.contains { $0.stableID == Self.otherStableID }
+            other.lineage = hadOther ? ClusterLineage(kind: .continued, previousStableIDs: [Self.otherStableID]) : .born
             groups.append(other)
         }
 
@@ -108,28 +153,48 @@ public struct ClusteringEngine: Sendable {
                     size: group.members.count,
                     topConcepts: group.label.topConcepts,
                     representativeConversationIDs: representatives,
-                    centroid: group.centroid
+                    centroid: group.centroid,
+                    lineage: group.lineage
                 )
             )
         }
 
+        let finalAssignments = assignments.compactMap { $0 }
+        var before: [String] = []
+        var after: [String] = []
+        for assignment in finalAssignments {
+            guard let old = previous.assignments[assignment.conversationID] else { continue }
+            before.append(old)
+            after.append(assignment.stableID)
+        }
         let metrics = RunMetrics(
             silhouette: silhouette,
             inertia: fit.inertia,
             sizes: clusters.map(\.size).sorted(by: >),
-            k: clusterCount
+            k: clusterCount,
+            churn: PartitionAgreement.churn(before, after),
+            adjustedRandIndex: PartitionAgreement.adjustedRandIndex(before, after),
+            comparedConversations: before.count
         )
         progress(1)
         return ClusteringOutcome(
             clusters: clusters,
-            assignments: assignments.compactMap { $0 },
+            assignments: finalAssignments,
             metrics: metrics,
-            kRule: configuration.kRule.description
+            kRule: configuration.kRule.description,
+            lineage: lineage
         )
     }
 
-    /// Runs k-means for every candidate k and keeps the best by silhouette (see `KRule`).
-    private func partition(_ vectors: [[Float]], progress: (Double) -> Void) -> (KMeansResult, Double?) {
+    /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
+    /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
+    /// previous run's k unless the best beats it by more than `kSwitchMargin`.
+    private func partition(
+        _ vectors: [[Float]],
+        warmStart: [[Float]],
+        previousK: Int?,
+        progress: (Double) -> Void
+    ) -> (KMeansResult, Double?) {
         let distinct = Set(vectors).count
         let candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
         let sampleSize: Int
@@ -149,15 +214,22 @@ public struct ClusteringEngine: Sendable {
         )
 
         var best: (fit: KMeansResult, score: Double?)?
+        var previousFit: (fit: KMeansResult, score: Double?)?
+        var chain: [[Float]] = []
         for (position, k) in candidates.enumerated() {
             let fit = KMeans(
                 k: k,
                 maxIterations: configuration.maxIterations,
                 seed: configuration.seed,
-                initializations: configuration.initializations
+                initializations: configuration.initializations,
+                warmStartTolerance: configuration.warmStartTolerance
             )
-            .fit(vectors)
+            .fit(vectors, warmStart: k == previousK ? warmStart : [], extraStarts: chain.isEmpty ? [] : [chain])
+            let sizes = fit.sizes
+            chain = fit.centroids.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+                .map { fit.centroids[$0] }
             let score = Silhouette.score(similarities: similarities, labels: sample.map { fit.assignments[$0] })
+            if k == previousK { previousFit = (fit, score) }
             if let current = best {
                 if let score, score > (current.score ?? -.infinity) { best = (fit, score) }
             } else {
@@ -165,23 +237,47 @@ public struct ClusteringEngine: Sendable {
             }
             progress(Double(position + 1) / Double(candidates.count))
         }
+        if let kept = previousFit, let keptScore = kept.score, let bestScore = best!.score,
+            bestScore - keptScore <= configuration.kSwitchMargin
+        {
+            return (kept.fit, kept.score)
+        }
         return (best!.fit, best!.score)
     }
 
-    /// Gives each group a matched or fresh stable id (and a matched group the previous name).
-    private func assignStableIDs(_ groups: inout [Group], previous: [Cluster], conversations: [ConversationInput]) {
-        let candidates = previous.filter { $0.stableID != Self.otherStableID }
-        let matches = StableIDMatcher.match(
-            centroids: groups.map(\.centroid),
-            previous: candidates,
-            threshold: configuration.stableMatchThreshold
+    /// Gives each group a matched or fresh stable id (a matched group also the previous name, unless its membership
+    /// drifted) and its lineage; returns the run's lineage events.
+    private func assignStableIDs(
+        _ groups: inout [Group],
+        previous: [Cluster],
+        memberships: [RecordID: String],
+        conversations: [ConversationInput]
+    ) -> [LineageEvent] {
+        let previousIDs = previous.map(\.stableID)
+        let overlap = MembershipOverlap(
+            members: groups.map { $0.members.map { conversations[$0].id } },
+            present: conversations.map(\.id),
+            previousIDs: previousIDs,
+            previous: memberships
         )
-        var used = Set(previous.map(\.stableID))
+        let matcher = StableIDMatcher(
+            cosineThreshold: configuration.stableMatchThreshold,
+            overlapThreshold: configuration.membershipMatchThreshold,
+            membershipWeight: configuration.membershipWeight
+        )
+        let matches = matcher.match(centroids: groups.map(\.centroid), previous: previous, overlap: overlap)
+        var used = Set(previousIDs)
         used.insert(Self.otherStableID)
-        for (index, old) in matches {
-            groups[index].stableID = candidates[old].stableID
-            groups[index].label.name = candidates[old].name
-            groups[index].label.description = candidates[old].description
+        var renamed = [Bool](repeating: false, count: groups.count)
+        for (index, match) in matches.enumerated() {
+            guard let old = match else { continue }
+            groups[index].stableID = previous[old].stableID
+            if overlap.known && overlap.jaccard(index, old) < configuration.renameBelowOverlap {
+                renamed[index] = true
+            } else {
+                groups[index].label.name = previous[old].name
+                groups[index].label.description = previous[old].description
+            }
         }
         for index in groups.indices where matches[index] == nil {
             let memberIDs = groups[index].members.map { conversations[$0].id.description }.sorted()
@@ -195,6 +291,16 @@ public struct ClusteringEngine: Sendable {
             used.insert(stableID)
             groups[index].stableID = stableID
         }
+        let lineage = LineageBuilder(share: configuration.lineageShare)
+            .build(
+                stableIDs: groups.map(\.stableID),
+                matches: matches,
+                renamed: renamed,
+                previousIDs: previousIDs,
+                overlap: overlap
+            )
+        for index in groups.indices { groups[index].lineage = lineage.clusters[index] }
+        return lineage.events
     }
 
     /// The most common embedding length (the larger on ties); 0 when there are no embeddings.
@@ -222,5 +328,6 @@ public struct ClusteringEngine: Sendable {
         var centroid: [Float]
         var label: ClusterLabel
         var stableID = ""
+        var lineage = ClusterLineage.born
     }
 }

@@ -8,12 +8,21 @@ public struct ClusteringOutcome: Sendable, Equatable {
     public var metrics: RunMetrics
     /// The k rule as text ("silhouette:2-12").
     public var kRule: String
+    /// How the clusters relate to the previous run's.
+    public var lineage: [LineageEvent]
 
     /// Creates an outcome.
-    public init(clusters: [Cluster], assignments: [ClusterAssignment], metrics: RunMetrics, kRule: String) {
+    public init(
+        clusters: [Cluster],
+        assignments: [ClusterAssignment],
+        metrics: RunMetrics,
+        kRule: String,
+        lineage: [LineageEvent] = []
+    ) {
         self.clusters = clusters
         self.assignments = assignments
         self.metrics = metrics
         self.kRule = kRule
+        self.lineage = lineage
     }
 }

@@ -26,6 +26,8 @@ public struct ClusteringRun: Sendable, Equatable {
     public var inputs: RunInputs
     /// Quality numbers, once it has succeeded.
     public var metrics: RunMetrics?
+    /// How its clusters relate to the previous successful run's (see `LineageEvent`).
+    public var lineage: [LineageEvent]
 
     /// Creates a run record.
     public init(
@@ -40,7 +42,8 @@ public struct ClusteringRun: Sendable, Equatable {
         durationMs: Int = 0,
         error: String? = nil,
         inputs: RunInputs,
-        metrics: RunMetrics? = nil
+        metrics: RunMetrics? = nil,
+        lineage: [LineageEvent] = []
     ) {
         self.id = id
         self.createdAt = createdAt
@@ -54,6 +57,7 @@ public struct ClusteringRun: Sendable, Equatable {
         self.error = error
         self.inputs = inputs
         self.metrics = metrics
+        self.lineage = lineage
     }
 }
 
@@ -96,20 +100,39 @@ public struct RunInputs: Sendable, Equatable {
 
 /// Quality metrics of a finished run.
 public struct RunMetrics: Sendable, Equatable {
-    /// Mean cosine silhouette on a sample, -1...1; nil when undefined (k < 2).
+    /// Mean cosine silhouette of the k-means partition on a sample, -1...1; nil when undefined (k < 2).
     public var silhouette: Double?
     /// Sum of squared distances to the assigned centroid.
     public var inertia: Double
-    /// Cluster sizes, largest first.
+    /// Cluster sizes, largest first ("Other" included).
     public var sizes: [Int]
     /// The k that was used.
     public var k: Int
+    /// Share of the conversations both this and the previous run clustered whose stable id changed; nil without a
+    /// previous run to compare with.
+    public var churn: Double?
+    /// Adjusted Rand index of this run's partition against the previous run's, on the same shared conversations;
+    /// nil without a previous run (or with fewer than two shared conversations).
+    public var adjustedRandIndex: Double?
+    /// Conversations clustered by both this and the previous run (the base of churn and the Rand index).
+    public var comparedConversations: Int
 
     /// Creates run metrics.
-    public init(silhouette: Double?, inertia: Double, sizes: [Int], k: Int) {
+    public init(
+        silhouette: Double?,
+        inertia: Double,
+        sizes: [Int],
+        k: Int,
+        churn: Double? = nil,
+        adjustedRandIndex: Double? = nil,
+        comparedConversations: Int = 0
+    ) {
         self.silhouette = silhouette
         self.inertia = inertia
         self.sizes = sizes
         self.k = k
+        self.churn = churn
+        self.adjustedRandIndex = adjustedRandIndex
+        self.comparedConversations = comparedConversations
     }
 }

@@ -10,6 +10,12 @@ import Foundation
 /// the point farthest from its centroid (taken from a cluster that keeps at least one point). All randomness comes
 /// from a `SeededGenerator`, and ties go to the lower index, so the same points in the same order with the same seed
 /// give an identical result.
+///
+/// Warm start (for stability across runs): `fit(_:warmStart:)` also runs Lloyd from the given centres (the previous
+/// run's centroids; the first k when there are more, completed by k-means++ when there are fewer). That fit is kept
+/// unless the best k-means++ start has an inertia lower by more than `warmStartTolerance` (relative), so a clustering
+/// that still fits the data is continued rather than replaced by a different local optimum of about the same
+/// quality. The k-means++ starts draw the same random numbers with or without a warm start.
 public struct KMeans: Sendable {
     /// Number of clusters wanted (capped at the number of points).
     public var k: Int
@@ -21,19 +27,36 @@ public struct KMeans: Sendable {
     public var seed: UInt64
     /// Independent k-means++ starts; the lowest inertia wins.
     public var initializations: Int
+    /// A warm-started fit is kept unless a k-means++ start's inertia is lower by more than this fraction.
+    public var warmStartTolerance: Double
 
     /// Creates a k-means configuration.
-    public init(k: Int, maxIterations: Int = 50, tolerance: Double = 1e-6, seed: UInt64 = 42, initializations: Int = 3)
-    {
+    public init(
+        k: Int,
+        maxIterations: Int = 50,
+        tolerance: Double = 1e-6,
+        seed: UInt64 = 42,
+        initializations: Int = 3,
+        warmStartTolerance: Double = 0.01
+    ) {
         self.k = k
         self.maxIterations = max(0, maxIterations)
         self.tolerance = max(0, tolerance)
         self.seed = seed
         self.initializations = max(1, initializations)
+        self.warmStartTolerance = max(0, warmStartTolerance)
     }
 
     /// Clusters `points` (rows of possibly different lengths are zero-padded to the longest).
     public func fit(_ points: [[Float]]) -> KMeansResult {
+        fit(points, warmStart: [])
+    }
+
+    /// Clusters `points`, also trying a start from `warmStart` (centres, most important first; rows of another
+    /// length than the points are ignored), preferred within `warmStartTolerance`, and starts from each of
+    /// `extraStarts` (completed or cut the same way), which compete on inertia like the k-means++ starts (ties go to
+    /// the k-means++ starts, then to the earlier extra start). Without usable centres this is `fit(_:)`.
+    public func fit(_ points: [[Float]], warmStart: [[Float]], extraStarts: [[[Float]]] = []) -> KMeansResult {
         let data = PointMatrix(points)
         let clusterCount = min(max(k, 1), data.count)
         guard clusterCount > 0 else {
@@ -42,20 +65,56 @@ public struct KMeans: Sendable {
         var generator = SeededGenerator(seed: seed)
         var best: KMeansResult?
         for _ in 0..<initializations {
-            let initial = seedCentroids(data, count: clusterCount, generator: &generator)
+            let initial = seedCentroids(data, count: clusterCount, given: [], generator: &generator)
             let result = lloyd(data, centroids: initial, clusterCount: clusterCount)
             if best == nil || result.inertia < best!.inertia { best = result }
         }
-        return best!
+        for (index, start) in extraStarts.enumerated() {
+            guard let result = fitFrom(start, data, clusterCount: clusterCount, salt: UInt64(index + 1)) else {
+                continue
+            }
+            if result.inertia < best!.inertia { best = result }
+        }
+        guard let continued = fitFrom(warmStart, data, clusterCount: clusterCount, salt: 0) else { return best! }
+        return continued.inertia <= best!.inertia * (1 + warmStartTolerance) ? continued : best!
     }
 
-    /// Greedy k-means++: the chosen initial centres, row-major.
-    private func seedCentroids(_ data: PointMatrix, count: Int, generator: inout SeededGenerator) -> [Float] {
+    /// Lloyd from the usable rows of `centres` (the first k; completed by k-means++); nil when none is usable.
+    private func fitFrom(_ centres: [[Float]], _ data: PointMatrix, clusterCount: Int, salt: UInt64) -> KMeansResult? {
+        let usable = centres.filter { $0.count == data.dimension && $0.contains { $0 != 0 } }.prefix(clusterCount)
+        guard !usable.isEmpty else { return nil }
+        var generator = SeededGenerator(seed: seed ^ 0x7a3d_5c1e_9b04_f2e6 &+ salt)
+        let initial = seedCentroids(
+            data,
+            count: clusterCount,
+            given: usable.map { VectorMath.normalized($0) },
+            generator: &generator
+        )
+        return lloyd(data, centroids: initial, clusterCount: clusterCount)
+    }
+
+    /// Greedy k-means++ completing the `given` centres (none: a random first point): the initial centres, row-major.
+    private func seedCentroids(
+        _ data: PointMatrix,
+        count: Int,
+        given: [[Float]],
+        generator: inout SeededGenerator
+    ) -> [Float] {
         let n = data.count
         let trials = 2 + Int(log(Double(count)))
-        var chosen = [generator.nextIndex(below: n)]
-        var closest = data.squaredDistances(to: [chosen[0]])[0]
-        while chosen.count < count {
+        var centres: [Float] = []
+        var chosen: [Int] = []
+        var closest: [Double]
+        if given.isEmpty {
+            let first = generator.nextIndex(below: n)
+            chosen = [first]
+            centres = data.row(first)
+            closest = data.squaredDistances(to: [first])[0]
+        } else {
+            centres = given.flatMap { $0 }
+            closest = data.squaredDistances(toCentres: centres, count: given.count)
+        }
+        while centres.count < count * data.dimension {
             let total = closest.reduce(0, +)
             var candidates: [Int] = []
             if total <= 0 {
@@ -94,9 +153,10 @@ public struct KMeans: Sendable {
                 }
             }
             chosen.append(bestCandidate)
+            centres += data.row(bestCandidate)
             closest = bestDistances
         }
-        return chosen.flatMap { data.row($0) }
+        return centres
     }
 
     private func lloyd(_ data: PointMatrix, centroids initial: [Float], clusterCount: Int) -> KMeansResult {
@@ -281,6 +341,26 @@ private struct PointMatrix {
                 let product = Double(products[point * indices.count + position])
                 return point == index ? 0 : max(0, squaredNorms[point] + squaredNorms[index] - 2 * product)
             }
+        }
+    }
+
+    /// The squared Euclidean distance from every point to the nearest of `count` centres (row-major).
+    func squaredDistances(toCentres centres: [Float], count centreCount: Int) -> [Double] {
+        let products = VectorMath.gram(
+            rows: values,
+            rowCount: count,
+            columns: centres,
+            columnCount: centreCount,
+            dimension: dimension
+        )
+        let centreNorms = Self.squaredNorms(centres, count: centreCount, dimension: dimension)
+        return (0..<count).map { point in
+            var nearest = Double.infinity
+            for centre in 0..<centreCount {
+                let product = Double(products[point * centreCount + centre])
+                nearest = min(nearest, max(0, squaredNorms[point] + centreNorms[centre] - 2 * product))
+            }
+            return nearest
         }
     }
 

@@ -7,7 +7,9 @@
 /// - `.silhouette(range:sampleSize:)` tries every k from max(2, range.lowerBound) to
 ///   kMax = min(range.upperBound, n − 1, max(2, n / 2), m), runs seeded k-means for each and keeps the k with the
 ///   highest mean cosine silhouette (computed on the same deterministic sample of at most `sampleSize` points);
-///   ties go to the smaller k. When the range starts above kMax, k = kMax.
+///   ties go to the smaller k. When the range starts above kMax, k = kMax. With a previous run whose k is a
+///   candidate, `ClusteringEngine` keeps that k unless the best k's silhouette is higher by more than
+///   `ClusteringConfiguration.kSwitchMargin` (0.02), so k does not flip on noise between runs.
 public enum KRule: Sendable, Equatable, CustomStringConvertible {
     /// Always this many clusters (capped by the number of distinct points).
     case fixed(Int)

@@ -16,6 +16,10 @@ public struct MessageAnalysis: Sendable, Equatable {
     public var conceptSource: String
     /// When the analysis was written.
     public var analyzedAt: Date
+    /// A short topic phrase (Claude only; empty otherwise).
+    public var topic: String
+    /// ISO 639-1 language code (Claude only; empty otherwise).
+    public var language: String
 
     /// Creates an analysis.
     public init(
@@ -25,7 +29,9 @@ public struct MessageAnalysis: Sendable, Equatable {
         embedding: [Float],
         embedder: String,
         conceptSource: String,
-        analyzedAt: Date
+        analyzedAt: Date,
+        topic: String = "",
+        language: String = ""
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -34,5 +40,7 @@ public struct MessageAnalysis: Sendable, Equatable {
         self.embedder = embedder
         self.conceptSource = conceptSource
         self.analyzedAt = analyzedAt
+        self.topic = topic
+        self.language = language
     }
 }

@@ -22,6 +22,10 @@ public struct RunSummary: Sendable, Equatable {
     public var durationMs: Int
     /// Failure or skip reason, empty when none.
     public var error: String
+    /// Quality metrics of a succeeded run (silhouette, sizes, churn, adjusted Rand index); nil otherwise.
+    public var metrics: RunMetrics?
+    /// How its clusters relate to the previous successful run's.
+    public var lineage: [LineageEvent]
 
     /// Creates a summary.
     public init(
@@ -34,7 +38,9 @@ public struct RunSummary: Sendable, Equatable {
         totalMessages: Int,
         clustersCreated: Int,
         durationMs: Int,
-        error: String
+        error: String,
+        metrics: RunMetrics? = nil,
+        lineage: [LineageEvent] = []
     ) {
         self.id = id
         self.status = status
@@ -46,6 +52,8 @@ public struct RunSummary: Sendable, Equatable {
         self.clustersCreated = clustersCreated
         self.durationMs = durationMs
         self.error = error
+        self.metrics = metrics
+        self.lineage = lineage
     }
 
     /// The summary of a stored run.
@@ -60,7 +68,9 @@ public struct RunSummary: Sendable, Equatable {
             totalMessages: run.totalMessages,
             clustersCreated: run.clustersCreated,
             durationMs: run.durationMs,
-            error: run.error ?? ""
+            error: run.error ?? "",
+            metrics: run.metrics,
+            lineage: run.lineage
         )
     }
 }

@@ -32,9 +32,12 @@ extension ServiceStatus {
                 "uptime_seconds": uptimeSeconds,
                 "version": version,
                 "embedder": embedder,
+                "embedder_detail": embedderDetail,
                 "triggers_total": triggersTotal,
                 "triggers_refused": triggersRefused,
                 "swept_total": sweptTotal,
+                "k_rule": kRule,
+                "min_cluster_size": minClusterSize,
                 "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
                 "scheduling": [
                     "next_automatic_run_at": nextAutomaticRunAt.map { Self.isoText($0) as Any } ?? NSNull(),
@@ -43,6 +46,18 @@ extension ServiceStatus {
                     "max_automatic_runs_per_hour": maxAutomaticRunsPerHour == 0
                         ? NSNull() : maxAutomaticRunsPerHour as Any,
                     "automatic_runs_last_hour": automaticRunsLastHour,
+                ] as [String: Any],
+                "llm": [
+                    "state": llm.state,
+                    "model": llm.model,
+                    "calls": llm.calls,
+                    "failures": llm.failures,
+                    "retries": llm.retries,
+                    "local_fallbacks": llm.localFallbacks,
+                    "tokens_today": llm.tokensToday,
+                    "daily_token_budget": llm.dailyTokenBudget,
+                    "tokens_total": llm.tokensTotal,
+                    "last_error": llm.lastError,
                 ] as [String: Any],
             ] as [String: Any]
         return object
@@ -54,9 +69,12 @@ extension ServiceStatus {
         return data.flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 
-    /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields.
+    /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields: its quality `metrics`
+    /// (null unless it succeeded) and `lineage_counts` by kind.
     static func runObject(_ run: RunSummary) -> [String: Any] {
         [
+            "metrics": run.metrics.map { $0.jsonObject as Any } ?? NSNull(),
+            "lineage_counts": run.lineageCountsObject,
             "id": run.id,
             "status": run.status,
             "created_at": isoText(run.createdAt),

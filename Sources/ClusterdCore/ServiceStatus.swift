@@ -50,12 +50,20 @@ public struct ServiceStatus: Sendable, Equatable {
     public var version: String = ""
     /// Embedder identifier.
     public var embedder: String = ""
+    /// Where the embedder's model was loaded from, or "fallback: <why>".
+    public var embedderDetail: String = ""
     /// Triggers received.
     public var triggersTotal: Int = 0
     /// Triggers refused with RESOURCE_EXHAUSTED.
     public var triggersRefused: Int = 0
     /// Messages found and queued by the catch-up sweep.
     public var sweptTotal: Int = 0
+    /// The Claude integration: state, calls, failures, tokens.
+    public var llm = LLMStatusReport()
+    /// The clustering k rule in force ("silhouette:2-12", "fixed:8").
+    public var kRule: String = ""
+    /// Clusters smaller than this go to the unnamed "other" bucket.
+    public var minClusterSize: Int = 1
     /// The earliest time the next automatic run may start; nil when that depends on new messages (or automatic
     /// runs are disabled).
     public var nextAutomaticRunAt: Date?

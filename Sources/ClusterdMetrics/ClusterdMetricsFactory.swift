@@ -26,7 +26,10 @@ public struct ClusterdMetricsFactory: CoreMetrics.MetricsFactory {
         "clusterd_last_successful_clustering_timestamp_seconds":
             "Unix time the latest successful clustering run finished (0 when none).",
         "clusterd_unprocessed_messages": "Analysed messages not yet in a successful clustering run.",
-        "clusterd_llm_requests_total": "Requests to the LLM API, by result.",
+        "clusterd_llm_requests_total": "Requests to the Claude Messages API (retries included), by result.",
+        "clusterd_llm_local_fallbacks_total":
+            "Concept extractions and cluster namings done locally because Claude was unavailable.",
+        "clusterd_llm_tokens_total": "Claude input plus output tokens used.",
         "clusterd_store_up": "1 when MongoDB answered the latest request, else 0.",
     ]
 

@@ -133,6 +133,25 @@ public final class ClusterdClient: Sendable {
         return listing
     }
 
+    /// ListRuns: the most recent runs of any status, newest first (`limit` 0: the server's default of 20).
+    public func listRuns(limit: Int = 0) async throws -> [RunSummary] {
+        let reply = try await call(.listRuns(limit: UInt32(clamping: max(0, limit))))
+        guard case .listRunsReply(let runs) = reply else { throw Self.unexpected(reply) }
+        return runs
+    }
+
+    /// TriggerAnalysisBatch: queues many messages in one frame; one result per item, in order, plus the queue
+    /// depth after the batch. The whole call fails (INVALID_ARGUMENT) only for an empty or over-10000-item batch.
+    public func triggerAnalysisBatch(_ items: [TriggerItem]) async throws -> (
+        results: [TriggerItemResult], queueDepth: Int
+    ) {
+        let reply = try await call(.triggerAnalysisBatch(items))
+        guard case .triggerAnalysisBatchReply(let results, let depth) = reply, results.count == items.count else {
+            throw Self.unexpected(reply)
+        }
+        return (results, Int(depth))
+    }
+
     /// Closes the connection.
     public func close() async {
         try? await channel.close()

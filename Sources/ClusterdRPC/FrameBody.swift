@@ -24,15 +24,24 @@ public enum FrameBody: Sendable, Equatable {
     case listClustersReply(ClusterListing)
     /// A failed call.
     case error(RPCError)
+    /// Ask for the most recent runs of any status (0: the server's default of 20).
+    case listRuns(limit: UInt32)
+    /// Runs, newest first.
+    case listRunsReply([RunSummary])
+    /// Many triggers in one frame (a backfill).
+    case triggerAnalysisBatch([TriggerItem])
+    /// One result per batch item, in order, and the queue depth after the batch.
+    case triggerAnalysisBatchReply([TriggerItemResult], queueDepth: UInt32)
     /// A body this version does not know (a newer client); answered with UNIMPLEMENTED.
     case unknown
 
     /// True for request kinds (sent by clients).
     public var isRequest: Bool {
         switch self {
-        case .hello, .triggerAnalysis, .forceClustering, .getStatus, .listClusters: return true
+        case .hello, .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
+            return true
         case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
-            .unknown:
+            .listRunsReply, .triggerAnalysisBatchReply, .unknown:
             return false
         }
     }

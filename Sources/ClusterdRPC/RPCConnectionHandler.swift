@@ -164,11 +164,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             metrics.record(.invalid, error.code, since: start)
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error:
+        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
+            .listRunsReply, .triggerAnalysisBatchReply:
             let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
             metrics.record(.invalid, error.code, since: start)
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters:
+        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
             let callID = frame.callID
             let method = RPCMethod(frame.body)
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)

@@ -5,6 +5,8 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case forceClustering
     case getStatus
     case listClusters
+    case listRuns
+    case triggerAnalysisBatch
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -16,6 +18,8 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .forceClustering: return "ForceClustering"
         case .getStatus: return "GetStatus"
         case .listClusters: return "ListClusters"
+        case .listRuns: return "ListRuns"
+        case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
         case .invalid: return "Invalid"
         }
     }
@@ -28,8 +32,10 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .forceClustering: self = .forceClustering
         case .getStatus: self = .getStatus
         case .listClusters: self = .listClusters
+        case .listRuns: self = .listRuns
+        case .triggerAnalysisBatch: self = .triggerAnalysisBatch
         case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
-            .unknown:
+            .listRunsReply, .triggerAnalysisBatchReply, .unknown:
             self = .invalid
         }
     }

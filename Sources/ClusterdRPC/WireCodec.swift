@@ -97,6 +97,44 @@ public enum WireCodec {
             message.error = arena.message(clusterd__v1__error__init)
             message.error.pointee.code = Clusterd__V1__Code(rawValue: UInt32(error.code.rawValue))
             message.error.pointee.message = arena.string(error.message)
+        case .listRuns(let limit):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS
+            message.list_runs = arena.message(clusterd__v1__list_runs_request__init)
+            message.list_runs.pointee.limit = limit
+        case .listRunsReply(let runs):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY
+            message.list_runs_reply = arena.message(clusterd__v1__list_runs_reply__init)
+            let encoded = runs.map { Optional(encodeRun($0, arena: arena)) }
+            message.list_runs_reply.pointee.n_runs = encoded.count
+            message.list_runs_reply.pointee.runs = arena.array(encoded)
+        case .triggerAnalysisBatch(let items):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH
+            message.trigger_analysis_batch = arena.message(clusterd__v1__trigger_analysis_batch_request__init)
+            let encoded = items.map { item in
+                let out = arena.message(clusterd__v1__trigger_analysis_request__init)
+                out.pointee.message_id = arena.string(item.messageID)
+                out.pointee.conversation_id = arena.string(item.conversationID)
+                return Optional(out)
+            }
+            message.trigger_analysis_batch.pointee.n_items = encoded.count
+            message.trigger_analysis_batch.pointee.items = arena.array(encoded)
+        case .triggerAnalysisBatchReply(let results, let depth):
+            message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY
+            message.trigger_analysis_batch_reply = arena.message(clusterd__v1__trigger_analysis_batch_reply__init)
+            let encoded = results.map { result in
+                let out = arena.message(clusterd__v1__trigger_analysis_batch_reply__result__init)
+                out.pointee.outcome = Clusterd__V1__TriggerAnalysisReply__Outcome(
+                    rawValue: UInt32(result.outcome.rawValue)
+                )
+                if let error = result.error {
+                    out.pointee.error_code = Clusterd__V1__Code(rawValue: UInt32(error.code.rawValue))
+                    out.pointee.error_message = arena.string(error.message)
+                }
+                return Optional(out)
+            }
+            message.trigger_analysis_batch_reply.pointee.n_results = encoded.count
+            message.trigger_analysis_batch_reply.pointee.results = arena.array(encoded)
+            message.trigger_analysis_batch_reply.pointee.queue_depth = depth
         case .unknown:
             message.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
         }
@@ -135,9 +173,22 @@ public enum WireCodec {
         out.pointee.uptime_seconds = status.uptimeSeconds
         out.pointee.version = arena.string(status.version)
         out.pointee.embedder = arena.string(status.embedder)
+        out.pointee.embedder_detail = arena.string(status.embedderDetail)
         out.pointee.triggers_total = UInt64(max(0, status.triggersTotal))
         out.pointee.triggers_refused = UInt64(max(0, status.triggersRefused))
         out.pointee.swept_total = UInt64(max(0, status.sweptTotal))
+        out.pointee.llm_state = arena.string(status.llm.state)
+        out.pointee.llm_model = arena.string(status.llm.model)
+        out.pointee.llm_calls = UInt64(max(0, status.llm.calls))
+        out.pointee.llm_failures = UInt64(max(0, status.llm.failures))
+        out.pointee.llm_retries = UInt64(max(0, status.llm.retries))
+        out.pointee.llm_local_fallbacks = UInt64(max(0, status.llm.localFallbacks))
+        out.pointee.llm_tokens_today = UInt64(max(0, status.llm.tokensToday))
+        out.pointee.llm_daily_token_budget = UInt64(max(0, status.llm.dailyTokenBudget))
+        out.pointee.llm_tokens_total = UInt64(max(0, status.llm.tokensTotal))
+        out.pointee.llm_last_error = arena.string(status.llm.lastError)
+        out.pointee.k_rule = arena.string(status.kRule)
+        out.pointee.min_cluster_size = UInt32(clamping: status.minClusterSize)
         out.pointee.next_automatic_run_at_ms =
             status.nextAutomaticRunAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0
         out.pointee.scheduling_reason = arena.string(status.schedulingReason)
@@ -159,6 +210,42 @@ public enum WireCodec {
         out.pointee.clusters_created = UInt32(clamping: run.clustersCreated)
         out.pointee.duration_ms = UInt64(max(0, run.durationMs))
         out.pointee.error = arena.string(run.error)
+        out.pointee.metrics = run.metrics.map { encodeMetrics($0, arena: arena) }
+        let lineage = run.lineage.map { Optional(encodeLineage($0, arena: arena)) }
+        out.pointee.n_lineage = lineage.count
+        out.pointee.lineage = arena.array(lineage)
+        return out
+    }
+
+    private static func encodeMetrics(_ metrics: RunMetrics, arena: CArena)
+        -> UnsafeMutablePointer<Clusterd__V1__RunMetrics>
+    {
+        let out = arena.message(clusterd__v1__run_metrics__init)
+        out.pointee.silhouette = metrics.silhouette ?? .nan
+        out.pointee.inertia = metrics.inertia
+        let sizes = metrics.sizes.map { UInt64(max(0, $0)) }
+        out.pointee.n_sizes = sizes.count
+        out.pointee.sizes = arena.array(sizes)
+        out.pointee.k = UInt32(clamping: metrics.k)
+        out.pointee.churn = metrics.churn ?? .nan
+        out.pointee.adjusted_rand_index = metrics.adjustedRandIndex ?? .nan
+        out.pointee.compared_conversations = UInt64(max(0, metrics.comparedConversations))
+        return out
+    }
+
+    private static func encodeLineage(_ event: LineageEvent, arena: CArena)
+        -> UnsafeMutablePointer<Clusterd__V1__LineageEvent>
+    {
+        let out = arena.message(clusterd__v1__lineage_event__init)
+        out.pointee.kind = arena.string(event.kind.rawValue)
+        let current = event.stableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_stable_ids = current.count
+        out.pointee.stable_ids = arena.array(current)
+        let previous = event.previousStableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_previous_stable_ids = previous.count
+        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.renamed = event.renamed ? 1 : 0
+        out.pointee.overlap = event.overlap ?? .nan
         return out
     }
 
@@ -176,6 +263,11 @@ public enum WireCodec {
         let representatives = cluster.representativeConversationIDs.map { Optional(arena.string($0)) }
         out.pointee.n_representative_conversation_ids = representatives.count
         out.pointee.representative_conversation_ids = arena.array(representatives)
+        out.pointee.lineage = arena.string(cluster.lineage.kind.rawValue)
+        let previous = cluster.lineage.previousStableIDs.map { Optional(arena.string($0)) }
+        out.pointee.n_previous_stable_ids = previous.count
+        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.renamed = cluster.lineage.renamed ? 1 : 0
         return out
     }
 
@@ -230,9 +322,41 @@ public enum WireCodec {
             let error = frame.error.pointee
             let code = RPCStatusCode(rawValue: Int(error.code.rawValue)) ?? .internal
             return .error(RPCError(code: code, message: text(error.message)))
+        case CLUSTERD__V1__FRAME__BODY_LIST_RUNS:
+            return .listRuns(limit: frame.list_runs.pointee.limit)
+        case CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY:
+            let reply = frame.list_runs_reply.pointee
+            return .listRunsReply((0..<reply.n_runs).compactMap { reply.runs[$0].map { decodeRun($0.pointee) } })
+        case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH:
+            let request = frame.trigger_analysis_batch.pointee
+            let items = (0..<request.n_items).compactMap { index in
+                request.items[index].map {
+                    TriggerItem(
+                        messageID: text($0.pointee.message_id),
+                        conversationID: text($0.pointee.conversation_id)
+                    )
+                }
+            }
+            return .triggerAnalysisBatch(items)
+        case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY:
+            let reply = frame.trigger_analysis_batch_reply.pointee
+            let results = (0..<reply.n_results).compactMap { index in
+                reply.results[index].map { decodeItemResult($0.pointee) }
+            }
+            return .triggerAnalysisBatchReply(results, queueDepth: reply.queue_depth)
         default:
             return .unknown
         }
+    }
+
+    private static func decodeItemResult(_ result: Clusterd__V1__TriggerAnalysisBatchReply__Result)
+        -> TriggerItemResult
+    {
+        let outcome = TriggerOutcome(rawValue: Int(result.outcome.rawValue)) ?? .unspecified
+        let code = Int(result.error_code.rawValue)
+        guard code != 0 else { return TriggerItemResult(outcome: outcome) }
+        let error = RPCError(code: RPCStatusCode(rawValue: code) ?? .internal, message: text(result.error_message))
+        return TriggerItemResult(outcome: outcome, error: error)
     }
 
     private static let emptyRun = RunSummary(
@@ -278,9 +402,23 @@ public enum WireCodec {
         status.uptimeSeconds = source.uptime_seconds
         status.version = text(source.version)
         status.embedder = text(source.embedder)
+        status.embedderDetail = text(source.embedder_detail)
         status.triggersTotal = Int(clamping: source.triggers_total)
         status.triggersRefused = Int(clamping: source.triggers_refused)
         status.sweptTotal = Int(clamping: source.swept_total)
+        let llmState = text(source.llm_state)
+        status.llm.state = llmState.isEmpty ? LLMStatusReport.notConfigured : llmState
+        status.llm.model = text(source.llm_model)
+        status.llm.calls = Int(clamping: source.llm_calls)
+        status.llm.failures = Int(clamping: source.llm_failures)
+        status.llm.retries = Int(clamping: source.llm_retries)
+        status.llm.localFallbacks = Int(clamping: source.llm_local_fallbacks)
+        status.llm.tokensToday = Int(clamping: source.llm_tokens_today)
+        status.llm.dailyTokenBudget = Int(clamping: source.llm_daily_token_budget)
+        status.llm.tokensTotal = Int(clamping: source.llm_tokens_total)
+        status.llm.lastError = text(source.llm_last_error)
+        status.kRule = text(source.k_rule)
+        status.minClusterSize = Int(source.min_cluster_size)
         status.nextAutomaticRunAt =
             source.next_automatic_run_at_ms == 0
             ? nil : Date(timeIntervalSince1970: Double(source.next_automatic_run_at_ms) / 1000)
@@ -302,7 +440,34 @@ public enum WireCodec {
             totalMessages: Int(clamping: run.total_messages),
             clustersCreated: Int(run.clusters_created),
             durationMs: Int(clamping: run.duration_ms),
-            error: text(run.error)
+            error: text(run.error),
+            metrics: run.metrics.map { decodeMetrics($0.pointee) },
+            lineage: (0..<run.n_lineage).compactMap { index in run.lineage[index].flatMap { decodeLineage($0.pointee) }
+            }
+        )
+    }
+
+    private static func decodeMetrics(_ metrics: Clusterd__V1__RunMetrics) -> RunMetrics {
+        RunMetrics(
+            silhouette: metrics.silhouette.isNaN ? nil : metrics.silhouette,
+            inertia: metrics.inertia,
+            sizes: (0..<metrics.n_sizes).map { Int(clamping: metrics.sizes[$0]) },
+            k: Int(metrics.k),
+            churn: metrics.churn.isNaN ? nil : metrics.churn,
+            adjustedRandIndex: metrics.adjusted_rand_index.isNaN ? nil : metrics.adjusted_rand_index,
+            comparedConversations: Int(clamping: metrics.compared_conversations)
+        )
+    }
+
+    /// A lineage event; nil when its kind is unknown (a newer server).
+    private static func decodeLineage(_ event: Clusterd__V1__LineageEvent) -> LineageEvent? {
+        guard let kind = LineageKind(rawValue: text(event.kind)) else { return nil }
+        return LineageEvent(
+            kind: kind,
+            stableIDs: (0..<event.n_stable_ids).map { text(event.stable_ids[$0]) },
+            previousStableIDs: (0..<event.n_previous_stable_ids).map { text(event.previous_stable_ids[$0]) },
+            renamed: event.renamed != 0,
+            overlap: event.overlap.isNaN ? nil : event.overlap
         )
     }
 
@@ -315,7 +480,12 @@ public enum WireCodec {
             topConcepts: (0..<cluster.n_top_concepts).map { text(cluster.top_concepts[$0]) },
             representativeConversationIDs: (0..<cluster.n_representative_conversation_ids).map {
                 text(cluster.representative_conversation_ids[$0])
-            }
+            },
+            lineage: ClusterLineage(
+                kind: LineageKind(rawValue: text(cluster.lineage)) ?? .born,
+                previousStableIDs: (0..<cluster.n_previous_stable_ids).map { text(cluster.previous_stable_ids[$0]) },
+                renamed: cluster.renamed != 0
+            )
         )
     }
 

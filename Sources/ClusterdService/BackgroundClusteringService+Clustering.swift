@@ -67,7 +67,8 @@ extension BackgroundClusteringService {
                 kRule: configuration.clustering.kRule.description,
                 messageThreshold: configuration.trigger.messageThreshold,
                 timeThresholdMinutes: configuration.trigger.timeThresholdMinutes,
-                snapshotAnalyzedBefore: snapshot
+                snapshotAnalyzedBefore: snapshot,
+                promptVersion: claude?.promptVersion ?? "local-v1"
             )
         )
         do {
@@ -86,16 +87,20 @@ extension BackgroundClusteringService {
                 logger.info("Skipped background clustering: \(run.error!)")
             } else {
                 setStage("clustering", progress: 0.2)
-                let previous = try store.latestSuccessfulRun().map { try store.clusters(runID: $0.id) } ?? []
+                let previous = try previousClustering()
                 let engine = ClusteringEngine(configuration: configuration.clustering)
                 let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
                     self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
                 }
+                var clusters = outcome.clusters
+                ClusterNamingPlanner.carryNameSources(&clusters, previous: previous.clusters)
+                nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
-                try store.saveClusters(outcome.clusters, assignments: outcome.assignments)
+                try store.saveClusters(clusters, assignments: outcome.assignments)
                 run.status = .succeeded
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
+                run.lineage = outcome.lineage
             }
             run.finishedAt = now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
@@ -109,6 +114,7 @@ extension BackgroundClusteringService {
             try finishBookkeeping(run)
             if run.status == .succeeded {
                 logger.info("Background clustering completed successfully")
+                logger.info("\(RunSummary(run).qualityLine)")
             }
         } catch {
             noteStoreFailure(error)
@@ -124,6 +130,50 @@ extension BackgroundClusteringService {
                 state.lastError = "clustering: \(error)"
             }
         }
+    }
+
+    /// Names clusters with the name provider (Claude), contrasting each with its nearest neighbours; the others
+    /// keep their names. `needingNames` chooses which (by stable id); by default every nameable cluster whose name
+    /// is not the provider's — new stable ids, and continued clusters named locally before — so a continued
+    /// cluster keeps a name Claude gave it and no call is repeated. The "Other" bucket and clusters below the
+    /// minimum size are never named. Blocking: runs on the clustering lane only.
+    func nameClusters(
+        _ clusters: inout [Cluster],
+        assignments: [ClusterAssignment],
+        conversations: [ConversationInput],
+        needingNames: Set<String>? = nil
+    ) {
+        guard let nameProvider else { return }
+        let planner = ClusterNamingPlanner(
+            minClusterSize: configuration.clustering.minClusterSize,
+            seed: configuration.clustering.seed
+        )
+        let wanted = needingNames ?? planner.clustersNeedingNames(clusters, namedBy: nameProvider.source)
+        let requests = planner.requests(
+            for: wanted,
+            clusters: clusters,
+            assignments: assignments,
+            conversations: conversations
+        )
+        guard !requests.isEmpty else { return }
+        var named = 0
+        for (index, request) in requests.enumerated() {
+            setStage("naming", progress: 0.8 + 0.05 * Double(index) / Double(requests.count))
+            guard let naming = nameProvider.name(request) else { continue }
+            ClusterNamingPlanner.apply(naming, source: nameProvider.source, stableID: request.stableID, to: &clusters)
+            named += 1
+        }
+        logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
+    }
+
+    /// The latest successful run's clusters, memberships and k: what stable ids and lineage are matched against.
+    private func previousClustering() throws -> PreviousClustering {
+        guard let latest = try store.latestSuccessfulRun() else { return .none }
+        return PreviousClustering(
+            clusters: try store.clusters(runID: latest.id),
+            assignments: try store.assignments(runID: latest.id),
+            k: latest.metrics?.k
+        )
     }
 
     /// After a finished run: refresh the counters that depend on it.

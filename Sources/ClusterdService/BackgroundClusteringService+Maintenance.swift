@@ -35,6 +35,7 @@ extension BackgroundClusteringService {
                 state.automaticRunStarts = automaticStarts
                 state.loaded = true
             }
+            restoreLLMUsage()
             analysisQueue.isSuspended = false
             clusteringQueue.isSuspended = false
             noteStoreHealthy()
@@ -83,6 +84,7 @@ extension BackgroundClusteringService {
                 return
             }
         }
+        persistLLMUsage()
         checkTriggers()
     }
 

@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdLLM
 import CoreMetrics
 import Foundation
 import Logging
@@ -20,8 +21,17 @@ public final class BackgroundClusteringService: Sendable {
     let state = Mutex(ServiceState())
     let policy: TriggerPolicy
     let schedulePolicy: SchedulePolicy
-    let extractor: ConceptExtractor
     let metrics: ServiceMetrics
+    /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
+    let conceptProvider: any ConceptProvider
+    /// Contrastive cluster names; nil keeps the local names.
+    let nameProvider: (any ClusterNameProvider)?
+    /// The Claude integration; nil when not configured or when its configuration was unusable.
+    let claude: ClaudeIntegration?
+    /// Why the configured Claude integration could not be built, if it could not.
+    let claudeSetupError: String?
+    /// Claude tokens of the day already added to MongoDB.
+    let persistedLLMUsage = Mutex<(day: Int, tokens: Int)>((day: 0, tokens: 0))
 
     /// Analysis lane: `analysisWorkers` wide.
     let analysisQueue: OperationQueue
@@ -50,7 +60,9 @@ public final class BackgroundClusteringService: Sendable {
         self.policy = TriggerPolicy(configuration: configuration.trigger)
         self.schedulePolicy = SchedulePolicy(configuration: configuration.schedule, trigger: configuration.trigger)
         self.metrics = ServiceMetrics(factory: metricsFactory)
-        self.extractor = ConceptExtractor(limit: configuration.conceptsPerMessage)
+        (claude, claudeSetupError) = Self.makeClaude(configuration, logger: logger, now: now)
+        conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: configuration.conceptsPerMessage)
+        nameProvider = claude?.names
         analysisQueue = OperationQueue()
         analysisQueue.name = "clusterd.analysis"
         analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
@@ -72,9 +84,10 @@ public final class BackgroundClusteringService: Sendable {
     public func start() {
         if embedder.isFallback {
             logger.warning(
-                "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model"
+                "Using the fallback embedder \(embedder.identifier): embeddings are feature hashes, not a language model\(configuration.embedderDetail.isEmpty ? "" : " (\(configuration.embedderDetail))")"
             )
         }
+        logLLMSetup()
         maintenanceQueue.addOperation { [self] in
             loadState()
             tick()
@@ -90,6 +103,7 @@ public final class BackgroundClusteringService: Sendable {
     /// the grace period for in-flight analyses and a running clustering. The caller closes the store afterwards.
     public func shutdown() {
         state.withLock { $0.stopping = true }
+        claude?.stop()
         timer.withLock {
             $0?.cancel()
             $0 = nil
@@ -106,6 +120,7 @@ public final class BackgroundClusteringService: Sendable {
         {
             Thread.sleep(forTimeInterval: 0.02)
         }
+        persistLLMUsage()
         let leftover = state.withLock { $0.clusteringInProgress }
         if leftover {
             logger.warning("Shutting down during a clustering run; it will be marked abandoned at the next start")
@@ -119,43 +134,9 @@ public final class BackgroundClusteringService: Sendable {
 
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
-        guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
-        // Characters (Unicode scalars), as JSON Schema's maxLength counts them, so the HTTP gateway's OpenAPI
-        // document states the same limit.
-        guard messageID.unicodeScalars.count <= Self.maxMessageIDLength else {
-            throw ServiceError(.invalidArgument, "message_id is longer than \(Self.maxMessageIDLength) characters")
-        }
-        enum Decision { case recorded, already, refused(Int), stopping, queued(Int) }
-        let decision: Decision = state.withLock { state in
-            state.triggersTotal += 1
-            if state.stopping { return .stopping }
-            if !configuration.trigger.enabled { return .recorded }
-            if state.pending.contains(messageID) { return .already }
-            if state.pending.count >= configuration.queueCapacity {
-                state.triggersRefused += 1
-                return .refused(state.pending.count)
-            }
-            state.pending.insert(messageID)
-            return .queued(state.pending.count)
-        }
-        switch decision {
-        case .stopping:
-            throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
-        case .recorded:
-            logger.info("Triggered background analysis for message \(messageID) (background clustering disabled)")
-            return TriggerResult(outcome: .recorded, queueDepth: queueDepth)
-        case .already:
-            return TriggerResult(outcome: .alreadyQueued, queueDepth: queueDepth)
-        case .refused(let depth):
-            throw ServiceError(
-                .queueFull,
-                "analysis queue is full (\(depth) of \(configuration.queueCapacity)); the sweep will analyse it later"
-            )
-        case .queued(let depth):
-            logger.info("Triggered background analysis for message \(messageID)")
-            enqueueAnalysis(messageID, attempt: 0)
-            return TriggerResult(outcome: .queued, queueDepth: depth)
-        }
+        try Self.validate(messageID: messageID)
+        let decision = state.withLock { Self.decide(&$0, messageID: messageID, configuration: configuration) }
+        return try act(on: decision, messageID: messageID)
     }
 
     /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).
@@ -220,13 +201,18 @@ public final class BackgroundClusteringService: Sendable {
         var degraded: [String] = []
         if snapshot.storeDegraded { degraded.append("store") }
         if embedder.isFallback { degraded.append("embedder:fallback") }
+        status.llm = llmReport()
+        if status.llm.state == "degraded" { degraded.append("llm") }
         status.degraded = degraded
         status.uptimeSeconds = current.timeIntervalSince(startedAt)
         status.version = configuration.version
         status.embedder = embedder.identifier
+        status.embedderDetail = configuration.embedderDetail
         status.triggersTotal = snapshot.triggersTotal
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal
+        status.kRule = configuration.clustering.kRule.description
+        status.minClusterSize = configuration.clustering.minClusterSize
         let schedule = nextAutomaticRun(snapshot, decision, now: current)
         status.nextAutomaticRunAt = schedule.nextAutomaticRunAt
         status.schedulingReason = schedule.reason
@@ -257,7 +243,8 @@ public final class BackgroundClusteringService: Sendable {
     }
 
     /// Sets the state gauges (queue depth and capacity, analyses in flight, unprocessed messages, store up, last
-    /// successful clustering) from memory. Called before each metrics scrape.
+    /// successful clustering) from memory, and records the LLM requests counted since the last call. Called before
+    /// each metrics scrape.
     public func updateMetricGauges() {
         let snapshot = state.withLock { state in
             (
@@ -272,6 +259,7 @@ public final class BackgroundClusteringService: Sendable {
         metrics.storeUp.record(snapshot.3 ? 1 : 0)
         let finished = snapshot.4.map { ($0.finishedAt ?? $0.createdAt).timeIntervalSince1970 } ?? 0
         metrics.lastSuccessfulClustering.record(finished)
+        metrics.recordLLM(llmReport())
     }
 
     /// The clusters of a run (latest successful when nil). Blocks on MongoDB: call it off the event loops.

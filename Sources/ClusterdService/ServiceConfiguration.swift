@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdLLM
 import Foundation
 
 /// Settings of the background service.
@@ -27,6 +28,12 @@ public struct ServiceConfiguration: Sendable {
     public var backlogDeferSeconds: Double
     /// Seconds a shutdown waits for in-flight analyses and a running clustering.
     public var shutdownGraceSeconds: Double
+    /// Concepts and cluster names by Claude; nil for local ones only (status "not configured").
+    public var anthropic: AnthropicConfiguration?
+    /// Where the embedder's model came from, or "fallback: <why>"; reported in status as `embedder_detail`.
+    public var embedderDetail: String = ""
+    /// Most messages one analysis operation embeds together when several are waiting.
+    public var embeddingBatchSize: Int = 32
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
 
@@ -43,7 +50,8 @@ public struct ServiceConfiguration: Sendable {
         conceptsPerMessage: Int = 8,
         version: String = "0.1.0",
         backlogDeferSeconds: Double = 30,
-        shutdownGraceSeconds: Double = 5
+        shutdownGraceSeconds: Double = 5,
+        anthropic: AnthropicConfiguration? = nil
     ) {
         self.trigger = trigger
         self.analysisWorkers = max(1, analysisWorkers)
@@ -57,5 +65,6 @@ public struct ServiceConfiguration: Sendable {
         self.version = version
         self.backlogDeferSeconds = backlogDeferSeconds
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.anthropic = anthropic
     }
 }

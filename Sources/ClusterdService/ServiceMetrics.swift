@@ -2,6 +2,7 @@ import ClusterdCore
 import CoreMetrics
 import Foundation
 import Metrics
+import Synchronization
 
 /// The background service's metrics, recorded through swift-metrics (the executable picks the backend).
 ///
@@ -42,6 +43,15 @@ final class ServiceMetrics: Sendable {
     let queueCapacity: Gauge
     let inFlightAnalyses: Gauge
     let storeUp: Gauge
+    /// `clusterd_llm_requests_total{result="success"|"failure"}`: Messages API requests (each retry counts).
+    private let llmSucceeded: Counter
+    private let llmFailed: Counter
+    /// Concept extractions and namings done locally because Claude was unavailable.
+    private let llmFallbacks: Counter
+    /// Input plus output tokens.
+    private let llmTokens: Counter
+    /// The LLM counters already recorded (the LLM layer keeps running totals; the deltas are recorded).
+    private let llmRecorded = Mutex((succeeded: 0, failed: 0, fallbacks: 0, tokens: 0))
 
     /// Creates every series on `factory`.
     init(factory: any MetricsFactory) {
@@ -63,6 +73,37 @@ final class ServiceMetrics: Sendable {
         queueCapacity = Gauge(label: "clusterd_analysis_queue_capacity", dimensions: [], factory: factory)
         inFlightAnalyses = Gauge(label: "clusterd_analyses_in_flight", dimensions: [], factory: factory)
         storeUp = Gauge(label: "clusterd_store_up", dimensions: [], factory: factory)
+        llmSucceeded = Counter(
+            label: "clusterd_llm_requests_total",
+            dimensions: [("result", "success")],
+            factory: factory
+        )
+        llmFailed = Counter(label: "clusterd_llm_requests_total", dimensions: [("result", "failure")], factory: factory)
+        llmFallbacks = Counter(label: "clusterd_llm_local_fallbacks_total", dimensions: [], factory: factory)
+        llmTokens = Counter(label: "clusterd_llm_tokens_total", dimensions: [], factory: factory)
+    }
+
+    /// Records what the LLM layer counted since the last call (its totals only grow while the process lives).
+    func recordLLM(_ report: LLMStatusReport) {
+        let now = (
+            succeeded: max(0, report.calls - report.failures), failed: report.failures,
+            fallbacks: report.localFallbacks, tokens: report.tokensTotal
+        )
+        let delta = llmRecorded.withLock { recorded in
+            let delta = (
+                succeeded: max(0, now.succeeded - recorded.succeeded), failed: max(0, now.failed - recorded.failed),
+                fallbacks: max(0, now.fallbacks - recorded.fallbacks), tokens: max(0, now.tokens - recorded.tokens)
+            )
+            recorded = (
+                max(recorded.succeeded, now.succeeded), max(recorded.failed, now.failed),
+                max(recorded.fallbacks, now.fallbacks), max(recorded.tokens, now.tokens)
+            )
+            return delta
+        }
+        if delta.succeeded > 0 { llmSucceeded.increment(by: delta.succeeded) }
+        if delta.failed > 0 { llmFailed.increment(by: delta.failed) }
+        if delta.fallbacks > 0 { llmFallbacks.increment(by: delta.fallbacks) }
+        if delta.tokens > 0 { llmTokens.increment(by: delta.tokens) }
     }
 
     /// Counts one analysis attempt and its duration.

@@ -6,6 +6,8 @@ import Foundation
 struct ServiceState {
     /// Message id texts queued or being analysed (dedupes triggers).
     var pending: Set<String> = []
+    /// Of those, waiting for an analysis operation, oldest first (each operation takes up to a batch).
+    var analysisBacklog: [(messageID: String, attempt: Int)] = []
     /// Of those, being analysed now.
     var inFlight = 0
     /// Analysis writes between taking `analyzedAt` and finishing the save (a run's snapshot waits for them).

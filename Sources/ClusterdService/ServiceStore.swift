@@ -34,7 +34,7 @@ public protocol ServiceStore: Sendable {
     func latestRun() throws -> ClusteringRun?
     /// The newest succeeded run.
     func latestSuccessfulRun() throws -> ClusteringRun?
-    /// Up to `limit` runs, newest first.
+    /// Up to `limit` runs of any status, newest first.
     func recentRuns(limit: Int) throws -> [ClusteringRun]
     /// A run by id.
     func run(id: RecordID) throws -> ClusteringRun?
@@ -42,6 +42,12 @@ public protocol ServiceStore: Sendable {
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
     /// A run's clusters, largest first.
     func clusters(runID: RecordID) throws -> [Cluster]
+    /// Claude tokens recorded for a UTC day (days since 1970-01-01).
+    func llmTokensUsed(day: Int) throws -> Int
+    /// Adds Claude tokens to a UTC day's count.
+    func addLLMTokens(day: Int, tokens: Int) throws
+    /// A run's per-conversation assignments.
+    func assignments(runID: RecordID) throws -> [ClusterAssignment]
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

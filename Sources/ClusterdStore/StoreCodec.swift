@@ -42,6 +42,8 @@ enum StoreCodec {
             "embedding": BSONValue(float32: analysis.embedding),
             "embedder": .string(analysis.embedder),
             "concept_source": .string(analysis.conceptSource),
+            "topic": .string(analysis.topic),
+            "language": .string(analysis.language),
             "analyzed_at": .date(analysis.analyzedAt),
             "last_error": .null,
             "failed": .bool(false),
@@ -62,7 +64,9 @@ enum StoreCodec {
             embedding: embedding,
             embedder: document["embedder"]?.stringValue ?? "",
             conceptSource: document["concept_source"]?.stringValue ?? "",
-            analyzedAt: analyzedAt
+            analyzedAt: analyzedAt,
+            topic: document["topic"]?.stringValue ?? "",
+            language: document["language"]?.stringValue ?? ""
         )
     }
 
@@ -93,6 +97,9 @@ enum StoreCodec {
                 "inertia": .double(runMetrics.inertia),
                 "sizes": .array(runMetrics.sizes.map { BSONValue($0) }),
                 "k": BSONValue(runMetrics.k),
+                "churn": runMetrics.churn.map { .double($0) } ?? .null,
+                "adjusted_rand_index": runMetrics.adjustedRandIndex.map { .double($0) } ?? .null,
+                "compared_conversations": BSONValue(runMetrics.comparedConversations),
             ])
         }
         return [
@@ -107,7 +114,31 @@ enum StoreCodec {
             "error": BSONValue(run.error),
             "inputs": .document(inputs),
             "metrics": metrics,
+            "lineage": .array(run.lineage.map { .document(document($0)) }),
         ]
+    }
+
+    /// A lineage event (inside a run document).
+    static func document(_ event: LineageEvent) -> BSONDocument {
+        [
+            "kind": .string(event.kind.rawValue),
+            "stable_ids": .array(event.stableIDs.map { .string($0) }),
+            "previous_stable_ids": .array(event.previousStableIDs.map { .string($0) }),
+            "renamed": .bool(event.renamed),
+            "overlap": event.overlap.map { .double($0) } ?? .null,
+        ]
+    }
+
+    /// A lineage event read back; nil when its kind is unknown.
+    static func lineageEvent(_ document: BSONDocument) -> LineageEvent? {
+        guard let kind = document["kind"]?.stringValue.flatMap(LineageKind.init(rawValue:)) else { return nil }
+        return LineageEvent(
+            kind: kind,
+            stableIDs: document["stable_ids"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            previousStableIDs: document["previous_stable_ids"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            renamed: document["renamed"]?.boolValue ?? false,
+            overlap: document["overlap"]?.doubleValue
+        )
     }
 
     /// A run read back; nil when required fields are missing or the status is unknown.
@@ -132,7 +163,10 @@ enum StoreCodec {
                 silhouette: metricsDocument["silhouette"]?.doubleValue,
                 inertia: metricsDocument["inertia"]?.doubleValue ?? 0,
                 sizes: metricsDocument["sizes"]?.arrayValue?.compactMap(\.intValue) ?? [],
-                k: metricsDocument["k"]?.intValue ?? 0
+                k: metricsDocument["k"]?.intValue ?? 0,
+                churn: metricsDocument["churn"]?.doubleValue,
+                adjustedRandIndex: metricsDocument["adjusted_rand_index"]?.doubleValue,
+                comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0
             )
         }
         return ClusteringRun(
@@ -147,7 +181,8 @@ enum StoreCodec {
             durationMs: document["duration_ms"]?.intValue ?? 0,
             error: document["error"]?.stringValue,
             inputs: inputs,
-            metrics: metrics
+            metrics: metrics,
+            lineage: document["lineage"]?.arrayValue?.compactMap { $0.documentValue.flatMap(lineageEvent) } ?? []
         )
     }
 
@@ -164,6 +199,12 @@ enum StoreCodec {
             "top_concepts": .array(cluster.topConcepts.map { .string($0) }),
             "representative_conversation_ids": .array(cluster.representativeConversationIDs.map { BSONValue($0) }),
             "centroid": BSONValue(float32: cluster.centroid),
+            "name_source": .string(cluster.nameSource),
+            "lineage": .document([
+                "kind": .string(cluster.lineage.kind.rawValue),
+                "previous_stable_ids": .array(cluster.lineage.previousStableIDs.map { .string($0) }),
+                "renamed": .bool(cluster.lineage.renamed),
+            ]),
         ]
     }
 
@@ -181,7 +222,18 @@ enum StoreCodec {
             topConcepts: document["top_concepts"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             representativeConversationIDs: document["representative_conversation_ids"]?.arrayValue?
                 .compactMap(\.recordID) ?? [],
-            centroid: document["centroid"]?.float32Values ?? []
+            centroid: document["centroid"]?.float32Values ?? [],
+            nameSource: document["name_source"]?.stringValue ?? Cluster.localNameSource,
+            lineage: document["lineage"]?.documentValue.map(clusterLineage) ?? .born
+        )
+    }
+
+    /// A cluster's lineage read back (an unknown kind reads as born).
+    static func clusterLineage(_ document: BSONDocument) -> ClusterLineage {
+        ClusterLineage(
+            kind: document["kind"]?.stringValue.flatMap(LineageKind.init(rawValue:)) ?? .born,
+            previousStableIDs: document["previous_stable_ids"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            renamed: document["renamed"]?.boolValue ?? false
         )
     }
 

@@ -18,6 +18,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var clustersCollection: String
     /// clusterd's per-conversation assignments.
     public var assignmentsCollection: String
+    /// clusterd's Claude token usage, one document per UTC day.
+    public var llmUsageCollection: String
     /// Maximum pooled connections; must be at least the number of threads using the store at once.
     public var poolSize: Int
     /// How long to wait for a usable server before failing, unless the URI sets `serverSelectionTimeoutMS`.
@@ -45,7 +47,8 @@ public struct StoreConfiguration: Sendable, Equatable {
         poolSize: Int = 8,
         serverSelectionTimeoutMS: Int32 = 2000,
         connectTimeoutMS: Int32 = 2000,
-        socketTimeoutMS: Int32 = 5000
+        socketTimeoutMS: Int32 = 5000,
+        llmUsageCollection: String = "llm_usage"
     ) {
         self.uri = uri
         self.database = database ?? Self.database(in: uri) ?? Self.defaultDatabase
@@ -59,6 +62,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.serverSelectionTimeoutMS = serverSelectionTimeoutMS
         self.connectTimeoutMS = connectTimeoutMS
         self.socketTimeoutMS = socketTimeoutMS
+        self.llmUsageCollection = llmUsageCollection
     }
 
     /// The database named in a connection string's path, if any (nil also for an unparsable URI).

@@ -53,12 +53,14 @@ public final class ServerProcess: Sendable {
         self.directory = directory
     }
 
-    /// Starts clusterd on `store`'s database with `defaultEnvironment` overlaid by `environment`, and waits (at
+    /// Starts clusterd on `store`'s database with `defaultEnvironment` overlaid by `environment`, listening on
+    /// `listen` (`127.0.0.1:0`: a free port; a fixed port restarts a server where a dead one was), and waits (at
     /// most `startupTimeout`) for it to write its port file.
     public static func start(
         store: StoreConfiguration,
         environment: [String: String] = [:],
         binary: String? = nil,
+        listen: String = "127.0.0.1:0",
         startupTimeout: Duration = .seconds(20)
     ) async throws -> ServerProcess {
         let executable = try binary ?? TestBinaries.require(TestBinaries.clusterd, "clusterd")
@@ -73,7 +75,7 @@ public final class ServerProcess: Sendable {
         let child = try ChildProcess(
             executable: executable,
             arguments: [
-                "--listen", "127.0.0.1:0",
+                "--listen", listen,
                 "--mongodb-uri", mongoURI(for: store),
                 "--port-file", portFile,
                 "--env-file", directory.path("no.env"),

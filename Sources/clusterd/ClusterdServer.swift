@@ -1,6 +1,7 @@
 import ClusterdCore
 import ClusterdHTTP
 import ClusterdMetrics
+import ClusterdModel
 import ClusterdRPC
 import ClusterdService
 import ClusterdStore
@@ -22,9 +23,12 @@ struct ClusterdServer: Service {
 
     func run() async throws {
         let store = try MongoStore(configuration: settings.store)
-        let embedder = HashingEmbedder()
+        let choice = await loadEmbedder()
+        var configuration = settings.service
+        configuration.embedderDetail = choice.detail
+        let embedder = choice.embedder
         let service = BackgroundClusteringService(
-            configuration: settings.service,
+            configuration: configuration,
             store: store,
             embedder: embedder,
             logger: logger
@@ -97,5 +101,31 @@ struct ClusterdServer: Service {
             "HTTP gateway listening on \(listen.host):\(port) (metrics \(registry == nil ? "off" : "on"))"
         )
         return gateway
+    }
+
+    /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and
+    /// the executable's ancestors), else the hashing fallback, announced loudly. Reads ~90 MB: runs on its own
+    /// thread, off the cooperative pool.
+    private func loadEmbedder() async -> EmbedderChoice {
+        let locator = MiniLMModelLocator(
+            overrideDirectory: settings.modelDirectory,
+            searchRoots: MiniLMModelLocator.defaultSearchRoots(
+                workingDirectory: FileManager.default.currentDirectoryPath,
+                executablePath: CommandLine.arguments.first ?? ""
+            )
+        )
+        let started = Date()
+        let choice = await withCheckedContinuation { (continuation: CheckedContinuation<EmbedderChoice, Never>) in
+            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator)) }
+        }
+        if let directory = choice.modelDirectory {
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+            logger.info("Embedder \(choice.embedder.identifier) loaded from \(directory) in \(seconds) s")
+        } else {
+            logger.error(
+                "EMBEDDER FALLBACK: all-MiniLM-L6-v2 is not available, using \(choice.embedder.identifier) (\(choice.detail))"
+            )
+        }
+        return choice
     }
 }

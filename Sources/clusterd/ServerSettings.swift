@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdLLM
 import ClusterdService
 import ClusterdStore
 import Foundation
@@ -18,6 +19,8 @@ struct ServerSettings {
     var writeStallSeconds = 30.0
     var store = StoreConfiguration()
     var service = ServiceConfiguration()
+    /// CLUSTERD_MODEL_DIR: the all-MiniLM-L6-v2 directory; nil searches the project's .venv.
+    var modelDirectory: String?
     /// `CLUSTERD_HTTP_LISTEN`: the HTTP gateway's address; nil leaves the gateway off.
     var httpListen: (host: String, port: Int)?
     /// `CLUSTERD_HTTP_MAX_BODY_BYTES`, `CLUSTERD_HTTP_MAX_CONNECTIONS`, `CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS`.
@@ -93,12 +96,16 @@ struct ServerSettings {
         if let value = environment["CLUSTERD_MAX_ATTEMPTS"] {
             service.maxAttempts = max(1, try Self.number(value, "CLUSTERD_MAX_ATTEMPTS"))
         }
-        if let value = environment["CLUSTERD_FIXED_K"] {
-            service.clustering.kRule = .fixed(max(1, try Self.number(value, "CLUSTERD_FIXED_K")))
+        // Empty or 0: no fixed k, the silhouette rule chooses.
+        if let value = environment["CLUSTERD_FIXED_K"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            let k: Int = try Self.number(value, "CLUSTERD_FIXED_K")
+            if k > 0 { service.clustering.kRule = .fixed(k) }
         }
         if let value = environment["CLUSTERD_MIN_CLUSTER_SIZE"] {
             service.clustering.minClusterSize = max(1, try Self.number(value, "CLUSTERD_MIN_CLUSTER_SIZE"))
         }
+        service.anthropic = try Self.anthropic(environment)
+        if let value = environment["CLUSTERD_MODEL_DIR"], !value.isEmpty { modelDirectory = value }
         if let value = environment["CLUSTERD_HTTP_LISTEN"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
             httpListen = try Self.parseHTTPAddress(value)
         }
@@ -143,6 +150,59 @@ struct ServerSettings {
         // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
         // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.
         store.poolSize = max(store.poolSize, service.analysisWorkers + 4)
+    }
+
+    /// The Claude settings when `ANTHROPIC_API_KEY` is set (nil otherwise: local concepts and names).
+    static func anthropic(_ environment: [String: String]) throws -> AnthropicConfiguration? {
+        guard let key = environment["ANTHROPIC_API_KEY"]?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
+            return nil
+        }
+        var anthropic = AnthropicConfiguration(apiKey: key)
+        if let url = environment["ANTHROPIC_BASE_URL"], !url.isEmpty { anthropic.baseURL = url }
+        if let model = environment["CLUSTERD_ANTHROPIC_MODEL"], !model.isEmpty { anthropic.model = model }
+        if let value = environment["CLUSTERD_ANTHROPIC_THINKING"] {
+            switch value.lowercased() {
+            case "disabled", "off", "false": anthropic.disableThinking = true
+            case "default", "on", "true": anthropic.disableThinking = false
+            default: throw SettingsError("CLUSTERD_ANTHROPIC_THINKING must be disabled or default, not \(value)")
+            }
+        }
+        if let value = environment["CLUSTERD_LLM_CONCURRENCY"] {
+            anthropic.concurrency = max(1, try number(value, "CLUSTERD_LLM_CONCURRENCY"))
+        }
+        if let value = environment["CLUSTERD_LLM_RPM"] {
+            anthropic.requestsPerMinute = try number(value, "CLUSTERD_LLM_RPM")
+        }
+        if let value = environment["CLUSTERD_LLM_DAILY_TOKENS"] {
+            anthropic.dailyTokenBudget = try number(value, "CLUSTERD_LLM_DAILY_TOKENS")
+        }
+        if let value = environment["CLUSTERD_LLM_MAX_ATTEMPTS"] {
+            anthropic.retry.maxAttempts = max(1, try number(value, "CLUSTERD_LLM_MAX_ATTEMPTS"))
+        }
+        if let value = environment["CLUSTERD_LLM_TIMEOUT_SECONDS"] {
+            anthropic.http.totalTimeoutMilliseconds = try milliseconds(value, "CLUSTERD_LLM_TIMEOUT_SECONDS")
+        }
+        if let value = environment["CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS"] {
+            anthropic.http.connectTimeoutMilliseconds = try milliseconds(value, "CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS")
+        }
+        if let value = environment["CLUSTERD_LLM_MAX_WAIT_SECONDS"] {
+            anthropic.maxQueueWaitSeconds = Double(try milliseconds(value, "CLUSTERD_LLM_MAX_WAIT_SECONDS")) / 1000
+        }
+        // Refuse a base URL the client would refuse (not https, or plain http to a host that is not loopback).
+        do {
+            _ = try AnthropicClient(configuration: anthropic, governor: LLMGovernor(configuration: anthropic))
+        } catch {
+            throw SettingsError("Claude settings: \(error.message)")
+        }
+        return anthropic
+    }
+
+    /// A positive number of seconds as whole milliseconds.
+    private static func milliseconds(_ text: String, _ name: String) throws -> Int {
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds < 86_400 else {
+            throw SettingsError("\(name) must be a positive number of seconds, not \(text)")
+        }
+        return max(1, Int((seconds * 1000).rounded()))
     }
 
     /// "host:port" → parts.

@@ -3,8 +3,8 @@ import ClusterdRPC
 import ClusterdService
 import Foundation
 
-/// Connects the RPC server to the background service: cheap calls are answered on the spot, MongoDB reads
-/// (ListClusters) on a queue of their own, never on an event loop.
+/// Connects the RPC server to the background service: cheap calls are answered on the spot; MongoDB reads
+/// (ListClusters, ListRuns) and batch triggers run on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
@@ -53,11 +53,44 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                     respond(.error(RPCError(code: .internal, message: "\(error)")))
                 }
             }
+        case .listRuns(let limit):
+            let service = self.service
+            let count = limit == 0 ? Self.defaultRunLimit : min(Int(limit), Self.maxRunLimit)
+            readQueue.addOperation {
+                do throws(ServiceError) {
+                    respond(.listRunsReply(try service.listRuns(limit: count)))
+                } catch {
+                    respond(.error(Self.rpcError(error)))
+                }
+            }
+        case .triggerAnalysisBatch(let items):
+            // Up to 10000 enqueues: cheap each, but together too long for an event loop, so off it.
+            let service = self.service
+            readQueue.addOperation {
+                do throws(ServiceError) {
+                    let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
+                    let results = batch.results.map { result in
+                        switch result {
+                        case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
+                        case .failure(let error):
+                            return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
+                        }
+                    }
+                    respond(.triggerAnalysisBatchReply(results, queueDepth: UInt32(clamping: batch.queueDepth)))
+                } catch {
+                    respond(.error(Self.rpcError(error)))
+                }
+            }
         case .hello, .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply,
-            .error, .unknown:
+            .listRunsReply, .triggerAnalysisBatchReply, .error, .unknown:
             respond(.error(RPCError(code: .invalidArgument, message: "not a request")))
         }
     }
+
+    /// ListRuns with limit 0 returns this many runs.
+    static let defaultRunLimit = 20
+    /// ListRuns never returns more than this many runs.
+    static let maxRunLimit = 1000
 
     static func outcome(_ kind: TriggerOutcomeKind) -> TriggerOutcome {
         switch kind {

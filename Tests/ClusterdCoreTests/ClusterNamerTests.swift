@@ -18,8 +18,46 @@ import Testing
         #expect(labels[0].topConcepts.first == "refund")
         #expect(labels[1].topConcepts.first == "password reset")
         #expect(labels[2].topConcepts.first == "shipping")
-        #expect(labels[0].name == "refund · account")
-        #expect(labels[0].description == "Conversations about refund and account.")
+        // "account" is in every conversation of every cluster: it names none of them.
+        #expect(labels[0].name == "refund")
+        #expect(labels[0].description == "Conversations about refund.")
+        #expect(labels.allSatisfy { !$0.topConcepts.contains("account") && !$0.name.contains("account") })
+    }
+
+    @Test func aConceptFrequentEverywhereNeverNamesAClusterEvenWhenItIsTheMostFrequent() {
+        // "help" is in 90% of every cluster; each cluster's own concepts are in 30–50% of it.
+        func cluster(_ own: [String]) -> [[String]] {
+            (0..<20).map { index in
+                var concepts = index < 18 ? ["help"] : []
+                if index % 2 == 0 { concepts.append(own[0]) }
+                if index % 3 == 0 { concepts.append(own[1]) }
+                return concepts
+            }
+        }
+        let labels = ClusterNamer().labels(for: [
+            cluster(["refund", "invoice"]), cluster(["login", "password"]), cluster(["parcel", "courier"]),
+        ])
+        #expect(labels.map(\.name) == ["refund · invoice", "login · password", "parcel · courier"])
+        for label in labels {
+            #expect(!label.topConcepts.contains("help"))
+            #expect(!label.description.contains("help"))
+        }
+        // Twice as common inside as outside is distinctive enough; as common inside as outside is not.
+        let mixed = ClusterNamer().labels(for: [
+            (0..<10).map { $0 < 8 ? ["tracking"] : ["refund"] },
+            (0..<10).map { $0 < 4 ? ["tracking"] : ["login"] },
+            (0..<10).map { $0 < 4 ? ["tracking"] : ["parcel"] },
+        ])
+        #expect(mixed[0].topConcepts.contains("tracking"))
+        #expect(!mixed[1].topConcepts.contains("tracking"))
+    }
+
+    @Test func withOneNamedClusterItsFrequentConceptsStillNameIt() {
+        let labels = ClusterNamer(minClusterSize: 2).labels(for: [
+            [["account", "refund"], ["account"]], [["account", "secret"]],
+        ])
+        #expect(labels[0].name == "account · refund")
+        #expect(labels[1] == .other)
     }
 
     @Test func countsEachConversationOnceAndNormalisesCase() {

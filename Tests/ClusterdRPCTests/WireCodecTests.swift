@@ -20,6 +20,19 @@ import Testing
         .getStatus,
         .listClusters(runID: ""),
         .error(RPCError(code: .resourceExhausted, message: "queue full")),
+        .listRuns(limit: 0),
+        .listRuns(limit: 1000),
+        .listRunsReply([]),
+        .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")]),
+        .triggerAnalysisBatchReply(
+            [
+                TriggerItemResult(outcome: .queued),
+                TriggerItemResult(outcome: .unspecified, error: RPCError(code: .invalidArgument, message: "empty")),
+                TriggerItemResult(outcome: .alreadyQueued),
+            ],
+            queueDepth: 9
+        ),
+        .triggerAnalysisBatchReply([], queueDepth: 0),
     ])
     func requestAndReplyKindsRoundTrip(body: FrameBody) throws {
         let decoded = try roundTrip(body, callID: UInt64.max)
@@ -51,9 +64,22 @@ import Testing
         status.uptimeSeconds = 12.5
         status.version = "0.1.0"
         status.embedder = "hashing-v1"
+        status.embedderDetail = "fallback: model files not found"
         status.triggersTotal = 10
         status.triggersRefused = 1
         status.sweptTotal = 4
+        status.llm.state = "rate-limited"
+        status.llm.model = "claude-haiku-5-5"
+        status.llm.calls = 120
+        status.llm.failures = 7
+        status.llm.retries = 5
+        status.llm.localFallbacks = 2
+        status.llm.tokensToday = 51_000
+        status.llm.dailyTokenBudget = 2_000_000
+        status.llm.tokensTotal = 75_000
+        status.llm.lastError = "rateLimited (429): rate_limit_error: slow down"
+        status.kRule = "fixed:8"
+        status.minClusterSize = 5
         let run = RunSummary(
             id: "65a1b2c3d4e5f6a7b8c9d0e1",
             status: "succeeded",
@@ -64,13 +90,58 @@ import Testing
             totalMessages: 60,
             clustersCreated: 4,
             durationMs: 15000,
-            error: ""
+            error: "",
+            metrics: RunMetrics(
+                silhouette: 0.31,
+                inertia: 12.5,
+                sizes: [7, 5, 3],
+                k: 3,
+                churn: 0.0625,
+                adjustedRandIndex: 0.91,
+                comparedConversations: 16
+            ),
+            lineage: [
+                LineageEvent(
+                    kind: .continued,
+                    stableIDs: ["c-1"],
+                    previousStableIDs: ["c-1"],
+                    renamed: true,
+                    overlap: 0.5
+                ),
+                LineageEvent(kind: .born, stableIDs: ["c-3"], previousStableIDs: []),
+                LineageEvent(kind: .split, stableIDs: ["c-1", "c-3"], previousStableIDs: ["c-1"]),
+                LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-2"]),
+            ]
         )
         status.latestClusteringRun = run
         status.lastRun = run
         status.queueCapacity = 100
         let decoded = try roundTrip(.getStatusReply(status))
         #expect(decoded.body == .getStatusReply(status))
+    }
+
+    @Test func undefinedMetricsTravelAsNaNAndComeBackNil() throws {
+        var status = ServiceStatus()
+        status.lastRun = RunSummary(
+            id: "r",
+            status: "succeeded",
+            createdAt: Date(timeIntervalSince1970: 1000),
+            finishedAt: nil,
+            triggerReason: "t",
+            totalConversations: 2,
+            totalMessages: 2,
+            clustersCreated: 1,
+            durationMs: 5,
+            error: "",
+            metrics: RunMetrics(silhouette: nil, inertia: 0, sizes: [2], k: 1),
+            lineage: [LineageEvent(kind: .born, stableIDs: ["c-1"], previousStableIDs: [])]
+        )
+        let decoded = try roundTrip(.getStatusReply(status))
+        #expect(decoded.body == .getStatusReply(status))
+        guard case .getStatusReply(let back) = decoded.body else { return }
+        #expect(back.lastRun?.metrics?.silhouette == nil)
+        #expect(back.lastRun?.metrics?.churn == nil)
+        #expect(back.lastRun?.lineage.first?.overlap == nil)
     }
 
     @Test func noRunIsMinusOneMinutesAndNilOnTheWayBack() throws {
@@ -81,6 +152,7 @@ import Testing
         }
         #expect(status.minutesSinceLastClustering == nil)
         #expect(status.latestClusteringRun == nil)
+        #expect(status.llm.state == "not configured")
     }
 
     @Test func clusterListingRoundTrips() throws {
@@ -104,7 +176,8 @@ import Testing
                     description: "Conversations about billing.",
                     size: 2,
                     topConcepts: ["refund", "invoice"],
-                    representativeConversationIDs: ["a", "b"]
+                    representativeConversationIDs: ["a", "b"],
+                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true)
                 ),
                 ClusterSummary(
                     stableID: "c-2",
@@ -147,5 +220,35 @@ import Testing
             return
         }
         #expect(id == "\u{FFFD}\u{FFFD}")
+    }
+
+    @Test func runListRoundTripsNewestFirst() throws {
+        let runs = [
+            RunSummary(
+                id: "r2",
+                status: "failed",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_660),
+                finishedAt: nil,
+                triggerReason: "forced",
+                totalConversations: 0,
+                totalMessages: 0,
+                clustersCreated: 0,
+                durationMs: 0,
+                error: "boom"
+            ),
+            RunSummary(
+                id: "r1",
+                status: "succeeded",
+                createdAt: Date(timeIntervalSince1970: 1_736_544_600),
+                finishedAt: Date(timeIntervalSince1970: 1_736_544_601.5),
+                triggerReason: "threshold",
+                totalConversations: 12,
+                totalMessages: 40,
+                clustersCreated: 3,
+                durationMs: 1500,
+                error: ""
+            ),
+        ]
+        #expect(try roundTrip(.listRunsReply(runs)).body == .listRunsReply(runs))
     }
 }

@@ -61,7 +61,8 @@ import Testing
         let run = try #require(try store.latestRun())
         #expect(run.error == "clustering needs at least 2 conversations (have 1)")
         #expect(run.totalMessages == 2)
-        #expect(service.status().lastRun?.status == "skipped")
+        // The in-memory status follows the stored run after the run's bookkeeping queries.
+        #expect(try waitUntil { service.status().lastRun?.status == "skipped" })
         #expect(service.status().latestClusteringRun == nil)
     }
 
@@ -168,5 +169,54 @@ import Testing
         let run = try #require(try store.latestSuccessfulRun())
         #expect(run.totalConversations == 3)
         #expect(run.triggerReason == "forced by operator")
+    }
+
+    @Test func aSecondRunOverUnchangedDataKeepsStableIDsAndRecordsLineageAndMetrics() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var all: [MessageRecord] = []
+        let topics = [
+            ["refund for my order", "where is my refund", "order refund status"],
+            ["reset my password", "password login fails", "cannot login after password reset"],
+            ["parcel tracking number", "courier lost my parcel", "parcel delivery delayed"],
+        ]
+        for conversation in 0..<9 {
+            let texts = topics[conversation % 3].map { "\($0) \(conversation)" }
+            all += messages(conversation: .string("conv-\(conversation)"), texts: texts, prefix: "m\(conversation)")
+        }
+        try store.insertHostMessages(all)
+        let service = makeService(store: store, enabled: false)
+        service.start()
+        defer { service.shutdown() }
+        #expect(service.status().kRule == "silhouette:2-12")
+        #expect(service.status().minClusterSize == 1)
+
+        #expect(service.forceClustering().started)
+        #expect(try waitUntil { service.status().latestClusteringRun != nil && !service.status().clusteringInProgress })
+        let first = try #require(try store.latestSuccessfulRun())
+        #expect(first.metrics?.churn == nil)
+        #expect(first.lineage.allSatisfy { $0.kind == .born })
+        #expect(first.lineage.count == first.clustersCreated)
+
+        #expect(service.forceClustering().started)
+        #expect(try waitUntil { service.status().latestClusteringRun?.id != first.id.description })
+        let second = try #require(try store.latestSuccessfulRun())
+        #expect(second.id != first.id)
+        let before = try store.assignments(runID: first.id)
+        let after = try store.assignments(runID: second.id)
+        #expect(before.map(\.conversationID) == after.map(\.conversationID))
+        #expect(before.map(\.stableID) == after.map(\.stableID))
+        #expect(second.metrics?.churn == 0)
+        #expect(second.metrics?.adjustedRandIndex == 1)
+        #expect(second.metrics?.comparedConversations == 9)
+        #expect(second.lineage.count == second.clustersCreated)
+        #expect(second.lineage.allSatisfy { $0.kind == .continued && $0.overlap == 1 })
+        let clusters = try store.clusters(runID: second.id)
+        #expect(
+            clusters.allSatisfy { $0.lineage == ClusterLineage(kind: .continued, previousStableIDs: [$0.stableID]) }
+        )
+        #expect(try store.clusters(runID: first.id).map(\.name) == clusters.map(\.name))
+        #expect(service.status().latestClusteringRun?.metrics == second.metrics)
+        #expect(service.status().latestClusteringRun?.lineage == second.lineage)
     }
 }

@@ -73,6 +73,110 @@ struct MongoStoreRunsTests {
         #expect(try store.recentRuns(limit: 5).map(\.id) == [stale.id, done.id])
     }
 
+    @Test("lineage and run-to-run metrics round-trip with the run; cluster lineage with the clusters")
+    func lineageAndMetrics() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var run = Fixtures.run(createdAt: Self.base)
+        try store.insertRun(run)
+        #expect(try store.run(id: run.id)?.lineage == [])
+        run.status = .succeeded
+        run.metrics = RunMetrics(
+            silhouette: 0.25,
+            inertia: 3,
+            sizes: [5, 4, 2],
+            k: 4,
+            churn: 0.125,
+            adjustedRandIndex: 0.8,
+            comparedConversations: 8
+        )
+        run.lineage = [
+            LineageEvent(kind: .continued, stableIDs: ["c-a"], previousStableIDs: ["c-a"], renamed: true, overlap: 0.5),
+            LineageEvent(kind: .continued, stableIDs: ["c-b"], previousStableIDs: ["c-b"], overlap: nil),
+            LineageEvent(kind: .born, stableIDs: ["c-n"], previousStableIDs: []),
+            LineageEvent(kind: .split, stableIDs: ["c-a", "c-n"], previousStableIDs: ["c-a"]),
+            LineageEvent(kind: .merged, stableIDs: ["c-b"], previousStableIDs: ["c-b", "c-x"]),
+            LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-x"]),
+        ]
+        #expect(try store.finishRun(run))
+        let back = try #require(try store.run(id: run.id))
+        #expect(back == run)
+        #expect(back.metrics?.churn == 0.125)
+        #expect(back.lineage.map(\.kind) == [.continued, .continued, .born, .split, .merged, .retired])
+
+        let clusters = [
+            Cluster(
+                runID: run.id,
+                stableID: "c-b",
+                name: "Billing",
+                description: "",
+                size: 5,
+                topConcepts: [],
+                representativeConversationIDs: [],
+                centroid: [1, 0],
+                lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-b", "c-x"], renamed: true)
+            ),
+            Cluster(
+                runID: run.id,
+                stableID: "c-n",
+                name: "New",
+                description: "",
+                size: 2,
+                topConcepts: [],
+                representativeConversationIDs: [],
+                centroid: [0, 1]
+            ),
+        ]
+        try store.saveClusters(clusters, assignments: [])
+        #expect(try store.clusters(runID: run.id) == clusters)
+    }
+
+    @Test("a run's clusters and assignments read back from MongoDB give the same next run as in memory")
+    func engineOutcomeRoundTrip() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var generator = SeededGenerator(seed: 8)
+        let conversations = (0..<60).map { index in
+            var vector = (0..<12).map { _ in Float(generator.nextUnitDouble() - 0.5) * 0.6 }
+            vector[index % 3] += 1
+            return ConversationInput(
+                id: index % 2 == 0 ? ObjectIDGenerator.make() : .string("conv-\(index)"),
+                embeddings: [vector],
+                concepts: [[["refund", "login", "parcel"][index % 3]]]
+            )
+        }
+        let engine = ClusteringEngine()
+        var first = Fixtures.run(createdAt: Self.base)
+        let outcome = engine.run(runID: first.id, conversations: conversations, previous: .none) { _ in }
+        try store.insertRun(first)
+        try store.saveClusters(outcome.clusters, assignments: outcome.assignments)
+        first.status = .succeeded
+        first.metrics = outcome.metrics
+        first.lineage = outcome.lineage
+        #expect(try store.finishRun(first))
+
+        let latest = try #require(try store.latestSuccessfulRun())
+        #expect(latest.lineage == outcome.lineage)
+        let stored = PreviousClustering(
+            clusters: try store.clusters(runID: latest.id),
+            assignments: try store.assignments(runID: latest.id),
+            k: latest.metrics?.k
+        )
+        let inMemory = PreviousClustering(
+            clusters: outcome.clusters,
+            assignments: outcome.assignments,
+            k: outcome.metrics.k
+        )
+        let nextID = ObjectIDGenerator.make(now: Self.base.addingTimeInterval(60))
+        let fromStore = engine.run(runID: nextID, conversations: conversations, previous: stored) { _ in }
+        let fromMemory = engine.run(runID: nextID, conversations: conversations, previous: inMemory) { _ in }
+        #expect(fromStore == fromMemory)
+        #expect(fromStore.metrics.churn == 0)
+        #expect(fromStore.metrics.adjustedRandIndex == 1)
+        #expect(Set(fromStore.clusters.map(\.stableID)) == Set(outcome.clusters.map(\.stableID)))
+        #expect(fromStore.lineage.allSatisfy { $0.kind == .continued })
+    }
+
     @Test("clusters and assignments round-trip, clusters largest first")
     func clusters() throws {
         let store = try EmbeddedMongo.store()

@@ -3,45 +3,86 @@ import ClusterdTestSupport
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension EndToEnd {
     @Suite("C client", .enabled(if: TestBinaries.cTestClient != nil, "clients/c/build/clusterd-test is not built"))
     struct CClient {
-        @Test("clusterd-test passes against a server with a token, and with --wrong-token sees the refusal")
-        func cClientAgainstServer() async throws {
+        /// Runs clusterd-test (optionally under `wrapper`, e.g. valgrind) against a server with a token: every call,
+        /// every error path, then the server is killed mid-call by the C test itself, found down, and restarted
+        /// here on the same port, where the same C client reconnects by itself.
+        private func runAgainstServer(wrapper: [String], timeout: Duration) async throws {
             let program = try #require(TestBinaries.cTestClient)
             let configuration = try EmbeddedMongo.configuration()
             let store = try MongoStore(configuration: configuration)
             defer { store.close() }
-            let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
+            let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 2)
             try corpus.insert(into: store)
             let token = "c-client-token-\(UUID().uuidString.prefix(8))"
-            try await ServerProcess.with(store: configuration, environment: ["CLUSTERD_TOKEN": token]) { server in
-                let run = try await ChildProcess.run(
-                    program,
-                    [server.address, "--token", token] + corpus.messageIDs,
-                    timeout: .seconds(30)
-                )
-                #expect(
-                    run.exitCode == 0,
-                    "clusterd-test: \(run.termination.map(\.description) ?? "timed out")\n\(run.stdout)\(run.stderr)"
-                )
-                #expect(run.stdout.contains(" passed, 0 failed"), "\(run.stdout)")
-
-                let wrong = try await ChildProcess.run(
-                    program,
-                    [server.address, "--token", token, "--wrong-token"],
-                    timeout: .seconds(30)
-                )
-                #expect(wrong.exitCode == 0, "clusterd-test --wrong-token:\n\(wrong.stdout)\(wrong.stderr)")
-                #expect(wrong.stdout.contains("2 passed, 0 failed"), "\(wrong.stdout)")
-
-                // What the C client triggered is analysed; the token never reaches the log.
-                try await waitUntil("the C client's messages analysed", timeout: .seconds(30)) {
-                    try store.countAnalyses() == corpus.messages.count
-                }
-                #expect(server.stderr.contains("Refused a connection: missing or wrong token"))
-                #expect(!server.stderr.contains(token))
+            let environment = ["CLUSTERD_TOKEN": token]
+            let first = try await ServerProcess.start(store: configuration, environment: environment)
+            let directory = try TemporaryDirectory(prefix: "clusterd-c-test")
+            let stdoutPath = directory.path("stdout")
+            let arguments =
+                [program, first.address, "--token", token, "--expect-run", "--server-pid", "\(first.child.pid)", "--"]
+                + corpus.messageIDs
+            let child = try ChildProcess(
+                executable: wrapper.first ?? program,
+                arguments: Array((wrapper + arguments).dropFirst()),
+                environment: ChildProcess.baseEnvironment,
+                stdoutPath: stdoutPath,
+                stderrPath: directory.path("stderr")
+            )
+            let output = { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+            let stderr = { (try? String(contentsOfFile: directory.path("stderr"), encoding: .utf8)) ?? "" }
+            try await waitUntil("the C test kills the server", timeout: timeout) {
+                output().contains("server killed") || !child.isRunning
             }
+            #expect(await first.waitForExit(timeout: .seconds(10)) == .signaled(SIGKILL), "\(output())")
+            let second = try await ServerProcess.start(
+                store: configuration,
+                environment: environment,
+                listen: first.address
+            )
+            let termination = await child.waitForExit(timeout: timeout)
+            #expect(
+                termination == .exited(0),
+                "clusterd-test: \(termination.map(\.description) ?? "timed out")\n\(output())\n\(stderr())"
+            )
+            let text = output()
+            #expect(text.contains(" passed, 0 failed"), "\(text)\n\(stderr())")
+            #expect(!text.contains("FAIL"), "\(text)")
+            #expect(text.contains("ok   after the restart the same client reconnects automatically"), "\(text)")
+            if termination == nil { child.kill(SIGKILL) }
+
+            // What the C client triggered is analysed; the token never reaches the log.
+            try await waitUntil("the C client's messages analysed", timeout: .seconds(60)) {
+                try store.countAnalyses() == corpus.messages.count
+            }
+            #expect(first.stderr.contains("Refused a connection: missing or wrong token"))
+            #expect(!first.stderr.contains(token) && !second.stderr.contains(token))
+            await second.terminate()
+        }
+
+        @Test("clusterd-test: every call and error path against the real server, kill mid-call, reconnect")
+        func cClientAgainstServer() async throws {
+            try await runAgainstServer(wrapper: [], timeout: .seconds(90))
+        }
+
+        @Test(
+            "clusterd-test under valgrind: no leaks, no invalid reads or writes",
+            .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/valgrind"), "valgrind is not installed")
+        )
+        func cClientUnderValgrind() async throws {
+            try await runAgainstServer(
+                wrapper: [
+                    "/usr/bin/valgrind", "--error-exitcode=99", "--leak-check=full",
+                    "--errors-for-leak-kinds=definite,indirect", "--show-leak-kinds=definite,indirect", "-q",
+                ],
+                timeout: .seconds(100)
+            )
         }
     }
 }

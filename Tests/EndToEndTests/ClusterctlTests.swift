@@ -6,22 +6,75 @@ import Testing
 extension EndToEnd {
     @Suite("clusterctl", .enabled(if: TestBinaries.clusterctl != nil, "clusterctl is not built"))
     struct Clusterctl {
-        private static func clusterctl(_ arguments: [String]) async throws -> ChildProcess.Output {
+        private static func clusterctl(
+            _ arguments: [String],
+            environment: [String: String] = [:]
+        ) async throws -> ChildProcess.Output {
             let program = try #require(TestBinaries.clusterctl)
-            return try await ChildProcess.run(program, arguments, timeout: .seconds(30))
+            var merged = ChildProcess.baseEnvironment
+            merged.merge(environment) { _, new in new }
+            return try await ChildProcess.run(program, arguments, environment: merged, timeout: .seconds(30))
         }
 
-        @Test("--help lists the subcommands and the exit codes")
+        /// Runs a shell command line (for stdin pipes and pseudo-terminals); `$CLUSTERCTL` is the binary.
+        private static func shell(_ command: String, environment: [String: String] = [:]) async throws
+            -> ChildProcess.Output
+        {
+            let program = try #require(TestBinaries.clusterctl)
+            var merged = ChildProcess.baseEnvironment
+            merged["CLUSTERCTL"] = program
+            merged.merge(environment) { _, new in new }
+            return try await ChildProcess.run("/bin/sh", ["-c", command], environment: merged, timeout: .seconds(60))
+        }
+
+        private static let escape = "\u{1B}["
+
+        @Test("--help lists the subcommands, every exit code once, and completions; each subcommand has help")
         func help() async throws {
             let output = try await Self.clusterctl(["--help"])
             #expect(output.exitCode == 0)
             let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            for word in ["status", "force", "trigger", "clusters", "Exit codes:", "69 server unreachable"] {
+            for word in [
+                "status", "watch", "force", "trigger", "runs", "clusters", "Exit codes:", "69 server unreachable",
+                "--generate-completion-script", "NO_COLOR", "TERM=dumb", "Errors go to stderr",
+            ] {
                 #expect(text.contains(word), "--help lacks \(word):\n\(output.stdout)")
+            }
+            // One code per wire status, and no code used twice.
+            let exitCodes = try #require(text.range(of: "Exit codes: ")).upperBound
+            let entries = text[exitCodes...].components(separatedBy: "; ")
+            let codes = entries.compactMap { Int($0.prefix { $0.isNumber }) }
+            #expect(codes.count == entries.count && Set(codes).count == codes.count, "\(entries)")
+            #expect(Set(codes) == [0, 1, 64, 65, 66, 69, 70, 75, 76, 77, 78, 124])
+            for status in [
+                "INVALID_ARGUMENT", "NOT_FOUND", "UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED", "UNIMPLEMENTED",
+                "UNAUTHENTICATED", "FAILED_PRECONDITION",
+            ] {
+                #expect(entries.filter { $0.contains(status) }.count == 1, "\(status) in \(entries)")
+            }
+            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters"] {
+                let help = try await Self.clusterctl([subcommand, "--help"])
+                #expect(help.exitCode == 0)
+                #expect(help.stdout.contains("--address") && help.stdout.contains("Exit codes:"), "\(subcommand)")
+            }
+            let force = try await Self.clusterctl(["force", "--help"])
+            #expect(force.stdout.contains("--wait-timeout") && force.stdout.contains("progress bar"))
+            let status = try await Self.clusterctl(["status", "--help"])
+            #expect(status.stdout.contains("--json") && status.stdout.contains("--color"))
+        }
+
+        @Test("shell completion scripts are generated for bash, zsh and fish")
+        func completions() async throws {
+            for shell in ["bash", "zsh", "fish"] {
+                let output = try await Self.clusterctl(["--generate-completion-script", shell])
+                #expect(output.exitCode == 0, "\(shell): \(output.stderr)")
+                for word in ["clusterctl", "status", "trigger", "runs", "address", "wait-timeout"] {
+                    #expect(output.stdout.contains(word), "\(shell) completion lacks \(word)")
+                }
             }
         }
 
-        @Test("status --json has exactly the seed's keys; force --wait reports the run; clusters prints a table")
+        @Test("status --json has the seed's keys; force --wait reports the run; runs and clusters as tables and JSON")
         func againstLiveServer() async throws {
             let configuration = try EmbeddedMongo.configuration()
             let store = try MongoStore(configuration: configuration)
@@ -32,10 +85,24 @@ extension EndToEnd {
                 let address = ["--address", server.address]
                 let trigger = try await Self.clusterctl(["trigger"] + address + corpus.messageIDs.prefix(2))
                 #expect(trigger.exitCode == 0, "\(trigger.stderr)")
+                #expect(trigger.stdout.split(separator: "\n").count == 2)
+                #expect(trigger.stdout.contains("\t"), "ID<TAB>OUTCOME lines: \(trigger.stdout)")
+                // The rest from stdin, blank lines skipped, in one batch.
+                let ids = corpus.messageIDs.dropFirst(2).joined(separator: "\n")
+                let piped = try await Self.shell(
+                    "printf '\(ids)\\n\\n' | \"$CLUSTERCTL\" trigger --address \(server.address)"
+                )
+                #expect(piped.exitCode == 0, "\(piped.stderr)")
+                #expect(piped.stdout.split(separator: "\n").count == corpus.messageIDs.count - 2)
+                #expect(piped.stderr.contains("\(corpus.messageIDs.count - 2) ids:"), "\(piped.stderr)")
 
-                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "30"] + address)
+                try await waitUntil("every message analysed", timeout: .seconds(30)) {
+                    try store.countAnalyses() == corpus.messages.count
+                }
+                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + address)
                 #expect(force.exitCode == 0, "\(force.stdout)\(force.stderr)")
                 #expect(force.stdout.contains("succeeded"), "\(force.stdout)")
+                #expect(!force.stdout.contains(Self.escape) && !force.stderr.contains(Self.escape), "no TTY, no ANSI")
 
                 let output = try await Self.clusterctl(["status", "--json"] + address)
                 #expect(output.exitCode == 0, "\(output.stderr)")
@@ -60,18 +127,135 @@ extension EndToEnd {
                 #expect(lines.first?.hasPrefix("run \(runID) (succeeded)") == true, "\(table.stdout)")
                 #expect(lines.contains { $0.hasPrefix("STABLE ID") && $0.contains("SIZE") && $0.contains("NAME") })
                 #expect(lines.count >= 4, "a header line, a column header and at least two clusters")
+                let clustersJSON = try await Self.clusterctl(["clusters", "--json", "--run", runID] + address)
+                let listing = try #require(
+                    try JSONSerialization.jsonObject(with: Data(clustersJSON.stdout.utf8)) as? [String: Any]
+                )
+                #expect((listing["run"] as? [String: Any])?["id"] as? String == runID)
+                #expect(((listing["clusters"] as? [Any])?.count ?? 0) >= 2)
+
+                let runs = try await Self.clusterctl(["runs", "--json", "--limit", "5"] + address)
+                #expect(runs.exitCode == 0, "\(runs.stderr)")
+                let array = try #require(
+                    try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]]
+                )
+                #expect(array.first?["id"] as? String == runID)
+                #expect(array.first?["status"] as? String == "succeeded")
+                let keys = Set(array.first.map { Array($0.keys) } ?? [])
+                #expect(keys.isSuperset(of: ["created_at", "clusters_created"]))
+                let runTable = try await Self.clusterctl(["runs"] + address)
+                #expect(runTable.stdout.hasPrefix("RUN ID") && runTable.stdout.contains(runID), "\(runTable.stdout)")
+
+                let status = try await Self.clusterctl(["status"] + address)
+                #expect(status.exitCode == 0)
+                #expect(status.stdout.contains("health") && status.stdout.contains("DEGRADED: embedder:fallback"))
+                #expect(status.stdout.contains("latest clustering run") && status.stdout.contains(runID))
             }
         }
 
-        @Test("status against a closed port exits 69 with 'cannot connect to 127.0.0.1:PORT: connection refused'")
-        func closedPort() async throws {
+        @Test("colour only on a terminal or with --color always, never with NO_COLOR or TERM=dumb")
+        func colour() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            try await ServerProcess.with(store: configuration) { server in
+                let address = ["--address", server.address]
+                let plain = try await Self.clusterctl(["status"] + address, environment: ["TERM": "xterm"])
+                #expect(plain.exitCode == 0 && !plain.stdout.contains(Self.escape), "not a terminal: no colour")
+                let forced = try await Self.clusterctl(["status", "--color", "always"] + address)
+                #expect(forced.stdout.contains(Self.escape + "31;1mDEGRADED:"), "\(forced.stdout)")
+                for veto in [["NO_COLOR": "1"], ["TERM": "dumb"]] {
+                    let vetoed = try await Self.clusterctl(
+                        ["status", "--color", "always"] + address,
+                        environment: veto
+                    )
+                    #expect(!vetoed.stdout.contains(Self.escape), "\(veto) must turn colour off")
+                    #expect(vetoed.stdout.contains("DEGRADED: embedder:fallback"), "the words stay")
+                }
+                guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+                // A real pseudo-terminal: colour by default, none with NO_COLOR or --color never.
+                let command = "script -qec '\"$CLUSTERCTL\" status --address \(server.address)' /dev/null"
+                let tty = try await Self.shell(command, environment: ["TERM": "xterm"])
+                #expect(tty.stdout.contains(Self.escape), "a terminal gets colour: \(tty.stdout)")
+                let noColor = try await Self.shell(command, environment: ["TERM": "xterm", "NO_COLOR": "1"])
+                #expect(!noColor.stdout.contains(Self.escape) && noColor.stdout.contains("health"), "\(noColor.stdout)")
+                let never = try await Self.shell(
+                    "script -qec '\"$CLUSTERCTL\" status --color never --address \(server.address)' /dev/null",
+                    environment: ["TERM": "xterm"]
+                )
+                #expect(!never.stdout.contains(Self.escape))
+            }
+        }
+
+        @Test("watch refreshes the table; force --wait on a terminal draws a progress bar")
+        func watchAndProgress() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            try Corpus(conversationsPerTopic: 2, messagesPerConversation: 2).insert(into: store)
+            try await ServerProcess.with(store: configuration) { server in
+                let watch = try await Self.clusterctl(
+                    ["watch", "--count", "3", "--interval", "0.2", "--address", server.address]
+                )
+                #expect(watch.exitCode == 0, "\(watch.stderr)")
+                #expect(watch.stdout.components(separatedBy: "every 0.2s: clusterd at \(server.address)").count == 4)
+                #expect(watch.stdout.components(separatedBy: "\nhealth").count == 4, "\(watch.stdout)")
+                guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+                let force = try await Self.shell(
+                    "script -qec '\"$CLUSTERCTL\" force --wait --wait-timeout 60 --address \(server.address)' /dev/null",
+                    environment: ["TERM": "xterm"]
+                )
+                #expect(force.exitCode == 0, "\(force.stdout)")
+                #expect(force.stdout.contains("] 100%  done"), "the bar completes: \(force.stdout)")
+                #expect(force.stdout.contains("\r\u{1B}[2K"), "the bar redraws in place")
+                #expect(force.stdout.contains("succeeded"))
+            }
+            // A server that is gone: watch says so and exits with the unavailable code.
             let port = try EmbeddedMongo.freePort()
-            let output = try await Self.clusterctl(["status", "--address", "127.0.0.1:\(port)", "--timeout", "5"])
-            #expect(output.exitCode == 69)
+            let down = try await Self.clusterctl(["watch", "--count", "1", "--address", "127.0.0.1:\(port)"])
+            #expect(down.exitCode == 69)
+            #expect(down.stdout.contains("unreachable: cannot connect to 127.0.0.1:\(port)"), "\(down.stdout)")
+        }
+
+        @Test("exit codes: 64 usage, 65 invalid id, 66 unknown run, 69 closed port, 75 queue full, 77 token, 124 wait")
+        func exitCodes() async throws {
+            let port = try EmbeddedMongo.freePort()
+            let closed = try await Self.clusterctl(["status", "--address", "127.0.0.1:\(port)", "--timeout", "5"])
+            #expect(closed.exitCode == 69)
             #expect(
-                output.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"),
-                "\(output.stderr)"
+                closed.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"),
+                "\(closed.stderr)"
             )
+            #expect(closed.stdout.isEmpty, "errors go to stderr")
+            let usage = try await Self.clusterctl(["status", "--address", "no-port"])
+            #expect(usage.exitCode == 64, "\(usage.stderr)")
+            let configuration = try EmbeddedMongo.configuration()
+            let environment = ["CLUSTERD_TOKEN": "exit-code-token", "CLUSTERD_QUEUE_CAPACITY": "1"]
+            try await ServerProcess.with(store: configuration, environment: environment) { server in
+                let address = ["--address", server.address]
+                let wrong = try await Self.clusterctl(["status", "--token", "nope"] + address)
+                #expect(wrong.exitCode == 77 && wrong.stderr.contains("UNAUTHENTICATED"), "\(wrong.stderr)")
+                let token = ["--token", "exit-code-token"]
+                let fromEnvironment = try await Self.clusterctl(
+                    ["status"],
+                    environment: ["CLUSTERD_ADDRESS": server.address, "CLUSTERD_TOKEN": "exit-code-token"]
+                )
+                #expect(
+                    fromEnvironment.exitCode == 0,
+                    "$CLUSTERD_ADDRESS and $CLUSTERD_TOKEN: \(fromEnvironment.stderr)"
+                )
+                let invalid = try await Self.clusterctl(
+                    ["trigger", String(repeating: "x", count: 1025)] + token + address
+                )
+                #expect(invalid.exitCode == 65 && invalid.stderr.contains("INVALID_ARGUMENT"), "\(invalid.stderr)")
+                let unknown = try await Self.clusterctl(
+                    ["clusters", "--run", "000000000000000000000000"] + token + address
+                )
+                #expect(unknown.exitCode == 66 && unknown.stderr.contains("NOT_FOUND"), "\(unknown.stderr)")
+                let full = try await Self.clusterctl(["trigger"] + (1...20).map { "missing-\($0)" } + token + address)
+                #expect(full.exitCode == 75, "\(full.stdout)\(full.stderr)")
+                #expect(full.stderr.contains("RESOURCE_EXHAUSTED") && full.stderr.contains("refused"))
+                let timedOut = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "0"] + token + address)
+                #expect(timedOut.exitCode == 124, "\(timedOut.stderr)")
+            }
         }
     }
 }

@@ -16,9 +16,9 @@ extension EndToEnd {
             let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 3)
             let server = try await ServerProcess.start(
                 store: configuration,
-                environment: ["CLUSTERD_TICK_SECONDS": "0.5"]
+                environment: ["CLUSTERD_TICK_SECONDS": "5"]
             )
-            // Written after start-up so the triggers (not the start-up sweep) find them first.
+            // Written after start-up, with a slow sweep, so the triggers (not the sweep) find them first.
             try corpus.insert(into: store)
             let client = try await server.connect()
             var queued: [String] = []

@@ -196,6 +196,38 @@ extension EndToEnd {
             }
         }
 
+        @Test("clusterd_llm_requests_total counts the Claude requests (against a fake Messages API on loopback)")
+        func llmRequestsCounted() async throws {
+            let fake = try FakeAnthropicServer(apiKey: "test-key-llm-metrics")
+            defer { fake.stop() }
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
+            try corpus.insert(into: store)
+            var environment = Self.environment
+            environment["ANTHROPIC_API_KEY"] = "test-key-llm-metrics"
+            environment["ANTHROPIC_BASE_URL"] = fake.baseURL
+            environment["BACKGROUND_CLUSTERING_ENABLED"] = "false"
+            try await ServerProcess.with(store: configuration, environment: environment) { server in
+                let before = try await Self.scrape(server)
+                #expect(before["clusterd_llm_requests_total{result=\"success\"}"] == 0)
+                #expect(try await Self.post(server, "/api/clustering/background-force").status == 200)
+                try await waitUntil("a successful run", timeout: .seconds(60)) {
+                    let status = try await Self.get(server, "/api/clustering/background-status").json
+                    return status?["latest_clustering_run"] is [String: Any]
+                        && status?["clustering_in_progress"] as? Bool == false
+                }
+                let requests = try fake.requests()
+                #expect(requests.count >= corpus.messages.count)
+                let after = try await Self.scrape(server)
+                #expect(after["clusterd_llm_requests_total{result=\"success\"}"] == Double(requests.count))
+                #expect(after["clusterd_llm_requests_total{result=\"failure\"}"] == 0)
+                #expect((after["clusterd_llm_tokens_total"] ?? 0) > 0)
+                #expect(!server.stderr.contains("test-key-llm-metrics"))
+            }
+        }
+
         @Test("readiness flips when MongoDB is stopped and started; liveness stays up")
         func probesFollowMongo() async throws {
             let mongo = try MongoInstance()

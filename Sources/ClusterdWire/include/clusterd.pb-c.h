@@ -26,10 +26,17 @@ typedef struct Clusterd__V1__GetStatusRequest Clusterd__V1__GetStatusRequest;
 typedef struct Clusterd__V1__GetStatusReply Clusterd__V1__GetStatusReply;
 typedef struct Clusterd__V1__ListClustersRequest Clusterd__V1__ListClustersRequest;
 typedef struct Clusterd__V1__ListClustersReply Clusterd__V1__ListClustersReply;
+typedef struct Clusterd__V1__ListRunsRequest Clusterd__V1__ListRunsRequest;
+typedef struct Clusterd__V1__ListRunsReply Clusterd__V1__ListRunsReply;
+typedef struct Clusterd__V1__TriggerAnalysisBatchRequest Clusterd__V1__TriggerAnalysisBatchRequest;
+typedef struct Clusterd__V1__TriggerAnalysisBatchReply Clusterd__V1__TriggerAnalysisBatchReply;
+typedef struct Clusterd__V1__TriggerAnalysisBatchReply__Result Clusterd__V1__TriggerAnalysisBatchReply__Result;
 typedef struct Clusterd__V1__Error Clusterd__V1__Error;
 typedef struct Clusterd__V1__Status Clusterd__V1__Status;
 typedef struct Clusterd__V1__Configuration Clusterd__V1__Configuration;
 typedef struct Clusterd__V1__RunSummary Clusterd__V1__RunSummary;
+typedef struct Clusterd__V1__RunMetrics Clusterd__V1__RunMetrics;
+typedef struct Clusterd__V1__LineageEvent Clusterd__V1__LineageEvent;
 typedef struct Clusterd__V1__ClusterInfo Clusterd__V1__ClusterInfo;
 
 
@@ -109,7 +116,11 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_GET_STATUS_REPLY = 17,
   CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS = 18,
   CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY = 19,
-  CLUSTERD__V1__FRAME__BODY_ERROR = 20
+  CLUSTERD__V1__FRAME__BODY_ERROR = 20,
+  CLUSTERD__V1__FRAME__BODY_LIST_RUNS = 21,
+  CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY = 22,
+  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH = 23,
+  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY = 24
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CLUSTERD__V1__FRAME__BODY__CASE)
 } Clusterd__V1__Frame__BodyCase;
 
@@ -133,6 +144,10 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__ListClustersRequest *list_clusters;
     Clusterd__V1__ListClustersReply *list_clusters_reply;
     Clusterd__V1__Error *error;
+    Clusterd__V1__ListRunsRequest *list_runs;
+    Clusterd__V1__ListRunsReply *list_runs_reply;
+    Clusterd__V1__TriggerAnalysisBatchRequest *trigger_analysis_batch;
+    Clusterd__V1__TriggerAnalysisBatchReply *trigger_analysis_batch_reply;
   };
 };
 #define CLUSTERD__V1__FRAME__INIT \
@@ -298,6 +313,93 @@ struct  Clusterd__V1__ListClustersReply
 
 
 /*
+ * The most recent clustering runs of any status (running, succeeded, failed, skipped, abandoned), newest first.
+ * Reads MongoDB: UNAVAILABLE when it is unreachable.
+ */
+struct  Clusterd__V1__ListRunsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * How many runs: 0 means 20; values above 1000 are treated as 1000.
+   */
+  uint32_t limit;
+};
+#define CLUSTERD__V1__LIST_RUNS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_request__descriptor) \
+    , 0 }
+
+
+struct  Clusterd__V1__ListRunsReply
+{
+  ProtobufCMessage base;
+  /*
+   * Newest first (by created_at).
+   */
+  size_t n_runs;
+  Clusterd__V1__RunSummary **runs;
+};
+#define CLUSTERD__V1__LIST_RUNS_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_reply__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Many triggers in one frame, for backfills. Each item is handled exactly as one TriggerAnalysisRequest would be,
+ * in order, and never waits for an analysis. A batch of more than 10000 items (or none) is refused as a whole with
+ * INVALID_ARGUMENT; otherwise the call succeeds and each item has its own result.
+ */
+struct  Clusterd__V1__TriggerAnalysisBatchRequest
+{
+  ProtobufCMessage base;
+  size_t n_items;
+  Clusterd__V1__TriggerAnalysisRequest **items;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * What happened to one item.
+ */
+struct  Clusterd__V1__TriggerAnalysisBatchReply__Result
+{
+  ProtobufCMessage base;
+  /*
+   * Set when the item was accepted; OUTCOME_UNSPECIFIED when `error_code` is set.
+   */
+  Clusterd__V1__TriggerAnalysisReply__Outcome outcome;
+  /*
+   * OK when accepted; else what a single TriggerAnalysis would have answered: INVALID_ARGUMENT (empty or
+   * over-1024-byte id), RESOURCE_EXHAUSTED (queue full: the sweep analyses it later), UNAVAILABLE (stopping).
+   */
+  Clusterd__V1__Code error_code;
+  char *error_message;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_reply__result__descriptor) \
+    , CLUSTERD__V1__TRIGGER_ANALYSIS_REPLY__OUTCOME__OUTCOME_UNSPECIFIED, CLUSTERD__V1__CODE__OK, (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__TriggerAnalysisBatchReply
+{
+  ProtobufCMessage base;
+  /*
+   * One per request item, in the same order: results[i] answers items[i].
+   */
+  size_t n_results;
+  Clusterd__V1__TriggerAnalysisBatchReply__Result **results;
+  /*
+   * Messages waiting in the queue after the whole batch.
+   */
+  uint32_t queue_depth;
+};
+#define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_reply__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
  * A reply that failed. `message` is for humans.
  */
 struct  Clusterd__V1__Error
@@ -368,6 +470,59 @@ struct  Clusterd__V1__Status
    */
   Clusterd__V1__RunSummary *last_run;
   /*
+   * The Claude integration (concepts and cluster names).
+   * "ok", "rate-limited", "degraded", "over budget" or "not configured".
+   */
+  char *llm_state;
+  /*
+   * The model asked; empty when not configured.
+   */
+  char *llm_model;
+  /*
+   * HTTP requests sent to the Messages API, retries included.
+   */
+  uint64_t llm_calls;
+  /*
+   * Requests that failed (an error status or no response).
+   */
+  uint64_t llm_failures;
+  /*
+   * Requests that were retries.
+   */
+  uint64_t llm_retries;
+  /*
+   * Concept extractions and cluster namings done locally because Claude was unavailable, over budget, rate
+   * limited or answered with something unusable.
+   */
+  uint64_t llm_local_fallbacks;
+  /*
+   * Input plus output tokens used this UTC day (restored from MongoDB at start-up).
+   */
+  uint64_t llm_tokens_today;
+  /*
+   * The daily token budget; 0 for none.
+   */
+  uint64_t llm_daily_token_budget;
+  /*
+   * Tokens used since start-up.
+   */
+  uint64_t llm_tokens_total;
+  /*
+   * The latest failure, empty when none (never contains the API key).
+   */
+  char *llm_last_error;
+  /*
+   * Clustering settings in force: the k rule ("silhouette:2-12", "fixed:8") and the minimum cluster size below
+   * which clusters go to the unnamed "other" bucket.
+   */
+  char *k_rule;
+  uint32_t min_cluster_size;
+  /*
+   * Embedder (fields 70-79). Where the model was loaded from, or "fallback: <why>" when the hashing
+   * fallback is in use.
+   */
+  char *embedder_detail;
+  /*
    * Scheduling of automatic runs (CLUSTERING_QUIET_HOURS, CLUSTERING_MAX_RUNS_PER_HOUR; ForceClustering ignores
    * both). The earliest time the next automatic run may start, Unix epoch milliseconds; 0 when that depends on new
    * messages arriving (or background clustering is disabled).
@@ -392,7 +547,7 @@ struct  Clusterd__V1__Status
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Clusterd__V1__Configuration
@@ -424,10 +579,100 @@ struct  Clusterd__V1__RunSummary
   uint32_t clusters_created;
   uint64_t duration_ms;
   char *error;
+  /*
+   * Quality metrics of a succeeded run; absent otherwise.
+   */
+  Clusterd__V1__RunMetrics *metrics;
+  /*
+   * How the run's clusters relate to the previous successful run's.
+   */
+  size_t n_lineage;
+  Clusterd__V1__LineageEvent **lineage;
 };
 #define CLUSTERD__V1__RUN_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_summary__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, 0,NULL }
+
+
+/*
+ * Quality metrics of a clustering run. Numbers that can be undefined are NaN then (proto3 as compiled by
+ * protobuf-c has no optional scalars).
+ */
+struct  Clusterd__V1__RunMetrics
+{
+  ProtobufCMessage base;
+  /*
+   * Mean cosine silhouette of the k-means partition on a sample, -1..1; NaN when undefined (k < 2).
+   */
+  double silhouette;
+  /*
+   * k-means inertia (sum of squared distances to the centroids).
+   */
+  double inertia;
+  /*
+   * Cluster sizes, largest first ("other" included).
+   */
+  size_t n_sizes;
+  uint64_t *sizes;
+  /*
+   * The k k-means used.
+   */
+  uint32_t k;
+  /*
+   * Share of the conversations this and the previous run both clustered whose stable id changed, 0..1; NaN
+   * without a previous run.
+   */
+  double churn;
+  /*
+   * Adjusted Rand index against the previous run's partition, on those shared conversations; NaN without one.
+   */
+  double adjusted_rand_index;
+  /*
+   * Conversations both runs clustered (the base of churn and the Rand index).
+   */
+  uint64_t compared_conversations;
+};
+#define CLUSTERD__V1__RUN_METRICS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_metrics__descriptor) \
+    , 0, 0, 0,NULL, 0, 0, 0, 0 }
+
+
+/*
+ * One entry of a run's lineage. Every stable id of the run (the "other" bucket aside) is in exactly one "born" or
+ * "continued" event, and every previous stable id that did not carry on in one "retired" event; "split" (one
+ * previous id -> the ids that each received at least a quarter of its shared conversations) and "merged" (the
+ * previous ids that each gave at least a quarter of one cluster's shared conversations -> that id) describe
+ * structure on top.
+ */
+struct  Clusterd__V1__LineageEvent
+{
+  ProtobufCMessage base;
+  /*
+   * born, continued, split, merged or retired.
+   */
+  char *kind;
+  /*
+   * Stable ids in this run (empty for retired).
+   */
+  size_t n_stable_ids;
+  char **stable_ids;
+  /*
+   * Stable ids in the previous run (empty for born).
+   */
+  size_t n_previous_stable_ids;
+  char **previous_stable_ids;
+  /*
+   * continued only: the cluster was re-named because its membership drifted.
+   */
+  protobuf_c_boolean renamed;
+  /*
+   * continued only: Jaccard overlap of the members both runs share; NaN when memberships were unknown.
+   */
+  double overlap;
+};
+#define CLUSTERD__V1__LINEAGE_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__lineage_event__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0 }
 
 
 struct  Clusterd__V1__ClusterInfo
@@ -441,10 +686,23 @@ struct  Clusterd__V1__ClusterInfo
   char **top_concepts;
   size_t n_representative_conversation_ids;
   char **representative_conversation_ids;
+  /*
+   * born, continued, split or merged (see LineageEvent); empty from servers before lineage.
+   */
+  char *lineage;
+  /*
+   * Previous stable ids it drew at least a quarter of its shared members from, its own first when it continued.
+   */
+  size_t n_previous_stable_ids;
+  char **previous_stable_ids;
+  /*
+   * It kept its stable id but was re-named because its membership drifted.
+   */
+  protobuf_c_boolean renamed;
 };
 #define CLUSTERD__V1__CLUSTER_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 /* Clusterd__V1__Frame methods */
@@ -656,6 +914,85 @@ Clusterd__V1__ListClustersReply *
 void   clusterd__v1__list_clusters_reply__free_unpacked
                      (Clusterd__V1__ListClustersReply *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListRunsRequest methods */
+void   clusterd__v1__list_runs_request__init
+                     (Clusterd__V1__ListRunsRequest         *message);
+size_t clusterd__v1__list_runs_request__get_packed_size
+                     (const Clusterd__V1__ListRunsRequest   *message);
+size_t clusterd__v1__list_runs_request__pack
+                     (const Clusterd__V1__ListRunsRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_runs_request__pack_to_buffer
+                     (const Clusterd__V1__ListRunsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListRunsRequest *
+       clusterd__v1__list_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_runs_request__free_unpacked
+                     (Clusterd__V1__ListRunsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListRunsReply methods */
+void   clusterd__v1__list_runs_reply__init
+                     (Clusterd__V1__ListRunsReply         *message);
+size_t clusterd__v1__list_runs_reply__get_packed_size
+                     (const Clusterd__V1__ListRunsReply   *message);
+size_t clusterd__v1__list_runs_reply__pack
+                     (const Clusterd__V1__ListRunsReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_runs_reply__pack_to_buffer
+                     (const Clusterd__V1__ListRunsReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListRunsReply *
+       clusterd__v1__list_runs_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_runs_reply__free_unpacked
+                     (Clusterd__V1__ListRunsReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TriggerAnalysisBatchRequest methods */
+void   clusterd__v1__trigger_analysis_batch_request__init
+                     (Clusterd__V1__TriggerAnalysisBatchRequest         *message);
+size_t clusterd__v1__trigger_analysis_batch_request__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message);
+size_t clusterd__v1__trigger_analysis_batch_request__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__trigger_analysis_batch_request__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TriggerAnalysisBatchRequest *
+       clusterd__v1__trigger_analysis_batch_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__trigger_analysis_batch_request__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TriggerAnalysisBatchReply__Result methods */
+void   clusterd__v1__trigger_analysis_batch_reply__result__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply__Result         *message);
+/* Clusterd__V1__TriggerAnalysisBatchReply methods */
+void   clusterd__v1__trigger_analysis_batch_reply__init
+                     (Clusterd__V1__TriggerAnalysisBatchReply         *message);
+size_t clusterd__v1__trigger_analysis_batch_reply__get_packed_size
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message);
+size_t clusterd__v1__trigger_analysis_batch_reply__pack
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__trigger_analysis_batch_reply__pack_to_buffer
+                     (const Clusterd__V1__TriggerAnalysisBatchReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TriggerAnalysisBatchReply *
+       clusterd__v1__trigger_analysis_batch_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
+                     (Clusterd__V1__TriggerAnalysisBatchReply *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__Error methods */
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message);
@@ -732,6 +1069,44 @@ Clusterd__V1__RunSummary *
 void   clusterd__v1__run_summary__free_unpacked
                      (Clusterd__V1__RunSummary *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__RunMetrics methods */
+void   clusterd__v1__run_metrics__init
+                     (Clusterd__V1__RunMetrics         *message);
+size_t clusterd__v1__run_metrics__get_packed_size
+                     (const Clusterd__V1__RunMetrics   *message);
+size_t clusterd__v1__run_metrics__pack
+                     (const Clusterd__V1__RunMetrics   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__run_metrics__pack_to_buffer
+                     (const Clusterd__V1__RunMetrics   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__RunMetrics *
+       clusterd__v1__run_metrics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__run_metrics__free_unpacked
+                     (Clusterd__V1__RunMetrics *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__LineageEvent methods */
+void   clusterd__v1__lineage_event__init
+                     (Clusterd__V1__LineageEvent         *message);
+size_t clusterd__v1__lineage_event__get_packed_size
+                     (const Clusterd__V1__LineageEvent   *message);
+size_t clusterd__v1__lineage_event__pack
+                     (const Clusterd__V1__LineageEvent   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__lineage_event__pack_to_buffer
+                     (const Clusterd__V1__LineageEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__LineageEvent *
+       clusterd__v1__lineage_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__lineage_event__free_unpacked
+                     (Clusterd__V1__LineageEvent *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__ClusterInfo methods */
 void   clusterd__v1__cluster_info__init
                      (Clusterd__V1__ClusterInfo         *message);
@@ -786,6 +1161,21 @@ typedef void (*Clusterd__V1__ListClustersRequest_Closure)
 typedef void (*Clusterd__V1__ListClustersReply_Closure)
                  (const Clusterd__V1__ListClustersReply *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__ListRunsRequest_Closure)
+                 (const Clusterd__V1__ListRunsRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ListRunsReply_Closure)
+                 (const Clusterd__V1__ListRunsReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchRequest_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchReply__Result_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchReply__Result *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TriggerAnalysisBatchReply_Closure)
+                 (const Clusterd__V1__TriggerAnalysisBatchReply *message,
+                  void *closure_data);
 typedef void (*Clusterd__V1__Error_Closure)
                  (const Clusterd__V1__Error *message,
                   void *closure_data);
@@ -797,6 +1187,12 @@ typedef void (*Clusterd__V1__Configuration_Closure)
                   void *closure_data);
 typedef void (*Clusterd__V1__RunSummary_Closure)
                  (const Clusterd__V1__RunSummary *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__RunMetrics_Closure)
+                 (const Clusterd__V1__RunMetrics *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__LineageEvent_Closure)
+                 (const Clusterd__V1__LineageEvent *message,
                   void *closure_data);
 typedef void (*Clusterd__V1__ClusterInfo_Closure)
                  (const Clusterd__V1__ClusterInfo *message,
@@ -820,10 +1216,17 @@ extern const ProtobufCMessageDescriptor clusterd__v1__get_status_request__descri
 extern const ProtobufCMessageDescriptor clusterd__v1__get_status_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__list_clusters_request__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__result__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__error__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__status__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor;
 
 PROTOBUF_C__END_DECLS

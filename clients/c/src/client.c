@@ -28,11 +28,8 @@
 #define READ_CHUNK 16384
 
 struct clusterd_client {
-    char *host;
-    uint16_t port;
-    char *token;      /* NULL when none */
-    int timeout_ms;
-    int fd;           /* -1 while disconnected */
+    clusterd_options_t options; /* a private copy */
+    int fd;                     /* -1 while disconnected */
     clusterd_reader_t *reader;
     uint64_t last_call_id;
     uint32_t server_max_frame; /* from HelloReply; 0 until known */
@@ -101,17 +98,17 @@ static int set_socket_options(int fd) {
 /* Opens the TCP connection within the deadline; no Hello yet. */
 static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_error_t *error) {
     char service[8];
-    snprintf(service, sizeof service, "%u", (unsigned)client->port);
+    snprintf(service, sizeof service, "%u", (unsigned)client->options.port);
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
     struct addrinfo *addresses = NULL;
-    int gai = getaddrinfo(client->host, service, &hints, &addresses);
+    int gai = getaddrinfo(client->options.host, service, &hints, &addresses);
     if (gai != 0) {
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, CLUSTERD_IO_RESOLVE, "cannot resolve %s: %s",
-                           client->host, gai_strerror(gai));
+                           client->options.host, gai_strerror(gai));
         return false;
     }
     int last_errno = ECONNREFUSED;
@@ -160,7 +157,8 @@ static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_er
     if (fd < 0) {
         if (timed_out) {
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
-                               "cannot connect to %s: timed out after %d ms", client->address, client->timeout_ms);
+                               "cannot connect to %s: timed out after %d ms", client->address,
+                               client->options.connect_timeout_ms);
         } else {
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, last_errno, "cannot connect to %s: %s",
                                client->address, strerror(last_errno));
@@ -179,7 +177,7 @@ static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_er
 
 /* ---- one call ------------------------------------------------------------------------------ */
 
-static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len, int64_t deadline,
+static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len, int64_t deadline, int timeout_ms,
                       clusterd_error_t *error) {
     while (len > 0) {
         ssize_t n = send(client->fd, data, len, CLUSTERD_SEND_FLAGS);
@@ -197,8 +195,8 @@ static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len
                 continue;
             }
             if (ready == 0) {
-                clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
-                                   "timed out after %d ms writing to %s", client->timeout_ms, client->address);
+                clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT, "timed out after %d ms writing to %s",
+                                   timeout_ms, client->address);
                 return false;
             }
         }
@@ -213,7 +211,10 @@ static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len
 /* Sends request (its call_id is assigned here) and reads frames until the reply with the same
  * call_id, ignoring replies to earlier calls. An Error frame with call_id 0 is a connection-level
  * error (the server could not read our frame) and answers this call. On success *reply is the
- * unpacked frame, owned by the caller. Any I/O or protocol failure drops the connection. */
+ * unpacked frame, owned by the caller. Any I/O or protocol failure drops the connection; a
+ * request above the server's maximum is refused before anything is sent (the connection stays).
+ * write_ms and read_ms bound the sending and the wait for the reply; a non-zero deadline bounds
+ * both (connect + Hello). */
 static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_t deadline,
                  Clusterd__V1__Frame **reply, clusterd_error_t *error) {
     uint64_t call_id = ++client->last_call_id;
@@ -234,13 +235,17 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
     }
     clusterd_put_be32(buffer, (uint32_t)size);
     clusterd__v1__frame__pack(request, buffer + 4);
-    bool written = write_all(client, buffer, 4 + size, deadline, error);
+    int64_t write_deadline = deadline != 0 ? deadline : now_ms() + client->options.write_timeout_ms;
+    int write_timeout_ms = deadline != 0 ? client->options.connect_timeout_ms : client->options.write_timeout_ms;
+    bool written = write_all(client, buffer, 4 + size, write_deadline, write_timeout_ms, error);
     free(buffer);
     if (!written) {
         disconnect(client);
         return false;
     }
 
+    int64_t read_deadline = deadline != 0 ? deadline : now_ms() + client->options.read_timeout_ms;
+    int read_timeout_ms = deadline != 0 ? client->options.connect_timeout_ms : client->options.read_timeout_ms;
     uint8_t chunk[READ_CHUNK];
     for (;;) {
         const uint8_t *body = NULL;
@@ -270,12 +275,11 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
             clusterd__v1__frame__free_unpacked(frame, NULL);
             continue;
         }
-        int ready = wait_fd(client->fd, POLLIN, deadline);
+        int ready = wait_fd(client->fd, POLLIN, read_deadline);
         if (ready == 0) {
             /* The connection stays usable: a late reply will be recognised by its call_id. */
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
-                               "timed out after %d ms waiting for a reply from %s", client->timeout_ms,
-                               client->address);
+                               "timed out after %d ms waiting for a reply from %s", read_timeout_ms, client->address);
             return false;
         }
         ssize_t n = ready < 0 ? -1 : recv(client->fd, chunk, sizeof chunk, 0);
@@ -332,15 +336,15 @@ static bool expect_body(clusterd_client_t *client, Clusterd__V1__Frame *reply, C
 
 /* Connects and says Hello. */
 static bool connect_client(clusterd_client_t *client, clusterd_error_t *error) {
-    int64_t deadline = now_ms() + client->timeout_ms;
+    int64_t deadline = now_ms() + client->options.connect_timeout_ms;
     if (!open_socket(client, deadline, error)) {
         return false;
     }
     Clusterd__V1__Hello hello = CLUSTERD__V1__HELLO__INIT;
     hello.protocol_version = CLUSTERD_PROTOCOL_VERSION;
-    hello.client_name = (char *)"libclusterd/" CLUSTERD_VERSION_STRING;
-    if (client->token != NULL) {
-        hello.token = client->token;
+    hello.client_name = client->options.client_name;
+    if (client->options.token != NULL) {
+        hello.token = client->options.token;
     }
     Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
     request.body_case = CLUSTERD__V1__FRAME__BODY_HELLO;
@@ -397,40 +401,81 @@ static bool round_trip(clusterd_client_t *client, Clusterd__V1__Frame *request, 
     if (!ensure_connected(client, error)) {
         return false;
     }
-    int64_t deadline = now_ms() + client->timeout_ms;
-    if (!call(client, request, deadline, reply, error)) {
+    if (!call(client, request, 0, reply, error)) {
         return false;
     }
     return expect_body(client, *reply, expected, error);
 }
 
+/* Checks the out-parameter of a call that hands out a reply handle. */
+static bool check_out(const clusterd_client_t *client, const void *out, clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return false;
+    }
+    if (out == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "the result pointer is NULL");
+        return false;
+    }
+    return true;
+}
+
+/* A new reply handle owning reply, with body pointing into it; NULL (reply freed) when body is
+ * NULL or memory runs out. Every handle type is a struct whose only member is a clusterd_reply_t. */
+static clusterd_reply_t *wrap_reply(clusterd_client_t *client, Clusterd__V1__Frame *reply, const void *body,
+                                    const char *what, clusterd_error_t *error) {
+    if (body == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                           "%s reply from %s is empty", what, client->address);
+        clusterd__v1__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    clusterd_reply_t *handle = malloc(sizeof *handle);
+    if (handle == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        clusterd__v1__frame__free_unpacked(reply, NULL);
+        return NULL;
+    }
+    handle->frame = reply;
+    handle->body = body;
+    return handle;
+}
+
 /* ---- public API ---------------------------------------------------------------------------- */
 
-clusterd_client_t *clusterd_client_new(const char *host, uint16_t port, const char *token, int timeout_ms,
-                                       clusterd_error_t *error) {
-    if (host == NULL || host[0] == '\0') {
-        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT, "host is empty");
-        return NULL;
+clusterd_client_t *clusterd_client_new(const clusterd_options_t *options, clusterd_error_t *error) {
+    clusterd_options_t *defaults = NULL;
+    if (options == NULL) {
+        defaults = clusterd_options_new();
+        if (defaults == NULL) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+            return NULL;
+        }
+        options = defaults;
     }
     clusterd_client_t *client = calloc(1, sizeof *client);
     if (client == NULL) {
+        clusterd_options_destroy(defaults);
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
         return NULL;
     }
     client->fd = -1;
-    client->port = port;
-    client->timeout_ms = timeout_ms > 0 ? timeout_ms : CLUSTERD_DEFAULT_TIMEOUT_MS;
-    client->host = strdup(host);
-    client->token = token != NULL ? strdup(token) : NULL;
+    client->options = *options;
+    client->options.host = strdup(options->host);
+    client->options.token = options->token != NULL ? strdup(options->token) : NULL;
+    client->options.client_name = strdup(options->client_name);
     client->server_version = strdup("");
-    if (client->host == NULL || (token != NULL && client->token == NULL) || client->server_version == NULL) {
+    clusterd_options_destroy(defaults);
+    if (client->options.host == NULL || client->options.client_name == NULL || client->server_version == NULL ||
+        (options != defaults && options->token != NULL && client->options.token == NULL)) {
         clusterd_client_destroy(client);
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
         return NULL;
     }
+    const char *host = client->options.host;
     snprintf(client->address, sizeof client->address, strchr(host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
-             (unsigned)port);
-    if (!connect_client(client, error)) {
+             (unsigned)client->options.port);
+    if (!client->options.lazy_connect && !connect_client(client, error)) {
         clusterd_client_destroy(client);
         return NULL;
     }
@@ -442,27 +487,23 @@ void clusterd_client_destroy(clusterd_client_t *client) {
         return;
     }
     disconnect(client);
-    free(client->host);
-    if (client->token != NULL) {
-        /* Best effort: do not leave the secret lying in freed memory. */
-        volatile char *p = client->token;
-        while (*p != '\0') {
-            *p++ = '\0';
-        }
-        free(client->token);
-    }
+    free(client->options.host);
+    clusterd_free_secret(client->options.token);
+    free(client->options.client_name);
     free(client->server_version);
     free(client);
 }
 
-void clusterd_client_set_timeout(clusterd_client_t *client, int timeout_ms) {
-    if (client != NULL) {
-        client->timeout_ms = timeout_ms > 0 ? timeout_ms : CLUSTERD_DEFAULT_TIMEOUT_MS;
-    }
+bool clusterd_client_connect(clusterd_client_t *client, clusterd_error_t *error) {
+    return check_client(client, error) && ensure_connected(client, error);
 }
 
 const char *clusterd_client_get_server_version(const clusterd_client_t *client) {
     return client != NULL && client->server_version != NULL ? client->server_version : "";
+}
+
+uint32_t clusterd_client_get_server_max_frame(const clusterd_client_t *client) {
+    return client != NULL ? client->server_max_frame : 0;
 }
 
 bool clusterd_client_is_connected(const clusterd_client_t *client) {
@@ -497,7 +538,76 @@ bool clusterd_client_trigger_analysis(clusterd_client_t *client, const char *mes
     return true;
 }
 
-bool clusterd_client_force_clustering(clusterd_client_t *client, bool *follow_up_queued, clusterd_error_t *error) {
+bool clusterd_client_trigger_analysis_batch(clusterd_client_t *client, const char *const *message_ids,
+                                            const char *const *conversation_ids, size_t count,
+                                            clusterd_trigger_batch_t **batch, clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return false;
+    }
+    if (batch == NULL || (message_ids == NULL && count > 0)) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "batch or message_ids is NULL");
+        return false;
+    }
+    if (count == 0 || count > CLUSTERD_MAX_BATCH) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "a batch holds 1 to %d message ids, not %zu", CLUSTERD_MAX_BATCH, count);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (message_ids[i] == NULL) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                               "message_ids[%zu] is NULL", i);
+            return false;
+        }
+    }
+    Clusterd__V1__TriggerAnalysisRequest *items = calloc(count, sizeof *items);
+    Clusterd__V1__TriggerAnalysisRequest **pointers = calloc(count, sizeof *pointers);
+    if (items == NULL || pointers == NULL) {
+        free(items);
+        free(pointers);
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        clusterd__v1__trigger_analysis_request__init(&items[i]);
+        items[i].message_id = (char *)message_ids[i];
+        if (conversation_ids != NULL && conversation_ids[i] != NULL) {
+            items[i].conversation_id = (char *)conversation_ids[i];
+        }
+        pointers[i] = &items[i];
+    }
+    Clusterd__V1__TriggerAnalysisBatchRequest body = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REQUEST__INIT;
+    body.n_items = count;
+    body.items = pointers;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH;
+    request.trigger_analysis_batch = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    bool ok = round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY, &reply, error);
+    free(items);
+    free(pointers);
+    if (!ok) {
+        return false;
+    }
+    if (reply->trigger_analysis_batch_reply->n_results != count) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                           "batch reply from %s has %zu results for %zu ids", client->address,
+                           reply->trigger_analysis_batch_reply->n_results, count);
+        clusterd__v1__frame__free_unpacked(reply, NULL);
+        return false;
+    }
+    clusterd_trigger_batch_t *result =
+        (clusterd_trigger_batch_t *)wrap_reply(client, reply, reply->trigger_analysis_batch_reply, "batch", error);
+    if (result == NULL) {
+        return false;
+    }
+    *batch = result;
+    return true;
+}
+
+bool clusterd_client_force_clustering(clusterd_client_t *client, bool *started, bool *follow_up_queued,
+                                      clusterd_error_t *error) {
     if (!check_client(client, error)) {
         return false;
     }
@@ -509,6 +619,9 @@ bool clusterd_client_force_clustering(clusterd_client_t *client, bool *follow_up
     if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_FORCE_CLUSTERING_REPLY, &reply, error)) {
         return false;
     }
+    if (started != NULL) {
+        *started = reply->force_clustering_reply->started != 0;
+    }
     if (follow_up_queued != NULL) {
         *follow_up_queued = reply->force_clustering_reply->follow_up_queued != 0;
     }
@@ -516,9 +629,9 @@ bool clusterd_client_force_clustering(clusterd_client_t *client, bool *follow_up
     return true;
 }
 
-clusterd_status_t *clusterd_client_get_status(clusterd_client_t *client, clusterd_error_t *error) {
-    if (!check_client(client, error)) {
-        return NULL;
+bool clusterd_client_get_status(clusterd_client_t *client, clusterd_status_t **status, clusterd_error_t *error) {
+    if (!check_out(client, status, error)) {
+        return false;
     }
     Clusterd__V1__GetStatusRequest body = CLUSTERD__V1__GET_STATUS_REQUEST__INIT;
     Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
@@ -526,21 +639,64 @@ clusterd_status_t *clusterd_client_get_status(clusterd_client_t *client, cluster
     request.get_status = &body;
     Clusterd__V1__Frame *reply = NULL;
     if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_GET_STATUS_REPLY, &reply, error)) {
-        return NULL;
+        return false;
     }
-    if (reply->get_status_reply->status == NULL) {
-        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
-                           "status reply from %s carries no status", client->address);
-        clusterd__v1__frame__free_unpacked(reply, NULL);
-        return NULL;
+    clusterd_status_t *result =
+        (clusterd_status_t *)wrap_reply(client, reply, reply->get_status_reply->status, "status", error);
+    if (result == NULL) {
+        return false;
     }
-    clusterd_status_t *status = malloc(sizeof *status);
-    if (status == NULL) {
-        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
-        clusterd__v1__frame__free_unpacked(reply, NULL);
-        return NULL;
+    *status = result;
+    return true;
+}
+
+bool clusterd_client_list_runs(clusterd_client_t *client, uint32_t limit, clusterd_run_list_t **runs,
+                               clusterd_error_t *error) {
+    if (!check_out(client, runs, error)) {
+        return false;
     }
-    status->frame = reply;
-    status->status = reply->get_status_reply->status;
-    return status;
+    Clusterd__V1__ListRunsRequest body = CLUSTERD__V1__LIST_RUNS_REQUEST__INIT;
+    body.limit = limit;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS;
+    request.list_runs = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY, &reply, error)) {
+        return false;
+    }
+    clusterd_run_list_t *result = (clusterd_run_list_t *)wrap_reply(client, reply, reply->list_runs_reply, "runs", error);
+    if (result == NULL) {
+        return false;
+    }
+    *runs = result;
+    return true;
+}
+
+bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id, clusterd_cluster_list_t **clusters,
+                                   clusterd_error_t *error) {
+    if (!check_out(client, clusters, error)) {
+        return false;
+    }
+    Clusterd__V1__ListClustersRequest body = CLUSTERD__V1__LIST_CLUSTERS_REQUEST__INIT;
+    if (run_id != NULL) {
+        body.run_id = (char *)run_id;
+    }
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS;
+    request.list_clusters = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY, &reply, error)) {
+        return false;
+    }
+    const Clusterd__V1__ListClustersReply *typed = reply->list_clusters_reply;
+    if (typed != NULL && typed->run == NULL) {
+        typed = NULL; /* a listing always names its run */
+    }
+    clusterd_cluster_list_t *result =
+        (clusterd_cluster_list_t *)wrap_reply(client, reply, typed, "cluster list", error);
+    if (result == NULL) {
+        return false;
+    }
+    *clusters = result;
+    return true;
 }

@@ -1,5 +1,8 @@
-/* Error helpers and name tables. */
+/* Error helpers, name tables, version, small string helpers. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +33,21 @@ uint32_t clusterd_get_be32(const uint8_t *in) {
 
 const char *clusterd_version(void) {
     return CLUSTERD_VERSION_STRING;
+}
+
+unsigned clusterd_version_number(void) {
+    return CLUSTERD_VERSION_NUMBER;
+}
+
+void clusterd_free_secret(char *secret) {
+    if (secret == NULL) {
+        return;
+    }
+    volatile char *p = secret;
+    while (*p != '\0') {
+        *p++ = '\0';
+    }
+    free(secret);
 }
 
 const char *clusterd_code_name(int code) {

@@ -19,15 +19,52 @@ void clusterd_error_set(clusterd_error_t *error, int domain, int code, const cha
 void clusterd_put_be32(uint8_t *out, uint32_t value);
 uint32_t clusterd_get_be32(const uint8_t *in);
 
-/* A status owns the unpacked reply frame; status points into it. */
-struct clusterd_status {
-    Clusterd__V1__Frame *frame;
-    const Clusterd__V1__Status *status;
+/* Overwrites a secret with zeros (not optimised away), then frees it. NULL is a no-op. */
+void clusterd_free_secret(char *secret);
+
+struct clusterd_options {
+    char *host;
+    uint16_t port;
+    char *token;       /* NULL when none */
+    char *client_name;
+    int connect_timeout_ms;
+    int read_timeout_ms;
+    int write_timeout_ms;
+    bool lazy_connect;
 };
 
-/* Wraps the generated run summary so that a RunSummary pointer converts to a run pointer. */
+/* What every reply handle holds: the unpacked reply frame it owns, and the typed body inside it. */
+typedef struct {
+    Clusterd__V1__Frame *frame;
+    const void *body;
+} clusterd_reply_t;
+
+/* Frees the frame and the handle (whose first member is the clusterd_reply_t). NULL is a no-op. */
+void clusterd_reply_destroy(clusterd_reply_t *reply);
+
+struct clusterd_status {
+    clusterd_reply_t reply; /* body: Clusterd__V1__Status */
+};
+
+struct clusterd_run_list {
+    clusterd_reply_t reply; /* body: Clusterd__V1__ListRunsReply */
+};
+
+struct clusterd_cluster_list {
+    clusterd_reply_t reply; /* body: Clusterd__V1__ListClustersReply */
+};
+
+struct clusterd_trigger_batch {
+    clusterd_reply_t reply; /* body: Clusterd__V1__TriggerAnalysisBatchReply */
+};
+
+/* Wrap the generated messages so that a generated pointer converts to a public one. */
 struct clusterd_run {
     Clusterd__V1__RunSummary summary;
+};
+
+struct clusterd_cluster {
+    Clusterd__V1__ClusterInfo info;
 };
 
 #endif /* CLUSTERD_PRIVATE_H */

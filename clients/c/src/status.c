@@ -4,7 +4,7 @@
 #include "private.h"
 
 static const Clusterd__V1__Status *st(const clusterd_status_t *status) {
-    return status != NULL ? status->status : NULL;
+    return status != NULL ? (const Clusterd__V1__Status *)status->reply.body : NULL;
 }
 
 static const char *text(const char *value) {
@@ -12,11 +12,7 @@ static const char *text(const char *value) {
 }
 
 void clusterd_status_destroy(clusterd_status_t *status) {
-    if (status == NULL) {
-        return;
-    }
-    clusterd__v1__frame__free_unpacked(status->frame, NULL);
-    free(status);
+    clusterd_reply_destroy(status != NULL ? &status->reply : NULL);
 }
 
 bool clusterd_status_get_enabled(const clusterd_status_t *status) {

@@ -1,7 +1,8 @@
 /* Tests of the client against an in-process fake server (a thread speaking the same framing
- * through the generated protobuf-c code). Needs no clusterd. Covers: connection refused,
- * Hello and tokens, replies and error mapping, stale replies ignored by call_id, timeouts,
- * malformed and oversized replies, server-closed connections and automatic reconnect. */
+ * through the generated protobuf-c code). Needs no clusterd. Covers: options and address
+ * parsing, connection refused, lazy connect, Hello and tokens, every call and its reply handle,
+ * error mapping, stale replies ignored by call_id, read and write timeouts, malformed and
+ * oversized replies, server-closed connections and automatic reconnect. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 
@@ -49,6 +50,7 @@ typedef struct {
     uint16_t port;
     const char *token;   /* NULL: no Hello required */
     int silent_hello;    /* never answer Hello */
+    int stall;           /* after Hello, stop reading (and announce a 64 MiB maximum frame) */
     atomic_int stop;
     atomic_int connections;
     int forces;
@@ -141,7 +143,99 @@ static void send_status(int fd, uint64_t call_id) {
     send_frame(fd, &frame);
 }
 
-/* Answers one request; returns 0 to go on, -1 to close the connection. */
+static void send_runs(int fd, uint64_t call_id, uint32_t limit) {
+    Clusterd__V1__RunSummary runs[2] = {CLUSTERD__V1__RUN_SUMMARY__INIT, CLUSTERD__V1__RUN_SUMMARY__INIT};
+    runs[0].id = (char *)"run-2";
+    runs[0].status = (char *)"failed";
+    runs[0].error = (char *)"boom";
+    runs[0].created_at_ms = 1700000060000;
+    runs[1].id = (char *)"run-1";
+    runs[1].status = (char *)"succeeded";
+    runs[1].clusters_created = 3;
+    runs[1].total_messages = 40;
+    runs[1].finished_at_ms = 1700000001500;
+    runs[1].duration_ms = 1500;
+    Clusterd__V1__RunSummary *pointers[2] = {&runs[0], &runs[1]};
+    Clusterd__V1__ListRunsReply body = CLUSTERD__V1__LIST_RUNS_REPLY__INIT;
+    body.n_runs = limit == 1 ? 1 : 2;
+    body.runs = pointers;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY;
+    frame.list_runs_reply = &body;
+    send_frame(fd, &frame);
+}
+
+static void send_clusters(int fd, uint64_t call_id, const char *run_id) {
+    Clusterd__V1__RunSummary run = CLUSTERD__V1__RUN_SUMMARY__INIT;
+    run.id = run_id[0] != '\0' ? (char *)run_id : (char *)"run-1";
+    run.status = (char *)"succeeded";
+    run.clusters_created = 2;
+    char *concepts[] = {(char *)"refund", (char *)"order"};
+    char *representatives[] = {(char *)"conv-1", (char *)"conv-2", (char *)"conv-3"};
+    Clusterd__V1__ClusterInfo clusters[2] = {CLUSTERD__V1__CLUSTER_INFO__INIT, CLUSTERD__V1__CLUSTER_INFO__INIT};
+    clusters[0].stable_id = (char *)"c-1";
+    clusters[0].name = (char *)"refunds";
+    clusters[0].description = (char *)"asking for money back";
+    clusters[0].size = 12;
+    clusters[0].n_top_concepts = 2;
+    clusters[0].top_concepts = concepts;
+    clusters[0].n_representative_conversation_ids = 3;
+    clusters[0].representative_conversation_ids = representatives;
+    clusters[1].stable_id = (char *)"c-2";
+    clusters[1].size = 5;
+    Clusterd__V1__ClusterInfo *pointers[2] = {&clusters[0], &clusters[1]};
+    Clusterd__V1__ListClustersReply body = CLUSTERD__V1__LIST_CLUSTERS_REPLY__INIT;
+    body.run = &run;
+    body.n_clusters = 2;
+    body.clusters = pointers;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY;
+    frame.list_clusters_reply = &body;
+    send_frame(fd, &frame);
+}
+
+/* Per item: "" is INVALID_ARGUMENT, "full" RESOURCE_EXHAUSTED, a repeated id ALREADY_QUEUED, else QUEUED.
+ * "short" as the first id makes the reply one result short. */
+static void send_batch_reply(int fd, uint64_t call_id, const Clusterd__V1__TriggerAnalysisBatchRequest *request) {
+    size_t n = request->n_items;
+    Clusterd__V1__TriggerAnalysisBatchReply__Result *results = calloc(n, sizeof *results);
+    Clusterd__V1__TriggerAnalysisBatchReply__Result **pointers = calloc(n, sizeof *pointers);
+    for (size_t i = 0; i < n; i++) {
+        clusterd__v1__trigger_analysis_batch_reply__result__init(&results[i]);
+        const char *mid = request->items[i]->message_id;
+        if (mid[0] == '\0') {
+            results[i].error_code = CLUSTERD__V1__CODE__INVALID_ARGUMENT;
+            results[i].error_message = (char *)"message_id is empty";
+        } else if (strcmp(mid, "full") == 0) {
+            results[i].error_code = CLUSTERD__V1__CODE__RESOURCE_EXHAUSTED;
+            results[i].error_message = (char *)"analysis queue is full";
+        } else {
+            int repeated = 0;
+            for (size_t j = 0; j < i; j++) {
+                repeated |= strcmp(request->items[j]->message_id, mid) == 0;
+            }
+            results[i].outcome = repeated ? CLUSTERD__V1__TRIGGER_ANALYSIS_REPLY__OUTCOME__ALREADY_QUEUED
+                                          : CLUSTERD__V1__TRIGGER_ANALYSIS_REPLY__OUTCOME__QUEUED;
+        }
+        pointers[i] = &results[i];
+    }
+    Clusterd__V1__TriggerAnalysisBatchReply body = CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT;
+    body.n_results = n > 0 && strcmp(request->items[0]->message_id, "short") == 0 ? n - 1 : n;
+    body.results = pointers;
+    body.queue_depth = 7;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY;
+    frame.trigger_analysis_batch_reply = &body;
+    send_frame(fd, &frame);
+    free(results);
+    free(pointers);
+}
+
+/* Answers one request; returns 0 to go on, -1 to close the connection, 1 to stop reading (and
+ * keep the connection open until the server stops). */
 static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, int *greeted) {
     uint64_t id = request->call_id;
     if (request->body_case == CLUSTERD__V1__FRAME__BODY_HELLO) {
@@ -157,13 +251,13 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
         Clusterd__V1__HelloReply body = CLUSTERD__V1__HELLO_REPLY__INIT;
         body.protocol_version = 1;
         body.server_version = (char *)"fake/1";
-        body.max_frame_bytes = 1024 * 1024;
+        body.max_frame_bytes = server->stall ? 64u * 1024 * 1024 : 1024 * 1024;
         Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
         frame.call_id = id;
         frame.body_case = CLUSTERD__V1__FRAME__BODY_HELLO_REPLY;
         frame.hello_reply = &body;
         send_frame(fd, &frame);
-        return 0;
+        return server->stall ? 1 : 0;
     }
     if (server->token != NULL && !*greeted) {
         send_error(fd, id, CLUSTERD__V1__CODE__UNAUTHENTICATED, "hello first");
@@ -227,6 +321,26 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
     case CLUSTERD__V1__FRAME__BODY_GET_STATUS:
         send_status(fd, id);
         return 0;
+    case CLUSTERD__V1__FRAME__BODY_LIST_RUNS:
+        send_runs(fd, id, request->list_runs->limit);
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS:
+        if (strcmp(request->list_clusters->run_id, "missing") == 0) {
+            send_error(fd, id, CLUSTERD__V1__CODE__NOT_FOUND, "no clustering run with id missing");
+        } else if (strcmp(request->list_clusters->run_id, "norun") == 0) {
+            Clusterd__V1__ListClustersReply body = CLUSTERD__V1__LIST_CLUSTERS_REPLY__INIT;
+            Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+            frame.call_id = id;
+            frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY;
+            frame.list_clusters_reply = &body;
+            send_frame(fd, &frame);
+        } else {
+            send_clusters(fd, id, request->list_clusters->run_id);
+        }
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH:
+        send_batch_reply(fd, id, request->trigger_analysis_batch);
+        return 0;
     default:
         send_error(fd, id, CLUSTERD__V1__CODE__UNIMPLEMENTED, "unknown body");
         return 0;
@@ -252,6 +366,12 @@ static void serve_connection(fake_server_t *server, int fd) {
             int rc = handle(server, fd, request, &greeted);
             clusterd__v1__frame__free_unpacked(request, NULL);
             if (rc < 0) {
+                break;
+            }
+            if (rc > 0) {
+                while (!atomic_load(&server->stop)) {
+                    usleep(10 * 1000);
+                }
                 break;
             }
             continue;
@@ -303,7 +423,8 @@ static int listen_ephemeral(uint16_t *port) {
 static void fake_start(fake_server_t *server, const char *token, int silent_hello) {
     memset(server, 0, sizeof *server);
     server->token = token;
-    server->silent_hello = silent_hello;
+    server->silent_hello = silent_hello == 1;
+    server->stall = silent_hello == 2;
     server->listen_fd = listen_ephemeral(&server->port);
     pthread_create(&server->thread, NULL, serve, server);
 }
@@ -316,34 +437,118 @@ static void fake_stop(fake_server_t *server) {
 
 /* ---- tests --------------------------------------------------------------------------------- */
 
+/* A client for 127.0.0.1:port with token (may be NULL) and every timeout timeout_ms. */
+static clusterd_client_t *connect_to(const char *host, uint16_t port, const char *token, int timeout_ms,
+                                     clusterd_error_t *error) {
+    clusterd_options_t *options = clusterd_options_new();
+    clusterd_options_set_host(options, host, NULL);
+    clusterd_options_set_port(options, port);
+    clusterd_options_set_token(options, token, NULL);
+    clusterd_options_set_timeout_ms(options, timeout_ms);
+    clusterd_client_t *client = clusterd_client_new(options, error);
+    clusterd_options_destroy(options);
+    return client;
+}
+
+static void test_options(void) {
+    clusterd_error_t error;
+    clusterd_options_t *options = clusterd_options_new();
+    CHECK(options != NULL);
+    CHECK(clusterd_options_set_address(options, "example.org:7999", &error));
+    CHECK(clusterd_options_set_address(options, "[::1]:8000", &error));
+    CHECK(clusterd_options_set_address(options, "[::1]", &error));
+    CHECK(clusterd_options_set_address(options, "::1", &error));
+    CHECK(clusterd_options_set_address(options, "localhost", &error));
+    CHECK(clusterd_options_set_address(options, ":7420", &error));
+    const char *bad[] = {"", "host:", "host:0", "host:65536", "host:12x", "[::1", "[::1]x", "[]:80", "host:-1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&error, 0, sizeof error);
+        CHECK(!clusterd_options_set_address(options, bad[i], &error));
+        CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    }
+    CHECK(!clusterd_options_set_address(options, NULL, &error));
+    CHECK(!clusterd_options_set_host(options, "", &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_options_set_address(NULL, "x:1", &error));
+    CHECK(!clusterd_options_set_token(NULL, "x", NULL));
+    CHECK(clusterd_options_set_token(options, "secret", &error));
+    CHECK(clusterd_options_set_token(options, NULL, &error));
+    CHECK(clusterd_options_set_client_name(options, "test", &error));
+    clusterd_options_set_port(NULL, 1);
+    clusterd_options_set_timeout_ms(NULL, 1);
+    clusterd_options_set_lazy_connect(NULL, true);
+    clusterd_options_destroy(options);
+    clusterd_options_destroy(NULL);
+    CHECK(clusterd_version_number() == CLUSTERD_VERSION_NUMBER);
+    CHECK(strcmp(clusterd_version(), CLUSTERD_VERSION_STRING) == 0);
+}
+
 static void test_connection_refused(void) {
     uint16_t port;
     int fd = listen_ephemeral(&port);
     close(fd); /* nothing listens there any more */
     clusterd_error_t error;
     memset(&error, 0, sizeof error);
-    clusterd_client_t *client = clusterd_client_new("127.0.0.1", port, NULL, 1000, &error);
+    clusterd_client_t *client = connect_to("127.0.0.1", port, NULL, 1000, &error);
     CHECK(client == NULL);
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ECONNREFUSED);
     char expected[128];
     snprintf(expected, sizeof expected, "cannot connect to 127.0.0.1:%u: Connection refused", (unsigned)port);
     CHECK(strcmp(error.message, expected) == 0);
     /* A NULL error pointer is allowed everywhere. */
-    CHECK(clusterd_client_new("127.0.0.1", port, NULL, 1000, NULL) == NULL);
+    CHECK(connect_to("127.0.0.1", port, NULL, 1000, NULL) == NULL);
+
+    /* A lazy client is created without a server; its calls fail until one listens there. */
+    clusterd_options_t *options = clusterd_options_new();
+    clusterd_options_set_port(options, port);
+    clusterd_options_set_lazy_connect(options, true);
+    client = clusterd_client_new(options, &error);
+    clusterd_options_destroy(options);
+    CHECK(client != NULL);
+    CHECK(!clusterd_client_is_connected(client));
+    CHECK(strcmp(clusterd_client_get_server_version(client), "") == 0);
+    CHECK(!clusterd_client_connect(client, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ECONNREFUSED);
+    CHECK(!clusterd_client_force_clustering(client, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ECONNREFUSED);
+    clusterd_client_destroy(client);
+
 }
 
 static void test_misuse(void) {
     clusterd_error_t error;
-    CHECK(clusterd_client_new(NULL, 1, NULL, 0, &error) == NULL);
-    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
     CHECK(!clusterd_client_trigger_analysis(NULL, "x", NULL, NULL, &error));
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
-    CHECK(!clusterd_client_force_clustering(NULL, NULL, &error));
-    CHECK(clusterd_client_get_status(NULL, &error) == NULL);
+    CHECK(!clusterd_client_force_clustering(NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    clusterd_status_t *status = NULL;
+    CHECK(!clusterd_client_get_status(NULL, &status, &error));
+    CHECK(status == NULL);
+    clusterd_run_list_t *runs = NULL;
+    CHECK(!clusterd_client_list_runs(NULL, 0, &runs, &error));
+    clusterd_cluster_list_t *clusters = NULL;
+    CHECK(!clusterd_client_list_clusters(NULL, NULL, &clusters, &error));
+    clusterd_trigger_batch_t *batch = NULL;
+    const char *ids[] = {"a"};
+    CHECK(!clusterd_client_trigger_analysis_batch(NULL, ids, NULL, 1, &batch, &error));
+    CHECK(!clusterd_client_connect(NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_is_connected(NULL));
+    CHECK(clusterd_client_get_server_max_frame(NULL) == 0);
     clusterd_client_destroy(NULL);
     clusterd_status_destroy(NULL);
+    clusterd_run_list_destroy(NULL);
+    clusterd_cluster_list_destroy(NULL);
+    clusterd_trigger_batch_destroy(NULL);
+    /* Accessors of a NULL handle give empty values rather than crash. */
+    CHECK(clusterd_run_list_get_count(NULL) == 0 && clusterd_run_list_get(NULL, 0) == NULL);
+    CHECK(clusterd_cluster_list_get_count(NULL) == 0 && clusterd_cluster_list_get_run(NULL) == NULL);
+    CHECK(strcmp(clusterd_cluster_get_name(NULL), "") == 0 && clusterd_cluster_get_top_concept(NULL, 0) == NULL);
+    CHECK(clusterd_trigger_batch_get_count(NULL) == 0 && clusterd_trigger_batch_get_message(NULL, 0) == NULL);
+    CHECK(strcmp(clusterd_run_get_id(NULL), "") == 0 && strcmp(clusterd_status_get_version(NULL), "") == 0);
     CHECK(strcmp(clusterd_code_name(16), "UNAUTHENTICATED") == 0);
     CHECK(strcmp(clusterd_code_name(99), "UNKNOWN") == 0);
+    CHECK(strcmp(clusterd_error_domain_name(CLUSTERD_ERROR_DOMAIN_PROTOCOL), "protocol") == 0);
     CHECK(strcmp(clusterd_trigger_outcome_name(CLUSTERD_TRIGGER_OUTCOME_ALREADY_QUEUED), "ALREADY_QUEUED") == 0);
 }
 
@@ -352,7 +557,7 @@ static void test_calls(void) {
     fake_start(&server, NULL, 0);
     clusterd_error_t error;
     memset(&error, 0, sizeof error);
-    clusterd_client_t *client = clusterd_client_new("127.0.0.1", server.port, NULL, 2000, &error);
+    clusterd_client_t *client = connect_to("127.0.0.1", server.port, NULL, 2000, &error);
     CHECK(client != NULL);
     if (client == NULL) {
         fprintf(stderr, "  %s\n", error.message);
@@ -360,7 +565,10 @@ static void test_calls(void) {
         return;
     }
     CHECK(clusterd_client_is_connected(client));
+    CHECK(clusterd_client_connect(client, &error)); /* already connected: a no-op */
+    CHECK(atomic_load(&server.connections) == 1);
     CHECK(strcmp(clusterd_client_get_server_version(client), "fake/1") == 0);
+    CHECK(clusterd_client_get_server_max_frame(client) == 1024 * 1024);
 
     clusterd_trigger_outcome_t outcome = CLUSTERD_TRIGGER_OUTCOME_UNSPECIFIED;
     CHECK(clusterd_client_trigger_analysis(client, "m1", "c1", &outcome, &error));
@@ -368,6 +576,8 @@ static void test_calls(void) {
     CHECK(clusterd_client_trigger_analysis(client, "m1", NULL, &outcome, &error));
     CHECK(outcome == CLUSTERD_TRIGGER_OUTCOME_ALREADY_QUEUED);
     CHECK(clusterd_client_trigger_analysis(client, "m2", NULL, NULL, NULL));
+    CHECK(!clusterd_client_trigger_analysis(client, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
 
     /* Error replies map to SERVER with the wire code; the connection survives them. */
     CHECK(!clusterd_client_trigger_analysis(client, "", NULL, &outcome, &error));
@@ -377,13 +587,15 @@ static void test_calls(void) {
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_RESOURCE_EXHAUSTED);
     CHECK(clusterd_client_is_connected(client));
 
+    bool started = false;
     bool follow_up = true;
-    CHECK(clusterd_client_force_clustering(client, &follow_up, &error));
-    CHECK(!follow_up);
-    CHECK(clusterd_client_force_clustering(client, &follow_up, &error));
-    CHECK(follow_up);
+    CHECK(clusterd_client_force_clustering(client, &started, &follow_up, &error));
+    CHECK(started && !follow_up);
+    CHECK(clusterd_client_force_clustering(client, &started, &follow_up, &error));
+    CHECK(!started && follow_up);
 
-    clusterd_status_t *status = clusterd_client_get_status(client, &error);
+    clusterd_status_t *status = NULL;
+    CHECK(clusterd_client_get_status(client, &status, &error));
     CHECK(status != NULL);
     if (status != NULL) {
         CHECK(clusterd_status_get_enabled(status));
@@ -415,18 +627,96 @@ static void test_calls(void) {
         CHECK(clusterd_status_get_last_run(status) == NULL);
     }
     clusterd_status_destroy(status);
+    CHECK(!clusterd_client_get_status(client, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+
+    /* ListRuns: a handle of runs, newest first; the limit reaches the server. */
+    clusterd_run_list_t *runs = NULL;
+    CHECK(clusterd_client_list_runs(client, 0, &runs, &error));
+    CHECK(clusterd_run_list_get_count(runs) == 2);
+    const clusterd_run_t *run = clusterd_run_list_get(runs, 0);
+    CHECK(strcmp(clusterd_run_get_id(run), "run-2") == 0 && strcmp(clusterd_run_get_status(run), "failed") == 0);
+    CHECK(strcmp(clusterd_run_get_error(run), "boom") == 0);
+    CHECK(clusterd_run_get_created_at_ms(run) == 1700000060000 && clusterd_run_get_finished_at_ms(run) == 0);
+    run = clusterd_run_list_get(runs, 1);
+    CHECK(clusterd_run_get_clusters_created(run) == 3 && clusterd_run_get_total_messages(run) == 40);
+    CHECK(clusterd_run_get_duration_ms(run) == 1500 && clusterd_run_get_finished_at_ms(run) == 1700000001500);
+    CHECK(clusterd_run_list_get(runs, 2) == NULL);
+    clusterd_run_list_destroy(runs);
+    runs = NULL;
+    CHECK(clusterd_client_list_runs(client, 1, &runs, &error));
+    CHECK(clusterd_run_list_get_count(runs) == 1);
+    clusterd_run_list_destroy(runs);
+
+    /* ListClusters: the run and its clusters; NOT_FOUND maps; a reply without a run is refused. */
+    clusterd_cluster_list_t *clusters = NULL;
+    CHECK(clusterd_client_list_clusters(client, NULL, &clusters, &error));
+    CHECK(strcmp(clusterd_run_get_id(clusterd_cluster_list_get_run(clusters)), "run-1") == 0);
+    CHECK(clusterd_cluster_list_get_count(clusters) == 2);
+    const clusterd_cluster_t *cluster = clusterd_cluster_list_get(clusters, 0);
+    CHECK(strcmp(clusterd_cluster_get_stable_id(cluster), "c-1") == 0);
+    CHECK(strcmp(clusterd_cluster_get_name(cluster), "refunds") == 0);
+    CHECK(strcmp(clusterd_cluster_get_description(cluster), "asking for money back") == 0);
+    CHECK(clusterd_cluster_get_size(cluster) == 12);
+    CHECK(clusterd_cluster_get_top_concept_count(cluster) == 2);
+    CHECK(strcmp(clusterd_cluster_get_top_concept(cluster, 1), "order") == 0);
+    CHECK(clusterd_cluster_get_top_concept(cluster, 2) == NULL);
+    CHECK(clusterd_cluster_get_representative_count(cluster) == 3);
+    CHECK(strcmp(clusterd_cluster_get_representative(cluster, 2), "conv-3") == 0);
+    cluster = clusterd_cluster_list_get(clusters, 1);
+    CHECK(strcmp(clusterd_cluster_get_name(cluster), "") == 0 && clusterd_cluster_get_top_concept_count(cluster) == 0);
+    CHECK(clusterd_cluster_list_get(clusters, 2) == NULL);
+    clusterd_cluster_list_destroy(clusters);
+    clusters = NULL;
+    CHECK(clusterd_client_list_clusters(client, "run-9", &clusters, &error));
+    CHECK(strcmp(clusterd_run_get_id(clusterd_cluster_list_get_run(clusters)), "run-9") == 0);
+    clusterd_cluster_list_destroy(clusters);
+    clusters = NULL;
+    CHECK(!clusterd_client_list_clusters(client, "missing", &clusters, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_NOT_FOUND);
+    CHECK(clusters == NULL);
+    CHECK(!clusterd_client_list_clusters(client, "norun", &clusters, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY);
+
+    /* TriggerAnalysisBatch: one result per id, in order. */
+    const char *ids[] = {"b1", "", "full", "b1", "b2"};
+    const char *conversations[] = {"c1", NULL, NULL, NULL, "c2"};
+    clusterd_trigger_batch_t *batch = NULL;
+    CHECK(clusterd_client_trigger_analysis_batch(client, ids, conversations, 5, &batch, &error));
+    CHECK(clusterd_trigger_batch_get_count(batch) == 5);
+    CHECK(clusterd_trigger_batch_get_accepted_count(batch) == 3);
+    CHECK(clusterd_trigger_batch_get_queue_depth(batch) == 7);
+    CHECK(clusterd_trigger_batch_get_outcome(batch, 0) == CLUSTERD_TRIGGER_OUTCOME_QUEUED);
+    CHECK(clusterd_trigger_batch_get_code(batch, 0) == CLUSTERD_CODE_OK);
+    CHECK(strcmp(clusterd_trigger_batch_get_message(batch, 0), "") == 0);
+    CHECK(clusterd_trigger_batch_get_code(batch, 1) == CLUSTERD_CODE_INVALID_ARGUMENT);
+    CHECK(clusterd_trigger_batch_get_outcome(batch, 1) == CLUSTERD_TRIGGER_OUTCOME_UNSPECIFIED);
+    CHECK(clusterd_trigger_batch_get_code(batch, 2) == CLUSTERD_CODE_RESOURCE_EXHAUSTED);
+    CHECK(strcmp(clusterd_trigger_batch_get_message(batch, 2), "analysis queue is full") == 0);
+    CHECK(clusterd_trigger_batch_get_outcome(batch, 3) == CLUSTERD_TRIGGER_OUTCOME_ALREADY_QUEUED);
+    CHECK(clusterd_trigger_batch_get_outcome(batch, 4) == CLUSTERD_TRIGGER_OUTCOME_QUEUED);
+    CHECK(clusterd_trigger_batch_get_message(batch, 5) == NULL);
+    clusterd_trigger_batch_destroy(batch);
+    batch = NULL;
+    /* Refused locally: no ids, too many ids, a NULL id, no result pointer. */
+    CHECK(!clusterd_client_trigger_analysis_batch(client, ids, NULL, 0, &batch, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_trigger_analysis_batch(client, ids, NULL, CLUSTERD_MAX_BATCH + 1, &batch, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    const char *with_null[] = {"x", NULL};
+    CHECK(!clusterd_client_trigger_analysis_batch(client, with_null, NULL, 2, &batch, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_trigger_analysis_batch(client, ids, NULL, 1, NULL, &error));
+    CHECK(batch == NULL);
+    /* A reply with the wrong number of results is a protocol error. */
+    const char *short_ids[] = {"short", "x"};
+    CHECK(!clusterd_client_trigger_analysis_batch(client, short_ids, NULL, 2, &batch, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY);
+    CHECK(batch == NULL);
 
     /* Replies are matched by call_id: other frames are dropped. */
     CHECK(clusterd_client_trigger_analysis(client, "stale", NULL, &outcome, &error));
     CHECK(outcome == CLUSTERD_TRIGGER_OUTCOME_QUEUED);
-
-    /* A timeout keeps the connection; the late reply (never, here) would be ignored. */
-    clusterd_client_set_timeout(client, 150);
-    CHECK(!clusterd_client_trigger_analysis(client, "slow", NULL, &outcome, &error));
-    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT);
-    clusterd_client_set_timeout(client, 2000);
-    CHECK(clusterd_client_is_connected(client));
-    CHECK(clusterd_client_trigger_analysis(client, "m3", NULL, &outcome, &error));
 
     /* The server closes mid-call: IO/CLOSED, then the next call reconnects by itself. */
     int before = atomic_load(&server.connections);
@@ -456,7 +746,9 @@ static void test_calls(void) {
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_RESOURCE_EXHAUSTED);
     CHECK(!clusterd_client_is_connected(client));
 
-    /* A request above the server's maximum is refused locally, before sending. */
+    /* A request above the server's maximum is refused locally, before sending; the connection stays. */
+    CHECK(clusterd_client_connect(client, &error));
+    int connections = atomic_load(&server.connections);
     size_t big_len = 2 * 1024 * 1024;
     char *big = malloc(big_len + 1);
     memset(big, 'a', big_len);
@@ -464,8 +756,58 @@ static void test_calls(void) {
     CHECK(!clusterd_client_trigger_analysis(client, big, NULL, &outcome, &error));
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_FRAME_TOO_LARGE);
     free(big);
+    CHECK(clusterd_client_is_connected(client));
     CHECK(clusterd_client_trigger_analysis(client, "m6", NULL, &outcome, &error));
+    CHECK(atomic_load(&server.connections) == connections);
 
+    clusterd_client_destroy(client);
+    fake_stop(&server);
+}
+
+/* A read timeout keeps the connection; the next call on it works. */
+static void test_read_timeout(void) {
+    fake_server_t server;
+    fake_start(&server, NULL, 0);
+    clusterd_error_t error;
+    clusterd_options_t *options = clusterd_options_new();
+    clusterd_options_set_port(options, server.port);
+    clusterd_options_set_read_timeout_ms(options, 150);
+    clusterd_client_t *client = clusterd_client_new(options, &error);
+    clusterd_options_destroy(options);
+    CHECK(client != NULL);
+    clusterd_trigger_outcome_t outcome;
+    CHECK(!clusterd_client_trigger_analysis(client, "slow", NULL, &outcome, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT);
+    CHECK(strstr(error.message, "timed out after 150 ms waiting for a reply") != NULL);
+    CHECK(clusterd_client_is_connected(client));
+    CHECK(clusterd_client_trigger_analysis(client, "m3", NULL, &outcome, &error));
+    CHECK(atomic_load(&server.connections) == 1);
+    clusterd_client_destroy(client);
+    fake_stop(&server);
+}
+
+/* A server that stops reading: a request too big for the socket buffers hits the write timeout,
+ * which drops the connection (part of the frame may have been sent). */
+static void test_write_timeout(void) {
+    fake_server_t server;
+    fake_start(&server, NULL, 2);
+    clusterd_error_t error;
+    clusterd_options_t *options = clusterd_options_new();
+    clusterd_options_set_port(options, server.port);
+    clusterd_options_set_write_timeout_ms(options, 200);
+    clusterd_client_t *client = clusterd_client_new(options, &error);
+    clusterd_options_destroy(options);
+    CHECK(client != NULL);
+    CHECK(clusterd_client_get_server_max_frame(client) == 64u * 1024 * 1024);
+    size_t big_len = 48u * 1024 * 1024;
+    char *big = malloc(big_len + 1);
+    memset(big, 'w', big_len);
+    big[big_len] = '\0';
+    CHECK(!clusterd_client_trigger_analysis(client, big, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT);
+    CHECK(strstr(error.message, "timed out after 200 ms writing to") != NULL);
+    CHECK(!clusterd_client_is_connected(client));
+    free(big);
     clusterd_client_destroy(client);
     fake_stop(&server);
 }
@@ -474,16 +816,15 @@ static void test_tokens(void) {
     fake_server_t server;
     fake_start(&server, "s3cret", 0);
     clusterd_error_t error;
-    clusterd_client_t *client = clusterd_client_new("127.0.0.1", server.port, "wrong", 2000, &error);
+    clusterd_client_t *client = connect_to("127.0.0.1", server.port, "wrong", 2000, &error);
     CHECK(client == NULL);
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_UNAUTHENTICATED);
-    client = clusterd_client_new("127.0.0.1", server.port, NULL, 2000, &error);
+    client = connect_to("127.0.0.1", server.port, NULL, 2000, &error);
     CHECK(client == NULL);
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_UNAUTHENTICATED);
-    client = clusterd_client_new("localhost", server.port, "s3cret", 2000, &error);
+    client = connect_to("localhost", server.port, "s3cret", 2000, &error);
     CHECK(client != NULL);
-    bool follow_up;
-    CHECK(client != NULL && clusterd_client_force_clustering(client, &follow_up, &error));
+    CHECK(client != NULL && clusterd_client_force_clustering(client, NULL, NULL, &error));
     clusterd_client_destroy(client);
     fake_stop(&server);
 }
@@ -492,16 +833,24 @@ static void test_hello_timeout(void) {
     fake_server_t server;
     fake_start(&server, NULL, 1);
     clusterd_error_t error;
-    clusterd_client_t *client = clusterd_client_new("127.0.0.1", server.port, NULL, 150, &error);
+    clusterd_options_t *options = clusterd_options_new();
+    clusterd_options_set_port(options, server.port);
+    clusterd_options_set_connect_timeout_ms(options, 150);
+    clusterd_client_t *client = clusterd_client_new(options, &error);
+    clusterd_options_destroy(options);
     CHECK(client == NULL);
     CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT);
+    CHECK(strstr(error.message, "timed out after 150 ms") != NULL);
     fake_stop(&server);
 }
 
 int main(void) {
+    test_options();
     test_connection_refused();
     test_misuse();
     test_calls();
+    test_read_timeout();
+    test_write_timeout();
     test_tokens();
     test_hello_timeout();
     printf("test-offline: %d passed, %d failed\n", passed, failed);

@@ -5,14 +5,20 @@
  * every frame is a 4-byte big-endian length followed by one `clusterd.v1.Frame`.
  *
  * Conventions
- *  - Handles are opaque; each `_new` has a matching `_destroy`, and `_destroy(NULL)` is a no-op.
+ *  - Handles are opaque; each `_new` (or call that hands out a handle) has a matching `_destroy`,
+ *    and `_destroy(NULL)` is a no-op.
  *  - Every fallible call takes a nullable `clusterd_error_t *error`; on failure it is filled
  *    with a domain, a code and a human-readable message. On success it is left untouched.
  *  - Strings returned by accessors are owned by the object they come from, never NULL
  *    (empty when absent), and valid until that object is destroyed.
  *  - Thread safety is stated per function. In short: a client is not thread-safe (use one per
  *    thread, or serialise access yourself); distinct handles may be used from distinct threads;
- *    a status is immutable and may be read from several threads at once.
+ *    reply handles (status, run list, cluster list, trigger batch) are immutable and may be read
+ *    from several threads at once.
+ *  - Every RPC of the protocol has one call: clusterd_client_connect (Hello),
+ *    clusterd_client_trigger_analysis, clusterd_client_trigger_analysis_batch,
+ *    clusterd_client_force_clustering, clusterd_client_get_status, clusterd_client_list_runs,
+ *    clusterd_client_list_clusters. Each returns true on success, false with error filled.
  */
 #ifndef CLUSTERD_CLUSTERD_H
 #define CLUSTERD_CLUSTERD_H
@@ -30,9 +36,11 @@ extern "C" {
 /* ------------------------------------------------------------------------------------------ */
 
 #define CLUSTERD_VERSION_MAJOR 0
-#define CLUSTERD_VERSION_MINOR 1
+#define CLUSTERD_VERSION_MINOR 2
 #define CLUSTERD_VERSION_PATCH 0
-#define CLUSTERD_VERSION_STRING "0.1.0"
+#define CLUSTERD_VERSION_STRING "0.2.0"
+/* MAJOR << 16 | MINOR << 8 | PATCH, for #if comparisons. */
+#define CLUSTERD_VERSION_NUMBER ((CLUSTERD_VERSION_MAJOR << 16) | (CLUSTERD_VERSION_MINOR << 8) | CLUSTERD_VERSION_PATCH)
 
 /* The wire protocol version this library speaks (Hello.protocol_version). */
 #define CLUSTERD_PROTOCOL_VERSION 1
@@ -40,7 +48,7 @@ extern "C" {
 /* Default TCP port of clusterd. */
 #define CLUSTERD_DEFAULT_PORT 7420
 
-/* Timeout used when a caller passes timeout_ms <= 0. */
+/* Timeout used when an option is left unset or set to <= 0. */
 #define CLUSTERD_DEFAULT_TIMEOUT_MS 5000
 
 /* Largest frame body the client accepts from the server, and sends before the server
@@ -58,6 +66,9 @@ extern "C" {
 /* The library's version, "MAJOR.MINOR.PATCH", which may differ from the header's
  * CLUSTERD_VERSION_STRING when linked dynamically. Thread-safe. */
 CLUSTERD_EXPORT const char *clusterd_version(void);
+
+/* The library's CLUSTERD_VERSION_NUMBER, for run-time checks against the header's. Thread-safe. */
+CLUSTERD_EXPORT unsigned clusterd_version_number(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors                                                                                     */
@@ -158,38 +169,99 @@ CLUSTERD_EXPORT const char *clusterd_reader_errstr(const clusterd_reader_t *read
 /* A reader is not thread-safe; distinct readers are independent. */
 
 /* ------------------------------------------------------------------------------------------ */
+/* Options                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* How to reach the server: address, token, client name, timeouts. Opaque so fields can be added
+ * without breaking the ABI. Build one, pass it to clusterd_client_new (which copies what it
+ * needs), then destroy it. An options object is not thread-safe; distinct ones are independent. */
+typedef struct clusterd_options clusterd_options_t;
+
+/* New options with the defaults: 127.0.0.1:CLUSTERD_DEFAULT_PORT, no token, client name
+ * "libclusterd/<version>", every timeout CLUSTERD_DEFAULT_TIMEOUT_MS, connect at once.
+ * NULL when out of memory. Caller owns the result (clusterd_options_destroy). Thread-safe. */
+CLUSTERD_EXPORT clusterd_options_t *clusterd_options_new(void);
+
+/* NULL is a no-op. */
+CLUSTERD_EXPORT void clusterd_options_destroy(clusterd_options_t *options);
+
+/* "host:port", "[v6]:port", "host" (default port) or ":port" (127.0.0.1). Returns false with
+ * CLIENT/INVALID_ARGUMENT for anything else (an empty host, a port outside 1..65535). Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_address(clusterd_options_t *options, const char *address,
+                                                  clusterd_error_t *error);
+
+/* A host name or numeric address (resolved with getaddrinfo at connect time). Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_host(clusterd_options_t *options, const char *host, clusterd_error_t *error);
+
+/* The TCP port (0: CLUSTERD_DEFAULT_PORT). */
+CLUSTERD_EXPORT void clusterd_options_set_port(clusterd_options_t *options, uint16_t port);
+
+/* The shared secret sent in Hello (NULL or "": none). Copied; the copy is wiped when freed. */
+CLUSTERD_EXPORT bool clusterd_options_set_token(clusterd_options_t *options, const char *token,
+                                                clusterd_error_t *error);
+
+/* Free text naming the client in the server's log (Hello.client_name). Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_client_name(clusterd_options_t *options, const char *name,
+                                                      clusterd_error_t *error);
+
+/* Milliseconds for TCP connect plus the Hello round trip (<= 0: CLUSTERD_DEFAULT_TIMEOUT_MS). Name
+ * resolution (getaddrinfo) is not bounded by it: pass a numeric address where that matters. */
+CLUSTERD_EXPORT void clusterd_options_set_connect_timeout_ms(clusterd_options_t *options, int timeout_ms);
+
+/* Milliseconds to wait for a reply once the request is sent (<= 0: CLUSTERD_DEFAULT_TIMEOUT_MS).
+ * A read timeout keeps the connection: a late reply is recognised by its call id and dropped. */
+CLUSTERD_EXPORT void clusterd_options_set_read_timeout_ms(clusterd_options_t *options, int timeout_ms);
+
+/* Milliseconds to hand a whole request to the kernel (<= 0: CLUSTERD_DEFAULT_TIMEOUT_MS). A write
+ * timeout drops the connection (a partial frame cannot be taken back). */
+CLUSTERD_EXPORT void clusterd_options_set_write_timeout_ms(clusterd_options_t *options, int timeout_ms);
+
+/* Sets the three timeouts at once. */
+CLUSTERD_EXPORT void clusterd_options_set_timeout_ms(clusterd_options_t *options, int timeout_ms);
+
+/* When true, clusterd_client_new does not connect; the first call (or clusterd_client_connect)
+ * does. Useful for a process that may start before the server. Default false. */
+CLUSTERD_EXPORT void clusterd_options_set_lazy_connect(clusterd_options_t *options, bool lazy);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Client                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
 /* One TCP connection to clusterd, plus what is needed to reconnect it.
- * NOT thread-safe: use one client per thread (or serialise all calls on a client). */
+ * NOT thread-safe: use one client per thread (or serialise all calls on a client yourself).
+ * Calls block the calling thread for at most the write timeout plus the read timeout (plus the
+ * connect timeout when a reconnect is needed). SIGPIPE is never raised (MSG_NOSIGNAL). */
 typedef struct clusterd_client clusterd_client_t;
 
-/* Connects to host:port (resolved with getaddrinfo, which may block beyond the timeout),
- * within timeout_ms (<= 0: CLUSTERD_DEFAULT_TIMEOUT_MS), sends Hello (client name
- * "libclusterd/<version>", token when non-NULL) and waits for HelloReply.
- * The timeout also applies to each later call, from sending the request to receiving its reply.
- * Returns NULL on failure with error filled, e.g. IO/ECONNREFUSED
- * "cannot connect to 127.0.0.1:7420: Connection refused", or SERVER/UNAUTHENTICATED when the
- * token is wrong. host and token are copied. Caller owns the result (clusterd_client_destroy).
- * Thread-safe (creates an independent client). */
-CLUSTERD_EXPORT clusterd_client_t *clusterd_client_new(const char *host, uint16_t port, const char *token,
-                                                       int timeout_ms, clusterd_error_t *error);
+/* A client for options (NULL: the defaults), which is only read: the caller keeps ownership and
+ * may destroy it at once. Unless lazy_connect is set, connects within the connect timeout, sends
+ * Hello (client name, token) and waits for HelloReply. Returns NULL on failure with error
+ * filled, e.g. IO/ECONNREFUSED "cannot connect to 127.0.0.1:7420: Connection refused", or
+ * SERVER/UNAUTHENTICATED when the token is wrong. Caller owns the result
+ * (clusterd_client_destroy). Thread-safe (creates an independent client). */
+CLUSTERD_EXPORT clusterd_client_t *clusterd_client_new(const clusterd_options_t *options, clusterd_error_t *error);
 
 /* Closes the connection and frees the client. NULL is a no-op. */
 CLUSTERD_EXPORT void clusterd_client_destroy(clusterd_client_t *client);
 
-/* Changes the per-call timeout (<= 0: CLUSTERD_DEFAULT_TIMEOUT_MS). Not thread-safe. */
-CLUSTERD_EXPORT void clusterd_client_set_timeout(clusterd_client_t *client, int timeout_ms);
+/* Connects and says Hello now unless already connected (a no-op then). Every call does this by
+ * itself first; this is the explicit form of the Hello RPC. Not thread-safe. */
+CLUSTERD_EXPORT bool clusterd_client_connect(clusterd_client_t *client, clusterd_error_t *error);
+
+/* True while the client holds an open connection. After an I/O or protocol error the connection
+ * is dropped, and the next call reconnects (and says Hello again) before sending; a connection
+ * the server closed while idle is noticed before the next call and replaced the same way.
+ * A request is never re-sent automatically: a call that failed may or may not have been
+ * handled (triggers are idempotent, so re-sending one is safe). Not thread-safe. */
+CLUSTERD_EXPORT bool clusterd_client_is_connected(const clusterd_client_t *client);
 
 /* The server version from the last HelloReply ("" before one). Owned by the client; valid until
  * the next call on it. Not thread-safe. */
 CLUSTERD_EXPORT const char *clusterd_client_get_server_version(const clusterd_client_t *client);
 
-/* True while the client holds an open connection. After an I/O or protocol error the connection
- * is dropped and the next call reconnects (and says Hello again) before sending. A request is
- * never re-sent automatically. Not thread-safe. */
-CLUSTERD_EXPORT bool clusterd_client_is_connected(const clusterd_client_t *client);
+/* The largest frame body the server accepts (HelloReply.max_frame_bytes; 0 before a Hello).
+ * Requests above it are refused locally with PROTOCOL/FRAME_TOO_LARGE, and the connection kept. */
+CLUSTERD_EXPORT uint32_t clusterd_client_get_server_max_frame(const clusterd_client_t *client);
 
 /* TriggerAnalysisReply.Outcome. */
 typedef enum {
@@ -199,39 +271,90 @@ typedef enum {
     CLUSTERD_TRIGGER_OUTCOME_RECORDED = 3        /* background clustering disabled; counted */
 } clusterd_trigger_outcome_t;
 
-/* "QUEUED", "ALREADY_QUEUED", "RECORDED", "UNSPECIFIED" or "UNKNOWN". Static storage. */
+/* "QUEUED", "ALREADY_QUEUED", "RECORDED", "UNSPECIFIED" or "UNKNOWN". Static storage. Thread-safe. */
 CLUSTERD_EXPORT const char *clusterd_trigger_outcome_name(int outcome);
 
-/* "A message was created": asks the server to analyse message_id in the background.
- * conversation_id may be NULL. Returns true once the server acknowledged; *outcome (nullable)
- * says how. A full queue is a SERVER/RESOURCE_EXHAUSTED error (the sweep still picks the
- * message up later); an empty id is SERVER/INVALID_ARGUMENT. Not thread-safe. */
+/* TriggerAnalysis, "a message was created": asks the server to analyse message_id in the
+ * background. conversation_id may be NULL. Returns true once the server acknowledged (it never
+ * waits for the analysis); *outcome (nullable) says how. A full queue is SERVER/RESOURCE_EXHAUSTED
+ * (the server's sweep still analyses the message later); an empty or over-1024-byte id is
+ * SERVER/INVALID_ARGUMENT. Strings are only read during the call. Not thread-safe. */
 CLUSTERD_EXPORT bool clusterd_client_trigger_analysis(clusterd_client_t *client, const char *message_id,
                                                       const char *conversation_id,
                                                       clusterd_trigger_outcome_t *outcome, clusterd_error_t *error);
 
-/* Runs a clustering now. Returns true when the server accepted; *follow_up_queued (nullable)
- * is true when a run was already in progress and one follow-up run is queued instead.
- * Not thread-safe. */
-CLUSTERD_EXPORT bool clusterd_client_force_clustering(clusterd_client_t *client, bool *follow_up_queued,
-                                                      clusterd_error_t *error);
+/* ForceClustering: runs a clustering now, whatever the trigger rules say. Returns true when the
+ * server accepted. *started (nullable) is true when this call started a run; *follow_up_queued
+ * (nullable) is true when a run was in progress and one follow-up run is queued instead (several
+ * forces during one run coalesce into that one). Not thread-safe. */
+CLUSTERD_EXPORT bool clusterd_client_force_clustering(clusterd_client_t *client, bool *started,
+                                                      bool *follow_up_queued, clusterd_error_t *error);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Status                                                                                     */
+/* Replies: opaque, immutable handles                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-/* A snapshot of the server's status. Immutable: readable from several threads at once. */
+/* Every reply handle below is owned by the caller, freed with its own _destroy (NULL is a no-op),
+ * independent of the client that fetched it, and immutable: it may be read from several threads
+ * at once. Objects borrowed from a handle (runs, clusters, strings) live as long as the handle.
+ * Accessors never return NULL strings ("" when absent) unless stated; an index out of range
+ * gives NULL / 0. */
+
+/* A snapshot of the server's status. */
 typedef struct clusterd_status clusterd_status_t;
 
-/* A clustering run summary, borrowed from a status (never freed by the caller). */
+/* A clustering run summary, borrowed from a status, a run list or a cluster list. */
 typedef struct clusterd_run clusterd_run_t;
 
-/* Fetches the status. NULL on failure with error filled. Caller owns the result
- * (clusterd_status_destroy); it does not depend on the client. Not thread-safe (client). */
-CLUSTERD_EXPORT clusterd_status_t *clusterd_client_get_status(clusterd_client_t *client, clusterd_error_t *error);
+/* The reply to ListRuns. */
+typedef struct clusterd_run_list clusterd_run_list_t;
 
-/* NULL is a no-op. Frees runs borrowed from it too. */
+/* The reply to ListClusters: a run and its clusters. */
+typedef struct clusterd_cluster_list clusterd_cluster_list_t;
+
+/* One cluster, borrowed from a cluster list. */
+typedef struct clusterd_cluster clusterd_cluster_t;
+
+/* The reply to TriggerAnalysisBatch: one result per message id, in request order. */
+typedef struct clusterd_trigger_batch clusterd_trigger_batch_t;
+
+/* GetStatus, answered from the server's memory. On success *status is a new handle
+ * (clusterd_status_destroy). On failure *status is left untouched. Not thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_get_status(clusterd_client_t *client, clusterd_status_t **status,
+                                                clusterd_error_t *error);
+
+/* ListRuns: up to limit runs of any status, newest first (0: the server's default of 20; the
+ * server caps it at 1000). SERVER/UNAVAILABLE when the server cannot reach MongoDB. On success
+ * *runs is a new handle (clusterd_run_list_destroy). Not thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_list_runs(clusterd_client_t *client, uint32_t limit, clusterd_run_list_t **runs,
+                                               clusterd_error_t *error);
+
+/* ListClusters: the clusters of run_id, or of the latest successful run when run_id is NULL or "".
+ * SERVER/NOT_FOUND for an unknown run id or before any successful run. On success *clusters is a
+ * new handle (clusterd_cluster_list_destroy). Not thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id,
+                                                   clusterd_cluster_list_t **clusters, clusterd_error_t *error);
+
+/* Largest number of ids in one TriggerAnalysisBatch. */
+#define CLUSTERD_MAX_BATCH 10000
+
+/* TriggerAnalysisBatch: triggers count messages in one frame (a backfill). conversation_ids is
+ * NULL or holds count entries (each NULL or a string). The call fails as a whole only for
+ * count 0 or above CLUSTERD_MAX_BATCH (CLIENT/INVALID_ARGUMENT, nothing sent), a request above the
+ * server's maximum frame (PROTOCOL/FRAME_TOO_LARGE: split it), or an I/O, protocol or server
+ * error; otherwise each id has its own result in *batch (clusterd_trigger_batch_destroy).
+ * Arrays and strings are only read during the call. Not thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_trigger_analysis_batch(clusterd_client_t *client, const char *const *message_ids,
+                                                            const char *const *conversation_ids, size_t count,
+                                                            clusterd_trigger_batch_t **batch,
+                                                            clusterd_error_t *error);
+
 CLUSTERD_EXPORT void clusterd_status_destroy(clusterd_status_t *status);
+CLUSTERD_EXPORT void clusterd_run_list_destroy(clusterd_run_list_t *runs);
+CLUSTERD_EXPORT void clusterd_cluster_list_destroy(clusterd_cluster_list_t *clusters);
+CLUSTERD_EXPORT void clusterd_trigger_batch_destroy(clusterd_trigger_batch_t *batch);
+
+/* ---- status ---- */
 
 /* The seed's fields. */
 CLUSTERD_EXPORT bool clusterd_status_get_enabled(const clusterd_status_t *status);
@@ -254,7 +377,7 @@ CLUSTERD_EXPORT uint32_t clusterd_status_get_in_flight_analyses(const clusterd_s
 CLUSTERD_EXPORT uint64_t clusterd_status_get_analyzed_total(const clusterd_status_t *status);
 CLUSTERD_EXPORT uint64_t clusterd_status_get_failed_total(const clusterd_status_t *status);
 CLUSTERD_EXPORT const char *clusterd_status_get_last_error(const clusterd_status_t *status);
-/* "loading", "clustering", "naming", "writing"; "" when idle. */
+/* "queued", "loading", "clustering", "naming", "writing"; "" when idle. */
 CLUSTERD_EXPORT const char *clusterd_status_get_clustering_stage(const clusterd_status_t *status);
 /* 0.0 to 1.0 within the running clustering. */
 CLUSTERD_EXPORT double clusterd_status_get_clustering_progress(const clusterd_status_t *status);
@@ -275,7 +398,16 @@ CLUSTERD_EXPORT const clusterd_run_t *clusterd_status_get_latest_run(const clust
 /* The latest run of any status (running, skipped, failed ...); NULL when none. */
 CLUSTERD_EXPORT const clusterd_run_t *clusterd_status_get_last_run(const clusterd_status_t *status);
 
-/* Run summary fields; run must not be NULL. Times are Unix epoch milliseconds. */
+/* Convenience forms of the latest successful run's fields ("" / 0 when there is none). */
+CLUSTERD_EXPORT const char *clusterd_status_get_latest_run_id(const clusterd_status_t *status);
+CLUSTERD_EXPORT const char *clusterd_status_get_latest_run_status(const clusterd_status_t *status);
+CLUSTERD_EXPORT uint64_t clusterd_status_get_latest_run_total_conversations(const clusterd_status_t *status);
+CLUSTERD_EXPORT uint32_t clusterd_status_get_latest_run_clusters_created(const clusterd_status_t *status);
+
+/* ---- runs ---- */
+
+/* Run summary fields ("" / 0 for a NULL run). Times are Unix epoch milliseconds; finished_at is
+ * 0 while the run has not ended. status: "running", "succeeded", "failed", "skipped", "abandoned". */
 CLUSTERD_EXPORT const char *clusterd_run_get_id(const clusterd_run_t *run);
 CLUSTERD_EXPORT const char *clusterd_run_get_status(const clusterd_run_t *run);
 CLUSTERD_EXPORT const char *clusterd_run_get_trigger_reason(const clusterd_run_t *run);
@@ -287,11 +419,49 @@ CLUSTERD_EXPORT uint64_t clusterd_run_get_total_conversations(const clusterd_run
 CLUSTERD_EXPORT uint64_t clusterd_run_get_total_messages(const clusterd_run_t *run);
 CLUSTERD_EXPORT uint32_t clusterd_run_get_clusters_created(const clusterd_run_t *run);
 
-/* Convenience forms of the latest successful run's fields ("" / 0 when there is none). */
-CLUSTERD_EXPORT const char *clusterd_status_get_latest_run_id(const clusterd_status_t *status);
-CLUSTERD_EXPORT const char *clusterd_status_get_latest_run_status(const clusterd_status_t *status);
-CLUSTERD_EXPORT uint64_t clusterd_status_get_latest_run_total_conversations(const clusterd_status_t *status);
-CLUSTERD_EXPORT uint32_t clusterd_status_get_latest_run_clusters_created(const clusterd_status_t *status);
+/* Runs of a ListRuns reply, newest first. */
+CLUSTERD_EXPORT size_t clusterd_run_list_get_count(const clusterd_run_list_t *runs);
+CLUSTERD_EXPORT const clusterd_run_t *clusterd_run_list_get(const clusterd_run_list_t *runs, size_t index);
+
+/* ---- clusters ---- */
+
+/* The run the clusters belong to (never NULL for a list from clusterd_client_list_clusters). */
+CLUSTERD_EXPORT const clusterd_run_t *clusterd_cluster_list_get_run(const clusterd_cluster_list_t *clusters);
+/* Clusters, largest first. */
+CLUSTERD_EXPORT size_t clusterd_cluster_list_get_count(const clusterd_cluster_list_t *clusters);
+CLUSTERD_EXPORT const clusterd_cluster_t *clusterd_cluster_list_get(const clusterd_cluster_list_t *clusters,
+                                                                    size_t index);
+
+/* Identity across runs. */
+CLUSTERD_EXPORT const char *clusterd_cluster_get_stable_id(const clusterd_cluster_t *cluster);
+CLUSTERD_EXPORT const char *clusterd_cluster_get_name(const clusterd_cluster_t *cluster);
+CLUSTERD_EXPORT const char *clusterd_cluster_get_description(const clusterd_cluster_t *cluster);
+/* Conversations in the cluster. */
+CLUSTERD_EXPORT uint64_t clusterd_cluster_get_size(const clusterd_cluster_t *cluster);
+/* Most distinctive concepts, most distinctive first; index < count, else NULL. */
+CLUSTERD_EXPORT size_t clusterd_cluster_get_top_concept_count(const clusterd_cluster_t *cluster);
+CLUSTERD_EXPORT const char *clusterd_cluster_get_top_concept(const clusterd_cluster_t *cluster, size_t index);
+/* Conversation ids closest to the cluster's centre; index < count, else NULL. */
+CLUSTERD_EXPORT size_t clusterd_cluster_get_representative_count(const clusterd_cluster_t *cluster);
+CLUSTERD_EXPORT const char *clusterd_cluster_get_representative(const clusterd_cluster_t *cluster, size_t index);
+
+/* ---- batch triggers ---- */
+
+/* Results, one per requested id, in request order. */
+CLUSTERD_EXPORT size_t clusterd_trigger_batch_get_count(const clusterd_trigger_batch_t *batch);
+/* The outcome of item index when it was accepted; CLUSTERD_TRIGGER_OUTCOME_UNSPECIFIED when refused. */
+CLUSTERD_EXPORT clusterd_trigger_outcome_t clusterd_trigger_batch_get_outcome(const clusterd_trigger_batch_t *batch,
+                                                                              size_t index);
+/* CLUSTERD_CODE_OK when item index was accepted; else why it was refused: INVALID_ARGUMENT (an empty
+ * or over-1024-byte id), RESOURCE_EXHAUSTED (queue full; the sweep analyses it later),
+ * UNAVAILABLE (the server is stopping). */
+CLUSTERD_EXPORT clusterd_code_t clusterd_trigger_batch_get_code(const clusterd_trigger_batch_t *batch, size_t index);
+/* The server's message for a refused item; "" when accepted. */
+CLUSTERD_EXPORT const char *clusterd_trigger_batch_get_message(const clusterd_trigger_batch_t *batch, size_t index);
+/* Items accepted (code OK). */
+CLUSTERD_EXPORT size_t clusterd_trigger_batch_get_accepted_count(const clusterd_trigger_batch_t *batch);
+/* Messages waiting in the server's queue after the batch. */
+CLUSTERD_EXPORT uint32_t clusterd_trigger_batch_get_queue_depth(const clusterd_trigger_batch_t *batch);
 
 #ifdef __cplusplus
 }

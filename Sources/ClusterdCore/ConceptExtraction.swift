@@ -1,0 +1,24 @@
+/// The concepts of one message and where they came from.
+public struct ConceptExtraction: Sendable, Equatable {
+    /// Key phrases, most salient first.
+    public var concepts: [String]
+    /// A short topic phrase; empty when the source gives none (the local extractor).
+    public var topic: String
+    /// The message's language as an ISO 639-1 code; empty when unknown.
+    public var language: String
+    /// Who produced them: ``ConceptExtraction/localSource`` or ``ConceptExtraction/claudeSource``.
+    public var source: String
+
+    /// `concept_source` of the local key-phrase extractor.
+    public static let localSource = "local"
+    /// `concept_source` of Claude.
+    public static let claudeSource = "claude"
+
+    /// Creates an extraction.
+    public init(concepts: [String], topic: String = "", language: String = "", source: String) {
+        self.concepts = concepts
+        self.topic = topic
+        self.language = language
+        self.source = source
+    }
+}

@@ -1,0 +1,42 @@
+import ClusterdCore
+import Foundation
+
+/// Everything the service needs of Claude, built from one configuration: the client and its governor, the concept
+/// provider and the cluster-name provider.
+public final class ClaudeIntegration: Sendable {
+    /// The Messages API client.
+    public let client: AnthropicClient
+    /// Concepts per message, falling back to the local extractor.
+    public let concepts: ClaudeConceptProvider
+    /// Contrastive cluster names.
+    public let names: ClaudeClusterNameProvider
+
+    /// Builds the integration; `onStateChange` hears every change of the state status shows (for logging).
+    /// Throws for an unusable configuration (empty key, base URL that is not https or loopback http).
+    public init(
+        configuration: AnthropicConfiguration,
+        conceptLimit: Int,
+        now: @escaping @Sendable () -> Date = { Date() },
+        onStateChange: @escaping @Sendable (_ from: String, _ to: String, _ detail: String) -> Void = { _, _, _ in }
+    ) throws(LLMError) {
+        let governor = LLMGovernor(configuration: configuration, now: now, onStateChange: onStateChange)
+        client = try AnthropicClient(configuration: configuration, governor: governor)
+        concepts = ClaudeConceptProvider(client: client, limit: conceptLimit)
+        names = ClaudeClusterNameProvider(client: client)
+    }
+
+    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-v1/names-v1".
+    public var promptVersion: String {
+        "\(client.configuration.model)/\(ConceptPrompt.version)/\(NamingPrompt.version)"
+    }
+
+    /// State, calls, failures and tokens for status.
+    public func report() -> LLMStatusReport {
+        client.governor.report()
+    }
+
+    /// Refuses later calls and ends waits (at shutdown); a request already on the wire finishes or times out.
+    public func stop() {
+        client.governor.stop()
+    }
+}

@@ -1,0 +1,112 @@
+import ClusterdCore
+import ClusterdLLM
+import ClusterdTestSupport
+import Foundation
+import Testing
+
+@Suite("Claude concept and name providers against the fake, with local fallback", .timeLimit(.minutes(1)))
+struct ClaudeProviderTests {
+    static let message = "My sourdough starter smells of vinegar; should I feed it more flour?"
+
+    @Test("Success: Claude's concepts, topic and language; source claude")
+    func conceptsFromClaude() throws {
+        let fake = try FakeAnthropicServer()
+        let client = try makeClient(testConfiguration(fake))
+        let extraction = ClaudeConceptProvider(client: client, limit: 8).extract(Self.message)
+        #expect(extraction.source == "claude")
+        #expect(extraction.concepts == ["sourdough", "starter", "smells", "vinegar", "flour"])
+        #expect(extraction.topic == "about sourdough")
+        #expect(extraction.language == "en")
+        let body = try #require(try fake.requests().first?.json)
+        #expect((body["system"] as? String)?.contains("names of people") == true)
+    }
+
+    @Test("Malformed JSON in the model's text: one retry with a reminder, then Claude's answer")
+    func malformedThenValid() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([.text("Sure! Here are the concepts: sourdough, vinegar")])
+        let client = try makeClient(testConfiguration(fake))
+        let extraction = ClaudeConceptProvider(client: client, limit: 8).extract(Self.message)
+        #expect(extraction.source == "claude")
+        let requests = try fake.requests()
+        #expect(requests.count == 2)
+        let retried = try #require(requests.last?.json?["messages"] as? [[String: Any]])
+        #expect((retried.first?["content"] as? String)?.contains("previous reply was not the JSON") == true)
+        #expect(client.governor.report().localFallbacks == 0)
+    }
+
+    @Test("Malformed twice: the local extractor, source local, counted as a fallback")
+    func malformedTwice() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([], otherwise: .text(#"{"concepts": "not a list"}"#))
+        let client = try makeClient(testConfiguration(fake))
+        let extraction = ClaudeConceptProvider(client: client, limit: 8).extract(Self.message)
+        #expect(extraction == LocalConceptProvider(limit: 8).extract(Self.message))
+        #expect(extraction.source == "local")
+        #expect(try fake.requests().count == 2)
+        let report = client.governor.report()
+        #expect(report.localFallbacks == 1)
+        #expect(report.lastError.contains("not the JSON object asked for"))
+        #expect(report.state == "ok")
+    }
+
+    @Test("A refusal goes straight to the local extractor")
+    func refusal() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([.text("", stopReason: "refusal")])
+        let client = try makeClient(testConfiguration(fake))
+        #expect(ClaudeConceptProvider(client: client, limit: 8).extract(Self.message).source == "local")
+        #expect(try fake.requests().count == 1)
+    }
+
+    @Test("API down: local concepts, quickly once degraded")
+    func apiDown() throws {
+        let fake = try FakeAnthropicServer()
+        let client = try makeClient(testConfiguration(fake, maxAttempts: 2, failuresBeforeDegraded: 2))
+        fake.stop()
+        let provider = ClaudeConceptProvider(client: client, limit: 8)
+        let clock = ContinuousClock()
+        var durations: [Duration] = []
+        for _ in 0..<4 {
+            let start = clock.now
+            #expect(provider.extract(Self.message).source == "local")
+            durations.append(clock.now - start)
+        }
+        print("API down: concept calls took \(durations)")
+        #expect(durations[2] < .milliseconds(50) && durations[3] < .milliseconds(50))
+        let report = client.governor.report()
+        #expect(report.state == "degraded")
+        #expect(report.localFallbacks == 4)
+    }
+
+    @Test("Empty text asks nothing")
+    func emptyText() throws {
+        let fake = try FakeAnthropicServer()
+        let client = try makeClient(testConfiguration(fake))
+        #expect(ClaudeConceptProvider(client: client, limit: 8).extract("  \n").source == "local")
+        #expect(try fake.requests().isEmpty)
+    }
+
+    @Test("Naming: the fake's contrastive name; malformed twice keeps the local name")
+    func naming() throws {
+        let fake = try FakeAnthropicServer()
+        let client = try makeClient(testConfiguration(fake))
+        let provider = ClaudeClusterNameProvider(client: client)
+        let request = ClusterNamingRequest(
+            stableID: "c-1",
+            size: 5,
+            topConcepts: ["sourdough", "oven"],
+            sampledMemberConcepts: [["sourdough", "starter"]],
+            contrastConcepts: [["pasta"]],
+            localName: "sourdough · oven"
+        )
+        #expect(provider.source == "claude")
+        #expect(
+            provider.name(request)
+                == ClusterNaming(name: "Fake group: sourdough", description: "Conversations about sourdough, oven.")
+        )
+        try fake.script([.text("Sourdough"), .text(#"{"name": ""}"#)])
+        #expect(provider.name(request) == nil)
+        #expect(client.governor.report().localFallbacks == 1)
+    }
+}

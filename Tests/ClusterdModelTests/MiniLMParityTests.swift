@@ -1,0 +1,82 @@
+import ClusterdCore
+import ClusterdModel
+import Foundation
+import Testing
+
+/// Parity with sentence-transformers' all-MiniLM-L6-v2 on the 20 golden sentences (empty text, accents, CJK,
+/// emoji, URLs, a 120-character word, a text over the 256-token limit, control characters).
+@Suite(.enabled(if: ModelFixture.shouldRun, Comment(rawValue: ModelFixture.skipNote)), .timeLimit(.minutes(5)))
+struct MiniLMParityTests {
+    @Test func tokenIDsMatchTheReferenceExactly() throws {
+        let embedder = try ModelFixture.embedder()
+        for sentence in ModelFixture.golden {
+            #expect(
+                embedder.tokenizer.tokenIDs(sentence.text) == sentence.token_ids,
+                "\(sentence.text.debugDescription)"
+            )
+        }
+    }
+
+    @Test func embeddingsMatchTheReference() throws {
+        let embedder = try ModelFixture.embedder()
+        var lowest = 1.0
+        for sentence in ModelFixture.golden {
+            let vector = try #require(try embedder.embed([sentence.text]).first)
+            #expect(vector.count == 384)
+            let cosine = ModelFixture.cosine(vector, sentence.embedding)
+            lowest = min(lowest, cosine)
+            #expect(cosine >= 0.999, "\(sentence.text.debugDescription): cosine \(cosine)")
+            let norm = vector.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+            #expect(abs(norm - 1) < 1e-5)
+        }
+        print("MiniLM parity: lowest cosine to the golden embeddings \(lowest)")
+    }
+
+    @Test func aBatchGivesTheSameVectorsAsOneAtATime() throws {
+        let embedder = try ModelFixture.embedder()
+        let texts = ModelFixture.golden.map(\.text)
+        let batched = try embedder.embed(texts)
+        let reversed = try embedder.embed(texts.reversed())
+        #expect(batched.count == texts.count)
+        for (index, text) in texts.enumerated() {
+            let single = try embedder.embed([text])[0]
+            let sameBatch = ModelFixture.cosine(batched[index], single.map(Double.init))
+            let otherOrder = ModelFixture.cosine(reversed[texts.count - 1 - index], single.map(Double.init))
+            #expect(sameBatch >= 0.99999, "\(text.debugDescription): batch vs single \(sameBatch)")
+            #expect(otherOrder >= 0.99999, "\(text.debugDescription): reversed batch vs single \(otherOrder)")
+            let largest = zip(batched[index], single).map { abs($0 - $1) }.max() ?? 0
+            #expect(largest < 1e-5)
+        }
+    }
+
+    @Test func batchesSplitAcrossPassesGiveTheSameVectors() throws {
+        let embedder = try ModelFixture.embedder()
+        let texts = ModelFixture.golden.map(\.text)
+        let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
+        // A pass limit of 256 tokens forces the batch into several passes.
+        let split = try MiniLMEmbedder(
+            safetensors: Data(
+                contentsOf: directory.appendingPathComponent("model.safetensors"),
+                options: .alwaysMapped
+            ),
+            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
+            maxTokensPerPass: 256
+        )
+        let whole = try embedder.embed(texts)
+        let parts = try split.embed(texts)
+        for index in texts.indices {
+            #expect(ModelFixture.cosine(parts[index], whole[index].map(Double.init)) >= 0.99999)
+        }
+    }
+
+    @Test func similarSentencesAreCloserThanUnrelatedOnes() throws {
+        let embedder = try ModelFixture.embedder()
+        let vectors = try embedder.embed([
+            "A man is eating food.", "A man is eating a piece of bread.", "The new movie is awesome",
+        ])
+        let near = ModelFixture.cosine(vectors[0], vectors[1].map(Double.init))
+        let far = ModelFixture.cosine(vectors[0], vectors[2].map(Double.init))
+        #expect(abs(near - 0.7553) < 1e-3)
+        #expect(far < 0.1)
+    }
+}

@@ -1,0 +1,61 @@
+"""Python client for clusterd, the background conversation-clustering service.
+
+- ``Client``: blocking, thread-safe; ``AsyncClient``: asyncio, pipelined. Same calls, same protocol code.
+- ``BackgroundClusteringService``: a drop-in for the seed's class of that name.
+"""
+
+from .aio import AsyncClient
+from .client import Client
+from .errors import (
+    ClusterdConnectionError,
+    ClusterdError,
+    ClusterdTimeoutError,
+    Code,
+    FrameTooLargeError,
+    ProtocolError,
+    ServerError,
+)
+from .models import (
+    LINEAGE_KINDS,
+    SEED_STATUS_KEYS,
+    BatchItemResult,
+    BatchResult,
+    ClusterInfo,
+    ClusterListing,
+    ForceResult,
+    LineageEvent,
+    LLMStatus,
+    RunMetrics,
+    RunSummary,
+    Status,
+    TriggerOutcome,
+)
+from .service import BackgroundClusteringService
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "AsyncClient",
+    "BackgroundClusteringService",
+    "BatchItemResult",
+    "BatchResult",
+    "Client",
+    "ClusterInfo",
+    "ClusterListing",
+    "ClusterdConnectionError",
+    "ClusterdError",
+    "ClusterdTimeoutError",
+    "Code",
+    "ForceResult",
+    "FrameTooLargeError",
+    "LINEAGE_KINDS",
+    "LLMStatus",
+    "LineageEvent",
+    "ProtocolError",
+    "RunMetrics",
+    "RunSummary",
+    "SEED_STATUS_KEYS",
+    "ServerError",
+    "Status",
+    "TriggerOutcome",
+]

@@ -1,0 +1,276 @@
+"""The blocking client: one TCP connection, thread-safe, reconnecting on the next call after a failure."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from typing import Any, Dict, List, Optional, Sequence
+
+from ._protocol import Call, FrameReader, Protocol, split_address
+from .errors import (
+    ClusterdConnectionError,
+    ClusterdTimeoutError,
+    ProtocolError,
+    ServerError,
+)
+from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status, TriggerOutcome
+
+__all__ = ["Client", "DEFAULT_ADDRESS", "CLIENT_NAME"]
+
+DEFAULT_ADDRESS = "127.0.0.1:7420"
+CLIENT_NAME = "clusterd-python/0.2.0"
+_READ_CHUNK = 65536
+
+
+class Client:
+    """A blocking clusterd client.
+
+    ``Client("127.0.0.1:7420", token=...)`` connects lazily: the first call connects and says Hello (call
+    ``connect()`` to do it up front). Calls are serialised on one connection, so one client may be shared by
+    threads. After a connection breaks (the server restarted, the network failed) the call that saw it raises
+    ClusterdConnectionError and the next call reconnects; a request is never re-sent automatically. A forked
+    child never uses its parent's socket: it opens its own.
+
+    Timeouts, in seconds: ``connect_timeout`` bounds TCP connect plus Hello; ``timeout`` bounds the wait for
+    each reply (the connection is kept: a late reply is recognised by its call id and dropped);
+    ``write_timeout`` bounds sending one request (the connection is dropped when it fires).
+    """
+
+    def __init__(
+        self,
+        address: str = DEFAULT_ADDRESS,
+        *,
+        token: Optional[str] = None,
+        timeout: float = 5.0,
+        connect_timeout: float = 5.0,
+        write_timeout: float = 5.0,
+        client_name: str = CLIENT_NAME,
+    ) -> None:
+        self.host, self.port = split_address(address)
+        self.address = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.write_timeout = write_timeout
+        self._protocol = Protocol(client_name, token)
+        self._lock = threading.RLock()
+        self._socket: Optional[socket.socket] = None
+        self._reader = FrameReader()
+        self._pid = os.getpid()
+
+    @classmethod
+    def from_env(cls, **options: Any) -> "Client":
+        """A client for ``$CLUSTERD_ADDRESS`` (default 127.0.0.1:7420) with ``$CLUSTERD_TOKEN``, as clusterctl."""
+        address = os.environ.get("CLUSTERD_ADDRESS") or DEFAULT_ADDRESS
+        options.setdefault("token", os.environ.get("CLUSTERD_TOKEN") or None)
+        return cls(address, **options)
+
+    # ---- connection ----
+
+    @property
+    def connected(self) -> bool:
+        """True while an open connection is held."""
+        return self._socket is not None and self._pid == os.getpid()
+
+    @property
+    def server_version(self) -> str:
+        """The server's version from the last Hello ("" before one)."""
+        return self._protocol.server_version
+
+    @property
+    def server_max_frame(self) -> int:
+        """The largest frame the server accepts (from Hello; 0 before one)."""
+        return self._protocol.server_max_frame
+
+    def connect(self) -> str:
+        """Connects and says Hello unless connected; returns the server's version."""
+        with self._lock:
+            self._ensure_connected()
+            return self._protocol.server_version
+
+    def close(self) -> None:
+        """Closes the connection (the next call would open a new one)."""
+        with self._lock:
+            self._drop()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _drop(self) -> None:
+        if self._socket is not None and self._pid == os.getpid():
+            try:
+                self._socket.close()
+            except OSError:
+                pass
+        self._socket = None
+        self._reader = FrameReader()
+        self._protocol.reset()
+
+    def _ensure_connected(self) -> None:
+        if self._pid != os.getpid():  # forked: the socket is the parent's
+            self._socket = None
+            self._pid = os.getpid()
+            self._drop()
+        if self._socket is not None and self._closed_by_peer():
+            self._drop()
+        if self._socket is not None:
+            return
+        deadline = time.monotonic() + self.connect_timeout
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self.connect_timeout)
+        except socket.timeout:
+            raise ClusterdTimeoutError(
+                f"cannot connect to {self.address}: timed out after {self.connect_timeout:g} s"
+            ) from None
+        except OSError as error:
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise ClusterdConnectionError(f"cannot connect to {self.address}: {reason.lower()}") from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._socket = sock
+        self._reader = FrameReader()
+        try:
+            self._round_trip(self._protocol.hello(), deadline=deadline)
+        except ServerError:
+            self._drop()  # UNAUTHENTICATED: the server closes the connection
+            raise
+        except BaseException:
+            self._drop()
+            raise
+
+    def _closed_by_peer(self) -> bool:
+        """True when the idle connection was closed by the server (EOF or error pending)."""
+        assert self._socket is not None
+        try:
+            self._socket.setblocking(False)
+            try:
+                data = self._socket.recv(_READ_CHUNK, socket.MSG_PEEK)
+            finally:
+                self._socket.setblocking(True)
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
+        return data == b""
+
+    # ---- one call ----
+
+    def _round_trip(self, call: Call, deadline: Optional[float] = None) -> Any:
+        assert self._socket is not None
+        sock = self._socket
+        try:
+            sock.settimeout(self.write_timeout if deadline is None else max(0.001, deadline - time.monotonic()))
+            sock.sendall(call.data)
+        except socket.timeout:
+            self._drop()
+            raise ClusterdTimeoutError(f"timed out writing to {self.address}") from None
+        except OSError as error:
+            self._drop()
+            raise ClusterdConnectionError(f"cannot write to {self.address}: {error}") from None
+        read_deadline = deadline if deadline is not None else time.monotonic() + self.timeout
+        while True:
+            try:
+                frames = self._reader.frames()
+            except ProtocolError as error:
+                self._drop()
+                raise ProtocolError(f"reply from {self.address} refused: {error}") from None
+            for body in frames:
+                try:
+                    frame = Protocol.decode(body)
+                except ProtocolError:
+                    self._drop()
+                    raise
+                matched = self._protocol.match(frame, {call.call_id: call})
+                if matched is None:
+                    continue  # a late reply to a call that timed out
+                try:
+                    return call.result(frame)
+                except ServerError:
+                    if matched == 0:
+                        self._drop()  # connection-level error: the server closes
+                    raise
+                except ProtocolError:
+                    self._drop()
+                    raise
+            remaining = read_deadline - time.monotonic()
+            if remaining <= 0:
+                raise ClusterdTimeoutError(f"no reply from {self.address} within {self.timeout:g} s")
+            try:
+                sock.settimeout(remaining)
+                data = sock.recv(_READ_CHUNK)
+            except socket.timeout:
+                raise ClusterdTimeoutError(f"no reply from {self.address} within {self.timeout:g} s") from None
+            except OSError as error:
+                self._drop()
+                raise ClusterdConnectionError(f"connection to {self.address} broke: {error}") from None
+            if not data:
+                self._drop()
+                raise ClusterdConnectionError(f"connection closed by {self.address}")
+            self._reader.feed(data)
+
+    def _invoke(self, make: Any, *args: Any) -> Any:
+        with self._lock:
+            self._ensure_connected()
+            return self._round_trip(make(*args))
+
+    # ---- calls ----
+
+    def trigger_analysis(self, message_id: Any, conversation_id: Any = None) -> TriggerOutcome:
+        """TriggerAnalysis: queues ``message_id`` (str, or anything whose str() is the id, e.g. a bson ObjectId).
+        Answers once queued; never waits for the analysis. ServerError RESOURCE_EXHAUSTED when the queue is
+        full (the server's sweep still analyses the message later), INVALID_ARGUMENT for a bad id."""
+        return self._invoke(self._protocol.trigger_analysis, str(message_id), conversation_id)  # type: ignore[no-any-return]
+
+    def trigger_analysis_batch(
+        self, message_ids: Sequence[Any], conversation_ids: Optional[Sequence[Any]] = None
+    ) -> BatchResult:
+        """TriggerAnalysisBatch: up to 10000 ids in one frame, one result per id (a backfill)."""
+        ids = [str(mid) for mid in message_ids]
+        conversations = [None if c is None else str(c) for c in conversation_ids] if conversation_ids else None
+        return self._invoke(self._protocol.trigger_analysis_batch, ids, conversations)  # type: ignore[no-any-return]
+
+    def trigger_many(self, message_ids: Sequence[Any], batch_size: int = 1000) -> BatchResult:
+        """Triggers any number of ids in batches of ``batch_size``; one combined result."""
+        results = []
+        depth = 0
+        for start in range(0, len(message_ids), batch_size):
+            batch = self.trigger_analysis_batch(message_ids[start : start + batch_size])
+            results.extend(batch.results)
+            depth = batch.queue_depth
+        return BatchResult(results, depth)
+
+    def force_clustering(self) -> ForceResult:
+        """ForceClustering: runs a clustering now (or queues exactly one follow-up behind a running one)."""
+        return self._invoke(self._protocol.force_clustering)  # type: ignore[no-any-return]
+
+    def get_status(self) -> Status:
+        """GetStatus, answered from the server's memory."""
+        return self._invoke(self._protocol.get_status)  # type: ignore[no-any-return]
+
+    def list_runs(self, limit: int = 0) -> List[RunSummary]:
+        """ListRuns: the most recent runs of any status, newest first (0: the server's default of 20)."""
+        return self._invoke(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
+
+    def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
+        """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND)."""
+        return self._invoke(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
+
+    def wait_for_run(self, previous_run_id: Optional[str], timeout: float = 600.0, poll: float = 0.2) -> RunSummary:
+        """Polls status until no run is queued or running and a run other than ``previous_run_id`` has ended;
+        returns that run. ClusterdTimeoutError when none ends within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.get_status()
+            run = status.last_run
+            if not status.clustering_in_progress and run is not None and run.id != previous_run_id:
+                if run.status != "running":
+                    return run
+            time.sleep(poll)
+        raise ClusterdTimeoutError(f"no clustering run ended within {timeout:g} s")
+
+    def status_dict(self) -> Dict[str, Any]:
+        """The status as ``clusterctl status --json`` prints it."""
+        return self.get_status().to_dict()
