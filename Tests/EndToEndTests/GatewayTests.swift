@@ -312,14 +312,15 @@ extension EndToEnd {
                 // Bounded: 40 cases per operation, every check, positive and negative data, fixed seed, loopback.
                 var environment = ChildProcess.baseEnvironment
                 environment["SCHEMATHESIS_TELEMETRY"] = "false"
+                // Run from the temporary directory: schemathesis keeps a cache in its working directory.
+                let arguments = [
+                    "run", "http://127.0.0.1:\(port)/openapi.json", "--header", "Authorization: Bearer \(Self.token)",
+                    "--checks", "all", "--max-examples", "40", "--workers", "1", "--seed", "20250110",
+                    "--request-timeout", "10", "--generation-database", "none", "--no-color",
+                ]
                 let run = try await ChildProcess.run(
-                    schemathesis,
-                    [
-                        "run", "http://127.0.0.1:\(port)/openapi.json", "--header",
-                        "Authorization: Bearer \(Self.token)",
-                        "--checks", "all", "--max-examples", "40", "--workers", "1", "--seed", "20250110",
-                        "--request-timeout", "10", "--generation-database", "none", "--no-color",
-                    ],
+                    "/bin/sh",
+                    ["-c", "cd \"$0\" && exec \"$@\"", directory.path("."), schemathesis] + arguments,
                     environment: environment,
                     timeout: .seconds(180)
                 )
