@@ -71,7 +71,7 @@ extension ServiceStatus {
 
     /// A run in the seed's shape (`created_at` as ISO 8601 UTC) with the extra run fields: its quality `metrics`
     /// (null unless it succeeded) and `lineage_counts` by kind.
-    static func runObject(_ run: RunSummary) -> [String: Any] {
+    public static func runObject(_ run: RunSummary) -> [String: Any] {
         [
             "metrics": run.metrics.map { $0.jsonObject as Any } ?? NSNull(),
             "lineage_counts": run.lineageCountsObject,

@@ -45,15 +45,7 @@ enum RunTable {
 
     /// The runs as a JSON array, each in the shape of status --json's runs.
     static func json(_ runs: [RunSummary]) -> String {
-        let array: [[String: Any]] = runs.map { run in
-            [
-                "id": run.id, "status": run.status, "created_at": ServiceStatus.isoText(run.createdAt),
-                "finished_at": run.finishedAt.map { ServiceStatus.isoText($0) as Any } ?? NSNull(),
-                "trigger_reason": run.triggerReason, "total_conversations": run.totalConversations,
-                "total_messages": run.totalMessages, "clusters_created": run.clustersCreated,
-                "duration_ms": run.durationMs, "error": run.error.isEmpty ? NSNull() : run.error as Any,
-            ]
-        }
+        let array = runs.map(ServiceStatus.runObject)
         let data =
             (try? JSONSerialization.data(withJSONObject: array, options: [.prettyPrinted, .sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

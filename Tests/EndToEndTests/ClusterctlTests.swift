@@ -81,7 +81,7 @@ extension EndToEnd {
             defer { store.close() }
             let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
             try corpus.insert(into: store)
-            try await ServerProcess.with(store: configuration) { server in
+            try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
                 let address = ["--address", server.address]
                 let trigger = try await Self.clusterctl(["trigger"] + address + corpus.messageIDs.prefix(2))
                 #expect(trigger.exitCode == 0, "\(trigger.stderr)")
@@ -153,10 +153,13 @@ extension EndToEnd {
             }
         }
 
+        /// A server without its model: the hashing fallback, so status shows a degraded part to highlight.
+        static let fallbackEmbedder = ["CLUSTERD_MODEL_DIR": "/nonexistent/clusterd-model"]
+
         @Test("colour only on a terminal or with --color always, never with NO_COLOR or TERM=dumb")
         func colour() async throws {
             let configuration = try EmbeddedMongo.configuration()
-            try await ServerProcess.with(store: configuration) { server in
+            try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
                 let address = ["--address", server.address]
                 let plain = try await Self.clusterctl(["status"] + address, environment: ["TERM": "xterm"])
                 #expect(plain.exitCode == 0 && !plain.stdout.contains(Self.escape), "not a terminal: no colour")
