@@ -40,13 +40,15 @@ struct ServiceSchedulingTests {
     func makeService(
         store: MongoStore,
         schedule: ScheduleConfiguration,
-        metrics: TestMetrics = TestMetrics()
+        metrics: TestMetrics = TestMetrics(),
+        queueCapacity: Int = 100,
+        retryDelays: [Double] = [0.05]
     ) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(
             trigger: TriggerConfiguration(enabled: true, messageThreshold: 3, timeThresholdMinutes: 30),
             analysisWorkers: 2,
-            queueCapacity: 100,
-            notFoundRetryDelays: [0.05],
+            queueCapacity: queueCapacity,
+            notFoundRetryDelays: retryDelays,
             tickSeconds: 0.2
         )
         configuration.backlogDeferSeconds = 0.5
@@ -219,5 +221,29 @@ struct ServiceSchedulingTests {
         #expect(waitUntil { up.readiness().isReady })
         up.updateMetricGauges()
         #expect(try metrics.expectGauge("clusterd_store_up").lastValue == 1)
+    }
+
+    @Test func aFullQueueIsNotReadyAndAStoppingServiceNeither() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let metrics = TestMetrics()
+        // Unknown ids wait 5 s before their retry, so they stay pending.
+        let service = makeService(
+            store: store,
+            schedule: ScheduleConfiguration(),
+            metrics: metrics,
+            queueCapacity: 2,
+            retryDelays: [5]
+        )
+        service.start()
+        #expect(waitUntil { service.readiness().isReady })
+        for id in ["missing-1", "missing-2"] { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
+        let full = service.readiness()
+        #expect(!full.isReady && full.storeReachable && !full.acceptingWork)
+        #expect(full.problems == ["analysis queue full (2 of 2)"])
+        service.updateMetricGauges()
+        #expect(try metrics.expectGauge("clusterd_analysis_queue_depth").lastValue == 2)
+        service.shutdown()
+        #expect(service.readiness().problems.contains("shutting down"))
     }
 }
