@@ -125,6 +125,7 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         57: _f("llm_daily_token_budget", "uint64"),
         58: _f("llm_tokens_total", "uint64"),
         59: _f("llm_last_error", "string"),
+        70: _f("embedder_detail", "string"),
     },
     "Configuration": {
         1: _f("message_threshold", "uint32"),

@@ -308,6 +308,7 @@ class Status:
     k_rule: str = ""  # "silhouette:2-12" or "fixed:8"
     min_cluster_size: int = 0  # smaller clusters go to the unnamed "other" bucket
     llm: LLMStatus = field(default_factory=LLMStatus)
+    embedder_detail: str = ""  # where the model came from, or "fallback: <why>"
 
     @classmethod
     def from_wire(cls, status: Mapping[str, Any]) -> "Status":
@@ -346,6 +347,7 @@ class Status:
             k_rule=status["k_rule"],
             min_cluster_size=status["min_cluster_size"],
             llm=LLMStatus.from_wire(status),
+            embedder_detail=status["embedder_detail"],
         )
 
     def seed_dict(self) -> Dict[str, Any]:
@@ -382,6 +384,7 @@ class Status:
             "uptime_seconds": self.uptime_seconds,
             "version": self.version,
             "embedder": self.embedder,
+            "embedder_detail": self.embedder_detail,
             "triggers_total": self.triggers_total,
             "triggers_refused": self.triggers_refused,
             "swept_total": self.swept_total,
