@@ -132,6 +132,11 @@ extension EndToEnd {
             try corpus.insert(into: store)
             let ids = corpus.messageIDs
             try await ServerProcess.with(store: configuration, environment: Self.environment) { server in
+                // Start-up loads its state from MongoDB first; until then the store is not known to be up.
+                let port = try #require(server.httpPort)
+                try await waitUntil("ready", timeout: .seconds(20)) {
+                    try await HTTPTestClient.fetch(port: port, "GET", "/readyz").status == 200
+                }
                 let before = try await Self.scrape(server)
                 #expect(before["clusterd_analysis_queue_capacity"] == 10_000)
                 #expect(before["clusterd_rpc_requests_total{method=\"TriggerAnalysis\",code=\"OK\"}"] == 0)
