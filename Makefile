@@ -5,7 +5,7 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-python demo bench clean lint proto fuzz fuzz-smoke load bench-rpc
+.PHONY: all setup build run test test-python demo bench clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics
 
 all: build
 
@@ -93,6 +93,20 @@ bench-rpc: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	swift test --skip-build --filter LoadTests
+
+# What metrics cost on the RPC path: the per-call recording cost (release), and TriggerAnalysis/GetStatus throughput,
+# latency and server CPU per call of a release server with metrics against one with CLUSTERD_METRICS=off (and, with
+# BASELINE_BIN=path, a build without the metrics code), in alternating rounds.
+bench-metrics: setup
+	swift build -c release --product clusterd
+	swift build -c release --product clusterd-metrics-bench
+	.build/release/clusterd-metrics-bench
+	swift build --build-tests
+	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
+	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
+	CLUSTERD_BENCH_METRICS=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
+	CLUSTERD_BENCH_BASELINE_BIN="$(BASELINE_BIN)" swift test --skip-build --filter MetricsCostTests
 
 # The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
 # (bench/README.md). The baseline's PyPI packages go into .venv on first use.

@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C bindings: generated protobuf-c code, and module maps for the system libraries.
@@ -44,6 +46,7 @@ let package = Package(
             dependencies: [
                 "ClusterdCore", "ClusterdStore", "ClusterdLLM",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Frame codec, message mapping, NIO server and Swift client.
@@ -54,15 +57,48 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The optional HTTP/1.1 gateway: the seed's REST endpoints, probes, OpenAPI document and /metrics.
+        .target(
+            name: "ClusterdHTTP",
+            dependencies: [
+                "ClusterdService", "ClusterdCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The metrics backend the executables bootstrap: Prometheus with HELP texts and buckets, /proc process metrics.
+        .target(
+            name: "ClusterdMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "clusterd",
             dependencies: [
-                "ClusterdService", "ClusterdRPC", "ClusterdStore", "ClusterdCore", "ClusterdLLM", "ClusterdModel",
+                "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
+                "ClusterdLLM", "ClusterdModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // What recording a metric costs per RPC call, in release (make bench-metrics).
+        .executableTarget(
+            name: "clusterd-metrics-bench",
+            dependencies: [
+                "ClusterdMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
@@ -98,12 +134,15 @@ let package = Package(
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
         // Load against the real server over TCP (a short correctness run always; the full matrix with
-        // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1).
+        // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1, the cost of metrics with
+        // CLUSTERD_BENCH_METRICS=1).
         .testTarget(
             name: "LoadTests",
             dependencies: [
                 "ClusterdRPC", "ClusterdCore", "ClusterdStore", "ClusterdTestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
@@ -118,7 +157,19 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterdServiceTests",
-            dependencies: ["ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport"]
+            dependencies: [
+                "ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "ClusterdHTTPTests",
+            dependencies: [
+                "ClusterdHTTP", "ClusterdService", "ClusterdCore", "ClusterdTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "ClusterdRPCTests",
@@ -127,6 +178,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

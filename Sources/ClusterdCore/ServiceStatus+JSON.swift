@@ -39,6 +39,14 @@ extension ServiceStatus {
                 "k_rule": kRule,
                 "min_cluster_size": minClusterSize,
                 "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),
+                "scheduling": [
+                    "next_automatic_run_at": nextAutomaticRunAt.map { Self.isoText($0) as Any } ?? NSNull(),
+                    "reason": schedulingReason,
+                    "quiet_hours": quietHours.isEmpty ? NSNull() : quietHours as Any,
+                    "max_automatic_runs_per_hour": maxAutomaticRunsPerHour == 0
+                        ? NSNull() : maxAutomaticRunsPerHour as Any,
+                    "automatic_runs_last_hour": automaticRunsLastHour,
+                ] as [String: Any],
                 "llm": [
                     "state": llm.state,
                     "model": llm.model,

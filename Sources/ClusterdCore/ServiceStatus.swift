@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything GetStatus reports: the seed's fields plus the operator's.
 public struct ServiceStatus: Sendable, Equatable {
     /// `enabled`: background clustering switched on.
@@ -62,6 +64,17 @@ public struct ServiceStatus: Sendable, Equatable {
     public var kRule: String = ""
     /// Clusters smaller than this go to the unnamed "other" bucket.
     public var minClusterSize: Int = 1
+    /// The earliest time the next automatic run may start; nil when that depends on new messages (or automatic
+    /// runs are disabled).
+    public var nextAutomaticRunAt: Date?
+    /// What the next automatic run waits for.
+    public var schedulingReason: String = ""
+    /// The quiet hours (`01:00-05:00`), empty when none.
+    public var quietHours: String = ""
+    /// Most automatic runs per hour, 0 when uncapped.
+    public var maxAutomaticRunsPerHour: Int = 0
+    /// Automatic runs started in the last 60 minutes.
+    public var automaticRunsLastHour: Int = 0
 
     /// Creates an empty status.
     public init() {}

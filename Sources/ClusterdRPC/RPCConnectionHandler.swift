@@ -24,6 +24,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private let configuration: RPCServer.Configuration
     private let logger: Logger
     private let counters: RPCServerCounters
+    private let metrics: RPCMetrics
     private var state: State
     /// Calls dispatched whose replies are not written yet.
     private var inFlight = 0
@@ -35,11 +36,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         service: any RPCServiceHandler,
         configuration: RPCServer.Configuration,
         counters: RPCServerCounters,
+        metrics: RPCMetrics,
         logger: Logger
     ) {
         self.service = service
         self.configuration = configuration
         self.counters = counters
+        self.metrics = metrics
         self.logger = logger
         self.state = configuration.token == nil ? .open : .awaitingHello
     }
@@ -99,6 +102,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .oversized(let length):
+            metrics.record(.invalid, .resourceExhausted, since: .now())
             refuse(
                 context: context,
                 callID: 0,
@@ -113,13 +117,16 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     private func receive(context: ChannelHandlerContext, bytes: ByteBuffer) {
+        let start = NIODeadline.now()
         let frame: RPCFrame
         do {
             frame = try WireCodec.decode(bytes.readableBytesView)
         } catch {
             if case .awaitingHello = state {
+                metrics.record(.invalid, .unauthenticated, since: start)
                 refuse(context: context, callID: 0, error: Self.helloRequired)
             } else {
+                metrics.record(.invalid, error.code, since: start)
                 write(context: context, RPCFrame(callID: 0, body: .error(error)))
             }
             return
@@ -133,13 +140,14 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 TokenComparison.constantTimeEquals(token, expected)
             else {
                 logger.warning("Refused a connection: missing or wrong token")
+                metrics.record(RPCMethod(frame.body), .unauthenticated, since: start)
                 refuse(context: context, callID: frame.callID, error: Self.helloRequired)
                 return
             }
             state = .open
-            answerHello(context: context, frame: frame)
+            answerHello(context: context, frame: frame, start: start)
         case .open:
-            dispatch(context: context, frame: frame)
+            dispatch(context: context, frame: frame, start: start)
         }
     }
 
@@ -148,19 +156,22 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         message: "this server requires a Hello with a valid token as the first frame"
     )
 
-    private func dispatch(context: ChannelHandlerContext, frame: RPCFrame) {
+    private func dispatch(context: ChannelHandlerContext, frame: RPCFrame, start: NIODeadline) {
         switch frame.body {
         case .hello:
-            answerHello(context: context, frame: frame)
+            answerHello(context: context, frame: frame, start: start)
         case .unknown:
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
+            metrics.record(.invalid, error.code, since: start)
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
         case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
             .listRunsReply, .triggerAnalysisBatchReply:
             let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
+            metrics.record(.invalid, error.code, since: start)
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
         case .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
             let callID = frame.callID
+            let method = RPCMethod(frame.body)
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
             inFlight += 1
@@ -168,30 +179,35 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             service.handle(frame.body) { body in
                 let reply = RPCFrame(callID: callID, body: body)
                 if eventLoop.inEventLoop {
-                    loopBound.value.handler.complete(context: loopBound.value.context, reply)
+                    loopBound.value.handler.complete(context: loopBound.value.context, reply, method, start)
                 } else {
-                    eventLoop.execute { loopBound.value.handler.complete(context: loopBound.value.context, reply) }
+                    eventLoop.execute {
+                        loopBound.value.handler.complete(context: loopBound.value.context, reply, method, start)
+                    }
                 }
             }
         }
     }
 
-    /// Writes a dispatched call's reply and lets reading resume if it was held back.
-    private func complete(context: ChannelHandlerContext, _ reply: RPCFrame) {
+    /// Writes a dispatched call's reply, records it, and lets reading resume if it was held back.
+    private func complete(context: ChannelHandlerContext, _ reply: RPCFrame, _ method: RPCMethod, _ start: NIODeadline)
+    {
         guard inFlight > 0 else { return }  // the connection closed meanwhile; channelInactive settled the count
         inFlight -= 1
         counters.finished(1)
         write(context: context, reply)
+        metrics.record(method, RPCMetrics.code(of: reply.body), since: start)
         resumeReading(context: context)
     }
 
-    private func answerHello(context: ChannelHandlerContext, frame: RPCFrame) {
+    private func answerHello(context: ChannelHandlerContext, frame: RPCFrame, start: NIODeadline) {
         guard case .hello(let version, let clientName, _) = frame.body else { return }
         if version > WireCodec.protocolVersion {
             let error = RPCError(
                 code: .failedPrecondition,
                 message: "protocol version \(version) is not supported; this server speaks \(WireCodec.protocolVersion)"
             )
+            metrics.record(.hello, error.code, since: start)
             write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
             return
         }
@@ -201,6 +217,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             serverVersion: configuration.serverVersion,
             maxFrameBytes: configuration.maxFrameBytes
         )
+        metrics.record(.hello, .ok, since: start)
         write(context: context, RPCFrame(callID: frame.callID, body: reply))
     }
 

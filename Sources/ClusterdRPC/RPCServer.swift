@@ -1,4 +1,6 @@
+import CoreMetrics
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -63,13 +65,21 @@ public final class RPCServer: Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let counters = RPCServerCounters()
+    private let metrics: RPCMetrics
     private let channels = Mutex<(listener: Channel?, connections: [ObjectIdentifier: Channel])>((nil, [:]))
 
-    /// Creates a server; nothing is bound until `start()`.
-    public init(configuration: Configuration, service: any RPCServiceHandler, logger: Logger) {
+    /// Creates a server; nothing is bound until `start()`. Its request counts and latencies are recorded on
+    /// `metricsFactory` (the bootstrapped swift-metrics backend by default).
+    public init(
+        configuration: Configuration,
+        service: any RPCServiceHandler,
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.configuration = configuration
         self.service = service
         self.logger = logger
+        self.metrics = RPCMetrics(factory: metricsFactory)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
     }
 
@@ -79,6 +89,7 @@ public final class RPCServer: Sendable {
         let service = self.service
         let logger = self.logger
         let counters = self.counters
+        let metrics = self.metrics
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -112,6 +123,7 @@ public final class RPCServer: Sendable {
                             service: service,
                             configuration: configuration,
                             counters: counters,
+                            metrics: metrics,
                             logger: logger
                         )
                     )

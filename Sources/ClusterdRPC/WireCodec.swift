@@ -189,6 +189,12 @@ public enum WireCodec {
         out.pointee.llm_last_error = arena.string(status.llm.lastError)
         out.pointee.k_rule = arena.string(status.kRule)
         out.pointee.min_cluster_size = UInt32(clamping: status.minClusterSize)
+        out.pointee.next_automatic_run_at_ms =
+            status.nextAutomaticRunAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0
+        out.pointee.scheduling_reason = arena.string(status.schedulingReason)
+        out.pointee.quiet_hours = arena.string(status.quietHours)
+        out.pointee.max_automatic_runs_per_hour = UInt32(clamping: status.maxAutomaticRunsPerHour)
+        out.pointee.automatic_runs_last_hour = UInt32(clamping: status.automaticRunsLastHour)
         return out
     }
 
@@ -413,6 +419,13 @@ public enum WireCodec {
         status.llm.lastError = text(source.llm_last_error)
         status.kRule = text(source.k_rule)
         status.minClusterSize = Int(source.min_cluster_size)
+        status.nextAutomaticRunAt =
+            source.next_automatic_run_at_ms == 0
+            ? nil : Date(timeIntervalSince1970: Double(source.next_automatic_run_at_ms) / 1000)
+        status.schedulingReason = text(source.scheduling_reason)
+        status.quietHours = text(source.quiet_hours)
+        status.maxAutomaticRunsPerHour = Int(source.max_automatic_runs_per_hour)
+        status.automaticRunsLastHour = Int(source.automatic_runs_last_hour)
         return status
     }
 

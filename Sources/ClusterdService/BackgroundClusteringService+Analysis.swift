@@ -21,7 +21,7 @@ extension BackgroundClusteringService {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let outcomes = analyse(batch)
+            let outcomes = analyseMeasured(batch)
             var analysed = false
             for (item, outcome) in zip(batch, outcomes) {
                 let finished: Bool = state.withLock { state in
@@ -54,6 +54,31 @@ extension BackgroundClusteringService {
         case retryLater(Double)
         case failed
         case storeDown
+
+        /// The `result` label it is counted under.
+        var metricResult: ServiceMetrics.AnalysisResult {
+            switch self {
+            case .analysed: return .success
+            case .retryLater: return .retry
+            case .failed: return .failure
+            case .storeDown: return .storeUnavailable
+            }
+        }
+    }
+
+    /// `analyse(_:)` on a batch, counted in the metrics: each message's outcome, and the batch's wall time as each
+    /// message's analysis time (what a message waited for once its batch started).
+    func analyseMeasured(_ batch: [(messageID: String, attempt: Int)]) -> [AnalysisOutcome] {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outcomes = analyse(batch)
+        let elapsed = Int64(clamping: DispatchTime.now().uptimeNanoseconds - started)
+        for outcome in outcomes { metrics.recordAnalysis(outcome.metricResult, nanoseconds: elapsed) }
+        return outcomes
+    }
+
+    /// One message through `analyseMeasured(_:)`.
+    func analyseMeasured(_ messageID: String, notFoundRetries: Int) -> AnalysisOutcome {
+        analyseMeasured([(messageID, notFoundRetries)])[0]
     }
 
     /// Reads, analyses and saves one message. Blocking: runs on the analysis lane only.

@@ -22,7 +22,7 @@ extension BackgroundClusteringService {
                 return true
             }
             if followUp {
-                scheduleClustering(reason: "forced by operator (follow-up)", forced: true)
+                scheduleClustering(reason: "\(Self.forcedReason) (follow-up)", forced: true)
             } else {
                 checkTriggers()
             }
@@ -40,6 +40,16 @@ extension BackgroundClusteringService {
     func runClustering(reason: String, forced: Bool) {
         logger.info("Starting background clustering operation")
         let started = now()
+        let clock = DispatchTime.now()
+        var recorded: RunStatus?
+        defer {
+            if let recorded {
+                metrics.recordRuns(recorded)
+                metrics.clusteringDuration.recordNanoseconds(
+                    Int64(clamping: DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds)
+                )
+            }
+        }
         if forced {
             setStage("catching_up", progress: 0.02)
             catchUpInline()
@@ -96,8 +106,10 @@ extension BackgroundClusteringService {
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
             guard try store.finishRun(run) else {
                 logger.error("Clustering run \(run.id) was no longer running when it finished; not published")
+                recorded = .abandoned
                 return
             }
+            recorded = run.status
             noteStoreHealthy()
             try finishBookkeeping(run)
             if run.status == .succeeded {
@@ -108,6 +120,7 @@ extension BackgroundClusteringService {
             noteStoreFailure(error)
             logger.error("Background clustering failed: \(error)")
             run.status = .failed
+            if recorded == nil { recorded = .failed }
             run.error = "\(error)"
             run.finishedAt = now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
@@ -203,7 +216,7 @@ extension BackgroundClusteringService {
         for id in ids {
             let claimed = state.withLock { state in state.pending.insert(id.description).inserted }
             guard claimed else { continue }
-            _ = analyse(id.description, notFoundRetries: configuration.notFoundRetryDelays.count)
+            _ = analyseMeasured(id.description, notFoundRetries: configuration.notFoundRetryDelays.count)
             _ = state.withLock { $0.pending.remove(id.description) }
         }
     }

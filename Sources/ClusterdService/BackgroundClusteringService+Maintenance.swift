@@ -12,6 +12,8 @@ extension BackgroundClusteringService {
                 now: now()
             )
             if abandoned > 0 { logger.warning("Marked \(abandoned) interrupted clustering run(s) as abandoned") }
+            metrics.recordRuns(.abandoned, count: abandoned)
+            let automaticStarts = try recentAutomaticRunStarts()
             let lastRun = try store.latestRun()
             let successful = try store.latestSuccessfulRun()
             let analyzed = try store.countAnalyses(analyzedAfter: nil)
@@ -30,6 +32,7 @@ extension BackgroundClusteringService {
                 state.failedTotal = failed
                 state.unprocessed = unprocessed
                 state.newSinceLastAttempt = sinceAttempt
+                state.automaticRunStarts = automaticStarts
                 state.loaded = true
             }
             restoreLLMUsage()
@@ -40,6 +43,19 @@ extension BackgroundClusteringService {
             noteStoreFailure(error)
         }
     }
+
+    /// Start times of the automatic runs of the last hour, from MongoDB (so a restart does not reset the hourly
+    /// cap); none are read when there is no cap.
+    private func recentAutomaticRunStarts() throws -> [Date] {
+        guard let cap = configuration.schedule.maxAutomaticRunsPerHour else { return [] }
+        let since = now().addingTimeInterval(-3600)
+        return try store.recentRuns(limit: cap + 64)
+            .filter { $0.createdAt > since && !$0.triggerReason.hasPrefix(Self.forcedReason) }
+            .map(\.createdAt)
+    }
+
+    /// The trigger reason of ForceClustering runs (and their follow-ups).
+    static let forcedReason = "forced by operator"
 
     /// The timer's work: load state if not yet loaded, sweep for missed messages, check the trigger rules.
     func tick() {
@@ -57,7 +73,17 @@ extension BackgroundClusteringService {
                 return
             }
         }
-        if configuration.trigger.enabled { sweep() }
+        if configuration.trigger.enabled {
+            sweep()
+        } else if !degraded {
+            // Nothing else reads MongoDB while idle: a ping keeps readiness and clusterd_store_up current.
+            do {
+                try store.ping()
+            } catch {
+                noteStoreFailure(error)
+                return
+            }
+        }
         persistLLMUsage()
         checkTriggers()
     }
@@ -90,25 +116,85 @@ extension BackgroundClusteringService {
         for id in queued { enqueueAnalysis(id, attempt: configuration.notFoundRetryDelays.count) }
     }
 
-    /// Evaluates the trigger rules from memory and schedules a clustering when they say so. While a backlog of
-    /// analyses is pending, an automatic run waits for it to drain (at most `backlogDeferSeconds`), so a burst of
-    /// messages gives one run instead of one per few messages.
+    /// Evaluates the trigger rules from memory and schedules a clustering when they say so and the schedule
+    /// (quiet hours, hourly cap) allows it. While a backlog of analyses is pending, an automatic run waits for it to
+    /// drain (at most `backlogDeferSeconds`), so a burst of messages gives one run instead of one per few messages.
     func checkTriggers() {
-        let (decision, schedule): (TriggerDecision, Bool) = state.withLock { state in
+        let (decision, schedule, hold): (TriggerDecision, Bool, String?) = state.withLock { state in
             let current = now()
             let decision = policy.evaluate(inputs(state), now: current)
             guard decision.runAutomatically, state.loaded, !state.stopping, !state.clusteringScheduled,
                 !state.clusteringInProgress
-            else { return (decision, false) }
+            else { return (decision, false, nil) }
+            state.automaticRunStarts = schedulePolicy.countedStarts(state.automaticRunStarts, now: current)
+            let allowed = scheduleDecision(state, decision, now: current)
+            guard allowed.runNow else {
+                // Log a hold once per reason, not on every tick.
+                let hold = allowed.reason.components(separatedBy: ", waiting for ").last ?? allowed.reason
+                guard hold != state.scheduleHold else { return (decision, false, nil) }
+                state.scheduleHold = hold
+                let at = allowed.nextAutomaticRunAt.map { " (next at \(ServiceStatus.isoText($0)))" } ?? ""
+                return (decision, false, "Clustering is due but waits for \(hold)\(at)")
+            }
             if !state.pending.isEmpty {
                 let since = state.deferredSince ?? current
                 state.deferredSince = since
-                if current.timeIntervalSince(since) < configuration.backlogDeferSeconds { return (decision, false) }
+                if current.timeIntervalSince(since) < configuration.backlogDeferSeconds {
+                    return (decision, false, nil)
+                }
             }
             state.deferredSince = nil
+            state.scheduleHold = ""
             state.clusteringScheduled = true
-            return (decision, true)
+            state.automaticRunStarts.append(current)
+            return (decision, true, nil)
         }
+        if let hold { logger.info("\(hold)") }
         if schedule { scheduleClustering(reason: decision.reason, forced: false) }
+    }
+
+    /// The schedule's verdict on an automatic run at `now`.
+    func scheduleDecision(_ state: ServiceState, _ decision: TriggerDecision, now: Date) -> ScheduleDecision {
+        schedulePolicy.evaluate(
+            decision,
+            inputs: inputs(state),
+            hasSuccessfulRun: state.latestSuccessfulRun != nil,
+            automaticRunStarts: state.automaticRunStarts,
+            now: now
+        )
+    }
+
+    /// When the next automatic run may happen and why, for status: the schedule's verdict, refined by what the
+    /// service is doing (starting up, a run in progress, a backlog of analyses being drained first).
+    func nextAutomaticRun(_ state: ServiceState, _ decision: TriggerDecision, now: Date) -> ScheduleDecision {
+        let schedule = scheduleDecision(state, decision, now: now)
+        guard configuration.trigger.enabled else { return schedule }
+        if state.stopping {
+            return ScheduleDecision(runNow: false, nextAutomaticRunAt: nil, reason: "shutting down")
+        }
+        if !state.loaded {
+            return ScheduleDecision(
+                runNow: false,
+                nextAutomaticRunAt: nil,
+                reason: "starting up: loading state from MongoDB"
+            )
+        }
+        if state.clusteringInProgress || state.clusteringScheduled {
+            return ScheduleDecision(
+                runNow: false,
+                nextAutomaticRunAt: nil,
+                reason: "a clustering run is in progress; the next is decided when it ends"
+            )
+        }
+        if schedule.runNow && !state.pending.isEmpty {
+            let since = state.deferredSince ?? now
+            return ScheduleDecision(
+                runNow: false,
+                nextAutomaticRunAt: since.addingTimeInterval(configuration.backlogDeferSeconds),
+                reason: "\(schedule.reason); first waiting (at most \(Int(configuration.backlogDeferSeconds)) s) for "
+                    + "\(state.pending.count) queued analyses"
+            )
+        }
+        return schedule
     }
 }

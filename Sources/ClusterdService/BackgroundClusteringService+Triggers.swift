@@ -14,11 +14,13 @@ extension BackgroundClusteringService {
         case queued(Int)
     }
 
-    /// Refuses an empty or over-1024-byte id.
+    /// Refuses an empty id or one over `maxMessageIDLength` characters.
     static func validate(messageID: String) throws(ServiceError) {
         guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
-        guard messageID.utf8.count <= 1024 else {
-            throw ServiceError(.invalidArgument, "message_id is longer than 1024 bytes")
+        // Characters (Unicode scalars), as JSON Schema's maxLength counts them, so the HTTP gateway's OpenAPI
+        // document states the same limit.
+        guard messageID.unicodeScalars.count <= maxMessageIDLength else {
+            throw ServiceError(.invalidArgument, "message_id is longer than \(maxMessageIDLength) characters")
         }
     }
 

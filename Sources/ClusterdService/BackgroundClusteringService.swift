@@ -1,7 +1,9 @@
 import ClusterdCore
 import ClusterdLLM
+import CoreMetrics
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The background service: analyses triggered messages on a bounded queue, sweeps for missed ones, checks the
@@ -18,6 +20,8 @@ public final class BackgroundClusteringService: Sendable {
     let startedAt: Date
     let state = Mutex(ServiceState())
     let policy: TriggerPolicy
+    let schedulePolicy: SchedulePolicy
+    let metrics: ServiceMetrics
     /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
     let conceptProvider: any ConceptProvider
     /// Contrastive cluster names; nil keeps the local names.
@@ -37,13 +41,15 @@ public final class BackgroundClusteringService: Sendable {
     let maintenanceQueue: OperationQueue
     let timer: Mutex<Ticker?> = Mutex(nil)
 
-    /// Creates the service; call `start()` to load state and begin the timer.
+    /// Creates the service; call `start()` to load state and begin the timer. Its metrics are recorded on
+    /// `metricsFactory` (the bootstrapped swift-metrics backend by default).
     public init(
         configuration: ServiceConfiguration,
         store: any ServiceStore,
         embedder: any Embedder,
         logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.store = store
@@ -52,6 +58,8 @@ public final class BackgroundClusteringService: Sendable {
         self.now = now
         self.startedAt = now()
         self.policy = TriggerPolicy(configuration: configuration.trigger)
+        self.schedulePolicy = SchedulePolicy(configuration: configuration.schedule, trigger: configuration.trigger)
+        self.metrics = ServiceMetrics(factory: metricsFactory)
         (claude, claudeSetupError) = Self.makeClaude(configuration, logger: logger, now: now)
         conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: configuration.conceptsPerMessage)
         nameProvider = claude?.names
@@ -121,6 +129,9 @@ public final class BackgroundClusteringService: Sendable {
 
     // MARK: - Requests (non-blocking)
 
+    /// The longest message id accepted, in characters (Unicode scalars).
+    public static let maxMessageIDLength = 1024
+
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
         try Self.validate(messageID: messageID)
@@ -152,7 +163,7 @@ public final class BackgroundClusteringService: Sendable {
             state.clusteringScheduled = true
             return ForceResult(started: true, followUpQueued: false, message: "clustering started")
         }
-        if result.started { scheduleClustering(reason: "forced by operator", forced: true) }
+        if result.started { scheduleClustering(reason: Self.forcedReason, forced: true) }
         return result
     }
 
@@ -202,7 +213,53 @@ public final class BackgroundClusteringService: Sendable {
         status.sweptTotal = snapshot.sweptTotal
         status.kRule = configuration.clustering.kRule.description
         status.minClusterSize = configuration.clustering.minClusterSize
+        let schedule = nextAutomaticRun(snapshot, decision, now: current)
+        status.nextAutomaticRunAt = schedule.nextAutomaticRunAt
+        status.schedulingReason = schedule.reason
+        status.quietHours = configuration.schedule.quietHours?.description ?? ""
+        status.maxAutomaticRunsPerHour = configuration.schedule.maxAutomaticRunsPerHour ?? 0
+        status.automaticRunsLastHour = schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
         return status
+    }
+
+    /// Whether the service takes work: start-up has loaded its state from MongoDB, MongoDB answered the last
+    /// request, it is not stopping and its analysis queue has room. Answers from memory.
+    public func readiness() -> Readiness {
+        let snapshot = state.withLock { state in
+            (state.loaded, state.storeDegraded, state.stopping, state.pending.count)
+        }
+        var problems: [String] = []
+        if snapshot.2 { problems.append("shutting down") }
+        if snapshot.1 { problems.append("MongoDB unreachable") }
+        if !snapshot.0 && !snapshot.1 { problems.append("starting up") }
+        if snapshot.3 >= configuration.queueCapacity {
+            problems.append("analysis queue full (\(snapshot.3) of \(configuration.queueCapacity))")
+        }
+        return Readiness(
+            storeReachable: !snapshot.1 && snapshot.0,
+            acceptingWork: snapshot.0 && !snapshot.2 && snapshot.3 < configuration.queueCapacity,
+            problems: problems
+        )
+    }
+
+    /// Sets the state gauges (queue depth and capacity, analyses in flight, unprocessed messages, store up, last
+    /// successful clustering) from memory, and records the LLM requests counted since the last call. Called before
+    /// each metrics scrape.
+    public func updateMetricGauges() {
+        let snapshot = state.withLock { state in
+            (
+                state.pending.count, state.inFlight, state.unprocessed, state.loaded && !state.storeDegraded,
+                state.latestSuccessfulRun
+            )
+        }
+        metrics.queueDepth.record(snapshot.0)
+        metrics.queueCapacity.record(configuration.queueCapacity)
+        metrics.inFlightAnalyses.record(snapshot.1)
+        metrics.unprocessedMessages.record(snapshot.2)
+        metrics.storeUp.record(snapshot.3 ? 1 : 0)
+        let finished = snapshot.4.map { ($0.finishedAt ?? $0.createdAt).timeIntervalSince1970 } ?? 0
+        metrics.lastSuccessfulClustering.record(finished)
+        metrics.recordLLM(llmReport())
     }
 
     /// The clusters of a run (latest successful when nil). Blocks on MongoDB: call it off the event loops.

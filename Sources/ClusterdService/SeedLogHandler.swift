@@ -8,6 +8,8 @@ public struct SeedLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     /// Metadata attached to every line (appended as `key=value`).
     public var metadata: Logger.Metadata = [:]
+    /// Masks secrets in each line.
+    public var redactor = LogRedactor()
     private let label: String
     private let sink: @Sendable (String) -> Void
 
@@ -37,7 +39,7 @@ public struct SeedLogHandler: LogHandler {
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
-        sink("\(Self.timestamp(Date())) - \(label) - \(Self.levelName(event.level)) - \(text)")
+        sink("\(Self.timestamp(Date())) - \(label) - \(Self.levelName(event.level)) - \(redactor.scrub(text))")
     }
 
     /// `yyyy-MM-dd HH:mm:ss` in UTC.

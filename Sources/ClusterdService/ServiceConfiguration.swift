@@ -34,6 +34,8 @@ public struct ServiceConfiguration: Sendable {
     public var embedderDetail: String = ""
     /// Most messages one analysis operation embeds together when several are waiting.
     public var embeddingBatchSize: Int = 32
+    /// Quiet hours and the hourly cap of automatic runs (none by default).
+    public var schedule = ScheduleConfiguration()
 
     /// Creates a configuration with defaults for everything.
     public init(

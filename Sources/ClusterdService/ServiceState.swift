@@ -34,6 +34,10 @@ struct ServiceState {
     var clusteringStage = ""
     var clusteringProgress = 0.0
     var followUpQueued = false
+    /// Start times of automatic runs in the last hour (the hourly cap counts them).
+    var automaticRunStarts: [Date] = []
+    /// What an automatic run that is due was last held back for (logged once per reason).
+    var scheduleHold = ""
 
     var storeDegraded = false
     var loaded = false

@@ -12,6 +12,8 @@ import Foundation
 public final class ServerProcess: Sendable {
     /// The bound TCP port.
     public let port: Int
+    /// The HTTP gateway's port, when `CLUSTERD_HTTP_LISTEN` was in the environment.
+    public let httpPort: Int?
     /// The MongoDB database it uses (tests read and write the same one through `MongoStore`).
     public let store: StoreConfiguration
     /// The server process.
@@ -39,6 +41,7 @@ public final class ServerProcess: Sendable {
 
     private init(
         port: Int,
+        httpPort: Int?,
         store: StoreConfiguration,
         child: ChildProcess,
         environment: [String: String],
@@ -46,6 +49,7 @@ public final class ServerProcess: Sendable {
         directory: TemporaryDirectory
     ) {
         self.port = port
+        self.httpPort = httpPort
         self.store = store
         self.child = child
         self.environment = environment
@@ -66,10 +70,12 @@ public final class ServerProcess: Sendable {
         let executable = try binary ?? TestBinaries.require(TestBinaries.clusterd, "clusterd")
         let directory = try TemporaryDirectory(prefix: "clusterd-e2e")
         let portFile = directory.path("port")
+        let httpPortFile = directory.path("http-port")
         let stderrPath = directory.path("stderr.log")
         var merged = ChildProcess.baseEnvironment
         merged.merge(defaultEnvironment) { _, new in new }
         merged.merge(environment) { _, new in new }
+        let wantsHTTP = !(merged["CLUSTERD_HTTP_LISTEN"] ?? "").isEmpty
         let child = try ChildProcess(
             executable: executable,
             arguments: [
@@ -77,7 +83,7 @@ public final class ServerProcess: Sendable {
                 "--mongodb-uri", mongoURI(for: store),
                 "--port-file", portFile,
                 "--env-file", directory.path("no.env"),
-            ],
+            ] + (wantsHTTP ? ["--http-port-file", httpPortFile] : []),
             environment: merged,
             stdoutPath: directory.path("stdout.log"),
             stderrPath: stderrPath
@@ -96,8 +102,19 @@ public final class ServerProcess: Sendable {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
                 let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), port > 0
             {
+                var httpPort: Int?
+                if wantsHTTP {
+                    httpPort = (try? String(contentsOfFile: httpPortFile, encoding: .utf8))
+                        .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                }
+                // The HTTP port file is written just after the RPC one.
+                if wantsHTTP && httpPort == nil {
+                    try await Task.sleep(for: .milliseconds(25))
+                    continue
+                }
                 return ServerProcess(
                     port: port,
+                    httpPort: httpPort,
                     store: store,
                     child: child,
                     environment: environment,

@@ -2006,7 +2006,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[38] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[43] =
 {
   {
     "enabled",
@@ -2464,9 +2464,70 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[38
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_automatic_run_at_ms",
+    80,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, next_automatic_run_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scheduling_reason",
+    81,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, scheduling_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quiet_hours",
+    82,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, quiet_hours),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_automatic_runs_per_hour",
+    83,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, max_automatic_runs_per_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "automatic_runs_last_hour",
+    84,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, automatic_runs_last_hour),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
+  42,   /* field[42] = automatic_runs_last_hour */
   1,   /* field[1] = clustering_in_progress */
   15,   /* field[15] = clustering_progress */
   14,   /* field[14] = clustering_stage */
@@ -2492,10 +2553,14 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   27,   /* field[27] = llm_state */
   33,   /* field[33] = llm_tokens_today */
   35,   /* field[35] = llm_tokens_total */
+  41,   /* field[41] = max_automatic_runs_per_hour */
   26,   /* field[26] = min_cluster_size */
   3,   /* field[3] = minutes_since_last_clustering */
+  38,   /* field[38] = next_automatic_run_at_ms */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
+  40,   /* field[40] = quiet_hours */
+  39,   /* field[39] = scheduling_reason */
   4,   /* field[4] = should_trigger_clustering */
   23,   /* field[23] = swept_total */
   5,   /* field[5] = trigger_reason */
@@ -2505,14 +2570,15 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   18,   /* field[18] = uptime_seconds */
   19,   /* field[19] = version */
 };
-static const ProtobufCIntRange clusterd__v1__status__number_ranges[5 + 1] =
+static const ProtobufCIntRange clusterd__v1__status__number_ranges[6 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
   { 40, 25 },
   { 50, 27 },
   { 70, 37 },
-  { 0, 38 }
+  { 80, 38 },
+  { 0, 43 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -2522,10 +2588,10 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  38,
+  43,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
-  5,  clusterd__v1__status__number_ranges,
+  6,  clusterd__v1__status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

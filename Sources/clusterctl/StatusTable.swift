@@ -97,6 +97,18 @@ enum StatusTable {
         if let run = status.lastRun, run.id != status.latestClusteringRun?.id {
             rows.append(("last run", runLine(run, terminal: terminal)))
         }
+        rows.append(
+            (
+                "next automatic run",
+                status.nextAutomaticRunAt.map { ServiceStatus.isoText($0) } ?? "when messages arrive"
+            )
+        )
+        rows.append(("  why", status.schedulingReason))
+        if !status.quietHours.isEmpty || status.maxAutomaticRunsPerHour > 0 {
+            let quiet = status.quietHours.isEmpty ? "any time" : status.quietHours
+            let cap = status.maxAutomaticRunsPerHour > 0 ? "\(status.maxAutomaticRunsPerHour)" : "no cap"
+            rows.append(("  quiet hours / runs per hour", "\(quiet) / \(status.automaticRunsLastHour) of \(cap)"))
+        }
         rows.append(("version / uptime", "\(status.version) / \(uptime(status.uptimeSeconds))"))
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }

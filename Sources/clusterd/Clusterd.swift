@@ -1,7 +1,10 @@
 import ArgumentParser
+import ClusterdMetrics
 import ClusterdService
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// The clusterd server executable.
@@ -27,6 +30,10 @@ struct Clusterd: AsyncParsableCommand {
               CLUSTERD_LLM_RPM (50), CLUSTERD_LLM_DAILY_TOKENS (2000000; 0 = no budget), CLUSTERD_LLM_TIMEOUT_SECONDS
               (30), CLUSTERD_LLM_CONNECT_TIMEOUT_SECONDS (5), CLUSTERD_LLM_MAX_ATTEMPTS (4),
               CLUSTERD_LLM_MAX_WAIT_SECONDS (30), CLUSTERD_ANTHROPIC_THINKING (disabled).
+            Operations: CLUSTERD_HTTP_LISTEN (off; e.g. 127.0.0.1:8080 or :8080 for loopback), CLUSTERD_METRICS
+              (on), CLUSTERD_LOG_FORMAT (text or json), CLUSTERING_QUIET_HOURS (e.g. 01:00-05:00, local time),
+              CLUSTERING_MAX_RUNS_PER_HOUR, CLUSTERING_URGENT_BACKLOG, CLUSTERD_HTTP_MAX_BODY_BYTES (65536),
+              CLUSTERD_HTTP_MAX_CONNECTIONS (256), CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS (60).
             """,
         version: clusterdVersion
     )
@@ -43,6 +50,12 @@ struct Clusterd: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening (useful with port 0).")
     var portFile: String?
 
+    @Option(help: "Address of the HTTP gateway, host:port or port (overrides CLUSTERD_HTTP_LISTEN).")
+    var httpListen: String?
+
+    @Option(help: "Write the HTTP gateway's bound port to this file once listening.")
+    var httpPortFile: String?
+
     @Option(help: "Log level: debug, info, warning, error.")
     var logLevel: String = "info"
 
@@ -51,6 +64,7 @@ struct Clusterd: AsyncParsableCommand {
         var environment = ServerSettings.mergedEnvironment(dotEnvPath: envFile)
         if let listen { environment["CLUSTERD_LISTEN"] = listen }
         if let mongodbURI { environment["MONGODB_URI"] = mongodbURI }
+        if let httpListen { environment["CLUSTERD_HTTP_LISTEN"] = httpListen }
         let settings: ServerSettings
         do {
             settings = try ServerSettings(environment: environment)
@@ -58,13 +72,38 @@ struct Clusterd: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = SeedLogHandler(label: label)
-            handler.logLevel = level
-            return handler
+        let redactor = LogRedactor(secrets: settings.secrets)
+        switch settings.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = SeedLogHandler(label: label)
+                handler.logLevel = level
+                handler.redactor = redactor
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label, redactor: redactor)
+                handler.logLevel = level
+                return handler
+            }
+        }
+        // Only the executable bootstraps the metrics backend; with CLUSTERD_METRICS=off the libraries record into
+        // swift-metrics' no-op handlers.
+        var registry: PrometheusCollectorRegistry?
+        if settings.metricsEnabled {
+            let prometheus = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(ClusterdMetricsFactory(registry: prometheus))
+            registry = prometheus
         }
         let logger = Logger(label: "BackgroundClusteringService")
-        let server = ClusterdServer(settings: settings, logger: logger, portFile: portFile)
+        let server = ClusterdServer(
+            settings: settings,
+            logger: logger,
+            portFile: portFile,
+            httpPortFile: httpPortFile,
+            registry: registry
+        )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: server)],

@@ -1,10 +1,13 @@
 import ClusterdCore
+import ClusterdHTTP
+import ClusterdMetrics
 import ClusterdModel
 import ClusterdRPC
 import ClusterdService
 import ClusterdStore
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// The whole server as one lifecycle service: store, background service and RPC listener, stopped in reverse
@@ -14,6 +17,9 @@ struct ClusterdServer: Service {
     let settings: ServerSettings
     let logger: Logger
     let portFile: String?
+    let httpPortFile: String?
+    /// The Prometheus registry the metrics backend records into; nil when metrics are off.
+    let registry: PrometheusCollectorRegistry?
 
     func run() async throws {
         let store = try MongoStore(configuration: settings.store)
@@ -50,8 +56,10 @@ struct ClusterdServer: Service {
         logger.info(
             "clusterd \(clusterdVersion) listening on \(settings.listenHost):\(port) (MongoDB database \(settings.store.database), auth \(settings.token == nil ? "off" : "on"))"
         )
+        let gateway = try await startGateway(service: service)
         try? await gracefulShutdown()
         logger.info("Shutting down: no new connections; finishing in-flight work")
+        await gateway?.stop()
         await server.stop()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
@@ -61,6 +69,38 @@ struct ClusterdServer: Service {
             }
         }
         logger.info("clusterd stopped")
+    }
+
+    /// Starts the HTTP gateway when `CLUSTERD_HTTP_LISTEN` is set.
+    private func startGateway(service: BackgroundClusteringService) async throws -> HTTPGateway? {
+        guard let listen = settings.httpListen else { return nil }
+        var metrics: (@Sendable () -> String)?
+        if let registry {
+            let process = ProcessMetrics(registry: registry)
+            metrics = {
+                process.update()
+                return registry.emitToString()
+            }
+        }
+        let gateway = HTTPGateway(
+            configuration: HTTPGatewayConfiguration(
+                host: listen.host,
+                port: listen.port,
+                token: settings.token,
+                maxBodyBytes: settings.httpMaxBodyBytes,
+                maxConnections: settings.httpMaxConnections,
+                idleTimeout: .milliseconds(Int64(settings.httpIdleTimeoutSeconds * 1000)),
+                serverVersion: clusterdVersion
+            ),
+            backend: ServiceGatewayBackend(service: service, metrics: metrics),
+            logger: logger
+        )
+        let port = try await gateway.start()
+        if let httpPortFile { try? "\(port)\n".write(toFile: httpPortFile, atomically: true, encoding: .utf8) }
+        logger.info(
+            "HTTP gateway listening on \(listen.host):\(port) (metrics \(registry == nil ? "off" : "on"))"
+        )
+        return gateway
     }
 
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and

@@ -21,6 +21,24 @@ struct ServerSettings {
     var service = ServiceConfiguration()
     /// CLUSTERD_MODEL_DIR: the all-MiniLM-L6-v2 directory; nil searches the project's .venv.
     var modelDirectory: String?
+    /// `CLUSTERD_HTTP_LISTEN`: the HTTP gateway's address; nil leaves the gateway off.
+    var httpListen: (host: String, port: Int)?
+    /// `CLUSTERD_HTTP_MAX_BODY_BYTES`, `CLUSTERD_HTTP_MAX_CONNECTIONS`, `CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS`.
+    var httpMaxBodyBytes = 64 * 1024
+    var httpMaxConnections = 256
+    var httpIdleTimeoutSeconds = 60.0
+    /// `CLUSTERD_METRICS`: record and export metrics (on by default; `off` for a comparison without them).
+    var metricsEnabled = true
+    /// `CLUSTERD_LOG_FORMAT`: the seed's text lines, or one JSON object per line.
+    var logFormat = LogFormat.text
+    /// Values that must never reach the log: the token, API keys, passwords (in variables and in the URI).
+    var secrets: [String] = []
+
+    /// How log lines are written.
+    enum LogFormat: String {
+        case text
+        case json
+    }
 
     /// Reads the variables; `environment` is the merged `.env` + process environment.
     init(environment: [String: String]) throws {
@@ -88,6 +106,46 @@ struct ServerSettings {
         }
         service.anthropic = try Self.anthropic(environment)
         if let value = environment["CLUSTERD_MODEL_DIR"], !value.isEmpty { modelDirectory = value }
+        if let value = environment["CLUSTERD_HTTP_LISTEN"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            httpListen = try Self.parseHTTPAddress(value)
+        }
+        if let value = environment["CLUSTERD_HTTP_MAX_BODY_BYTES"] {
+            httpMaxBodyBytes = try Self.number(value, "CLUSTERD_HTTP_MAX_BODY_BYTES")
+        }
+        if let value = environment["CLUSTERD_HTTP_MAX_CONNECTIONS"] {
+            httpMaxConnections = max(1, try Self.number(value, "CLUSTERD_HTTP_MAX_CONNECTIONS"))
+        }
+        if let value = environment["CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS"] {
+            httpIdleTimeoutSeconds = try Self.seconds(value, "CLUSTERD_HTTP_IDLE_TIMEOUT_SECONDS")
+        }
+        if let value = environment["CLUSTERD_METRICS"] {
+            guard let enabled = DotEnv.bool(value) else {
+                throw SettingsError("CLUSTERD_METRICS must be on or off, not \(value)")
+            }
+            metricsEnabled = enabled
+        }
+        if let value = environment["CLUSTERD_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: value.lowercased()) else {
+                throw SettingsError("CLUSTERD_LOG_FORMAT must be text or json, not \(value)")
+            }
+            logFormat = format
+        }
+        if let value = environment["CLUSTERING_QUIET_HOURS"], !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                service.schedule.quietHours = try QuietWindow(parsing: value)
+            } catch {
+                throw SettingsError("CLUSTERING_QUIET_HOURS: \(error)")
+            }
+        }
+        if let value = environment["CLUSTERING_MAX_RUNS_PER_HOUR"] {
+            let cap: Int = try Self.number(value, "CLUSTERING_MAX_RUNS_PER_HOUR")
+            service.schedule.maxAutomaticRunsPerHour = cap == 0 ? nil : cap
+        }
+        if let value = environment["CLUSTERING_URGENT_BACKLOG"] {
+            let backlog: Int = try Self.number(value, "CLUSTERING_URGENT_BACKLOG")
+            service.schedule.urgentBacklog = backlog == 0 ? nil : backlog
+        }
+        secrets = Self.secrets(in: environment)
         service.version = clusterdVersion
         // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
         // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.
@@ -157,6 +215,39 @@ struct ServerSettings {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    /// `host:port`, `:port` or `port`; the host defaults to loopback.
+    static func parseHTTPAddress(_ text: String) throws -> (String, Int) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let port = Int(trimmed) {
+            guard (0...65535).contains(port) else { throw SettingsError("CLUSTERD_HTTP_LISTEN: bad port \(text)") }
+            return ("127.0.0.1", port)
+        }
+        do {
+            return try parseAddress(trimmed)
+        } catch {
+            throw SettingsError("CLUSTERD_HTTP_LISTEN must be host:port, :port or port, not \(text)")
+        }
+    }
+
+    /// Secret values among the settings: the token, variables named like keys, tokens, secrets and passwords, and
+    /// the password in the MongoDB URI.
+    static func secrets(in environment: [String: String]) -> [String] {
+        var secrets: [String] = []
+        for (name, value) in environment where !value.isEmpty {
+            let upper = name.uppercased()
+            if ["_KEY", "_TOKEN", "_SECRET", "_PASSWORD"].contains(where: { upper.hasSuffix($0) }) {
+                secrets.append(value)
+            }
+        }
+        if let uri = environment["MONGODB_URI"], let components = URLComponents(string: uri),
+            let password = components.password, !password.isEmpty
+        {
+            secrets.append(password)
+            if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
+        }
+        return secrets
     }
 
     private static func seconds(_ text: String, _ name: String) throws -> Double {

@@ -21,7 +21,7 @@ extension EndToEnd {
             #expect(results.count == ids.count)
             #expect(results[0].outcome == .queued && results[0].error == nil)
             #expect(results[1].error?.code == .invalidArgument && results[1].outcome == .unspecified)
-            #expect(results[2].error?.message == "message_id is longer than 1024 bytes")
+            #expect(results[2].error?.message == "message_id is longer than 1024 characters")
             #expect(results[4].outcome == .alreadyQueued || results[4].outcome == .queued)
             // Capacity 3: a1, a2, a3 fit (decided under one lock, so no analysis frees a slot meanwhile).
             #expect(results[5].outcome == .queued)

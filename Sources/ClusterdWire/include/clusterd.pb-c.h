@@ -522,10 +522,32 @@ struct  Clusterd__V1__Status
    * fallback is in use.
    */
   char *embedder_detail;
+  /*
+   * Scheduling of automatic runs (CLUSTERING_QUIET_HOURS, CLUSTERING_MAX_RUNS_PER_HOUR; ForceClustering ignores
+   * both). The earliest time the next automatic run may start, Unix epoch milliseconds; 0 when that depends on new
+   * messages arriving (or background clustering is disabled).
+   */
+  int64_t next_automatic_run_at_ms;
+  /*
+   * What the next automatic run waits for, for humans.
+   */
+  char *scheduling_reason;
+  /*
+   * The quiet hours ("01:00-05:00", local time of the server); empty when none.
+   */
+  char *quiet_hours;
+  /*
+   * Most automatic runs per hour; 0 when there is no cap.
+   */
+  uint32_t max_automatic_runs_per_hour;
+  /*
+   * Automatic runs started in the last 60 minutes.
+   */
+  uint32_t automatic_runs_last_hour;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Clusterd__V1__Configuration

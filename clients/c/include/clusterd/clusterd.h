@@ -277,7 +277,7 @@ CLUSTERD_EXPORT const char *clusterd_trigger_outcome_name(int outcome);
 /* TriggerAnalysis, "a message was created": asks the server to analyse message_id in the
  * background. conversation_id may be NULL. Returns true once the server acknowledged (it never
  * waits for the analysis); *outcome (nullable) says how. A full queue is SERVER/RESOURCE_EXHAUSTED
- * (the server's sweep still analyses the message later); an empty or over-1024-byte id is
+ * (the server's sweep still analyses the message later); an empty or over-1024-character id is
  * SERVER/INVALID_ARGUMENT. Strings are only read during the call. Not thread-safe. */
 CLUSTERD_EXPORT bool clusterd_client_trigger_analysis(clusterd_client_t *client, const char *message_id,
                                                       const char *conversation_id,
@@ -453,7 +453,7 @@ CLUSTERD_EXPORT size_t clusterd_trigger_batch_get_count(const clusterd_trigger_b
 CLUSTERD_EXPORT clusterd_trigger_outcome_t clusterd_trigger_batch_get_outcome(const clusterd_trigger_batch_t *batch,
                                                                               size_t index);
 /* CLUSTERD_CODE_OK when item index was accepted; else why it was refused: INVALID_ARGUMENT (an empty
- * or over-1024-byte id), RESOURCE_EXHAUSTED (queue full; the sweep analyses it later),
+ * or over-1024-character id), RESOURCE_EXHAUSTED (queue full; the sweep analyses it later),
  * UNAVAILABLE (the server is stopping). */
 CLUSTERD_EXPORT clusterd_code_t clusterd_trigger_batch_get_code(const clusterd_trigger_batch_t *batch, size_t index);
 /* The server's message for a refused item; "" when accepted. */

@@ -1,0 +1,54 @@
+import NIOHTTP1
+
+/// The gateway's endpoints and what each accepts.
+enum GatewayEndpoint: Equatable {
+    /// `GET /api/clustering/background-status`.
+    case status
+    /// `POST /api/clustering/background-force`.
+    case force
+    /// `POST /api/messages/{message_id}/trigger-analysis`, with the id as it appears in the path (percent-encoded).
+    case trigger(rawMessageID: Substring)
+    /// `GET /openapi.json`.
+    case openAPI
+    /// `GET /livez`.
+    case livez
+    /// `GET /readyz`.
+    case readyz
+    /// `GET /metrics`.
+    case metrics
+
+    /// The endpoint a request path names (query and fragment already removed); nil for an unknown path.
+    init?(path: Substring) {
+        switch path {
+        case "/api/clustering/background-status": self = .status
+        case "/api/clustering/background-force": self = .force
+        case "/openapi.json": self = .openAPI
+        case "/livez": self = .livez
+        case "/readyz": self = .readyz
+        case "/metrics": self = .metrics
+        default:
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard segments.count == 5, segments[0].isEmpty, segments[1] == "api", segments[2] == "messages",
+                segments[4] == "trigger-analysis"
+            else { return nil }
+            self = .trigger(rawMessageID: segments[3])
+        }
+    }
+
+    /// The methods it answers (a GET endpoint answers HEAD too, as Starlette's do).
+    var methods: [HTTPMethod] {
+        switch self {
+        case .status, .openAPI, .livez, .readyz, .metrics: return [.GET, .HEAD]
+        case .force, .trigger: return [.POST]
+        }
+    }
+
+    /// True when the bearer token (if the server has one) is required. The probes and the OpenAPI document are
+    /// open, as an orchestrator's probes and API tooling expect.
+    var requiresToken: Bool {
+        switch self {
+        case .status, .force, .trigger, .metrics: return true
+        case .openAPI, .livez, .readyz: return false
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import ClusterdCore
+import ClusterdService
+import Foundation
+import NIOHTTP1
+
+/// Maps a request to its response: routing, the token check, validation and FastAPI's error conventions
+/// (`{"detail": ...}`, 401, 404, 405 with `Allow`, 422, 503). Pure apart from the backend calls, which answer from
+/// memory, so it runs on the event loop; the metrics exposition is the one exception (`Outcome.metrics`).
+struct GatewayRouter: Sendable {
+    /// What to do with a request.
+    enum Outcome {
+        /// Write this response.
+        case response(GatewayResponse)
+        /// Render the metrics off the event loop, then write `metricsResponse(_:)`.
+        case metrics
+    }
+
+    let backend: any HTTPGatewayBackend
+    let token: BearerToken?
+    let openAPI: [UInt8]
+
+    /// Seconds a client is told to wait (`Retry-After`) when the analysis queue is full.
+    static let retryAfterSeconds = 5
+
+    init(backend: any HTTPGatewayBackend, token: String?, openAPI: [UInt8]) {
+        self.backend = backend
+        self.token = token.map(BearerToken.init)
+        self.openAPI = openAPI
+    }
+
+    /// Routes one complete request.
+    func route(method: HTTPMethod, uri: String, authorization: String?) -> Outcome {
+        let path = uri.prefix { $0 != "?" && $0 != "#" }
+        guard let endpoint = GatewayEndpoint(path: path) else {
+            return .response(.detail(.notFound, "Not Found"))
+        }
+        guard endpoint.methods.contains(method) else {
+            let allow = endpoint.methods.map(\.rawValue).joined(separator: ", ")
+            return .response(.detail(.methodNotAllowed, "Method Not Allowed", headers: [("allow", allow)]))
+        }
+        if endpoint.requiresToken, let token {
+            switch token.check(authorization) {
+            case .accepted:
+                break
+            case .missing:
+                return .response(.detail(.unauthorized, "Not authenticated", headers: [("www-authenticate", "Bearer")]))
+            case .wrong:
+                return .response(
+                    .detail(
+                        .unauthorized,
+                        "Invalid authentication credentials",
+                        headers: [("www-authenticate", "Bearer")]
+                    )
+                )
+            }
+        }
+        switch endpoint {
+        case .status:
+            return .response(.jsonText(.ok, backend.status().jsonString()))
+        case .force:
+            let result = backend.forceClustering()
+            return .response(
+                .json(
+                    .ok,
+                    [
+                        "success": true, "started": result.started, "follow_up_queued": result.followUpQueued,
+                        "message": result.message,
+                    ]
+                )
+            )
+        case .trigger(let raw):
+            return .response(trigger(rawMessageID: raw))
+        case .openAPI:
+            return .response(GatewayResponse(status: .ok, contentType: "application/json", body: openAPI))
+        case .livez:
+            return .response(.json(.ok, ["status": "alive"]))
+        case .readyz:
+            return .response(readyz())
+        case .metrics:
+            return .metrics
+        }
+    }
+
+    /// The response to `GET /metrics` once the exposition is rendered (nil: metrics are off).
+    static func metricsResponse(_ text: String?) -> GatewayResponse {
+        guard let text else { return .detail(.notFound, "metrics are switched off (CLUSTERD_METRICS=off)") }
+        return GatewayResponse(
+            status: .ok,
+            contentType: "text/plain; version=0.0.4; charset=utf-8",
+            body: Array(text.utf8)
+        )
+    }
+
+    private func trigger(rawMessageID raw: Substring) -> GatewayResponse {
+        let location = ["path", "message_id"]
+        guard let messageID = String(raw).removingPercentEncoding else {
+            return .validationError(
+                location: location,
+                message: "message_id is not valid percent-encoded UTF-8",
+                type: "string_type",
+                input: String(raw)
+            )
+        }
+        if messageID.isEmpty {
+            return .validationError(
+                location: location,
+                message: "String should have at least 1 character",
+                type: "string_too_short",
+                input: messageID
+            )
+        }
+        let limit = BackgroundClusteringService.maxMessageIDLength
+        if messageID.unicodeScalars.count > limit {
+            return .validationError(
+                location: location,
+                message: "String should have at most \(limit) characters",
+                type: "string_too_long",
+                input: messageID
+            )
+        }
+        do {
+            let result = try backend.triggerAnalysis(messageID: messageID)
+            let outcome: String
+            let message: String
+            switch result.outcome {
+            case .queued:
+                outcome = "queued"
+                message = "Triggered background analysis for message \(messageID)"
+            case .alreadyQueued:
+                outcome = "already_queued"
+                message = "Analysis of message \(messageID) is already queued"
+            case .recorded:
+                outcome = "recorded"
+                message = "Recorded the trigger for message \(messageID) (background clustering disabled)"
+            }
+            return .json(
+                .ok,
+                [
+                    "success": true, "message_id": messageID, "outcome": outcome, "queue_depth": result.queueDepth,
+                    "message": message,
+                ]
+            )
+        } catch {
+            switch error.code {
+            case .invalidArgument:
+                return .validationError(
+                    location: location,
+                    message: error.message,
+                    type: "value_error",
+                    input: messageID
+                )
+            case .queueFull:
+                return .detail(
+                    .serviceUnavailable,
+                    error.message,
+                    headers: [("retry-after", "\(Self.retryAfterSeconds)")]
+                )
+            case .stopping, .storeUnavailable:
+                return .detail(.serviceUnavailable, error.message)
+            case .notFound:
+                return .detail(.notFound, error.message)
+            }
+        }
+    }
+
+    private func readyz() -> GatewayResponse {
+        let readiness = backend.readiness()
+        let checks: [String: Any] = [
+            "store": readiness.storeReachable ? "ok" : "unreachable",
+            "accepting_work": readiness.acceptingWork ? "ok" : "no",
+        ]
+        if readiness.isReady { return .json(.ok, ["status": "ready", "checks": checks]) }
+        return .json(
+            .serviceUnavailable,
+            ["detail": "not ready: " + readiness.problems.joined(separator: "; "), "checks": checks]
+        )
+    }
+}

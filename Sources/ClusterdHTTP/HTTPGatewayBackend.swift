@@ -1,0 +1,50 @@
+import ClusterdCore
+import ClusterdService
+
+/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()` answers from memory at
+/// once and is called on an event loop; `metricsText()` may read files (/proc) and is called on a queue of its own.
+public protocol HTTPGatewayBackend: Sendable {
+    /// The status (the seed's document plus the operator's fields).
+    func status() -> ServiceStatus
+    /// Runs a clustering now, whatever the trigger rules and the schedule say.
+    func forceClustering() -> ForceResult
+    /// Queues a message for analysis, as the RPC trigger does.
+    func triggerAnalysis(messageID: String) throws(ServiceError) -> TriggerResult
+    /// Whether the service takes work.
+    func readiness() -> Readiness
+    /// The Prometheus text exposition; nil when metrics are switched off.
+    func metricsText() -> String?
+}
+
+/// The production backend: the background service, and the metrics exposition the executable provides.
+public struct ServiceGatewayBackend: HTTPGatewayBackend {
+    private let service: BackgroundClusteringService
+    private let metrics: (@Sendable () -> String)?
+
+    /// Serves `service`; `metrics` renders the Prometheus text (nil when metrics are off).
+    public init(service: BackgroundClusteringService, metrics: (@Sendable () -> String)?) {
+        self.service = service
+        self.metrics = metrics
+    }
+
+    /// The service's status.
+    public func status() -> ServiceStatus { service.status() }
+
+    /// The service's ForceClustering.
+    public func forceClustering() -> ForceResult { service.forceClustering() }
+
+    /// The service's trigger (no conversation id: the seed's endpoint has none).
+    public func triggerAnalysis(messageID: String) throws(ServiceError) -> TriggerResult {
+        try service.triggerAnalysis(messageID: messageID, conversationID: nil)
+    }
+
+    /// The service's readiness.
+    public func readiness() -> Readiness { service.readiness() }
+
+    /// The state gauges refreshed, then the exposition.
+    public func metricsText() -> String? {
+        guard let metrics else { return nil }
+        service.updateMetricGauges()
+        return metrics()
+    }
+}

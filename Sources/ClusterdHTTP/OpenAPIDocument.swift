@@ -1,0 +1,246 @@
+import ClusterdService
+import Foundation
+
+/// The OpenAPI 3.1 document served at `/openapi.json`: exactly the gateway's endpoints, with FastAPI's error
+/// schemas (`HTTPError`, `HTTPValidationError`).
+enum OpenAPIDocument {
+    /// The document as JSON text (keys sorted). With `requiresToken`, the API endpoints and /metrics declare the
+    /// bearer scheme and a 401 response.
+    static func json(serverVersion: String, requiresToken: Bool) -> String {
+        let object = document(serverVersion: serverVersion, requiresToken: requiresToken)
+        let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return data.flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    static func document(serverVersion: String, requiresToken: Bool) -> [String: Any] {
+        func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+        func json(_ description: String, _ schema: [String: Any]) -> [String: Any] {
+            ["description": description, "content": ["application/json": ["schema": schema]]]
+        }
+        let unauthorized = json("Missing or wrong bearer token", ref("HTTPError"))
+        let unavailable = json("The service cannot take the request now (queue full, shutting down)", ref("HTTPError"))
+        func secured(_ operation: [String: Any]) -> [String: Any] {
+            guard requiresToken else { return operation }
+            var operation = operation
+            operation["security"] = [["HTTPBearer": [String]()]]
+            var responses = operation["responses"] as? [String: Any] ?? [:]
+            responses["401"] = unauthorized
+            operation["responses"] = responses
+            return operation
+        }
+        let paths: [String: Any] = [
+            "/api/clustering/background-status": [
+                "get": secured([
+                    "operationId": "getBackgroundStatus",
+                    "summary": "Get Background Status",
+                    "description":
+                        "The background clustering service's status: the seed's fields plus an operator section "
+                        + "(the same JSON as `clusterctl status --json`).",
+                    "tags": ["clustering"],
+                    "responses": ["200": json("Current status", ref("BackgroundStatus"))],
+                ])
+            ],
+            "/api/clustering/background-force": [
+                "post": secured([
+                    "operationId": "forceBackgroundClustering",
+                    "summary": "Force Background Clustering",
+                    "description":
+                        "Runs a clustering now, regardless of the trigger conditions, quiet hours and hourly cap. "
+                        + "While a run is in progress, exactly one follow-up run is queued.",
+                    "tags": ["clustering"],
+                    "responses": ["200": json("Started, or coalesced into a queued run", ref("ForceResult"))],
+                ])
+            ],
+            "/api/messages/{message_id}/trigger-analysis": [
+                "post": secured([
+                    "operationId": "triggerMessageAnalysis",
+                    "summary": "Trigger Message Analysis",
+                    "description":
+                        "Queues the message for background analysis and returns at once. When the queue is full "
+                        + "the answer is 503 with Retry-After; the message is still analysed later by the "
+                        + "catch-up sweep.",
+                    "tags": ["messages"],
+                    "parameters": [
+                        [
+                            "name": "message_id",
+                            "in": "path",
+                            "required": true,
+                            "description": "The message's id (ObjectId hex or any string)",
+                            "schema": [
+                                "type": "string",
+                                "title": "Message Id",
+                                "minLength": 1,
+                                "maxLength": BackgroundClusteringService.maxMessageIDLength,
+                            ],
+                        ]
+                    ],
+                    "responses": [
+                        "200": json("Queued (or already queued, or recorded when disabled)", ref("TriggerResult")),
+                        "422": json("Validation Error", ref("HTTPValidationError")),
+                        "503": unavailable,
+                    ],
+                ])
+            ],
+            "/openapi.json": [
+                "get": [
+                    "operationId": "getOpenAPI",
+                    "summary": "OpenAPI Document",
+                    "description": "This document.",
+                    "tags": ["meta"],
+                    "responses": ["200": json("The OpenAPI 3.1 document", ["type": "object"])],
+                ]
+            ],
+            "/livez": [
+                "get": [
+                    "operationId": "getLiveness",
+                    "summary": "Liveness Probe",
+                    "description": "200 while the process serves HTTP.",
+                    "tags": ["probes"],
+                    "responses": ["200": json("Alive", ref("Liveness"))],
+                ]
+            ],
+            "/readyz": [
+                "get": [
+                    "operationId": "getReadiness",
+                    "summary": "Readiness Probe",
+                    "description":
+                        "200 when MongoDB is reachable and the service accepts work (started, not stopping, "
+                        + "analysis queue not full); 503 otherwise.",
+                    "tags": ["probes"],
+                    "responses": [
+                        "200": json("Ready", ref("Readiness")),
+                        "503": json("Not ready", ref("NotReady")),
+                    ],
+                ]
+            ],
+            "/metrics": [
+                "get": secured([
+                    "operationId": "getMetrics",
+                    "summary": "Prometheus Metrics",
+                    "description": "Metrics in the Prometheus text exposition format 0.0.4.",
+                    "tags": ["meta"],
+                    "responses": [
+                        "200": [
+                            "description": "Prometheus text format",
+                            "content": ["text/plain": ["schema": ["type": "string"]]],
+                        ],
+                        "404": json("Metrics are switched off (CLUSTERD_METRICS=off)", ref("HTTPError")),
+                    ],
+                ])
+            ],
+        ]
+        var components: [String: Any] = ["schemas": schemas()]
+        if requiresToken {
+            components["securitySchemes"] = ["HTTPBearer": ["type": "http", "scheme": "bearer"]]
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "clusterd",
+                "version": serverVersion,
+                "description":
+                    "HTTP gateway of clusterd: the background clustering service's REST endpoints, probes and "
+                    + "metrics. Errors follow FastAPI's conventions: {\"detail\": ...}.",
+            ],
+            "paths": paths,
+            "components": components,
+        ]
+    }
+
+    static func schemas() -> [String: Any] {
+        func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+        func nullable(_ type: String) -> [String: Any] { ["type": [type, "null"]] }
+        func object(_ properties: [String: Any], required: [String]? = nil) -> [String: Any] {
+            ["type": "object", "properties": properties, "required": required ?? Array(properties.keys).sorted()]
+        }
+        let integer: [String: Any] = ["type": "integer", "minimum": 0]
+        let string: [String: Any] = ["type": "string"]
+        let boolean: [String: Any] = ["type": "boolean"]
+        let number: [String: Any] = ["type": "number"]
+        let dateTime: [String: Any] = ["type": "string", "format": "date-time"]
+        return [
+            "RunSummary": object([
+                "id": string,
+                "status": ["type": "string", "enum": ["running", "succeeded", "failed", "skipped", "abandoned"]],
+                "created_at": dateTime,
+                "finished_at": ["anyOf": [dateTime, ["type": "null"]]],
+                "trigger_reason": string,
+                "total_conversations": integer,
+                "total_messages": integer,
+                "clusters_created": integer,
+                "duration_ms": integer,
+                "error": nullable("string"),
+            ]),
+            "Scheduling": object([
+                "next_automatic_run_at": ["anyOf": [dateTime, ["type": "null"]]],
+                "reason": string,
+                "quiet_hours": nullable("string"),
+                "max_automatic_runs_per_hour": ["anyOf": [integer, ["type": "null"]]],
+                "automatic_runs_last_hour": integer,
+            ]),
+            "OperatorStatus": object([
+                "queue_depth": integer,
+                "queue_capacity": integer,
+                "in_flight_analyses": integer,
+                "analysis_workers": integer,
+                "analyzed_total": integer,
+                "failed_total": integer,
+                "last_error": string,
+                "clustering_stage": string,
+                "clustering_progress": ["type": "number", "minimum": 0, "maximum": 1],
+                "follow_up_queued": boolean,
+                "degraded": ["type": "array", "items": string],
+                "uptime_seconds": number,
+                "version": string,
+                "embedder": string,
+                "triggers_total": integer,
+                "triggers_refused": integer,
+                "swept_total": integer,
+                "last_run": ["anyOf": [ref("RunSummary"), ["type": "null"]]],
+                "scheduling": ref("Scheduling"),
+            ]),
+            "BackgroundStatus": object([
+                "enabled": boolean,
+                "clustering_in_progress": boolean,
+                "unprocessed_messages": integer,
+                "minutes_since_last_clustering": ["anyOf": [integer, ["type": "null"]]],
+                "should_trigger_clustering": boolean,
+                "trigger_reason": string,
+                "configuration": object(["message_threshold": integer, "time_threshold_minutes": integer]),
+                "latest_clustering_run": ["anyOf": [ref("RunSummary"), ["type": "null"]]],
+                "operator": ref("OperatorStatus"),
+            ]),
+            "ForceResult": object([
+                "success": boolean,
+                "started": boolean,
+                "follow_up_queued": boolean,
+                "message": string,
+            ]),
+            "TriggerResult": object([
+                "success": boolean,
+                "message_id": string,
+                "outcome": ["type": "string", "enum": ["queued", "already_queued", "recorded"]],
+                "queue_depth": integer,
+                "message": string,
+            ]),
+            "Liveness": object(["status": ["type": "string", "const": "alive"]]),
+            "ProbeChecks": object([
+                "store": ["type": "string", "enum": ["ok", "unreachable"]],
+                "accepting_work": ["type": "string", "enum": ["ok", "no"]],
+            ]),
+            "Readiness": object(["status": ["type": "string", "const": "ready"], "checks": ref("ProbeChecks")]),
+            "NotReady": object(["detail": string, "checks": ref("ProbeChecks")]),
+            "HTTPError": object(["detail": string]),
+            "ValidationError": object(
+                [
+                    "loc": ["type": "array", "items": ["anyOf": [string, ["type": "integer"]]]],
+                    "msg": string,
+                    "type": string,
+                    "input": [String: Any](),
+                ],
+                required: ["loc", "msg", "type"]
+            ),
+            "HTTPValidationError": object(["detail": ["type": "array", "items": ref("ValidationError")]]),
+        ]
+    }
+}

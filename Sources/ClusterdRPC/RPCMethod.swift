@@ -1,0 +1,42 @@
+/// The request kinds the server counts in its metrics (`method` label of `clusterd_rpc_requests_total`).
+enum RPCMethod: Int, CaseIterable, Sendable {
+    case hello
+    case triggerAnalysis
+    case forceClustering
+    case getStatus
+    case listClusters
+    case listRuns
+    case triggerAnalysisBatch
+    /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
+    case invalid
+
+    /// The label value, e.g. "TriggerAnalysis".
+    var label: String {
+        switch self {
+        case .hello: return "Hello"
+        case .triggerAnalysis: return "TriggerAnalysis"
+        case .forceClustering: return "ForceClustering"
+        case .getStatus: return "GetStatus"
+        case .listClusters: return "ListClusters"
+        case .listRuns: return "ListRuns"
+        case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
+        case .invalid: return "Invalid"
+        }
+    }
+
+    /// The method of a request body.
+    init(_ body: FrameBody) {
+        switch body {
+        case .hello: self = .hello
+        case .triggerAnalysis: self = .triggerAnalysis
+        case .forceClustering: self = .forceClustering
+        case .getStatus: self = .getStatus
+        case .listClusters: self = .listClusters
+        case .listRuns: self = .listRuns
+        case .triggerAnalysisBatch: self = .triggerAnalysisBatch
+        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
+            .listRunsReply, .triggerAnalysisBatchReply, .unknown:
+            self = .invalid
+        }
+    }
+}

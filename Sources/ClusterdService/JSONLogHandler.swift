@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+
+/// Writes one JSON object per line (`CLUSTERD_LOG_FORMAT=json`):
+/// `{"label":"…","level":"info","message":"…","metadata":{…},"timestamp":"2025-01-10T21:30:00.123Z"}`.
+/// Secrets are masked by `redactor` in the message and the metadata.
+public struct JSONLogHandler: LogHandler {
+    /// Level below which messages are dropped.
+    public var logLevel: Logger.Level = .info
+    /// Metadata attached to every line.
+    public var metadata: Logger.Metadata = [:]
+    /// Masks secrets.
+    public var redactor: LogRedactor
+    private let label: String
+    private let sink: @Sendable (String) -> Void
+
+    /// A handler writing to standard error.
+    public init(label: String, redactor: LogRedactor = LogRedactor()) {
+        self.init(label: label, redactor: redactor) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// A handler writing each line to `sink` (for tests).
+    public init(label: String, redactor: LogRedactor = LogRedactor(), sink: @escaping @Sendable (String) -> Void) {
+        self.label = label
+        self.redactor = redactor
+        self.sink = sink
+    }
+
+    /// Metadata by key.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Formats and writes one line.
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let object: [String: Any] = [
+            "timestamp": Self.timestamp(Date()),
+            "level": event.level.rawValue,
+            "label": label,
+            "message": redactor.scrub("\(event.message)"),
+            "metadata": merged.mapValues { json($0) },
+        ]
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
+        else { return }
+        sink(String(decoding: data, as: UTF8.self))
+    }
+
+    private func json(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .string(let text): return redactor.scrub(text)
+        case .stringConvertible(let convertible): return redactor.scrub(convertible.description)
+        case .array(let values): return values.map { json($0) }
+        case .dictionary(let values): return values.mapValues { json($0) }
+        }
+    }
+
+    /// `2025-01-10T21:30:00.123Z` (UTC, milliseconds).
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            Int(parts.tm_year) + 1900,
+            Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
+            Int(parts.tm_hour),
+            Int(parts.tm_min),
+            Int(parts.tm_sec),
+            min(999, max(0, milliseconds))
+        )
+    }
+}

@@ -1,0 +1,120 @@
+import ClusterdCore
+import CoreMetrics
+import Foundation
+import Metrics
+import Synchronization
+
+/// The background service's metrics, recorded through swift-metrics (the executable picks the backend).
+///
+/// Counters and histograms are recorded as work finishes; the gauges are set from the in-memory state by
+/// `BackgroundClusteringService.updateMetricGauges()`, which the metrics endpoint calls before each scrape, so
+/// nothing is recorded on the trigger path.
+final class ServiceMetrics: Sendable {
+    /// Outcome of one analysis attempt (`result` label of `clusterd_analyses_total`).
+    enum AnalysisResult: Int, CaseIterable {
+        /// Analysed and saved.
+        case success
+        /// Given up (not found after its retries, too many attempts, embedding failed).
+        case failure
+        /// Not in MongoDB yet; retried later.
+        case retry
+        /// MongoDB was unreachable; the sweep retries it.
+        case storeUnavailable
+
+        var label: String {
+            switch self {
+            case .success: return "success"
+            case .failure: return "failure"
+            case .retry: return "retry"
+            case .storeUnavailable: return "store_unavailable"
+            }
+        }
+    }
+
+    static let runStatuses: [RunStatus] = [.succeeded, .skipped, .failed, .abandoned]
+
+    private let analyses: [Counter]
+    let analysisDuration: Timer
+    private let runs: [Counter]
+    let clusteringDuration: Timer
+    let lastSuccessfulClustering: Gauge
+    let unprocessedMessages: Gauge
+    let queueDepth: Gauge
+    let queueCapacity: Gauge
+    let inFlightAnalyses: Gauge
+    let storeUp: Gauge
+    /// `clusterd_llm_requests_total{result="success"|"failure"}`: Messages API requests (each retry counts).
+    private let llmSucceeded: Counter
+    private let llmFailed: Counter
+    /// Concept extractions and namings done locally because Claude was unavailable.
+    private let llmFallbacks: Counter
+    /// Input plus output tokens.
+    private let llmTokens: Counter
+    /// The LLM counters already recorded (the LLM layer keeps running totals; the deltas are recorded).
+    private let llmRecorded = Mutex((succeeded: 0, failed: 0, fallbacks: 0, tokens: 0))
+
+    /// Creates every series on `factory`.
+    init(factory: any MetricsFactory) {
+        analyses = AnalysisResult.allCases.map {
+            Counter(label: "clusterd_analyses_total", dimensions: [("result", $0.label)], factory: factory)
+        }
+        analysisDuration = Timer(label: "clusterd_analysis_duration_seconds", dimensions: [], factory: factory)
+        runs = Self.runStatuses.map {
+            Counter(label: "clusterd_clustering_runs_total", dimensions: [("status", $0.rawValue)], factory: factory)
+        }
+        clusteringDuration = Timer(label: "clusterd_clustering_duration_seconds", dimensions: [], factory: factory)
+        lastSuccessfulClustering = Gauge(
+            label: "clusterd_last_successful_clustering_timestamp_seconds",
+            dimensions: [],
+            factory: factory
+        )
+        unprocessedMessages = Gauge(label: "clusterd_unprocessed_messages", dimensions: [], factory: factory)
+        queueDepth = Gauge(label: "clusterd_analysis_queue_depth", dimensions: [], factory: factory)
+        queueCapacity = Gauge(label: "clusterd_analysis_queue_capacity", dimensions: [], factory: factory)
+        inFlightAnalyses = Gauge(label: "clusterd_analyses_in_flight", dimensions: [], factory: factory)
+        storeUp = Gauge(label: "clusterd_store_up", dimensions: [], factory: factory)
+        llmSucceeded = Counter(
+            label: "clusterd_llm_requests_total",
+            dimensions: [("result", "success")],
+            factory: factory
+        )
+        llmFailed = Counter(label: "clusterd_llm_requests_total", dimensions: [("result", "failure")], factory: factory)
+        llmFallbacks = Counter(label: "clusterd_llm_local_fallbacks_total", dimensions: [], factory: factory)
+        llmTokens = Counter(label: "clusterd_llm_tokens_total", dimensions: [], factory: factory)
+    }
+
+    /// Records what the LLM layer counted since the last call (its totals only grow while the process lives).
+    func recordLLM(_ report: LLMStatusReport) {
+        let now = (
+            succeeded: max(0, report.calls - report.failures), failed: report.failures,
+            fallbacks: report.localFallbacks, tokens: report.tokensTotal
+        )
+        let delta = llmRecorded.withLock { recorded in
+            let delta = (
+                succeeded: max(0, now.succeeded - recorded.succeeded), failed: max(0, now.failed - recorded.failed),
+                fallbacks: max(0, now.fallbacks - recorded.fallbacks), tokens: max(0, now.tokens - recorded.tokens)
+            )
+            recorded = (
+                max(recorded.succeeded, now.succeeded), max(recorded.failed, now.failed),
+                max(recorded.fallbacks, now.fallbacks), max(recorded.tokens, now.tokens)
+            )
+            return delta
+        }
+        if delta.succeeded > 0 { llmSucceeded.increment(by: delta.succeeded) }
+        if delta.failed > 0 { llmFailed.increment(by: delta.failed) }
+        if delta.fallbacks > 0 { llmFallbacks.increment(by: delta.fallbacks) }
+        if delta.tokens > 0 { llmTokens.increment(by: delta.tokens) }
+    }
+
+    /// Counts one analysis attempt and its duration.
+    func recordAnalysis(_ result: AnalysisResult, nanoseconds: Int64) {
+        analyses[result.rawValue].increment()
+        analysisDuration.recordNanoseconds(nanoseconds)
+    }
+
+    /// Counts `count` finished runs with `status` (`running` is never counted).
+    func recordRuns(_ status: RunStatus, count: Int = 1) {
+        guard count > 0, let index = Self.runStatuses.firstIndex(of: status) else { return }
+        runs[index].increment(by: count)
+    }
+}

@@ -1,0 +1,42 @@
+import ClusterdCore
+import ClusterdHTTP
+import Synchronization
+
+@testable import ClusterdService
+
+/// A backend answering from fields the test sets.
+final class FakeBackend: HTTPGatewayBackend {
+    let triggered = Mutex<[String]>([])
+    let refuse = Mutex<ServiceError?>(nil)
+    let ready = Mutex(Readiness(storeReachable: true, acceptingWork: true, problems: []))
+    let metrics = Mutex<String?>("clusterd_store_up 1\n")
+    let forced = Mutex(0)
+
+    func status() -> ServiceStatus {
+        var status = ServiceStatus()
+        status.unprocessedMessages = triggered.withLock { $0.count }
+        status.triggerReason = "0 unprocessed messages (threshold: 3)"
+        return status
+    }
+
+    func forceClustering() -> ForceResult {
+        let count = forced.withLock {
+            $0 += 1
+            return $0
+        }
+        return ForceResult(started: count == 1, followUpQueued: count > 1, message: "clustering started")
+    }
+
+    func triggerAnalysis(messageID: String) throws(ServiceError) -> TriggerResult {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        let depth = triggered.withLock {
+            $0.append(messageID)
+            return $0.count
+        }
+        return TriggerResult(outcome: .queued, queueDepth: depth)
+    }
+
+    func readiness() -> Readiness { ready.withLock { $0 } }
+
+    func metricsText() -> String? { metrics.withLock { $0 } }
+}
