@@ -126,6 +126,11 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         58: _f("llm_tokens_total", "uint64"),
         59: _f("llm_last_error", "string"),
         70: _f("embedder_detail", "string"),
+        80: _f("next_automatic_run_at_ms", "int64"),
+        81: _f("scheduling_reason", "string"),
+        82: _f("quiet_hours", "string"),
+        83: _f("max_automatic_runs_per_hour", "uint32"),
+        84: _f("automatic_runs_last_hour", "uint32"),
     },
     "Configuration": {
         1: _f("message_threshold", "uint32"),

@@ -309,6 +309,11 @@ class Status:
     min_cluster_size: int = 0  # smaller clusters go to the unnamed "other" bucket
     llm: LLMStatus = field(default_factory=LLMStatus)
     embedder_detail: str = ""  # where the model came from, or "fallback: <why>"
+    next_automatic_run_at: Optional[datetime] = None  # when an automatic run may happen next
+    scheduling_reason: str = ""  # why then (quiet hours, hourly cap, ...)
+    quiet_hours: str = ""  # CLUSTERING_QUIET_HOURS, e.g. "01:00-05:00"; empty when none
+    max_automatic_runs_per_hour: int = 0  # 0: no cap
+    automatic_runs_last_hour: int = 0
 
     @classmethod
     def from_wire(cls, status: Mapping[str, Any]) -> "Status":
@@ -348,6 +353,11 @@ class Status:
             min_cluster_size=status["min_cluster_size"],
             llm=LLMStatus.from_wire(status),
             embedder_detail=status["embedder_detail"],
+            next_automatic_run_at=_time(status["next_automatic_run_at_ms"]),
+            scheduling_reason=status["scheduling_reason"],
+            quiet_hours=status["quiet_hours"],
+            max_automatic_runs_per_hour=status["max_automatic_runs_per_hour"],
+            automatic_runs_last_hour=status["automatic_runs_last_hour"],
         )
 
     def seed_dict(self) -> Dict[str, Any]:
@@ -391,6 +401,13 @@ class Status:
             "k_rule": self.k_rule,
             "min_cluster_size": self.min_cluster_size,
             "last_run": self.last_run.to_dict() if self.last_run else None,
+            "scheduling": {
+                "next_automatic_run_at": iso(self.next_automatic_run_at),
+                "reason": self.scheduling_reason,
+                "quiet_hours": self.quiet_hours or None,
+                "max_automatic_runs_per_hour": self.max_automatic_runs_per_hour or None,
+                "automatic_runs_last_hour": self.automatic_runs_last_hour,
+            },
             "llm": self.llm.to_dict(),
         }
         return document
