@@ -3,10 +3,14 @@
 on CPU, tokenizer (Hugging Face `tokenizers`, tokenizer.json, truncation 256), padding to the longest text of each
 batch, mean pooling over the attention mask and L2 normalisation included in every timing.
 
-Checks the graph against the golden fixture first, prints one JSON line {"name", "model", "lowest_cosine"}, then
-serves timing requests from clusterd-bench on stdin so the two engines can alternate over slices of the texts
-(fair on a shared machine): `time BATCH START END SORTED` embeds texts[START:END] in batches of BATCH (sorted
-by token count first when SORTED is 1, the baseline's best case) and prints the seconds taken; `quit` ends.
+Two sessions: onnxruntime's default (its intra-op threads spin while waiting for work) and with spinning off,
+which is much faster when other processes compete for the cores; clusterd-bench compares against the faster.
+
+Checks the graph against the golden fixture first, prints one JSON line {"name", "model", "lowest_cosine",
+"variants"}, then serves timing requests from clusterd-bench on stdin so the engines can alternate over slices of
+the texts (fair on a shared machine): `time BATCH START END SORTED VARIANT` embeds texts[START:END] in batches of
+BATCH (sorted by token count first when SORTED is 1, the baseline's best case) with session VARIANT (an index
+into "variants") and prints the seconds taken; `quit` ends.
 
 usage: bench-onnxruntime.py MODEL_ONNX MODEL_DIR TEXTS_JSONL GOLDEN_JSON [--threads 2]
 """
@@ -29,15 +33,19 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = args.threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
+    variants = {"spinning": "1", "no spinning": "0"}
+    sessions = []
+    for spinning in variants.values():
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
+        sessions.append(ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"]))
     tokenizer = Tokenizer.from_file(f"{args.model_dir}/tokenizer.json")
     tokenizer.enable_truncation(max_length=256)
     tokenizer.no_padding()
 
-    def embed(texts: list[str]) -> np.ndarray:
+    def embed(texts: list[str], session=sessions[0]) -> np.ndarray:
         encodings = tokenizer.encode_batch(texts)
         length = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), length), dtype=np.int64)
@@ -63,20 +71,24 @@ def main() -> int:
 
     texts = [json.loads(line)["text"] for line in open(args.texts) if line.strip()]
     counts = [len(tokenizer.encode(text).ids) for text in texts]
-    embed(texts[:64])  # warm-up
+    for each in sessions:
+        embed(texts[:64], each)  # warm-up
     name = f"onnxruntime {ort.__version__} (CPU, intra_op {args.threads} threads)"
-    print(json.dumps({"name": name, "model": args.model, "lowest_cosine": lowest}), flush=True)
+    print(
+        json.dumps({"name": name, "model": args.model, "lowest_cosine": lowest, "variants": list(variants)}),
+        flush=True,
+    )
     for line in sys.stdin:
         words = line.split()
         if not words or words[0] == "quit":
             break
-        batch, start, end, by_length = (int(word) for word in words[1:5])
+        batch, start, end, by_length, variant = (int(word) for word in words[1:6])
         items = list(range(start, min(end, len(texts))))
         if by_length:
             items.sort(key=lambda index: counts[index])
         began = time.perf_counter()
         for index in range(0, len(items), batch):
-            embed([texts[i] for i in items[index : index + batch]])
+            embed([texts[i] for i in items[index : index + batch]], sessions[variant])
         print(f"{time.perf_counter() - began:.6f}", flush=True)
     return 0
 

@@ -61,11 +61,6 @@ extension MiniLMEmbedder {
         }
     }
 
-    /// Most multiply-adds in one sgemm call: below OpenBLAS's threshold for threading a call (4 × 65536), so each
-    /// call runs on the worker that makes it (no nested threads); on AVX-512 these sizes take OpenBLAS's unpacked
-    /// small-matrix kernels, which stream a contiguous panel at memory speed.
-    static let callBudget = 262_144
-
     /// output[rows, out] = input[rows, in] · weight + bias, then GELU when `gelu`. The panels are split over the
     /// workers; each multiplies its panels by blocks of rows (panel outermost, so a panel stays in cache across
     /// the row blocks), then adds the bias to its own columns.
@@ -80,7 +75,7 @@ extension MiniLMEmbedder {
         let inputSize = weight.inputSize
         let outputSize = weight.outputSize
         let panelWidth = weight.panelWidth
-        let rowBlock = max(1, Self.callBudget / (panelWidth * inputSize))
+        let rowBlock = max(1, callBudget / (panelWidth * inputSize))
         let panels = weight.panelCount
         let parts = min(threads, panels)
         let (input, bias, output) = (SharedBuffer(input), SharedBuffer(bias), SharedBuffer(output))

@@ -29,6 +29,11 @@ public final class MiniLMEmbedder: Embedder {
     public let maxTokensPerPass: Int
     /// Workers of one forward pass (OpenBLAS's thread count unless given).
     public let threads: Int
+    /// Most multiply-adds in one sgemm call. OpenBLAS builds for AVX-512 cores (SkylakeX, Cooperlake, Sapphire
+    /// Rapids) run calls up to 10⁶ through unpacked small-matrix kernels on the calling thread: 786,432 there
+    /// (measured fastest with `make bench`). Elsewhere 262,144, below OpenBLAS's threshold for threading a
+    /// call, so a call never starts OpenBLAS threads under the embedder's own workers.
+    let callBudget: Int
 
     let heads: Int
     let headSize: Int
@@ -105,6 +110,8 @@ public final class MiniLMEmbedder: Embedder {
         intermediateSize = intermediate
         self.maxTokensPerPass = max(maxTokensPerPass, tokenizer.maxLength)
         self.threads = min(64, max(1, threads ?? Int(openblas_get_num_threads())))
+        let core = String(cString: openblas_get_corename()).lowercased()
+        callBudget = ["skylakex", "cooperlake", "sapphirerapids"].contains(core) ? 786_432 : 262_144
     }
 
     /// Embeds each text; the result has one unit-length vector per text, in order. Never throws.

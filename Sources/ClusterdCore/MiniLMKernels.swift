@@ -186,7 +186,8 @@ enum MiniLMKernels {
         var index = 0
         let raw = UnsafeRawPointer(values)
         while index + 8 <= count {
-            lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            let chunk = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            lanes.replace(with: chunk, where: chunk .> lanes)
             index += 8
         }
         var result = lanes.max()

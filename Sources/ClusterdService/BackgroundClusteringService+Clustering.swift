@@ -213,11 +213,20 @@ extension BackgroundClusteringService {
                 maxAttempts: configuration.maxAttempts
             )
         else { return }
-        for id in ids {
-            let claimed = state.withLock { state in state.pending.insert(id.description).inserted }
-            guard claimed else { continue }
-            _ = analyseMeasured(id.description, notFoundRetries: configuration.notFoundRetryDelays.count)
-            _ = state.withLock { $0.pending.remove(id.description) }
+        // In micro-batches, like the analysis lane: one embedding call and one bulk write per batch.
+        let retries = configuration.notFoundRetryDelays.count
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(ids.count, start + max(1, configuration.embeddingBatchSize))]
+            start += chunk.count
+            let claimed = state.withLock { state in
+                chunk.map(\.description).filter { state.pending.insert($0).inserted }
+            }
+            guard !claimed.isEmpty else { continue }
+            _ = analyseMeasured(claimed.map { ($0, retries) })
+            state.withLock { state in
+                for id in claimed { state.pending.remove(id) }
+            }
         }
     }
 

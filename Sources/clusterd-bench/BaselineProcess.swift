@@ -9,6 +9,8 @@ final class BaselineProcess {
     let model: String
     /// Its lowest cosine to the golden embeddings.
     let lowestCosine: Double
+    /// Configurations it can time (e.g. "spinning", "no spinning").
+    let variants: [String]
     private let process = Process()
     private let input: FileHandle
     private let output: FileHandle
@@ -32,12 +34,14 @@ final class BaselineProcess {
         self.name = name
         self.model = model
         lowestCosine = (object["lowest_cosine"] as? NSNumber)?.doubleValue ?? .nan
+        variants = (object["variants"] as? [String]) ?? ["default"]
     }
 
-    /// Seconds the baseline takes to embed `texts[range]` in batches of `batch` (sorted by length first when
-    /// `sortedByLength`).
-    func seconds(batch: Int, range: Range<Int>, sortedByLength: Bool) throws -> Double {
-        let request = "time \(batch) \(range.lowerBound) \(range.upperBound) \(sortedByLength ? 1 : 0)\n"
+    /// Seconds the baseline takes, in configuration `variant`, to embed `texts[range]` in batches of `batch`
+    /// (sorted by length first when `sortedByLength`).
+    func seconds(batch: Int, range: Range<Int>, sortedByLength: Bool, variant: Int) throws -> Double {
+        let request =
+            "time \(batch) \(range.lowerBound) \(range.upperBound) \(sortedByLength ? 1 : 0) \(variant)\n"
         try input.write(contentsOf: Data(request.utf8))
         let reply = try Self.readLine(from: output, buffer: &buffer)
         guard let seconds = Double(reply.trimmingCharacters(in: .whitespaces)) else {

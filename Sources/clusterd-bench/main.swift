@@ -81,40 +81,54 @@ if let baseline {
     print("  baseline: \(baseline.name), lowest cosine to the golden embeddings \(baseline.lowestCosine)")
 }
 
-// Alternate slice by slice: clusterd, then the baseline, on the same texts and batch size.
+// Alternate slice by slice: clusterd, then each baseline configuration, on the same texts and batch size.
 let slices = stride(from: 0, to: texts.count, by: options.sliceSize).map {
     $0..<min(texts.count, $0 + options.sliceSize)
 }
+/// A baseline row: configuration index and whether texts are sorted by length first.
+struct BaselineRow: Hashable {
+    var variant: Int
+    var sorted: Bool
+}
+let baselineRows: [BaselineRow] =
+    baseline.map { baseline in
+        [false, true].flatMap { sorted in baseline.variants.indices.map { BaselineRow(variant: $0, sorted: sorted) } }
+    } ?? []
+let variantNames = baseline?.variants ?? []
 var ourSeconds: [Int: Double] = [:]
-var theirSeconds: [Int: Double] = [:]
-var theirSortedSeconds: [Int: Double] = [:]
+var theirSeconds: [BaselineRow: [Int: Double]] = [:]
 var sliceRatios: [Int: [Double]] = [:]
 do {
     for round in 1...options.rounds {
         var roundOurs: [Int: Double] = [:]
-        var roundTheirs: [Int: Double] = [:]
+        var roundTheirs: [BaselineRow: [Int: Double]] = [:]
         for slice in slices {
             for batch in options.batchSizes {
                 let mine = BenchTexts.seconds(embedder: embedder, texts: Array(texts[slice]), batch: batch)
                 roundOurs[batch, default: 0] += mine
                 guard let baseline else { continue }
-                let theirs = try baseline.seconds(batch: batch, range: slice, sortedByLength: false)
-                roundTheirs[batch, default: 0] += theirs
-                sliceRatios[batch, default: []].append(theirs / mine)
-                if batch > 1 {
-                    theirSortedSeconds[batch, default: 0] += try baseline.seconds(
+                var fastest = Double.infinity
+                for row in baselineRows where !row.sorted || batch > 1 {
+                    let theirs = try baseline.seconds(
                         batch: batch,
                         range: slice,
-                        sortedByLength: true
+                        sortedByLength: row.sorted,
+                        variant: row.variant
                     )
+                    roundTheirs[row, default: [:]][batch, default: 0] += theirs
+                    if !row.sorted { fastest = min(fastest, theirs) }
                 }
+                sliceRatios[batch, default: []].append(fastest / mine)
             }
         }
         for batch in options.batchSizes {
             ourSeconds[batch, default: 0] += roundOurs[batch] ?? 0
-            theirSeconds[batch, default: 0] += roundTheirs[batch] ?? 0
             var line = "  round \(round) batch \(batch): clusterd \(rate(texts.count, roundOurs[batch]))"
-            if baseline != nil { line += ", baseline \(rate(texts.count, roundTheirs[batch]))" }
+            for row in baselineRows {
+                guard let seconds = roundTheirs[row]?[batch] else { continue }
+                theirSeconds[row, default: [:]][batch, default: 0] += seconds
+                line += ", \(label(row, variantNames)) \(rate(texts.count, seconds))"
+            }
             print(line + " sentences/s")
         }
     }
@@ -129,49 +143,52 @@ func rate(_ count: Int, _ seconds: Double?) -> String {
     return String(format: "%.1f", Double(count) / seconds)
 }
 
+func label(_ row: BaselineRow, _ variants: [String]) -> String {
+    "onnxruntime \(variants[row.variant])" + (row.sorted ? ", sorted by length" : "")
+}
+
 let total = texts.count * options.rounds
 let columns = options.batchSizes
-let ourName = "clusterd (Swift, OpenBLAS, \(embedder.threads) threads)"
 var rows: [(String, [Int: String])] = [
-    (ourName, ourSeconds.mapValues { rate(total, $0) })
+    ("clusterd (Swift, OpenBLAS kernels, \(embedder.threads) threads)", ourSeconds.mapValues { rate(total, $0) })
 ]
 if let baseline {
-    rows.append((baseline.name, theirSeconds.mapValues { rate(total, $0) }))
-    rows.append((baseline.name + ", texts sorted by length", theirSortedSeconds.mapValues { rate(total, $0) }))
-    var ratio: [Int: String] = [:]
-    var ratioSorted: [Int: String] = [:]
-    for batch in columns {
-        if let mine = ourSeconds[batch], let theirs = theirSeconds[batch] {
-            ratio[batch] = String(format: "%.2fx", theirs / mine)
-        }
-        if let mine = ourSeconds[batch], let theirs = theirSortedSeconds[batch] {
-            ratioSorted[batch] = String(format: "%.2fx", theirs / mine)
-        }
+    for row in baselineRows {
+        rows.append((label(row, variantNames), (theirSeconds[row] ?? [:]).mapValues { rate(total, $0) }))
     }
-    rows.append(("ratio clusterd / baseline (same batches)", ratio))
-    rows.append(("ratio clusterd / baseline sorted by length", ratioSorted))
+    for sorted in [false, true] {
+        var ratio: [Int: String] = [:]
+        for batch in columns {
+            let best = baselineRows.filter { $0.sorted == sorted }.compactMap { theirSeconds[$0]?[batch] }.min()
+            if let mine = ourSeconds[batch], let best { ratio[batch] = String(format: "%.2fx", best / mine) }
+        }
+        rows.append(
+            (sorted ? "ratio clusterd / fastest onnxruntime sorted" : "ratio clusterd / fastest onnxruntime", ratio)
+        )
+    }
+    print("")
+    print("baseline: \(baseline.name)")
 }
 let nameWidth = (rows.map(\.0.count).max() ?? 0) + 2
 func padded(_ text: String, _ width: Int, left: Bool) -> String {
     let fill = String(repeating: " ", count: max(0, width - text.count))
     return left ? text + fill : fill + text
 }
-print("")
 print(
     "sentences/s over \(options.rounds) round(s) of \(texts.count) texts (mean \(String(format: "%.1f", meanTokens)) "
-        + "tokens), clusterd and baseline alternating every \(options.sliceSize) texts"
+        + "tokens), engines alternating every \(options.sliceSize) texts; same batches unless sorted by length"
 )
 print(padded("", nameWidth, left: true) + columns.map { padded("batch \($0)", 12, left: false) }.joined())
-for (label, values) in rows {
-    print(padded(label, nameWidth, left: true) + columns.map { padded(values[$0] ?? "-", 12, left: false) }.joined())
+for (name, values) in rows {
+    print(padded(name, nameWidth, left: true) + columns.map { padded(values[$0] ?? "-", 12, left: false) }.joined())
 }
 for batch in columns {
     guard let ratios = sliceRatios[batch]?.sorted(), !ratios.isEmpty else { continue }
     print(
-        "  batch \(batch): ratio per slice min \(String(format: "%.2f", ratios.first!)), median "
-            + "\(String(format: "%.2f", ratios[ratios.count / 2])), max \(String(format: "%.2f", ratios.last!))"
+        "  batch \(batch): ratio to the fastest onnxruntime per slice: min \(String(format: "%.2f", ratios.first!)), "
+            + "median \(String(format: "%.2f", ratios[ratios.count / 2])), max \(String(format: "%.2f", ratios.last!))"
     )
 }
 print("")
 print("clusterd model: \(directory)/model.safetensors")
-if let baseline { print("baseline model: \(baseline.model)") }
+if let baseline { print("onnxruntime model: \(baseline.model)") }

@@ -1,6 +1,7 @@
 import ClusterdCore
 import ClusterdModel
 import Foundation
+import Synchronization
 import Testing
 
 /// Parity with sentence-transformers' all-MiniLM-L6-v2 on the 20 golden sentences (empty text, accents, CJK,
@@ -66,6 +67,25 @@ struct MiniLMParityTests {
         let parts = try split.embed(texts)
         for index in texts.indices {
             #expect(ModelFixture.cosine(parts[index], whole[index].map(Double.init)) >= 0.99999)
+        }
+    }
+
+    @Test func concurrentCallsGiveTheSameVectorsAsSequentialOnes() throws {
+        let embedder = try ModelFixture.embedder()
+        let texts = ModelFixture.golden.map(\.text)
+        let expected = try embedder.embed(texts)
+        let results = Mutex<[Int: [[Float]]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let batch = worker % 2 == 0 ? texts : Array(texts.reversed())
+            let vectors = (try? embedder.embed(batch)) ?? []
+            results.withLock { $0[worker] = worker % 2 == 0 ? vectors : vectors.reversed() }
+        }
+        for worker in 0..<4 {
+            let vectors = try #require(results.withLock { $0[worker] })
+            #expect(vectors.count == texts.count)
+            for (vector, reference) in zip(vectors, expected) {
+                #expect(ModelFixture.cosine(vector, reference.map(Double.init)) >= 0.99999)
+            }
         }
     }
 
