@@ -45,22 +45,15 @@ var embedderStorage: MiniLMEmbedder?
     }
 }
 
-/// A set to evaluate: its printed name and how to load it.
-struct SetSpec {
-    let key: String
-    let name: String
-    let load: () throws -> EvalDataset
-}
-
 let data = options.dataDirectory
-let specs: [SetSpec] = [
-    SetSpec(key: "banking", name: "BANKING77") {
+let specs: [EvalSetSpec] = [
+    EvalSetSpec(key: "banking", name: "BANKING77") {
         try EvalDataset.utterances(directory: data, fileName: "banking77_test.jsonl")
     },
-    SetSpec(key: "clinc", name: "CLINC150") {
+    EvalSetSpec(key: "clinc", name: "CLINC150") {
         try EvalDataset.utterances(directory: data, fileName: "clinc150_test.jsonl")
     },
-    SetSpec(key: "sgd", name: "SGD all") {
+    EvalSetSpec(key: "sgd", name: "SGD all") {
         try EvalDataset.conversations(directory: data, fileName: "sgd_dev_conversations.jsonl")
     },
 ]
@@ -77,16 +70,7 @@ let initializationChoices: [Int?] = options.initializations.isEmpty ? [nil] : op
 let defaultInitializations = ClusteringConfiguration().initializations
 let cache = EmbeddingCache(directory: options.cacheDirectory)
 
-/// One printed row.
-struct Row {
-    let set: String
-    let rule: String
-    let initializations: Int
-    let n: Int
-    let outcome: EvalRunner.Outcome
-}
-
-var rows: [Row] = []
+var rows: [EvalRow] = []
 for spec in specs where options.sets.contains(spec.key) {
     let dataset: EvalDataset
     do {
@@ -124,10 +108,12 @@ for spec in specs where options.sets.contains(spec.key) {
                 let outcome = runner.run(kRule: rule, initializations: initializations, seeds: options.seeds)
                 let used = initializations ?? defaultInitializations
                 log(
-                    "  \(name) \(ruleName) init=\(used): k \(outcome.ks) in \(String(format: "%.1f", outcome.seconds)) s"
+                    "  \(name) \(ruleName) init=\(used): k \(outcome.ks), ACC "
+                        + outcome.scores[0].map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
+                        + " in \(String(format: "%.1f", outcome.seconds)) s"
                 )
                 rows.append(
-                    Row(set: name, rule: ruleName, initializations: used, n: variant.items.count, outcome: outcome)
+                    EvalRow(set: name, rule: ruleName, initializations: used, n: variant.items.count, outcome: outcome)
                 )
             }
         }

@@ -25,7 +25,9 @@ import Testing
         let predicted = [0, 0, 1, 1, 2, 2]
         #expect(close(ExternalClusteringMetrics.accuracy(gold: gold, predicted: predicted), 4.0 / 6.0))
         let expected = (2.0 / 3.0) * log(2.0) / ((log(2.0) + log(3.0)) / 2)
-        #expect(close(ExternalClusteringMetrics.normalizedMutualInformation(gold: gold, predicted: predicted), expected))
+        #expect(
+            close(ExternalClusteringMetrics.normalizedMutualInformation(gold: gold, predicted: predicted), expected)
+        )
         #expect(close(expected, 0.5158037429793889, tolerance: 1e-12))
     }
 
@@ -53,8 +55,12 @@ import Testing
         #expect(ExternalClusteringMetrics.accuracy(gold: [Int](), predicted: [Int]()) == nil)
         #expect(ExternalClusteringMetrics.normalizedMutualInformation(gold: [Int](), predicted: [Int]()) == nil)
         // Both one cluster: sklearn defines NMI = 1.
-        #expect(close(ExternalClusteringMetrics.normalizedMutualInformation(gold: [1, 1, 1], predicted: [5, 5, 5]), 1))
+        #expect(
+            close(ExternalClusteringMetrics.normalizedMutualInformation(gold: [1, 1, 1], predicted: [5, 5, 5]), 1)
+        )
         // One cluster against three labels: no information.
-        #expect(close(ExternalClusteringMetrics.normalizedMutualInformation(gold: [1, 2, 3], predicted: [5, 5, 5]), 0))
+        #expect(
+            close(ExternalClusteringMetrics.normalizedMutualInformation(gold: [1, 2, 3], predicted: [5, 5, 5]), 0)
+        )
     }
 }
