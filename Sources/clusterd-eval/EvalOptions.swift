@@ -2,10 +2,11 @@
 struct EvalOptions {
     static let usage = """
         usage: clusterd-eval [--data DIR] [--cache DIR] [--model-dir DIR] [--seeds N] [--initializations N[,N...]]
-                             [--k-range LO-HI] [--silhouette-sample N] [--batch N] [--sets banking,clinc,sgd]
+                             [--k-range LO-HI] [--silhouette-sample N] [--max-iterations N] [--batch N]
+                             [--sets banking,clinc,sgd]
           DIR defaults to ../shared/eval; the cache to .state/eval-cache. --initializations lists the k-means++
           starts per fit to compare (default: the engine's default); --k-range overrides the silhouette rule's k range
-          (default: the engine's default rule).
+          (default: the engine's default rule); --max-iterations overrides the engine's Lloyd iteration cap.
         """
 
     var dataDirectory = "../shared/eval"
@@ -16,6 +17,7 @@ struct EvalOptions {
     var kRange: ClosedRange<Int>?
     var silhouetteSample: Int?
     var batchSize = 32
+    var maxIterations: Int?
     var sets: Set<String> = ["banking", "clinc", "sgd"]
 
     /// Parses `arguments` (without the program name).
@@ -31,6 +33,7 @@ struct EvalOptions {
             case "--cache": cacheDirectory = try value(flag)
             case "--model-dir": modelDirectory = try value(flag)
             case "--seeds": seeds = try Self.positive(try value(flag), flag)
+            case "--max-iterations": maxIterations = try Self.positive(try value(flag), flag)
             case "--batch": batchSize = try Self.positive(try value(flag), flag)
             case "--silhouette-sample": silhouetteSample = try Self.positive(try value(flag), flag)
             case "--initializations":

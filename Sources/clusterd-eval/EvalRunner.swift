@@ -19,8 +19,9 @@ struct EvalRunner {
     let vectors: [[Float]]
     let dataset: EvalDataset
 
-    /// Runs the engine with `kRule` and `initializations` k-means++ starts for seeds 0..<seeds.
-    func run(kRule: KRule, initializations: Int?, seeds: Int) -> Outcome {
+    /// Runs the engine with `kRule`, `initializations` k-means++ starts and `maxIterations` (nil: the engine's
+    /// defaults) for seeds 0..<seeds.
+    func run(kRule: KRule, initializations: Int?, maxIterations: Int?, seeds: Int) -> Outcome {
         let inputs = dataset.items.enumerated().map { index, texts in
             ConversationInput(
                 id: .string(String(format: "item-%07d", index)),
@@ -35,6 +36,7 @@ struct EvalRunner {
         for seed in 0..<seeds {
             var configuration = ClusteringConfiguration(seed: UInt64(seed), kRule: kRule)
             if let initializations { configuration.initializations = initializations }
+            if let maxIterations { configuration.maxIterations = maxIterations }
             let result = ClusteringEngine(configuration: configuration)
                 .run(runID: .string("eval-\(seed)"), conversations: inputs, previous: [], progress: { _ in })
             var predicted = [String](repeating: "", count: inputs.count)

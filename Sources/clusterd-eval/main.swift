@@ -105,7 +105,12 @@ for spec in specs where options.sets.contains(spec.key) {
         let goldK = Set(variant.labels).count
         for initializations in initializationChoices {
             for (ruleName, rule) in [("gold", KRule.fixed(goldK)), ("silhouette", autoRule)] {
-                let outcome = runner.run(kRule: rule, initializations: initializations, seeds: options.seeds)
+                let outcome = runner.run(
+                    kRule: rule,
+                    initializations: initializations,
+                    maxIterations: options.maxIterations,
+                    seeds: options.seeds
+                )
                 let used = initializations ?? defaultInitializations
                 log(
                     "  \(name) \(ruleName) init=\(used): k \(outcome.ks), ACC "
@@ -134,7 +139,8 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
 print(
     """
     clusterd-eval: native all-MiniLM-L6-v2 (\(modelDirectory)), ClusteringEngine.run (spherical k-means++,
-    seeds 0..<\(options.seeds)), metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's
+    seeds 0..<\(options.seeds), at most \(options.maxIterations ?? ClusteringConfiguration().maxIterations) Lloyd
+    iterations per start), metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's
     plain Python pipeline (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean.
     k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's \(autoRule) (every k in
     the range, cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items). The README's grid is
