@@ -136,16 +136,17 @@ func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
     return right ? fill + text : text + fill
 }
 
+let iterations = options.maxIterations ?? ClusteringConfiguration().maxIterations
 print(
     """
-    clusterd-eval: native all-MiniLM-L6-v2 (\(modelDirectory)), ClusteringEngine.run (spherical k-means++,
-    seeds 0..<\(options.seeds), at most \(options.maxIterations ?? ClusteringConfiguration().maxIterations) Lloyd
-    iterations per start), metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's
-    plain Python pipeline (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean.
-    k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's \(autoRule) (every k in
-    the range, cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items). The README's grid is
-    k = 5..50 step 5, 60..100 step 10, 120..240 step 20 (capped at n/10) on a sample of 3000: a different rule, so
-    silhouette rows compare different k.
+    clusterd-eval: native all-MiniLM-L6-v2 (\(modelDirectory))
+    ClusteringEngine.run (spherical k-means++, at most \(iterations) Lloyd iterations per start), seeds 0..<\(options.seeds);
+    metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's plain Python pipeline
+    (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean; "init" = k-means++ starts per fit.
+    k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's \(autoRule) (every k in the
+    range, cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items). The README's grid is k = 5..50 step 5,
+    60..100 step 10, 120..240 step 20 (capped at n/10) on a sample of 3000: a different rule, so silhouette rows
+    compare different k.
     """
 )
 
