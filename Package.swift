@@ -103,6 +103,8 @@ let package = Package(
         ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
         .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
+        // Clustering quality on the labelled sets in ../shared/eval (`make eval`, release build): ACC, NMI, ARI.
+        .executableTarget(name: "clusterd-eval", dependencies: ["ClusterdModel", "ClusterdCore"]),
         .executableTarget(
             name: "clusterctl",
             dependencies: [
