@@ -251,3 +251,23 @@ def split_address(address: str, default_port: int = 7420) -> Tuple[str, int]:
     if not text:
         raise ValueError("address is empty")
     return host or "127.0.0.1", port
+
+
+class ConnectionSettings:
+    """Address, timeouts and protocol state shared by the sync and the asyncio client."""
+
+    def __init__(
+        self,
+        address: str,
+        token: Optional[str],
+        timeout: float,
+        connect_timeout: float,
+        write_timeout: float,
+        client_name: str,
+    ) -> None:
+        self.host, self.port = split_address(address)
+        self.address = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.write_timeout = write_timeout
+        self._protocol = Protocol(client_name, token)

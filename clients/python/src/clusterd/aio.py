@@ -8,7 +8,7 @@ import os
 import socket
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._protocol import Call, FrameReader, Protocol, split_address
+from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
 from .client import CLIENT_NAME, DEFAULT_ADDRESS
 from .errors import ClusterdConnectionError, ClusterdError, ClusterdTimeoutError, ProtocolError, ServerError
 from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status, TriggerOutcome
@@ -16,7 +16,7 @@ from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status
 __all__ = ["AsyncClient"]
 
 
-class AsyncClient:
+class AsyncClient(ConnectionSettings):
     """An asyncio clusterd client. Many calls may run at once on its single connection (they are pipelined:
     replies are matched by call id, in any order). Lazy like ``Client``: the first call connects and says
     Hello; after the connection breaks, every pending call fails with ClusterdConnectionError and the next call
@@ -32,12 +32,7 @@ class AsyncClient:
         write_timeout: float = 5.0,
         client_name: str = CLIENT_NAME,
     ) -> None:
-        self.host, self.port = split_address(address)
-        self.address = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
-        self.timeout = timeout
-        self.connect_timeout = connect_timeout
-        self.write_timeout = write_timeout
-        self._protocol = Protocol(client_name, token)
+        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name)
         self._writer: Optional[asyncio.StreamWriter] = None
         self._reader_task: Optional["asyncio.Task[None]"] = None
         self._pending: Dict[int, "asyncio.Future[Dict[str, Any]]"] = {}

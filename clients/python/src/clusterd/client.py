@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._protocol import Call, FrameReader, Protocol, split_address
+from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
 from .errors import (
     ClusterdConnectionError,
     ClusterdTimeoutError,
@@ -24,7 +24,7 @@ CLIENT_NAME = "clusterd-python/0.2.0"
 _READ_CHUNK = 65536
 
 
-class Client:
+class Client(ConnectionSettings):
     """A blocking clusterd client.
 
     ``Client("127.0.0.1:7420", token=...)`` connects lazily: the first call connects and says Hello (call
@@ -48,12 +48,7 @@ class Client:
         write_timeout: float = 5.0,
         client_name: str = CLIENT_NAME,
     ) -> None:
-        self.host, self.port = split_address(address)
-        self.address = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
-        self.timeout = timeout
-        self.connect_timeout = connect_timeout
-        self.write_timeout = write_timeout
-        self._protocol = Protocol(client_name, token)
+        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name)
         self._lock = threading.RLock()
         self._socket: Optional[socket.socket] = None
         self._reader = FrameReader()
