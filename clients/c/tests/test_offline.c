@@ -21,18 +21,7 @@
 #include "clusterd.pb-c.h"
 #include "clusterd/clusterd.h"
 
-static int passed;
-static int failed;
-
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (cond) {                                                                                                    \
-            passed++;                                                                                                  \
-        } else {                                                                                                       \
-            failed++;                                                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                                              \
-    } while (0)
+#include "check.h"
 
 #define CHECK_ERROR(err, dom, cod)                                                                                     \
     do {                                                                                                               \

@@ -5,18 +5,7 @@
 
 #include "clusterd/clusterd.h"
 
-static int passed;
-static int failed;
-
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (cond) {                                                                                                    \
-            passed++;                                                                                                  \
-        } else {                                                                                                       \
-            failed++;                                                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                                              \
-    } while (0)
+#include "check.h"
 
 static size_t put_frame(uint8_t *out, const char *body) {
     size_t len = strlen(body);
