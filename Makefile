@@ -84,15 +84,15 @@ load: setup
 	swift test --skip-build --filter LoadTests
 
 # GetStatus throughput against a minimal SwiftNIO echo server (the transport's ceiling), and TriggerAnalysis p99
-# at half of peak throughput, against a release server.
+# at half of peak throughput, against a release server, from a release load client (BENCH_RPC_ARGS="--client-threads 2").
 bench-rpc: setup
 	swift build -c release --product clusterd
-	swift build --build-tests
+	swift build -c release --product clusterd-rpc-bench
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
 	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
-	CLUSTERD_BENCH_RPC=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
-	swift test --skip-build --filter LoadTests
+	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
+	.build/release/clusterd-rpc-bench $(BENCH_RPC_ARGS)
 
 # What metrics cost on the RPC path: the per-call recording cost (release), and TriggerAnalysis/GetStatus throughput,
 # latency and server CPU per call of a release server with metrics against one with CLUSTERD_METRICS=off (and, with

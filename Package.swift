@@ -101,6 +101,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The RPC path against the transport's ceiling, from a release load client (`make bench-rpc`).
+        .executableTarget(
+            name: "clusterd-rpc-bench",
+            dependencies: ["ClusterdRPC", "ClusterdStore", "ClusterdTestSupport"]
+        ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
         .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
         // Clustering quality on the labelled sets in ../shared/eval (`make eval`, release build): ACC, NMI, ARI.

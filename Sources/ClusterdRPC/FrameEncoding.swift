@@ -4,10 +4,14 @@ import NIOCore
 public enum FrameEncoding {
     /// The whole frame (prefix and protobuf body) in a buffer.
     public static func buffer(for frame: RPCFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let body = WireCodec.encode(frame)
-        var buffer = allocator.buffer(capacity: 4 + body.count)
-        buffer.writeInteger(UInt32(body.count), endianness: .big)
-        buffer.writeBytes(body)
-        return buffer
+        WireCodec.encode(frame) { size, pack in
+            var buffer = allocator.buffer(capacity: 4 + size)
+            buffer.writeInteger(UInt32(size), endianness: .big)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { output in
+                if size > 0 { pack(output.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+                return size
+            }
+            return buffer
+        }
     }
 }

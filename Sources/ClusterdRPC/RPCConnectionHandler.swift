@@ -30,6 +30,11 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var inFlight = 0
     /// A read was held back by the backpressure rules.
     private var readPending = false
+    /// Between a read burst's first `channelRead` and its `channelReadComplete`: replies answered synchronously are
+    /// written and flushed once at the end of the burst (one syscall for a pipelined batch, as the echo ceiling does).
+    private var inReadBurst = false
+    /// Replies written but not flushed yet.
+    private var flushPending = false
     private var stallTimer: Scheduled<Void>?
 
     init(
@@ -99,7 +104,17 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
+        if flushPending {
+            flushPending = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
         switch unwrapInboundIn(data) {
         case .oversized(let length):
             metrics.record(.invalid, .resourceExhausted, since: .now())
@@ -223,10 +238,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {
         guard context.channel.isActive else { return }
-        context.writeAndFlush(
-            wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)),
-            promise: nil
-        )
+        let buffer = wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator))
+        if inReadBurst {
+            context.write(buffer, promise: nil)
+            flushPending = true
+        } else {
+            context.writeAndFlush(buffer, promise: nil)
+        }
     }
 
     private func refuse(context: ChannelHandlerContext, callID: UInt64, error: RPCError) {

@@ -9,6 +9,20 @@ public enum WireCodec {
 
     /// Packs a frame into protobuf bytes.
     public static func encode(_ frame: RPCFrame) -> [UInt8] {
+        encode(frame) { size, pack in
+            [UInt8](unsafeUninitializedCapacity: size) { bytes, initialized in
+                if size > 0 { pack(bytes.baseAddress!) }
+                initialized = size
+            }
+        }
+    }
+
+    /// Packs a frame where the caller wants it: `sink` gets the packed size and a function that writes exactly that
+    /// many bytes at a pointer (call it at most once, before `sink` returns; a size of 0 needs no call).
+    static func encode<Result>(
+        _ frame: RPCFrame,
+        sink: (_ size: Int, _ pack: (UnsafeMutablePointer<UInt8>) -> Void) -> Result
+    ) -> Result {
         let arena = CArena()
         var message = Clusterd__V1__Frame()
         clusterd__v1__frame__init(&message)
@@ -16,10 +30,10 @@ public enum WireCodec {
         fill(&message, with: frame.body, arena: arena)
         return withUnsafePointer(to: &message) { pointer in
             let size = clusterd__v1__frame__get_packed_size(pointer)
-            var bytes = [UInt8](repeating: 0, count: size)
-            let written = bytes.withUnsafeMutableBufferPointer { clusterd__v1__frame__pack(pointer, $0.baseAddress) }
-            precondition(written == size, "protobuf-c packed \(written) of \(size) bytes")
-            return bytes
+            return sink(size) { output in
+                let written = clusterd__v1__frame__pack(pointer, output)
+                precondition(written == size, "protobuf-c packed \(written) of \(size) bytes")
+            }
         }
     }
 

@@ -72,15 +72,29 @@ public enum LoadGenerator {
         public func microseconds(_ percentile: Double) -> Double {
             Double(latency.valueAtPercentile(percentile)) / 1000
         }
+
+        /// What breaks the load contract, one line each (empty when the run was correct): replies matched to no
+        /// call, calls never answered, broken connections, errors other than RESOURCE_EXHAUSTED, no reply at all.
+        public var problems: [String] {
+            var found: [String] = []
+            if unmatched > 0 { found.append("\(unmatched) replies with unknown call ids") }
+            if unanswered > 0 { found.append("\(unanswered) calls never answered") }
+            if brokenConnections > 0 { found.append("\(brokenConnections) connections broke") }
+            let unexpected = errors.filter { $0.key != .resourceExhausted }
+            if !unexpected.isEmpty { found.append("unexpected errors \(unexpected)") }
+            if replies == 0 { found.append("no replies at all") }
+            return found
+        }
     }
 
-    /// Runs `plan`, building each call's body with `body(connection, sequence)`, on a client event loop of its
-    /// own (one thread, so the client takes at most one core from the server).
+    /// Runs `plan`, building each call's body with `body(connection, sequence)`, on client event loops of its own
+    /// (`clientThreads` threads, connections spread round-robin; one thread takes at most one core from the server).
     public static func run(
         _ plan: Plan,
+        clientThreads: Int = 1,
         body: @escaping @Sendable (Int, Int) -> FrameBody
     ) async throws -> Result {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, clientThreads))
         do {
             let result = try await run(plan, on: group, body: body)
             try? await group.shutdownGracefully()
@@ -107,8 +121,7 @@ public enum LoadGenerator {
         let interval: TimeAmount? = plan.rate.map { rate in
             .nanoseconds(Int64(Double(plan.connections) / rate * 1e9))
         }
-        var handlers: [LoadConnectionHandler] = []
-        var futures: [EventLoopFuture<LoadConnectionHandler.Outcome>] = []
+        var futures: [(LoadConnectionHandler, EventLoopFuture<LoadConnectionHandler.Outcome>)] = []
         for index in 0..<plan.connections {
             let eventLoop = group.next()
             let promise = eventLoop.makePromise(of: LoadConnectionHandler.Outcome.self)
@@ -121,7 +134,6 @@ public enum LoadGenerator {
                 body: body,
                 done: promise
             )
-            handlers.append(handler)
             let bootstrap = ClientBootstrap(group: eventLoop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.seconds(10))
@@ -136,7 +148,7 @@ public enum LoadGenerator {
             bootstrap.connect(host: "127.0.0.1", port: plan.port).whenFailure { error in
                 promise.fail(error)
             }
-            futures.append(promise.futureResult)
+            futures.append((handler, promise.futureResult))
         }
         let drain = plan.drainTimeout
         let drainNanos = Int64(drain.components.seconds) * 1_000_000_000 + drain.components.attoseconds / 1_000_000_000
@@ -150,10 +162,9 @@ public enum LoadGenerator {
             elapsed: .zero
         )
         var lastReply = start
-        for (index, future) in futures.enumerated() {
-            let eventLoop = future.eventLoop
-            let timeout = eventLoop.scheduleTask(deadline: stopSending + .nanoseconds(drainNanos)) {
-                handlers[index].abandon()
+        for (handler, future) in futures {
+            let timeout = future.eventLoop.scheduleTask(deadline: stopSending + .nanoseconds(drainNanos)) {
+                handler.abandon()
             }
             do {
                 let outcome = try await future.get()

@@ -1,0 +1,197 @@
+// clusterd-rpc-bench (make bench-rpc): the RPC path of a release clusterd against the transport's ceiling, from a
+// release-built load client.
+//
+// 1. GetStatus, closed loop, against a minimal SwiftNIO echo server with clusterd's framing (the ceiling; this
+//    binary run with --serve-echo, in a process of its own like clusterd) and against clusterd, at 1×1, 16×16 and
+//    64×16 connections × depth, in alternating rounds; prints the median throughput ratio (target ≥ 0.8×).
+// 2. TriggerAnalysis peak throughput (closed loop, 16×16), then an open-loop run at half of that rate, latency
+//    counted from when each call was due; prints the p99 (target < 1 ms).
+//
+// The server runs on the MongoDB given by CLUSTERD_TEST_MONGODB_URI (or an embedded one it starts) with 2,000
+// host messages inserted, with the production 15 s timer, and is measured once they are analysed and the clustering
+// run that follows has finished; CLUSTERD_BIN names the server binary. Options: --client-threads N (client event
+// loops, default 1), --seconds S (per run, default 3), --rounds R (alternating echo/clusterd rounds, default 3),
+// --hashing (the server without its model: the hashing embedder).
+import ClusterdRPC
+import ClusterdStore
+import ClusterdTestSupport
+import Foundation
+
+/// Prints a line at once (unbuffered, also into a file or pipe).
+func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Exits with a usage message.
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(
+        Data(
+            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--seconds S] [--rounds R] [--hashing]\n"
+                .utf8
+        )
+    )
+    exit(2)
+}
+
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--serve-echo" {
+    // The ceiling's process: serve until killed, after writing the port to the given file.
+    let echo = try await EchoServer.start()
+    try String(echo.port).write(toFile: CommandLine.arguments[2], atomically: true, encoding: .utf8)
+    let parent = getppid()
+    while getppid() == parent { try await Task.sleep(for: .milliseconds(500)) }  // the bench died: stop too
+    exit(0)
+}
+
+var clientThreads = 1
+var seconds = 3
+var rounds = 3
+var serverEnvironment = ["CLUSTERD_TICK_SECONDS": "15"]
+var arguments = CommandLine.arguments.dropFirst()
+while let flag = arguments.popFirst() {
+    if flag == "--hashing" {
+        serverEnvironment.merge(ServerProcess.hashingEmbedder) { _, new in new }
+        continue
+    }
+    guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else { usage("\(flag) needs a number") }
+    switch flag {
+    case "--client-threads": clientThreads = value
+    case "--seconds": seconds = value
+    case "--rounds": rounds = value
+    default: usage("unknown option \(flag)")
+    }
+}
+
+let configuration = try EmbeddedMongo.configuration("rpc-bench")
+let store = try MongoStore(configuration: configuration)
+let ids = try LoadReport.insertMessages(2_000, into: store)
+let server = try await ServerProcess.start(store: configuration, environment: serverEnvironment)
+// Measure a quiet server: the inserted messages are triggered in one batch and analysed, and the clustering run
+// that follows has finished, before the first measurement.
+let client = try await server.connect()
+_ = try await client.triggerAnalysisBatch(ids.map { TriggerItem(messageID: $0) })
+try await waitUntil("every inserted message analysed", timeout: .seconds(300), poll: .milliseconds(250)) {
+    try store.countAnalyses() == ids.count
+}
+try await waitUntil("the clustering after the catch-up finished", timeout: .seconds(300), poll: .milliseconds(250)) {
+    let status = try await client.status()
+    return status.queueDepth == 0 && !status.clusteringInProgress && !status.shouldTriggerClustering
+}
+let statusBytes = try await client.call(.getStatus)
+await client.close()
+
+let echoDirectory = try TemporaryDirectory(prefix: "clusterd-echo")
+let echoProcess = try ChildProcess(
+    executable: CommandLine.arguments[0].hasPrefix("/")
+        ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0],
+    arguments: ["--serve-echo", echoDirectory.path("port")],
+    environment: ChildProcess.baseEnvironment
+)
+var echoPort = 0
+try await waitUntil("the echo server wrote its port", timeout: .seconds(10), poll: .milliseconds(20)) {
+    echoPort = Int((try? String(contentsOfFile: echoDirectory.path("port"), encoding: .utf8)) ?? "") ?? 0
+    return echoPort > 0
+}
+var failures: [String] = []
+
+/// Runs `plan` from this process's client event loops and prints its row.
+@MainActor func load(
+    _ plan: LoadGenerator.Plan,
+    _ label: String,
+    serverPID: Int32? = nil,
+    body: @escaping @Sendable (Int, Int) -> FrameBody
+) async throws -> LoadGenerator.Result {
+    let usage = ProcessUsage(serverPID: serverPID ?? echoProcess.pid)
+    let result = try await LoadGenerator.run(plan, clientThreads: clientThreads, body: body)
+    say(LoadReport.row(label, result, usage: usage.delta()))
+    failures += result.problems.map { "\(label): \($0)" }
+    return result
+}
+
+/// The median of some numbers.
+func median(_ values: [Double]) -> Double {
+    values.sorted()[values.count / 2]
+}
+
+let trigger: @Sendable (Int, Int) -> FrameBody = { connection, sequence in
+    .triggerAnalysis(messageID: ids[(connection * 131 + sequence) % ids.count], conversationID: "")
+}
+say(
+    "client: release build, \(clientThreads) event-loop thread(s); clusterd (release) pid \(server.child.pid), "
+        + "echo pid \(echoProcess.pid); \(rounds) alternating rounds of \(seconds) s; "
+        + "GetStatus request \(WireCodec.encode(RPCFrame(callID: 1, body: .getStatus)).count) B, "
+        + "reply \(WireCodec.encode(RPCFrame(callID: 1, body: statusBytes)).count) B"
+)
+say(LoadReport.header)
+var ratios: [String] = []
+for (connections, depth) in [(1, 1), (16, 16), (64, 16)] {
+    let plan = { (port: Int) in
+        LoadGenerator.Plan(port: port, connections: connections, depth: depth, duration: .seconds(seconds))
+    }
+    var ceiling: [Double] = []
+    var ours: [Double] = []
+    for _ in 0..<rounds {
+        ceiling.append(
+            try await load(plan(echoPort), "echo ceiling c=\(connections) d=\(depth)") { _, _ in .getStatus }
+                .throughput
+        )
+        ours.append(
+            try await load(
+                plan(server.port),
+                "clusterd status c=\(connections) d=\(depth)",
+                serverPID: server.child.pid
+            ) { _, _ in .getStatus }.throughput
+        )
+    }
+    ratios.append(
+        String(
+            format: "c=%d d=%d: %.2f× (%.0f / %.0f req/s)",
+            connections,
+            depth,
+            median(ours) / median(ceiling),
+            median(ours),
+            median(ceiling)
+        )
+    )
+}
+echoProcess.kill(SIGKILL)
+let peak = try await load(
+    LoadGenerator.Plan(port: server.port, connections: 16, depth: 16, duration: .seconds(seconds)),
+    "trigger peak c=16 d=16",
+    serverPID: server.child.pid,
+    body: trigger
+)
+var halves: [LoadGenerator.Result] = []
+for _ in 0..<rounds {
+    halves.append(
+        try await load(
+            LoadGenerator.Plan(
+                port: server.port,
+                connections: 16,
+                depth: 1,
+                duration: .seconds(seconds),
+                rate: peak.throughput / 2
+            ),
+            String(format: "trigger at %.0f/s (half of peak)", peak.throughput / 2),
+            serverPID: server.child.pid,
+            body: trigger
+        )
+    )
+}
+say()
+say("GetStatus throughput / echo ceiling (medians): " + ratios.joined(separator: ", ") + "; target ≥ 0.80×")
+say(
+    String(
+        format: "TriggerAnalysis p99 at half of peak (%.0f calls/s asked): median %.0f µs over %d runs (%@); "
+            + "target < 1000 µs",
+        peak.throughput / 2,
+        median(halves.map { $0.microseconds(99) }),
+        rounds,
+        halves.map { String(format: "%.0f", $0.microseconds(99)) }.joined(separator: ", ") as NSString
+    )
+)
+await server.terminate()
+store.close()
+if !failures.isEmpty {
+    say("FAILED: " + failures.joined(separator: "\n        "))
+    exit(1)
+}
