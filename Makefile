@@ -56,8 +56,10 @@ test-python: setup
 	.venv/bin/python -m pytest clients/python/tests -q
 
 # libFuzzer on the frame decoder and message decoding: the Swift server path and the C client's reader, each for
-# FUZZ_SECONDS (address sanitizer on). `make fuzz-smoke` is the short run CI does.
-FUZZ_SECONDS ?= 60
+# FUZZ_RUNS executions (-1: no count bound) or FUZZ_SECONDS, whichever comes first (address sanitizer on).
+# `make fuzz-smoke` is the short run CI does.
+FUZZ_SECONDS ?= 180
+FUZZ_RUNS ?= 1000000
 FUZZ_CONFIG ?= release
 CLANG ?= /opt/swift/usr/bin/clang
 
@@ -68,10 +70,10 @@ fuzz: setup
 	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address -std=c11 -Iclients/c/include -Iclients/c/src \
 	  -ISources/ClusterdWire/include fuzz/c/fuzz_reader.c $(wildcard clients/c/src/*.c) \
 	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -o .build-fuzz/c/fuzz-frames
-	scripts/fuzz-run $(FUZZ_SECONDS) $(FUZZ_CONFIG)
+	scripts/fuzz-run $(FUZZ_SECONDS) $(FUZZ_CONFIG) $(FUZZ_RUNS)
 
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_SECONDS=15 FUZZ_CONFIG=debug
+	$(MAKE) fuzz FUZZ_SECONDS=15 FUZZ_RUNS=-1 FUZZ_CONFIG=debug
 
 # The load matrix (1/16/64/256 connections, depth 1/16, TriggerAnalysis and GetStatus) against a release server.
 load: setup

@@ -121,11 +121,7 @@ let package = Package(
         // libFuzzer driver for the frame decoder and message decoding (make fuzz); replays a corpus otherwise.
         .executableTarget(
             name: "clusterd-fuzz",
-            dependencies: [
-                "ClusterdRPC", "ClusterdCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            dependencies: ["ClusterdRPC", "ClusterdCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
 
         // Test support shipped as a library: the embedded MongoDB-wire server and the server process harness.

@@ -47,13 +47,21 @@ final class CArena {
         return pointer
     }
 
-    /// A C array holding `elements`, freed with the arena (nil when empty).
-    func array<T>(_ elements: [T]) -> UnsafeMutablePointer<T>? {
-        guard !elements.isEmpty else { return nil }
+    /// A C array of `transform` applied to each element of `source`, written in place (no intermediate Swift
+    /// array), freed with the arena (nil when empty).
+    func array<Source: Collection, T>(_ source: Source, _ transform: (Source.Element) -> T) -> UnsafeMutablePointer<T>?
+    {
+        guard !source.isEmpty else { return nil }
         precondition(MemoryLayout<T>.alignment <= Self.alignment)
-        let pointer = allocate(MemoryLayout<T>.stride * elements.count).bindMemory(to: T.self, capacity: elements.count)
-        for (index, element) in elements.enumerated() { (pointer + index).initialize(to: element) }
+        let count = source.count
+        let pointer = allocate(MemoryLayout<T>.stride * count).bindMemory(to: T.self, capacity: count)
+        for (index, element) in source.enumerated() { (pointer + index).initialize(to: transform(element)) }
         return pointer
+    }
+
+    /// A C array of NUL-terminated copies of `texts`, freed with the arena (nil when empty).
+    func strings(_ texts: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        array(texts) { Optional(string($0)) }
     }
 
     deinit {

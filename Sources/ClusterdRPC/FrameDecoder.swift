@@ -27,24 +27,30 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
 
     /// Decodes one frame if a whole one is buffered.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let event = next(from: &buffer) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(event))
+        if case .oversized = event { return .needMoreData }
+        return .continue
+    }
+
+    /// The decoding itself, without a channel: takes the next frame (or the one oversize refusal) off the front of
+    /// `buffer`, or returns nil when more bytes are needed. After a refusal it discards everything it is given.
+    public mutating func next(from buffer: inout ByteBuffer) -> InboundFrame? {
         if refused {
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            return .needMoreData
+            return nil
         }
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
-            return .needMoreData
+            return nil
         }
         if length > maxFrameBytes {
             refused = true
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            context.fireChannelRead(Self.wrapInboundOut(.oversized(length: length)))
-            return .needMoreData
+            return .oversized(length: length)
         }
-        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        guard buffer.readableBytes >= 4 + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: 4)
-        let body = buffer.readSlice(length: Int(length))!
-        context.fireChannelRead(Self.wrapInboundOut(.frame(body)))
-        return .continue
+        return .frame(buffer.readSlice(length: Int(length))!)
     }
 
     /// At end of stream, a partial frame is dropped (the peer closed mid-frame).

@@ -103,9 +103,10 @@ public enum WireCodec {
             message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY
             message.list_clusters_reply = arena.message(clusterd__v1__list_clusters_reply__init)
             message.list_clusters_reply.pointee.run = encodeRun(listing.run, arena: arena)
-            let clusters = listing.clusters.map { Optional(encodeCluster($0, arena: arena)) }
-            message.list_clusters_reply.pointee.n_clusters = clusters.count
-            message.list_clusters_reply.pointee.clusters = arena.array(clusters)
+            message.list_clusters_reply.pointee.n_clusters = listing.clusters.count
+            message.list_clusters_reply.pointee.clusters = arena.array(listing.clusters) {
+                Optional(encodeCluster($0, arena: arena))
+            }
         case .error(let error):
             message.body_case = CLUSTERD__V1__FRAME__BODY_ERROR
             message.error = arena.message(clusterd__v1__error__init)
@@ -118,24 +119,23 @@ public enum WireCodec {
         case .listRunsReply(let runs):
             message.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY
             message.list_runs_reply = arena.message(clusterd__v1__list_runs_reply__init)
-            let encoded = runs.map { Optional(encodeRun($0, arena: arena)) }
-            message.list_runs_reply.pointee.n_runs = encoded.count
-            message.list_runs_reply.pointee.runs = arena.array(encoded)
+            message.list_runs_reply.pointee.n_runs = runs.count
+            message.list_runs_reply.pointee.runs = arena.array(runs) { Optional(encodeRun($0, arena: arena)) }
         case .triggerAnalysisBatch(let items):
             message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH
             message.trigger_analysis_batch = arena.message(clusterd__v1__trigger_analysis_batch_request__init)
-            let encoded = items.map { item in
+            message.trigger_analysis_batch.pointee.n_items = items.count
+            message.trigger_analysis_batch.pointee.items = arena.array(items) { item in
                 let out = arena.message(clusterd__v1__trigger_analysis_request__init)
                 out.pointee.message_id = arena.string(item.messageID)
                 out.pointee.conversation_id = arena.string(item.conversationID)
                 return Optional(out)
             }
-            message.trigger_analysis_batch.pointee.n_items = encoded.count
-            message.trigger_analysis_batch.pointee.items = arena.array(encoded)
         case .triggerAnalysisBatchReply(let results, let depth):
             message.body_case = CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY
             message.trigger_analysis_batch_reply = arena.message(clusterd__v1__trigger_analysis_batch_reply__init)
-            let encoded = results.map { result in
+            message.trigger_analysis_batch_reply.pointee.n_results = results.count
+            message.trigger_analysis_batch_reply.pointee.results = arena.array(results) { result in
                 let out = arena.message(clusterd__v1__trigger_analysis_batch_reply__result__init)
                 out.pointee.outcome = Clusterd__V1__TriggerAnalysisReply__Outcome(
                     rawValue: UInt32(result.outcome.rawValue)
@@ -146,8 +146,6 @@ public enum WireCodec {
                 }
                 return Optional(out)
             }
-            message.trigger_analysis_batch_reply.pointee.n_results = encoded.count
-            message.trigger_analysis_batch_reply.pointee.results = arena.array(encoded)
             message.trigger_analysis_batch_reply.pointee.queue_depth = depth
         case .unknown:
             message.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
@@ -171,7 +169,10 @@ public enum WireCodec {
         configuration.pointee.queue_capacity = UInt32(clamping: status.queueCapacity)
         out.pointee.configuration = configuration
         out.pointee.latest_clustering_run = status.latestClusteringRun.map { encodeRun($0, arena: arena) }
-        out.pointee.last_run = status.lastRun.map { encodeRun($0, arena: arena) }
+        // Usually the same run (the last one succeeded): packed from one C message rather than encoded twice.
+        out.pointee.last_run =
+            status.lastRun == status.latestClusteringRun
+            ? out.pointee.latest_clustering_run : status.lastRun.map { encodeRun($0, arena: arena) }
         out.pointee.queue_depth = UInt32(clamping: status.queueDepth)
         out.pointee.queue_capacity = UInt32(clamping: status.queueCapacity)
         out.pointee.in_flight_analyses = UInt32(clamping: status.inFlightAnalyses)
@@ -181,9 +182,8 @@ public enum WireCodec {
         out.pointee.clustering_stage = arena.string(status.clusteringStage)
         out.pointee.clustering_progress = status.clusteringProgress
         out.pointee.follow_up_queued = status.followUpQueued ? 1 : 0
-        let degraded = status.degraded.map { Optional(arena.string($0)) }
-        out.pointee.n_degraded = degraded.count
-        out.pointee.degraded = arena.array(degraded)
+        out.pointee.n_degraded = status.degraded.count
+        out.pointee.degraded = arena.strings(status.degraded)
         out.pointee.uptime_seconds = status.uptimeSeconds
         out.pointee.version = arena.string(status.version)
         out.pointee.embedder = arena.string(status.embedder)
@@ -225,9 +225,8 @@ public enum WireCodec {
         out.pointee.duration_ms = UInt64(max(0, run.durationMs))
         out.pointee.error = arena.string(run.error)
         out.pointee.metrics = run.metrics.map { encodeMetrics($0, arena: arena) }
-        let lineage = run.lineage.map { Optional(encodeLineage($0, arena: arena)) }
-        out.pointee.n_lineage = lineage.count
-        out.pointee.lineage = arena.array(lineage)
+        out.pointee.n_lineage = run.lineage.count
+        out.pointee.lineage = arena.array(run.lineage) { Optional(encodeLineage($0, arena: arena)) }
         return out
     }
 
@@ -237,9 +236,8 @@ public enum WireCodec {
         let out = arena.message(clusterd__v1__run_metrics__init)
         out.pointee.silhouette = metrics.silhouette ?? .nan
         out.pointee.inertia = metrics.inertia
-        let sizes = metrics.sizes.map { UInt64(max(0, $0)) }
-        out.pointee.n_sizes = sizes.count
-        out.pointee.sizes = arena.array(sizes)
+        out.pointee.n_sizes = metrics.sizes.count
+        out.pointee.sizes = arena.array(metrics.sizes) { UInt64(max(0, $0)) }
         out.pointee.k = UInt32(clamping: metrics.k)
         out.pointee.churn = metrics.churn ?? .nan
         out.pointee.adjusted_rand_index = metrics.adjustedRandIndex ?? .nan
@@ -252,12 +250,10 @@ public enum WireCodec {
     {
         let out = arena.message(clusterd__v1__lineage_event__init)
         out.pointee.kind = arena.string(event.kind.rawValue)
-        let current = event.stableIDs.map { Optional(arena.string($0)) }
-        out.pointee.n_stable_ids = current.count
-        out.pointee.stable_ids = arena.array(current)
-        let previous = event.previousStableIDs.map { Optional(arena.string($0)) }
-        out.pointee.n_previous_stable_ids = previous.count
-        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.n_stable_ids = event.stableIDs.count
+        out.pointee.stable_ids = arena.strings(event.stableIDs)
+        out.pointee.n_previous_stable_ids = event.previousStableIDs.count
+        out.pointee.previous_stable_ids = arena.strings(event.previousStableIDs)
         out.pointee.renamed = event.renamed ? 1 : 0
         out.pointee.overlap = event.overlap ?? .nan
         return out
@@ -271,16 +267,13 @@ public enum WireCodec {
         out.pointee.name = arena.string(cluster.name)
         out.pointee.description = arena.string(cluster.description)
         out.pointee.size = UInt64(max(0, cluster.size))
-        let concepts = cluster.topConcepts.map { Optional(arena.string($0)) }
-        out.pointee.n_top_concepts = concepts.count
-        out.pointee.top_concepts = arena.array(concepts)
-        let representatives = cluster.representativeConversationIDs.map { Optional(arena.string($0)) }
-        out.pointee.n_representative_conversation_ids = representatives.count
-        out.pointee.representative_conversation_ids = arena.array(representatives)
+        out.pointee.n_top_concepts = cluster.topConcepts.count
+        out.pointee.top_concepts = arena.strings(cluster.topConcepts)
+        out.pointee.n_representative_conversation_ids = cluster.representativeConversationIDs.count
+        out.pointee.representative_conversation_ids = arena.strings(cluster.representativeConversationIDs)
         out.pointee.lineage = arena.string(cluster.lineage.kind.rawValue)
-        let previous = cluster.lineage.previousStableIDs.map { Optional(arena.string($0)) }
-        out.pointee.n_previous_stable_ids = previous.count
-        out.pointee.previous_stable_ids = arena.array(previous)
+        out.pointee.n_previous_stable_ids = cluster.lineage.previousStableIDs.count
+        out.pointee.previous_stable_ids = arena.strings(cluster.lineage.previousStableIDs)
         out.pointee.renamed = cluster.lineage.renamed ? 1 : 0
         return out
     }

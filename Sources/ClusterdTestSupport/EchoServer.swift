@@ -4,6 +4,10 @@ import NIOPosix
 
 /// The transport's ceiling: a minimal SwiftNIO server with clusterd's frame decoder that writes every frame
 /// straight back (same length prefix, same body), so a load run against it measures framing and TCP only.
+///
+/// With `replyBodyBytes`, each echoed body is padded to that size with one protobuf field the frame does not
+/// define (number 1000, length-delimited, zeros), which decoders skip: the ceiling for replies as large as
+/// clusterd's, still without any work per call.
 public final class EchoServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let listener: Channel
@@ -16,8 +20,9 @@ public final class EchoServer: Sendable {
         self.port = listener.localAddress?.port ?? 0
     }
 
-    /// Starts on 127.0.0.1 and a free port, with `threads` event loops (clusterd's default is 1).
-    public static func start(threads: Int = 1) async throws -> EchoServer {
+    /// Starts on 127.0.0.1 and a free port, with `threads` event loops (clusterd's default is 1), padding replies
+    /// to `replyBodyBytes` when that is larger than the request (0: exact echo).
+    public static func start(threads: Int = 1, replyBodyBytes: Int = 0) async throws -> EchoServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -27,7 +32,7 @@ public final class EchoServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maxFrameBytes: 1 << 20))
                     )
-                    try channel.pipeline.syncOperations.addHandler(EchoHandler())
+                    try channel.pipeline.syncOperations.addHandler(EchoHandler(replyBodyBytes: replyBodyBytes))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
@@ -47,15 +52,51 @@ private final class EchoHandler: ChannelInboundHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundOut = ByteBuffer
 
+    private let replyBodyBytes: Int
+
+    init(replyBodyBytes: Int) {
+        self.replyBodyBytes = replyBodyBytes
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .frame(let body) = unwrapInboundIn(data) else {
             context.close(promise: nil)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 4 + body.readableBytes)
-        buffer.writeInteger(UInt32(body.readableBytes), endianness: .big)
+        let padding = Self.padding(echoing: body.readableBytes, to: replyBodyBytes)
+        let total = body.readableBytes + (padding.map { 2 + Self.varintSize($0) + $0 } ?? 0)
+        var buffer = context.channel.allocator.buffer(capacity: 4 + total)
+        buffer.writeInteger(UInt32(total), endianness: .big)
         buffer.writeImmutableBuffer(body)
+        if let padding {
+            buffer.writeBytes([0xC2, 0x3E])  // field 1000, wire type 2 (length-delimited)
+            var length = padding
+            while length >= 0x80 {
+                buffer.writeInteger(UInt8(length & 0x7F | 0x80))
+                length >>= 7
+            }
+            buffer.writeInteger(UInt8(length))
+            buffer.writeRepeatingByte(0, count: padding)
+        }
         context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// The padding field's content length that makes a `body`-byte echo `target` bytes long, or nil for none.
+    static func padding(echoing body: Int, to target: Int) -> Int? {
+        guard target >= body + 3 else { return nil }
+        var content = target - body - 3
+        while body + 2 + varintSize(content) + content > target { content -= 1 }
+        return content
+    }
+
+    static func varintSize(_ value: Int) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest > 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

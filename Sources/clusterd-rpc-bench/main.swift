@@ -2,8 +2,9 @@
 // release-built load client.
 //
 // 1. GetStatus, closed loop, against a minimal SwiftNIO echo server with clusterd's framing (the ceiling; this
-//    binary run with --serve-echo, in a process of its own like clusterd) and against clusterd, at 1×1, 16×16 and
-//    64×16 connections × depth, in alternating rounds; prints the median throughput ratio (target ≥ 0.8×).
+//    binary run with --serve-echo, in a process of its own like clusterd), against the same echo padding each reply
+//    to the size of clusterd's status reply, and against clusterd, at 1×1, 16×16 and 64×16 connections × depth, in
+//    alternating rounds; prints the median throughput ratios (target ≥ 0.8×).
 // 2. TriggerAnalysis peak throughput (closed loop, 16×16), then an open-loop run at half of that rate, latency
 //    counted from when each call was due; prints the p99 (target < 1 ms).
 //
@@ -33,9 +34,9 @@ func usage(_ problem: String) -> Never {
     exit(2)
 }
 
-if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--serve-echo" {
-    // The ceiling's process: serve until killed, after writing the port to the given file.
-    let echo = try await EchoServer.start()
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--serve-echo" {
+    // A ceiling's process: serve until the bench ends, after writing the port to the given file.
+    let echo = try await EchoServer.start(replyBodyBytes: Int(CommandLine.arguments[3]) ?? 0)
     try String(echo.port).write(toFile: CommandLine.arguments[2], atomically: true, encoding: .utf8)
     let parent = getppid()
     while getppid() == parent { try await Task.sleep(for: .milliseconds(500)) }  // the bench died: stop too
@@ -79,28 +80,37 @@ try await waitUntil("the clustering after the catch-up finished", timeout: .seco
 let statusBytes = try await client.call(.getStatus)
 await client.close()
 
-let echoDirectory = try TemporaryDirectory(prefix: "clusterd-echo")
-let echoProcess = try ChildProcess(
-    executable: CommandLine.arguments[0].hasPrefix("/")
-        ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0],
-    arguments: ["--serve-echo", echoDirectory.path("port")],
-    environment: ChildProcess.baseEnvironment
-)
-var echoPort = 0
-try await waitUntil("the echo server wrote its port", timeout: .seconds(10), poll: .milliseconds(20)) {
-    echoPort = Int((try? String(contentsOfFile: echoDirectory.path("port"), encoding: .utf8)) ?? "") ?? 0
-    return echoPort > 0
+let statusReplyBytes = WireCodec.encode(RPCFrame(callID: 1, body: statusBytes)).count
+
+/// Starts this binary as an echo server (replies padded to `replyBytes`, 0 for an exact echo); returns it and its
+/// port.
+func startEcho(replyBytes: Int) async throws -> (ChildProcess, Int) {
+    let directory = try TemporaryDirectory(prefix: "clusterd-echo")
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    let process = try ChildProcess(
+        executable: executable,
+        arguments: ["--serve-echo", directory.path("port"), String(replyBytes)],
+        environment: ChildProcess.baseEnvironment
+    )
+    var port = 0
+    try await waitUntil("an echo server wrote its port", timeout: .seconds(10), poll: .milliseconds(20)) {
+        port = Int((try? String(contentsOfFile: directory.path("port"), encoding: .utf8)) ?? "") ?? 0
+        return port > 0
+    }
+    return (process, port)
 }
+let (echoProcess, echoPort) = try await startEcho(replyBytes: 0)
+let (sizedEchoProcess, sizedEchoPort) = try await startEcho(replyBytes: statusReplyBytes)
 var failures: [String] = []
 
 /// Runs `plan` from this process's client event loops and prints its row.
 @MainActor func load(
     _ plan: LoadGenerator.Plan,
     _ label: String,
-    serverPID: Int32? = nil,
+    serverPID: Int32,
     body: @escaping @Sendable (Int, Int) -> FrameBody
 ) async throws -> LoadGenerator.Result {
-    let usage = ProcessUsage(serverPID: serverPID ?? echoProcess.pid)
+    let usage = ProcessUsage(serverPID: serverPID)
     let result = try await LoadGenerator.run(plan, clientThreads: clientThreads, body: body)
     say(LoadReport.row(label, result, usage: usage.delta()))
     failures += result.problems.map { "\(label): \($0)" }
@@ -119,7 +129,7 @@ say(
     "client: release build, \(clientThreads) event-loop thread(s); clusterd (release) pid \(server.child.pid), "
         + "echo pid \(echoProcess.pid); \(rounds) alternating rounds of \(seconds) s; "
         + "GetStatus request \(WireCodec.encode(RPCFrame(callID: 1, body: .getStatus)).count) B, "
-        + "reply \(WireCodec.encode(RPCFrame(callID: 1, body: statusBytes)).count) B"
+        + "reply \(statusReplyBytes) B"
 )
 say(LoadReport.header)
 var ratios: [String] = []
@@ -127,33 +137,46 @@ for (connections, depth) in [(1, 1), (16, 16), (64, 16)] {
     let plan = { (port: Int) in
         LoadGenerator.Plan(port: port, connections: connections, depth: depth, duration: .seconds(seconds))
     }
+    let shape = "c=\(connections) d=\(depth)"
     var ceiling: [Double] = []
+    var sized: [Double] = []
     var ours: [Double] = []
     for _ in 0..<rounds {
         ceiling.append(
-            try await load(plan(echoPort), "echo ceiling c=\(connections) d=\(depth)") { _, _ in .getStatus }
+            try await load(plan(echoPort), "echo ceiling \(shape)", serverPID: echoProcess.pid) { _, _ in .getStatus }
                 .throughput
         )
-        ours.append(
+        sized.append(
             try await load(
-                plan(server.port),
-                "clusterd status c=\(connections) d=\(depth)",
-                serverPID: server.child.pid
-            ) { _, _ in .getStatus }.throughput
+                plan(sizedEchoPort),
+                "echo \(statusReplyBytes) B ceiling \(shape)",
+                serverPID: sizedEchoProcess.pid
+            ) {
+                _,
+                _ in .getStatus
+            }.throughput
+        )
+        ours.append(
+            try await load(plan(server.port), "clusterd status \(shape)", serverPID: server.child.pid) { _, _ in
+                .getStatus
+            }.throughput
         )
     }
     ratios.append(
         String(
-            format: "c=%d d=%d: %.2f× (%.0f / %.0f req/s)",
-            connections,
-            depth,
+            format: "%@: %.2f× the echo, %.2f× the %d-byte echo (%.0f / %.0f / %.0f req/s)",
+            shape as NSString,
             median(ours) / median(ceiling),
+            median(ours) / median(sized),
+            statusReplyBytes,
             median(ours),
-            median(ceiling)
+            median(ceiling),
+            median(sized)
         )
     )
 }
 echoProcess.kill(SIGKILL)
+sizedEchoProcess.kill(SIGKILL)
 let peak = try await load(
     LoadGenerator.Plan(port: server.port, connections: 16, depth: 16, duration: .seconds(seconds)),
     "trigger peak c=16 d=16",
@@ -178,7 +201,8 @@ for _ in 0..<rounds {
     )
 }
 say()
-say("GetStatus throughput / echo ceiling (medians): " + ratios.joined(separator: ", ") + "; target ≥ 0.80×")
+say("GetStatus throughput against the ceilings (medians; target ≥ 0.80×):")
+for ratio in ratios { say("  " + ratio) }
 say(
     String(
         format: "TriggerAnalysis p99 at half of peak (%.0f calls/s asked): median %.0f µs over %d runs (%@); "

@@ -24,6 +24,21 @@ import Testing
         )
     }
 
+    @Test func nextWithoutAChannelTakesFramesOffTheFront() {
+        var decoder = FrameDecoder(maxFrameBytes: 8)
+        var buffer = framed([[1, 2], [3]])
+        buffer.writeBytes([0, 0])  // half of a third length prefix
+        #expect(decoder.next(from: &buffer) == .frame(ByteBuffer(bytes: [1, 2])))
+        #expect(decoder.next(from: &buffer) == .frame(ByteBuffer(bytes: [3])))
+        #expect(decoder.next(from: &buffer) == nil)
+        #expect(buffer.readableBytes == 2)
+        buffer.writeBytes([0, 9, 1])  // length 9 > 8: refused, and everything after is discarded
+        #expect(decoder.next(from: &buffer) == .oversized(length: 9))
+        buffer.writeBytes(framed([[4]]).readableBytesView)
+        #expect(decoder.next(from: &buffer) == nil)
+        #expect(buffer.readableBytes == 0)
+    }
+
     @Test func zeroLengthFrameIsAFrame() throws {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameBytes: 16)))
         try channel.writeInbound(framed([[]]))

@@ -17,6 +17,30 @@ struct LoadTests {
         #expect(result.problems.isEmpty, "\(label): \(result.problems.joined(separator: "; "))")
     }
 
+    @Test(
+        "the padded echo ceiling answers with bodies of the asked size that still decode as the request",
+        arguments: [
+            0, 3, 136, 200, 863, 1475, 20_000,
+        ]
+    )
+    func paddedEcho(replyBodyBytes: Int) async throws {
+        let echo = try await EchoServer.start(replyBodyBytes: replyBodyBytes)
+        let connection = try RawConnection(port: echo.port)
+        let request = RPCFrame(callID: 42, body: .getStatus)
+        let requestBytes = WireCodec.encode(request).count
+        try await connection.send(request)
+        let body = try #require(try connection.readFrameBodyBlocking(deadline: .now + .seconds(5)))
+        if replyBodyBytes < requestBytes + 3 {
+            #expect(body.count == requestBytes)
+        } else {
+            // One padding field cannot always hit the size exactly (its length prefix grows at 128): within a byte.
+            #expect(abs(body.count - replyBodyBytes) <= 1)
+        }
+        #expect(try WireCodec.decode(body) == request)
+        connection.close()
+        await echo.stop()
+    }
+
     @Test("short mixed load: correct replies, and every triggered message analysed afterwards")
     func shortLoad() async throws {
         let configuration = try EmbeddedMongo.configuration()
