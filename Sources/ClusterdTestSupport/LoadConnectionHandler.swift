@@ -32,7 +32,11 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var outcome = Outcome()
     private var finished = false
     private var context: ChannelHandlerContext?
-    private var pacer: RepeatedTask?
+    private var pacer: Scheduled<Void>?
+    /// Calls written since the last flush (closed loop).
+    private var flushPending = false
+    /// When the next paced call is due.
+    private var due = NIODeadline.now()
 
     init(
         connection: Int,
@@ -55,55 +59,92 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
         if let interval {
-            // Open loop: one call per interval, latency counted from when it was due (no coordinated omission).
-            pacer = context.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { [self] task in
-                guard NIODeadline.now() < stopSending else {
-                    task.cancel()
-                    finishIfDrained()
-                    return
-                }
-                send(intended: .now())
-            }
+            // Open loop at a fixed rate: every call is sent at (or, when the loop is late, right after) its due time
+            // and its latency counted from that due time, so a slow reply or a late timer is never left out
+            // (no coordinated omission).
+            due = .now()
+            pace(interval: interval)
         } else {
-            for _ in 0..<depth { send(intended: .now()) }
+            for _ in 0..<depth { send(intended: .now(), flush: false) }
             context.flush()
         }
     }
 
-    private func send(intended: NIODeadline) {
+    private func pace(interval: TimeAmount) {
+        guard let context else { return }
+        let now = NIODeadline.now()
+        guard now < stopSending else {
+            pacer = nil
+            finishIfDrained()
+            return
+        }
+        var sent = false
+        while due <= now && due < stopSending {
+            send(intended: due, flush: false)
+            due = due + interval
+            sent = true
+        }
+        if sent { context.flush() }
+        pacer = context.eventLoop.scheduleTask(deadline: min(due, stopSending)) { [self] in pace(interval: interval) }
+    }
+
+    private func send(intended: NIODeadline, flush: Bool) {
         guard let context, NIODeadline.now() < stopSending, budget.take() else { return }
         sequence += 1
         let callID = UInt64(sequence)
         outstanding[callID] = intended
         let frame = RPCFrame(callID: callID, body: body(connection, sequence))
-        context.writeAndFlush(
-            NIOAny(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)),
-            promise: nil
-        )
+        let buffer = NIOAny(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator))
+        if flush {
+            context.writeAndFlush(buffer, promise: nil)
+        } else {
+            context.write(buffer, promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .frame(let bytes) = unwrapInboundIn(data), let frame = try? WireCodec.decode(bytes.readableBytesView)
+        // Only the call id is read (and an error's code): the client's cost per reply does not grow with its size.
+        guard case .frame(let bytes) = unwrapInboundIn(data),
+            let header = bytes.withUnsafeReadableBytes({ FrameHeader.scan($0) })
         else {
             outcome.broken = true
             context.close(promise: nil)
             return
         }
         let now = NIODeadline.now()
-        guard let sentAt = outstanding.removeValue(forKey: frame.callID) else {
+        guard let sentAt = outstanding.removeValue(forKey: header.callID) else {
             outcome.unmatched += 1
             return
         }
         outcome.replies += 1
         outcome.lastReply = now
         _ = outcome.latency.record(UInt64(max(0, now.uptimeNanoseconds - sentAt.uptimeNanoseconds)))
-        if case .error(let error) = frame.body { outcome.errors[error.code, default: 0] += 1 }
-        if interval == nil { send(intended: now) }
+        if header.isError {
+            let code: RPCStatusCode
+            if case .error(let error) = (try? WireCodec.decode(bytes.readableBytesView))?.body {
+                code = error.code
+            } else {
+                code = .internal
+            }
+            outcome.errors[code, default: 0] += 1
+        }
+        if interval == nil {
+            send(intended: now, flush: false)
+            flushPending = true
+        }
         finishIfDrained()
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The calls replacing a read burst's replies go out in one write.
+        if flushPending {
+            flushPending = false
+            context.flush()
+        }
+    }
+
     private func finishIfDrained() {
-        let sendingOver = NIODeadline.now() >= stopSending || pacer == nil && outstanding.isEmpty
+        let sendingOver = NIODeadline.now() >= stopSending || interval == nil && outstanding.isEmpty
         if sendingOver && outstanding.isEmpty { finish() }
     }
 

@@ -1,0 +1,53 @@
+/// A frame's call id and body field number, read by scanning its top-level protobuf fields without decoding the
+/// body: for clients that only need to match replies to calls (the load generator), at a cost independent of the
+/// reply's size.
+public struct FrameHeader: Sendable, Equatable {
+    /// The body field number of an `Error` reply (proto/clusterd/v1/clusterd.proto).
+    public static let errorField = 20
+
+    /// The call id (0 when absent).
+    public var callID: UInt64
+    /// The field number of the body's oneof member (0 when there is none).
+    public var bodyField: Int
+
+    /// Whether the body is an `Error`.
+    public var isError: Bool { bodyField == Self.errorField }
+
+    /// Scans a frame body; nil when its wire format is malformed (a truncated varint or field, an unknown wire type).
+    public static func scan(_ bytes: UnsafeRawBufferPointer) -> FrameHeader? {
+        var header = FrameHeader(callID: 0, bodyField: 0)
+        var index = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while index < bytes.count {
+            guard let key = varint() else { return nil }
+            let field = Int(truncatingIfNeeded: key >> 3)
+            switch key & 7 {
+            case 0:
+                guard let value = varint() else { return nil }
+                if field == 1 { header.callID = value }
+            case 1, 5:
+                let width = key & 7 == 1 ? 8 : 4
+                guard bytes.count - index >= width else { return nil }
+                index += width
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.count - index) else { return nil }
+                index += Int(length)
+                if (10...99).contains(field) { header.bodyField = field }
+            default:
+                return nil
+            }
+        }
+        return header
+    }
+}
