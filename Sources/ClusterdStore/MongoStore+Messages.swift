@@ -15,14 +15,30 @@ extension MongoStore {
     }
 
     /// Up to `limit` host message ids that have no analysis with an embedding, leaving out messages already
-    /// attempted `maxAttempts` times or marked failed. Pages through `messages` in `_id` order.
+    /// attempted `maxAttempts` times or marked failed. Pages through all of `messages` in `_id` order.
     public func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID] {
-        guard limit > 0 else { return [] }
+        try unanalysedMessages(after: nil, limit: limit, maxAttempts: maxAttempts).ids
+    }
+
+    /// Up to `limit` host message ids greater than `after` (all ids when nil) that have no analysis with an
+    /// embedding, leaving out messages already attempted `maxAttempts` times or marked failed, and the last id the
+    /// scan accounted for (so the next call can start after it).
+    ///
+    /// Pages through `messages` in `_id` order, `_id` only, and subtracts the ids with a usable, failed or
+    /// given-up analysis in batches of 500 (`$in`).
+    ///
+    /// `_id` comparisons in MongoDB only match within one BSON type bracket: with `after` a string, only string ids
+    /// are scanned (ObjectIds sort after every string but do not match `$gt: "<string>"`), and with an ObjectId only
+    /// ObjectIds. A caller that mixes id types covers the other bracket with a scan from the start (`after: nil`).
+    public func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage {
+        guard limit > 0 else { return SweepPage(ids: [], scannedThrough: nil, reachedEnd: false) }
         let batchSize = 500
         return try withCollection(configuration.analysesCollection) { analyses in
             try withCollection(configuration.messagesCollection) { messages in
                 var found: [RecordID] = []
                 var batch: [RecordID] = []
+                var scannedThrough: RecordID?
+                var stoppedAtLimit = false
 
                 func subtract() throws {
                     defer { batch.removeAll(keepingCapacity: true) }
@@ -40,21 +56,40 @@ extension MongoStore {
                         if let id = document["_id"]?.recordID { done.insert(id) }
                         return true
                     }
-                    for id in batch where !done.contains(id) && found.count < limit { found.append(id) }
+                    for id in batch {
+                        if !done.contains(id) {
+                            guard found.count < limit else {
+                                stoppedAtLimit = true
+                                return
+                            }
+                            found.append(id)
+                        }
+                        scannedThrough = id
+                    }
                 }
 
+                let filter: BSONDocument = after.map { ["_id": .document(["$gt": BSONValue($0)])] } ?? [:]
                 let options: BSONDocument = [
                     "projection": .document(["_id": .int32(1)]),
                     "sort": .document(["_id": .int32(1)]),
                     "batchSize": .int32(Int32(batchSize)),
                 ]
-                try messages.forEach([:], options: options) { document in
+                var exhausted = true
+                try messages.forEach(filter, options: options) { document in
                     if let id = document["_id"]?.recordID { batch.append(id) }
                     if batch.count >= batchSize { try subtract() }
-                    return found.count < limit
+                    guard found.count < limit else {
+                        exhausted = false
+                        return false
+                    }
+                    return true
                 }
                 if found.count < limit { try subtract() }
-                return found
+                return SweepPage(
+                    ids: found,
+                    scannedThrough: scannedThrough,
+                    reachedEnd: exhausted && !stoppedAtLimit
+                )
             }
         }
     }
