@@ -100,17 +100,20 @@ extension BackgroundClusteringService {
     /// `requestFullSweep()`): a trigger refused because the queue was full, an analysis ended by MongoDB being
     /// unavailable or by a failure that was not final, MongoDB reachable again.
     ///
-    /// What only the full sweeps find: `_id` comparisons in MongoDB match within one BSON type bracket, so with
-    /// mixed id types (strings and ObjectIds) an incremental sweep sees only ids of the watermark's type; and ids a
-    /// host inserts below the watermark without triggering them (random strings such as UUIDs, ObjectIds from
-    /// another machine's clock). The next full sweep finds them, at most `fullSweepSeconds` later.
+    /// What only the full sweeps find: ids a host inserts below the watermark without triggering them — random
+    /// strings such as UUIDs, ObjectIds from another machine's clock, and, with mixed id types, any string id once the
+    /// watermark is an ObjectId (MongoDB sorts every string before every ObjectId, and `_id` comparisons match within
+    /// one BSON type bracket only; the store adds the ObjectIds explicitly after a string watermark). The next full
+    /// sweep finds them, at most `fullSweepSeconds` later.
     func sweep() {
         let current = now()
         let plan: (room: Int, after: RecordID?)? = state.withLock { state in
             let room = configuration.queueCapacity - state.pending.count
             guard room > 0 else { return nil }
+            // abs: a wall clock set back by more than the period also makes one due.
             let due =
-                state.lastFullSweepAt.map { current.timeIntervalSince($0) >= configuration.fullSweepSeconds } ?? true
+                state.lastFullSweepAt.map { abs(current.timeIntervalSince($0)) >= configuration.fullSweepSeconds }
+                ?? true
             if state.fullSweepNeeded || due {
                 state.fullSweepNeeded = false
                 state.sweepWatermark = nil

@@ -28,9 +28,10 @@ extension MongoStore {
     /// given-up analysis in batches of 500 (`$in`, then the `$or` of embedding exists / failed / attempts at the
     /// limit).
     ///
-    /// `_id` comparisons in MongoDB only match within one BSON type bracket: with `after` a string, only string ids
-    /// are scanned (ObjectIds sort after every string but do not match `$gt: "<string>"`), and with an ObjectId only
-    /// ObjectIds. A caller that mixes id types covers the other bracket with a scan from the start (`after: nil`).
+    /// "Greater" is MongoDB's `_id` order, where every string sorts before every ObjectId. `_id` comparisons in
+    /// MongoDB only match within one BSON type bracket (`$gt: "<string>"` matches no ObjectId), so after a string the
+    /// ObjectIds are asked for explicitly; after an ObjectId only greater ObjectIds follow, and a string id (which
+    /// sorts below every ObjectId) is seen only by a scan from the start (`after: nil`).
     public func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage {
         guard limit > 0 else { return SweepPage(ids: [], scannedThrough: nil, reachedEnd: false) }
         let batchSize = 500
@@ -78,7 +79,7 @@ extension MongoStore {
                     }
                 }
 
-                let filter: BSONDocument = after.map { ["_id": .document(["$gt": BSONValue($0)])] } ?? [:]
+                let filter = after.map(Self.idsSorting(after:)) ?? [:]
                 let options: BSONDocument = [
                     "projection": .document(["_id": .int32(1)]),
                     "sort": .document(["_id": .int32(1)]),
@@ -101,6 +102,22 @@ extension MongoStore {
                     reachedEnd: exhausted && !stoppedAtLimit
                 )
             }
+        }
+    }
+
+    /// A filter for the ids that sort after `id` in MongoDB's `_id` order, of the two id types clusterd reads:
+    /// greater ObjectIds after an ObjectId; greater strings and every ObjectId after a string.
+    static func idsSorting(after id: RecordID) -> BSONDocument {
+        switch id {
+        case .objectID:
+            return ["_id": .document(["$gt": BSONValue(id)])]
+        case .string:
+            return [
+                "$or": .array([
+                    .document(["_id": .document(["$gt": BSONValue(id)])]),
+                    .document(["_id": .document(["$gte": .objectID(String(repeating: "0", count: 24))])]),
+                ])
+            ]
         }
     }
 

@@ -153,8 +153,8 @@ struct MongoStoreMessagesTests {
         #expect(next.reachedEnd)
     }
 
-    @Test("a watermark matches ids of its own BSON type only; a scan from the start sees both")
-    func unanalysedAfterStaysInItsTypeBracket() throws {
+    @Test("mixed id types: after a string come greater strings and every ObjectId; after an ObjectId, greater ones")
+    func unanalysedAfterAcrossIdTypes() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let strings: [RecordID] = ["a", "b", "c"].map(RecordID.string)
@@ -166,10 +166,14 @@ struct MongoStoreMessagesTests {
         )
         // MongoDB's order: strings before ObjectIds.
         #expect(try store.unanalysedMessages(after: nil, limit: 10, maxAttempts: 3).ids == strings + objectIDs)
-        #expect(
-            try store.unanalysedMessages(after: .string("a"), limit: 10, maxAttempts: 3).ids
-                == ["b", "c"].map(RecordID.string)
-        )
+        // `$gt` on a string alone would stop at "c": a sweep split by its limit must still reach the ObjectIds.
+        let first = try store.unanalysedMessages(after: nil, limit: 2, maxAttempts: 3)
+        #expect(first.ids == Array(strings.prefix(2)) && first.scannedThrough == strings[1])
+        let rest = try store.unanalysedMessages(after: first.scannedThrough, limit: 10, maxAttempts: 3)
+        #expect(rest.ids == [strings[2]] + objectIDs)
+        #expect(rest.scannedThrough == objectIDs[1] && rest.reachedEnd)
+        // Strings sort below every ObjectId: after one, only greater ObjectIds.
         #expect(try store.unanalysedMessages(after: objectIDs[0], limit: 10, maxAttempts: 3).ids == [objectIDs[1]])
+        #expect(try store.unanalysedMessages(after: .string("zzz"), limit: 10, maxAttempts: 3).ids == objectIDs)
     }
 }
