@@ -31,6 +31,7 @@ public struct ClusterdMetricsFactory: CoreMetrics.MetricsFactory {
             "Concept extractions and cluster namings done locally because Claude was unavailable.",
         "clusterd_llm_tokens_total": "Claude input plus output tokens used.",
         "clusterd_store_up": "1 when MongoDB answered the latest request, else 0.",
+        "clusterd_sweeps_total": "Catch-up sweeps for unanalysed messages, by kind (full or incremental).",
     ]
 
     /// Histogram buckets by metric name.

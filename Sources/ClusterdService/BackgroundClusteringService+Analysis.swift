@@ -73,6 +73,8 @@ extension BackgroundClusteringService {
         let outcomes = analyse(batch)
         let elapsed = Int64(clamping: DispatchTime.now().uptimeNanoseconds - started)
         for outcome in outcomes { metrics.recordAnalysis(outcome.metricResult, nanoseconds: elapsed) }
+        // A message MongoDB's unavailability left unanalysed may sit below the sweep's watermark.
+        if outcomes.contains(where: { if case .storeDown = $0 { true } else { false } }) { requestFullSweep() }
         return outcomes
     }
 
@@ -202,13 +204,16 @@ extension BackgroundClusteringService {
                 result.append(try embedder.embed([message.content]).first ?? [])
             } catch {
                 let reason = "embedding message \(message.id) failed: \(error)"
+                let final = attempts >= configuration.maxAttempts
                 try store.recordFailure(
                     messageID: message.id,
                     conversationID: message.conversationID,
                     error: reason,
-                    final: attempts >= configuration.maxAttempts
+                    final: final
                 )
                 recordFailed(reason)
+                // Not given up: the sweep retries it, and it may sit below the watermark.
+                if !final { requestFullSweep() }
                 result.append(nil)
             }
         }

@@ -89,13 +89,45 @@ extension BackgroundClusteringService {
     }
 
     /// Finds host messages with no analysis (never triggered, refused, or lost in a crash) and queues them.
+    ///
+    /// Incremental, with a watermark: a sweep scans only the message ids above the last id an earlier sweep
+    /// accounted for (analysed, failed, given up or queued), so a tick reads the new messages, not all of them. When
+    /// a sweep stops at its limit (queue room, `sweepBatchSize`) the watermark stops at the last id it accounted
+    /// for, and the next sweep goes on from there.
+    ///
+    /// A full sweep (from the first id) runs at start-up (the watermark lives in memory only), every
+    /// `fullSweepSeconds`, and after any event that may leave an unanalysed message below the watermark (see
+    /// `requestFullSweep()`): a trigger refused because the queue was full, an analysis ended by MongoDB being
+    /// unavailable or by a failure that was not final, MongoDB reachable again.
+    ///
+    /// What only the full sweeps find: ids a host inserts below the watermark without triggering them — random
+    /// strings such as UUIDs, ObjectIds from another machine's clock, and, with mixed id types, any string id once the
+    /// watermark is an ObjectId (MongoDB sorts every string before every ObjectId, and `_id` comparisons match within
+    /// one BSON type bracket only; the store adds the ObjectIds explicitly after a string watermark). The next full
+    /// sweep finds them, at most `fullSweepSeconds` later.
     func sweep() {
-        let room = state.withLock { configuration.queueCapacity - $0.pending.count }
-        guard room > 0 else { return }
-        let ids: [RecordID]
+        let current = now()
+        let plan: (room: Int, after: RecordID?)? = state.withLock { state in
+            let room = configuration.queueCapacity - state.pending.count
+            guard room > 0 else { return nil }
+            // abs: a wall clock set back by more than the period also makes one due.
+            let due =
+                state.lastFullSweepAt.map { abs(current.timeIntervalSince($0)) >= configuration.fullSweepSeconds }
+                ?? true
+            if state.fullSweepNeeded || due {
+                state.fullSweepNeeded = false
+                state.sweepWatermark = nil
+                state.lastFullSweepAt = current
+            }
+            return (room, state.sweepWatermark)
+        }
+        guard let plan else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let page: SweepPage
         do {
-            ids = try store.unanalysedMessageIDs(
-                limit: min(room, configuration.sweepBatchSize),
+            page = try store.unanalysedMessages(
+                after: plan.after,
+                limit: min(plan.room, configuration.sweepBatchSize),
                 maxAttempts: configuration.maxAttempts
             )
             noteStoreHealthy()
@@ -103,17 +135,45 @@ extension BackgroundClusteringService {
             noteStoreFailure(error)
             return
         }
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        metrics.recordSweep(full: plan.after == nil)
         var queued: [String] = []
-        state.withLock { state in
-            for id in ids where !state.pending.contains(id.description) {
-                guard state.pending.count < configuration.queueCapacity else { break }
-                state.pending.insert(id.description)
-                queued.append(id.description)
+        let watermark: RecordID? = state.withLock { state in
+            // The watermark passes only ids accounted for: up to where the scan got, or, when the queue filled up
+            // meanwhile, up to the last id queued (or already queued) before it did.
+            var through = page.scannedThrough
+            var accounted = plan.after
+            for id in page.ids {
+                let text = id.description
+                if !state.pending.contains(text) {
+                    guard state.pending.count < configuration.queueCapacity else {
+                        through = accounted
+                        break
+                    }
+                    state.pending.insert(text)
+                    queued.append(text)
+                }
+                accounted = id
             }
+            if let through { state.sweepWatermark = through }
             state.sweptTotal += queued.count
+            return state.sweepWatermark
         }
+        let kind = plan.after.map { "Incremental catch-up sweep after \($0)" } ?? "Full catch-up sweep"
+        let end = page.reachedEnd ? "the end" : "its limit"
+        let took = String(format: "%.1f", milliseconds)
+        let mark = watermark?.description ?? "none"
+        logger.debug(
+            "\(kind): \(page.ids.count) unanalysed, \(queued.count) queued, stopped at \(end) in \(took) ms; watermark \(mark)"
+        )
         if !queued.isEmpty { logger.info("Catch-up sweep queued \(queued.count) unanalysed message(s)") }
         for id in queued { enqueueAnalysis(id, attempt: configuration.notFoundRetryDelays.count) }
+    }
+
+    /// Makes the next catch-up sweep a full one: something may have left an unanalysed message below the sweep's
+    /// watermark, where incremental sweeps no longer look.
+    func requestFullSweep() {
+        state.withLock { $0.fullSweepNeeded = true }
     }
 
     /// Evaluates the trigger rules from memory and schedules a clustering when they say so and the schedule

@@ -36,6 +36,8 @@ extension BackgroundClusteringService {
         if state.pending.contains(messageID) { return .already }
         if state.pending.count >= configuration.queueCapacity {
             state.triggersRefused += 1
+            // The refused id may sit below the sweep's watermark: only a full sweep is sure to find it.
+            state.fullSweepNeeded = true
             return .refused(state.pending.count)
         }
         state.pending.insert(messageID)

@@ -309,6 +309,8 @@ public final class BackgroundClusteringService: Sendable {
         let recovered = state.withLock { state in
             let was = state.storeDegraded
             state.storeDegraded = false
+            // While MongoDB was down, work may have failed for messages below the sweep's watermark.
+            if was { state.fullSweepNeeded = true }
             return was
         }
         if recovered { logger.info("MongoDB reachable again") }

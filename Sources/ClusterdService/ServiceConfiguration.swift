@@ -18,6 +18,11 @@ public struct ServiceConfiguration: Sendable {
     public var tickSeconds: Double
     /// Most messages one sweep queues.
     public var sweepBatchSize: Int
+    /// Seconds between full catch-up sweeps (from the first message); the sweeps between them scan only messages
+    /// above the last id a sweep accounted for. A full sweep also follows start-up, a trigger refused because the
+    /// queue was full, an analysis that MongoDB's unavailability or a non-final failure ended, and MongoDB becoming
+    /// reachable again.
+    public var fullSweepSeconds: Double = 600
     /// k-means and naming settings.
     public var clustering: ClusteringConfiguration
     /// Concepts kept per message.

@@ -43,6 +43,9 @@ final class ServiceMetrics: Sendable {
     let queueCapacity: Gauge
     let inFlightAnalyses: Gauge
     let storeUp: Gauge
+    /// `clusterd_sweeps_total{kind="full"|"incremental"}`: catch-up sweeps that read MongoDB.
+    private let fullSweeps: Counter
+    private let incrementalSweeps: Counter
     /// `clusterd_llm_requests_total{result="success"|"failure"}`: Messages API requests (each retry counts).
     private let llmSucceeded: Counter
     private let llmFailed: Counter
@@ -73,6 +76,12 @@ final class ServiceMetrics: Sendable {
         queueCapacity = Gauge(label: "clusterd_analysis_queue_capacity", dimensions: [], factory: factory)
         inFlightAnalyses = Gauge(label: "clusterd_analyses_in_flight", dimensions: [], factory: factory)
         storeUp = Gauge(label: "clusterd_store_up", dimensions: [], factory: factory)
+        fullSweeps = Counter(label: "clusterd_sweeps_total", dimensions: [("kind", "full")], factory: factory)
+        incrementalSweeps = Counter(
+            label: "clusterd_sweeps_total",
+            dimensions: [("kind", "incremental")],
+            factory: factory
+        )
         llmSucceeded = Counter(
             label: "clusterd_llm_requests_total",
             dimensions: [("result", "success")],
@@ -110,6 +119,11 @@ final class ServiceMetrics: Sendable {
     func recordAnalysis(_ result: AnalysisResult, nanoseconds: Int64) {
         analyses[result.rawValue].increment()
         analysisDuration.recordNanoseconds(nanoseconds)
+    }
+
+    /// Counts one catch-up sweep: full (from the first message) or incremental (above the watermark).
+    func recordSweep(full: Bool) {
+        (full ? fullSweeps : incrementalSweeps).increment()
     }
 
     /// Counts `count` finished runs with `status` (`running` is never counted).

@@ -18,6 +18,9 @@ public protocol ServiceStore: Sendable {
     func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws
     /// Host messages with no usable analysis that are not given up.
     func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID]
+    /// Host messages whose `_id` sorts after `after` in MongoDB's order (all when nil; strings before ObjectIds)
+    /// with no usable analysis that are not given up, and the last id the scan accounted for.
+    func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage
     /// Analyses with an embedding, optionally only those written after a date.
     func countAnalyses(analyzedAfter: Date?) throws -> Int
     /// Analyses given up.

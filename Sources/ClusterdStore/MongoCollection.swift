@@ -29,7 +29,23 @@ struct MongoCollection {
                 mongoc_collection_find_with_opts(handle, filterBSON, optionsBSON, nil)
             }
         }
-        guard let cursor else { throw StoreError(.internal, "find on \(name) returned no cursor") }
+        try drain(cursor, context: "find on \(name)", body)
+    }
+
+    /// Streams the documents an aggregation pipeline yields to `body` until it returns false or the cursor is
+    /// exhausted.
+    func aggregate(_ pipeline: [BSONDocument], _ body: (BSONDocument) throws -> Bool) throws {
+        let stages: BSONDocument = ["pipeline": .array(pipeline.map { .document($0) })]
+        let cursor = try stages.withBSON { pipelineBSON in
+            mongoc_collection_aggregate(handle, MONGOC_QUERY_NONE, pipelineBSON, nil, nil)
+        }
+        try drain(cursor, context: "aggregate on \(name)", body)
+    }
+
+    /// Hands each document of `cursor` to `body` until it returns false or the cursor is exhausted, then destroys
+    /// the cursor; throws the cursor's error.
+    private func drain(_ cursor: OpaquePointer?, context: String, _ body: (BSONDocument) throws -> Bool) throws {
+        guard let cursor else { throw StoreError(.internal, "\(context) returned no cursor") }
         defer { mongoc_cursor_destroy(cursor) }
         var document: OpaquePointer?
         while mongoc_cursor_next(cursor, &document) {
@@ -38,7 +54,7 @@ struct MongoCollection {
         }
         var error = bson_error_t()
         if mongoc_cursor_error(cursor, &error) {
-            throw StoreError(error, context: "find on \(name)")
+            throw StoreError(error, context: context)
         }
     }
 

@@ -93,6 +93,9 @@ struct ServerSettings {
         if let value = environment["CLUSTERD_TICK_SECONDS"] {
             service.tickSeconds = try Self.seconds(value, "CLUSTERD_TICK_SECONDS")
         }
+        if let value = environment["CLUSTERD_FULL_SWEEP_SECONDS"] {
+            service.fullSweepSeconds = try Self.seconds(value, "CLUSTERD_FULL_SWEEP_SECONDS")
+        }
         if let value = environment["CLUSTERD_MAX_ATTEMPTS"] {
             service.maxAttempts = max(1, try Self.number(value, "CLUSTERD_MAX_ATTEMPTS"))
         }

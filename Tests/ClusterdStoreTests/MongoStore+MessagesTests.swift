@@ -86,4 +86,94 @@ struct MongoStoreMessagesTests {
         #expect(Set(found) == Set(ids.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)))
         #expect(try store.unanalysedMessageIDs(limit: 550, maxAttempts: 3).count == 550)
     }
+
+    @Test("paging after a watermark returns only ids above it, in order, and how far it scanned")
+    func unanalysedAfter() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let ids: [RecordID] = (0..<20).map { .string(String(format: "m%02d", $0)) }
+        try store.insertHostMessages(
+            ids.shuffled().map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
+        )
+        // Every third message analysed; m19 (the last) too.
+        try store.saveAnalyses(
+            ids.enumerated().filter { $0.offset % 3 == 0 || $0.offset == 19 }.map {
+                Fixtures.analysis($0.element)
+            }
+        )
+        let unanalysed = ids.enumerated().filter { $0.offset % 3 != 0 && $0.offset != 19 }.map(\.element)
+
+        let all = try store.unanalysedMessages(after: nil, limit: 100, maxAttempts: 3)
+        #expect(all.ids == unanalysed)
+        #expect(all.scannedThrough == .string("m19"), "an analysed last id is accounted for too")
+        #expect(all.reachedEnd)
+
+        let above = try store.unanalysedMessages(after: .string("m09"), limit: 100, maxAttempts: 3)
+        #expect(above.ids == unanalysed.filter { $0 > .string("m09") })
+        #expect(above.ids == ["m10", "m11", "m13", "m14", "m16", "m17"].map(RecordID.string))
+        #expect(above.scannedThrough == .string("m19"))
+        #expect(above.reachedEnd)
+
+        // The limit: stops at the third unanalysed id above m04, not beyond it.
+        let limited = try store.unanalysedMessages(after: .string("m04"), limit: 3, maxAttempts: 3)
+        #expect(limited.ids == ["m05", "m07", "m08"].map(RecordID.string))
+        #expect(limited.scannedThrough == .string("m09"), "m09 is analysed: accounted for before the next unanalysed")
+        #expect(!limited.reachedEnd)
+        // Going on from there finds the rest exactly once.
+        let rest = try store.unanalysedMessages(after: limited.scannedThrough, limit: 100, maxAttempts: 3)
+        #expect(rest.ids == ["m10", "m11", "m13", "m14", "m16", "m17"].map(RecordID.string))
+
+        // Analysed ids after the limit's last id, up to the next unanalysed one, are accounted for too.
+        let two = try store.unanalysedMessages(after: .string("m04"), limit: 2, maxAttempts: 3)
+        #expect(two.ids == ["m05", "m07"].map(RecordID.string))
+        #expect(two.scannedThrough == .string("m07"))
+
+        let past = try store.unanalysedMessages(after: .string("m19"), limit: 100, maxAttempts: 3)
+        #expect(past.ids.isEmpty && past.scannedThrough == nil && past.reachedEnd)
+        #expect(try store.unanalysedMessages(after: nil, limit: 0, maxAttempts: 3).ids.isEmpty)
+    }
+
+    @Test("paging after a watermark crosses 500-id batches and stops at the limit inside one")
+    func unanalysedAfterAcrossBatches() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let ids: [RecordID] = (0..<1_300).map { .string(String(format: "m%05d", $0)) }
+        try store.insertHostMessages(
+            ids.map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
+        )
+        // The first 1,000 analysed: the unanalysed ones start in the third batch after m00100.
+        try store.saveAnalyses(ids.prefix(1_000).map { Fixtures.analysis($0) })
+        let page = try store.unanalysedMessages(after: .string("m00100"), limit: 250, maxAttempts: 3)
+        #expect(page.ids == Array(ids[1_000..<1_250]))
+        #expect(page.scannedThrough == ids[1_249])
+        #expect(!page.reachedEnd)
+        let next = try store.unanalysedMessages(after: page.scannedThrough, limit: 250, maxAttempts: 3)
+        #expect(next.ids == Array(ids[1_250...]))
+        #expect(next.scannedThrough == ids.last)
+        #expect(next.reachedEnd)
+    }
+
+    @Test("mixed id types: after a string come greater strings and every ObjectId; after an ObjectId, greater ones")
+    func unanalysedAfterAcrossIdTypes() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let strings: [RecordID] = ["a", "b", "c"].map(RecordID.string)
+        let objectIDs: [RecordID] = ["65a1b2c3d4e5f60718293a41", "65a1b2c3d4e5f60718293a42"].map(RecordID.objectID)
+        try store.insertHostMessages(
+            (objectIDs + strings).map {
+                MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t")
+            }
+        )
+        // MongoDB's order: strings before ObjectIds.
+        #expect(try store.unanalysedMessages(after: nil, limit: 10, maxAttempts: 3).ids == strings + objectIDs)
+        // `$gt` on a string alone would stop at "c": a sweep split by its limit must still reach the ObjectIds.
+        let first = try store.unanalysedMessages(after: nil, limit: 2, maxAttempts: 3)
+        #expect(first.ids == Array(strings.prefix(2)) && first.scannedThrough == strings[1])
+        let rest = try store.unanalysedMessages(after: first.scannedThrough, limit: 10, maxAttempts: 3)
+        #expect(rest.ids == [strings[2]] + objectIDs)
+        #expect(rest.scannedThrough == objectIDs[1] && rest.reachedEnd)
+        // Strings sort below every ObjectId: after one, only greater ObjectIds.
+        #expect(try store.unanalysedMessages(after: objectIDs[0], limit: 10, maxAttempts: 3).ids == [objectIDs[1]])
+        #expect(try store.unanalysedMessages(after: .string("zzz"), limit: 10, maxAttempts: 3).ids == objectIDs)
+    }
 }
