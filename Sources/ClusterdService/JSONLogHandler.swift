@@ -64,19 +64,6 @@ public struct JSONLogHandler: LogHandler {
 
     /// `2025-01-10T21:30:00.123Z` (UTC, milliseconds).
     static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            Int(parts.tm_year) + 1900,
-            Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday),
-            Int(parts.tm_hour),
-            Int(parts.tm_min),
-            Int(parts.tm_sec),
-            min(999, max(0, milliseconds))
-        )
+        LogTimestamp.milliseconds(date)
     }
 }

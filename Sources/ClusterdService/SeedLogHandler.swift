@@ -44,18 +44,7 @@ public struct SeedLogHandler: LogHandler {
 
     /// `yyyy-MM-dd HH:mm:ss` in UTC.
     static func timestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d",
-            parts.year!,
-            parts.month!,
-            parts.day!,
-            parts.hour!,
-            parts.minute!,
-            parts.second!
-        )
+        LogTimestamp.seconds(date)
     }
 
     /// Python logging's level names.

@@ -13,7 +13,7 @@
 // host messages inserted, with the production 15 s timer, and is measured once they are analysed and the clustering
 // run that follows has finished; CLUSTERD_BIN names the server binary. Options: --client-threads N (client event
 // loops, default 1), --seconds S (per run, default 3), --rounds R (alternating echo/clusterd rounds, default 3),
-// --server-threads N (clusterd's event loops, CLUSTERD_EVENT_LOOP_THREADS; default 1, like the echo server),
+// --server-env KEY=VALUE (any server setting; repeatable), --server-threads N (clusterd's event loops, CLUSTERD_EVENT_LOOP_THREADS; default 1, like the echo server),
 // --hashing (the server without its model: the hashing embedder).
 import ClusterdRPC
 import ClusterdStore
@@ -29,7 +29,7 @@ func say(_ line: String = "") {
 func usage(_ problem: String) -> Never {
     FileHandle.standardError.write(
         Data(
-            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--seconds S] [--rounds R] [--hashing]\n"
+            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--server-env KEY=VALUE] [--seconds S] [--rounds R] [--hashing]\n"
                 .utf8
         )
     )
@@ -51,6 +51,13 @@ var rounds = 3
 var serverEnvironment = ["CLUSTERD_TICK_SECONDS": "15"]
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
+    if flag == "--server-env" {
+        guard let pair = arguments.popFirst(), let equals = pair.firstIndex(of: "=") else {
+            usage("--server-env needs KEY=VALUE")
+        }
+        serverEnvironment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        continue
+    }
     if flag == "--hashing" {
         serverEnvironment.merge(ServerProcess.hashingEmbedder) { _, new in new }
         continue
@@ -73,8 +80,9 @@ let server = try await ServerProcess.start(store: configuration, environment: se
 // that follows has finished, before the first measurement.
 let client = try await server.connect()
 _ = try await client.triggerAnalysisBatch(ids.map { TriggerItem(messageID: $0) })
+let analysing = try await client.status().enabled  // BACKGROUND_CLUSTERING_ENABLED=false: triggers only recorded
 try await waitUntil("every inserted message analysed", timeout: .seconds(300), poll: .milliseconds(250)) {
-    try store.countAnalyses() == ids.count
+    try !analysing || store.countAnalyses() == ids.count
 }
 try await waitUntil("the clustering after the catch-up finished", timeout: .seconds(300), poll: .milliseconds(250)) {
     let status = try await client.status()

@@ -13,6 +13,21 @@ import Testing
         func append(_ line: String) { lines.withLock { $0.append(line) } }
     }
 
+    @Test(
+        "timestamps in UTC, zero-padded, in both formats",
+        arguments: [
+            (1_736_544_600.123, "2025-01-10 21:30:00", "2025-01-10T21:30:00.123Z"),
+            (0.009, "1970-01-01 00:00:00", "1970-01-01T00:00:00.009Z"),
+            (951_782_400.5, "2000-02-29 00:00:00", "2000-02-29T00:00:00.500Z"),
+            (4_102_444_799.999, "2099-12-31 23:59:59", "2099-12-31T23:59:59.999Z"),
+        ]
+    )
+    func timestamps(seconds: Double, seed: String, iso: String) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(SeedLogHandler.timestamp(date) == seed)
+        #expect(JSONLogHandler.timestamp(date) == iso)
+    }
+
     @Test func jsonLinesCarryTheFields() throws {
         let sink = Lines()
         var handler = JSONLogHandler(label: "BackgroundClusteringService") { sink.append($0) }
