@@ -19,7 +19,8 @@ public struct EmbedderChoice: Sendable {
     }
 
     /// Locates and loads the model; falls back to `HashingEmbedder` (never throws) when it is missing or broken.
-    public static func choose(_ locator: MiniLMModelLocator) -> EmbedderChoice {
+    /// `threads`: workers of one forward pass, as in `MiniLMEmbedder` (nil: OpenBLAS's thread count).
+    public static func choose(_ locator: MiniLMModelLocator, threads: Int? = nil) -> EmbedderChoice {
         guard let directory = locator.locate() else {
             let searched = locator.candidates()
             let reason: String
@@ -39,7 +40,7 @@ public struct EmbedderChoice: Sendable {
             return EmbedderChoice(embedder: HashingEmbedder(), modelDirectory: nil, detail: "fallback: " + reason)
         }
         do {
-            let embedder = try MiniLMModelLoader.load(directory: directory)
+            let embedder = try MiniLMModelLoader.load(directory: directory, threads: threads)
             return EmbedderChoice(embedder: embedder, modelDirectory: directory, detail: directory)
         } catch {
             return EmbedderChoice(

@@ -36,13 +36,14 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Calls written since the last flush (closed loop).
     private var flushPending = false
     /// When the next paced call is due.
-    private var due = NIODeadline.now()
+    private var due: NIODeadline
 
     init(
         connection: Int,
         depth: Int,
         stopSending: NIODeadline,
         interval: TimeAmount?,
+        firstDue: NIODeadline,
         budget: SharedBudget,
         body: @escaping @Sendable (Int, Int) -> FrameBody,
         done: EventLoopPromise<Outcome>
@@ -51,6 +52,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.depth = depth
         self.stopSending = stopSending
         self.interval = interval
+        self.due = firstDue
         self.budget = budget
         self.body = body
         self.done = done
@@ -62,7 +64,6 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             // Open loop at a fixed rate: every call is sent at (or, when the loop is late, right after) its due time
             // and its latency counted from that due time, so a slow reply or a late timer is never left out
             // (no coordinated omission).
-            due = .now()
             pace(interval: interval)
         } else {
             for _ in 0..<depth { send(intended: .now(), flush: false) }

@@ -121,6 +121,11 @@ public enum LoadGenerator {
         let interval: TimeAmount? = plan.rate.map { rate in
             .nanoseconds(Int64(Double(plan.connections) / rate * 1e9))
         }
+        // Open loop: connection i's calls are due at pacingStart + (i + k·connections) / rate, so the calls of all
+        // connections interleave evenly instead of leaving in bursts of `connections` at once. The schedule starts
+        // after the connections are set up (connecting is not part of any call's latency).
+        let pacingStart = start + .milliseconds(50)
+        let spacing = plan.rate.map { TimeAmount.nanoseconds(Int64(1e9 / $0)) }
         var futures: [(LoadConnectionHandler, EventLoopFuture<LoadConnectionHandler.Outcome>)] = []
         for index in 0..<plan.connections {
             let eventLoop = group.next()
@@ -130,6 +135,7 @@ public enum LoadGenerator {
                 depth: plan.depth,
                 stopSending: stopSending,
                 interval: interval,
+                firstDue: spacing.map { pacingStart + .nanoseconds($0.nanoseconds * Int64(index)) } ?? start,
                 budget: shared,
                 body: body,
                 done: promise

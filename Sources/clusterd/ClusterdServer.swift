@@ -105,7 +105,10 @@ struct ClusterdServer: Service {
 
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and
     /// the executable's ancestors), else the hashing fallback, announced loudly. Reads ~90 MB: runs on its own
-    /// thread, off the cooperative pool.
+    /// thread, off the cooperative pool. One thread per forward pass: the server's parallelism is its analysis
+    /// workers, each embedding its own batch on its own background (SCHED_IDLE) thread; a pass split over
+    /// `concurrentPerform` would run its other parts on libdispatch's default-QoS threads, at normal priority,
+    /// competing with the event loop.
     private func loadEmbedder() async -> EmbedderChoice {
         let locator = MiniLMModelLocator(
             overrideDirectory: settings.modelDirectory,
@@ -116,7 +119,7 @@ struct ClusterdServer: Service {
         )
         let started = Date()
         let choice = await withCheckedContinuation { (continuation: CheckedContinuation<EmbedderChoice, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator)) }
+            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator, threads: 1)) }
         }
         if let directory = choice.modelDirectory {
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
