@@ -58,7 +58,7 @@ test-python: setup
 # libFuzzer on the frame decoder and message decoding: the Swift server path and the C client's reader, each for
 # FUZZ_RUNS executions (-1: no count bound) or FUZZ_SECONDS, whichever comes first (address sanitizer on).
 # `make fuzz-smoke` is the short run CI does.
-FUZZ_SECONDS ?= 180
+FUZZ_SECONDS ?= 300
 FUZZ_RUNS ?= 1000000
 FUZZ_CONFIG ?= release
 CLANG ?= /opt/swift/usr/bin/clang

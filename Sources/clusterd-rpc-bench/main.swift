@@ -13,7 +13,7 @@
 // host messages inserted, with the production 15 s timer, and is measured once they are analysed and the clustering
 // run that follows has finished; CLUSTERD_BIN names the server binary. Options: --client-threads N (client event
 // loops, default 1), --seconds S (per run, default 3), --rounds R (alternating echo/clusterd rounds, default 3),
-// --server-env KEY=VALUE (any server setting; repeatable), --server-threads N (clusterd's event loops, CLUSTERD_EVENT_LOOP_THREADS; default 1, like the echo server),
+// --trigger-rate R (also runs the open loop at R calls/s), --server-env KEY=VALUE (any server setting; repeatable), --server-threads N (clusterd's event loops, CLUSTERD_EVENT_LOOP_THREADS; default 1, like the echo server),
 // --hashing (the server without its model: the hashing embedder).
 import ClusterdRPC
 import ClusterdStore
@@ -29,7 +29,7 @@ func say(_ line: String = "") {
 func usage(_ problem: String) -> Never {
     FileHandle.standardError.write(
         Data(
-            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--server-env KEY=VALUE] [--seconds S] [--rounds R] [--hashing]\n"
+            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--trigger-rate R] [--server-env KEY=VALUE] [--seconds S] [--rounds R] [--hashing]\n"
                 .utf8
         )
     )
@@ -48,6 +48,7 @@ if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--serve-echo" 
 var clientThreads = 1
 var seconds = 3
 var rounds = 3
+var fixedRate: Double?
 var serverEnvironment = ["CLUSTERD_TICK_SECONDS": "15"]
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
@@ -67,6 +68,7 @@ while let flag = arguments.popFirst() {
     case "--client-threads": clientThreads = value
     case "--seconds": seconds = value
     case "--rounds": rounds = value
+    case "--trigger-rate": fixedRate = Double(value)
     case "--server-threads": serverEnvironment["CLUSTERD_EVENT_LOOP_THREADS"] = String(value)
     default: usage("unknown option \(flag)")
     }
@@ -214,6 +216,7 @@ for depth in [1, 16] {
     }
     return p99s
 }
+if let fixedRate { _ = try await openLoop(rate: fixedRate, runs: rounds, "fixed rate") }
 let halfOfRequestReply = try await openLoop(rate: peaks[1]! / 2, runs: rounds, "½ d=1 peak")
 let halfOfPipelined = try await openLoop(rate: peaks[16]! / 2, runs: 1, "½ d=16 peak")
 say()
