@@ -80,6 +80,10 @@ public final class BackgroundClusteringService: Sendable {
         maintenanceQueue = OperationQueue()
         maintenanceQueue.name = "clusterd.maintenance"
         maintenanceQueue.maxConcurrentOperationCount = 1
+        // Not default QoS: on Linux a default-QoS queue's operations run on the same libdispatch threads as Swift
+        // concurrency's cooperative pool (one per core), so a tick blocked in MongoDB's server selection would
+        // hold a cooperative thread for up to its timeout.
+        maintenanceQueue.qualityOfService = .utility
     }
 
     /// Loads state from MongoDB (abandoning runs a dead process left `running`), then starts the timer.

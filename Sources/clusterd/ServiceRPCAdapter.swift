@@ -14,6 +14,9 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         let queue = OperationQueue()
         queue.name = "clusterd.rpc-reads"
         queue.maxConcurrentOperationCount = 2
+        // Utility, not default QoS: default-QoS operations share the cooperative pool's threads on Linux, and these
+        // block in MongoDB reads.
+        queue.qualityOfService = .utility
         self.readQueue = queue
     }
 

@@ -3,7 +3,9 @@ import Testing
 @testable import ClusterdCore
 
 /// Stable ids, lineage and run-to-run metrics of `ClusteringEngine` on realistic (overlapping, noisy) data.
-@Suite struct ClusteringStabilityTests {
+// Serialized: its corpus-wide cases are seconds of CPU each in a debug build, and run in parallel they held every
+// thread of the 2-core machine's cooperative pool for ~30 s, starving the timing-sensitive async tests.
+@Suite(.serialized) struct ClusteringStabilityTests {
     private static func previous(_ outcome: ClusteringOutcome) -> PreviousClustering {
         PreviousClustering(clusters: outcome.clusters, assignments: outcome.assignments, k: outcome.metrics.k)
     }

@@ -4,7 +4,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@Suite("AnthropicClient against a fake Messages API on loopback", .timeLimit(.minutes(1)))
+// Serialized: each case blocks its thread (a Python fake server's start-up, curl), and run in parallel they held
+// every thread of the 2-core machine's cooperative pool for ~30 s, starving the timing-sensitive async tests.
+@Suite("AnthropicClient against a fake Messages API on loopback", .serialized, .timeLimit(.minutes(3)))
 struct AnthropicClientTests {
     @Test("Success: the request has the API's headers and body; the reply's text block and usage are read")
     func success() throws {

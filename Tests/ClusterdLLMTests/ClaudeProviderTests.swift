@@ -4,7 +4,9 @@ import ClusterdTestSupport
 import Foundation
 import Testing
 
-@Suite("Claude concept and name providers against the fake, with local fallback", .timeLimit(.minutes(1)))
+// Serialized: each case blocks its thread (a Python fake server's start-up, curl), and run in parallel they held
+// every thread of the 2-core machine's cooperative pool for ~30 s, starving the timing-sensitive async tests.
+@Suite("Claude concept and name providers against the fake, with local fallback", .serialized, .timeLimit(.minutes(3)))
 struct ClaudeProviderTests {
     static let message = "My sourdough starter smells of vinegar; should I feed it more flour?"
 

@@ -2,7 +2,9 @@ import ClusterdLLM
 import Foundation
 import Testing
 
-@Suite("CurlHTTPClient against a fake server on loopback")
+// Serialized: each case blocks its thread (a Python fake server's start-up, curl), and run in parallel they held
+// every thread of the 2-core machine's cooperative pool for ~30 s, starving the timing-sensitive async tests.
+@Suite("CurlHTTPClient against a fake server on loopback", .serialized)
 struct CurlHTTPClientTests {
     @Test("POST round-trip carries the method, a header and the body")
     func postRoundTrip() throws {
