@@ -1,9 +1,11 @@
+import ClusterdWire
+
 /// A frame's call id and body field number, read by scanning its top-level protobuf fields without decoding the
 /// body: for clients that only need to match replies to calls (the load generator), at a cost independent of the
 /// reply's size.
 public struct FrameHeader: Sendable, Equatable {
-    /// The body field number of an `Error` reply (proto/clusterd/v1/clusterd.proto).
-    public static let errorField = 20
+    /// The body field number of an `Error` reply (protobuf-c numbers a oneof's cases by their field numbers).
+    public static let errorField = Int(CLUSTERD__V1__FRAME__BODY_ERROR.rawValue)
 
     /// The call id (0 when absent).
     public var callID: UInt64
@@ -43,6 +45,8 @@ public struct FrameHeader: Sendable, Equatable {
             case 2:
                 guard let length = varint(), length <= UInt64(bytes.count - index) else { return nil }
                 index += Int(length)
+                // The body oneof's fields are numbered from 10 (proto/clusterd/v1/clusterd.proto); unknown fields
+                // (a later protocol's, or padding) are skipped like any other.
                 if (10...99).contains(field) { header.bodyField = field }
             default:
                 return nil
