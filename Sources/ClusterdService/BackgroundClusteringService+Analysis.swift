@@ -13,7 +13,6 @@ extension BackgroundClusteringService {
     func enqueueAnalysis(_ messageID: String, attempt: Int) {
         state.withLock { $0.analysisBacklog.append((messageID, attempt)) }
         analysisQueue.addOperation { [self] in
-            BackgroundPriority.enterIdleClass()
             let batch = state.withLock { state in
                 let count = min(max(1, configuration.embeddingBatchSize), state.analysisBacklog.count)
                 let batch = Array(state.analysisBacklog.prefix(count))

@@ -5,7 +5,6 @@ extension BackgroundClusteringService {
     /// Puts one clustering run on the serial lane (`clusteringScheduled` is already set by the caller).
     func scheduleClustering(reason: String, forced: Bool) {
         clusteringQueue.addOperation { [self] in
-            BackgroundPriority.enterIdleClass()
             state.withLock { state in
                 state.clusteringScheduled = false
                 state.clusteringInProgress = true

@@ -66,15 +66,13 @@ public final class BackgroundClusteringService: Sendable {
         analysisQueue = OperationQueue()
         analysisQueue.name = "clusterd.analysis"
         analysisQueue.maxConcurrentOperationCount = configuration.analysisWorkers
-        // Background QoS: on Linux libdispatch runs these threads at nice 10 (utility is nice 2), so the event loop
-        // answering triggers preempts embedding and clustering at once when they share the cores.
-        analysisQueue.qualityOfService = .background
+        analysisQueue.qualityOfService = .utility
         // Held until start-up has loaded the counters from MongoDB, so no analysis races that load.
         analysisQueue.isSuspended = true
         clusteringQueue = OperationQueue()
         clusteringQueue.name = "clusterd.clustering"
         clusteringQueue.maxConcurrentOperationCount = 1
-        clusteringQueue.qualityOfService = .background
+        clusteringQueue.qualityOfService = .utility
         // Held until start-up has abandoned runs a dead process left `running`, so a forced run is never among them.
         clusteringQueue.isSuspended = true
         maintenanceQueue = OperationQueue()

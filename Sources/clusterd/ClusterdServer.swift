@@ -106,9 +106,8 @@ struct ClusterdServer: Service {
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and
     /// the executable's ancestors), else the hashing fallback, announced loudly. Reads ~90 MB: runs on its own
     /// thread, off the cooperative pool. One thread per forward pass: the server's parallelism is its analysis
-    /// workers, each embedding its own batch on its own background (SCHED_IDLE) thread; a pass split over
-    /// `concurrentPerform` would run its other parts on libdispatch's default-QoS threads, at normal priority,
-    /// competing with the event loop.
+    /// workers, each embedding its own batch on its own utility-QoS thread; a pass split over `concurrentPerform`
+    /// would run its other parts on libdispatch's default-QoS threads, the ones Swift concurrency's pool uses.
     private func loadEmbedder() async -> EmbedderChoice {
         let locator = MiniLMModelLocator(
             overrideDirectory: settings.modelDirectory,

@@ -17,8 +17,6 @@ struct BackgroundClusteringServiceAnalysisTests {
     final class RecordingEmbedder: Embedder {
         struct State {
             var calls: [Int] = []
-            /// The calling thread's scheduling policy at each call (sched_getscheduler).
-            var policies: [Int32] = []
             var waiting = 0
             var open: Bool
         }
@@ -37,7 +35,6 @@ struct BackgroundClusteringServiceAnalysisTests {
             state.withLock {
                 $0.waiting -= 1
                 $0.calls.append(texts.count)
-                $0.policies.append(sched_getscheduler(0))
             }
             if texts.contains(where: { $0.contains("poison") }) { throw ServiceError(.invalidArgument, "poison") }
             return try inner.embed(texts)
@@ -113,23 +110,6 @@ struct BackgroundClusteringServiceAnalysisTests {
             #expect(analysis.embedder == "recording")
         }
         #expect(service.status().inFlightAnalyses == 0)
-    }
-
-    @Test("analyses run in the SCHED_IDLE class, so the event loop preempts them at once")
-    func analysesRunInTheIdleSchedulingClass() throws {
-        let store = try EmbeddedMongo.store()
-        defer { store.close() }
-        let ids = try insert(["first message", "second message", "third"], prefix: "idle", into: store)
-        let embedder = RecordingEmbedder(gated: false)
-        let service = makeService(store: store, embedder: embedder)
-        service.start()
-        defer { service.shutdown() }
-        for id in ids { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
-        #expect(try waitUntil { service.status().analyzedTotal == ids.count })
-        let policies = embedder.state.withLock { $0.policies }
-        #expect(!policies.isEmpty)
-        #expect(policies.allSatisfy { $0 == BackgroundPriority.idleClass }, "policies \(policies)")
-        #expect(sched_getscheduler(0) != BackgroundPriority.idleClass, "the test's own thread was demoted")
     }
 
     @Test func aLoneMessageIsEmbeddedAtOnceOnItsOwn() throws {
