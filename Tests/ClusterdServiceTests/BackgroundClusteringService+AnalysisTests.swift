@@ -45,7 +45,7 @@ struct BackgroundClusteringServiceAnalysisTests {
         func release() { state.withLock { $0.open = true } }
     }
 
-    private func makeService(store: MongoStore, embedder: any Embedder, workers: Int = 2)
+    private func startedService(store: MongoStore, embedder: any Embedder, workers: Int = 2)
         -> BackgroundClusteringService
     {
         var configuration = ServiceConfiguration(
@@ -57,12 +57,17 @@ struct BackgroundClusteringServiceAnalysisTests {
             tickSeconds: 60
         )
         configuration.embeddingBatchSize = 32
-        return BackgroundClusteringService(
+        let service = BackgroundClusteringService(
             configuration: configuration,
             store: store,
             embedder: embedder,
             logger: Logger(label: "test")
         )
+        // Start-up's full catch-up sweep runs on an empty collection: the tests insert their messages after it, so
+        // it cannot queue them ahead of the triggers whose batching they check.
+        service.start()
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        return service
     }
 
     private func insert(_ texts: [String], prefix: String, into store: MongoStore) throws -> [String] {
@@ -91,12 +96,11 @@ struct BackgroundClusteringServiceAnalysisTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let texts = (0..<41).map { "message number \($0) about refund order \($0 % 5)" }
-        let ids = try insert(texts, prefix: "burst", into: store)
         let embedder = RecordingEmbedder(gated: true)
         // One worker: it takes the first message alone and is held in the embedder while 40 more arrive.
-        let service = makeService(store: store, embedder: embedder, workers: 1)
-        service.start()
+        let service = startedService(store: store, embedder: embedder, workers: 1)
         defer { service.shutdown() }
+        let ids = try insert(texts, prefix: "burst", into: store)
         _ = try service.triggerAnalysis(messageID: ids[0], conversationID: nil)
         #expect(try waitUntil { embedder.waiting == 1 })
         for id in ids.dropFirst() { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
@@ -115,11 +119,10 @@ struct BackgroundClusteringServiceAnalysisTests {
     @Test func aLoneMessageIsEmbeddedAtOnceOnItsOwn() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
-        let ids = try insert(["just one message"], prefix: "lone", into: store)
         let embedder = RecordingEmbedder(gated: false)
-        let service = makeService(store: store, embedder: embedder)
-        service.start()
+        let service = startedService(store: store, embedder: embedder)
         defer { service.shutdown() }
+        let ids = try insert(["just one message"], prefix: "lone", into: store)
         _ = try service.triggerAnalysis(messageID: ids[0], conversationID: nil)
         #expect(try waitUntil(10) { service.status().analyzedTotal == 1 })
         #expect(embedder.calls == [1])
@@ -129,11 +132,10 @@ struct BackgroundClusteringServiceAnalysisTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let texts = ["good one", "good two", "this is poison", "good three", "good four"]
-        let ids = try insert(texts, prefix: "mixed", into: store)
         let embedder = RecordingEmbedder(gated: true)
-        let service = makeService(store: store, embedder: embedder)
-        service.start()
+        let service = startedService(store: store, embedder: embedder)
         defer { service.shutdown() }
+        let ids = try insert(texts, prefix: "mixed", into: store)
         for id in ids { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
         #expect(try waitUntil { embedder.waiting >= 1 })
         embedder.release()
