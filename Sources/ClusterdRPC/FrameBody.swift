@@ -16,12 +16,13 @@ public enum FrameBody: Sendable, Equatable {
     case forceClusteringReply(started: Bool, followUpQueued: Bool, message: String)
     /// Ask for status.
     case getStatus
-    /// The status.
-    case getStatusReply(ServiceStatus)
+    /// The status. Indirect, like the listing: boxed, so a frame of any kind stays a few words long instead of
+    /// copying the whole status (hundreds of bytes) each time a frame is passed along.
+    indirect case getStatusReply(ServiceStatus)
     /// Ask for a run's clusters (empty id: latest successful run).
     case listClusters(runID: String)
     /// A run and its clusters.
-    case listClustersReply(ClusterListing)
+    indirect case listClustersReply(ClusterListing)
     /// A failed call.
     case error(RPCError)
     /// Ask for the most recent runs of any status (0: the server's default of 20).

@@ -55,6 +55,15 @@ final class FrameDeadlineHandler: ChannelInboundHandler {
                 if bodyRemaining == 0 { frameCompleted() }
                 continue
             }
+            if header.isEmpty, bytes.endIndex - index >= 4 {
+                // A whole length prefix in this read (the common case): no byte-by-byte collection.
+                var length: UInt64 = 0
+                for offset in 0..<4 { length = length << 8 | UInt64(bytes[index + offset]) }
+                index += 4
+                bodyRemaining = length
+                if length == 0 { frameCompleted() }
+                continue
+            }
             header.append(bytes[index])
             index += 1
             if header.count == 4 {

@@ -187,6 +187,11 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
             let callID = frame.callID
             let method = RPCMethod(frame.body)
+            if let packed = service.packedReply(to: frame.body, receivedAt: start.uptimeNanoseconds) {
+                write(context: context, packed.buffer(callID: callID, allocator: context.channel.allocator))
+                metrics.record(method, packed.code, since: start)
+                return
+            }
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
             inFlight += 1
@@ -238,7 +243,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
 
     private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {
         guard context.channel.isActive else { return }
-        let buffer = wrapOutboundOut(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator))
+        write(context: context, FrameEncoding.buffer(for: frame, allocator: context.channel.allocator))
+    }
+
+    /// Writes a whole frame: within a read burst without flushing (the burst's end flushes once), else at once.
+    private func write(context: ChannelHandlerContext, _ frame: ByteBuffer) {
+        guard context.channel.isActive else { return }
+        let buffer = wrapOutboundOut(frame)
         if inReadBurst {
             context.write(buffer, promise: nil)
             flushPending = true

@@ -5,4 +5,14 @@ import ClusterdCore
 public protocol RPCServiceHandler: Sendable {
     /// Handles one authenticated request body (never `.hello`, never a reply kind) and calls `respond` exactly once.
     func handle(_ request: FrameBody, respond: @escaping @Sendable (FrameBody) -> Void)
+
+    /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
+    /// sends the request to `handle(_:respond:)`. Called on an event loop: it must answer at once. `receivedAt` is
+    /// when the request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
+    func packedReply(to request: FrameBody, receivedAt: UInt64) -> PackedReply?
+}
+
+extension RPCServiceHandler {
+    /// No packed replies: every request goes to `handle(_:respond:)`.
+    public func packedReply(to request: FrameBody, receivedAt: UInt64) -> PackedReply? { nil }
 }

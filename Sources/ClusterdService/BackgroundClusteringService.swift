@@ -18,7 +18,7 @@ public final class BackgroundClusteringService: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let startedAt: Date
-    let state = Mutex(ServiceState())
+    let state = VersionedState(ServiceState())
     let policy: TriggerPolicy
     let schedulePolicy: SchedulePolicy
     let metrics: ServiceMetrics
@@ -176,8 +176,18 @@ public final class BackgroundClusteringService: Sendable {
 
     /// Status from memory; never touches MongoDB.
     public func status() -> ServiceStatus {
+        statusSnapshot().status
+    }
+
+    /// The generation of the service's in-memory state: unchanged since a `statusSnapshot()` that returned it means
+    /// nothing that status reports has changed since, except what derives from the clock (uptime, minutes since the
+    /// last run, the schedule) and the Claude integration's report.
+    public var statusGeneration: UInt64 { state.generation }
+
+    /// Status from memory, with the generation of the state it was built from (see `statusGeneration`).
+    public func statusSnapshot() -> (status: ServiceStatus, generation: UInt64) {
         let current = now()
-        let snapshot = state.withLock { $0 }
+        let (snapshot, generation) = state.snapshot()
         let decision = policy.evaluate(inputs(snapshot), now: current)
         var status = ServiceStatus()
         status.enabled = configuration.trigger.enabled
@@ -223,7 +233,7 @@ public final class BackgroundClusteringService: Sendable {
         status.quietHours = configuration.schedule.quietHours?.description ?? ""
         status.maxAutomaticRunsPerHour = configuration.schedule.maxAutomaticRunsPerHour ?? 0
         status.automaticRunsLastHour = schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
-        return status
+        return (status, generation)
     }
 
     /// Whether the service takes work: start-up has loaded its state from MongoDB, MongoDB answered the last

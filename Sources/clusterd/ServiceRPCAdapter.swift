@@ -8,9 +8,11 @@ import Foundation
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
+    let statusReplies: StatusReplyCache
 
     init(service: BackgroundClusteringService) {
         self.service = service
+        self.statusReplies = StatusReplyCache(service: service)
         let queue = OperationQueue()
         queue.name = "clusterd.rpc-reads"
         queue.maxConcurrentOperationCount = 2
@@ -18,6 +20,12 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         // block in MongoDB reads.
         queue.qualityOfService = .utility
         self.readQueue = queue
+    }
+
+    /// GetStatus from the shared packed reply (see `StatusReplyCache`); every other request goes to `handle`.
+    func packedReply(to request: FrameBody, receivedAt: UInt64) -> PackedReply? {
+        guard case .getStatus = request else { return nil }
+        return statusReplies.reply(now: receivedAt)
     }
 
     func handle(_ request: FrameBody, respond: @escaping @Sendable (FrameBody) -> Void) {
