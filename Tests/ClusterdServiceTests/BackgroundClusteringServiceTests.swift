@@ -117,6 +117,25 @@ import Testing
         #expect(second.concepts == first.concepts)
     }
 
+    @Test func anAnalysedMessageTriggeredAgainAndAgainIsReanalysedNeverGivenUp() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.insertHostMessages(messages(conversation: .string("c"), texts: ["refund my order"], prefix: "d"))
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        // Twice the attempt limit (3): a backend that delivers "message created" more than once.
+        for round in 1...6 {
+            _ = try service.triggerAnalysis(messageID: "d-0", conversationID: nil)
+            let done = try waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
+            #expect(done, "round \(round): \(service.status())")
+        }
+        #expect(service.status().failedTotal == 0)
+        #expect(service.status().lastError == "")
+        #expect(try store.countFailed() == 0)
+        #expect(try store.attemptTotals() == (documents: 1, attempts: 6))
+    }
+
     @Test func duplicateTriggersAreCoalescedAndEmptyIdsRefused() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }

@@ -33,6 +33,9 @@ final class FlakyStore: ServiceStore {
     func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int {
         try checked { try inner.beginAttempt(messageID: messageID, conversationID: conversationID) }
     }
+    func analysis(messageID: RecordID) throws -> MessageAnalysis? {
+        try checked { try inner.analysis(messageID: messageID) }
+    }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws {
         try checked {
