@@ -14,10 +14,10 @@ public struct JSONLogHandler: LogHandler {
     private let label: String
     private let sink: @Sendable (String) -> Void
 
-    /// A handler writing to standard error.
+    /// A handler writing to standard error (through `LogWriter.standardError`, off the caller's thread).
     public init(label: String, redactor: LogRedactor = LogRedactor()) {
         self.init(label: label, redactor: redactor) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            LogWriter.standardError.write(line)
         }
     }
 

@@ -13,10 +13,10 @@ public struct SeedLogHandler: LogHandler {
     private let label: String
     private let sink: @Sendable (String) -> Void
 
-    /// A handler writing to standard error.
+    /// A handler writing to standard error (through `LogWriter.standardError`, off the caller's thread).
     public init(label: String) {
         self.init(label: label) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            LogWriter.standardError.write(line)
         }
     }
 

@@ -117,6 +117,16 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def log_contains(self, text: str, timeout: float = 5.0) -> bool:
+        """Whether the log shows `text` within `timeout` seconds (clusterd writes its log off the request path, a
+        batch at a time, so a line lands about a millisecond after the call that logged it)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     @property
     def pid(self) -> int:
         return self.process.pid

@@ -104,4 +104,4 @@ def test_a_seed_backend_runs_unchanged_but_for_its_import(
     assert seed_backend.trigger_analysis(str(db.messages.find_one()["_id"])) == {"success": True}
     listing = BackgroundClusteringService().list_clusters()
     assert sum(cluster.size for cluster in listing.clusters) == 9
-    assert "Triggered background analysis for message" in server.log
+    assert server.log_contains("Triggered background analysis for message")
