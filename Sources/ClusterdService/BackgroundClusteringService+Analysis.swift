@@ -146,7 +146,7 @@ extension BackgroundClusteringService {
             // Attempts count every analysis, so a message triggered again after it was analysed (a backend that
             // delivers "message created" more than once) also passes the limit: it is re-analysed (idempotent),
             // never given up. Only a message with no analysis yet is given up.
-            if attempts > configuration.maxAttempts, try store.analysis(messageID: message.id) == nil {
+            if attempts > configuration.maxAttempts, try !store.hasAnalysis(messageID: message.id) {
                 let reason = "message \(message.id) given up after \(attempts - 1) attempts"
                 try store.recordFailure(
                     messageID: message.id,

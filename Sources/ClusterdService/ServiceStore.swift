@@ -12,8 +12,8 @@ public protocol ServiceStore: Sendable {
     func message(id text: String) throws -> MessageRecord?
     /// Counts one more attempt before the work; returns the attempt number.
     func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int
-    /// The message's analysis when it has one with an embedding (nil when it has none, or only attempts or errors).
-    func analysis(messageID: RecordID) throws -> MessageAnalysis?
+    /// Whether the message has an analysis with an embedding (not only attempts or errors).
+    func hasAnalysis(messageID: RecordID) throws -> Bool
     /// Idempotently writes analyses (one bulk write).
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws
     /// Records an analysis failure; `final` gives the message up.

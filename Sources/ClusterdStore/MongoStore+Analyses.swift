@@ -50,6 +50,14 @@ extension MongoStore {
         return try withCollection(configuration.analysesCollection) { try $0.count(filter) }
     }
 
+    /// Whether the message has an analysis with an embedding (read by `_id`, nothing returned but the answer).
+    public func hasAnalysis(messageID: RecordID) throws -> Bool {
+        let filter: BSONDocument = [
+            "_id": BSONValue(messageID), "embedding": .document(["$exists": .bool(true)]),
+        ]
+        return try withCollection(configuration.analysesCollection) { try $0.count(filter) } > 0
+    }
+
     /// Number of messages given up on (`failed: true`).
     public func countFailed() throws -> Int {
         try withCollection(configuration.analysesCollection) { try $0.count(["failed": .bool(true)]) }

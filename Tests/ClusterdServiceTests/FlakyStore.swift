@@ -33,8 +33,8 @@ final class FlakyStore: ServiceStore {
     func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int {
         try checked { try inner.beginAttempt(messageID: messageID, conversationID: conversationID) }
     }
-    func analysis(messageID: RecordID) throws -> MessageAnalysis? {
-        try checked { try inner.analysis(messageID: messageID) }
+    func hasAnalysis(messageID: RecordID) throws -> Bool {
+        try checked { try inner.hasAnalysis(messageID: messageID) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws {

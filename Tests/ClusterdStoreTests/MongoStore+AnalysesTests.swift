@@ -29,7 +29,7 @@ struct MongoStoreAnalysesTests {
         #expect(try store.beginAttempt(messageID: id, conversationID: nil) == 2)
     }
 
-    @Test("beginAttempt counts before the work and creates the document")
+    @Test("beginAttempt counts before the work and creates the document; hasAnalysis needs an embedding")
     func attempts() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -38,7 +38,11 @@ struct MongoStoreAnalysesTests {
         #expect(try store.beginAttempt(messageID: id, conversationID: .string("c")) == 2)
         #expect(try store.beginAttempt(messageID: id, conversationID: nil) == 3)
         #expect(try store.analysis(messageID: id) == nil)  // no embedding yet
-        #expect(try store.countAnalyses() == 0)
+        #expect(try !store.hasAnalysis(messageID: id))
+        try store.saveAnalyses([Fixtures.analysis(id)])
+        #expect(try store.hasAnalysis(messageID: id))
+        #expect(try !store.hasAnalysis(messageID: .string("m-2")))
+        #expect(try store.countAnalyses() == 1)
     }
 
     @Test("failures are recorded; final ones counted as failed; a later save clears them")
