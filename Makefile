@@ -75,15 +75,19 @@ fuzz: setup
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=15 FUZZ_RUNS=-1 FUZZ_CONFIG=debug
 
-# The load matrix (1/16/64/256 connections, depth 1/16, TriggerAnalysis and GetStatus) against a release server.
+# The load tests (Tests/LoadTests: correctness under load, from the test binary) against a release server, then
+# the load matrix (1/16/64/256 connections, depth 1/16, GetStatus and TriggerAnalysis) from a release client
+# (clusterd-rpc-bench --matrix, the same LoadGenerator), then the check that every triggered message is analysed.
+# CLUSTERD_LOAD=full also runs the matrix from the (debug) test binary.
 load: setup
 	swift build -c release --product clusterd
+	swift build -c release --product clusterd-rpc-bench
 	swift build --build-tests
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
-	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	uri=$$(MONGO_NICE=10 scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
-	CLUSTERD_LOAD=full CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
-	swift test --skip-build --filter LoadTests
+	export CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd"; \
+	swift test --skip-build --filter LoadTests && .build/release/clusterd-rpc-bench --matrix $(BENCH_RPC_ARGS)
 
 # GetStatus throughput against a minimal SwiftNIO echo server (the transport's ceiling), and TriggerAnalysis p99
 # at half of peak throughput, against a release server, from a release load client (clusterd-rpc-bench; options in

@@ -14,7 +14,8 @@
 // run that follows has finished; CLUSTERD_BIN names the server binary. Options: --client-threads N (client event
 // loops, default 1), --seconds S (per run, default 3), --rounds R (alternating echo/clusterd rounds, default 3),
 // --trigger-rate R (also runs the open loop at R calls/s), --server-env KEY=VALUE (any server setting; repeatable), --server-threads N (clusterd's event loops, CLUSTERD_EVENT_LOOP_THREADS; default 1, like the echo server),
-// --hashing (the server without its model: the hashing embedder).
+// --hashing (the server without its model: the hashing embedder), --matrix (instead: make load's matrix, 1/16/64/256
+// connections × depth 1/16 × GetStatus/TriggerAnalysis, then the check that every triggered message is analysed).
 import ClusterdRPC
 import ClusterdStore
 import ClusterdTestSupport
@@ -29,7 +30,7 @@ func say(_ line: String = "") {
 func usage(_ problem: String) -> Never {
     FileHandle.standardError.write(
         Data(
-            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--trigger-rate R] [--server-env KEY=VALUE] [--seconds S] [--rounds R] [--hashing]\n"
+            "clusterd-rpc-bench: \(problem)\nusage: clusterd-rpc-bench [--client-threads N] [--server-threads N] [--trigger-rate R] [--server-env KEY=VALUE] [--seconds S] [--rounds R] [--hashing] [--matrix]\n"
                 .utf8
         )
     )
@@ -49,6 +50,7 @@ var clientThreads = 1
 var seconds = 3
 var rounds = 3
 var fixedRate: Double?
+var matrix = false
 var serverEnvironment = ["CLUSTERD_TICK_SECONDS": "15"]
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
@@ -57,6 +59,10 @@ while let flag = arguments.popFirst() {
             usage("--server-env needs KEY=VALUE")
         }
         serverEnvironment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        continue
+    }
+    if flag == "--matrix" {
+        matrix = true
         continue
     }
     if flag == "--hashing" {
@@ -112,8 +118,6 @@ func startEcho(replyBytes: Int) async throws -> (ChildProcess, Int) {
     }
     return (process, port)
 }
-let (echoProcess, echoPort) = try await startEcho(replyBytes: 0)
-let (sizedEchoProcess, sizedEchoPort) = try await startEcho(replyBytes: statusReplyBytes)
 var failures: [String] = []
 
 /// Runs `plan` from this process's client event loops and prints its row.
@@ -138,6 +142,42 @@ func median(_ values: [Double]) -> Double {
 let trigger: @Sendable (Int, Int) -> FrameBody = { connection, sequence in
     .triggerAnalysis(messageID: ids[(connection * 131 + sequence) % ids.count], conversationID: "")
 }
+if matrix {
+    // make load's numbers: every cell of the load-test matrix from this release client, then the check that every
+    // triggered message is analysed.
+    say(
+        "client: release build, \(clientThreads) event-loop thread(s); clusterd (release) pid \(server.child.pid); "
+            + "\(seconds) s per cell"
+    )
+    say(LoadReport.header)
+    let status: @Sendable (Int, Int) -> FrameBody = { _, _ in .getStatus }
+    for (kind, body) in [("status", status), ("trigger", trigger)] {
+        for connections in [1, 16, 64, 256] {
+            for depth in [1, 16] {
+                let plan = LoadGenerator.Plan(
+                    port: server.port,
+                    connections: connections,
+                    depth: depth,
+                    duration: .seconds(seconds)
+                )
+                _ = try await load(plan, "\(kind) c=\(connections) d=\(depth)", serverPID: server.child.pid, body: body)
+            }
+        }
+    }
+    let checker = try await server.connect()
+    try await waitUntil("every triggered message analysed", timeout: .seconds(300), poll: .milliseconds(250)) {
+        let status = try await checker.status()
+        return try status.queueDepth == 0 && status.inFlightAnalyses == 0 && store.countAnalyses() == ids.count
+    }
+    await checker.close()
+    say("after the load: all \(ids.count) triggered messages analysed, analysis queue empty")
+    await server.terminate()
+    store.close()
+    if !failures.isEmpty { say("FAILED: " + failures.joined(separator: "\n        ")) }
+    exit(failures.isEmpty ? 0 : 1)
+}
+let (echoProcess, echoPort) = try await startEcho(replyBytes: 0)
+let (sizedEchoProcess, sizedEchoPort) = try await startEcho(replyBytes: statusReplyBytes)
 say(
     "client: release build, \(clientThreads) event-loop thread(s); clusterd (release) pid \(server.child.pid), "
         + "echo pid \(echoProcess.pid); \(rounds) alternating rounds of \(seconds) s; "
