@@ -16,9 +16,10 @@ extension EndToEnd {
             let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 3)
             let server = try await ServerProcess.start(
                 store: configuration,
-                environment: ["CLUSTERD_TICK_SECONDS": "5"]
+                environment: ["CLUSTERD_TICK_SECONDS": "60"]
             )
-            // Written after start-up, with a slow sweep, so the triggers (not the sweep) find them first.
+            // Written after start-up, with a slow sweep (the next one a minute away: a loaded test machine can stall
+            // this process for seconds), so the triggers (not the sweep) find them first.
             try corpus.insert(into: store)
             let client = try await server.connect()
             var queued: [String] = []
