@@ -33,7 +33,7 @@ extension BackgroundClusteringService {
                 switch outcome {
                 case .retryLater(let delay):
                     DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + delay) { [self] in
-                        if state.withLock({ $0.stopping }) {
+                        if state.read({ $0.stopping }) {
                             _ = state.withLock { $0.pending.remove(item.messageID) }
                             return
                         }

@@ -59,11 +59,11 @@ extension BackgroundClusteringService {
 
     /// The timer's work: load state if not yet loaded, sweep for missed messages, check the trigger rules.
     func tick() {
-        let (loaded, stopping, degraded) = state.withLock { ($0.loaded, $0.stopping, $0.storeDegraded) }
+        let (loaded, stopping, degraded) = state.read { ($0.loaded, $0.stopping, $0.storeDegraded) }
         if stopping { return }
         if !loaded {
             loadState()
-            guard state.withLock({ $0.loaded }) else { return }
+            guard state.read({ $0.loaded }) else { return }
         } else if degraded {
             do {
                 try store.ping()

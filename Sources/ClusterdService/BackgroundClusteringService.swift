@@ -125,7 +125,7 @@ public final class BackgroundClusteringService: Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
         persistLLMUsage()
-        let leftover = state.withLock { $0.clusteringInProgress }
+        let leftover = state.read { $0.clusteringInProgress }
         if leftover {
             logger.warning("Shutting down during a clustering run; it will be marked abandoned at the next start")
         }
@@ -172,7 +172,7 @@ public final class BackgroundClusteringService: Sendable {
     }
 
     /// Messages waiting for analysis or being analysed.
-    var queueDepth: Int { state.withLock { $0.pending.count } }
+    var queueDepth: Int { state.read { $0.pending.count } }
 
     /// Status from memory; never touches MongoDB.
     public func status() -> ServiceStatus {
@@ -239,7 +239,7 @@ public final class BackgroundClusteringService: Sendable {
     /// Whether the service takes work: start-up has loaded its state from MongoDB, MongoDB answered the last
     /// request, it is not stopping and its analysis queue has room. Answers from memory.
     public func readiness() -> Readiness {
-        let snapshot = state.withLock { state in
+        let snapshot = state.read { state in
             (state.loaded, state.storeDegraded, state.stopping, state.pending.count)
         }
         var problems: [String] = []
@@ -260,7 +260,7 @@ public final class BackgroundClusteringService: Sendable {
     /// successful clustering) from memory, and records the LLM requests counted since the last call. Called before
     /// each metrics scrape.
     public func updateMetricGauges() {
-        let snapshot = state.withLock { state in
+        let snapshot = state.read { state in
             (
                 state.pending.count, state.inFlight, state.unprocessed, state.loaded && !state.storeDegraded,
                 state.latestSuccessfulRun

@@ -4,8 +4,8 @@ import Synchronization
 /// may have changed since they last looked.
 ///
 /// Every `withLock` counts as a change (it bumps the generation before releasing the lock, whether or not the body
-/// mutated anything): conservative, so a cached view keyed on the generation is never stale, at the cost of an
-/// occasional needless rebuild. `snapshot()` reads without bumping.
+/// mutated anything): conservative, so a cached view keyed on the generation is never stale. `read` and `snapshot()`
+/// read without bumping; the compiler keeps them read-only.
 final class VersionedState: Sendable {
     private let mutex: Mutex<ServiceState>
     private let changes = Atomic<UInt64>(0)
@@ -21,6 +21,14 @@ final class VersionedState: Sendable {
         try mutex.withLock { (state: inout sending ServiceState) throws(Failure) -> sending Result in
             defer { changes.add(1, ordering: .releasing) }
             return try body(&state)
+        }
+    }
+
+    /// Reads the state under the lock without counting as a change (`body` cannot mutate it).
+    func read<Result>(_ body: (borrowing ServiceState) -> Result) -> Result {
+        mutex.withLock { (state: inout sending ServiceState) -> sending Result in
+            let copy = body(state)
+            return copy
         }
     }
 
