@@ -40,6 +40,16 @@ struct LogWriterTests {
             return String(decoding: received, as: UTF8.self)
         }
 
+        func waitForSuffix(_ suffix: String, seconds: Double = 10) -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            var all = text
+            while !all.hasSuffix(suffix), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
+                all = text
+            }
+            return all
+        }
+
         func waitFor(lines: Int, seconds: Double = 10) -> [Substring] {
             let deadline = Date().addingTimeInterval(seconds)
             var all = text.split(separator: "\n")
@@ -72,9 +82,18 @@ struct LogWriterTests {
         writer.write("first")
         writer.write("second")
         writer.flush()
+        // Both lines are in the pipe when flush returns (the writer thread may have written the first one itself).
+        var received: [UInt8] = []
         var bytes = [UInt8](repeating: 0, count: 64)
-        let count = read(pipe.readEnd, &bytes, bytes.count)
-        #expect(String(decoding: bytes[0..<max(0, count)], as: UTF8.self) == "first\nsecond\n")
+        var flags = fcntl(pipe.readEnd, F_GETFL)
+        flags |= O_NONBLOCK
+        _ = fcntl(pipe.readEnd, F_SETFL, flags)
+        while true {
+            let count = read(pipe.readEnd, &bytes, bytes.count)
+            guard count > 0 else { break }
+            received += bytes[0..<count]
+        }
+        #expect(String(decoding: received, as: UTF8.self) == "first\nsecond\n")
     }
 
     @Test func aReaderThatStopsReadingMakesLinesDropNotBlock() {
@@ -82,18 +101,22 @@ struct LogWriterTests {
         let writer = LogWriter(descriptor: pipe.writeEnd)
         let line = String(repeating: "x", count: 1_000)
         let started = Date()
-        // 12 MB into a pipe nobody reads: the pipe takes 64 KiB, the writer's buffer 8 MiB, the rest is dropped.
-        for _ in 0..<12_000 { writer.write(line) }
+        // 20 MB into a pipe nobody reads. At most 64 KiB fit the pipe, 8 MiB the batch the writer thread is blocked
+        // writing, 8 MiB the buffer: whatever the timing, several MB are dropped.
+        for _ in 0..<20_000 { writer.write(line) }
         #expect(Date().timeIntervalSince(started) < 5, "writing must not block while the pipe is full")
         pipe.startDraining()
-        // Accepted once the buffer has room again, right after the notice of the gap.
-        let deadline = Date().addingTimeInterval(10)
-        while pipe.text.utf8.count < 8_000_000, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        writer.flush()  // returns once everything accepted is in the pipe
         writer.write("after")
-        let lines = pipe.waitFor(lines: 1).count
-        while !pipe.text.contains("after"), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        let text = pipe.text
-        #expect(text.hasSuffix("log line(s) dropped here: the log output was not keeping up\nafter\n"))
-        #expect(lines > 0)
+        writer.flush()
+        let text = pipe.waitForSuffix("after\n")
+        #expect(text.hasSuffix(" log line(s) dropped here: the log output was not keeping up\nafter\n"))
+        let kept = text.split(separator: "\n").filter { $0 == line }.count
+        let noted = text.split(separator: "\n").compactMap { note -> Int? in
+            guard note.hasPrefix("clusterd: ") else { return nil }
+            return Int(note.dropFirst("clusterd: ".count).prefix { $0 != " " })
+        }
+        #expect(kept + noted.reduce(0, +) == 20_000, "every line is either written or counted as dropped")
+        #expect(kept >= 8_000 && noted.reduce(0, +) >= 3_000)
     }
 }
