@@ -19,18 +19,7 @@ public struct FrameHeader: Sendable, Equatable {
     public static func scan(_ bytes: UnsafeRawBufferPointer) -> FrameHeader? {
         var header = FrameHeader(callID: 0, bodyField: 0)
         var index = 0
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count, shift < 64 {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
-        }
+        func varint() -> UInt64? { ProtobufVarint.read(bytes, at: &index) }
         while index < bytes.count {
             guard let key = varint() else { return nil }
             let field = Int(truncatingIfNeeded: key >> 3)

@@ -25,14 +25,7 @@ public struct PackedReply: Sendable {
             if callID != 0 {
                 output[index] = 0x08  // field 1, wire type 0 (varint)
                 index += 1
-                var rest = callID
-                while rest >= 0x80 {
-                    output[index] = UInt8(truncatingIfNeeded: rest) | 0x80
-                    index += 1
-                    rest >>= 7
-                }
-                output[index] = UInt8(rest)
-                index += 1
+                ProtobufVarint.write(callID, to: output, at: &index)
             }
             let size = UInt32(index - 4 + bytes.count)
             for shift in 0..<4 { output[shift] = UInt8(truncatingIfNeeded: size >> (24 - 8 * UInt32(shift))) }

@@ -61,23 +61,11 @@ public enum WireCodec {
     /// then the empty request message), decoded without protobuf-c; nil for anything else, which the full decoder
     /// reads. The same frame as the full decoder's, at a fraction of the cost of its allocations.
     static func emptyRequest(_ bytes: UnsafeBufferPointer<UInt8>) -> RPCFrame? {
-        var index = 0
-        /// A varint in its shortest form (no padding with zero groups) that fits 64 bits; anything else is left
-        /// to protobuf-c, whose limits differ between tags and values.
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            for position in 0..<10 {
-                guard index < bytes.count else { return nil }
-                let byte = bytes[index]
-                index += 1
-                if position == 9, byte > 1 { return nil }
-                value |= UInt64(byte & 0x7F) << (7 * UInt64(position))
-                if byte & 0x80 == 0 { return position == 0 || byte != 0 ? value : nil }
-            }
-            return nil
-        }
+        var index = 1
+        // Varints in their shortest form only: anything else is left to protobuf-c, whose limits differ between
+        // tags and values.
+        func varint() -> UInt64? { ProtobufVarint.read(UnsafeRawBufferPointer(bytes), at: &index, canonical: true) }
         guard bytes.count >= 4, bytes.count <= 15, bytes[0] == 0x08, bytes[bytes.count - 1] == 0 else { return nil }
-        index = 1
         guard let callID = varint(), let tag = varint(), index == bytes.count - 1 else { return nil }
         switch tag {
         case UInt64(CLUSTERD__V1__FRAME__BODY_GET_STATUS.rawValue) << 3 | 2:

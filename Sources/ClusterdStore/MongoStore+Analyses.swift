@@ -43,18 +43,19 @@ extension MongoStore {
         }
     }
 
+    /// The condition "the field exists": on `embedding`, what makes an analysis usable.
+    static let present: BSONValue = .document(["$exists": .bool(true)])
+
     /// Number of analyses with an embedding, only those analysed after `analyzedAfter` when given.
     public func countAnalyses(analyzedAfter: Date? = nil) throws -> Int {
-        var filter: BSONDocument = ["embedding": .document(["$exists": .bool(true)])]
+        var filter: BSONDocument = ["embedding": Self.present]
         if let analyzedAfter { filter["analyzed_at"] = .document(["$gt": .date(analyzedAfter)]) }
         return try withCollection(configuration.analysesCollection) { try $0.count(filter) }
     }
 
     /// Whether the message has an analysis with an embedding (read by `_id`, nothing returned but the answer).
     public func hasAnalysis(messageID: RecordID) throws -> Bool {
-        let filter: BSONDocument = [
-            "_id": BSONValue(messageID), "embedding": .document(["$exists": .bool(true)]),
-        ]
+        let filter: BSONDocument = ["_id": BSONValue(messageID), "embedding": Self.present]
         return try withCollection(configuration.analysesCollection) { try $0.count(filter) } > 0
     }
 
@@ -66,7 +67,7 @@ extension MongoStore {
     /// Every analysis with an embedding analysed at or before `bound`, in message-id order (a run's snapshot).
     public func analyses(analyzedAtOrBefore bound: Date) throws -> [MessageAnalysis] {
         let filter: BSONDocument = [
-            "embedding": .document(["$exists": .bool(true)]),
+            "embedding": Self.present,
             "analyzed_at": .document(["$lte": .date(bound)]),
         ]
         let options: BSONDocument = ["sort": .document(["_id": .int32(1)]), "batchSize": .int32(1000)]

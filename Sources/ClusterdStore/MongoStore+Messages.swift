@@ -54,7 +54,7 @@ extension MongoStore {
                         [
                             "$match": .document([
                                 "$or": .array([
-                                    .document(["embedding": .document(["$exists": .bool(true)])]),
+                                    .document(["embedding": Self.present]),
                                     .document(["failed": .bool(true)]),
                                     .document(["attempts": .document(["$gte": BSONValue(maxAttempts)])]),
                                 ])

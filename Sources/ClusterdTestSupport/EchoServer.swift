@@ -64,18 +64,17 @@ private final class EchoHandler: ChannelInboundHandler {
             return
         }
         let padding = Self.padding(echoing: body.readableBytes, to: replyBodyBytes)
-        let total = body.readableBytes + (padding.map { 2 + Self.varintSize($0) + $0 } ?? 0)
+        let total = body.readableBytes + (padding.map { 2 + ProtobufVarint.size(UInt64($0)) + $0 } ?? 0)
         var buffer = context.channel.allocator.buffer(capacity: 4 + total)
         buffer.writeInteger(UInt32(total), endianness: .big)
         buffer.writeImmutableBuffer(body)
         if let padding {
             buffer.writeBytes([0xC2, 0x3E])  // field 1000, wire type 2 (length-delimited)
-            var length = padding
-            while length >= 0x80 {
-                buffer.writeInteger(UInt8(length & 0x7F | 0x80))
-                length >>= 7
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 10) { output in
+                var index = 0
+                ProtobufVarint.write(UInt64(padding), to: output, at: &index)
+                return index
             }
-            buffer.writeInteger(UInt8(length))
             buffer.writeRepeatingByte(0, count: padding)
         }
         context.write(wrapOutboundOut(buffer), promise: nil)
@@ -85,18 +84,8 @@ private final class EchoHandler: ChannelInboundHandler {
     static func padding(echoing body: Int, to target: Int) -> Int? {
         guard target >= body + 3 else { return nil }
         var content = target - body - 3
-        while body + 2 + varintSize(content) + content > target { content -= 1 }
+        while body + 2 + ProtobufVarint.size(UInt64(content)) + content > target { content -= 1 }
         return content
-    }
-
-    static func varintSize(_ value: Int) -> Int {
-        var size = 1
-        var rest = value >> 7
-        while rest > 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

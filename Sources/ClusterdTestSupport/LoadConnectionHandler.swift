@@ -66,7 +66,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             // (no coordinated omission).
             pace(interval: interval)
         } else {
-            for _ in 0..<depth { send(intended: .now(), flush: false) }
+            for _ in 0..<depth { send(intended: .now()) }
             context.flush()
         }
     }
@@ -81,7 +81,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         var sent = false
         while due <= now && due < stopSending {
-            send(intended: due, flush: false)
+            send(intended: due)
             due = due + interval
             sent = true
         }
@@ -89,18 +89,14 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         pacer = context.eventLoop.scheduleTask(deadline: min(due, stopSending)) { [self] in pace(interval: interval) }
     }
 
-    private func send(intended: NIODeadline, flush: Bool) {
+    /// Writes one call without flushing: each caller flushes once for all the calls it wrote.
+    private func send(intended: NIODeadline) {
         guard let context, NIODeadline.now() < stopSending, budget.take() else { return }
         sequence += 1
         let callID = UInt64(sequence)
         outstanding[callID] = intended
         let frame = RPCFrame(callID: callID, body: body(connection, sequence))
-        let buffer = NIOAny(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator))
-        if flush {
-            context.writeAndFlush(buffer, promise: nil)
-        } else {
-            context.write(buffer, promise: nil)
-        }
+        context.write(NIOAny(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -130,7 +126,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             outcome.errors[code, default: 0] += 1
         }
         if interval == nil {
-            send(intended: now, flush: false)
+            send(intended: now)
             flushPending = true
         }
         finishIfDrained()

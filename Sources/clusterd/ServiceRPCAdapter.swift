@@ -52,6 +52,7 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                 )
             )
         case .getStatus:
+            // Answered from `packedReply(to:receivedAt:)` by the server; here for a caller that asks `handle` itself.
             respond(.getStatusReply(service.status()))
         case .listClusters(let runID):
             let service = self.service
