@@ -10,6 +10,13 @@ struct MongoStoreMessagesTests {
     static let hexString = "aaaaaaaaaaaaaaaaaaaaaaaa"
     static let created = Date(timeIntervalSince1970: 1_736_544_600)
 
+    /// Inserts one short message per id, in the order given, all in conversation "c".
+    private func insertMessages(_ ids: [RecordID], into store: MongoStore) throws {
+        try store.insertHostMessages(
+            ids.map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
+        )
+    }
+
     @Test("ObjectId and string ids are found; a 24-hex string id stored as a string too; unknown → nil")
     func lookups() throws {
         let store = try EmbeddedMongo.store()
@@ -77,9 +84,7 @@ struct MongoStoreMessagesTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let ids: [RecordID] = (0..<1_203).map { .string(String(format: "m%05d", $0)) }
-        try store.insertHostMessages(
-            ids.map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
-        )
+        try insertMessages(ids, into: store)
         try store.saveAnalyses(ids.enumerated().filter { $0.offset % 2 == 0 }.map { Fixtures.analysis($0.element) })
         let found = try store.unanalysedMessageIDs(limit: 10_000, maxAttempts: 3)
         #expect(found.count == 601)
@@ -92,9 +97,7 @@ struct MongoStoreMessagesTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let ids: [RecordID] = (0..<20).map { .string(String(format: "m%02d", $0)) }
-        try store.insertHostMessages(
-            ids.shuffled().map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
-        )
+        try insertMessages(ids.shuffled(), into: store)
         // Every third message analysed; m19 (the last) too.
         try store.saveAnalyses(
             ids.enumerated().filter { $0.offset % 3 == 0 || $0.offset == 19 }.map {
@@ -138,9 +141,7 @@ struct MongoStoreMessagesTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let ids: [RecordID] = (0..<1_300).map { .string(String(format: "m%05d", $0)) }
-        try store.insertHostMessages(
-            ids.map { MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t") }
-        )
+        try insertMessages(ids, into: store)
         // The first 1,000 analysed: the unanalysed ones start in the third batch after m00100.
         try store.saveAnalyses(ids.prefix(1_000).map { Fixtures.analysis($0) })
         let page = try store.unanalysedMessages(after: .string("m00100"), limit: 250, maxAttempts: 3)
@@ -159,11 +160,7 @@ struct MongoStoreMessagesTests {
         defer { store.close() }
         let strings: [RecordID] = ["a", "b", "c"].map(RecordID.string)
         let objectIDs: [RecordID] = ["65a1b2c3d4e5f60718293a41", "65a1b2c3d4e5f60718293a42"].map(RecordID.objectID)
-        try store.insertHostMessages(
-            (objectIDs + strings).map {
-                MessageRecord(id: $0, conversationID: .string("c"), role: "user", content: "t")
-            }
-        )
+        try insertMessages(objectIDs + strings, into: store)
         // MongoDB's order: strings before ObjectIds.
         #expect(try store.unanalysedMessages(after: nil, limit: 10, maxAttempts: 3).ids == strings + objectIDs)
         // `$gt` on a string alone would stop at "c": a sweep split by its limit must still reach the ObjectIds.
