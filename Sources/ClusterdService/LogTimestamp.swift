@@ -1,8 +1,8 @@
 import Foundation
 
-/// UTC timestamps for log lines, formatted with `gmtime_r` and plain digit writing: a log line is written on the
-/// event loop for every queued trigger, where `Calendar`/`TimeZone` lookups and `String(format:)` cost more than
-/// the rest of the call.
+/// UTC timestamps for log lines, formatted with `gmtime_r` and plain digit writing: a log line is formatted on the
+/// event loop for every queued trigger (`LogWriter` only takes the writing off it), where `Calendar`/`TimeZone`
+/// lookups and `String(format:)` cost more than the rest of the call.
 enum LogTimestamp {
     /// `yyyy-MM-dd HH:mm:ss` (the seed's format).
     static func seconds(_ date: Date) -> String {
