@@ -29,22 +29,29 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // Pure Swift: models, trigger policy, concepts, embedders, k-means, naming, status.
-        .target(name: "ClusterdCore", dependencies: ["COpenBLAS"]),
+        // Pure Swift, no C library: models, policies, concepts, reply types.
+        .target(name: "ClusterdCore"),
+        // The embedders: native all-MiniLM-L6-v2 (WordPiece, safetensors, kernels), the hashing fallback, and the dense
+        // matrix product; the only target that links OpenBLAS.
+        .target(name: "ClusterdEmbedding", dependencies: ["ClusterdCore", "COpenBLAS"]),
+        // Clustering: k-means and the k rule, silhouette, Hungarian matching, stable ids, lineage, naming, the engine.
+        .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
+        // Log handlers: the seed's text lines, JSON lines, secret redaction, the background writer.
+        .target(name: "ClusterdLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // MongoDB through libmongoc.
         .target(
             name: "ClusterdStore",
             dependencies: ["ClusterdCore", "CMongoC", .product(name: "Logging", package: "swift-log")]
         ),
         // Finds and reads the all-MiniLM-L6-v2 files (the I/O side of ClusterdCore's MiniLMEmbedder).
-        .target(name: "ClusterdModel", dependencies: ["ClusterdCore"]),
+        .target(name: "ClusterdModel", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
         // HTTP APIs (Anthropic, embeddings) through libcurl.
         .target(name: "ClusterdLLM", dependencies: ["CCurl", "ClusterdCore"]),
         // The background service: queues, triggers, sweep, runs, status.
         .target(
             name: "ClusterdService",
             dependencies: [
-                "ClusterdCore", "ClusterdStore", "ClusterdLLM",
+                "ClusterdCore", "ClusterdClustering", "ClusterdStore", "ClusterdLLM",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -79,16 +86,26 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .executableTarget(
-            name: "clusterd",
+        // The server assembled: settings (one key table), the RPC adapter, the status reply cache, logging and
+        // metrics bootstrap, the lifecycle of store, service, RPC and HTTP.
+        .target(
+            name: "ClusterdServer",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
-                "ClusterdLLM", "ClusterdModel",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ClusterdLLM", "ClusterdModel", "ClusterdLogging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The server executable: only `@main`.
+        .executableTarget(
+            name: "clusterd",
+            dependencies: [
+                "ClusterdServer", "ClusterdCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // What recording a metric costs per RPC call, in release (make bench-metrics).
@@ -107,9 +124,15 @@ let package = Package(
             dependencies: ["ClusterdRPC", "ClusterdStore", "ClusterdTestSupport"]
         ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
-        .executableTarget(name: "clusterd-bench", dependencies: ["ClusterdModel", "ClusterdCore", "COpenBLAS"]),
+        .executableTarget(
+            name: "clusterd-bench",
+            dependencies: ["ClusterdModel", "ClusterdCore", "ClusterdEmbedding", "COpenBLAS"]
+        ),
         // Clustering quality on the labelled sets in ../shared/eval (`make eval`, release build): ACC, NMI, ARI.
-        .executableTarget(name: "clusterd-eval", dependencies: ["ClusterdModel", "ClusterdCore"]),
+        .executableTarget(
+            name: "clusterd-eval",
+            dependencies: ["ClusterdModel", "ClusterdCore", "ClusterdEmbedding", "ClusterdClustering"]
+        ),
         .executableTarget(
             name: "clusterctl",
             dependencies: [
@@ -136,6 +159,19 @@ let package = Package(
         ),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
+        .testTarget(name: "ClusterdEmbeddingTests", dependencies: ["ClusterdEmbedding", "ClusterdCore"]),
+        .testTarget(
+            name: "ClusterdClusteringTests",
+            dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]
+        ),
+        .testTarget(name: "ClusterdLoggingTests", dependencies: ["ClusterdLogging", "ClusterdTestSupport"]),
+        .testTarget(
+            name: "ClusterdServerTests",
+            dependencies: [
+                "ClusterdServer", "ClusterdService", "ClusterdRPC", "ClusterdCore", "ClusterdStore",
+                "ClusterdEmbedding", "ClusterdTestSupport",
+            ]
+        ),
         // Load against the real server over TCP (a short correctness run always; the full matrix with
         // CLUSTERD_LOAD=full, the transport-ceiling comparison with CLUSTERD_BENCH_RPC=1, the cost of metrics with
         // CLUSTERD_BENCH_METRICS=1).
@@ -151,17 +187,18 @@ let package = Package(
         .testTarget(name: "ClusterdLLMTests", dependencies: ["ClusterdLLM", "ClusterdCore", "ClusterdTestSupport"]),
         .testTarget(
             name: "ClusterdModelTests",
-            dependencies: ["ClusterdModel", "ClusterdCore"],
+            dependencies: ["ClusterdModel", "ClusterdCore", "ClusterdEmbedding"],
             resources: [.copy("Fixtures/minilm_golden.json")]
         ),
         .testTarget(
             name: "ClusterdStoreTests",
-            dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdTestSupport"]
+            dependencies: ["ClusterdStore", "ClusterdCore", "ClusterdClustering", "ClusterdTestSupport"]
         ),
         .testTarget(
             name: "ClusterdServiceTests",
             dependencies: [
                 "ClusterdService", "ClusterdCore", "ClusterdStore", "ClusterdLLM", "ClusterdTestSupport",
+                "ClusterdEmbedding", "ClusterdLogging",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),

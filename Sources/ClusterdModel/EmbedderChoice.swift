@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 import Foundation
 
 /// The embedder a process runs with, and why: all-MiniLM-L6-v2 when its files are found and load, else the

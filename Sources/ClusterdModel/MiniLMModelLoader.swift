@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 import Foundation
 
 /// Reads the model files of a directory (the weights memory-mapped) and builds the native embedder.

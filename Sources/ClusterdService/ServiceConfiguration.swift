@@ -53,7 +53,7 @@ public struct ServiceConfiguration: Sendable {
         sweepBatchSize: Int = 1_000,
         clustering: ClusteringConfiguration = ClusteringConfiguration(),
         conceptsPerMessage: Int = 8,
-        version: String = "0.1.0",
+        version: String = ClusterdVersion.current,
         backlogDeferSeconds: Double = 30,
         shutdownGraceSeconds: Double = 5,
         anthropic: AnthropicConfiguration? = nil

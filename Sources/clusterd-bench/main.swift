@@ -1,5 +1,6 @@
 import COpenBLAS
 import ClusterdCore
+import ClusterdEmbedding
 import ClusterdModel
 import Foundation
 

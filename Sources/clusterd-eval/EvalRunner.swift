@@ -1,3 +1,4 @@
+import ClusterdClustering
 import ClusterdCore
 import Foundation
 

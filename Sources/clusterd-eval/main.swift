@@ -1,4 +1,6 @@
+import ClusterdClustering
 import ClusterdCore
+import ClusterdEmbedding
 import ClusterdModel
 import Foundation
 

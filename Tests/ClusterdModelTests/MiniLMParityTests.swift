@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 import ClusterdModel
 import Foundation
 import Synchronization

@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation

@@ -1,5 +1,7 @@
 import ClusterdCore
+import ClusterdEmbedding
 import ClusterdLLM
+import ClusterdLogging
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation

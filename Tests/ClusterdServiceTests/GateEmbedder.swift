@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 import Foundation
 import Synchronization
 

@@ -32,7 +32,7 @@ from .models import (
 )
 from .service import BackgroundClusteringService
 
-__version__ = "0.2.0"
+from ._version import __version__  # noqa: E402,F401
 
 __all__ = [
     "AsyncClient",

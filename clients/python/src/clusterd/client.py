@@ -16,11 +16,12 @@ from .errors import (
     ServerError,
 )
 from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status, TriggerOutcome
+from ._version import __version__
 
 __all__ = ["Client", "DEFAULT_ADDRESS", "CLIENT_NAME"]
 
 DEFAULT_ADDRESS = "127.0.0.1:7420"
-CLIENT_NAME = "clusterd-python/0.2.0"
+CLIENT_NAME = f"clusterd-python/{__version__}"
 _READ_CHUNK = 65536
 
 

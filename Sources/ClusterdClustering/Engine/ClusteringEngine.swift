@@ -1,0 +1,336 @@
+import ClusterdCore
+import ClusterdEmbedding
+
+/// Clusters conversations by topic: conversation vectors, seeded k-means with the configured k rule, local names,
+/// and stable ids carried over from the previous run, with lineage and run metrics.
+///
+/// Pure and deterministic: conversations are sorted by id first, so input order does not matter, and every random
+/// choice is seeded: the same conversations, previous run and configuration give the same clusters, ids, names,
+/// lineage and metrics.
+///
+/// k-means for each candidate k also starts from the previous candidate's centroids, completed by k-means++ (a
+/// cheap guard against a poor local optimum deciding k). Stability across runs: k-means for the previous run's k
+/// also starts from the previous run's centroids (largest clusters first; see `KMeans.fit(_:warmStart:extraStarts:)`),
+/// and the silhouette rule keeps the previous k unless another k beats it by more than `kSwitchMargin`; other k
+/// values are fitted exactly as without a previous run, so a re-run on unchanged data reproduces the previous
+/// partition. The clusters that are at least `minClusterSize` large are then matched
+/// one-to-one to the previous run's (its "Other" bucket excluded) by `StableIDMatcher`: centroid cosine and
+/// membership overlap (Jaccard over the conversations both runs clustered), the Hungarian algorithm maximising the
+/// total score. A matched cluster keeps the previous stable id, and its name and description unless its overlap is
+/// below `renameBelowOverlap` (then it is re-named from its concepts). An unmatched cluster is born with "c-" + 12
+/// hex digits of the FNV-1a hash of the seed and its sorted member ids (re-hashed with a counter if that id is
+/// already in use), so a fresh id depends on the cluster's content, not on the run id. Previous clusters left
+/// unmatched retire. The lineage (`LineageEvent`) records born, continued (with re-naming), split, merged and
+/// retired clusters. Clusters below `minClusterSize` are merged into one "Other" cluster with stable id "other", no
+/// concepts and no representatives. Metrics: the silhouette of the chosen k-means partition on the k rule's sample
+/// (1000 points for `.fixed`), the inertia, k, the final cluster sizes, and against the previous run the churn
+/// (share of shared conversations whose stable id changed) and the adjusted Rand index.
+public struct ClusteringEngine: Sendable {
+    /// Stable id of the bucket of clusters below the minimum size.
+    public static let otherStableID = "other"
+
+    /// The run's settings.
+    public let configuration: ClusteringConfiguration
+
+    /// Creates an engine.
+    public init(configuration: ClusteringConfiguration = ClusteringConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Clusters `conversations` matching ids on the previous clusters' centroids only (no memberships, no previous
+    /// k); see `run(runID:conversations:previous:progress:)` with a `PreviousClustering`.
+    public func run(
+        runID: RecordID,
+        conversations: [ConversationInput],
+        previous: [Cluster],
+        progress: (Double) -> Void
+    ) -> ClusteringOutcome {
+        run(
+            runID: runID,
+            conversations: conversations,
+            previous: PreviousClustering(clusters: previous),
+            progress: progress
+        )
+    }
+
+    /// Clusters `conversations` against the previous run, reporting progress from 0 to 1. Never fails: n = 0 gives
+    /// no clusters, n = 1 one.
+    public func run(
+        runID: RecordID,
+        conversations: [ConversationInput],
+        previous: PreviousClustering,
+        progress: (Double) -> Void
+    ) -> ClusteringOutcome {
+        progress(0)
+        let sorted = conversations.sorted { Self.sortKey($0.id) < Self.sortKey($1.id) }
+        let dimension = Self.commonDimension(sorted)
+        let vectors = sorted.map { $0.vector(dimension: dimension) }
+        let previousClusters = previous.clusters.filter { $0.stableID != Self.otherStableID }
+            .sorted { $0.stableID < $1.stableID }
+        let warmStart = previousClusters.sorted { lhs, rhs in
+            lhs.size != rhs.size ? lhs.size > rhs.size : lhs.stableID < rhs.stableID
+        }
+        .map(\.centroid)
+        let previousK = previous.k ?? (previousClusters.isEmpty ? nil : previousClusters.count)
+        progress(0.05)
+
+        let (fit, silhouette) = partition(
+            vectors,
+            warmStart: warmStart,
+            previousK: previousK,
+            progress: { progress(0.05 + 0.8 * $0) }
+        )
+
+        let clusterCount = fit.centroids.count
+        var members = [[Int]](repeating: [], count: clusterCount)
+        for (point, cluster) in fit.assignments.enumerated() { members[cluster].append(point) }
+        let namer = ClusterNamer(
+            minClusterSize: configuration.minClusterSize,
+            topConceptCount: configuration.topConceptCount
+        )
+        let labels = namer.labels(for: members.map { $0.map { sorted[$0].distinctConcepts } })
+        progress(0.9)
+
+        var groups: [Group] = []
+        var otherMembers: [Int] = []
+        for cluster in 0..<clusterCount {
+            if labels[cluster].isOther {
+                otherMembers += members[cluster]
+            } else {
+                groups.append(
+                    Group(members: members[cluster], centroid: fit.centroids[cluster], label: labels[cluster])
+                )
+            }
+        }
+        groups.sort { lhs, rhs in
+            if lhs.members.count != rhs.members.count { return lhs.members.count > rhs.members.count }
+            return Self.sortKey(sorted[lhs.members[0]].id) < Self.sortKey(sorted[rhs.members[0]].id)
+        }
+        let lineage = assignStableIDs(
+            &groups,
+            previous: previousClusters,
+            memberships: previous.assignments,
+            conversations: sorted
+        )
+        if !otherMembers.isEmpty {
+            otherMembers.sort()
+            var centroid = [Float](repeating: 0, count: dimension)
+            for point in otherMembers {
+                for index in 0..<dimension { centroid[index] += vectors[point][index] }
+            }
+            VectorMath.normalize(&centroid)
+            var other = Group(members: otherMembers, centroid: centroid, label: .other)
+            other.stableID = Self.otherStableID
+            let hadOther = previous.clusters.contains { $0.stableID == Self.otherStableID }
+            other.lineage = hadOther ? ClusterLineage(kind: .continued, previousStableIDs: [Self.otherStableID]) : .born
+            groups.append(other)
+        }
+
+        var clusters: [Cluster] = []
+        var assignments = [ClusterAssignment?](repeating: nil, count: sorted.count)
+        for group in groups {
+            let distances = group.members.map { (point: $0, distance: 1 - VectorMath.dot(vectors[$0], group.centroid)) }
+            for entry in distances {
+                assignments[entry.point] = ClusterAssignment(
+                    conversationID: sorted[entry.point].id,
+                    runID: runID,
+                    stableID: group.stableID,
+                    distance: entry.distance
+                )
+            }
+            let representatives =
+                group.label.isOther
+                ? []
+                : distances.sorted { lhs, rhs in
+                    if lhs.distance != rhs.distance { return lhs.distance < rhs.distance }
+                    return lhs.point < rhs.point
+                }
+                .prefix(max(0, configuration.representativeCount))
+                .map { sorted[$0.point].id }
+            clusters.append(
+                Cluster(
+                    runID: runID,
+                    stableID: group.stableID,
+                    name: group.label.name,
+                    description: group.label.description,
+                    size: group.members.count,
+                    topConcepts: group.label.topConcepts,
+                    representativeConversationIDs: representatives,
+                    centroid: group.centroid,
+                    lineage: group.lineage
+                )
+            )
+        }
+
+        let finalAssignments = assignments.compactMap { $0 }
+        var before: [String] = []
+        var after: [String] = []
+        for assignment in finalAssignments {
+            guard let old = previous.assignments[assignment.conversationID] else { continue }
+            before.append(old)
+            after.append(assignment.stableID)
+        }
+        let metrics = RunMetrics(
+            silhouette: silhouette,
+            inertia: fit.inertia,
+            sizes: clusters.map(\.size).sorted(by: >),
+            k: clusterCount,
+            churn: PartitionAgreement.churn(before, after),
+            adjustedRandIndex: PartitionAgreement.adjustedRandIndex(before, after),
+            comparedConversations: before.count
+        )
+        progress(1)
+        return ClusteringOutcome(
+            clusters: clusters,
+            assignments: finalAssignments,
+            metrics: metrics,
+            kRule: configuration.kRule.description,
+            lineage: lineage
+        )
+    }
+
+    /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
+    /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
+    /// previous run's k unless the best beats it by more than `kSwitchMargin`.
+    private func partition(
+        _ vectors: [[Float]],
+        warmStart: [[Float]],
+        previousK: Int?,
+        progress: (Double) -> Void
+    ) -> (KMeansResult, Double?) {
+        let distinct = Set(vectors).count
+        let candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
+        let sampleSize: Int
+        switch configuration.kRule {
+        case .fixed: sampleSize = 1000
+        case .silhouette(_, let size): sampleSize = size
+        }
+        let sample = Silhouette.sampleIndices(count: vectors.count, sampleSize: sampleSize, seed: configuration.seed)
+        let dimension = vectors.first?.count ?? 0
+        let flat = sample.flatMap { vectors[$0] }
+        let similarities = MatrixProduct.gram(
+            rows: flat,
+            rowCount: sample.count,
+            columns: flat,
+            columnCount: sample.count,
+            dimension: dimension
+        )
+
+        var best: (fit: KMeansResult, score: Double?)?
+        var previousFit: (fit: KMeansResult, score: Double?)?
+        var chain: [[Float]] = []
+        for (position, k) in candidates.enumerated() {
+            let fit = KMeans(
+                k: k,
+                maxIterations: configuration.maxIterations,
+                seed: configuration.seed,
+                initializations: configuration.initializations,
+                warmStartTolerance: configuration.warmStartTolerance
+            )
+            .fit(vectors, warmStart: k == previousK ? warmStart : [], extraStarts: chain.isEmpty ? [] : [chain])
+            let sizes = fit.sizes
+            chain = fit.centroids.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+                .map { fit.centroids[$0] }
+            let score = Silhouette.score(similarities: similarities, labels: sample.map { fit.assignments[$0] })
+            if k == previousK { previousFit = (fit, score) }
+            if let current = best {
+                if let score, score > (current.score ?? -.infinity) { best = (fit, score) }
+            } else {
+                best = (fit, score)
+            }
+            progress(Double(position + 1) / Double(candidates.count))
+        }
+        if let kept = previousFit, let keptScore = kept.score, let bestScore = best!.score,
+            bestScore - keptScore <= configuration.kSwitchMargin
+        {
+            return (kept.fit, kept.score)
+        }
+        return (best!.fit, best!.score)
+    }
+
+    /// Gives each group a matched or fresh stable id (a matched group also the previous name, unless its membership
+    /// drifted) and its lineage; returns the run's lineage events.
+    private func assignStableIDs(
+        _ groups: inout [Group],
+        previous: [Cluster],
+        memberships: [RecordID: String],
+        conversations: [ConversationInput]
+    ) -> [LineageEvent] {
+        let previousIDs = previous.map(\.stableID)
+        let overlap = MembershipOverlap(
+            members: groups.map { $0.members.map { conversations[$0].id } },
+            present: conversations.map(\.id),
+            previousIDs: previousIDs,
+            previous: memberships
+        )
+        let matcher = StableIDMatcher(
+            cosineThreshold: configuration.stableMatchThreshold,
+            overlapThreshold: configuration.membershipMatchThreshold,
+            membershipWeight: configuration.membershipWeight
+        )
+        let matches = matcher.match(centroids: groups.map(\.centroid), previous: previous, overlap: overlap)
+        var used = Set(previousIDs)
+        used.insert(Self.otherStableID)
+        var renamed = [Bool](repeating: false, count: groups.count)
+        for (index, match) in matches.enumerated() {
+            guard let old = match else { continue }
+            groups[index].stableID = previous[old].stableID
+            if overlap.known && overlap.jaccard(index, old) < configuration.renameBelowOverlap {
+                renamed[index] = true
+            } else {
+                groups[index].label.name = previous[old].name
+                groups[index].label.description = previous[old].description
+            }
+        }
+        for index in groups.indices where matches[index] == nil {
+            let memberIDs = groups[index].members.map { conversations[$0].id.description }.sorted()
+            let basis = "\(configuration.seed)|" + memberIDs.joined(separator: "\n")
+            var stableID = "c-" + FNV1a.hex12(basis)
+            var attempt = 1
+            while used.contains(stableID) {
+                stableID = "c-" + FNV1a.hex12(basis + "#\(attempt)")
+                attempt += 1
+            }
+            used.insert(stableID)
+            groups[index].stableID = stableID
+        }
+        let lineage = LineageBuilder(share: configuration.lineageShare)
+            .build(
+                stableIDs: groups.map(\.stableID),
+                matches: matches,
+                renamed: renamed,
+                previousIDs: previousIDs,
+                overlap: overlap
+            )
+        for index in groups.indices { groups[index].lineage = lineage.clusters[index] }
+        return lineage.events
+    }
+
+    /// The most common embedding length (the larger on ties); 0 when there are no embeddings.
+    private static func commonDimension(_ conversations: [ConversationInput]) -> Int {
+        var counts: [Int: Int] = [:]
+        for conversation in conversations {
+            for embedding in conversation.embeddings where !embedding.isEmpty {
+                counts[embedding.count, default: 0] += 1
+            }
+        }
+        return counts.max { lhs, rhs in lhs.value != rhs.value ? lhs.value < rhs.value : lhs.key < rhs.key }?.key ?? 0
+    }
+
+    /// Total order on ids: by text, then ObjectIds before strings.
+    private static func sortKey(_ id: RecordID) -> String {
+        switch id {
+        case .objectID(let hex): return hex + "\u{0}0"
+        case .string(let text): return text + "\u{0}1"
+        }
+    }
+
+    /// A cluster being assembled.
+    private struct Group {
+        var members: [Int]
+        var centroid: [Float]
+        var label: ClusterLabel
+        var stableID = ""
+        var lineage = ClusterLineage.born
+    }
+}

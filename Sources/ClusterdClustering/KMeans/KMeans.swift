@@ -1,0 +1,379 @@
+import ClusterdCore
+import ClusterdEmbedding
+import Foundation
+
+/// Seeded spherical k-means: k-means++ initialisation and Lloyd iterations on unit vectors.
+///
+/// Points are L2-normalised first, and centroids are re-normalised after every update, so the Euclidean
+/// assignment is the cosine one. Initialisation is greedy k-means++ (each new centre is the best of
+/// 2 + ⌊ln k⌋ candidates drawn with probability ∝ D²), repeated `initializations` times; the fit with the lowest
+/// inertia is kept (the first on ties). Iterations stop when assignments no longer change, when no centroid moves
+/// by more than `tolerance` (squared distance), or after `maxIterations`. A cluster left empty is re-seeded with
+/// the point farthest from its centroid (taken from a cluster that keeps at least one point). All randomness comes
+/// from a `SeededGenerator`, and ties go to the lower index, so the same points in the same order with the same seed
+/// give an identical result.
+///
+/// Warm start (for stability across runs): `fit(_:warmStart:)` also runs Lloyd from the given centres (the previous
+/// run's centroids; the first k when there are more, completed by k-means++ when there are fewer). That fit is kept
+/// unless the best k-means++ start has an inertia lower by more than `warmStartTolerance` (relative), so a clustering
+/// that still fits the data is continued rather than replaced by a different local optimum of about the same
+/// quality. The k-means++ starts draw the same random numbers with or without a warm start.
+public struct KMeans: Sendable {
+    /// Number of clusters wanted (capped at the number of points).
+    public var k: Int
+    /// Most Lloyd iterations per initialisation.
+    public var maxIterations: Int
+    /// Convergence threshold on the largest squared centroid move.
+    public var tolerance: Double
+    /// Seed of the random choices.
+    public var seed: UInt64
+    /// Independent k-means++ starts; the lowest inertia wins.
+    public var initializations: Int
+    /// A warm-started fit is kept unless a k-means++ start's inertia is lower by more than this fraction.
+    public var warmStartTolerance: Double
+
+    /// Creates a k-means configuration.
+    public init(
+        k: Int,
+        maxIterations: Int = 50,
+        tolerance: Double = 1e-6,
+        seed: UInt64 = 42,
+        initializations: Int = 3,
+        warmStartTolerance: Double = 0.01
+    ) {
+        self.k = k
+        self.maxIterations = max(0, maxIterations)
+        self.tolerance = max(0, tolerance)
+        self.seed = seed
+        self.initializations = max(1, initializations)
+        self.warmStartTolerance = max(0, warmStartTolerance)
+    }
+
+    /// Clusters `points` (rows of possibly different lengths are zero-padded to the longest).
+    public func fit(_ points: [[Float]]) -> KMeansResult {
+        fit(points, warmStart: [])
+    }
+
+    /// Clusters `points`, also trying a start from `warmStart` (centres, most important first; rows of another
+    /// length than the points are ignored), preferred within `warmStartTolerance`, and starts from each of
+    /// `extraStarts` (completed or cut the same way), which compete on inertia like the k-means++ starts (ties go to
+    /// the k-means++ starts, then to the earlier extra start). Without usable centres this is `fit(_:)`.
+    public func fit(_ points: [[Float]], warmStart: [[Float]], extraStarts: [[[Float]]] = []) -> KMeansResult {
+        let data = PointMatrix(points)
+        let clusterCount = min(max(k, 1), data.count)
+        guard clusterCount > 0 else {
+            return KMeansResult(centroids: [], assignments: [], distances: [], inertia: 0, iterations: 0)
+        }
+        var generator = SeededGenerator(seed: seed)
+        var best: KMeansResult?
+        for _ in 0..<initializations {
+            let initial = seedCentroids(data, count: clusterCount, given: [], generator: &generator)
+            let result = lloyd(data, centroids: initial, clusterCount: clusterCount)
+            if best == nil || result.inertia < best!.inertia { best = result }
+        }
+        for (index, start) in extraStarts.enumerated() {
+            guard let result = fitFrom(start, data, clusterCount: clusterCount, salt: UInt64(index + 1)) else {
+                continue
+            }
+            if result.inertia < best!.inertia { best = result }
+        }
+        guard let continued = fitFrom(warmStart, data, clusterCount: clusterCount, salt: 0) else { return best! }
+        return continued.inertia <= best!.inertia * (1 + warmStartTolerance) ? continued : best!
+    }
+
+    /// Lloyd from the usable rows of `centres` (the first k; completed by k-means++); nil when none is usable.
+    private func fitFrom(_ centres: [[Float]], _ data: PointMatrix, clusterCount: Int, salt: UInt64) -> KMeansResult? {
+        let usable = centres.filter { $0.count == data.dimension && $0.contains { $0 != 0 } }.prefix(clusterCount)
+        guard !usable.isEmpty else { return nil }
+        var generator = SeededGenerator(seed: seed ^ 0x7a3d_5c1e_9b04_f2e6 &+ salt)
+        let initial = seedCentroids(
+            data,
+            count: clusterCount,
+            given: usable.map { VectorMath.normalized($0) },
+            generator: &generator
+        )
+        return lloyd(data, centroids: initial, clusterCount: clusterCount)
+    }
+
+    /// Greedy k-means++ completing the `given` centres (none: a random first point): the initial centres, row-major.
+    private func seedCentroids(
+        _ data: PointMatrix,
+        count: Int,
+        given: [[Float]],
+        generator: inout SeededGenerator
+    ) -> [Float] {
+        let n = data.count
+        let trials = 2 + Int(log(Double(count)))
+        var centres: [Float] = []
+        var chosen: [Int] = []
+        var closest: [Double]
+        if given.isEmpty {
+            let first = generator.nextIndex(below: n)
+            chosen = [first]
+            centres = data.row(first)
+            closest = data.squaredDistances(to: [first])[0]
+        } else {
+            centres = given.flatMap { $0 }
+            closest = data.squaredDistances(toCentres: centres, count: given.count)
+        }
+        while centres.count < count * data.dimension {
+            let total = closest.reduce(0, +)
+            var candidates: [Int] = []
+            if total <= 0 {
+                let taken = Set(chosen)
+                candidates = [(0..<n).first { !taken.contains($0) } ?? 0]
+            } else {
+                for _ in 0..<trials {
+                    let target = generator.nextUnitDouble() * total
+                    var cumulative: Double = 0
+                    var pick = n - 1
+                    for index in 0..<n {
+                        cumulative += closest[index]
+                        if cumulative > target {
+                            pick = index
+                            break
+                        }
+                    }
+                    candidates.append(pick)
+                }
+            }
+            var bestCandidate = candidates[0]
+            var bestDistances: [Double] = []
+            var bestPotential = Double.infinity
+            let candidateDistances = data.squaredDistances(to: candidates)
+            for (candidate, distances) in zip(candidates, candidateDistances) {
+                var updated = closest
+                var potential: Double = 0
+                for index in 0..<n {
+                    updated[index] = min(updated[index], distances[index])
+                    potential += updated[index]
+                }
+                if potential < bestPotential {
+                    bestPotential = potential
+                    bestCandidate = candidate
+                    bestDistances = updated
+                }
+            }
+            chosen.append(bestCandidate)
+            centres += data.row(bestCandidate)
+            closest = bestDistances
+        }
+        return centres
+    }
+
+    private func lloyd(_ data: PointMatrix, centroids initial: [Float], clusterCount: Int) -> KMeansResult {
+        let n = data.count
+        let dimension = data.dimension
+        var centroids = initial
+        var assignments = [Int](repeating: 0, count: n)
+        var squared = [Double](repeating: 0, count: n)
+        var previous: [Int]?
+        var iterations = 0
+        var finalPass = false
+
+        while true {
+            assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
+            let repaired = repairEmptyClusters(
+                data,
+                clusterCount: clusterCount,
+                centroids: &centroids,
+                assignments: &assignments,
+                squared: &squared
+            )
+            if finalPass || iterations >= maxIterations || (!repaired && previous == assignments) { break }
+            previous = assignments
+            let updated = Self.means(data, assignments: assignments, clusterCount: clusterCount)
+            var shift: Double = 0
+            for cluster in 0..<clusterCount {
+                var moved: Double = 0
+                for index in 0..<dimension {
+                    let delta = Double(updated[cluster * dimension + index] - centroids[cluster * dimension + index])
+                    moved += delta * delta
+                }
+                shift = max(shift, moved)
+            }
+            centroids = updated
+            iterations += 1
+            if shift <= tolerance { finalPass = true }
+        }
+
+        centroids = Self.means(data, assignments: assignments, clusterCount: clusterCount)
+        let similarities = MatrixProduct.gram(
+            rows: data.values,
+            rowCount: n,
+            columns: centroids,
+            columnCount: clusterCount,
+            dimension: dimension
+        )
+        let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: dimension)
+        var distances = [Double](repeating: 0, count: n)
+        var inertia: Double = 0
+        for point in 0..<n {
+            let cluster = assignments[point]
+            let similarity = Double(similarities[point * clusterCount + cluster])
+            distances[point] = 1 - similarity
+            inertia += max(0, data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity)
+        }
+        return KMeansResult(
+            centroids: (0..<clusterCount).map { Array(centroids[($0 * dimension)..<(($0 + 1) * dimension)]) },
+            assignments: assignments,
+            distances: distances,
+            inertia: inertia,
+            iterations: iterations
+        )
+    }
+
+    /// Nearest centroid of every point (lowest index on ties) and the squared distance to it.
+    private func assign(
+        _ data: PointMatrix,
+        centroids: [Float],
+        clusterCount: Int,
+        to assignments: inout [Int],
+        squared: inout [Double]
+    ) {
+        let similarities = MatrixProduct.gram(
+            rows: data.values,
+            rowCount: data.count,
+            columns: centroids,
+            columnCount: clusterCount,
+            dimension: data.dimension
+        )
+        let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: data.dimension)
+        for point in 0..<data.count {
+            var bestCluster = 0
+            var bestDistance = Double.infinity
+            for cluster in 0..<clusterCount {
+                let similarity = Double(similarities[point * clusterCount + cluster])
+                let distance = data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity
+                if distance < bestDistance {
+                    bestDistance = distance
+                    bestCluster = cluster
+                }
+            }
+            assignments[point] = bestCluster
+            squared[point] = max(0, bestDistance)
+        }
+    }
+
+    /// Gives each empty cluster the point farthest from its centroid; returns whether anything moved.
+    private func repairEmptyClusters(
+        _ data: PointMatrix,
+        clusterCount: Int,
+        centroids: inout [Float],
+        assignments: inout [Int],
+        squared: inout [Double]
+    ) -> Bool {
+        var sizes = [Int](repeating: 0, count: clusterCount)
+        for cluster in assignments { sizes[cluster] += 1 }
+        var repaired = false
+        for empty in 0..<clusterCount where sizes[empty] == 0 {
+            var farthest = -1
+            var farthestDistance = -Double.infinity
+            for point in 0..<data.count where sizes[assignments[point]] > 1 && squared[point] > farthestDistance {
+                farthest = point
+                farthestDistance = squared[point]
+            }
+            guard farthest >= 0 else { break }
+            sizes[assignments[farthest]] -= 1
+            sizes[empty] = 1
+            assignments[farthest] = empty
+            squared[farthest] = 0
+            let row = data.row(farthest)
+            centroids.replaceSubrange((empty * data.dimension)..<((empty + 1) * data.dimension), with: row)
+            repaired = true
+        }
+        return repaired
+    }
+
+    /// Normalised member means, row-major; a cluster without members gets a zero row.
+    private static func means(_ data: PointMatrix, assignments: [Int], clusterCount: Int) -> [Float] {
+        let dimension = data.dimension
+        var sums = [Double](repeating: 0, count: clusterCount * dimension)
+        for point in 0..<data.count {
+            let base = assignments[point] * dimension
+            let rowBase = point * dimension
+            for index in 0..<dimension { sums[base + index] += Double(data.values[rowBase + index]) }
+        }
+        var result = [Float](repeating: 0, count: clusterCount * dimension)
+        for cluster in 0..<clusterCount {
+            var row = sums[(cluster * dimension)..<((cluster + 1) * dimension)].map { Float($0) }
+            VectorMath.normalize(&row)
+            result.replaceSubrange((cluster * dimension)..<((cluster + 1) * dimension), with: row)
+        }
+        return result
+    }
+}
+
+/// Unit-normalised points in one row-major buffer.
+private struct PointMatrix {
+    let count: Int
+    let dimension: Int
+    let values: [Float]
+    let squaredNorms: [Double]
+
+    init(_ points: [[Float]]) {
+        count = points.count
+        dimension = points.map(\.count).max() ?? 0
+        var values: [Float] = []
+        values.reserveCapacity(count * dimension)
+        for point in points {
+            values += VectorMath.normalized(point)
+            values += [Float](repeating: 0, count: dimension - point.count)
+        }
+        self.values = values
+        squaredNorms = Self.squaredNorms(values, count: count, dimension: dimension)
+    }
+
+    func row(_ index: Int) -> [Float] {
+        Array(values[(index * dimension)..<((index + 1) * dimension)])
+    }
+
+    /// For each of `indices`, the squared Euclidean distance from every point to that point.
+    func squaredDistances(to indices: [Int]) -> [[Double]] {
+        let columns = indices.flatMap { row($0) }
+        let products = MatrixProduct.gram(
+            rows: values,
+            rowCount: count,
+            columns: columns,
+            columnCount: indices.count,
+            dimension: dimension
+        )
+        return indices.enumerated().map { position, index in
+            (0..<count).map { point in
+                let product = Double(products[point * indices.count + position])
+                return point == index ? 0 : max(0, squaredNorms[point] + squaredNorms[index] - 2 * product)
+            }
+        }
+    }
+
+    /// The squared Euclidean distance from every point to the nearest of `count` centres (row-major).
+    func squaredDistances(toCentres centres: [Float], count centreCount: Int) -> [Double] {
+        let products = MatrixProduct.gram(
+            rows: values,
+            rowCount: count,
+            columns: centres,
+            columnCount: centreCount,
+            dimension: dimension
+        )
+        let centreNorms = Self.squaredNorms(centres, count: centreCount, dimension: dimension)
+        return (0..<count).map { point in
+            var nearest = Double.infinity
+            for centre in 0..<centreCount {
+                let product = Double(products[point * centreCount + centre])
+                nearest = min(nearest, max(0, squaredNorms[point] + centreNorms[centre] - 2 * product))
+            }
+            return nearest
+        }
+    }
+
+    static func squaredNorms(_ values: [Float], count: Int, dimension: Int) -> [Double] {
+        (0..<count).map { row in
+            var sum: Double = 0
+            for index in 0..<dimension {
+                let value = Double(values[row * dimension + index])
+                sum += value * value
+            }
+            return sum
+        }
+    }
+}

@@ -1,0 +1,26 @@
+extension ClusteringConfiguration {
+    /// `CLUSTERD_FIXED_K`.
+    public static let fixedKKey = SettingKey(
+        "CLUSTERD_FIXED_K",
+        default: "",
+        "Use exactly this many clusters (unset, empty or 0: the silhouette rule chooses k)."
+    )
+    /// `CLUSTERD_MIN_CLUSTER_SIZE`.
+    public static let minClusterSizeKey = SettingKey(
+        "CLUSTERD_MIN_CLUSTER_SIZE",
+        default: "1",
+        "Smaller clusters go to the \"Other\" bucket and are never named by Claude."
+    )
+
+    /// The clustering keys.
+    public static let settingKeys = [fixedKKey, minClusterSizeKey]
+
+    /// The clustering settings from `settings`, defaults for the keys not set.
+    public init(settings: SettingsReader) throws(SettingsError) {
+        self.init()
+        if settings.text(Self.fixedKKey) != nil, let k = try settings.number(Self.fixedKKey, as: Int.self), k > 0 {
+            kRule = .fixed(k)
+        }
+        if let size = try settings.number(Self.minClusterSizeKey, as: Int.self) { minClusterSize = max(1, size) }
+    }
+}

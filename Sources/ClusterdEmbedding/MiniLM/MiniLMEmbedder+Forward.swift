@@ -1,0 +1,242 @@
+import ClusterdCore
+import Dispatch
+
+extension MiniLMEmbedder {
+    /// One forward pass over packed sequences (`tokenCount` tokens in all): one vector per sequence.
+    func forward(_ sequences: ArraySlice<[Int32]>, tokenCount rows: Int) -> [[Float]] {
+        let hiddenSize = dimension
+        guard rows > 0 else { return sequences.map { _ in [Float](repeating: 0, count: hiddenSize) } }
+        let lengths = sequences.map(\.count)
+        var offsets: [Int] = []
+        var running = 0
+        for length in lengths {
+            offsets.append(running)
+            running += length
+        }
+        let longest = lengths.max() ?? 0
+        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
+        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: rows * 3 * hiddenSize)
+        let context = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
+        let update = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
+        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: rows * intermediateSize)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: threads * longest * longest)
+        defer {
+            hidden.deallocate()
+            qkv.deallocate()
+            context.deallocate()
+            update.deallocate()
+            intermediate.deallocate()
+            scores.deallocate()
+        }
+
+        embedTokens(sequences, into: hidden)
+        for layer in layers {
+            linear(hidden, layer.qkvWeight, layer.qkvBias, into: qkv, rows: rows)
+            attention(lengths: lengths, offsets: offsets, qkv: qkv, scores: scores, into: context)
+            linear(context, layer.attentionOutputWeight, layer.attentionOutputBias, into: update, rows: rows)
+            layerNorm(hidden, adding: update, layer.attentionNormGamma, layer.attentionNormBeta, rows: rows)
+            linear(hidden, layer.intermediateWeight, layer.intermediateBias, into: intermediate, rows: rows, gelu: true)
+            linear(intermediate, layer.outputWeight, layer.outputBias, into: update, rows: rows)
+            layerNorm(hidden, adding: update, layer.outputNormGamma, layer.outputNormBeta, rows: rows)
+        }
+        return pool(lengths: lengths, offsets: offsets, hidden: hidden)
+    }
+
+    /// Runs `body(part)` for every part in `0..<parts`, on as many threads when there is more than one.
+    private func parallel(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+        if parts <= 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+        }
+    }
+
+    /// Splits `rows` rows of `width` values over the workers (one part when the work is small).
+    private func parallelRows(_ rows: Int, width: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let parts = rows * width < 32_768 ? 1 : min(threads, rows)
+        let perPart = (rows + parts - 1) / parts
+        parallel(parts) { part in
+            let start = part * perPart
+            let end = min(rows, start + perPart)
+            if start < end { body(start..<end) }
+        }
+    }
+
+    /// output[rows, out] = input[rows, in] · weight + bias, then GELU when `gelu`. The panels are split over the
+    /// workers; each multiplies its panels by blocks of rows (panel outermost, so a panel stays in cache across
+    /// the row blocks), then adds the bias to its own columns.
+    private func linear(
+        _ input: UnsafePointer<Float>,
+        _ weight: PanelMatrix,
+        _ bias: UnsafePointer<Float>,
+        into output: UnsafeMutablePointer<Float>,
+        rows: Int,
+        gelu: Bool = false
+    ) {
+        let inputSize = weight.inputSize
+        let outputSize = weight.outputSize
+        let panelWidth = weight.panelWidth
+        let rowBlock = max(1, callBudget / (panelWidth * inputSize))
+        let panels = weight.panelCount
+        let parts = min(threads, panels)
+        let (input, bias, output) = (SharedBuffer(input), SharedBuffer(bias), SharedBuffer(output))
+        weight.values.withUnsafeBufferPointer { values in
+            let values = SharedBuffer(values.baseAddress!)
+            parallel(parts) { part in
+                let first = part * panels / parts
+                let last = (part + 1) * panels / parts
+                for panel in first..<last {
+                    let column = panel * panelWidth
+                    let width = weight.width(ofPanel: panel)
+                    let block = values.base + weight.offset(ofPanel: panel)
+                    var row = 0
+                    while row < rows {
+                        let count = min(rowBlock, rows - row)
+                        MiniLMKernels.product(
+                            input.base + row * inputSize,
+                            lda: inputSize,
+                            block,
+                            ldb: width,
+                            into: output.base + row * outputSize + column,
+                            ldc: outputSize,
+                            rows: count,
+                            columns: width,
+                            inner: inputSize
+                        )
+                        row += count
+                    }
+                }
+                MiniLMKernels.addBias(
+                    bias.base,
+                    to: output.base,
+                    stride: outputSize,
+                    rows: 0..<rows,
+                    columns: (first * panelWidth)..<min(outputSize, last * panelWidth),
+                    gelu: gelu
+                )
+            }
+        }
+    }
+
+    /// hidden = LayerNorm(hidden + update), split over the workers by rows.
+    private func layerNorm(
+        _ hidden: UnsafeMutablePointer<Float>,
+        adding update: UnsafePointer<Float>,
+        _ gamma: UnsafePointer<Float>,
+        _ beta: UnsafePointer<Float>,
+        rows: Int
+    ) {
+        let width = dimension
+        let (hidden, update, gamma, beta) = (
+            SharedBuffer(hidden), SharedBuffer(update), SharedBuffer(gamma), SharedBuffer(beta)
+        )
+        parallelRows(rows, width: width) { range in
+            MiniLMKernels.residualLayerNorm(
+                hidden: hidden.base,
+                update: update.base,
+                gamma: gamma.base,
+                beta: beta.base,
+                rows: range,
+                count: width
+            )
+        }
+    }
+
+    /// Word + position (+ token type 0) embeddings, then LayerNorm, for every token.
+    private func embedTokens(_ sequences: ArraySlice<[Int32]>, into hidden: UnsafeMutablePointer<Float>) {
+        let hiddenSize = dimension
+        wordEmbeddings.withUnsafeBufferPointer { words in
+            positionEmbeddings.withUnsafeBufferPointer { positions in
+                var row = 0
+                for sequence in sequences {
+                    for (position, id) in sequence.enumerated() {
+                        let line = hidden + row * hiddenSize
+                        let word = words.baseAddress! + Int(id) * hiddenSize
+                        let place = positions.baseAddress! + position * hiddenSize
+                        for index in 0..<hiddenSize { line[index] = word[index] + place[index] }
+                        MiniLMKernels.normalizeRow(
+                            line,
+                            gamma: embeddingNormGamma,
+                            beta: embeddingNormBeta,
+                            count: hiddenSize
+                        )
+                        row += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scaled dot-product attention per text and head, context = softmax(Q Kᵀ / √d) V; the (text, head) pairs
+    /// are dealt round-robin to the workers, each with its own score matrix.
+    private func attention(
+        lengths: [Int],
+        offsets: [Int],
+        qkv: UnsafeMutablePointer<Float>,
+        scores: UnsafeMutablePointer<Float>,
+        into context: UnsafeMutablePointer<Float>
+    ) {
+        let hiddenSize = dimension
+        let stride = 3 * hiddenSize
+        let scale = 1 / Float(headSize).squareRoot()
+        let pairs = lengths.count * heads
+        let parts = min(threads, pairs)
+        let longest = lengths.max() ?? 0
+        let (qkv, scores, context) = (SharedBuffer(qkv), SharedBuffer(scores), SharedBuffer(context))
+        let headSize = headSize
+        let heads = heads
+        parallel(parts) { part in
+            let matrix = scores.base + part * longest * longest
+            var pair = part
+            while pair < pairs {
+                let sequence = pair / heads
+                let head = pair % heads
+                let length = lengths[sequence]
+                let query = qkv.base + offsets[sequence] * stride + head * headSize
+                let key = query + hiddenSize
+                let value = query + 2 * hiddenSize
+                MiniLMKernels.scores(
+                    query,
+                    key,
+                    stride: stride,
+                    length: length,
+                    size: headSize,
+                    scale: scale,
+                    into: matrix
+                )
+                MiniLMKernels.softmaxRows(matrix, rows: length, count: length)
+                MiniLMKernels.product(
+                    matrix,
+                    lda: length,
+                    value,
+                    ldb: stride,
+                    into: context.base + offsets[sequence] * hiddenSize + head * headSize,
+                    ldc: hiddenSize,
+                    rows: length,
+                    columns: headSize,
+                    inner: length
+                )
+                pair += parts
+            }
+        }
+    }
+
+    /// Mean of each text's token vectors, L2-normalised.
+    private func pool(lengths: [Int], offsets: [Int], hidden: UnsafeMutablePointer<Float>) -> [[Float]] {
+        let hiddenSize = dimension
+        return zip(lengths, offsets).map { length, offset in
+            var vector = [Float](repeating: 0, count: hiddenSize)
+            guard length > 0 else { return vector }
+            vector.withUnsafeMutableBufferPointer { out in
+                for row in offset..<(offset + length) {
+                    let line = hidden + row * hiddenSize
+                    for index in 0..<hiddenSize { out[index] += line[index] }
+                }
+                let norm = MiniLMKernels.sumOfSquares(out.baseAddress!, count: hiddenSize).squareRoot()
+                let scale = 1 / max(norm / Float(length), 1e-12) / Float(length)
+                for index in 0..<hiddenSize { out[index] *= scale }
+            }
+            return vector
+        }
+    }
+}

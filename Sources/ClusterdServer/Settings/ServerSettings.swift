@@ -1,0 +1,65 @@
+import ClusterdCore
+import ClusterdService
+import ClusterdStore
+import Foundation
+
+/// Everything the executable reads from flags, the environment and `.env` (real environment variables win over
+/// `.env`; flags win over both). Each component parses its own keys (`StoreConfiguration(settings:)`,
+/// `ServiceConfiguration(settings:)`, `ListenerSettings(settings:)`, ...); `SettingsCatalog` lists them all.
+public struct ServerSettings: Sendable {
+    /// The RPC listener and its connection limits.
+    public var listener = ListenerSettings()
+    /// The HTTP gateway; nil leaves it off.
+    public var gateway: GatewaySettings?
+    /// MongoDB.
+    public var store = StoreConfiguration()
+    /// The background service (triggers, analysis, clustering, Claude).
+    public var service = ServiceConfiguration()
+    /// Process-wide: the model directory, metrics, log format.
+    public var process = ProcessSettings()
+    /// Values that must never reach the log: the token, API keys, passwords (in variables and in the URI).
+    public var secrets: [String] = []
+
+    /// Reads the variables; `environment` is the merged `.env` + process environment.
+    public init(environment: [String: String]) throws(SettingsError) {
+        let settings = SettingsReader(environment)
+        listener = try ListenerSettings(settings: settings)
+        gateway = try GatewaySettings(settings: settings)
+        store = try StoreConfiguration(settings: settings)
+        service = try ServiceConfiguration(settings: settings)
+        process = try ProcessSettings(settings: settings)
+        secrets = Self.secrets(in: environment)
+        // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
+        // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.
+        store.poolSize = max(store.poolSize, service.analysisWorkers + 4)
+    }
+
+    /// Secret values among the settings: the token, variables named like keys, tokens, secrets and passwords, and
+    /// the password in the MongoDB URI.
+    static func secrets(in environment: [String: String]) -> [String] {
+        var secrets: [String] = []
+        for (name, value) in environment where !value.isEmpty {
+            let upper = name.uppercased()
+            if ["_KEY", "_TOKEN", "_SECRET", "_PASSWORD"].contains(where: { upper.hasSuffix($0) }) {
+                secrets.append(value)
+            }
+        }
+        if let uri = environment[StoreConfiguration.uriKey.name], let components = URLComponents(string: uri),
+            let password = components.password, !password.isEmpty
+        {
+            secrets.append(password)
+            if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
+        }
+        return secrets
+    }
+
+    /// The process environment over the `.env` file's variables.
+    public static func mergedEnvironment(dotEnvPath: String) -> [String: String] {
+        var merged: [String: String] = [:]
+        if let text = try? String(contentsOfFile: dotEnvPath, encoding: .utf8) {
+            merged = DotEnv.parse(text)
+        }
+        merged.merge(ProcessInfo.processInfo.environment) { _, real in real }
+        return merged
+    }
+}
