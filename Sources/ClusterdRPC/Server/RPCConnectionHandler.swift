@@ -142,7 +142,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
                 refuse(context: context, callID: 0, error: Self.helloRequired)
             } else {
                 metrics.record(.invalid, error.code, since: start)
-                write(context: context, RPCFrame(callID: 0, body: .error(error)))
+                write(context: context, RPCFrame(callID: 0, reply: .error(error)))
             }
             return
         }
@@ -150,17 +150,17 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .closing:
             return
         case .awaitingHello:
-            guard case .hello(_, _, let token) = frame.body,
+            guard case .request(.hello(_, _, let token)) = frame.body,
                 let expected = configuration.token,
                 TokenComparison.constantTimeEquals(token, expected)
             else {
                 logger.warning("Refused a connection: missing or wrong token")
-                metrics.record(RPCMethod(frame.body), .unauthenticated, since: start)
+                metrics.record(Self.method(of: frame.body), .unauthenticated, since: start)
                 refuse(context: context, callID: frame.callID, error: Self.helloRequired)
                 return
             }
             state = .open
-            answerHello(context: context, frame: frame, start: start)
+            dispatch(context: context, frame: frame, start: start)
         case .open:
             dispatch(context: context, frame: frame, start: start)
         }
@@ -171,23 +171,27 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         message: "this server requires a Hello with a valid token as the first frame"
     )
 
+    private static func method(of body: RPCMessage) -> RPCMethod {
+        if case .request(let request) = body { return RPCMethod(request) }
+        return .invalid
+    }
+
     private func dispatch(context: ChannelHandlerContext, frame: RPCFrame, start: NIODeadline) {
         switch frame.body {
-        case .hello:
-            answerHello(context: context, frame: frame, start: start)
+        case .request(.hello(let version, let clientName, _)):
+            answerHello(context: context, callID: frame.callID, version: version, clientName: clientName, start: start)
         case .unknown:
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             metrics.record(.invalid, error.code, since: start)
-            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
-            .listRunsReply, .triggerAnalysisBatchReply:
+            write(context: context, RPCFrame(callID: frame.callID, reply: .error(error)))
+        case .reply:
             let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
             metrics.record(.invalid, error.code, since: start)
-            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
-        case .triggerAnalysis, .forceClustering, .getStatus, .listClusters, .listRuns, .triggerAnalysisBatch:
+            write(context: context, RPCFrame(callID: frame.callID, reply: .error(error)))
+        case .request(let request):
             let callID = frame.callID
-            let method = RPCMethod(frame.body)
-            if let packed = service.packedReply(to: frame.body, receivedAt: start.uptimeNanoseconds) {
+            let method = RPCMethod(request)
+            if let packed = service.packedReply(to: request, receivedAt: start.uptimeNanoseconds) {
                 write(context: context, packed.buffer(callID: callID, allocator: context.channel.allocator))
                 metrics.record(method, packed.code, since: start)
                 return
@@ -196,13 +200,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             let eventLoop = context.eventLoop
             inFlight += 1
             counters.started()
-            service.handle(frame.body) { body in
-                let reply = RPCFrame(callID: callID, body: body)
+            service.dispatch(request) { reply in
                 if eventLoop.inEventLoop {
-                    loopBound.value.handler.complete(context: loopBound.value.context, reply, method, start)
+                    loopBound.value.handler.complete(context: loopBound.value.context, callID, reply, method, start)
                 } else {
                     eventLoop.execute {
-                        loopBound.value.handler.complete(context: loopBound.value.context, reply, method, start)
+                        loopBound.value.handler.complete(context: loopBound.value.context, callID, reply, method, start)
                     }
                 }
             }
@@ -210,35 +213,45 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Writes a dispatched call's reply, records it, and lets reading resume if it was held back.
-    private func complete(context: ChannelHandlerContext, _ reply: RPCFrame, _ method: RPCMethod, _ start: NIODeadline)
-    {
+    private func complete(
+        context: ChannelHandlerContext,
+        _ callID: UInt64,
+        _ reply: RPCReply,
+        _ method: RPCMethod,
+        _ start: NIODeadline
+    ) {
         guard inFlight > 0 else { return }  // the connection closed meanwhile; channelInactive settled the count
         inFlight -= 1
         counters.finished(1)
-        write(context: context, reply)
-        metrics.record(method, RPCMetrics.code(of: reply.body), since: start)
+        write(context: context, RPCFrame(callID: callID, reply: reply))
+        metrics.record(method, reply.code, since: start)
         resumeReading(context: context)
     }
 
-    private func answerHello(context: ChannelHandlerContext, frame: RPCFrame, start: NIODeadline) {
-        guard case .hello(let version, let clientName, _) = frame.body else { return }
+    private func answerHello(
+        context: ChannelHandlerContext,
+        callID: UInt64,
+        version: UInt32,
+        clientName: String,
+        start: NIODeadline
+    ) {
         if version > WireCodec.protocolVersion {
             let error = RPCError(
                 code: .failedPrecondition,
                 message: "protocol version \(version) is not supported; this server speaks \(WireCodec.protocolVersion)"
             )
             metrics.record(.hello, error.code, since: start)
-            write(context: context, RPCFrame(callID: frame.callID, body: .error(error)))
+            write(context: context, RPCFrame(callID: callID, reply: .error(error)))
             return
         }
         logger.debug("Hello from \(clientName)")
-        let reply = FrameBody.helloReply(
+        let reply = RPCReply.hello(
             protocolVersion: WireCodec.protocolVersion,
             serverVersion: configuration.serverVersion,
             maxFrameBytes: configuration.maxFrameBytes
         )
         metrics.record(.hello, .ok, since: start)
-        write(context: context, RPCFrame(callID: frame.callID, body: reply))
+        write(context: context, RPCFrame(callID: callID, reply: reply))
     }
 
     private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {
@@ -262,7 +275,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         guard case .closing = state else {
             state = .closing
             let buffer = FrameEncoding.buffer(
-                for: RPCFrame(callID: callID, body: .error(error)),
+                for: RPCFrame(callID: callID, reply: .error(error)),
                 allocator: context.channel.allocator
             )
             let channel = context.channel
