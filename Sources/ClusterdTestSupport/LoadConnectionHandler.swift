@@ -25,7 +25,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let stopSending: NIODeadline
     private let interval: TimeAmount?
     private let budget: SharedBudget
-    private let body: @Sendable (Int, Int) -> FrameBody
+    private let body: @Sendable (Int, Int) -> RPCRequest
     private let done: EventLoopPromise<Outcome>
     private var outstanding: [UInt64: NIODeadline] = [:]
     private var sequence = 0
@@ -45,7 +45,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         interval: TimeAmount?,
         firstDue: NIODeadline,
         budget: SharedBudget,
-        body: @escaping @Sendable (Int, Int) -> FrameBody,
+        body: @escaping @Sendable (Int, Int) -> RPCRequest,
         done: EventLoopPromise<Outcome>
     ) {
         self.connection = connection
@@ -95,7 +95,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         sequence += 1
         let callID = UInt64(sequence)
         outstanding[callID] = intended
-        let frame = RPCFrame(callID: callID, body: body(connection, sequence))
+        let frame = RPCFrame(callID: callID, request: body(connection, sequence))
         context.write(NIOAny(FrameEncoding.buffer(for: frame, allocator: context.channel.allocator)), promise: nil)
     }
 
@@ -118,7 +118,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         _ = outcome.latency.record(UInt64(max(0, now.uptimeNanoseconds - sentAt.uptimeNanoseconds)))
         if header.isError {
             let code: RPCStatusCode
-            if case .error(let error) = (try? WireCodec.decode(bytes.readableBytesView))?.body {
+            if case .reply(.error(let error)) = (try? WireCodec.decode(bytes.readableBytesView))?.body {
                 code = error.code
             } else {
                 code = .internal

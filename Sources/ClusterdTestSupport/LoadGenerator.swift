@@ -92,7 +92,7 @@ public enum LoadGenerator {
     public static func run(
         _ plan: Plan,
         clientThreads: Int = 1,
-        body: @escaping @Sendable (Int, Int) -> FrameBody
+        body: @escaping @Sendable (Int, Int) -> RPCRequest
     ) async throws -> Result {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, clientThreads))
         do {
@@ -108,7 +108,7 @@ public enum LoadGenerator {
     private static func run(
         _ plan: Plan,
         on group: MultiThreadedEventLoopGroup,
-        body: @escaping @Sendable (Int, Int) -> FrameBody
+        body: @escaping @Sendable (Int, Int) -> RPCRequest
     ) async throws -> Result {
         let shared = SharedBudget(maxCalls: plan.maxCalls)
         let start = NIODeadline.now()

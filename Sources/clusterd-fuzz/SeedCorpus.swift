@@ -35,15 +35,15 @@ enum SeedCorpus {
                 )
             ]
         )
-        let bodies: [(String, FrameBody)] = [
-            ("hello", .hello(protocolVersion: 1, clientName: "fuzz", token: "t")),
-            ("trigger", .triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "c")),
-            ("force", .forceClustering),
-            ("status", .getStatus),
-            ("clusters", .listClusters(runID: "")),
-            ("status-reply", .getStatusReply(status)),
-            ("clusters-reply", .listClustersReply(listing)),
-            ("error", .error(RPCError(code: .resourceExhausted, message: "full"))),
+        let bodies: [(String, RPCMessage)] = [
+            ("hello", .request(.hello(protocolVersion: 1, clientName: "fuzz", token: "t"))),
+            ("trigger", .request(.triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "c"))),
+            ("force", .request(.forceClustering)),
+            ("status", .request(.getStatus)),
+            ("clusters", .request(.listClusters(runID: ""))),
+            ("status-reply", .reply(.getStatus(status))),
+            ("clusters-reply", .reply(.listClusters(listing))),
+            ("error", .reply(.error(RPCError(code: .resourceExhausted, message: "full")))),
         ]
         var seeds = bodies.map { name, body in (name, framed(WireCodec.encode(RPCFrame(callID: 7, body: body)))) }
         seeds.append(("pipelined", seeds.prefix(4).flatMap(\.1)))

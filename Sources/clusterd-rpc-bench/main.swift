@@ -99,7 +99,7 @@ try await waitUntil("the clustering after the catch-up finished", timeout: .seco
 let statusBytes = try await client.call(.getStatus)
 await client.close()
 
-let statusReplyBytes = WireCodec.encode(RPCFrame(callID: 1, body: statusBytes)).count
+let statusReplyBytes = WireCodec.encode(RPCFrame(callID: 1, reply: statusBytes)).count
 
 /// Starts this binary as an echo server (replies padded to `replyBytes`, 0 for an exact echo); returns it and its
 /// port.
@@ -125,7 +125,7 @@ var failures: [String] = []
     _ plan: LoadGenerator.Plan,
     _ label: String,
     serverPID: Int32,
-    body: @escaping @Sendable (Int, Int) -> FrameBody
+    body: @escaping @Sendable (Int, Int) -> RPCRequest
 ) async throws -> LoadGenerator.Result {
     let usage = ProcessUsage(serverPID: serverPID)
     let result = try await LoadGenerator.run(plan, clientThreads: clientThreads, body: body)
@@ -139,7 +139,7 @@ func median(_ values: [Double]) -> Double {
     values.sorted()[values.count / 2]
 }
 
-let trigger: @Sendable (Int, Int) -> FrameBody = { connection, sequence in
+let trigger: @Sendable (Int, Int) -> RPCRequest = { connection, sequence in
     .triggerAnalysis(messageID: ids[(connection * 131 + sequence) % ids.count], conversationID: "")
 }
 if matrix {
@@ -150,7 +150,7 @@ if matrix {
             + "\(seconds) s per cell"
     )
     say(LoadReport.header)
-    let status: @Sendable (Int, Int) -> FrameBody = { _, _ in .getStatus }
+    let status: @Sendable (Int, Int) -> RPCRequest = { _, _ in .getStatus }
     for (kind, body) in [("status", status), ("trigger", trigger)] {
         for connections in [1, 16, 64, 256] {
             for depth in [1, 16] {
@@ -181,7 +181,7 @@ let (sizedEchoProcess, sizedEchoPort) = try await startEcho(replyBytes: statusRe
 say(
     "client: release build, \(clientThreads) event-loop thread(s); clusterd (release) pid \(server.child.pid), "
         + "echo pid \(echoProcess.pid); \(rounds) alternating rounds of \(seconds) s; "
-        + "GetStatus request \(WireCodec.encode(RPCFrame(callID: 1, body: .getStatus)).count) B, "
+        + "GetStatus request \(WireCodec.encode(RPCFrame(callID: 1, request: .getStatus)).count) B, "
         + "reply \(statusReplyBytes) B"
 )
 say(LoadReport.header)

@@ -11,13 +11,13 @@ import Testing
     @Test(
         "the call id and body field of every kind of frame, without decoding the body",
         arguments: [
-            (FrameBody.getStatus, 16), (.getStatusReply(ServiceStatus()), 17),
-            (.triggerAnalysis(messageID: "m", conversationID: "c"), 12),
-            (.triggerAnalysisReply(.queued, queueDepth: 3), 13),
-            (.error(RPCError(code: .resourceExhausted, message: "full")), 20), (.forceClustering, 14),
+            (RPCMessage.request(.getStatus), 16), (.reply(.getStatus(ServiceStatus())), 17),
+            (.request(.triggerAnalysis(messageID: "m", conversationID: "c")), 12),
+            (.reply(.triggerAnalysis(TriggerAnalysisResult(outcome: .queued, queueDepth: 3))), 13),
+            (.reply(.error(RPCError(code: .resourceExhausted, message: "full"))), 20), (.request(.forceClustering), 14),
         ]
     )
-    func everyBody(body: FrameBody, field: Int) throws {
+    func everyBody(body: RPCMessage, field: Int) throws {
         for callID: UInt64 in [0, 1, 300, .max] {
             let header = try #require(scan(WireCodec.encode(RPCFrame(callID: callID, body: body))))
             #expect(header.callID == callID)
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func unknownFieldsAreSkipped() throws {
-        var bytes = WireCodec.encode(RPCFrame(callID: 9, body: .getStatus))
+        var bytes = WireCodec.encode(RPCFrame(callID: 9, request: .getStatus))
         bytes += [0xC2, 0x3E, 3, 0, 0, 0]  // field 1000, length 3
         bytes += [0x7D, 1, 2, 3, 4]  // field 15, 32-bit
         #expect(scan(bytes) == FrameHeader(callID: 9, bodyField: 16))
@@ -35,7 +35,7 @@ import Testing
 
     @Test func malformedInputIsNil() {
         let valid = WireCodec.encode(
-            RPCFrame(callID: 300, body: .triggerAnalysis(messageID: "abc", conversationID: ""))
+            RPCFrame(callID: 300, request: .triggerAnalysis(messageID: "abc", conversationID: ""))
         )
         for cut in 1..<valid.count {
             // Every strict prefix ends inside a varint or a field: never a header with wrong values.

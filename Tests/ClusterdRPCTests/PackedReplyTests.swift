@@ -18,18 +18,18 @@ import Testing
     }
 
     @Test(arguments: [
-        FrameBody.getStatusReply(ServiceStatus()),
-        .getStatusReply(someStatus),
+        RPCReply.getStatus(ServiceStatus()),
+        .getStatus(someStatus),
         .error(RPCError(code: .unavailable, message: "MongoDB is down")),
-        .triggerAnalysisReply(.queued, queueDepth: 3),
+        .triggerAnalysis(TriggerAnalysisResult(outcome: .queued, queueDepth: 3)),
     ])
-    func aPackedReplyIsTheFrameTheCodecWouldWrite(body: FrameBody) {
-        let packed = PackedReply(body)
+    func aPackedReplyIsTheFrameTheCodecWouldWrite(reply: RPCReply) {
+        let packed = PackedReply(reply)
         for callID in Self.callIDs {
-            let expected = FrameEncoding.buffer(for: RPCFrame(callID: callID, body: body), allocator: .init())
+            let expected = FrameEncoding.buffer(for: RPCFrame(callID: callID, reply: reply), allocator: .init())
             #expect(packed.buffer(callID: callID, allocator: .init()) == expected, "call id \(callID)")
         }
-        #expect(packed.code == RPCMetrics.code(of: body))
+        #expect(packed.code == reply.code)
     }
 
     @Test func aFrameIsAFewWordsWhateverItsBody() {
@@ -37,8 +37,8 @@ import Testing
         #expect(MemoryLayout<RPCFrame>.size <= 64, "RPCFrame is \(MemoryLayout<RPCFrame>.size) bytes")
     }
 
-    @Test(arguments: [FrameBody.getStatus, .forceClustering])
-    func emptyRequestsDecodeWithoutProtobufCToTheSameFrame(body: FrameBody) throws {
+    @Test(arguments: [RPCMessage.request(.getStatus), .request(.forceClustering)])
+    func emptyRequestsDecodeWithoutProtobufCToTheSameFrame(body: RPCMessage) throws {
         for callID in Self.callIDs where callID != 0 {
             let bytes = WireCodec.encode(RPCFrame(callID: callID, body: body))
             let fast = bytes.withUnsafeBufferPointer(WireCodec.emptyRequest)
@@ -65,9 +65,9 @@ import Testing
     @Test func theFastPathAcceptsNothingProtobufCReadsDifferently() {
         var generator = SeededGenerator(seed: 6)
         let templates = [
-            WireCodec.encode(RPCFrame(callID: 300, body: .getStatus)),
-            WireCodec.encode(RPCFrame(callID: UInt64.max, body: .forceClustering)),
-            WireCodec.encode(RPCFrame(callID: 5, body: .listRuns(limit: 0))),
+            WireCodec.encode(RPCFrame(callID: 300, request: .getStatus)),
+            WireCodec.encode(RPCFrame(callID: UInt64.max, request: .forceClustering)),
+            WireCodec.encode(RPCFrame(callID: 5, request: .listRuns(limit: 0))),
         ]
         var accepted = 0
         for _ in 0..<50_000 {

@@ -12,18 +12,35 @@ import Testing
 struct RPCMetricsTests {
     /// Answers GetStatus, refuses triggers for "full" with RESOURCE_EXHAUSTED, queues the rest.
     struct Handler: RPCServiceHandler {
-        func handle(_ request: FrameBody, respond: @escaping @Sendable (FrameBody) -> Void) {
-            switch request {
-            case .getStatus:
-                respond(.getStatusReply(ServiceStatus()))
-            case .triggerAnalysis(let id, _) where id == "full":
-                respond(.error(RPCError(code: .resourceExhausted, message: "analysis queue is full")))
-            case .triggerAnalysis:
-                respond(.triggerAnalysisReply(.queued, queueDepth: 1))
-            default:
-                respond(.error(RPCError(code: .invalidArgument, message: "not here")))
+        func getStatus(reply: RPCResponder<ServiceStatus>) {
+            reply.succeed(ServiceStatus())
+        }
+
+        func triggerAnalysis(messageID: String, conversationID: String, reply: RPCResponder<TriggerAnalysisResult>) {
+            if messageID == "full" {
+                reply.fail(RPCError(code: .resourceExhausted, message: "analysis queue is full"))
+            } else {
+                reply.succeed(TriggerAnalysisResult(outcome: .queued, queueDepth: 1))
             }
         }
+
+        func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
+            reply.fail(Self.notHere)
+        }
+
+        func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
+            reply.fail(Self.notHere)
+        }
+
+        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
+            reply.fail(Self.notHere)
+        }
+
+        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
+            reply.fail(Self.notHere)
+        }
+
+        static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 
     @Test func callsAreCountedByMethodAndCodeAndTimed() async throws {

@@ -5,36 +5,45 @@ import Testing
 @testable import ClusterdRPC
 
 @Suite struct WireCodecTests {
-    private func roundTrip(_ body: FrameBody, callID: UInt64 = 42) throws -> RPCFrame {
+    private func roundTrip(_ body: RPCMessage, callID: UInt64 = 42) throws -> RPCFrame {
         let frame = RPCFrame(callID: callID, body: body)
         return try WireCodec.decode(WireCodec.encode(frame))
     }
 
     @Test(arguments: [
-        FrameBody.hello(protocolVersion: 1, clientName: "test", token: "sécret"),
-        .helloReply(protocolVersion: 1, serverVersion: "0.1.0", maxFrameBytes: 1 << 20),
-        .triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "conv-1"),
-        .triggerAnalysisReply(.alreadyQueued, queueDepth: 17),
-        .forceClustering,
-        .forceClusteringReply(started: false, followUpQueued: true, message: "queued"),
-        .getStatus,
-        .listClusters(runID: ""),
-        .error(RPCError(code: .resourceExhausted, message: "queue full")),
-        .listRuns(limit: 0),
-        .listRuns(limit: 1000),
-        .listRunsReply([]),
-        .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")]),
-        .triggerAnalysisBatchReply(
-            [
-                TriggerItemResult(outcome: .queued),
-                TriggerItemResult(outcome: .unspecified, error: RPCError(code: .invalidArgument, message: "empty")),
-                TriggerItemResult(outcome: .alreadyQueued),
-            ],
-            queueDepth: 9
+        RPCMessage.request(.hello(protocolVersion: 1, clientName: "test", token: "sécret")),
+        .reply(.hello(protocolVersion: 1, serverVersion: "0.1.0", maxFrameBytes: 1 << 20)),
+        .request(.triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "conv-1")),
+        .reply(.triggerAnalysis(TriggerAnalysisResult(outcome: .alreadyQueued, queueDepth: 17))),
+        .request(.forceClustering),
+        .reply(.forceClustering(ForceClusteringResult(started: false, followUpQueued: true, message: "queued"))),
+        .request(.getStatus),
+        .request(.listClusters(runID: "")),
+        .reply(.error(RPCError(code: .resourceExhausted, message: "queue full"))),
+        .request(.listRuns(limit: 0)),
+        .request(.listRuns(limit: 1000)),
+        .reply(.listRuns([])),
+        .request(
+            .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")])
         ),
-        .triggerAnalysisBatchReply([], queueDepth: 0),
+        .reply(
+            .triggerAnalysisBatch(
+                TriggerAnalysisBatchResult(
+                    results: [
+                        TriggerItemResult(outcome: .queued),
+                        TriggerItemResult(
+                            outcome: .unspecified,
+                            error: RPCError(code: .invalidArgument, message: "empty")
+                        ),
+                        TriggerItemResult(outcome: .alreadyQueued),
+                    ],
+                    queueDepth: 9
+                )
+            )
+        ),
+        .reply(.triggerAnalysisBatch(TriggerAnalysisBatchResult(results: [], queueDepth: 0))),
     ])
-    func requestAndReplyKindsRoundTrip(body: FrameBody) throws {
+    func requestAndReplyKindsRoundTrip(body: RPCMessage) throws {
         let decoded = try roundTrip(body, callID: UInt64.max)
         #expect(decoded.callID == UInt64.max)
         #expect(decoded.body == body)
@@ -116,8 +125,8 @@ import Testing
         status.latestClusteringRun = run
         status.lastRun = run
         status.queueCapacity = 100
-        let decoded = try roundTrip(.getStatusReply(status))
-        #expect(decoded.body == .getStatusReply(status))
+        let decoded = try roundTrip(.reply(.getStatus(status)))
+        #expect(decoded.body == .reply(.getStatus(status)))
     }
 
     @Test func undefinedMetricsTravelAsNaNAndComeBackNil() throws {
@@ -136,17 +145,17 @@ import Testing
             metrics: RunMetrics(silhouette: nil, inertia: 0, sizes: [2], k: 1),
             lineage: [LineageEvent(kind: .born, stableIDs: ["c-1"], previousStableIDs: [])]
         )
-        let decoded = try roundTrip(.getStatusReply(status))
-        #expect(decoded.body == .getStatusReply(status))
-        guard case .getStatusReply(let back) = decoded.body else { return }
+        let decoded = try roundTrip(.reply(.getStatus(status)))
+        #expect(decoded.body == .reply(.getStatus(status)))
+        guard case .reply(.getStatus(let back)) = decoded.body else { return }
         #expect(back.lastRun?.metrics?.silhouette == nil)
         #expect(back.lastRun?.metrics?.churn == nil)
         #expect(back.lastRun?.lineage.first?.overlap == nil)
     }
 
     @Test func noRunIsMinusOneMinutesAndNilOnTheWayBack() throws {
-        let decoded = try roundTrip(.getStatusReply(ServiceStatus()))
-        guard case .getStatusReply(let status) = decoded.body else {
+        let decoded = try roundTrip(.reply(.getStatus(ServiceStatus())))
+        guard case .reply(.getStatus(let status)) = decoded.body else {
             Issue.record("wrong kind")
             return
         }
@@ -189,7 +198,7 @@ import Testing
                 ),
             ]
         )
-        #expect(try roundTrip(.listClustersReply(listing)).body == .listClustersReply(listing))
+        #expect(try roundTrip(.reply(.listClusters(listing))).body == .reply(.listClusters(listing)))
     }
 
     @Test func garbageProtobufIsInvalidArgument() {
@@ -215,7 +224,7 @@ import Testing
         let inner: [UInt8] = [0x0a, 0x02, 0xff, 0xfe]
         let bytes: [UInt8] = [0x08, 0x01, 0x62, UInt8(inner.count)] + inner
         let frame = try WireCodec.decode(bytes)
-        guard case .triggerAnalysis(let id, _) = frame.body else {
+        guard case .request(.triggerAnalysis(let id, _)) = frame.body else {
             Issue.record("expected a trigger, got \(frame.body)")
             return
         }
@@ -249,6 +258,6 @@ import Testing
                 error: ""
             ),
         ]
-        #expect(try roundTrip(.listRunsReply(runs)).body == .listRunsReply(runs))
+        #expect(try roundTrip(.reply(.listRuns(runs))).body == .reply(.listRuns(runs)))
     }
 }

@@ -26,10 +26,10 @@ extension EndToEnd {
 
                 // GetStatus before any Hello: UNAUTHENTICATED (echoing the call id), then the server closes.
                 let raw = try RawConnection(port: server.port)
-                try await raw.send(RPCFrame(callID: 42, body: .getStatus))
+                try await raw.send(RPCFrame(callID: 42, request: .getStatus))
                 let reply = try #require(try await raw.readFrame(timeout: .seconds(10)))
                 #expect(reply.callID == 42)
-                guard case .error(let error) = reply.body else {
+                guard case .reply(.error(let error)) = reply.body else {
                     Issue.record("expected an Error frame, got \(reply.body)")
                     return
                 }
@@ -41,13 +41,13 @@ extension EndToEnd {
                 let opened = try RawConnection(port: server.port)
                 try await opened.send(
                     RawConnection.framed(
-                        RPCFrame(callID: 1, body: .hello(protocolVersion: 1, clientName: "raw", token: token))
-                    ) + RawConnection.framed(RPCFrame(callID: 2, body: .getStatus))
+                        RPCFrame(callID: 1, request: .hello(protocolVersion: 1, clientName: "raw", token: token))
+                    ) + RawConnection.framed(RPCFrame(callID: 2, request: .getStatus))
                 )
                 let frames = try await opened.readFrames(2, timeout: .seconds(10))
                 #expect(frames.count == 2)
-                #expect(frames.contains { if case .helloReply = $0.body { $0.callID == 1 } else { false } })
-                #expect(frames.contains { if case .getStatusReply = $0.body { $0.callID == 2 } else { false } })
+                #expect(frames.contains { if case .reply(.hello) = $0.body { $0.callID == 1 } else { false } })
+                #expect(frames.contains { if case .reply(.getStatus) = $0.body { $0.callID == 2 } else { false } })
                 opened.close()
 
                 #expect(!server.stderr.contains(token), "the token appears in the log")

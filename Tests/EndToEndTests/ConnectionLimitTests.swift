@@ -8,7 +8,7 @@ extension EndToEnd {
     @Suite("Connection limits and backpressure")
     struct ConnectionLimits {
         private static func errorCode(_ frame: RPCFrame?) -> RPCStatusCode? {
-            guard case .error(let error) = frame?.body else { return nil }
+            guard case .reply(.error(let error)) = frame?.body else { return nil }
             return error.code
         }
 
@@ -20,7 +20,7 @@ extension EndToEnd {
                 let frame = RawConnection.framed(
                     RPCFrame(
                         callID: 1,
-                        body: .triggerAnalysis(messageID: String(repeating: "x", count: 40), conversationID: "")
+                        request: .triggerAnalysis(messageID: String(repeating: "x", count: 40), conversationID: "")
                     )
                 )
                 let started = ContinuousClock.now
@@ -53,7 +53,7 @@ extension EndToEnd {
                 var open: [RawConnection] = []
                 for index in 0..<4 {
                     let raw = try RawConnection(port: server.port)
-                    try await raw.send(RPCFrame(callID: UInt64(index + 1), body: .getStatus))
+                    try await raw.send(RPCFrame(callID: UInt64(index + 1), request: .getStatus))
                     let reply = try await raw.readFrame(timeout: .seconds(10))
                     #expect(reply?.callID == UInt64(index + 1))
                     open.append(raw)
@@ -69,7 +69,7 @@ extension EndToEnd {
                 try await waitUntil("a slot to free up", timeout: .seconds(10)) {
                     let raw = try RawConnection(port: server.port)
                     defer { raw.close() }
-                    try await raw.send(RPCFrame(callID: 9, body: .getStatus))
+                    try await raw.send(RPCFrame(callID: 9, request: .getStatus))
                     return try await raw.readFrame(timeout: .seconds(5))?.callID == 9
                 }
                 for raw in open { raw.close() }
@@ -83,7 +83,7 @@ extension EndToEnd {
                 let raw = try RawConnection(port: server.port)
                 // 3,000,000 GetStatus calls (33 MB, far beyond the kernel's socket buffers) whose replies the peer
                 // never reads: the server must stop reading instead of buffering ~1.5 GB of replies.
-                let one = RawConnection.framed(RPCFrame(callID: 1, body: .getStatus))
+                let one = RawConnection.framed(RPCFrame(callID: 1, request: .getStatus))
                 var flood: [UInt8] = []
                 flood.reserveCapacity(one.count * 3_000_000)
                 for _ in 0..<3_000_000 { flood.append(contentsOf: one) }
@@ -123,9 +123,9 @@ extension EndToEnd {
             let raw = try RawConnection(port: server.port)
             var burst: [UInt8] = []
             for index in 0..<500 {
-                let body: FrameBody =
+                let body: RPCRequest =
                     index % 2 == 0 ? .getStatus : .triggerAnalysis(messageID: "m-\(index)", conversationID: "")
-                burst += RawConnection.framed(RPCFrame(callID: UInt64(index + 1), body: body))
+                burst += RawConnection.framed(RPCFrame(callID: UInt64(index + 1), request: body))
             }
             try await raw.send(burst)
             server.kill(SIGTERM)

@@ -15,7 +15,7 @@ extension EndToEnd {
                 Issue.record("the server closed the connection instead of answering", sourceLocation: sourceLocation)
                 return nil
             }
-            guard case .error(let error) = frame.body else {
+            guard case .reply(.error(let error)) = frame.body else {
                 Issue.record("expected an Error frame, got \(frame.body)", sourceLocation: sourceLocation)
                 return nil
             }
@@ -26,10 +26,10 @@ extension EndToEnd {
         private static func expectUsable(_ raw: RawConnection, sourceLocation: SourceLocation = #_sourceLocation)
             async throws
         {
-            try await raw.send(RPCFrame(callID: 777, body: .getStatus))
+            try await raw.send(RPCFrame(callID: 777, request: .getStatus))
             let reply = try await raw.readFrame(timeout: .seconds(10))
             #expect(reply?.callID == 777, sourceLocation: sourceLocation)
-            guard case .getStatusReply = reply?.body else {
+            guard case .reply(.getStatus) = reply?.body else {
                 Issue.record(
                     "GetStatus after the error got \(String(describing: reply))",
                     sourceLocation: sourceLocation
@@ -100,7 +100,9 @@ extension EndToEnd {
                 await expectRPCError(.invalidArgument) {
                     _ = try await client.triggerAnalysis(messageID: String(repeating: "x", count: 1025))
                 }
-                await expectRPCError(.invalidArgument) { _ = try await client.call(.getStatusReply(ServiceStatus())) }
+                await expectRPCError(.invalidArgument) {
+                    _ = try await client.call(message: .reply(.getStatus(ServiceStatus())))
+                }
                 await expectRPCError(.failedPrecondition) {
                     _ = try await client.call(.hello(protocolVersion: 2, clientName: "future", token: ""))
                 }

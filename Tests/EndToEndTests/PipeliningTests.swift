@@ -9,15 +9,21 @@ extension EndToEnd {
     @Suite("Pipelining")
     struct Pipelining {
         /// What kind of reply a request must get.
-        private static func answers(_ request: FrameBody, with reply: FrameBody) -> Bool {
+        private static func answers(_ request: RPCRequest, with reply: RPCReply) -> Bool {
             switch (request, reply) {
-            case (.getStatus, .getStatusReply): return true
-            case (.triggerAnalysis, .triggerAnalysisReply(let outcome, _)):
-                return outcome == .queued || outcome == .alreadyQueued
-            case (.listClusters, .listClustersReply(let listing)): return !listing.clusters.isEmpty
-            case (.forceClustering, .forceClusteringReply): return true
+            case (.getStatus, .getStatus): return true
+            case (.triggerAnalysis, .triggerAnalysis(let result)):
+                return result.outcome == .queued || result.outcome == .alreadyQueued
+            case (.listClusters, .listClusters(let listing)): return !listing.clusters.isEmpty
+            case (.forceClustering, .forceClustering): return true
             default: return false
             }
+        }
+
+        /// What kind of reply a request must get, for a raw frame (which must be a reply).
+        private static func answers(_ request: RPCRequest, with body: RPCMessage) -> Bool {
+            guard case .reply(let reply) = body else { return false }
+            return answers(request, with: reply)
         }
 
         /// A server with a finished run, so ListClusters has something to list.
@@ -43,11 +49,11 @@ extension EndToEnd {
                 var generator = SystemRandomNumberGenerator()
                 var ids = Set<UInt64>()
                 while ids.count < 200 { ids.insert(UInt64.random(in: 1...UInt64(1) << 48, using: &generator)) }
-                var requests: [UInt64: FrameBody] = [:]
+                var requests: [UInt64: RPCRequest] = [:]
                 var bytes: [UInt8] = []
                 let sendOrder = ids.shuffled()
                 for (index, id) in sendOrder.enumerated() {
-                    let body: FrameBody
+                    let body: RPCRequest
                     switch index % 3 {
                     case 0: body = .getStatus
                     case 1:
@@ -58,7 +64,7 @@ extension EndToEnd {
                     default: body = .listClusters(runID: "")
                     }
                     requests[id] = body
-                    bytes += RawConnection.framed(RPCFrame(callID: id, body: body))
+                    bytes += RawConnection.framed(RPCFrame(callID: id, request: body))
                 }
                 let connection = try RawConnection(port: server.port)
                 try await connection.send(bytes)
@@ -88,7 +94,7 @@ extension EndToEnd {
                 let mismatches = try await withThrowingTaskGroup(of: String?.self) { group in
                     for index in 0..<300 {
                         group.addTask {
-                            let request: FrameBody =
+                            let request: RPCRequest =
                                 switch index % 3 {
                                 case 0: .getStatus
                                 case 1: .triggerAnalysis(messageID: ids[index % ids.count], conversationID: "")

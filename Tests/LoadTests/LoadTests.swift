@@ -26,7 +26,7 @@ struct LoadTests {
     func paddedEcho(replyBodyBytes: Int) async throws {
         let echo = try await EchoServer.start(replyBodyBytes: replyBodyBytes)
         let connection = try RawConnection(port: echo.port)
-        let request = RPCFrame(callID: 42, body: .getStatus)
+        let request = RPCFrame(callID: 42, request: .getStatus)
         let requestBytes = WireCodec.encode(request).count
         try await connection.send(request)
         let body = try #require(try connection.readFrameBodyBlocking(deadline: .now + .seconds(5)))

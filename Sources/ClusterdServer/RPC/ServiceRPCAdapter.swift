@@ -3,7 +3,7 @@ import ClusterdRPC
 import ClusterdService
 import Foundation
 
-/// Connects the RPC server to the background service: cheap calls are answered on the spot; MongoDB reads
+/// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot; MongoDB reads
 /// (ListClusters, ListRuns) and batch triggers run on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
@@ -22,80 +22,80 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         self.readQueue = queue
     }
 
-    /// GetStatus from the shared packed reply (see `StatusReplyCache`); every other request goes to `handle`.
-    func packedReply(to request: FrameBody, receivedAt: UInt64) -> PackedReply? {
+    /// GetStatus from the shared packed reply (see `StatusReplyCache`); every other request goes to its method.
+    func packedReply(to request: RPCRequest, receivedAt: UInt64) -> PackedReply? {
         guard case .getStatus = request else { return nil }
         return statusReplies.reply(now: receivedAt)
     }
 
-    func handle(_ request: FrameBody, respond: @escaping @Sendable (FrameBody) -> Void) {
-        switch request {
-        case .triggerAnalysis(let messageID, let conversationID):
-            do {
-                let result = try service.triggerAnalysis(
-                    messageID: messageID,
-                    conversationID: conversationID.isEmpty ? nil : conversationID
-                )
-                respond(
-                    .triggerAnalysisReply(Self.outcome(result.outcome), queueDepth: UInt32(clamping: result.queueDepth))
-                )
-            } catch {
-                respond(.error(Self.rpcError(error)))
-            }
-        case .forceClustering:
-            let result = service.forceClustering()
-            respond(
-                .forceClusteringReply(
-                    started: result.started,
-                    followUpQueued: result.followUpQueued,
-                    message: result.message
+    func triggerAnalysis(messageID: String, conversationID: String, reply: RPCResponder<TriggerAnalysisResult>) {
+        do {
+            let result = try service.triggerAnalysis(
+                messageID: messageID,
+                conversationID: conversationID.isEmpty ? nil : conversationID
+            )
+            reply.succeed(
+                TriggerAnalysisResult(
+                    outcome: Self.outcome(result.outcome),
+                    queueDepth: UInt32(clamping: result.queueDepth)
                 )
             )
-        case .getStatus:
-            // Answered from `packedReply(to:receivedAt:)` by the server; here for a caller that asks `handle` itself.
-            respond(.getStatusReply(service.status()))
-        case .listClusters(let runID):
-            let service = self.service
-            readQueue.addOperation {
-                do {
-                    respond(.listClustersReply(try service.listClusters(runID: runID)))
-                } catch let error as ServiceError {
-                    respond(.error(Self.rpcError(error)))
-                } catch {
-                    respond(.error(RPCError(code: .internal, message: "\(error)")))
+        } catch {
+            reply.fail(Self.rpcError(error))
+        }
+    }
+
+    func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
+        // Up to 10000 enqueues: cheap each, but together too long for an event loop, so off it.
+        offLoop(reply) { service throws(ServiceError) in
+            let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
+            let results = batch.results.map { result in
+                switch result {
+                case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
+                case .failure(let error): return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
                 }
             }
-        case .listRuns(let limit):
-            let service = self.service
-            let count = limit == 0 ? Self.defaultRunLimit : min(Int(limit), Self.maxRunLimit)
-            readQueue.addOperation {
-                do throws(ServiceError) {
-                    respond(.listRunsReply(try service.listRuns(limit: count)))
-                } catch {
-                    respond(.error(Self.rpcError(error)))
-                }
+            return TriggerAnalysisBatchResult(results: results, queueDepth: UInt32(clamping: batch.queueDepth))
+        }
+    }
+
+    func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
+        let result = service.forceClustering()
+        reply.succeed(
+            ForceClusteringResult(
+                started: result.started,
+                followUpQueued: result.followUpQueued,
+                message: result.message
+            )
+        )
+    }
+
+    /// Answered from `packedReply(to:receivedAt:)` by the server; here for a caller that asks for it directly.
+    func getStatus(reply: RPCResponder<ServiceStatus>) {
+        reply.succeed(service.status())
+    }
+
+    func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
+        let count = limit == 0 ? Self.defaultRunLimit : min(Int(limit), Self.maxRunLimit)
+        offLoop(reply) { service throws(ServiceError) in try service.listRuns(limit: count) }
+    }
+
+    func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
+        offLoop(reply) { service throws(ServiceError) in try service.listClusters(runID: runID) }
+    }
+
+    /// Runs `work` on the read queue (it blocks on MongoDB or takes long) and answers with its result.
+    private func offLoop<Value>(
+        _ reply: RPCResponder<Value>,
+        _ work: @escaping @Sendable (BackgroundClusteringService) throws(ServiceError) -> Value
+    ) {
+        let service = self.service
+        readQueue.addOperation {
+            do throws(ServiceError) {
+                reply.succeed(try work(service))
+            } catch {
+                reply.fail(Self.rpcError(error))
             }
-        case .triggerAnalysisBatch(let items):
-            // Up to 10000 enqueues: cheap each, but together too long for an event loop, so off it.
-            let service = self.service
-            readQueue.addOperation {
-                do throws(ServiceError) {
-                    let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
-                    let results = batch.results.map { result in
-                        switch result {
-                        case .success(let outcome): return TriggerItemResult(outcome: Self.outcome(outcome))
-                        case .failure(let error):
-                            return TriggerItemResult(outcome: .unspecified, error: Self.rpcError(error))
-                        }
-                    }
-                    respond(.triggerAnalysisBatchReply(results, queueDepth: UInt32(clamping: batch.queueDepth)))
-                } catch {
-                    respond(.error(Self.rpcError(error)))
-                }
-            }
-        case .hello, .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply,
-            .listRunsReply, .triggerAnalysisBatchReply, .error, .unknown:
-            respond(.error(RPCError(code: .invalidArgument, message: "not a request")))
         }
     }
 

@@ -33,7 +33,7 @@ final class StatusReplyCache: Sendable {
             return cached.reply
         }
         let (status, built) = service.statusSnapshot()
-        let reply = PackedReply(.getStatusReply(status))
+        let reply = PackedReply(.getStatus(status))
         entry.withLock { current in
             // Keep the newer of two concurrent builds.
             if current.map({ $0.generation <= built }) ?? true {

@@ -53,10 +53,14 @@ public final class ClusterdClient: Sendable {
         let provisional = ClusterdClient(channel: channel, handler: handler, serverVersion: "")
         do {
             let reply = try await provisional.call(
-                .hello(protocolVersion: WireCodec.protocolVersion, clientName: clientName, token: token ?? ""),
+                RPCRequest.hello(
+                    protocolVersion: WireCodec.protocolVersion,
+                    clientName: clientName,
+                    token: token ?? ""
+                ),
                 timeout: timeout
             )
-            guard case .helloReply(_, let serverVersion, _) = reply else {
+            guard case .hello(_, let serverVersion, _) = reply else {
                 throw RPCError(code: .internal, message: "unexpected reply to Hello")
             }
             return ClusterdClient(channel: channel, handler: handler, serverVersion: serverVersion)
@@ -78,9 +82,15 @@ public final class ClusterdClient: Sendable {
     }
 
     /// Sends one request and waits for its reply; an Error reply is thrown as `RPCError`.
-    public func call(_ body: FrameBody, timeout: Duration = .seconds(30)) async throws -> FrameBody {
+    public func call(_ request: RPCRequest, timeout: Duration = .seconds(30)) async throws -> RPCReply {
+        try await call(message: .request(request), timeout: timeout)
+    }
+
+    /// Sends any frame body (also a reply kind or an unknown one, as a hostile or newer peer would) and waits for
+    /// the reply; an Error reply is thrown as `RPCError`.
+    public func call(message: RPCMessage, timeout: Duration = .seconds(30)) async throws -> RPCReply {
         let callID = nextCallID.add(1, ordering: .relaxed).oldValue
-        let buffer = FrameEncoding.buffer(for: RPCFrame(callID: callID, body: body), allocator: channel.allocator)
+        let buffer = FrameEncoding.buffer(for: RPCFrame(callID: callID, body: message), allocator: channel.allocator)
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: RPCFrame.self)
         let handler = self.handler
@@ -98,45 +108,46 @@ public final class ClusterdClient: Sendable {
             }
             promise.futureResult.whenComplete { _ in task.cancel() }
         }
-        let reply = try await promise.futureResult.get()
-        if case .error(let error) = reply.body { throw error }
-        return reply.body
+        let frame = try await promise.futureResult.get()
+        switch frame.body {
+        case .reply(.error(let error)): throw error
+        case .reply(let reply): return reply
+        case .request, .unknown: throw RPCError(code: .internal, message: "the server sent a non-reply body")
+        }
     }
 
     /// TriggerAnalysis: queue a message for analysis.
     public func triggerAnalysis(messageID: String, conversationID: String = "") async throws -> TriggerOutcome {
         let reply = try await call(.triggerAnalysis(messageID: messageID, conversationID: conversationID))
-        guard case .triggerAnalysisReply(let outcome, _) = reply else { throw Self.unexpected(reply) }
-        return outcome
+        guard case .triggerAnalysis(let result) = reply else { throw Self.unexpected(reply) }
+        return result.outcome
     }
 
     /// ForceClustering: returns (started, followUpQueued, message).
     public func forceClustering() async throws -> (started: Bool, followUpQueued: Bool, message: String) {
         let reply = try await call(.forceClustering)
-        guard case .forceClusteringReply(let started, let followUp, let message) = reply else {
-            throw Self.unexpected(reply)
-        }
-        return (started, followUp, message)
+        guard case .forceClustering(let result) = reply else { throw Self.unexpected(reply) }
+        return (result.started, result.followUpQueued, result.message)
     }
 
     /// GetStatus.
     public func status() async throws -> ServiceStatus {
         let reply = try await call(.getStatus)
-        guard case .getStatusReply(let status) = reply else { throw Self.unexpected(reply) }
+        guard case .getStatus(let status) = reply else { throw Self.unexpected(reply) }
         return status
     }
 
     /// ListClusters: the latest successful run's clusters, or those of `runID`.
     public func listClusters(runID: String = "") async throws -> ClusterListing {
         let reply = try await call(.listClusters(runID: runID))
-        guard case .listClustersReply(let listing) = reply else { throw Self.unexpected(reply) }
+        guard case .listClusters(let listing) = reply else { throw Self.unexpected(reply) }
         return listing
     }
 
     /// ListRuns: the most recent runs of any status, newest first (`limit` 0: the server's default of 20).
     public func listRuns(limit: Int = 0) async throws -> [RunSummary] {
         let reply = try await call(.listRuns(limit: UInt32(clamping: max(0, limit))))
-        guard case .listRunsReply(let runs) = reply else { throw Self.unexpected(reply) }
+        guard case .listRuns(let runs) = reply else { throw Self.unexpected(reply) }
         return runs
     }
 
@@ -146,10 +157,10 @@ public final class ClusterdClient: Sendable {
         results: [TriggerItemResult], queueDepth: Int
     ) {
         let reply = try await call(.triggerAnalysisBatch(items))
-        guard case .triggerAnalysisBatchReply(let results, let depth) = reply, results.count == items.count else {
+        guard case .triggerAnalysisBatch(let batch) = reply, batch.results.count == items.count else {
             throw Self.unexpected(reply)
         }
-        return (results, Int(depth))
+        return (batch.results, Int(batch.queueDepth))
     }
 
     /// Closes the connection.
@@ -157,7 +168,7 @@ public final class ClusterdClient: Sendable {
         try? await channel.close()
     }
 
-    private static func unexpected(_ body: FrameBody) -> RPCError {
-        RPCError(code: .internal, message: "unexpected reply kind: \(body)")
+    private static func unexpected(_ reply: RPCReply) -> RPCError {
+        RPCError(code: .internal, message: "unexpected reply kind: \(reply)")
     }
 }

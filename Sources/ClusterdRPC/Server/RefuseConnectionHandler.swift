@@ -14,7 +14,7 @@ final class RefuseConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let frame = FrameEncoding.buffer(
-            for: RPCFrame(callID: 0, body: .error(error)),
+            for: RPCFrame(callID: 0, reply: .error(error)),
             allocator: context.channel.allocator
         )
         let channel = context.channel

@@ -24,9 +24,9 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         }
     }
 
-    /// The method of a request body.
-    init(_ body: FrameBody) {
-        switch body {
+    /// The method of a request.
+    init(_ request: RPCRequest) {
+        switch request {
         case .hello: self = .hello
         case .triggerAnalysis: self = .triggerAnalysis
         case .forceClustering: self = .forceClustering
@@ -34,9 +34,6 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .listClusters: self = .listClusters
         case .listRuns: self = .listRuns
         case .triggerAnalysisBatch: self = .triggerAnalysisBatch
-        case .helloReply, .triggerAnalysisReply, .forceClusteringReply, .getStatusReply, .listClustersReply, .error,
-            .listRunsReply, .triggerAnalysisBatchReply, .unknown:
-            self = .invalid
         }
     }
 }

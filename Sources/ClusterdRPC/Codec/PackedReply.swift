@@ -10,10 +10,10 @@ public struct PackedReply: Sendable {
     /// The status code the reply carries (OK unless it is an error), for the request metrics.
     let code: RPCStatusCode
 
-    /// Packs `body`.
-    public init(_ body: FrameBody) {
-        bytes = WireCodec.encode(RPCFrame(callID: 0, body: body))
-        code = RPCMetrics.code(of: body)
+    /// Packs `reply`.
+    public init(_ reply: RPCReply) {
+        bytes = WireCodec.encode(RPCFrame(callID: 0, reply: reply))
+        code = reply.code
     }
 
     /// The whole frame for `callID` (length prefix, call id, body) in a buffer.

@@ -59,10 +59,4 @@ final class RPCMetrics: Sendable {
             return counter
         }
     }
-
-    /// The code a reply carries.
-    static func code(of body: FrameBody) -> RPCStatusCode {
-        if case .error(let error) = body { return error.code }
-        return .ok
-    }
 }

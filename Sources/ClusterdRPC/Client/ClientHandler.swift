@@ -35,7 +35,7 @@ final class ClientHandler: ChannelInboundHandler {
             }
             if let promise = pending.removeValue(forKey: frame.callID) {
                 promise.succeed(frame)
-            } else if frame.callID == 0, case .error(let error) = frame.body {
+            } else if frame.callID == 0, case .reply(.error(let error)) = frame.body {
                 failAll(error)
             }
         }

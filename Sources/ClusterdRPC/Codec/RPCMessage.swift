@@ -1,0 +1,9 @@
+/// The `oneof body` of a frame: a request, a reply, or a kind this version does not know.
+public enum RPCMessage: Sendable, Equatable {
+    /// A request kind (sent by clients).
+    case request(RPCRequest)
+    /// A reply kind (sent by the server).
+    case reply(RPCReply)
+    /// A body this version does not know (a newer peer), or none; a server answers it with UNIMPLEMENTED.
+    case unknown
+}

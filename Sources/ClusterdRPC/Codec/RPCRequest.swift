@@ -1,0 +1,17 @@
+/// A request a client sends: every call of protocol version 1.
+public enum RPCRequest: Sendable, Equatable {
+    /// Opens a session (protocol version, client name, token).
+    case hello(protocolVersion: UInt32, clientName: String, token: String)
+    /// "A message was created".
+    case triggerAnalysis(messageID: String, conversationID: String)
+    /// Many triggers in one frame (a backfill).
+    case triggerAnalysisBatch([TriggerItem])
+    /// Run a clustering now.
+    case forceClustering
+    /// Ask for status.
+    case getStatus
+    /// Ask for a run's clusters (empty id: latest successful run).
+    case listClusters(runID: String)
+    /// Ask for the most recent runs of any status (0: the server's default of 20).
+    case listRuns(limit: UInt32)
+}

@@ -1,0 +1,224 @@
+/// The decisions of one server connection, as a value: authentication (the Hello a token requires), the in-flight
+/// limit and when reading pauses, the write-stall and idle rules, and closing. `RPCConnectionHandler` feeds it
+/// events and carries out the actions it returns; it touches no channel, so it is tested without one.
+struct RPCConnectionStateMachine {
+    /// Where the connection is.
+    enum Phase: Equatable {
+        /// The server has a token and no Hello has been accepted yet.
+        case awaitingHello
+        /// Requests are served.
+        case open
+        /// An error was sent and the connection is closing (or closed); input is ignored.
+        case closing
+    }
+
+    /// What to do with an inbound frame.
+    enum FrameAction: Equatable {
+        /// Nothing: the connection is closing.
+        case ignore
+        /// Send this error and close the connection (recorded under `method`).
+        case refuse(callID: UInt64, RPCError, method: RPCMethod)
+        /// Send this error; the connection stays open (recorded under `method`).
+        case fail(callID: UInt64, RPCError, method: RPCMethod)
+        /// Accept the Hello: send the HelloReply.
+        case answerHello(callID: UInt64, clientName: String)
+        /// Serve the request (a packed reply, or the service through `callStarted()`).
+        case serve(callID: UInt64, RPCRequest)
+    }
+
+    /// What a change of the socket's writability asks for.
+    enum WritabilityAction: Equatable {
+        /// Writable again: cancel the stall timer, and pass a held-back read on when `read` is true.
+        case cancelStallTimer(read: Bool)
+        /// No longer writable: start the stall timer.
+        case startStallTimer
+        /// Nothing new.
+        case none
+    }
+
+    /// What to do with a dispatched call's reply.
+    enum CompletionAction: Equatable {
+        /// The connection closed meanwhile (its calls were settled then): drop the reply.
+        case drop
+        /// Write the reply; pass a held-back read on when `read` is true.
+        case write(read: Bool)
+    }
+
+    /// The protocol version this server speaks.
+    static let protocolVersion = WireCodec.protocolVersion
+
+    /// The refusal of a connection whose first frame is not a Hello with the token.
+    static let helloRequired = RPCError(
+        code: .unauthenticated,
+        message: "this server requires a Hello with a valid token as the first frame"
+    )
+
+    private let token: String?
+    private let maxFrameBytes: UInt32
+    private let maxInFlight: Int
+    private(set) var phase: Phase
+    /// Calls dispatched whose replies are not written yet.
+    private(set) var inFlight = 0
+    /// A read was held back by the backpressure rules.
+    private(set) var readPending = false
+    /// The socket accepts writes (as last reported).
+    private(set) var writable = true
+    /// The write-stall timer runs.
+    private(set) var stallTimerArmed = false
+    /// Between a read burst's first frame and its end: replies are written, then flushed once at the end.
+    private(set) var inReadBurst = false
+    /// Replies written but not flushed yet.
+    private(set) var flushPending = false
+
+    /// A connection to a server with `token` (nil: none required), refusing frames over `maxFrameBytes` and
+    /// pausing reads at `maxInFlight` calls awaiting replies.
+    init(token: String?, maxFrameBytes: UInt32, maxInFlight: Int) {
+        self.token = token
+        self.maxFrameBytes = maxFrameBytes
+        self.maxInFlight = max(1, maxInFlight)
+        self.phase = token == nil ? .open : .awaitingHello
+    }
+
+    // MARK: - Reading
+
+    /// The channel wants to read: true to pass the read on, false to hold it back (too many calls in flight, or a
+    /// peer that does not read its replies).
+    mutating func read() -> Bool {
+        if inFlight >= maxInFlight || !writable {
+            readPending = true
+            return false
+        }
+        return true
+    }
+
+    /// A held-back read may go on now.
+    private mutating func resumeReading() -> Bool {
+        guard readPending, inFlight < maxInFlight, writable else { return false }
+        readPending = false
+        return true
+    }
+
+    /// A frame of `length` bytes above the limit arrived (its body is not buffered).
+    mutating func frameOversized(length: UInt32) -> FrameAction {
+        inReadBurst = true
+        guard phase != .closing else { return .ignore }
+        let message = "frame of \(length) bytes exceeds the limit of \(maxFrameBytes) bytes"
+        return refuse(callID: 0, RPCError(code: .resourceExhausted, message: message), method: .invalid)
+    }
+
+    /// A frame that is not a `Frame` arrived.
+    mutating func frameUndecodable(_ error: RPCError) -> FrameAction {
+        inReadBurst = true
+        switch phase {
+        case .closing: return .ignore
+        case .awaitingHello: return refuse(callID: 0, Self.helloRequired, method: .invalid)
+        case .open: return .fail(callID: 0, error, method: .invalid)
+        }
+    }
+
+    /// A decoded frame arrived.
+    mutating func frameReceived(_ frame: RPCFrame) -> FrameAction {
+        inReadBurst = true
+        switch (phase, frame.body) {
+        case (.closing, _):
+            return .ignore
+        case (.awaitingHello, .request(.hello(let version, let clientName, let offered)))
+        where token.map { TokenComparison.constantTimeEquals(offered, $0) } ?? false:
+            phase = .open
+            return hello(callID: frame.callID, version: version, clientName: clientName)
+        case (.awaitingHello, _):
+            return refuse(callID: frame.callID, Self.helloRequired, method: Self.method(of: frame.body))
+        case (.open, .request(.hello(let version, let clientName, _))):
+            return hello(callID: frame.callID, version: version, clientName: clientName)
+        case (.open, .request(let request)):
+            return .serve(callID: frame.callID, request)
+        case (.open, .reply):
+            let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
+            return .fail(callID: frame.callID, error, method: .invalid)
+        case (.open, .unknown):
+            let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
+            return .fail(callID: frame.callID, error, method: .invalid)
+        }
+    }
+
+    private func hello(callID: UInt64, version: UInt32, clientName: String) -> FrameAction {
+        guard version <= Self.protocolVersion else {
+            let message = "protocol version \(version) is not supported; this server speaks \(Self.protocolVersion)"
+            return .fail(callID: callID, RPCError(code: .failedPrecondition, message: message), method: .hello)
+        }
+        return .answerHello(callID: callID, clientName: clientName)
+    }
+
+    private mutating func refuse(callID: UInt64, _ error: RPCError, method: RPCMethod) -> FrameAction {
+        phase = .closing
+        return .refuse(callID: callID, error, method: method)
+    }
+
+    private static func method(of body: RPCMessage) -> RPCMethod {
+        if case .request(let request) = body { return RPCMethod(request) }
+        return .invalid
+    }
+
+    /// The end of a read burst: true to flush the replies written during it.
+    mutating func readComplete() -> Bool {
+        inReadBurst = false
+        defer { flushPending = false }
+        return flushPending
+    }
+
+    // MARK: - Calls and writes
+
+    /// A request went to the service; its reply comes through `callCompleted()`.
+    mutating func callStarted() {
+        inFlight += 1
+    }
+
+    /// A dispatched call's reply is ready.
+    mutating func callCompleted() -> CompletionAction {
+        guard inFlight > 0 else { return .drop }
+        inFlight -= 1
+        return .write(read: resumeReading())
+    }
+
+    /// A reply is being written: true to flush it now, false when the end of the read burst will.
+    mutating func replyWritten() -> Bool {
+        guard inReadBurst else { return true }
+        flushPending = true
+        return false
+    }
+
+    /// The socket's writability changed.
+    mutating func writabilityChanged(isWritable: Bool) -> WritabilityAction {
+        writable = isWritable
+        if isWritable {
+            stallTimerArmed = false
+            return .cancelStallTimer(read: resumeReading())
+        }
+        guard !stallTimerArmed else { return .none }
+        stallTimerArmed = true
+        return .startStallTimer
+    }
+
+    /// The stall timer fired: true to close the connection (the peer has not read its replies all that time).
+    mutating func stallTimerFired() -> Bool {
+        guard stallTimerArmed, !writable else { return false }
+        phase = .closing
+        return true
+    }
+
+    /// No inbound bytes for the idle timeout: close.
+    mutating func idleTimeout() -> Bool {
+        phase = .closing
+        return true
+    }
+
+    /// The connection closed: the calls still awaiting replies, which will never be written (the caller settles
+    /// them in the server's count). The stall timer, if any, is to be cancelled.
+    mutating func closed() -> Int {
+        let unsettled = inFlight
+        inFlight = 0
+        phase = .closing
+        stallTimerArmed = false
+        return unsettled
+    }
+}

@@ -1,0 +1,161 @@
+import Testing
+
+@testable import ClusterdRPC
+
+/// The connection's decisions without a channel: authentication, serving, the in-flight limit and read pausing,
+/// the write-stall timer, read-burst flushing, and closing.
+@Suite struct RPCConnectionStateMachineTests {
+    private typealias Machine = RPCConnectionStateMachine
+
+    private static func frame(_ callID: UInt64, _ request: RPCRequest) -> RPCFrame {
+        RPCFrame(callID: callID, request: request)
+    }
+
+    private static func hello(token: String, version: UInt32 = 1) -> RPCFrame {
+        frame(1, .hello(protocolVersion: version, clientName: "test", token: token))
+    }
+
+    @Test func withoutATokenRequestsAreServedAtOnce() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(machine.phase == .open)
+        #expect(machine.frameReceived(Self.frame(7, .getStatus)) == .serve(callID: 7, .getStatus))
+        #expect(machine.frameReceived(Self.hello(token: "")) == .answerHello(callID: 1, clientName: "test"))
+    }
+
+    @Test func aTokenRequiresAHelloFirst() {
+        var machine = Machine(token: "s3cret", maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(machine.phase == .awaitingHello)
+        #expect(
+            machine.frameReceived(Self.frame(42, .getStatus))
+                == .refuse(callID: 42, Machine.helloRequired, method: .getStatus)
+        )
+        #expect(machine.phase == .closing)
+        // Once refused, everything else is ignored.
+        #expect(machine.frameReceived(Self.hello(token: "s3cret")) == .ignore)
+        #expect(machine.frameOversized(length: 1 << 30) == .ignore)
+    }
+
+    @Test func aWrongTokenIsRefusedAsAHello() {
+        var machine = Machine(token: "s3cret", maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(
+            machine.frameReceived(Self.hello(token: "s3cre"))
+                == .refuse(callID: 1, Machine.helloRequired, method: .hello)
+        )
+    }
+
+    @Test func anUndecodableFirstFrameIsRefusedWhenATokenIsRequired() {
+        let malformed = RPCError(code: .invalidArgument, message: "malformed")
+        var guarded = Machine(token: "s3cret", maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(guarded.frameUndecodable(malformed) == .refuse(callID: 0, Machine.helloRequired, method: .invalid))
+        var open = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(open.frameUndecodable(malformed) == .fail(callID: 0, malformed, method: .invalid))
+        #expect(open.phase == .open)
+    }
+
+    @Test func theRightHelloOpensTheConnection() {
+        var machine = Machine(token: "s3cret", maxFrameBytes: 1024, maxInFlight: 4)
+        #expect(machine.frameReceived(Self.hello(token: "s3cret")) == .answerHello(callID: 1, clientName: "test"))
+        #expect(machine.phase == .open)
+        #expect(machine.frameReceived(Self.frame(2, .forceClustering)) == .serve(callID: 2, .forceClustering))
+    }
+
+    @Test func aNewerProtocolVersionFailsThePreconditionButKeepsTheConnection() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
+        guard case .fail(1, let error, .hello) = machine.frameReceived(Self.hello(token: "", version: 2)) else {
+            Issue.record("expected a failed Hello")
+            return
+        }
+        #expect(error.code == .failedPrecondition)
+        #expect(machine.phase == .open)
+    }
+
+    @Test func replyKindsAndUnknownBodiesGetErrorsNotAClose() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
+        let reply = RPCFrame(callID: 3, reply: .listRuns([]))
+        guard case .fail(3, let invalid, .invalid) = machine.frameReceived(reply) else {
+            Issue.record("expected INVALID_ARGUMENT")
+            return
+        }
+        #expect(invalid.code == .invalidArgument)
+        guard case .fail(4, let unknown, .invalid) = machine.frameReceived(RPCFrame(callID: 4, body: .unknown)) else {
+            Issue.record("expected UNIMPLEMENTED")
+            return
+        }
+        #expect(unknown.code == .unimplemented)
+        #expect(machine.phase == .open)
+    }
+
+    @Test func anOversizedFrameIsRefusedWithResourceExhausted() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
+        guard case .refuse(0, let error, .invalid) = machine.frameOversized(length: 4096) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(error.code == .resourceExhausted)
+        #expect(error.message.contains("4096") && error.message.contains("1024"))
+        #expect(machine.phase == .closing)
+    }
+
+    @Test func readingPausesAtTheInFlightLimitAndResumesWhenACallCompletes() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 2)
+        #expect(machine.read() == true)
+        machine.callStarted()
+        #expect(machine.read() == true)
+        machine.callStarted()
+        #expect(machine.read() == false, "two calls in flight: the read is held back")
+        #expect(machine.readPending)
+        #expect(machine.callCompleted() == .write(read: true), "one slot free: the held-back read goes on")
+        #expect(!machine.readPending)
+        #expect(machine.callCompleted() == .write(read: false), "no read was pending")
+        #expect(machine.inFlight == 0)
+    }
+
+    @Test func anUnwritableSocketPausesReadingAndArmsTheStallTimerOnce() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        #expect(machine.writabilityChanged(isWritable: false) == .startStallTimer)
+        #expect(machine.writabilityChanged(isWritable: false) == .none, "already armed")
+        #expect(machine.read() == false)
+        // A call completing while unwritable writes but does not resume reading.
+        machine.callStarted()
+        #expect(machine.callCompleted() == .write(read: false))
+        #expect(machine.writabilityChanged(isWritable: true) == .cancelStallTimer(read: true))
+        #expect(!machine.stallTimerArmed)
+        #expect(machine.stallTimerFired() == false, "a timer that fires after being cancelled closes nothing")
+    }
+
+    @Test func theStallTimerClosesAPeerThatStillReadsNothing() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        _ = machine.writabilityChanged(isWritable: false)
+        #expect(machine.stallTimerFired() == true)
+        #expect(machine.phase == .closing)
+    }
+
+    @Test func repliesWithinAReadBurstAreFlushedOnceAtItsEnd() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        #expect(machine.replyWritten() == true, "outside a burst a reply is flushed at once")
+        _ = machine.frameReceived(Self.frame(1, .getStatus))
+        #expect(machine.replyWritten() == false)
+        _ = machine.frameReceived(Self.frame(2, .getStatus))
+        #expect(machine.replyWritten() == false)
+        #expect(machine.readComplete() == true, "one flush for the burst")
+        #expect(machine.readComplete() == false, "nothing left to flush")
+        #expect(machine.replyWritten() == true)
+    }
+
+    @Test func closingSettlesTheCallsInFlightAndDropsTheirLateReplies() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        machine.callStarted()
+        machine.callStarted()
+        _ = machine.writabilityChanged(isWritable: false)
+        #expect(machine.closed() == 2)
+        #expect(!machine.stallTimerArmed)
+        #expect(machine.callCompleted() == .drop)
+        #expect(machine.frameReceived(Self.frame(3, .getStatus)) == .ignore)
+    }
+
+    @Test func anIdleConnectionIsClosed() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        #expect(machine.idleTimeout() == true)
+        #expect(machine.phase == .closing)
+    }
+}
