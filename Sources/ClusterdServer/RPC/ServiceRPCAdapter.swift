@@ -76,7 +76,7 @@ struct ServiceRPCAdapter: RPCServiceHandler {
     }
 
     func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
-        let count = limit == 0 ? Self.defaultRunLimit : min(Int(limit), Self.maxRunLimit)
+        let count = Self.runLimit(requested: limit)
         offLoop(reply) { service throws(ServiceError) in try service.listRuns(limit: count) }
     }
 
@@ -103,6 +103,11 @@ struct ServiceRPCAdapter: RPCServiceHandler {
     static let defaultRunLimit = 20
     /// ListRuns never returns more than this many runs.
     static let maxRunLimit = 1000
+
+    /// How many runs ListRuns returns for a requested `limit`: the default for 0, at most `maxRunLimit`.
+    static func runLimit(requested limit: UInt32) -> Int {
+        limit == 0 ? defaultRunLimit : min(Int(limit), maxRunLimit)
+    }
 
     static func outcome(_ kind: TriggerOutcomeKind) -> TriggerOutcome {
         switch kind {
