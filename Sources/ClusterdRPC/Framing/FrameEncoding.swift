@@ -14,4 +14,11 @@ public enum FrameEncoding {
             return buffer
         }
     }
+
+    /// The whole frame (prefix and protobuf body) as bytes.
+    public static func bytes(for frame: RPCFrame) -> [UInt8] {
+        let body = WireCodec.encode(frame)
+        let size = UInt32(body.count)
+        return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: size >> $0) } + body
+    }
 }
