@@ -73,6 +73,19 @@ public final class NIOServerService: Service, Sendable {
     /// Binds, serves until graceful shutdown (or cancellation), then drains and closes.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        do {
+            try await serve(on: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        // Whatever did not finish in time is closed with the event loops.
+        try? await group.shutdownGracefully()
+    }
+
+    /// Serves on `group` until graceful shutdown, then drains. The quiescing helper lives only in here: it is
+    /// released while `group` still runs (its deinit touches its event loop).
+    private func serve(on group: MultiThreadedEventLoopGroup) async throws {
         let quiescing = ServerQuiescingHelper(group: group)
         let listener: any Channel
         do {
@@ -80,7 +93,6 @@ public final class NIOServerService: Service, Sendable {
                 .bind(host: configuration.host, port: configuration.port).get()
         } catch {
             port.resolve(.failure(error))
-            try? await group.shutdownGracefully()
             throw error
         }
         let bound = listener.localAddress?.port ?? configuration.port
@@ -91,8 +103,8 @@ public final class NIOServerService: Service, Sendable {
         let drained = group.next().makePromise(of: Void.self)
         quiescing.initiateShutdown(promise: drained)
         await Self.wait(for: drained.futureResult, atMost: configuration.drainTimeout)
-        // Whatever did not finish in time is closed with the event loops.
-        try? await group.shutdownGracefully()
+        // The helper may report "drained" while the listener is still closing: let it finish on a live loop.
+        try? await listener.closeFuture.get()
     }
 
     private func bootstrap(group: MultiThreadedEventLoopGroup, quiescing: ServerQuiescingHelper) -> ServerBootstrap {
