@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -56,11 +57,23 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // What the RPC server and the HTTP gateway share: one server lifecycle (a swift-service-lifecycle Service
+        // that quiesces on graceful shutdown) and one connection admission (limit, count, the protocol's refusal).
+        .target(
+            name: "ClusterdNetworking",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Frame codec, message mapping, NIO server and Swift client.
         .target(
             name: "ClusterdRPC",
             dependencies: [
-                "ClusterdWire", "ClusterdCore",
+                "ClusterdWire", "ClusterdCore", "ClusterdNetworking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,7 +84,7 @@ let package = Package(
         .target(
             name: "ClusterdHTTP",
             dependencies: [
-                "ClusterdService", "ClusterdCore",
+                "ClusterdService", "ClusterdCore", "ClusterdNetworking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -155,6 +168,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -212,9 +227,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ClusterdNetworkingTests",
+            dependencies: [
+                "ClusterdNetworking",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ClusterdRPCTests",
             dependencies: [
-                "ClusterdRPC", "ClusterdWire", "ClusterdCore",
+                "ClusterdRPC", "ClusterdWire", "ClusterdCore", "ClusterdTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

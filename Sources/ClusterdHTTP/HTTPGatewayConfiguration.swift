@@ -18,6 +18,8 @@ public struct HTTPGatewayConfiguration: Sendable {
     public var idleTimeout: TimeAmount
     /// The server's version (the OpenAPI document's `info.version`).
     public var serverVersion: String
+    /// On graceful shutdown, how long connections may take to finish their responses before they are closed.
+    public var drainTimeout: Duration
 
     /// Creates a configuration.
     public init(
@@ -28,7 +30,8 @@ public struct HTTPGatewayConfiguration: Sendable {
         maxHeaderBytes: Int = 16 * 1024,
         maxConnections: Int = 256,
         idleTimeout: TimeAmount = .seconds(60),
-        serverVersion: String = "0.0.0"
+        serverVersion: String = "0.0.0",
+        drainTimeout: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -38,5 +41,6 @@ public struct HTTPGatewayConfiguration: Sendable {
         self.maxConnections = max(1, maxConnections)
         self.idleTimeout = idleTimeout
         self.serverVersion = serverVersion
+        self.drainTimeout = drainTimeout
     }
 }

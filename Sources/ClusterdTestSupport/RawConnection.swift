@@ -58,14 +58,12 @@ public final class RawConnection: @unchecked Sendable {
 
     /// The bytes of one frame: 4-byte big-endian length, then `body`.
     public static func framed(_ body: [UInt8]) -> [UInt8] {
-        let length = UInt32(body.count)
-        return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
-            + body
+        FrameEncoding.prefixed(body)
     }
 
     /// The bytes of one encoded frame, length prefix included.
     public static func framed(_ frame: RPCFrame) -> [UInt8] {
-        framed(WireCodec.encode(frame))
+        FrameEncoding.bytes(for: frame)
     }
 
     /// Writes all of `bytes` (blocking).

@@ -53,8 +53,6 @@ enum SeedCorpus {
     }
 
     private static func framed(_ body: [UInt8]) -> [UInt8] {
-        let length = UInt32(body.count)
-        return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
-            + body
+        FrameEncoding.prefixed(body)
     }
 }

@@ -21,14 +21,9 @@ struct HTTPGatewayTests {
         var configuration = configuration
         configuration.port = 0
         let gateway = HTTPGateway(configuration: configuration, backend: backend, logger: Logger(label: "test"))
-        let port = try await gateway.start()
-        do {
+        try await withRunningService(gateway, listeningPort: gateway.listeningPort) { port in
             try await body(port, backend)
-        } catch {
-            await gateway.stop()
-            throw error
         }
-        await gateway.stop()
     }
 
     @Test func everyEndpointOverOneKeepAliveConnection() async throws {

@@ -104,9 +104,12 @@ import Testing
         machine.callStarted()
         #expect(machine.read() == false, "two calls in flight: the read is held back")
         #expect(machine.readPending)
-        #expect(machine.callCompleted() == .write(read: true), "one slot free: the held-back read goes on")
+        #expect(
+            machine.callCompleted() == .write(read: true, close: false),
+            "one slot free: the held-back read goes on"
+        )
         #expect(!machine.readPending)
-        #expect(machine.callCompleted() == .write(read: false), "no read was pending")
+        #expect(machine.callCompleted() == .write(read: false, close: false), "no read was pending")
         #expect(machine.inFlight == 0)
     }
 
@@ -117,7 +120,7 @@ import Testing
         #expect(machine.read() == false)
         // A call completing while unwritable writes but does not resume reading.
         machine.callStarted()
-        #expect(machine.callCompleted() == .write(read: false))
+        #expect(machine.callCompleted() == .write(read: false, close: false))
         #expect(machine.writabilityChanged(isWritable: true) == .cancelStallTimer(read: true))
         #expect(!machine.stallTimerArmed)
         #expect(machine.stallTimerFired() == false, "a timer that fires after being cancelled closes nothing")
@@ -156,6 +159,25 @@ import Testing
     @Test func anIdleConnectionIsClosed() {
         var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
         #expect(machine.idleTimeout() == true)
+        #expect(machine.phase == .closing)
+    }
+
+    @Test func quiescingWithNothingOwedClosesAtOnce() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        #expect(machine.quiesce() == true)
+        #expect(machine.phase == .closing)
+        #expect(machine.read() == false)
+    }
+
+    @Test func quiescingStopsReadingAndClosesAfterTheLastReplyOwed() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        machine.callStarted()
+        machine.callStarted()
+        #expect(machine.quiesce() == false, "two replies are owed")
+        #expect(machine.read() == false, "nothing more is read")
+        #expect(machine.phase == .open, "frames already read are still answered")
+        #expect(machine.callCompleted() == .write(read: false, close: false))
+        #expect(machine.callCompleted() == .write(read: false, close: true))
         #expect(machine.phase == .closing)
     }
 }

@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdTestSupport
 import Logging
 import MetricsTestKit
 import NIOCore
@@ -51,16 +52,16 @@ struct RPCMetricsTests {
             logger: Logger(label: "test"),
             metricsFactory: metrics
         )
-        let port = try await server.start()
-        let client = try await ClusterdClient.connect(host: "127.0.0.1", port: port, token: "t0ken")
-        for _ in 0..<3 { _ = try await client.status() }
-        _ = try await client.triggerAnalysis(messageID: "m1")
-        await #expect(throws: RPCError.self) { _ = try await client.triggerAnalysis(messageID: "full") }
-        await client.close()
-        await #expect(throws: RPCError.self) {
-            _ = try await ClusterdClient.connect(host: "127.0.0.1", port: port, token: "wrong")
+        try await withRunningService(server, listeningPort: server.listeningPort) { port in
+            let client = try await ClusterdClient.connect(host: "127.0.0.1", port: port, token: "t0ken")
+            for _ in 0..<3 { _ = try await client.status() }
+            _ = try await client.triggerAnalysis(messageID: "m1")
+            await #expect(throws: RPCError.self) { _ = try await client.triggerAnalysis(messageID: "full") }
+            await client.close()
+            await #expect(throws: RPCError.self) {
+                _ = try await ClusterdClient.connect(host: "127.0.0.1", port: port, token: "wrong")
+            }
         }
-        await server.stop()
 
         func count(_ method: String, _ code: String) -> Int64 {
             metrics.counterTotal(

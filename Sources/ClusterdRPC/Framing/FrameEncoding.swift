@@ -14,4 +14,15 @@ public enum FrameEncoding {
             return buffer
         }
     }
+
+    /// The whole frame (prefix and protobuf body) as bytes.
+    public static func bytes(for frame: RPCFrame) -> [UInt8] {
+        prefixed(WireCodec.encode(frame))
+    }
+
+    /// `body` after its 4-byte big-endian length (any bytes: also a malformed body, for tests and fuzzing).
+    public static func prefixed(_ body: [UInt8]) -> [UInt8] {
+        let size = UInt32(truncatingIfNeeded: body.count)
+        return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: size >> $0) } + body
+    }
 }

@@ -84,6 +84,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
+        if event is ChannelShouldQuiesceEvent {
+            if state.quiesce() { closeAfterWrites(context: context) }
+            return
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -179,11 +183,20 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         _ method: RPCMethod,
         _ start: NIODeadline
     ) {
-        guard case .write(let read) = state.callCompleted() else { return }
+        guard case .write(let read, let close) = state.callCompleted() else { return }
         counters.finished(1)
         write(context: context, RPCFrame(callID: callID, reply: reply))
         metrics.record(method, reply.code, since: start)
         if read { context.read() }
+        if close { closeAfterWrites(context: context) }
+    }
+
+    /// Closes the connection once everything written so far has gone out (an empty write completes after them).
+    private func closeAfterWrites(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     private func write(context: ChannelHandlerContext, _ frame: RPCFrame) {

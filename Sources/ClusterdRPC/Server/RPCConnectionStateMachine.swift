@@ -40,8 +40,9 @@ struct RPCConnectionStateMachine {
     enum CompletionAction: Equatable {
         /// The connection closed meanwhile (its calls were settled then): drop the reply.
         case drop
-        /// Write the reply; pass a held-back read on when `read` is true.
-        case write(read: Bool)
+        /// Write the reply; pass a held-back read on when `read` is true, and close the connection once it is
+        /// written when `close` is true (the last reply owed while quiescing).
+        case write(read: Bool, close: Bool)
     }
 
     /// The protocol version this server speaks.
@@ -69,6 +70,8 @@ struct RPCConnectionStateMachine {
     private(set) var inReadBurst = false
     /// Replies written but not flushed yet.
     private(set) var flushPending = false
+    /// The server is shutting down: nothing more is read, and the connection closes once its calls are answered.
+    private(set) var quiescing = false
 
     /// A connection to a server with `token` (nil: none required), refusing frames over `maxFrameBytes` and
     /// pausing reads at `maxInFlight` calls awaiting replies.
@@ -84,7 +87,7 @@ struct RPCConnectionStateMachine {
     /// The channel wants to read: true to pass the read on, false to hold it back (too many calls in flight, or a
     /// peer that does not read its replies).
     mutating func read() -> Bool {
-        if inFlight >= maxInFlight || !writable {
+        if inFlight >= maxInFlight || !writable || quiescing {
             readPending = true
             return false
         }
@@ -93,7 +96,7 @@ struct RPCConnectionStateMachine {
 
     /// A held-back read may go on now.
     private mutating func resumeReading() -> Bool {
-        guard readPending, inFlight < maxInFlight, writable else { return false }
+        guard readPending, inFlight < maxInFlight, writable, !quiescing else { return false }
         readPending = false
         return true
     }
@@ -177,7 +180,18 @@ struct RPCConnectionStateMachine {
     mutating func callCompleted() -> CompletionAction {
         guard inFlight > 0 else { return .drop }
         inFlight -= 1
-        return .write(read: resumeReading())
+        guard quiescing, inFlight == 0 else { return .write(read: resumeReading(), close: false) }
+        phase = .closing
+        return .write(read: false, close: true)
+    }
+
+    /// The server is shutting down: true to close now (nothing is owed; what was written goes out first), false
+    /// to close after the last reply owed (`callCompleted()` says when).
+    mutating func quiesce() -> Bool {
+        quiescing = true
+        guard inFlight == 0 else { return false }
+        phase = .closing
+        return true
     }
 
     /// A reply is being written: true to flush it now, false when the end of the read burst will.

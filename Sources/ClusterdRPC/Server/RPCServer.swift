@@ -1,12 +1,13 @@
+import ClusterdNetworking
 import CoreMetrics
 import Logging
 import Metrics
 import NIOCore
-import NIOPosix
-import Synchronization
+import ServiceLifecycle
 
-/// The TCP server: accepts connections and serves the length-prefixed protobuf protocol on SwiftNIO.
-public final class RPCServer: Sendable {
+/// The TCP server: serves the length-prefixed protobuf protocol on SwiftNIO, as a swift-service-lifecycle
+/// `Service` (see `NIOServerService` for its lifecycle and connection admission).
+public final class RPCServer: Service, Sendable {
     /// Listener and protocol settings.
     public struct Configuration: Sendable {
         /// Address to bind ("127.0.0.1").
@@ -31,6 +32,8 @@ public final class RPCServer: Sendable {
         public var idleTimeout: TimeAmount
         /// A connection whose peer does not read its replies for this long is closed.
         public var writeStallTimeout: TimeAmount
+        /// On graceful shutdown, how long the calls already received may take before their connections are closed.
+        public var drainTimeout: Duration
 
         /// Creates a configuration.
         public init(
@@ -44,7 +47,8 @@ public final class RPCServer: Sendable {
             maxInFlightPerConnection: Int = 256,
             frameDeadline: TimeAmount = .seconds(10),
             idleTimeout: TimeAmount = .minutes(10),
-            writeStallTimeout: TimeAmount = .seconds(30)
+            writeStallTimeout: TimeAmount = .seconds(30),
+            drainTimeout: Duration = .seconds(5)
         ) {
             self.host = host
             self.port = port
@@ -57,110 +61,77 @@ public final class RPCServer: Sendable {
             self.frameDeadline = frameDeadline
             self.idleTimeout = idleTimeout
             self.writeStallTimeout = writeStallTimeout
+            self.drainTimeout = drainTimeout
         }
     }
 
-    private let configuration: Configuration
-    private let service: any RPCServiceHandler
-    private let logger: Logger
-    private let group: MultiThreadedEventLoopGroup
+    private let server: NIOServerService
+    private let admission: ConnectionAdmission
     private let counters = RPCServerCounters()
-    private let metrics: RPCMetrics
-    private let channels = Mutex<(listener: Channel?, connections: [ObjectIdentifier: Channel])>((nil, [:]))
 
-    /// Creates a server; nothing is bound until `start()`. Its request counts and latencies are recorded on
-    /// `metricsFactory` (the bootstrapped swift-metrics backend by default).
+    /// Creates a server; nothing is bound until `run()`. Its request counts and latencies are recorded on
+    /// `metricsFactory` (the bootstrapped swift-metrics backend by default); `onListening` is told the bound port.
     public init(
         configuration: Configuration,
         service: any RPCServiceHandler,
         logger: Logger,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        onListening: (@Sendable (Int) -> Void)? = nil
     ) {
-        self.configuration = configuration
-        self.service = service
-        self.logger = logger
-        self.metrics = RPCMetrics(factory: metricsFactory)
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
-    }
-
-    /// Binds and starts accepting; returns the bound port.
-    public func start() async throws -> Int {
-        let configuration = self.configuration
-        let service = self.service
-        let logger = self.logger
+        let refusal = RPCError(
+            code: .resourceExhausted,
+            message: "too many connections (limit \(configuration.maxConnections))"
+        )
+        let admission = ConnectionAdmission(
+            limit: configuration.maxConnections,
+            refusal: FrameEncoding.bytes(for: RPCFrame(callID: 0, reply: .error(refusal)))
+        )
         let counters = self.counters
-        let metrics = self.metrics
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
-            .childChannelInitializer { [weak self] channel in
-                guard counters.admit(limit: configuration.maxConnections) else {
-                    logger.warning("Refused a connection: \(configuration.maxConnections) connections are open")
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            RefuseConnectionHandler(
-                                error: RPCError(
-                                    code: .resourceExhausted,
-                                    message: "too many connections (limit \(configuration.maxConnections))"
-                                )
-                            )
-                        )
-                    }
-                }
-                channel.closeFuture.whenComplete { _ in counters.released() }
-                self?.track(channel)
-                return channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
-                    try operations.addHandler(FrameDeadlineHandler(deadline: configuration.frameDeadline))
-                    try operations.addHandler(
-                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes))
-                    )
-                    try operations.addHandler(
-                        RPCConnectionHandler(
-                            service: service,
-                            configuration: configuration,
-                            counters: counters,
-                            metrics: metrics,
-                            logger: logger
-                        )
-                    )
-                }
-            }
-        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        channels.withLock { $0.listener = listener }
-        return listener.localAddress?.port ?? configuration.port
+        let metrics = RPCMetrics(factory: metricsFactory)
+        self.admission = admission
+        self.server = NIOServerService(
+            configuration: NIOServerService.Configuration(
+                name: "RPC",
+                host: configuration.host,
+                port: configuration.port,
+                eventLoopThreads: configuration.eventLoopThreads,
+                drainTimeout: configuration.drainTimeout,
+                writeBufferWaterMark: .init(low: 32 * 1024, high: 256 * 1024)
+            ),
+            admission: admission,
+            logger: logger,
+            onListening: onListening
+        ) { channel in
+            let operations = channel.pipeline.syncOperations
+            try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+            try operations.addHandler(FrameDeadlineHandler(deadline: configuration.frameDeadline))
+            try operations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
+            try operations.addHandler(
+                RPCConnectionHandler(
+                    service: service,
+                    configuration: configuration,
+                    counters: counters,
+                    metrics: metrics,
+                    logger: logger
+                )
+            )
+        }
     }
 
-    private func track(_ channel: Channel) {
-        let key = ObjectIdentifier(channel)
-        channels.withLock { $0.connections[key] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in
-            _ = self?.channels.withLock { $0.connections.removeValue(forKey: key) }
-        }
+    /// Serves until graceful shutdown, then stops accepting, answers the calls already received (for up to
+    /// `drainTimeout`) and closes every connection.
+    public func run() async throws {
+        try await server.run()
+    }
+
+    /// The bound port, once `run()` has bound it; throws if binding failed.
+    public func listeningPort() async throws -> Int {
+        try await server.listeningPort()
     }
 
     /// Calls awaiting replies across all connections.
     public var callsInFlight: Int { counters.callsInFlight }
 
     /// Open connections.
-    public var openConnections: Int { counters.openConnections }
-
-    /// Stops accepting, waits up to `grace` for calls in flight to be answered, then closes every connection and
-    /// the event loops.
-    public func stop(grace: Duration = .seconds(5)) async {
-        let listener = channels.withLock { $0.listener }
-        try? await listener?.close()
-        let deadline = ContinuousClock.now + grace
-        while counters.callsInFlight > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        // Let the last replies reach the sockets before closing.
-        try? await Task.sleep(for: .milliseconds(50))
-        let open = channels.withLock { Array($0.connections.values) }
-        for channel in open { try? await channel.close() }
-        try? await group.shutdownGracefully()
-    }
+    public var openConnections: Int { admission.openConnections }
 }

@@ -34,6 +34,10 @@ struct ClusterdServer: Service {
             logger: logger
         )
         service.start()
+        let listenHost = settings.listener.host
+        let portFile = self.portFile
+        let logger = self.logger
+        let settings = self.settings
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: settings.listener.host,
@@ -50,17 +54,19 @@ struct ClusterdServer: Service {
             ),
             service: ServiceRPCAdapter(service: service),
             logger: logger
-        )
-        let port = try await server.start()
-        if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
-        logger.info(
-            "clusterd \(ClusterdVersion.current) listening on \(settings.listener.host):\(port) (MongoDB database \(settings.store.database), auth \(settings.listener.token == nil ? "off" : "on"))"
-        )
-        let gateway = try await startGateway(service: service)
-        try? await gracefulShutdown()
-        logger.info("Shutting down: no new connections; finishing in-flight work")
-        await gateway?.stop()
-        await server.stop()
+        ) { port in
+            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            logger.info(
+                "clusterd \(ClusterdVersion.current) listening on \(listenHost):\(port) (MongoDB database \(settings.store.database), auth \(settings.listener.token == nil ? "off" : "on"))"
+            )
+        }
+        let gateway = makeGateway(service: service)
+        // Both serve until graceful shutdown, then stop accepting and answer what they received.
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await server.run() }
+            if let gateway { group.addTask { try await gateway.run() } }
+        }
+        logger.info("Shutting down: connections closed; stopping the background service")
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
                 service.shutdown()
@@ -71,8 +77,8 @@ struct ClusterdServer: Service {
         logger.info("clusterd stopped")
     }
 
-    /// Starts the HTTP gateway when `CLUSTERD_HTTP_LISTEN` is set.
-    private func startGateway(service: BackgroundClusteringService) async throws -> HTTPGateway? {
+    /// The HTTP gateway when `CLUSTERD_HTTP_LISTEN` is set.
+    private func makeGateway(service: BackgroundClusteringService) -> HTTPGateway? {
         guard let listen = settings.gateway else { return nil }
         var metrics: (@Sendable () -> String)?
         if let registry {
@@ -82,7 +88,10 @@ struct ClusterdServer: Service {
                 return registry.emitToString()
             }
         }
-        let gateway = HTTPGateway(
+        let httpPortFile = self.httpPortFile
+        let logger = self.logger
+        let metricsState = registry == nil ? "off" : "on"
+        return HTTPGateway(
             configuration: HTTPGatewayConfiguration(
                 host: listen.host,
                 port: listen.port,
@@ -94,13 +103,10 @@ struct ClusterdServer: Service {
             ),
             backend: ServiceGatewayBackend(service: service, metrics: metrics),
             logger: logger
-        )
-        let port = try await gateway.start()
-        if let httpPortFile { try? "\(port)\n".write(toFile: httpPortFile, atomically: true, encoding: .utf8) }
-        logger.info(
-            "HTTP gateway listening on \(listen.host):\(port) (metrics \(registry == nil ? "off" : "on"))"
-        )
-        return gateway
+        ) { port in
+            if let httpPortFile { try? "\(port)\n".write(toFile: httpPortFile, atomically: true, encoding: .utf8) }
+            logger.info("HTTP gateway listening on \(listen.host):\(port) (metrics \(metricsState))")
+        }
     }
 
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and

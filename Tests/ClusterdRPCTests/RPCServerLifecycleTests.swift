@@ -1,0 +1,88 @@
+import ClusterdCore
+import ClusterdTestSupport
+import Dispatch
+import Logging
+import Testing
+
+@testable import ClusterdRPC
+
+/// The RPC server as a lifecycle service: graceful shutdown answers the calls already received, then closes;
+/// the connection limit refuses with the protocol's own error frame.
+@Suite(.timeLimit(.minutes(1)))
+struct RPCServerLifecycleTests {
+    /// Answers ForceClustering only after `release` is called; tells `received` when the call arrived.
+    final class SlowHandler: RPCServiceHandler {
+        let received: AsyncStream<Void>
+        private let receivedContinuation: AsyncStream<Void>.Continuation
+
+        init() {
+            (received, receivedContinuation) = AsyncStream<Void>.makeStream()
+        }
+
+        func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
+            receivedContinuation.yield()
+            // Answered later from another thread, as the service does for slow calls.
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) {
+                reply.succeed(ForceClusteringResult(started: true, followUpQueued: false, message: "late"))
+            }
+        }
+
+        func getStatus(reply: RPCResponder<ServiceStatus>) { reply.succeed(ServiceStatus()) }
+        func triggerAnalysis(messageID: String, conversationID: String, reply: RPCResponder<TriggerAnalysisResult>) {
+            reply.fail(Self.notHere)
+        }
+        func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
+            reply.fail(Self.notHere)
+        }
+        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) { reply.fail(Self.notHere) }
+        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) { reply.fail(Self.notHere) }
+
+        static let notHere = RPCError(code: .invalidArgument, message: "not here")
+    }
+
+    @Test func gracefulShutdownAnswersTheCallInFlightThenCloses() async throws {
+        let handler = SlowHandler()
+        let server = RPCServer(
+            configuration: RPCServer.Configuration(port: 0),
+            service: handler,
+            logger: Logger(label: "test")
+        )
+        let (port, reply) = try await withRunningService(server, listeningPort: server.listeningPort) { port in
+            let client = try await ClusterdClient.connect(host: "127.0.0.1", port: port)
+            let call = Task { try await client.forceClustering() }
+            for await _ in handler.received { break }
+            #expect(server.callsInFlight == 1)
+            return (port, call)
+        }
+        // run() has returned: the call in flight was answered before its connection closed.
+        let answer = try await reply.value
+        #expect(answer.message == "late")
+        #expect(server.callsInFlight == 0)
+        #expect(server.openConnections == 0)
+        await #expect(throws: RPCError.self) { _ = try await ClusterdClient.connect(host: "127.0.0.1", port: port) }
+    }
+
+    @Test func beyondTheLimitAConnectionGetsResourceExhausted() async throws {
+        let server = RPCServer(
+            configuration: RPCServer.Configuration(port: 0, maxConnections: 1),
+            service: SlowHandler(),
+            logger: Logger(label: "test")
+        )
+        try await withRunningService(server, listeningPort: server.listeningPort) { port in
+            let first = try await ClusterdClient.connect(host: "127.0.0.1", port: port)
+            _ = try await first.status()
+            #expect(server.openConnections == 1)
+            let second = try RawConnection(port: port)
+            defer { second.close() }
+            let refusal = try await second.readFrame(timeout: .seconds(10))
+            guard case .reply(.error(let error)) = refusal?.body else {
+                Issue.record("expected an Error frame, got \(String(describing: refusal))")
+                return
+            }
+            #expect(refusal?.callID == 0)
+            #expect(error.code == .resourceExhausted)
+            #expect(try await second.readFrame(timeout: .seconds(10)) == nil, "then the connection is closed")
+            await first.close()
+        }
+    }
+}
