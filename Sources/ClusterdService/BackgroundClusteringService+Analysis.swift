@@ -13,23 +13,12 @@ extension BackgroundClusteringService {
     func enqueueAnalysis(_ messageID: String, attempt: Int) {
         state.withLock { $0.analysisBacklog.append((messageID, attempt)) }
         analysisQueue.addOperation { [self] in
-            let batch = state.withLock { state in
-                let count = min(max(1, configuration.embeddingBatchSize), state.analysisBacklog.count)
-                let batch = Array(state.analysisBacklog.prefix(count))
-                state.analysisBacklog.removeFirst(count)
-                state.inFlight += count
-                return batch
-            }
+            let batch = state.withLock { $0.takeAnalysisBatch(limit: configuration.embeddingBatchSize) }
             guard !batch.isEmpty else { return }
             let outcomes = analyseMeasured(batch)
             var analysed = false
             for (item, outcome) in zip(batch, outcomes) {
-                let finished: Bool = state.withLock { state in
-                    state.inFlight -= 1
-                    if case .retryLater = outcome { return false }
-                    state.pending.remove(item.messageID)
-                    return true
-                }
+                let finished = state.withLock { $0.finishAnalysis(item.messageID, retried: outcome.isRetry) }
                 switch outcome {
                 case .retryLater(let delay):
                     DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + delay) { [self] in
@@ -54,6 +43,12 @@ extension BackgroundClusteringService {
         case retryLater(Double)
         case failed
         case storeDown
+
+        /// Retried later (the id stays pending).
+        var isRetry: Bool {
+            if case .retryLater = self { return true }
+            return false
+        }
 
         /// The `result` label it is counted under.
         var metricResult: ServiceMetrics.AnalysisResult {

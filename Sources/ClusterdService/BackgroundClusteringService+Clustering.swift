@@ -2,38 +2,20 @@ import ClusterdCore
 import Foundation
 
 extension BackgroundClusteringService {
-    /// Puts one clustering run on the serial lane (`clusteringScheduled` is already set by the caller).
+    /// Puts one clustering run on the serial lane (the caller has made the lane state `queued`).
     func scheduleClustering(reason: String, forced: Bool) {
         clusteringQueue.addOperation { [self] in
-            state.withLock { state in
-                state.clusteringScheduled = false
-                state.clusteringInProgress = true
-                state.clusteringStage = "starting"
-                state.clusteringProgress = 0
-            }
+            state.withLock { $0.clustering.begin() }
             runClustering(reason: reason, forced: forced)
-            let followUp: Bool = state.withLock { state in
-                state.clusteringInProgress = false
-                state.clusteringStage = ""
-                state.clusteringProgress = 0
-                guard state.followUpQueued, !state.stopping else { return false }
-                state.followUpQueued = false
-                state.clusteringScheduled = true
-                return true
-            }
-            if followUp {
-                scheduleClustering(reason: "\(Self.forcedReason) (follow-up)", forced: true)
-            } else {
-                checkTriggers()
+            switch state.withLock({ $0.clustering.finish(stopping: $0.stopping) }) {
+            case .runFollowUp: scheduleClustering(reason: "\(Self.forcedReason) (follow-up)", forced: true)
+            case .checkTriggers: checkTriggers()
             }
         }
     }
 
     func setStage(_ stage: String, progress: Double) {
-        state.withLock { state in
-            state.clusteringStage = stage
-            state.clusteringProgress = progress
-        }
+        state.withLock { $0.clustering.advance(to: stage, progress: progress) }
     }
 
     /// One clustering run, start to finish. Blocking: runs on the clustering lane only.

@@ -107,27 +107,18 @@ extension BackgroundClusteringService {
     /// sweep finds them, at most `fullSweepSeconds` later.
     func sweep() {
         let current = now()
-        let plan: (room: Int, after: RecordID?)? = state.withLock { state in
+        let planned: (room: Int, plan: SweepState.Plan)? = state.withLock { state in
             let room = configuration.queueCapacity - state.pending.count
             guard room > 0 else { return nil }
-            // abs: a wall clock set back by more than the period also makes one due.
-            let due =
-                state.lastFullSweepAt.map { abs(current.timeIntervalSince($0)) >= configuration.fullSweepSeconds }
-                ?? true
-            if state.fullSweepNeeded || due {
-                state.fullSweepNeeded = false
-                state.sweepWatermark = nil
-                state.lastFullSweepAt = current
-            }
-            return (room, state.sweepWatermark)
+            return (room, state.sweep.plan(now: current))
         }
-        guard let plan else { return }
+        guard let (room, plan) = planned else { return }
         let started = DispatchTime.now().uptimeNanoseconds
         let page: SweepPage
         do {
             page = try store.unanalysedMessages(
                 after: plan.after,
-                limit: min(plan.room, configuration.sweepBatchSize),
+                limit: min(room, configuration.sweepBatchSize),
                 maxAttempts: configuration.maxAttempts
             )
             noteStoreHealthy()
@@ -137,32 +128,21 @@ extension BackgroundClusteringService {
         }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         metrics.recordSweep(full: plan.after == nil)
-        var queued: [String] = []
-        let watermark: RecordID? = state.withLock { state in
-            // The watermark passes only ids accounted for: up to where the scan got, or, when the queue filled up
-            // meanwhile, up to the last id queued (or already queued) before it did.
-            var through = page.scannedThrough
-            var accounted = plan.after
-            for id in page.ids {
-                let text = id.description
-                if !state.pending.contains(text) {
-                    guard state.pending.count < configuration.queueCapacity else {
-                        through = accounted
-                        break
-                    }
-                    state.pending.insert(text)
-                    queued.append(text)
-                }
-                accounted = id
-            }
-            if let through { state.sweepWatermark = through }
-            state.sweptTotal += queued.count
-            return state.sweepWatermark
+        let accounting = state.withLock { state in
+            let accounting = state.sweep.account(
+                page,
+                after: plan.after,
+                pending: &state.pending,
+                capacity: configuration.queueCapacity
+            )
+            state.sweptTotal += accounting.queued.count
+            return accounting
         }
+        let queued = accounting.queued
         let kind = plan.after.map { "Incremental catch-up sweep after \($0)" } ?? "Full catch-up sweep"
         let end = page.reachedEnd ? "the end" : "its limit"
         let took = String(format: "%.1f", milliseconds)
-        let mark = watermark?.description ?? "none"
+        let mark = accounting.watermark?.description ?? "none"
         logger.debug(
             "\(kind): \(page.ids.count) unanalysed, \(queued.count) queued, stopped at \(end) in \(took) ms; watermark \(mark)"
         )
@@ -173,88 +153,16 @@ extension BackgroundClusteringService {
     /// Makes the next catch-up sweep a full one: something may have left an unanalysed message below the sweep's
     /// watermark, where incremental sweeps no longer look.
     func requestFullSweep() {
-        state.withLock { $0.fullSweepNeeded = true }
+        state.withLock { $0.sweep.fullSweepNeeded = true }
     }
 
     /// Evaluates the trigger rules from memory and schedules a clustering when they say so and the schedule
-    /// (quiet hours, hourly cap) allows it. While a backlog of analyses is pending, an automatic run waits for it to
-    /// drain (at most `backlogDeferSeconds`), so a burst of messages gives one run instead of one per few messages.
+    /// (quiet hours, hourly cap, backlog deferral) allows it (see `AutomaticRunRule.check(_:now:)`).
     func checkTriggers() {
-        let (decision, schedule, hold): (TriggerDecision, Bool, String?) = state.withLock { state in
-            let current = now()
-            let decision = policy.evaluate(inputs(state), now: current)
-            guard decision.runAutomatically, state.loaded, !state.stopping, !state.clusteringScheduled,
-                !state.clusteringInProgress
-            else { return (decision, false, nil) }
-            state.automaticRunStarts = schedulePolicy.countedStarts(state.automaticRunStarts, now: current)
-            let allowed = scheduleDecision(state, decision, now: current)
-            guard allowed.runNow else {
-                // Log a hold once per reason, not on every tick.
-                let hold = allowed.reason.components(separatedBy: ", waiting for ").last ?? allowed.reason
-                guard hold != state.scheduleHold else { return (decision, false, nil) }
-                state.scheduleHold = hold
-                let at = allowed.nextAutomaticRunAt.map { " (next at \(ServiceStatus.isoText($0)))" } ?? ""
-                return (decision, false, "Clustering is due but waits for \(hold)\(at)")
-            }
-            if !state.pending.isEmpty {
-                let since = state.deferredSince ?? current
-                state.deferredSince = since
-                if current.timeIntervalSince(since) < configuration.backlogDeferSeconds {
-                    return (decision, false, nil)
-                }
-            }
-            state.deferredSince = nil
-            state.scheduleHold = ""
-            state.clusteringScheduled = true
-            state.automaticRunStarts.append(current)
-            return (decision, true, nil)
+        switch state.withLock({ automaticRuns.check(&$0, now: now()) }) {
+        case .none: break
+        case .hold(let line): logger.info("\(line)")
+        case .schedule(let reason): scheduleClustering(reason: reason, forced: false)
         }
-        if let hold { logger.info("\(hold)") }
-        if schedule { scheduleClustering(reason: decision.reason, forced: false) }
-    }
-
-    /// The schedule's verdict on an automatic run at `now`.
-    func scheduleDecision(_ state: ServiceState, _ decision: TriggerDecision, now: Date) -> ScheduleDecision {
-        schedulePolicy.evaluate(
-            decision,
-            inputs: inputs(state),
-            hasSuccessfulRun: state.latestSuccessfulRun != nil,
-            automaticRunStarts: state.automaticRunStarts,
-            now: now
-        )
-    }
-
-    /// When the next automatic run may happen and why, for status: the schedule's verdict, refined by what the
-    /// service is doing (starting up, a run in progress, a backlog of analyses being drained first).
-    func nextAutomaticRun(_ state: ServiceState, _ decision: TriggerDecision, now: Date) -> ScheduleDecision {
-        let schedule = scheduleDecision(state, decision, now: now)
-        guard configuration.trigger.enabled else { return schedule }
-        if state.stopping {
-            return ScheduleDecision(runNow: false, nextAutomaticRunAt: nil, reason: "shutting down")
-        }
-        if !state.loaded {
-            return ScheduleDecision(
-                runNow: false,
-                nextAutomaticRunAt: nil,
-                reason: "starting up: loading state from MongoDB"
-            )
-        }
-        if state.clusteringInProgress || state.clusteringScheduled {
-            return ScheduleDecision(
-                runNow: false,
-                nextAutomaticRunAt: nil,
-                reason: "a clustering run is in progress; the next is decided when it ends"
-            )
-        }
-        if schedule.runNow && !state.pending.isEmpty {
-            let since = state.deferredSince ?? now
-            return ScheduleDecision(
-                runNow: false,
-                nextAutomaticRunAt: since.addingTimeInterval(configuration.backlogDeferSeconds),
-                reason: "\(schedule.reason); first waiting (at most \(Int(configuration.backlogDeferSeconds)) s) for "
-                    + "\(state.pending.count) queued analyses"
-            )
-        }
-        return schedule
     }
 }

@@ -5,15 +5,6 @@ extension BackgroundClusteringService {
     /// The largest batch `triggerAnalyses` accepts.
     public static let maxBatchSize = 10_000
 
-    /// What the lock-held part of a trigger decided.
-    enum TriggerAdmission {
-        case recorded
-        case already
-        case refused(Int)
-        case stopping
-        case queued(Int)
-    }
-
     /// Refuses an empty id or one over `maxMessageIDLength` characters.
     static func validate(messageID: String) throws(ServiceError) {
         guard !messageID.isEmpty else { throw ServiceError(.invalidArgument, "message_id is empty") }
@@ -22,26 +13,6 @@ extension BackgroundClusteringService {
         guard messageID.unicodeScalars.count <= maxMessageIDLength else {
             throw ServiceError(.invalidArgument, "message_id is longer than \(maxMessageIDLength) characters")
         }
-    }
-
-    /// Counts the trigger and reserves the id in `pending` when it is queued. Call with the state lock held.
-    static func decide(
-        _ state: inout ServiceState,
-        messageID: String,
-        configuration: ServiceConfiguration
-    ) -> TriggerAdmission {
-        state.triggersTotal += 1
-        if state.stopping { return .stopping }
-        if !configuration.trigger.enabled { return .recorded }
-        if state.pending.contains(messageID) { return .already }
-        if state.pending.count >= configuration.queueCapacity {
-            state.triggersRefused += 1
-            // The refused id may sit below the sweep's watermark: only a full sweep is sure to find it.
-            state.fullSweepNeeded = true
-            return .refused(state.pending.count)
-        }
-        state.pending.insert(messageID)
-        return .queued(state.pending.count)
     }
 
     /// Logs, enqueues and answers a decision (outside the lock).
@@ -89,7 +60,12 @@ extension BackgroundClusteringService {
         }
         let decisions: [TriggerAdmission?] = state.withLock { state in
             zip(messageIDs, validation).map { messageID, invalid in
-                invalid == nil ? Self.decide(&state, messageID: messageID, configuration: configuration) : nil
+                invalid == nil
+                    ? state.admit(
+                        messageID: messageID,
+                        enabled: configuration.trigger.enabled,
+                        queueCapacity: configuration.queueCapacity
+                    ) : nil
             }
         }
         var results: [Result<TriggerOutcomeKind, ServiceError>] = []

@@ -18,9 +18,9 @@ public final class BackgroundClusteringService: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let startedAt: Date
-    let state = VersionedState(ServiceState())
-    let policy: TriggerPolicy
-    let schedulePolicy: SchedulePolicy
+    let state: VersionedState
+    /// When an automatic run starts: the trigger rules, the schedule and the backlog-defer rule.
+    let automaticRuns: AutomaticRunRule
     let metrics: ServiceMetrics
     /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
     let conceptProvider: any ConceptProvider
@@ -57,8 +57,12 @@ public final class BackgroundClusteringService: Sendable {
         self.logger = logger
         self.now = now
         self.startedAt = now()
-        self.policy = TriggerPolicy(configuration: configuration.trigger)
-        self.schedulePolicy = SchedulePolicy(configuration: configuration.schedule, trigger: configuration.trigger)
+        self.state = VersionedState(ServiceState(sweep: SweepState(fullSweepSeconds: configuration.fullSweepSeconds)))
+        self.automaticRuns = AutomaticRunRule(
+            policy: TriggerPolicy(configuration: configuration.trigger),
+            schedulePolicy: SchedulePolicy(configuration: configuration.schedule, trigger: configuration.trigger),
+            backlogDeferSeconds: configuration.backlogDeferSeconds
+        )
         self.metrics = ServiceMetrics(factory: metricsFactory)
         (claude, claudeSetupError) = Self.makeClaude(configuration, logger: logger, now: now)
         conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: configuration.conceptsPerMessage)
@@ -125,7 +129,7 @@ public final class BackgroundClusteringService: Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
         persistLLMUsage()
-        let leftover = state.read { $0.clusteringInProgress }
+        let leftover = state.read { $0.clustering.isRunning }
         if leftover {
             logger.warning("Shutting down during a clustering run; it will be marked abandoned at the next start")
         }
@@ -139,36 +143,21 @@ public final class BackgroundClusteringService: Sendable {
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
         try Self.validate(messageID: messageID)
-        let decision = state.withLock { Self.decide(&$0, messageID: messageID, configuration: configuration) }
+        let decision = state.withLock {
+            $0.admit(
+                messageID: messageID,
+                enabled: configuration.trigger.enabled,
+                queueCapacity: configuration.queueCapacity
+            )
+        }
         return try act(on: decision, messageID: messageID)
     }
 
     /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).
     public func forceClustering() -> ForceResult {
-        let result: ForceResult = state.withLock { state in
-            if state.clusteringScheduled && !state.clusteringInProgress {
-                return ForceResult(
-                    started: false,
-                    followUpQueued: false,
-                    message: "a clustering run is already queued and has not started yet"
-                )
-            }
-            if state.clusteringInProgress {
-                let already = state.followUpQueued
-                state.followUpQueued = true
-                return ForceResult(
-                    started: false,
-                    followUpQueued: true,
-                    message: already
-                        ? "a clustering run is in progress and a follow-up is already queued"
-                        : "a clustering run is in progress; one follow-up run is queued"
-                )
-            }
-            state.clusteringScheduled = true
-            return ForceResult(started: true, followUpQueued: false, message: "clustering started")
-        }
-        if result.started { scheduleClustering(reason: Self.forcedReason, forced: true) }
-        return result
+        let action = state.withLock { $0.clustering.force() }
+        if action == .start { scheduleClustering(reason: Self.forcedReason, forced: true) }
+        return ClusteringLaneState.reply(to: action)
     }
 
     /// Messages waiting for analysis or being analysed.
@@ -188,11 +177,11 @@ public final class BackgroundClusteringService: Sendable {
     public func statusSnapshot() -> (status: ServiceStatus, generation: UInt64) {
         let current = now()
         let (snapshot, generation) = state.snapshot()
-        let decision = policy.evaluate(inputs(snapshot), now: current)
+        let decision = automaticRuns.evaluate(snapshot, now: current)
         var status = ServiceStatus()
         status.enabled = configuration.trigger.enabled
         // A run put on the lane but not yet started counts as in progress (stage "queued").
-        status.clusteringInProgress = snapshot.clusteringInProgress || snapshot.clusteringScheduled
+        status.clusteringInProgress = snapshot.clustering.isBusy
         status.unprocessedMessages = snapshot.unprocessed
         status.minutesSinceLastClustering = decision.minutesSinceLastRun
         status.shouldTriggerClustering = decision.shouldTrigger
@@ -208,10 +197,9 @@ public final class BackgroundClusteringService: Sendable {
         status.analyzedTotal = snapshot.analyzedTotal
         status.failedTotal = snapshot.failedTotal
         status.lastError = snapshot.lastError
-        status.clusteringStage =
-            snapshot.clusteringInProgress ? snapshot.clusteringStage : (snapshot.clusteringScheduled ? "queued" : "")
-        status.clusteringProgress = snapshot.clusteringProgress
-        status.followUpQueued = snapshot.followUpQueued
+        status.clusteringStage = snapshot.clustering.stage
+        status.clusteringProgress = snapshot.clustering.progress
+        status.followUpQueued = snapshot.clustering.followUpQueued
         var degraded: [String] = []
         if snapshot.storeDegraded { degraded.append("store") }
         if embedder.isFallback { degraded.append("embedder:fallback") }
@@ -227,12 +215,13 @@ public final class BackgroundClusteringService: Sendable {
         status.sweptTotal = snapshot.sweptTotal
         status.kRule = configuration.clustering.kRule.description
         status.minClusterSize = configuration.clustering.minClusterSize
-        let schedule = nextAutomaticRun(snapshot, decision, now: current)
+        let schedule = automaticRuns.nextAutomaticRun(snapshot, decision, now: current)
         status.nextAutomaticRunAt = schedule.nextAutomaticRunAt
         status.schedulingReason = schedule.reason
         status.quietHours = configuration.schedule.quietHours?.description ?? ""
         status.maxAutomaticRunsPerHour = configuration.schedule.maxAutomaticRunsPerHour ?? 0
-        status.automaticRunsLastHour = schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
+        status.automaticRunsLastHour =
+            automaticRuns.schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
         return (status, generation)
     }
 
@@ -298,15 +287,6 @@ public final class BackgroundClusteringService: Sendable {
         }
     }
 
-    func inputs(_ state: ServiceState) -> TriggerInputs {
-        TriggerInputs(
-            unprocessedMessages: state.unprocessed,
-            newSinceLastAttempt: state.newSinceLastAttempt,
-            analyzedMessages: state.analyzedTotal,
-            lastRunAt: state.lastRun?.createdAt
-        )
-    }
-
     func noteStoreFailure(_ error: Error) {
         let first = state.withLock { state in
             let first = !state.storeDegraded
@@ -322,7 +302,7 @@ public final class BackgroundClusteringService: Sendable {
             let was = state.storeDegraded
             state.storeDegraded = false
             // While MongoDB was down, work may have failed for messages below the sweep's watermark.
-            if was { state.fullSweepNeeded = true }
+            if was { state.sweep.fullSweepNeeded = true }
             return was
         }
         if recovered { logger.info("MongoDB reachable again") }

@@ -79,7 +79,7 @@ struct BackgroundClusteringServiceMaintenanceTests {
     }
 
     func watermark(_ service: BackgroundClusteringService) -> RecordID? {
-        service.state.withLock { $0.sweepWatermark }
+        service.state.read { $0.sweep.watermark }
     }
 
     @Test func anIncrementalSweepSkipsLowerIdsThatTheNextFullSweepFinds() throws {
@@ -162,7 +162,7 @@ struct BackgroundClusteringServiceMaintenanceTests {
         }
         #expect(waitUntil { embedder.waiting > 0 })
         #expect(throws: ServiceError.self) { try service.triggerAnalysis(messageID: "x-1", conversationID: nil) }
-        #expect(service.state.withLock { $0.fullSweepNeeded })
+        #expect(service.state.read { $0.sweep.fullSweepNeeded })
         embedder.open()
         #expect(waitUntil { service.queueDepth == 0 })
 
