@@ -174,16 +174,10 @@ extension BackgroundClusteringService {
     /// Waits (bounded) until no analysis is between stamping its time and finishing its save, then returns a bound
     /// after which every later analysis is stamped.
     private func takeSnapshot() -> Date {
-        let deadline = Date().addingTimeInterval(10)
-        while true {
-            let bound: Date? = state.withLock { state in
-                guard state.savesInProgress == 0 || Date() > deadline else { return nil }
-                let bound = max(now(), state.lastSnapshot.addingTimeInterval(0.001))
-                state.lastSnapshot = bound
-                return bound
-            }
-            if let bound { return bound }
-            Thread.sleep(forTimeInterval: 0.005)
+        state.withLock(once: { $0.savesInProgress == 0 }, orAfter: .seconds(10)) { state in
+            let bound = max(now(), state.lastSnapshot.addingTimeInterval(0.001))
+            state.lastSnapshot = bound
+            return bound
         }
     }
 

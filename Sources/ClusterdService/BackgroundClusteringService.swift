@@ -121,13 +121,10 @@ public final class BackgroundClusteringService: Sendable {
         clusteringQueue.cancelAllOperations()
         clusteringQueue.isSuspended = false
         maintenanceQueue.cancelAllOperations()
-        let deadline = Date().addingTimeInterval(configuration.shutdownGraceSeconds)
-        while Date() < deadline
-            && (analysisQueue.operationCount > 0 || clusteringQueue.operationCount > 0
-                || maintenanceQueue.operationCount > 0)
-        {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        _ = OperationQueue.drain(
+            [analysisQueue, clusteringQueue, maintenanceQueue],
+            within: configuration.shutdownGraceSeconds
+        )
         persistLLMUsage()
         let leftover = state.read { $0.clustering.isRunning }
         if leftover {
