@@ -100,7 +100,11 @@ struct BackgroundClusteringServiceMaintenanceTests {
         #expect(try waitUntil { try analysed("m-9", store) && service.queueDepth == 0 })
         #expect(watermark(service) == .string("m-9"))
         tick(service)
-        Thread.sleep(forTimeInterval: 0.3)
+        // The tick ran to the end: its sweep queued nothing (nothing pending, nothing more swept), and the analysis
+        // lane has nothing left to run.
+        #expect(service.queueDepth == 0)
+        #expect(service.status().sweptTotal == 3)
+        service.analysisQueue.waitUntilAllOperationsAreFinished()
         #expect(try !analysed("m-1", store), "incremental sweeps look above the watermark only")
         #expect(sweeps(metrics, "full") == 1)
         #expect(sweeps(metrics, "incremental") == 2)

@@ -180,7 +180,14 @@ import Testing
         service.start()
         defer { service.shutdown() }
         #expect(try service.triggerAnalysis(messageID: "a-0", conversationID: nil).outcome == .recorded)
-        Thread.sleep(forTimeInterval: 0.6)
+        // Start-up and one tick, run to the end, then the analysis lane drained: whatever the trigger could have
+        // queued has run by now, and nothing was queued.
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.maintenanceQueue.addOperation { service.tick() }
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.analysisQueue.waitUntilAllOperationsAreFinished()
+        #expect(service.queueDepth == 0)
+        #expect(service.status().triggersTotal == 1 && service.status().analyzedTotal == 0)
         #expect(try store.countAnalyses() == 0)
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })

@@ -71,6 +71,12 @@ struct ServiceSchedulingTests {
         return try condition()
     }
 
+    /// One timer tick on the maintenance lane, after any tick already there, run to the end.
+    func tickAndWait(_ service: BackgroundClusteringService) {
+        service.maintenanceQueue.addOperation { service.tick() }
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+    }
+
     /// A quiet window that opens two hours from now (UTC), so now is outside it.
     func windowLater() throws -> QuietWindow {
         var calendar = Calendar(identifier: .gregorian)
@@ -108,7 +114,13 @@ struct ServiceSchedulingTests {
                 return status.unprocessedMessages == 6 && status.schedulingReason.contains("quiet hours")
             }
         )
-        Thread.sleep(forTimeInterval: 1.5)
+        // A tick run to the end considered the due run and held it back for the window: the lane stays idle.
+        tickAndWait(service)
+        #expect(
+            service.state.read { $0.scheduleHold.hasPrefix("the quiet hours") },
+            "\(service.state.read { $0.scheduleHold })"
+        )
+        #expect(service.state.read { $0.clustering } == .idle)
         let status = service.status()
         #expect(status.lastRun?.id == firstRun.id, "no automatic run outside the quiet hours")
         #expect(status.shouldTriggerClustering)
@@ -147,7 +159,13 @@ struct ServiceSchedulingTests {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
         #expect(waitUntil { service.status().schedulingReason.contains("hourly cap") })
-        Thread.sleep(forTimeInterval: 1.5)
+        // A tick run to the end considered the due run and held it back for the cap: the lane stays idle.
+        tickAndWait(service)
+        #expect(
+            service.state.read { $0.scheduleHold.contains("hourly cap") },
+            "\(service.state.read { $0.scheduleHold })"
+        )
+        #expect(service.state.read { $0.clustering } == .idle)
         var status = service.status()
         #expect(status.lastRun?.id == first.id, "the cap must hold the second automatic run")
         #expect(status.maxAutomaticRunsPerHour == 1)
