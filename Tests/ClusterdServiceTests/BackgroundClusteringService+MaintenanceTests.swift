@@ -104,7 +104,7 @@ struct BackgroundClusteringServiceMaintenanceTests {
         // lane has nothing left to run.
         #expect(service.queueDepth == 0)
         #expect(service.status().sweptTotal == 3)
-        service.analysisQueue.waitUntilAllOperationsAreFinished()
+        service.analysis.queue.waitUntilAllOperationsAreFinished()
         #expect(try !analysed("m-1", store), "incremental sweeps look above the watermark only")
         #expect(sweeps(metrics, "full") == 1)
         #expect(sweeps(metrics, "incremental") == 2)

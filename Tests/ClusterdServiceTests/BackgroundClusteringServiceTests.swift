@@ -185,7 +185,7 @@ import Testing
         service.maintenanceQueue.waitUntilAllOperationsAreFinished()
         service.maintenanceQueue.addOperation { service.tick() }
         service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-        service.analysisQueue.waitUntilAllOperationsAreFinished()
+        service.analysis.queue.waitUntilAllOperationsAreFinished()
         #expect(service.queueDepth == 0)
         #expect(service.status().triggersTotal == 1 && service.status().analyzedTotal == 0)
         #expect(try store.countAnalyses() == 0)

@@ -15,28 +15,6 @@ extension BackgroundClusteringService {
         }
     }
 
-    /// Logs, enqueues and answers a decision (outside the lock).
-    func act(on decision: TriggerAdmission, messageID: String) throws(ServiceError) -> TriggerResult {
-        switch decision {
-        case .stopping:
-            throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
-        case .recorded:
-            logger.info("Triggered background analysis for message \(messageID) (background clustering disabled)")
-            return TriggerResult(outcome: .recorded, queueDepth: queueDepth)
-        case .already:
-            return TriggerResult(outcome: .alreadyQueued, queueDepth: queueDepth)
-        case .refused(let depth):
-            throw ServiceError(
-                .queueFull,
-                "analysis queue is full (\(depth) of \(configuration.queueCapacity)); the sweep will analyse it later"
-            )
-        case .queued(let depth):
-            logger.info("Triggered background analysis for message \(messageID)")
-            enqueueAnalysis(messageID, attempt: 0)
-            return TriggerResult(outcome: .queued, queueDepth: depth)
-        }
-    }
-
     /// Queues many messages (a backfill) under one lock acquisition; each id is handled as `triggerAnalysis` would
     /// handle it, in order, and gets its own result. Throws only for a batch that is empty or larger than
     /// `maxBatchSize`. Never waits for an analysis.
@@ -58,13 +36,13 @@ extension BackgroundClusteringService {
                 validation.append(error)
             }
         }
-        let decisions: [TriggerAdmission?] = state.withLock { state in
+        let decisions: [TriggerAdmission?] = context.state.withLock { state in
             zip(messageIDs, validation).map { messageID, invalid in
                 invalid == nil
                     ? state.admit(
                         messageID: messageID,
-                        enabled: configuration.trigger.enabled,
-                        queueCapacity: configuration.queueCapacity
+                        enabled: context.configuration.trigger.enabled,
+                        queueCapacity: context.configuration.queueCapacity
                     ) : nil
             }
         }
@@ -76,23 +54,11 @@ extension BackgroundClusteringService {
                 continue
             }
             do throws(ServiceError) {
-                results.append(.success(try act(on: decision, messageID: messageID).outcome))
+                results.append(.success(try analysis.act(on: decision, messageID: messageID).outcome))
             } catch {
                 results.append(.failure(error))
             }
         }
-        return BatchTriggerResult(results: results, queueDepth: queueDepth)
-    }
-
-    /// Up to `limit` runs of any status, newest first. Blocks on MongoDB: call it off the event loops.
-    public func listRuns(limit: Int) throws(ServiceError) -> [RunSummary] {
-        do {
-            let runs = try store.recentRuns(limit: limit)
-            noteStoreHealthy()
-            return runs.map(RunSummary.init)
-        } catch {
-            noteStoreFailure(error)
-            throw ServiceError(.storeUnavailable, "MongoDB is unavailable: \(error)")
-        }
+        return BatchTriggerResult(results: results, queueDepth: analysis.queueDepth)
     }
 }
