@@ -49,12 +49,6 @@ struct BackgroundClusteringServiceMaintenanceTests {
         return service
     }
 
-    /// One timer tick, on the maintenance lane, waited for.
-    func tick(_ service: BackgroundClusteringService) {
-        service.maintenanceQueue.addOperation { service.tick() }
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-    }
-
     func insert(_ ids: [String], into store: MongoStore, text: String = "refund for my order") throws {
         try store.insertHostMessages(
             ids.map { MessageRecord(id: .string($0), conversationID: .string("c"), role: "user", content: text) }
@@ -96,10 +90,10 @@ struct BackgroundClusteringServiceMaintenanceTests {
 
         // Neither is triggered: m-1 sorts below the watermark, m-9 above it.
         try insert(["m-1", "m-9"], into: store)
-        tick(service)
+        service.tickAndWait()
         #expect(try waitUntil { try analysed("m-9", store) && service.queueDepth == 0 })
         #expect(watermark(service) == .string("m-9"))
-        tick(service)
+        service.tickAndWait()
         // The tick ran to the end: its sweep queued nothing (nothing pending, nothing more swept), and the analysis
         // lane has nothing left to run.
         #expect(service.queueDepth == 0)
@@ -111,10 +105,10 @@ struct BackgroundClusteringServiceMaintenanceTests {
 
         // Not yet due: still incremental.
         clock.advance(by: Self.fullSweepSeconds - 1)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 1)
         clock.advance(by: 1)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2, "a full sweep every fullSweepSeconds")
         #expect(try waitUntil { try analysed("m-1", store) })
         #expect(service.status().sweptTotal == 4)
@@ -130,9 +124,9 @@ struct BackgroundClusteringServiceMaintenanceTests {
         let service = try startService(store: store, clock: clock, metrics: metrics, sweepBatchSize: 2)
         defer { service.shutdown() }
         #expect(watermark(service) == .string("z-2"))
-        tick(service)
+        service.tickAndWait()
         #expect(watermark(service) == .string("z-4"))
-        tick(service)
+        service.tickAndWait()
         #expect(watermark(service) == .string("z-5"))
         #expect(try waitUntil { try store.countAnalyses() == 5 })
         #expect(sweeps(metrics, "full") == 1)
@@ -170,10 +164,10 @@ struct BackgroundClusteringServiceMaintenanceTests {
         embedder.open()
         #expect(waitUntil { service.queueDepth == 0 })
 
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2)
         #expect(try waitUntil { try analysed("x-1", store) }, "the full sweep finds the refused message")
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2, "then incremental again")
     }
 
@@ -189,14 +183,14 @@ struct BackgroundClusteringServiceMaintenanceTests {
         #expect(try waitUntil { try mongo.countAnalyses() == 2 && service.queueDepth == 0 })
         #expect(watermark(service) == .string("y-8"))
         try insert(["y-1"], into: mongo)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "incremental") == 1)
 
         store.down = true
-        tick(service)
+        service.tickAndWait()
         #expect(service.status().degraded.contains("store"))
         store.down = false
-        tick(service)
+        service.tickAndWait()
         #expect(!service.status().degraded.contains("store"))
         #expect(sweeps(metrics, "full") == 2, "MongoDB reachable again: a full sweep")
         #expect(try waitUntil { try analysed("y-1", mongo) })
@@ -214,12 +208,12 @@ struct BackgroundClusteringServiceMaintenanceTests {
         // Attempt 1 at start-up; each failure that is not final makes the next sweep full, which queues it again.
         for attempt in 2...3 {
             #expect(waitUntil { service.status().failedTotal == attempt - 1 && service.queueDepth == 0 })
-            tick(service)
+            service.tickAndWait()
             #expect(sweeps(metrics, "full") == Int64(attempt))
         }
         #expect(try waitUntil { try store.countFailed() == 1 }, "given up on its last attempt")
         #expect(try analysed("p-2", store))
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 3, "a final failure needs no full sweep")
     }
 
@@ -264,11 +258,11 @@ struct BackgroundClusteringServiceMaintenanceTests {
                 body()
                 return Date().timeIntervalSince(start) * 1000
             }
-            let incremental = (0..<3).map { _ in timed { tick(service) } }
+            let incremental = (0..<3).map { _ in timed { service.tickAndWait() } }
             let full = (0..<2).map { _ in
                 timed {
                     clock.advance(by: Self.fullSweepSeconds)
-                    tick(service)
+                    service.tickAndWait()
                 }
             }
             #expect(service.status().sweptTotal == 0)

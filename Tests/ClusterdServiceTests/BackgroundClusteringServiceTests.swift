@@ -182,9 +182,7 @@ import Testing
         #expect(try service.triggerAnalysis(messageID: "a-0", conversationID: nil).outcome == .recorded)
         // Start-up and one tick, run to the end, then the analysis lane drained: whatever the trigger could have
         // queued has run by now, and nothing was queued.
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-        service.maintenanceQueue.addOperation { service.tick() }
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.tickAndWait()
         service.analysis.queue.waitUntilAllOperationsAreFinished()
         #expect(service.queueDepth == 0)
         #expect(service.status().triggersTotal == 1 && service.status().analyzedTotal == 0)

@@ -71,12 +71,6 @@ struct ServiceSchedulingTests {
         return try condition()
     }
 
-    /// One timer tick on the maintenance lane, after any tick already there, run to the end.
-    func tickAndWait(_ service: BackgroundClusteringService) {
-        service.maintenanceQueue.addOperation { service.tick() }
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-    }
-
     /// A quiet window that opens two hours from now (UTC), so now is outside it.
     func windowLater() throws -> QuietWindow {
         var calendar = Calendar(identifier: .gregorian)
@@ -115,7 +109,7 @@ struct ServiceSchedulingTests {
             }
         )
         // A tick run to the end considered the due run and held it back for the window: the lane stays idle.
-        tickAndWait(service)
+        service.tickAndWait()
         #expect(
             service.state.read { $0.scheduleHold.hasPrefix("the quiet hours") },
             "\(service.state.read { $0.scheduleHold })"
@@ -160,7 +154,7 @@ struct ServiceSchedulingTests {
         }
         #expect(waitUntil { service.status().schedulingReason.contains("hourly cap") })
         // A tick run to the end considered the due run and held it back for the cap: the lane stays idle.
-        tickAndWait(service)
+        service.tickAndWait()
         #expect(
             service.state.read { $0.scheduleHold.contains("hourly cap") },
             "\(service.state.read { $0.scheduleHold })"
