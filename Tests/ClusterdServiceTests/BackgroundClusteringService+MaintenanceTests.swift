@@ -55,15 +55,6 @@ struct BackgroundClusteringServiceMaintenanceTests {
         )
     }
 
-    func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return try condition()
-    }
-
     func analysed(_ id: String, _ store: MongoStore) throws -> Bool {
         try store.analysis(messageID: .string(id)) != nil
     }

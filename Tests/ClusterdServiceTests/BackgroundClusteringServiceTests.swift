@@ -38,15 +38,6 @@ import Testing
         }
     }
 
-    private func waitUntil(_ seconds: Double = 15, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     @Test func aRunWithFewerThanTwoConversationsIsRecordedAsSkipped() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -62,7 +53,7 @@ import Testing
         #expect(run.error == "clustering needs at least 2 conversations (have 1)")
         #expect(run.totalMessages == 2)
         // The in-memory status follows the stored run after the run's bookkeeping queries.
-        #expect(try waitUntil { service.status().lastRun?.status == "skipped" })
+        #expect(waitUntil { service.status().lastRun?.status == "skipped" })
         #expect(service.status().latestClusteringRun == nil)
     }
 
@@ -74,7 +65,7 @@ import Testing
         defer { service.shutdown() }
         let result = try service.triggerAnalysis(messageID: "no-such-message", conversationID: nil)
         #expect(result.outcome == .queued)
-        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(service.status().lastError.contains("not found in MongoDB after 3 attempts"))
         #expect(try store.countFailed() == 1)
         #expect(service.status().queueDepth == 0)
@@ -90,7 +81,7 @@ import Testing
         service.start()
         defer { service.shutdown() }
         _ = try service.triggerAnalysis(messageID: "x-0", conversationID: nil)
-        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(try store.analysis(messageID: .string("x-0")) == nil)
         #expect(service.status().lastError.contains("given up after 3 attempts"))
     }
@@ -109,7 +100,7 @@ import Testing
         #expect(try waitUntil { try store.countAnalyses() == 1 && service.status().queueDepth == 0 })
         let first = try #require(try store.analysis(messageID: .objectID(id)))
         _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
-        let done = try waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
+        let done = waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
         #expect(done, "status: \(service.status())")
         #expect(try store.countAnalyses() == 1)
         let second = try #require(try store.analysis(messageID: .objectID(id)))
@@ -127,7 +118,7 @@ import Testing
         // Twice the attempt limit (3): a backend that delivers "message created" more than once.
         for round in 1...6 {
             _ = try service.triggerAnalysis(messageID: "d-0", conversationID: nil)
-            let done = try waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
+            let done = waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
             #expect(done, "round \(round): \(service.status())")
         }
         #expect(service.status().failedTotal == 0)
@@ -161,7 +152,7 @@ import Testing
         let service = makeService(store: store)
         service.start()
         defer { service.shutdown() }
-        #expect(try waitUntil(10) { service.status().degraded.contains("store") })
+        #expect(waitUntil(10) { service.status().degraded.contains("store") })
         let started = Date()
         for _ in 0..<1000 { _ = service.status() }
         #expect(Date().timeIntervalSince(started) < 1, "1000 status calls must not touch MongoDB")
@@ -216,14 +207,14 @@ import Testing
         #expect(service.status().minClusterSize == 1)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun != nil && !service.status().clusteringInProgress })
+        #expect(waitUntil { service.status().latestClusteringRun != nil && !service.status().clusteringInProgress })
         let first = try #require(try store.latestSuccessfulRun())
         #expect(first.metrics?.churn == nil)
         #expect(first.lineage.allSatisfy { $0.kind == .born })
         #expect(first.lineage.count == first.clustersCreated)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != first.id.description })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != first.id.description })
         let second = try #require(try store.latestSuccessfulRun())
         #expect(second.id != first.id)
         let before = try store.assignments(runID: first.id)

@@ -62,15 +62,6 @@ struct ServiceSchedulingTests {
         )
     }
 
-    func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     /// A quiet window that opens two hours from now (UTC), so now is outside it.
     func windowLater() throws -> QuietWindow {
         var calendar = Calendar(identifier: .gregorian)
@@ -94,7 +85,7 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "first", topics: Self.topics[0..<2]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(try waitUntil { service.status().latestClusteringRun != nil })
+        #expect(waitUntil { service.status().latestClusteringRun != nil })
         let firstRun = try #require(service.status().latestClusteringRun)
         #expect(firstRun.triggerReason.hasPrefix("First run"))
 
@@ -126,7 +117,7 @@ struct ServiceSchedulingTests {
 
         // ForceClustering ignores the schedule.
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != firstRun.id })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != firstRun.id })
         #expect(service.status().latestClusteringRun?.triggerReason == "forced by operator")
         #expect(service.status().unprocessedMessages == 0)
     }
@@ -145,7 +136,7 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "one", topics: Self.topics[0..<2]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(try waitUntil { service.status().latestClusteringRun != nil })
+        #expect(waitUntil { service.status().latestClusteringRun != nil })
         let first = try #require(service.status().latestClusteringRun)
         #expect(service.status().automaticRunsLastHour == 1)
 
@@ -167,7 +158,7 @@ struct ServiceSchedulingTests {
         #expect(abs(next.timeIntervalSince(first.createdAt) - 3600) < 5)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != first.id })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != first.id })
         status = service.status()
         #expect(status.automaticRunsLastHour == 1, "ForceClustering is not an automatic run")
 
@@ -197,7 +188,7 @@ struct ServiceSchedulingTests {
             for id in try insert(store, prefix: "one", topics: Self.topics[0..<2]) {
                 _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
             }
-            #expect(try waitUntil { service.status().latestClusteringRun != nil })
+            #expect(waitUntil { service.status().latestClusteringRun != nil })
             service.shutdown()
         }
         let restarted = makeService(store: store, schedule: ScheduleConfiguration(maxAutomaticRunsPerHour: 1))
