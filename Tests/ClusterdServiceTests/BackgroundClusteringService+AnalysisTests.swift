@@ -84,15 +84,6 @@ struct BackgroundClusteringServiceAnalysisTests {
         return records.map(\.id.description)
     }
 
-    private func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return try condition()
-    }
-
     @Test func waitingMessagesAreEmbeddedTogetherWithTheSameVectorsAsAlone() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -103,11 +94,11 @@ struct BackgroundClusteringServiceAnalysisTests {
         defer { service.shutdown() }
         let ids = try insert(texts, prefix: "burst", into: store)
         _ = try service.triggerAnalysis(messageID: ids[0], conversationID: nil)
-        #expect(try waitUntil { embedder.waiting == 1 })
+        #expect(waitUntil { embedder.waiting == 1 })
         for id in ids.dropFirst() { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
         #expect(service.status().queueDepth == 41)
         embedder.release()
-        #expect(try waitUntil { service.status().analyzedTotal == 41 && service.status().queueDepth == 0 })
+        #expect(waitUntil { service.status().analyzedTotal == 41 && service.status().queueDepth == 0 })
         #expect(embedder.calls == [1, 32, 8])
         for (index, id) in ids.enumerated() {
             let analysis = try #require(try store.analysis(messageID: .string(id)))
@@ -125,7 +116,7 @@ struct BackgroundClusteringServiceAnalysisTests {
         defer { service.shutdown() }
         let ids = try insert(["just one message"], prefix: "lone", into: store)
         _ = try service.triggerAnalysis(messageID: ids[0], conversationID: nil)
-        #expect(try waitUntil(10) { service.status().analyzedTotal == 1 })
+        #expect(waitUntil(10) { service.status().analyzedTotal == 1 })
         #expect(embedder.calls == [1])
     }
 
@@ -138,9 +129,9 @@ struct BackgroundClusteringServiceAnalysisTests {
         defer { service.shutdown() }
         let ids = try insert(texts, prefix: "mixed", into: store)
         for id in ids { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
-        #expect(try waitUntil { embedder.waiting >= 1 })
+        #expect(waitUntil { embedder.waiting >= 1 })
         embedder.release()
-        #expect(try waitUntil { service.status().analyzedTotal == 4 && service.status().queueDepth == 0 })
+        #expect(waitUntil { service.status().analyzedTotal == 4 && service.status().queueDepth == 0 })
         #expect(try store.analysis(messageID: .string("mixed-2")) == nil)
         #expect(service.status().failedTotal >= 1)
         #expect(service.status().lastError.contains("embedding message mixed-2 failed"))

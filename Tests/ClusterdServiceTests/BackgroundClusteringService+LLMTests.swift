@@ -72,15 +72,6 @@ import Testing
         )
     }
 
-    private func waitUntil(_ seconds: Double = 30, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     private func namingRequests(_ fake: FakeAnthropicServer) throws -> Int {
         try fake.requests().filter { ($0.json?["system"] as? String)?.contains(#""name""#) == true }.count
     }

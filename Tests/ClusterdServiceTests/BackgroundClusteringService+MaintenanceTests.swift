@@ -50,25 +50,10 @@ struct BackgroundClusteringServiceMaintenanceTests {
         return service
     }
 
-    /// One timer tick, on the maintenance lane, waited for.
-    func tick(_ service: BackgroundClusteringService) {
-        service.maintenanceQueue.addOperation { service.tick() }
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-    }
-
     func insert(_ ids: [String], into store: MongoStore, text: String = "refund for my order") throws {
         try store.insertHostMessages(
             ids.map { MessageRecord(id: .string($0), conversationID: .string("c"), role: "user", content: text) }
         )
-    }
-
-    func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return try condition()
     }
 
     func analysed(_ id: String, _ store: MongoStore) throws -> Bool {
@@ -80,7 +65,7 @@ struct BackgroundClusteringServiceMaintenanceTests {
     }
 
     func watermark(_ service: BackgroundClusteringService) -> RecordID? {
-        service.state.withLock { $0.sweepWatermark }
+        service.state.read { $0.sweep.watermark }
     }
 
     @Test func anIncrementalSweepSkipsLowerIdsThatTheNextFullSweepFinds() throws {
@@ -97,21 +82,25 @@ struct BackgroundClusteringServiceMaintenanceTests {
 
         // Neither is triggered: m-1 sorts below the watermark, m-9 above it.
         try insert(["m-1", "m-9"], into: store)
-        tick(service)
+        service.tickAndWait()
         #expect(try waitUntil { try analysed("m-9", store) && service.queueDepth == 0 })
         #expect(watermark(service) == .string("m-9"))
-        tick(service)
-        Thread.sleep(forTimeInterval: 0.3)
+        service.tickAndWait()
+        // The tick ran to the end: its sweep queued nothing (nothing pending, nothing more swept), and the analysis
+        // lane has nothing left to run.
+        #expect(service.queueDepth == 0)
+        #expect(service.status().sweptTotal == 3)
+        service.analysis.queue.waitUntilAllOperationsAreFinished()
         #expect(try !analysed("m-1", store), "incremental sweeps look above the watermark only")
         #expect(sweeps(metrics, "full") == 1)
         #expect(sweeps(metrics, "incremental") == 2)
 
         // Not yet due: still incremental.
         clock.advance(by: Self.fullSweepSeconds - 1)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 1)
         clock.advance(by: 1)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2, "a full sweep every fullSweepSeconds")
         #expect(try waitUntil { try analysed("m-1", store) })
         #expect(service.status().sweptTotal == 4)
@@ -127,9 +116,9 @@ struct BackgroundClusteringServiceMaintenanceTests {
         let service = try startService(store: store, clock: clock, metrics: metrics, sweepBatchSize: 2)
         defer { service.shutdown() }
         #expect(watermark(service) == .string("z-2"))
-        tick(service)
+        service.tickAndWait()
         #expect(watermark(service) == .string("z-4"))
-        tick(service)
+        service.tickAndWait()
         #expect(watermark(service) == .string("z-5"))
         #expect(try waitUntil { try store.countAnalyses() == 5 })
         #expect(sweeps(metrics, "full") == 1)
@@ -163,14 +152,14 @@ struct BackgroundClusteringServiceMaintenanceTests {
         }
         #expect(waitUntil { embedder.waiting > 0 })
         #expect(throws: ServiceError.self) { try service.triggerAnalysis(messageID: "x-1", conversationID: nil) }
-        #expect(service.state.withLock { $0.fullSweepNeeded })
+        #expect(service.state.read { $0.sweep.fullSweepNeeded })
         embedder.open()
         #expect(waitUntil { service.queueDepth == 0 })
 
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2)
         #expect(try waitUntil { try analysed("x-1", store) }, "the full sweep finds the refused message")
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 2, "then incremental again")
     }
 
@@ -186,14 +175,14 @@ struct BackgroundClusteringServiceMaintenanceTests {
         #expect(try waitUntil { try mongo.countAnalyses() == 2 && service.queueDepth == 0 })
         #expect(watermark(service) == .string("y-8"))
         try insert(["y-1"], into: mongo)
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "incremental") == 1)
 
         store.down = true
-        tick(service)
+        service.tickAndWait()
         #expect(service.status().degraded.contains("store"))
         store.down = false
-        tick(service)
+        service.tickAndWait()
         #expect(!service.status().degraded.contains("store"))
         #expect(sweeps(metrics, "full") == 2, "MongoDB reachable again: a full sweep")
         #expect(try waitUntil { try analysed("y-1", mongo) })
@@ -211,12 +200,12 @@ struct BackgroundClusteringServiceMaintenanceTests {
         // Attempt 1 at start-up; each failure that is not final makes the next sweep full, which queues it again.
         for attempt in 2...3 {
             #expect(waitUntil { service.status().failedTotal == attempt - 1 && service.queueDepth == 0 })
-            tick(service)
+            service.tickAndWait()
             #expect(sweeps(metrics, "full") == Int64(attempt))
         }
         #expect(try waitUntil { try store.countFailed() == 1 }, "given up on its last attempt")
         #expect(try analysed("p-2", store))
-        tick(service)
+        service.tickAndWait()
         #expect(sweeps(metrics, "full") == 3, "a final failure needs no full sweep")
     }
 
@@ -261,11 +250,11 @@ struct BackgroundClusteringServiceMaintenanceTests {
                 body()
                 return Date().timeIntervalSince(start) * 1000
             }
-            let incremental = (0..<3).map { _ in timed { tick(service) } }
+            let incremental = (0..<3).map { _ in timed { service.tickAndWait() } }
             let full = (0..<2).map { _ in
                 timed {
                     clock.advance(by: Self.fullSweepSeconds)
-                    tick(service)
+                    service.tickAndWait()
                 }
             }
             #expect(service.status().sweptTotal == 0)

@@ -39,15 +39,6 @@ import Testing
         }
     }
 
-    private func waitUntil(_ seconds: Double = 15, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     @Test func aRunWithFewerThanTwoConversationsIsRecordedAsSkipped() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -63,7 +54,7 @@ import Testing
         #expect(run.error == "clustering needs at least 2 conversations (have 1)")
         #expect(run.totalMessages == 2)
         // The in-memory status follows the stored run after the run's bookkeeping queries.
-        #expect(try waitUntil { service.status().lastRun?.status == "skipped" })
+        #expect(waitUntil { service.status().lastRun?.status == "skipped" })
         #expect(service.status().latestClusteringRun == nil)
     }
 
@@ -75,7 +66,7 @@ import Testing
         defer { service.shutdown() }
         let result = try service.triggerAnalysis(messageID: "no-such-message", conversationID: nil)
         #expect(result.outcome == .queued)
-        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(service.status().lastError.contains("not found in MongoDB after 3 attempts"))
         #expect(try store.countFailed() == 1)
         #expect(service.status().queueDepth == 0)
@@ -91,7 +82,7 @@ import Testing
         service.start()
         defer { service.shutdown() }
         _ = try service.triggerAnalysis(messageID: "x-0", conversationID: nil)
-        #expect(try waitUntil { service.status().failedTotal == 1 })
+        #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(try store.analysis(messageID: .string("x-0")) == nil)
         #expect(service.status().lastError.contains("given up after 3 attempts"))
     }
@@ -110,7 +101,7 @@ import Testing
         #expect(try waitUntil { try store.countAnalyses() == 1 && service.status().queueDepth == 0 })
         let first = try #require(try store.analysis(messageID: .objectID(id)))
         _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
-        let done = try waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
+        let done = waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
         #expect(done, "status: \(service.status())")
         #expect(try store.countAnalyses() == 1)
         let second = try #require(try store.analysis(messageID: .objectID(id)))
@@ -128,7 +119,7 @@ import Testing
         // Twice the attempt limit (3): a backend that delivers "message created" more than once.
         for round in 1...6 {
             _ = try service.triggerAnalysis(messageID: "d-0", conversationID: nil)
-            let done = try waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
+            let done = waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
             #expect(done, "round \(round): \(service.status())")
         }
         #expect(service.status().failedTotal == 0)
@@ -162,7 +153,7 @@ import Testing
         let service = makeService(store: store)
         service.start()
         defer { service.shutdown() }
-        #expect(try waitUntil(10) { service.status().degraded.contains("store") })
+        #expect(waitUntil(10) { service.status().degraded.contains("store") })
         let started = Date()
         for _ in 0..<1000 { _ = service.status() }
         #expect(Date().timeIntervalSince(started) < 1, "1000 status calls must not touch MongoDB")
@@ -181,7 +172,12 @@ import Testing
         service.start()
         defer { service.shutdown() }
         #expect(try service.triggerAnalysis(messageID: "a-0", conversationID: nil).outcome == .recorded)
-        Thread.sleep(forTimeInterval: 0.6)
+        // Start-up and one tick, run to the end, then the analysis lane drained: whatever the trigger could have
+        // queued has run by now, and nothing was queued.
+        service.tickAndWait()
+        service.analysis.queue.waitUntilAllOperationsAreFinished()
+        #expect(service.queueDepth == 0)
+        #expect(service.status().triggersTotal == 1 && service.status().analyzedTotal == 0)
         #expect(try store.countAnalyses() == 0)
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
@@ -212,14 +208,14 @@ import Testing
         #expect(service.status().minClusterSize == 1)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun != nil && !service.status().clusteringInProgress })
+        #expect(waitUntil { service.status().latestClusteringRun != nil && !service.status().clusteringInProgress })
         let first = try #require(try store.latestSuccessfulRun())
         #expect(first.metrics?.churn == nil)
         #expect(first.lineage.allSatisfy { $0.kind == .born })
         #expect(first.lineage.count == first.clustersCreated)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != first.id.description })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != first.id.description })
         let second = try #require(try store.latestSuccessfulRun())
         #expect(second.id != first.id)
         let before = try store.assignments(runID: first.id)

@@ -63,15 +63,6 @@ struct ServiceSchedulingTests {
         )
     }
 
-    func waitUntil(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return try condition()
-    }
-
     /// A quiet window that opens two hours from now (UTC), so now is outside it.
     func windowLater() throws -> QuietWindow {
         var calendar = Calendar(identifier: .gregorian)
@@ -95,7 +86,7 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "first", topics: Self.topics[0..<2]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(try waitUntil { service.status().latestClusteringRun != nil })
+        #expect(waitUntil { service.status().latestClusteringRun != nil })
         let firstRun = try #require(service.status().latestClusteringRun)
         #expect(firstRun.triggerReason.hasPrefix("First run"))
 
@@ -109,7 +100,13 @@ struct ServiceSchedulingTests {
                 return status.unprocessedMessages == 6 && status.schedulingReason.contains("quiet hours")
             }
         )
-        Thread.sleep(forTimeInterval: 1.5)
+        // A tick run to the end considered the due run and held it back for the window: the lane stays idle.
+        service.tickAndWait()
+        #expect(
+            service.state.read { $0.scheduleHold.hasPrefix("the quiet hours") },
+            "\(service.state.read { $0.scheduleHold })"
+        )
+        #expect(service.state.read { $0.clustering } == .idle)
         let status = service.status()
         #expect(status.lastRun?.id == firstRun.id, "no automatic run outside the quiet hours")
         #expect(status.shouldTriggerClustering)
@@ -121,7 +118,7 @@ struct ServiceSchedulingTests {
 
         // ForceClustering ignores the schedule.
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != firstRun.id })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != firstRun.id })
         #expect(service.status().latestClusteringRun?.triggerReason == "forced by operator")
         #expect(service.status().unprocessedMessages == 0)
     }
@@ -140,7 +137,7 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "one", topics: Self.topics[0..<2]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(try waitUntil { service.status().latestClusteringRun != nil })
+        #expect(waitUntil { service.status().latestClusteringRun != nil })
         let first = try #require(service.status().latestClusteringRun)
         #expect(service.status().automaticRunsLastHour == 1)
 
@@ -148,7 +145,13 @@ struct ServiceSchedulingTests {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
         #expect(waitUntil { service.status().schedulingReason.contains("hourly cap") })
-        Thread.sleep(forTimeInterval: 1.5)
+        // A tick run to the end considered the due run and held it back for the cap: the lane stays idle.
+        service.tickAndWait()
+        #expect(
+            service.state.read { $0.scheduleHold.contains("hourly cap") },
+            "\(service.state.read { $0.scheduleHold })"
+        )
+        #expect(service.state.read { $0.clustering } == .idle)
         var status = service.status()
         #expect(status.lastRun?.id == first.id, "the cap must hold the second automatic run")
         #expect(status.maxAutomaticRunsPerHour == 1)
@@ -156,7 +159,7 @@ struct ServiceSchedulingTests {
         #expect(abs(next.timeIntervalSince(first.createdAt) - 3600) < 5)
 
         #expect(service.forceClustering().started)
-        #expect(try waitUntil { service.status().latestClusteringRun?.id != first.id })
+        #expect(waitUntil { service.status().latestClusteringRun?.id != first.id })
         status = service.status()
         #expect(status.automaticRunsLastHour == 1, "ForceClustering is not an automatic run")
 
@@ -186,7 +189,7 @@ struct ServiceSchedulingTests {
             for id in try insert(store, prefix: "one", topics: Self.topics[0..<2]) {
                 _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
             }
-            #expect(try waitUntil { service.status().latestClusteringRun != nil })
+            #expect(waitUntil { service.status().latestClusteringRun != nil })
             service.shutdown()
         }
         let restarted = makeService(store: store, schedule: ScheduleConfiguration(maxAutomaticRunsPerHour: 1))

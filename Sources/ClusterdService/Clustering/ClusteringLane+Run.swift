@@ -2,51 +2,17 @@ import ClusterdClustering
 import ClusterdCore
 import Foundation
 
-extension BackgroundClusteringService {
-    /// Puts one clustering run on the serial lane (`clusteringScheduled` is already set by the caller).
-    func scheduleClustering(reason: String, forced: Bool) {
-        clusteringQueue.addOperation { [self] in
-            state.withLock { state in
-                state.clusteringScheduled = false
-                state.clusteringInProgress = true
-                state.clusteringStage = "starting"
-                state.clusteringProgress = 0
-            }
-            runClustering(reason: reason, forced: forced)
-            let followUp: Bool = state.withLock { state in
-                state.clusteringInProgress = false
-                state.clusteringStage = ""
-                state.clusteringProgress = 0
-                guard state.followUpQueued, !state.stopping else { return false }
-                state.followUpQueued = false
-                state.clusteringScheduled = true
-                return true
-            }
-            if followUp {
-                scheduleClustering(reason: "\(Self.forcedReason) (follow-up)", forced: true)
-            } else {
-                checkTriggers()
-            }
-        }
-    }
-
-    func setStage(_ stage: String, progress: Double) {
-        state.withLock { state in
-            state.clusteringStage = stage
-            state.clusteringProgress = progress
-        }
-    }
-
+extension ClusteringLane {
     /// One clustering run, start to finish. Blocking: runs on the clustering lane only.
-    func runClustering(reason: String, forced: Bool) {
-        logger.info("Starting background clustering operation")
-        let started = now()
+    func run(reason: String, forced: Bool) {
+        context.logger.info("Starting background clustering operation")
+        let started = context.now()
         let clock = DispatchTime.now()
         var recorded: RunStatus?
         defer {
             if let recorded {
-                metrics.recordRuns(recorded)
-                metrics.clusteringDuration.recordNanoseconds(
+                context.metrics.recordRuns(recorded)
+                context.metrics.clusteringDuration.recordNanoseconds(
                     Int64(clamping: DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds)
                 )
             }
@@ -63,33 +29,33 @@ extension BackgroundClusteringService {
             status: .running,
             triggerReason: reason,
             inputs: RunInputs(
-                seed: configuration.clustering.seed,
-                embedder: embedder.identifier,
-                kRule: configuration.clustering.kRule.description,
-                messageThreshold: configuration.trigger.messageThreshold,
-                timeThresholdMinutes: configuration.trigger.timeThresholdMinutes,
+                seed: context.configuration.clustering.seed,
+                embedder: context.embedder.identifier,
+                kRule: context.configuration.clustering.kRule.description,
+                messageThreshold: context.configuration.trigger.messageThreshold,
+                timeThresholdMinutes: context.configuration.trigger.timeThresholdMinutes,
                 snapshotAnalyzedBefore: snapshot,
-                promptVersion: claude?.promptVersion ?? "local-v1"
+                promptVersion: llm.promptVersion
             )
         )
         do {
-            try store.insertRun(run)
-            state.withLock { state in
+            try context.store.insertRun(run)
+            context.state.withLock { state in
                 state.lastRun = RunSummary(run)
                 state.newSinceLastAttempt = 0
             }
-            let analyses = try store.analyses(analyzedAtOrBefore: snapshot)
+            let analyses = try context.store.analyses(analyzedAtOrBefore: snapshot)
             let conversations = Self.conversations(from: analyses)
             run.totalMessages = analyses.count
             run.totalConversations = conversations.count
             if conversations.count < 2 {
                 run.status = .skipped
                 run.error = "clustering needs at least 2 conversations (have \(conversations.count))"
-                logger.info("Skipped background clustering: \(run.error!)")
+                context.logger.info("Skipped background clustering: \(run.error!)")
             } else {
                 setStage("clustering", progress: 0.2)
                 let previous = try previousClustering()
-                let engine = ClusteringEngine(configuration: configuration.clustering)
+                let engine = ClusteringEngine(configuration: context.configuration.clustering)
                 let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
                     self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
                 }
@@ -97,36 +63,36 @@ extension BackgroundClusteringService {
                 ClusterNamingPlanner.carryNameSources(&clusters, previous: previous.clusters)
                 nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
-                try store.saveClusters(clusters, assignments: outcome.assignments)
+                try context.store.saveClusters(clusters, assignments: outcome.assignments)
                 run.status = .succeeded
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
                 run.lineage = outcome.lineage
             }
-            run.finishedAt = now()
+            run.finishedAt = context.now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
-            guard try store.finishRun(run) else {
-                logger.error("Clustering run \(run.id) was no longer running when it finished; not published")
+            guard try context.store.finishRun(run) else {
+                context.logger.error("Clustering run \(run.id) was no longer running when it finished; not published")
                 recorded = .abandoned
                 return
             }
             recorded = run.status
-            noteStoreHealthy()
+            context.noteStoreHealthy()
             try finishBookkeeping(run)
             if run.status == .succeeded {
-                logger.info("Background clustering completed successfully")
-                logger.info("\(RunSummary(run).qualityLine)")
+                context.logger.info("Background clustering completed successfully")
+                context.logger.info("\(RunSummary(run).qualityLine)")
             }
         } catch {
-            noteStoreFailure(error)
-            logger.error("Background clustering failed: \(error)")
+            context.noteStoreFailure(error)
+            context.logger.error("Background clustering failed: \(error)")
             run.status = .failed
             if recorded == nil { recorded = .failed }
             run.error = "\(error)"
-            run.finishedAt = now()
+            run.finishedAt = context.now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
-            _ = try? store.finishRun(run)
-            state.withLock { state in
+            _ = try? context.store.finishRun(run)
+            context.state.withLock { state in
                 state.lastRun = RunSummary(run)
                 state.lastError = "clustering: \(error)"
             }
@@ -144,10 +110,10 @@ extension BackgroundClusteringService {
         conversations: [ConversationInput],
         needingNames: Set<String>? = nil
     ) {
-        guard let nameProvider else { return }
+        guard let nameProvider = llm.nameProvider else { return }
         let planner = ClusterNamingPlanner(
-            minClusterSize: configuration.clustering.minClusterSize,
-            seed: configuration.clustering.seed
+            minClusterSize: context.configuration.clustering.minClusterSize,
+            seed: context.configuration.clustering.seed
         )
         let wanted = needingNames ?? planner.clustersNeedingNames(clusters, namedBy: nameProvider.source)
         let requests = planner.requests(
@@ -164,15 +130,15 @@ extension BackgroundClusteringService {
             ClusterNamingPlanner.apply(naming, source: nameProvider.source, stableID: request.stableID, to: &clusters)
             named += 1
         }
-        logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
+        context.logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
     }
 
     /// The latest successful run's clusters, memberships and k: what stable ids and lineage are matched against.
     private func previousClustering() throws -> PreviousClustering {
-        guard let latest = try store.latestSuccessfulRun() else { return .none }
+        guard let latest = try context.store.latestSuccessfulRun() else { return .none }
         return PreviousClustering(
-            clusters: try store.clusters(runID: latest.id),
-            assignments: try store.assignments(runID: latest.id),
+            clusters: try context.store.clusters(runID: latest.id),
+            assignments: try context.store.assignments(runID: latest.id),
             k: latest.metrics?.k
         )
     }
@@ -180,54 +146,13 @@ extension BackgroundClusteringService {
     /// After a finished run: refresh the counters that depend on it.
     private func finishBookkeeping(_ run: ClusteringRun) throws {
         let bound = run.inputs.snapshotAnalyzedBefore
-        let unprocessedAfter = run.status == .succeeded ? try store.countAnalyses(analyzedAfter: bound) : nil
-        let newAfter = try store.countAnalyses(analyzedAfter: bound)
-        state.withLock { state in
+        let unprocessedAfter = run.status == .succeeded ? try context.store.countAnalyses(analyzedAfter: bound) : nil
+        let newAfter = try context.store.countAnalyses(analyzedAfter: bound)
+        context.state.withLock { state in
             state.lastRun = RunSummary(run)
             if run.status == .succeeded { state.latestSuccessfulRun = RunSummary(run) }
             if let unprocessedAfter { state.unprocessed = unprocessedAfter }
             state.newSinceLastAttempt = newAfter
-        }
-    }
-
-    /// Waits (bounded) until no analysis is between stamping its time and finishing its save, then returns a bound
-    /// after which every later analysis is stamped.
-    private func takeSnapshot() -> Date {
-        let deadline = Date().addingTimeInterval(10)
-        while true {
-            let bound: Date? = state.withLock { state in
-                guard state.savesInProgress == 0 || Date() > deadline else { return nil }
-                let bound = max(now(), state.lastSnapshot.addingTimeInterval(0.001))
-                state.lastSnapshot = bound
-                return bound
-            }
-            if let bound { return bound }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-    }
-
-    /// A forced run first analyses what the sweep would find, so it also works with background clustering off.
-    private func catchUpInline() {
-        guard
-            let ids = try? store.unanalysedMessageIDs(
-                limit: configuration.sweepBatchSize * 10,
-                maxAttempts: configuration.maxAttempts
-            )
-        else { return }
-        // In micro-batches, like the analysis lane: one embedding call and one bulk write per batch.
-        let retries = configuration.notFoundRetryDelays.count
-        var start = 0
-        while start < ids.count {
-            let chunk = ids[start..<min(ids.count, start + max(1, configuration.embeddingBatchSize))]
-            start += chunk.count
-            let claimed = state.withLock { state in
-                chunk.map(\.description).filter { state.pending.insert($0).inserted }
-            }
-            guard !claimed.isEmpty else { continue }
-            _ = analyseMeasured(claimed.map { ($0, retries) })
-            state.withLock { state in
-                for id in claimed { state.pending.remove(id) }
-            }
         }
     }
 

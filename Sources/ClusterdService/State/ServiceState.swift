@@ -27,28 +27,17 @@ struct ServiceState {
     var lastRun: RunSummary?
     var latestSuccessfulRun: RunSummary?
 
-    var clusteringScheduled = false
+    /// The clustering lane: idle, a run queued, or a run in progress (with its stage and follow-up).
+    var clustering = ClusteringLaneState.idle
     /// When an automatic run was first held back by a pending backlog.
     var deferredSince: Date?
-    var clusteringInProgress = false
-    var clusteringStage = ""
-    var clusteringProgress = 0.0
-    var followUpQueued = false
     /// Start times of automatic runs in the last hour (the hourly cap counts them).
     var automaticRunStarts: [Date] = []
     /// What an automatic run that is due was last held back for (logged once per reason).
     var scheduleHold = ""
 
-    /// The catch-up sweep's watermark: the last host message `_id` a sweep accounted for (analysed, failed, given
-    /// up or queued). The next incremental sweep scans only ids above it; nil makes the next sweep full, from the
-    /// start (as after a restart: the watermark lives in memory only).
-    var sweepWatermark: RecordID?
-    /// Set by an event that may leave an unanalysed message below the watermark (a trigger refused for a full
-    /// queue, an analysis that ended with MongoDB down or failed not finally, MongoDB reachable again): the next
-    /// sweep is full.
-    var fullSweepNeeded = false
-    /// When the latest full sweep started, by the service's clock (a full sweep is due `fullSweepSeconds` later).
-    var lastFullSweepAt: Date?
+    /// The catch-up sweep's watermark and full-sweep rules.
+    var sweep = SweepState()
 
     var storeDegraded = false
     var loaded = false

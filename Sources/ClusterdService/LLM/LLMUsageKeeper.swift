@@ -2,8 +2,32 @@ import ClusterdCore
 import ClusterdLLM
 import Foundation
 import Logging
+import Synchronization
 
-extension BackgroundClusteringService {
+/// The Claude integration's setup and its daily token usage: restored from MongoDB at start-up, persisted on each
+/// tick and at shutdown (so a restart keeps the budget), and reported in status.
+final class LLMUsageKeeper: Sendable {
+    private let context: ServiceContext
+    /// The Claude integration; nil when not configured or when its configuration was unusable.
+    let claude: ClaudeIntegration?
+    /// Why the configured Claude integration could not be built, if it could not.
+    let setupError: String?
+    /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
+    let conceptProvider: any ConceptProvider
+    /// Contrastive cluster names; nil keeps the local names.
+    var nameProvider: (any ClusterNameProvider)? { claude?.names }
+    /// Claude tokens of the day already added to MongoDB.
+    private let persisted = Mutex<(day: Int, tokens: Int)>((day: 0, tokens: 0))
+
+    init(context: ServiceContext) {
+        self.context = context
+        (claude, setupError) = Self.makeClaude(context.configuration, logger: context.logger, now: context.now)
+        conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: context.configuration.conceptsPerMessage)
+    }
+
+    /// The prompt version runs record.
+    var promptVersion: String { claude?.promptVersion ?? "local-v1" }
+
     /// Builds the Claude integration when configured; an unusable configuration leaves it off with the reason.
     static func makeClaude(
         _ configuration: ServiceConfiguration,
@@ -41,63 +65,69 @@ extension BackgroundClusteringService {
     }
 
     /// Says at start-up where concepts and names come from (never the key).
-    func logLLMSetup() {
+    func logSetup() {
+        let logger = context.logger
         if let claude {
             let settings = claude.client.configuration
             logger.info(
                 "Concepts and cluster names by Claude (model \(settings.model), \(settings.baseURL), concurrency \(settings.concurrency), \(settings.requestsPerMinute) requests/min, daily token budget \(settings.dailyTokenBudget == 0 ? "none" : String(settings.dailyTokenBudget)))"
             )
-        } else if let claudeSetupError {
-            logger.error("\(claudeSetupError); using local concepts and names")
+        } else if let setupError {
+            logger.error("\(setupError); using local concepts and names")
         } else {
             logger.info("No ANTHROPIC_API_KEY: concepts and cluster names are local")
         }
     }
 
+    /// Stops the Claude integration (at shutdown).
+    func stop() {
+        claude?.stop()
+    }
+
     /// The `llm` part of status.
-    func llmReport() -> LLMStatusReport {
+    func report() -> LLMStatusReport {
         if let claude { return claude.report() }
         var report = LLMStatusReport()
-        if let claudeSetupError {
+        if let setupError {
             report.state = "degraded"
-            report.model = configuration.anthropic?.model ?? ""
-            report.lastError = claudeSetupError
+            report.model = context.configuration.anthropic?.model ?? ""
+            report.lastError = setupError
         }
         return report
     }
 
     /// Reads today's Claude token count from MongoDB (summed over replicas) into the budget. Maintenance lane.
-    func restoreLLMUsage() {
+    func restore() {
         guard let claude else { return }
         let governor = claude.client.governor
         let day = governor.tokensToday().day
         do {
-            let used = try store.llmTokensUsed(day: day)
+            let used = try context.store.llmTokensUsed(day: day)
             governor.restore(tokensUsed: used, onDay: day)
-            persistedLLMUsage.withLock { $0 = (day: day, tokens: governor.tokensToday().tokens) }
-            if used > 0 { logger.info("Claude tokens used today so far: \(used)") }
+            persisted.withLock { $0 = (day: day, tokens: governor.tokensToday().tokens) }
+            if used > 0 { context.logger.info("Claude tokens used today so far: \(used)") }
         } catch {
-            noteStoreFailure(error)
+            context.noteStoreFailure(error)
         }
     }
 
     /// Adds the Claude tokens used since the last call to today's count in MongoDB, so a restart keeps the budget.
     /// Maintenance lane (each tick) and shutdown.
-    func persistLLMUsage() {
+    func persist() {
         guard let claude else { return }
         let (day, tokens) = claude.client.governor.tokensToday()
-        let delta: Int = persistedLLMUsage.withLock { persisted in
+        let delta: Int = persisted.withLock { persisted in
             if persisted.day != day { persisted = (day: day, tokens: 0) }
             return tokens - persisted.tokens
         }
         guard delta > 0 else { return }
         do {
-            try store.addLLMTokens(day: day, tokens: delta)
-            persistedLLMUsage.withLock { persisted in
+            try context.store.addLLMTokens(day: day, tokens: delta)
+            persisted.withLock { persisted in
                 if persisted.day == day { persisted.tokens += delta }
             }
         } catch {
-            noteStoreFailure(error)
+            context.noteStoreFailure(error)
         }
     }
 }

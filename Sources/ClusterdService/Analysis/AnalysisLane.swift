@@ -1,0 +1,118 @@
+import ClusterdCore
+import Foundation
+import Synchronization
+
+/// The analysis lane: the bounded queue of triggered messages (the `pending` set and the backlog in the shared
+/// state), micro-batched onto `analysisWorkers` threads, with the retries of messages not found yet.
+///
+/// Admission is decided under the state lock by `ServiceState.admit(messageID:enabled:queueCapacity:)`; this lane
+/// carries the decision out. Every store and embedder call runs on `queue` (utility QoS, off the cooperative pool).
+final class AnalysisLane: Sendable {
+    let context: ServiceContext
+    /// Where concepts come from.
+    let conceptProvider: any ConceptProvider
+    /// `analysisWorkers` wide; suspended until start-up has loaded the counters from MongoDB.
+    let queue: OperationQueue
+    /// Run after a batch analysed at least one message (the clustering lane checks its trigger rules).
+    private let afterAnalysed = Mutex<@Sendable () -> Void>({})
+
+    init(context: ServiceContext, conceptProvider: any ConceptProvider) {
+        self.context = context
+        self.conceptProvider = conceptProvider
+        queue = OperationQueue()
+        queue.name = "clusterd.analysis"
+        queue.maxConcurrentOperationCount = context.configuration.analysisWorkers
+        // Not default QoS: on Linux a default-QoS queue's operations run on the same libdispatch threads as Swift
+        // concurrency's cooperative pool, and analyses block in MongoDB and the embedder.
+        queue.qualityOfService = .utility
+        // Held until start-up has loaded the counters from MongoDB, so no analysis races that load.
+        queue.isSuspended = true
+    }
+
+    /// Sets what runs after a batch analysed at least one message.
+    func whenAnalysed(_ body: @escaping @Sendable () -> Void) {
+        afterAnalysed.withLock { $0 = body }
+    }
+
+    /// Messages waiting for analysis or being analysed.
+    var queueDepth: Int { context.state.read { $0.pending.count } }
+
+    /// Logs, enqueues and answers an admission decision (outside the lock).
+    func act(on decision: TriggerAdmission, messageID: String) throws(ServiceError) -> TriggerResult {
+        let capacity = context.configuration.queueCapacity
+        switch decision {
+        case .stopping:
+            throw ServiceError(.stopping, "the server is shutting down; the message will be found by the sweep")
+        case .recorded:
+            context.logger.info(
+                "Triggered background analysis for message \(messageID) (background clustering disabled)"
+            )
+            return TriggerResult(outcome: .recorded, queueDepth: queueDepth)
+        case .already:
+            return TriggerResult(outcome: .alreadyQueued, queueDepth: queueDepth)
+        case .refused(let depth):
+            throw ServiceError(
+                .queueFull,
+                "analysis queue is full (\(depth) of \(capacity)); the sweep will analyse it later"
+            )
+        case .queued(let depth):
+            context.logger.info("Triggered background analysis for message \(messageID)")
+            enqueue(messageID, attempt: 0)
+            return TriggerResult(outcome: .queued, queueDepth: depth)
+        }
+    }
+
+    /// Puts one analysis on the lane (the id is already in `pending`).
+    ///
+    /// Micro-batching: the id joins `analysisBacklog` and one operation is added per id; each operation that runs
+    /// takes every waiting id, up to `embeddingBatchSize`, and embeds their texts in one call (an operation that
+    /// finds the backlog empty, its id taken by an earlier one, does nothing). A message is never held back to
+    /// wait for company: with a short queue it runs alone at once, and batches form only while the workers are
+    /// busy. Batches are not sorted by length: the native embedder packs texts without padding, so mixing lengths
+    /// costs nothing.
+    func enqueue(_ messageID: String, attempt: Int) {
+        let state = context.state
+        state.withLock { $0.analysisBacklog.append((messageID, attempt)) }
+        queue.addOperation { [self] in
+            let batch = state.withLock { $0.takeAnalysisBatch(limit: context.configuration.embeddingBatchSize) }
+            guard !batch.isEmpty else { return }
+            let outcomes = analyseMeasured(batch)
+            var analysed = false
+            for (item, outcome) in zip(batch, outcomes) {
+                let finished = state.withLock { $0.finishAnalysis(item.messageID, retried: outcome.isRetry) }
+                switch outcome {
+                case .retryLater(let delay):
+                    retry(item, after: delay)
+                case .analysed:
+                    if finished { analysed = true }
+                case .failed, .storeDown:
+                    break
+                }
+            }
+            if analysed { afterAnalysed.withLock { $0 }() }
+        }
+    }
+
+    /// A message not found yet goes back on the lane after `delay` (dropped when the service is stopping).
+    private func retry(_ item: (messageID: String, attempt: Int), after delay: Double) {
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + delay) { [self] in
+            if context.state.read({ $0.stopping }) {
+                _ = context.state.withLock { $0.pending.remove(item.messageID) }
+                return
+            }
+            enqueue(item.messageID, attempt: item.attempt + 1)
+        }
+    }
+
+    /// `analyse(_:)` on a batch, counted in the metrics: each message's outcome, and the batch's wall time as each
+    /// message's analysis time (what a message waited for once its batch started).
+    func analyseMeasured(_ batch: [(messageID: String, attempt: Int)]) -> [AnalysisOutcome] {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outcomes = analyse(batch)
+        let elapsed = Int64(clamping: DispatchTime.now().uptimeNanoseconds - started)
+        for outcome in outcomes { context.metrics.recordAnalysis(outcome.metricResult, nanoseconds: elapsed) }
+        // A message MongoDB's unavailability left unanalysed may sit below the sweep's watermark.
+        if outcomes.contains(.storeDown) { context.requestFullSweep() }
+        return outcomes
+    }
+}

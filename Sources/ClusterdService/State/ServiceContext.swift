@@ -1,0 +1,77 @@
+import ClusterdCore
+import Foundation
+import Logging
+
+/// What every lane shares: the configuration, the store and embedder, the logger, the clock, the metrics and the
+/// one lock-guarded state, with the bookkeeping of MongoDB's health and of failures.
+final class ServiceContext: Sendable {
+    /// The service's settings.
+    let configuration: ServiceConfiguration
+    /// MongoDB (blocking: call it on the lanes' queues only).
+    let store: any ServiceStore
+    /// The embedder (blocking: call it on the analysis lane only).
+    let embedder: any Embedder
+    /// The service's logger.
+    let logger: Logger
+    /// The service's wall clock (injected by tests).
+    let now: @Sendable () -> Date
+    /// The in-memory state, behind one lock with a generation that status caching keys on.
+    let state: VersionedState
+    /// The service's metrics.
+    let metrics: ServiceMetrics
+
+    init(
+        configuration: ServiceConfiguration,
+        store: any ServiceStore,
+        embedder: any Embedder,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date,
+        metrics: ServiceMetrics
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.embedder = embedder
+        self.logger = logger
+        self.now = now
+        self.metrics = metrics
+        self.state = VersionedState(ServiceState(sweep: SweepState(fullSweepSeconds: configuration.fullSweepSeconds)))
+    }
+
+    /// MongoDB failed: status shows the store degraded (logged once until it recovers).
+    func noteStoreFailure(_ error: Error) {
+        let first = state.withLock { state in
+            let first = !state.storeDegraded
+            state.storeDegraded = true
+            state.lastError = "store: \(error)"
+            return first
+        }
+        if first { logger.error("MongoDB unavailable: \(error)") }
+    }
+
+    /// MongoDB answered: the store is no longer degraded, and after an outage the next sweep is full.
+    func noteStoreHealthy() {
+        let recovered = state.withLock { state in
+            let was = state.storeDegraded
+            state.storeDegraded = false
+            // While MongoDB was down, work may have failed for messages below the sweep's watermark.
+            if was { state.sweep.fullSweepNeeded = true }
+            return was
+        }
+        if recovered { logger.info("MongoDB reachable again") }
+    }
+
+    /// An analysis failed: logged, counted, shown as the last error.
+    func recordFailed(_ reason: String) {
+        logger.warning("\(reason)")
+        state.withLock { state in
+            state.failedTotal += 1
+            state.lastError = reason
+        }
+    }
+
+    /// Makes the next catch-up sweep a full one: something may have left an unanalysed message below the sweep's
+    /// watermark, where incremental sweeps no longer look.
+    func requestFullSweep() {
+        state.withLock { $0.sweep.fullSweepNeeded = true }
+    }
+}

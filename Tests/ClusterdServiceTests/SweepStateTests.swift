@@ -1,0 +1,66 @@
+import ClusterdCore
+import Foundation
+import Testing
+
+@testable import ClusterdService
+
+/// The catch-up sweep's planning and accounting, driven with a manual clock.
+struct SweepStateTests {
+    @Test func theFirstSweepIsFullThenIncrementalUntilTheFullSweepIsDue() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        let result1 = sweep.plan(now: clock.now)
+        #expect(result1.isFull)
+        sweep.watermark = .string("m-6")
+        let result2 = sweep.plan(now: clock.now)
+        #expect(result2 == SweepState.Plan(after: .string("m-6")))
+        clock.advance(by: 599)
+        let result3 = sweep.plan(now: clock.now)
+        #expect(!result3.isFull)
+        clock.advance(by: 1)
+        let result4 = sweep.plan(now: clock.now)
+        #expect(result4.isFull)
+        #expect(sweep.watermark == nil && sweep.lastFullSweepAt == clock.now)
+    }
+
+    @Test func aRequestedOrClockSetBackSweepIsFull() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        _ = sweep.plan(now: clock.now)
+        sweep.watermark = .string("m-1")
+        sweep.fullSweepNeeded = true
+        let result5 = sweep.plan(now: clock.now)
+        #expect(result5.isFull)
+        #expect(!sweep.fullSweepNeeded, "the request is consumed")
+        sweep.watermark = .string("m-1")
+        clock.advance(by: -601)
+        let result6 = sweep.plan(now: clock.now)
+        #expect(result6.isFull, "a wall clock set back by more than the period")
+    }
+
+    @Test func accountingQueuesNewIdsAndStopsTheWatermarkWhereTheQueueFilled() {
+        var sweep = SweepState()
+        var pending: Set<String> = ["z-2"]
+        let page = SweepPage(
+            ids: [.string("z-1"), .string("z-2"), .string("z-3"), .string("z-4")],
+            scannedThrough: .string("z-9"),
+            reachedEnd: false
+        )
+        let accounting = sweep.account(page, after: nil, pending: &pending, capacity: 3)
+        #expect(accounting.queued == ["z-1", "z-3"])
+        #expect(accounting.watermark == .string("z-3"), "up to the last id accounted for before the queue filled")
+        #expect(pending == ["z-1", "z-2", "z-3"])
+        var roomy = SweepState()
+        var none: Set<String> = []
+        let all = roomy.account(page, after: nil, pending: &none, capacity: 100)
+        #expect(all.queued.count == 4 && all.watermark == .string("z-9"), "up to where the scan got")
+    }
+
+    @Test func anEmptyScanKeepsTheWatermark() {
+        var sweep = SweepState(watermark: .string("m-5"))
+        var pending: Set<String> = []
+        let page = SweepPage(ids: [], scannedThrough: nil, reachedEnd: true)
+        let accounting = sweep.account(page, after: .string("m-5"), pending: &pending, capacity: 10)
+        #expect(accounting.watermark == .string("m-5"))
+    }
+}
