@@ -19,7 +19,6 @@ struct BackgroundClusteringServiceAnalysisTests {
         struct State {
             var calls: [Int] = []
             var waiting = 0
-            var open: Bool
         }
 
         let identifier = "recording"
@@ -28,11 +27,16 @@ struct BackgroundClusteringServiceAnalysisTests {
         let state: Mutex<State>
         private let inner = HashingEmbedder()
 
-        init(gated: Bool) { state = Mutex(State(open: !gated)) }
+        private let gate: Gate
+
+        init(gated: Bool) {
+            state = Mutex(State())
+            gate = Gate(open: !gated)
+        }
 
         func embed(_ texts: [String]) throws -> [[Float]] {
             state.withLock { $0.waiting += 1 }
-            while !state.withLock({ $0.open }) { Thread.sleep(forTimeInterval: 0.005) }
+            gate.pass(within: 60)
             state.withLock {
                 $0.waiting -= 1
                 $0.calls.append(texts.count)
@@ -43,7 +47,7 @@ struct BackgroundClusteringServiceAnalysisTests {
 
         var calls: [Int] { state.withLock { $0.calls } }
         var waiting: Int { state.withLock { $0.waiting } }
-        func release() { state.withLock { $0.open = true } }
+        func release() { gate.open() }
     }
 
     private func startedService(store: MongoStore, embedder: any Embedder, workers: Int = 2)

@@ -8,30 +8,25 @@ import Synchronization
 final class GateEmbedder: Embedder {
     struct Poisoned: Error {}
 
-    struct State {
-        var open = true
-        var waiting = 0
-    }
-
     let identifier = "gate"
     let dimension = 384
     let isFallback = false
-    private let state = Mutex(State())
+    private let waitingCalls = Mutex(0)
+    private let gate = Gate(open: true)
     private let inner = HashingEmbedder()
 
     func embed(_ texts: [String]) throws -> [[Float]] {
-        state.withLock { $0.waiting += 1 }
-        defer { state.withLock { $0.waiting -= 1 } }
-        let deadline = Date().addingTimeInterval(30)
-        while !state.withLock({ $0.open }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        waitingCalls.withLock { $0 += 1 }
+        defer { waitingCalls.withLock { $0 -= 1 } }
+        gate.pass()
         if texts.contains(where: { $0.contains("poison") }) { throw Poisoned() }
         return try inner.embed(texts)
     }
 
     /// Calls waiting at the gate (or running).
-    var waiting: Int { state.withLock { $0.waiting } }
+    var waiting: Int { waitingCalls.withLock { $0 } }
     /// Holds every later call until `open()`.
-    func close() { state.withLock { $0.open = false } }
+    func close() { gate.close() }
     /// Lets calls through.
-    func open() { state.withLock { $0.open = true } }
+    func open() { gate.open() }
 }

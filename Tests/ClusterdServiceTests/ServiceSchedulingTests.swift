@@ -97,7 +97,8 @@ struct ServiceSchedulingTests {
         #expect(
             waitUntil {
                 let status = service.status()
-                return status.unprocessedMessages == 6 && status.schedulingReason.contains("quiet hours")
+                return status.unprocessedMessages == 6 && status.queueDepth == 0
+                    && status.schedulingReason.contains("quiet hours")
             }
         )
         // A tick run to the end considered the due run and held it back for the window: the lane stays idle.
@@ -144,7 +145,14 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "two", topics: Self.topics[2..<4]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(waitUntil { service.status().schedulingReason.contains("hourly cap") })
+        // All six analysed (the run is due, not only waiting for the time rule), then the cap holds it.
+        #expect(
+            waitUntil {
+                let status = service.status()
+                return status.unprocessedMessages == 6 && status.queueDepth == 0
+                    && status.schedulingReason.contains("hourly cap")
+            }
+        )
         // A tick run to the end considered the due run and held it back for the cap: the lane stays idle.
         service.tickAndWait()
         #expect(
@@ -159,7 +167,13 @@ struct ServiceSchedulingTests {
         #expect(abs(next.timeIntervalSince(first.createdAt) - 3600) < 5)
 
         #expect(service.forceClustering().started)
-        #expect(waitUntil { service.status().latestClusteringRun?.id != first.id })
+        // Published, and the lane idle again: the run has ended (and been counted in the metrics).
+        #expect(
+            waitUntil {
+                let status = service.status()
+                return status.latestClusteringRun?.id != first.id && !status.clusteringInProgress
+            }
+        )
         status = service.status()
         #expect(status.automaticRunsLastHour == 1, "ForceClustering is not an automatic run")
 

@@ -37,6 +37,15 @@ final class AnalysisLane: Sendable {
     /// Messages waiting for analysis or being analysed.
     var queueDepth: Int { context.state.read { $0.pending.count } }
 
+    /// Decides a trigger with the configured switch and capacity. Call with the state lock held.
+    func admit(_ messageID: String, in state: inout ServiceState) -> TriggerAdmission {
+        state.admit(
+            messageID: messageID,
+            enabled: context.configuration.trigger.enabled,
+            queueCapacity: context.configuration.queueCapacity
+        )
+    }
+
     /// Logs, enqueues and answers an admission decision (outside the lock).
     func act(on decision: TriggerAdmission, messageID: String) throws(ServiceError) -> TriggerResult {
         let capacity = context.configuration.queueCapacity

@@ -38,12 +38,7 @@ extension BackgroundClusteringService {
         }
         let decisions: [TriggerAdmission?] = context.state.withLock { state in
             zip(messageIDs, validation).map { messageID, invalid in
-                invalid == nil
-                    ? state.admit(
-                        messageID: messageID,
-                        enabled: context.configuration.trigger.enabled,
-                        queueCapacity: context.configuration.queueCapacity
-                    ) : nil
+                invalid == nil ? analysis.admit(messageID, in: &state) : nil
             }
         }
         var results: [Result<TriggerOutcomeKind, ServiceError>] = []

@@ -125,14 +125,7 @@ public final class BackgroundClusteringService: Sendable {
     /// Queues a message for analysis. Never waits for the analysis.
     public func triggerAnalysis(messageID: String, conversationID: String?) throws(ServiceError) -> TriggerResult {
         try Self.validate(messageID: messageID)
-        let configuration = context.configuration
-        let decision = state.withLock {
-            $0.admit(
-                messageID: messageID,
-                enabled: configuration.trigger.enabled,
-                queueCapacity: configuration.queueCapacity
-            )
-        }
+        let decision = state.withLock { analysis.admit(messageID, in: &$0) }
         return try analysis.act(on: decision, messageID: messageID)
     }
 

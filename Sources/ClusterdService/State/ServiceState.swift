@@ -15,15 +15,23 @@ struct ServiceState {
     /// The latest clustering snapshot bound; new analyses are stamped strictly after it.
     var lastSnapshot = Date(timeIntervalSince1970: 0)
 
+    /// Messages analysed (from MongoDB at start-up, then counted).
     var analyzedTotal = 0
+    /// Messages whose analysis failed.
     var failedTotal = 0
+    /// Triggers received, and of those refused for a full queue.
     var triggersTotal = 0
     var triggersRefused = 0
+    /// Messages the catch-up sweeps queued.
     var sweptTotal = 0
+    /// Analyses after the latest successful run's snapshot (what the next run clusters anew).
     var unprocessed = 0
+    /// Analyses since the last run's snapshot, whatever its outcome (the message rule needs something new).
     var newSinceLastAttempt = 0
+    /// The latest error, for status.
     var lastError = ""
 
+    /// The latest run of any status, and the latest successful one.
     var lastRun: RunSummary?
     var latestSuccessfulRun: RunSummary?
 
@@ -39,7 +47,10 @@ struct ServiceState {
     /// The catch-up sweep's watermark and full-sweep rules.
     var sweep = SweepState()
 
+    /// MongoDB failed the last request.
     var storeDegraded = false
+    /// Start-up has loaded the counters from MongoDB.
     var loaded = false
+    /// `shutdown()` has begun.
     var stopping = false
 }
