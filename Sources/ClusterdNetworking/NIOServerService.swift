@@ -102,7 +102,7 @@ public final class NIOServerService: Service, Sendable {
         logger.info("\(configuration.name): no new connections; answering the calls received")
         let drained = group.next().makePromise(of: Void.self)
         quiescing.initiateShutdown(promise: drained)
-        await Self.wait(for: drained.futureResult, atMost: configuration.drainTimeout)
+        await Self.wait(for: drained, atMost: configuration.drainTimeout)
         // The helper may report "drained" while the listener is still closing: let it finish on a live loop.
         try? await listener.closeFuture.get()
     }
@@ -136,27 +136,14 @@ public final class NIOServerService: Service, Sendable {
         return bootstrap
     }
 
-    /// Waits for `future`, or for `timeout`, whichever comes first (a timer on the future's event loop, not a poll).
-    private static func wait(for future: EventLoopFuture<Void>, atMost timeout: Duration) async {
-        let loop = future.eventLoop
+    /// Waits until `promise` is fulfilled, fulfilling it at `timeout` if nothing else has (a timer on its event
+    /// loop, not a poll). Fulfilling it here also keeps it from leaking when the helper never gets to: completing a
+    /// fulfilled promise again is a no-op.
+    private static func wait(for promise: EventLoopPromise<Void>, atMost timeout: Duration) async {
         let (seconds, attoseconds) = timeout.components
         let amount = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            loop.execute {
-                // Both callbacks run on `loop`: the first one resumes.
-                let resumed = NIOLoopBoundBox(false, eventLoop: loop)
-                let timer = loop.scheduleTask(in: amount) {
-                    guard !resumed.value else { return }
-                    resumed.value = true
-                    continuation.resume()
-                }
-                future.whenComplete { _ in
-                    timer.cancel()
-                    guard !resumed.value else { return }
-                    resumed.value = true
-                    continuation.resume()
-                }
-            }
-        }
+        let timer = promise.futureResult.eventLoop.scheduleTask(in: amount) { promise.succeed(()) }
+        try? await promise.futureResult.get()
+        timer.cancel()
     }
 }

@@ -162,22 +162,35 @@ import Testing
         #expect(machine.phase == .closing)
     }
 
-    @Test func quiescingWithNothingOwedClosesAtOnce() {
+    @Test func quiescingLingersThenClosesWhenNothingIsOwed() {
         var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
-        #expect(machine.quiesce() == true)
+        #expect(machine.quiesce() == true, "start the linger timer")
+        #expect(machine.quiesce() == false, "once")
+        #expect(machine.read() == true, "requests sent just before the shutdown are still read")
+        #expect(machine.frameReceived(Self.frame(1, .getStatus)) == .serve(callID: 1, .getStatus))
+        #expect(machine.lingerEnded() == true, "nothing owed: close now")
         #expect(machine.phase == .closing)
         #expect(machine.read() == false)
     }
 
-    @Test func quiescingStopsReadingAndClosesAfterTheLastReplyOwed() {
+    @Test func afterTheLingerReadingStopsAndTheLastReplyOwedCloses() {
         var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        _ = machine.quiesce()
         machine.callStarted()
         machine.callStarted()
-        #expect(machine.quiesce() == false, "two replies are owed")
+        #expect(machine.lingerEnded() == false, "two replies are owed")
         #expect(machine.read() == false, "nothing more is read")
         #expect(machine.phase == .open, "frames already read are still answered")
         #expect(machine.callCompleted() == .write(read: false, close: false))
         #expect(machine.callCompleted() == .write(read: false, close: true))
         #expect(machine.phase == .closing)
+    }
+
+    @Test func aClosedConnectionNeitherLingersNorClosesAgain() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 8)
+        _ = machine.quiesce()
+        _ = machine.closed()
+        #expect(machine.lingerEnded() == false)
+        #expect(machine.quiesce() == false)
     }
 }

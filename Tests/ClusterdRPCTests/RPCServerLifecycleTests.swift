@@ -15,12 +15,17 @@ struct RPCServerLifecycleTests {
         let received: AsyncStream<Void>
         private let receivedContinuation: AsyncStream<Void>.Continuation
 
-        init() {
+        /// Whether ForceClustering is ever answered.
+        private let answers: Bool
+
+        init(answers: Bool = true) {
+            self.answers = answers
             (received, receivedContinuation) = AsyncStream<Void>.makeStream()
         }
 
         func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
             receivedContinuation.yield()
+            guard answers else { return }
             // Answered later from another thread, as the service does for slow calls.
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) {
                 reply.succeed(ForceClusteringResult(started: true, followUpQueued: false, message: "late"))
@@ -60,6 +65,26 @@ struct RPCServerLifecycleTests {
         #expect(server.callsInFlight == 0)
         #expect(server.openConnections == 0)
         await #expect(throws: RPCError.self) { _ = try await ClusterdClient.connect(host: "127.0.0.1", port: port) }
+    }
+
+    @Test func aCallNeverAnsweredDoesNotHoldShutdownPastTheDrainTimeout() async throws {
+        let handler = SlowHandler(answers: false)
+        let server = RPCServer(
+            configuration: RPCServer.Configuration(port: 0, drainTimeout: .milliseconds(200)),
+            service: handler,
+            logger: Logger(label: "test")
+        )
+        let started = ContinuousClock.now
+        let call = try await withRunningService(server, listeningPort: server.listeningPort) { port in
+            let client = try await ClusterdClient.connect(host: "127.0.0.1", port: port)
+            let call = Task { try await client.forceClustering() }
+            for await _ in handler.received { break }
+            return call
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // The connection was closed with the event loops: the caller learns it at once.
+        await #expect(throws: RPCError.self) { _ = try await call.value }
+        #expect(server.openConnections == 0)
     }
 
     @Test func beyondTheLimitAConnectionGetsResourceExhausted() async throws {

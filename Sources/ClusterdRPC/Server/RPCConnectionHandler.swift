@@ -19,6 +19,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private let metrics: RPCMetrics
     private var state: RPCConnectionStateMachine
     private var stallTimer: Scheduled<Void>?
+    private var lingerTimer: Scheduled<Void>?
 
     init(
         service: any RPCServiceHandler,
@@ -73,6 +74,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         stallTimer?.cancel()
         stallTimer = nil
+        lingerTimer?.cancel()
+        lingerTimer = nil
         let unsettled = state.closed()
         if unsettled > 0 { counters.finished(unsettled) }
         context.fireChannelInactive()
@@ -85,7 +88,13 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             return
         }
         if event is ChannelShouldQuiesceEvent {
-            if state.quiesce() { closeAfterWrites(context: context) }
+            if state.quiesce() {
+                let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+                lingerTimer = context.eventLoop.scheduleTask(in: configuration.quiesceLinger) {
+                    let (handler, context) = loopBound.value
+                    if handler.state.lingerEnded() { handler.closeAfterWrites(context: context) }
+                }
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)

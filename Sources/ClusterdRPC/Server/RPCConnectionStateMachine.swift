@@ -70,6 +70,8 @@ struct RPCConnectionStateMachine {
     private(set) var inReadBurst = false
     /// Replies written but not flushed yet.
     private(set) var flushPending = false
+    /// The server is shutting down and the linger runs: still served as usual.
+    private(set) var lingering = false
     /// The server is shutting down: nothing more is read, and the connection closes once its calls are answered.
     private(set) var quiescing = false
 
@@ -185,11 +187,22 @@ struct RPCConnectionStateMachine {
         return .write(read: false, close: true)
     }
 
-    /// The server is shutting down: true to close now (nothing is owed; what was written goes out first), false
-    /// to close after the last reply owed (`callCompleted()` says when).
+    /// The server is shutting down: true to start the linger timer. Until it ends the connection is served as
+    /// before, so requests the peer sent just before the shutdown (still in the socket's buffer) are read and
+    /// answered too; false when the connection is already closing or lingering.
     mutating func quiesce() -> Bool {
+        guard phase != .closing, !lingering, !quiescing else { return false }
+        lingering = true
+        return true
+    }
+
+    /// The linger after `quiesce()` is over: nothing more is read. True to close now (nothing is owed; what was
+    /// written goes out first), false to close after the last reply owed (`callCompleted()` says when).
+    mutating func lingerEnded() -> Bool {
+        guard lingering else { return false }
+        lingering = false
         quiescing = true
-        guard inFlight == 0 else { return false }
+        guard inFlight == 0, phase != .closing else { return false }
         phase = .closing
         return true
     }
@@ -227,12 +240,13 @@ struct RPCConnectionStateMachine {
     }
 
     /// The connection closed: the calls still awaiting replies, which will never be written (the caller settles
-    /// them in the server's count). The stall timer, if any, is to be cancelled.
+    /// them in the server's count). The stall and linger timers, if any, are to be cancelled.
     mutating func closed() -> Int {
         let unsettled = inFlight
         inFlight = 0
         phase = .closing
         stallTimerArmed = false
+        lingering = false
         return unsettled
     }
 }

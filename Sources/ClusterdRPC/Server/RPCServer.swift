@@ -34,6 +34,9 @@ public final class RPCServer: Service, Sendable {
         public var writeStallTimeout: TimeAmount
         /// On graceful shutdown, how long the calls already received may take before their connections are closed.
         public var drainTimeout: Duration
+        /// On graceful shutdown, how long a connection is still read before it stops reading (requests its peer
+        /// sent just before the shutdown are answered too).
+        public var quiesceLinger: TimeAmount
 
         /// Creates a configuration.
         public init(
@@ -48,7 +51,8 @@ public final class RPCServer: Service, Sendable {
             frameDeadline: TimeAmount = .seconds(10),
             idleTimeout: TimeAmount = .minutes(10),
             writeStallTimeout: TimeAmount = .seconds(30),
-            drainTimeout: Duration = .seconds(5)
+            drainTimeout: Duration = .seconds(5),
+            quiesceLinger: TimeAmount = .milliseconds(50)
         ) {
             self.host = host
             self.port = port
@@ -62,6 +66,7 @@ public final class RPCServer: Service, Sendable {
             self.idleTimeout = idleTimeout
             self.writeStallTimeout = writeStallTimeout
             self.drainTimeout = drainTimeout
+            self.quiesceLinger = quiesceLinger
         }
     }
 

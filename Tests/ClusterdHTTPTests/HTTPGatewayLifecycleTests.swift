@@ -1,0 +1,28 @@
+import ClusterdTestSupport
+import Logging
+import Testing
+
+@testable import ClusterdHTTP
+
+/// The gateway as a lifecycle service: graceful shutdown closes idle keep-alive connections at once (NIOHTTP1's
+/// pipeline handler quiesces them) instead of waiting out the drain timeout, and nothing stays counted.
+@Suite(.timeLimit(.minutes(1)))
+struct HTTPGatewayLifecycleTests {
+    @Test func gracefulShutdownClosesAnIdleKeepAliveConnectionWithoutWaitingForTheDrainTimeout() async throws {
+        var configuration = HTTPGatewayConfiguration(port: 0)
+        configuration.drainTimeout = .seconds(30)
+        let gateway = HTTPGateway(configuration: configuration, backend: FakeBackend(), logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        let client = try await withRunningService(gateway, listeningPort: gateway.listeningPort) { port in
+            let client = try HTTPTestClient(port: port)
+            #expect(try await client.send("GET", "/livez").status == 200)
+            #expect(gateway.openConnections == 1)
+            return client
+        }
+        defer { client.close() }
+        #expect(ContinuousClock.now - started < .seconds(10), "run() waited for the drain timeout")
+        #expect(gateway.openConnections == 0)
+        #expect(try await client.closedByPeer(within: .seconds(5)))
+    }
+
+}

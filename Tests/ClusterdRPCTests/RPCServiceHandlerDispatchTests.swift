@@ -1,0 +1,110 @@
+import ClusterdCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ClusterdRPC
+
+/// Every request kind reaches its own handler method, and the method's typed answer comes back as the matching
+/// reply (or as an Error reply when the method fails).
+@Suite struct RPCServiceHandlerDispatchTests {
+    /// Answers every call with a fixed value, or fails them all; records which method ran with what.
+    final class Recorder: RPCServiceHandler {
+        let calls = Mutex<[String]>([])
+        let failure: RPCError?
+
+        init(failing failure: RPCError? = nil) {
+            self.failure = failure
+        }
+
+        private func answer<Value>(_ call: String, _ reply: RPCResponder<Value>, _ value: Value) {
+            calls.withLock { $0.append(call) }
+            if let failure { reply.fail(failure) } else { reply.succeed(value) }
+        }
+
+        func triggerAnalysis(messageID: String, conversationID: String, reply: RPCResponder<TriggerAnalysisResult>) {
+            answer("trigger \(messageID) \(conversationID)", reply, Self.trigger)
+        }
+
+        func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
+            answer("batch \(items.map(\.messageID))", reply, Self.batch)
+        }
+
+        func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
+            answer("force", reply, Self.force)
+        }
+
+        func getStatus(reply: RPCResponder<ServiceStatus>) {
+            answer("status", reply, Self.status)
+        }
+
+        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
+            answer("runs \(limit)", reply, [])
+        }
+
+        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
+            answer("clusters \(runID)", reply, Self.listing)
+        }
+
+        static let trigger = TriggerAnalysisResult(outcome: .alreadyQueued, queueDepth: 4)
+        static let batch = TriggerAnalysisBatchResult(results: [TriggerItemResult(outcome: .queued)], queueDepth: 1)
+        static let force = ForceClusteringResult(started: false, followUpQueued: true, message: "queued")
+        static var status: ServiceStatus {
+            var status = ServiceStatus()
+            status.version = "dispatch"
+            return status
+        }
+        static let listing = ClusterListing(
+            run: RunSummary(
+                id: "r",
+                status: "succeeded",
+                createdAt: Date(timeIntervalSince1970: 0),
+                finishedAt: nil,
+                triggerReason: "",
+                totalConversations: 0,
+                totalMessages: 0,
+                clustersCreated: 0,
+                durationMs: 0,
+                error: ""
+            ),
+            clusters: []
+        )
+    }
+
+    private static let cases: [(RPCRequest, String, RPCReply)] = [
+        (.triggerAnalysis(messageID: "m", conversationID: "c"), "trigger m c", .triggerAnalysis(Recorder.trigger)),
+        (.triggerAnalysisBatch([TriggerItem(messageID: "a")]), "batch [\"a\"]", .triggerAnalysisBatch(Recorder.batch)),
+        (.forceClustering, "force", .forceClustering(Recorder.force)),
+        (.getStatus, "status", .getStatus(Recorder.status)),
+        (.listRuns(limit: 7), "runs 7", .listRuns([])),
+        (.listClusters(runID: "r"), "clusters r", .listClusters(Recorder.listing)),
+    ]
+
+    private static func dispatch(_ request: RPCRequest, to handler: Recorder) -> RPCReply? {
+        let reply = Mutex<RPCReply?>(nil)
+        handler.dispatch(request) { answer in reply.withLock { $0 = answer } }
+        return reply.withLock { $0 }
+    }
+
+    @Test(arguments: 0..<cases.count)
+    func eachRequestReachesItsMethodAndItsAnswerComesBackAsItsReply(index: Int) {
+        let (request, call, expected) = Self.cases[index]
+        let handler = Recorder()
+        #expect(Self.dispatch(request, to: handler) == expected)
+        #expect(handler.calls.withLock { $0 } == [call])
+    }
+
+    @Test(arguments: 0..<cases.count)
+    func aFailedCallIsAnErrorReply(index: Int) {
+        let error = RPCError(code: .unavailable, message: "MongoDB is down")
+        let handler = Recorder(failing: error)
+        #expect(Self.dispatch(Self.cases[index].0, to: handler) == .error(error))
+    }
+
+    @Test func helloNeverReachesTheHandler() {
+        let handler = Recorder()
+        let reply = Self.dispatch(.hello(protocolVersion: 1, clientName: "c", token: ""), to: handler)
+        #expect(reply?.code == .internal)
+        #expect(handler.calls.withLock { $0 }.isEmpty)
+    }
+}
