@@ -6,8 +6,8 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 
-/// The clusterd process: bootstraps logging and metrics from the settings, then runs the server as a lifecycle
-/// service group until SIGTERM or SIGINT.
+/// The clusterd process: bootstraps logging and metrics from the settings, then runs the store, the background
+/// service and the servers as one lifecycle `ServiceGroup` until SIGTERM or SIGINT (see `ServerAssembly`).
 public enum ClusterdApplication {
     /// Runs the server with `settings` until a shutdown signal has been handled.
     public static func run(
@@ -26,16 +26,16 @@ public enum ClusterdApplication {
             MetricsSystem.bootstrap(ClusterdMetricsFactory(registry: prometheus))
             registry = prometheus
         }
-        let server = ClusterdServer(
+        let services = try await ServerAssembly(
             settings: settings,
             logger: Logger(label: "BackgroundClusteringService"),
             portFile: portFile,
             httpPortFile: httpPortFile,
             registry: registry
-        )
+        ).services()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: server)],
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "clusterd.lifecycle")
             )

@@ -10,10 +10,11 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// The whole server as one lifecycle service: store, background service and RPC listener, stopped in reverse
-/// order on SIGTERM/SIGINT (stop accepting, let in-flight work finish or leave it for the sweep, close the Mongo
-/// pool last).
-struct ClusterdServer: Service {
+/// Builds the process's services from the settings, in start order: the store, the background service, the RPC
+/// server and (when configured) the HTTP gateway. Run as one `ServiceGroup`, they stop in reverse order on
+/// SIGTERM/SIGINT: the servers stop accepting and answer what they received, the background service lets in-flight
+/// work finish (or leaves it for the sweep), and the MongoDB pool closes last.
+struct ServerAssembly {
     let settings: ServerSettings
     let logger: Logger
     let portFile: String?
@@ -21,60 +22,55 @@ struct ClusterdServer: Service {
     /// The Prometheus registry the metrics backend records into; nil when metrics are off.
     let registry: PrometheusCollectorRegistry?
 
-    func run() async throws {
+    /// The services, in start order.
+    func services() async throws -> [any Service] {
         let store = try MongoStore(configuration: settings.store)
         let choice = await loadEmbedder()
         var configuration = settings.service
         configuration.embedderDetail = choice.detail
-        let embedder = choice.embedder
         let service = BackgroundClusteringService(
             configuration: configuration,
             store: store,
-            embedder: embedder,
+            embedder: choice.embedder,
             logger: logger
         )
-        service.start()
-        let listenHost = settings.listener.host
+        var services: [any Service] = [
+            StoreService(store: store, logger: logger),
+            BackgroundService(service: service, logger: logger),
+            makeRPCServer(service: service),
+        ]
+        if let gateway = makeGateway(service: service) { services.append(gateway) }
+        return services
+    }
+
+    /// The RPC server, announcing its port once bound.
+    private func makeRPCServer(service: BackgroundClusteringService) -> RPCServer {
+        let listener = settings.listener
+        let database = settings.store.database
         let portFile = self.portFile
         let logger = self.logger
-        let settings = self.settings
-        let server = RPCServer(
+        return RPCServer(
             configuration: RPCServer.Configuration(
-                host: settings.listener.host,
-                port: settings.listener.port,
-                maxFrameBytes: settings.listener.maxFrameBytes,
-                token: settings.listener.token,
+                host: listener.host,
+                port: listener.port,
+                maxFrameBytes: listener.maxFrameBytes,
+                token: listener.token,
                 serverVersion: ClusterdVersion.current,
-                eventLoopThreads: settings.listener.eventLoopThreads,
-                maxConnections: settings.listener.maxConnections,
-                maxInFlightPerConnection: settings.listener.maxInFlightPerConnection,
-                frameDeadline: .milliseconds(Int64(settings.listener.frameDeadlineSeconds * 1000)),
-                idleTimeout: .milliseconds(Int64(settings.listener.idleTimeoutSeconds * 1000)),
-                writeStallTimeout: .milliseconds(Int64(settings.listener.writeStallSeconds * 1000))
+                eventLoopThreads: listener.eventLoopThreads,
+                maxConnections: listener.maxConnections,
+                maxInFlightPerConnection: listener.maxInFlightPerConnection,
+                frameDeadline: .milliseconds(Int64(listener.frameDeadlineSeconds * 1000)),
+                idleTimeout: .milliseconds(Int64(listener.idleTimeoutSeconds * 1000)),
+                writeStallTimeout: .milliseconds(Int64(listener.writeStallSeconds * 1000))
             ),
             service: ServiceRPCAdapter(service: service),
             logger: logger
         ) { port in
             if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
             logger.info(
-                "clusterd \(ClusterdVersion.current) listening on \(listenHost):\(port) (MongoDB database \(settings.store.database), auth \(settings.listener.token == nil ? "off" : "on"))"
+                "clusterd \(ClusterdVersion.current) listening on \(listener.host):\(port) (MongoDB database \(database), auth \(listener.token == nil ? "off" : "on"))"
             )
         }
-        let gateway = makeGateway(service: service)
-        // Both serve until graceful shutdown, then stop accepting and answer what they received.
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await server.run() }
-            if let gateway { group.addTask { try await gateway.run() } }
-        }
-        logger.info("Shutting down: connections closed; stopping the background service")
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                service.shutdown()
-                store.close()
-                continuation.resume()
-            }
-        }
-        logger.info("clusterd stopped")
     }
 
     /// The HTTP gateway when `CLUSTERD_HTTP_LISTEN` is set.
