@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "ClusterdServerTests",
             dependencies: [
-                "ClusterdServer", "ClusterdService", "ClusterdRPC", "ClusterdCore", "ClusterdStore",
+                "ClusterdServer", "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdCore", "ClusterdStore",
                 "ClusterdEmbedding", "ClusterdTestSupport",
             ]
         ),

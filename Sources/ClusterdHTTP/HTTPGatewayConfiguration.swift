@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Settings of the HTTP gateway.
-public struct HTTPGatewayConfiguration: Sendable {
+public struct HTTPGatewayConfiguration: Sendable, Equatable {
     /// Address to bind (loopback unless told otherwise).
     public var host: String
     /// Port to bind; 0 picks a free one.

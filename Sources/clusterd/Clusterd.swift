@@ -42,10 +42,12 @@ struct Clusterd: AsyncParsableCommand {
             print(SettingsCatalog.markdown)
             return
         }
-        var environment = ServerSettings.mergedEnvironment(dotEnvPath: envFile)
-        if let listen { environment[ListenerSettings.listenKey.name] = listen }
-        if let mongodbURI { environment["MONGODB_URI"] = mongodbURI }
-        if let httpListen { environment[GatewaySettings.listenKey.name] = httpListen }
+        let environment = ServerSettings.overriding(
+            ServerSettings.mergedEnvironment(dotEnvPath: envFile),
+            listen: listen,
+            mongodbURI: mongodbURI,
+            httpListen: httpListen
+        )
         let settings: ServerSettings
         do {
             settings = try ServerSettings(environment: environment)

@@ -1,4 +1,6 @@
 import ClusterdCore
+import ClusterdHTTP
+import ClusterdRPC
 import Testing
 
 @testable import ClusterdServer
@@ -6,13 +8,14 @@ import Testing
 @Suite struct ServerSettingsTests {
     @Test func defaultsWithNoVariables() throws {
         let settings = try ServerSettings(environment: [:])
-        #expect(settings.listener.host == "127.0.0.1")
-        #expect(settings.listener.port == 7420)
-        #expect(settings.listener.token == nil)
+        #expect(settings.rpc.host == "127.0.0.1")
+        #expect(settings.rpc.port == 7420)
+        #expect(settings.rpc.token == nil)
         #expect(settings.gateway == nil)
         #expect(settings.service.anthropic == nil)
         #expect(settings.process.logFormat == .text)
         #expect(settings.process.metricsEnabled)
+        #expect(settings.rpc.frameDeadline == .seconds(10) && settings.rpc.writeStallTimeout == .seconds(30))
         #expect(settings.service.clustering.kRule == ClusteringConfiguration().kRule)
         // The pool has room for every thread that may hold a client at once.
         #expect(settings.store.poolSize >= settings.service.analysisWorkers + 4)
@@ -37,11 +40,16 @@ import Testing
             "CLUSTERD_LLM_TIMEOUT_SECONDS": "2.5",
             "CLUSTERD_ANTHROPIC_THINKING": "default",
         ])
-        #expect(settings.listener.host == "::1" && settings.listener.port == 9000)
-        #expect(settings.listener.token == "s3cret")
+        #expect(settings.rpc.host == "::1" && settings.rpc.port == 9000)
+        #expect(settings.rpc.token == "s3cret")
         let gateway = try #require(settings.gateway)
         #expect(gateway.host == "127.0.0.1" && gateway.port == 8081)
         #expect(gateway.maxConnections == 1)
+        // The gateway takes the RPC server's token, and both report the server's version.
+        #expect(gateway.token == "s3cret")
+        #expect(
+            gateway.serverVersion == ClusterdVersion.current && settings.rpc.serverVersion == ClusterdVersion.current
+        )
         #expect(settings.store.database == "other")
         #expect(settings.store.messagesCollection == "msgs")
         #expect(!settings.service.trigger.enabled)
@@ -59,7 +67,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("CLUSTERD_LISTEN", "nowhere", "address must be host:port, not nowhere"),
+        ("CLUSTERD_LISTEN", "nowhere", "CLUSTERD_LISTEN: address must be host:port, not nowhere"),
         ("CLUSTERD_HTTP_LISTEN", "70000", "CLUSTERD_HTTP_LISTEN: bad port 70000"),
         ("CLUSTERD_QUEUE_CAPACITY", "-1", "CLUSTERD_QUEUE_CAPACITY must be a non-negative integer, not -1"),
         ("CLUSTERD_TICK_SECONDS", "0", "CLUSTERD_TICK_SECONDS must be a positive number of seconds, not 0"),
@@ -68,6 +76,7 @@ import Testing
             "BACKGROUND_CLUSTERING_ENABLED", "sometimes",
             "BACKGROUND_CLUSTERING_ENABLED must be true or false, not sometimes"
         ),
+        ("CLUSTERD_HTTP_LISTEN", "here:there", "CLUSTERD_HTTP_LISTEN must be host:port, :port or port, not here:there"),
         ("CLUSTERD_LOG_FORMAT", "xml", "CLUSTERD_LOG_FORMAT must be text or json, not xml"),
         ("CLUSTERD_FIXED_K", "two", "CLUSTERD_FIXED_K must be a non-negative integer, not two"),
     ])
@@ -94,6 +103,6 @@ import Testing
         #expect(settings.service.clustering.kRule == ClusteringConfiguration().kRule)
         #expect(settings.service.schedule.quietHours == nil)
         #expect(settings.service.anthropic == nil)
-        #expect(settings.listener.token == nil)
+        #expect(settings.rpc.token == nil)
     }
 }

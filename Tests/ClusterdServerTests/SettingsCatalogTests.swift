@@ -50,7 +50,7 @@ import Testing
         environment.removeValue(forKey: "MONGODB_URI")
         let explicit = try ServerSettings(environment: environment)
         let implicit = try ServerSettings(environment: ["ANTHROPIC_API_KEY": "k"])
-        #expect(explicit.listener == implicit.listener)
+        #expect(explicit.rpc == implicit.rpc)
         #expect(explicit.store == implicit.store)
         #expect(explicit.process == implicit.process)
         #expect(explicit.service.trigger == implicit.service.trigger)

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// `Service` (see `NIOServerService` for its lifecycle and connection admission).
 public final class RPCServer: Service, Sendable {
     /// Listener and protocol settings.
-    public struct Configuration: Sendable {
+    public struct Configuration: Sendable, Equatable {
         /// Address to bind ("127.0.0.1").
         public var host: String
         /// Port to bind; 0 picks a free one.

@@ -45,30 +45,18 @@ struct ServerAssembly {
 
     /// The RPC server, announcing its port once bound.
     private func makeRPCServer(service: BackgroundClusteringService) -> RPCServer {
-        let listener = settings.listener
+        let configuration = settings.rpc
         let database = settings.store.database
         let portFile = self.portFile
         let logger = self.logger
         return RPCServer(
-            configuration: RPCServer.Configuration(
-                host: listener.host,
-                port: listener.port,
-                maxFrameBytes: listener.maxFrameBytes,
-                token: listener.token,
-                serverVersion: ClusterdVersion.current,
-                eventLoopThreads: listener.eventLoopThreads,
-                maxConnections: listener.maxConnections,
-                maxInFlightPerConnection: listener.maxInFlightPerConnection,
-                frameDeadline: .milliseconds(Int64(listener.frameDeadlineSeconds * 1000)),
-                idleTimeout: .milliseconds(Int64(listener.idleTimeoutSeconds * 1000)),
-                writeStallTimeout: .milliseconds(Int64(listener.writeStallSeconds * 1000))
-            ),
+            configuration: configuration,
             service: ServiceRPCAdapter(service: service),
             logger: logger
         ) { port in
             if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
             logger.info(
-                "clusterd \(ClusterdVersion.current) listening on \(listener.host):\(port) (MongoDB database \(database), auth \(listener.token == nil ? "off" : "on"))"
+                "clusterd \(ClusterdVersion.current) listening on \(configuration.host):\(port) (MongoDB database \(database), auth \(configuration.token == nil ? "off" : "on"))"
             )
         }
     }
@@ -88,15 +76,7 @@ struct ServerAssembly {
         let logger = self.logger
         let metricsState = registry == nil ? "off" : "on"
         return HTTPGateway(
-            configuration: HTTPGatewayConfiguration(
-                host: listen.host,
-                port: listen.port,
-                token: settings.listener.token,
-                maxBodyBytes: listen.maxBodyBytes,
-                maxConnections: listen.maxConnections,
-                idleTimeout: .milliseconds(Int64(listen.idleTimeoutSeconds * 1000)),
-                serverVersion: ClusterdVersion.current
-            ),
+            configuration: listen,
             backend: ServiceGatewayBackend(service: service, metrics: metrics),
             logger: logger
         ) { port in

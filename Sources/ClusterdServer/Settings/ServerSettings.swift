@@ -1,16 +1,18 @@
 import ClusterdCore
+import ClusterdHTTP
+import ClusterdRPC
 import ClusterdService
 import ClusterdStore
 import Foundation
 
 /// Everything the executable reads from flags, the environment and `.env` (real environment variables win over
 /// `.env`; flags win over both). Each component parses its own keys (`StoreConfiguration(settings:)`,
-/// `ServiceConfiguration(settings:)`, `ListenerSettings(settings:)`, ...); `SettingsCatalog` lists them all.
+/// `ServiceConfiguration(settings:)`, `RPCServer.Configuration(settings:)`, ...); `SettingsCatalog` lists them all.
 public struct ServerSettings: Sendable {
-    /// The RPC listener and its connection limits.
-    public var listener = ListenerSettings()
-    /// The HTTP gateway; nil leaves it off.
-    public var gateway: GatewaySettings?
+    /// The RPC server: its address, token and connection limits.
+    public var rpc = RPCServer.Configuration(serverVersion: ClusterdVersion.current)
+    /// The HTTP gateway (with the RPC server's token); nil leaves it off.
+    public var gateway: HTTPGatewayConfiguration?
     /// MongoDB.
     public var store = StoreConfiguration()
     /// The background service (triggers, analysis, clustering, Claude).
@@ -23,8 +25,9 @@ public struct ServerSettings: Sendable {
     /// Reads the variables; `environment` is the merged `.env` + process environment.
     public init(environment: [String: String]) throws(SettingsError) {
         let settings = SettingsReader(environment)
-        listener = try ListenerSettings(settings: settings)
-        gateway = try GatewaySettings(settings: settings)
+        rpc = try RPCServer.Configuration(settings: settings)
+        gateway = try HTTPGatewayConfiguration(settings: settings)
+        gateway?.token = rpc.token
         store = try StoreConfiguration(settings: settings)
         service = try ServiceConfiguration(settings: settings)
         process = try ProcessSettings(settings: settings)
@@ -51,6 +54,20 @@ public struct ServerSettings: Sendable {
             if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
         }
         return secrets
+    }
+
+    /// `environment` with the command line's overrides (a flag wins over the variable it stands for).
+    public static func overriding(
+        _ environment: [String: String],
+        listen: String?,
+        mongodbURI: String?,
+        httpListen: String?
+    ) -> [String: String] {
+        var merged = environment
+        if let listen { merged[RPCServer.Configuration.listenKey.name] = listen }
+        if let mongodbURI { merged[StoreConfiguration.uriKey.name] = mongodbURI }
+        if let httpListen { merged[HTTPGatewayConfiguration.listenKey.name] = httpListen }
+        return merged
     }
 
     /// The process environment over the `.env` file's variables.

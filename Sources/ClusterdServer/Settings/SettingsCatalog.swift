@@ -1,5 +1,7 @@
 import ClusterdCore
+import ClusterdHTTP
 import ClusterdLLM
+import ClusterdRPC
 import ClusterdService
 import ClusterdStore
 
@@ -24,8 +26,8 @@ public enum SettingsCatalog {
         Group(title: "Clustering", keys: ClusteringConfiguration.settingKeys),
         Group(title: "Scheduling", keys: ScheduleConfiguration.settingKeys),
         Group(title: "MongoDB", keys: StoreConfiguration.settingKeys),
-        Group(title: "RPC listener", keys: ListenerSettings.settingKeys),
-        Group(title: "HTTP gateway", keys: GatewaySettings.settingKeys),
+        Group(title: "RPC listener", keys: RPCServer.Configuration.settingKeys),
+        Group(title: "HTTP gateway", keys: HTTPGatewayConfiguration.settingKeys),
         Group(title: "Claude", keys: AnthropicConfiguration.settingKeys),
         Group(title: "Process", keys: ProcessSettings.settingKeys),
     ]

@@ -1,7 +1,7 @@
 import ClusterdCore
+import NIOCore
 
-/// The RPC listener: address, token and the limits each connection is held to.
-public struct ListenerSettings: Sendable, Equatable {
+extension RPCServer.Configuration {
     /// `CLUSTERD_LISTEN`.
     public static let listenKey = SettingKey(
         "CLUSTERD_LISTEN",
@@ -63,33 +63,10 @@ public struct ListenerSettings: Sendable, Equatable {
         idleTimeoutKey, writeStallKey,
     ]
 
-    /// Address to bind.
-    public var host = "127.0.0.1"
-    /// Port to bind; 0 picks a free one.
-    public var port = 7420
-    /// The token a Hello must carry; nil: no authentication.
-    public var token: String?
-    /// Largest frame accepted.
-    public var maxFrameBytes: UInt32 = 1 << 20
-    /// Event loop threads.
-    public var eventLoopThreads = 1
-    /// Most open connections.
-    public var maxConnections = 1024
-    /// Most calls awaiting replies per connection.
-    public var maxInFlightPerConnection = 256
-    /// Seconds a frame may take to arrive whole.
-    public var frameDeadlineSeconds = 10.0
-    /// Seconds an idle connection is kept.
-    public var idleTimeoutSeconds = 600.0
-    /// Seconds a peer may leave its replies unread.
-    public var writeStallSeconds = 30.0
-
-    /// The defaults.
-    public init() {}
-
-    /// The listener's settings from `settings`, defaults for the keys not set.
+    /// The RPC server's settings from `settings`, defaults for the keys not set; the version is the server's.
     public init(settings: SettingsReader) throws(SettingsError) {
-        if let listen = settings.raw(Self.listenKey) { (host, port) = try Self.parseAddress(listen) }
+        self.init(serverVersion: ClusterdVersion.current)
+        if let (host, port) = try settings.address(Self.listenKey) { (self.host, self.port) = (host, port) }
         token = settings.raw(Self.tokenKey).flatMap { $0.isEmpty ? nil : $0 }
         if let value = try settings.number(Self.maxFrameKey, as: UInt32.self) { maxFrameBytes = value }
         if let value = try settings.number(Self.eventLoopThreadsKey, as: Int.self) { eventLoopThreads = value }
@@ -97,20 +74,13 @@ public struct ListenerSettings: Sendable, Equatable {
         if let value = try settings.number(Self.maxInFlightKey, as: Int.self) {
             maxInFlightPerConnection = max(1, value)
         }
-        if let value = try settings.seconds(Self.frameDeadlineKey) { frameDeadlineSeconds = value }
-        if let value = try settings.seconds(Self.idleTimeoutKey) { idleTimeoutSeconds = value }
-        if let value = try settings.seconds(Self.writeStallKey) { writeStallSeconds = value }
+        if let value = try settings.seconds(Self.frameDeadlineKey) { frameDeadline = Self.timeAmount(value) }
+        if let value = try settings.seconds(Self.idleTimeoutKey) { idleTimeout = Self.timeAmount(value) }
+        if let value = try settings.seconds(Self.writeStallKey) { writeStallTimeout = Self.timeAmount(value) }
     }
 
-    /// "host:port" → parts; an empty host is loopback, `[v6]` loses its brackets.
-    static func parseAddress(_ text: String) throws(SettingsError) -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else {
-            throw SettingsError("address must be host:port, not \(text)")
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+    /// Seconds as whole milliseconds.
+    private static func timeAmount(_ seconds: Double) -> TimeAmount {
+        .milliseconds(Int64(seconds * 1000))
     }
 }
