@@ -50,45 +50,8 @@ import Testing
     }
 
     @Test func statusRoundTripsEveryField() throws {
-        var status = ServiceStatus()
-        status.enabled = false
-        status.clusteringInProgress = true
-        status.unprocessedMessages = 5
-        status.minutesSinceLastClustering = 45
-        status.shouldTriggerClustering = true
-        status.triggerReason = "5 unprocessed messages (threshold: 3)"
-        status.messageThreshold = 3
-        status.timeThresholdMinutes = 30
-        status.analysisWorkers = 2
-        status.queueDepth = 3
-        status.queueCapacity = 100
-        status.inFlightAnalyses = 2
-        status.analyzedTotal = 1000
-        status.failedTotal = 2
-        status.lastError = "boom"
-        status.clusteringStage = "clustering"
-        status.clusteringProgress = 0.5
-        status.followUpQueued = true
-        status.degraded = ["store", "embedder:fallback"]
-        status.uptimeSeconds = 12.5
-        status.version = "0.1.0"
-        status.embedder = "hashing-v1"
-        status.embedderDetail = "fallback: model files not found"
-        status.triggersTotal = 10
-        status.triggersRefused = 1
-        status.sweptTotal = 4
-        status.llm.state = "rate-limited"
-        status.llm.model = "claude-haiku-5-5"
-        status.llm.calls = 120
-        status.llm.failures = 7
-        status.llm.retries = 5
-        status.llm.localFallbacks = 2
-        status.llm.tokensToday = 51_000
-        status.llm.dailyTokenBudget = 2_000_000
-        status.llm.tokensTotal = 75_000
-        status.llm.lastError = "rateLimited (429): rate_limit_error: slow down"
-        status.kRule = "fixed:8"
-        status.minClusterSize = 5
+        // Every field set (the mapping table's fixture), and runs with metrics and lineage of every kind.
+        var status = StatusMappingTests.everyFieldSet
         let run = RunSummary(
             id: "65a1b2c3d4e5f6a7b8c9d0e1",
             status: "succeeded",
