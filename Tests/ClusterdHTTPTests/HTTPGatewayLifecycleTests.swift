@@ -10,17 +10,21 @@ import Testing
 struct HTTPGatewayLifecycleTests {
     @Test func gracefulShutdownClosesAnIdleKeepAliveConnectionWithoutWaitingForTheDrainTimeout() async throws {
         var configuration = HTTPGatewayConfiguration(port: 0)
-        configuration.drainTimeout = .seconds(30)
+        // Far beyond what shutdown may take even on a loaded machine; the suite's time limit is below it, so a
+        // shutdown that waited for it fails either way.
+        configuration.drainTimeout = .seconds(100)
         let gateway = HTTPGateway(configuration: configuration, backend: FakeBackend(), logger: Logger(label: "test"))
-        let started = ContinuousClock.now
+        var shutdownStarted = ContinuousClock.now
         let client = try await withRunningService(gateway, listeningPort: gateway.listeningPort) { port in
             let client = try HTTPTestClient(port: port)
             #expect(try await client.send("GET", "/livez").status == 200)
             #expect(gateway.openConnections == 1)
+            shutdownStarted = ContinuousClock.now
             return client
         }
         defer { client.close() }
-        #expect(ContinuousClock.now - started < .seconds(10), "run() waited for the drain timeout")
+        // Only the shutdown is timed (from the body's end, when it is triggered, to run()'s return).
+        #expect(ContinuousClock.now - shutdownStarted < .seconds(50), "run() waited for the drain timeout")
         #expect(gateway.openConnections == 0)
         #expect(try await client.closedByPeer(within: .seconds(5)))
     }
