@@ -2,6 +2,7 @@ import ClusterdCore
 import ClusterdTestSupport
 import Dispatch
 import Logging
+import Synchronization
 import Testing
 
 @testable import ClusterdRPC
@@ -17,6 +18,8 @@ struct RPCServerLifecycleTests {
 
         /// Whether ForceClustering is ever answered.
         private let answers: Bool
+        /// The ForceClustering call waiting for `release`.
+        private let waiting = Mutex<RPCResponder<ForceClusteringResult>?>(nil)
 
         init(answers: Bool = true) {
             self.answers = answers
@@ -24,11 +27,16 @@ struct RPCServerLifecycleTests {
         }
 
         func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
+            if answers { waiting.withLock { $0 = reply } }
             receivedContinuation.yield()
-            guard answers else { return }
-            // Answered later from another thread, as the service does for slow calls.
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) {
-                reply.succeed(ForceClusteringResult(started: true, followUpQueued: false, message: "late"))
+        }
+
+        /// Answers the waiting ForceClustering call after `delay`, from another thread (as the service does for
+        /// slow calls).
+        func release(after delay: DispatchTimeInterval) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+                let reply = waiting.withLock { $0 }
+                reply?.succeed(ForceClusteringResult(started: true, followUpQueued: false, message: "late"))
             }
         }
 
@@ -57,6 +65,8 @@ struct RPCServerLifecycleTests {
             let call = Task { try await client.forceClustering() }
             for await _ in handler.received { break }
             #expect(server.callsInFlight == 1)
+            // Answered only once graceful shutdown (triggered when this body returns) is under way.
+            handler.release(after: .milliseconds(300))
             return (port, call)
         }
         // run() has returned: the call in flight was answered before its connection closed.
