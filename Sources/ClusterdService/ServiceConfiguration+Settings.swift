@@ -33,8 +33,17 @@ extension ServiceConfiguration {
         "Analysis attempts before a message is given up (counted before the work)."
     )
 
+    /// `CLUSTERD_FORCE_WAIT_SECONDS`.
+    public static let forcedRunWaitKey = SettingKey(
+        "CLUSTERD_FORCE_WAIT_SECONDS",
+        default: "300",
+        "Longest a forced run waits for the analyses queued or in flight when it starts, so it sees every message triggered before it."
+    )
+
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
-    public static let ownSettingKeys = [analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey]
+    public static let ownSettingKeys = [
+        analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey,
+    ]
 
     /// Every key the service reads, in the order they are documented.
     public static let settingKeys =
@@ -52,6 +61,7 @@ extension ServiceConfiguration {
         if let seconds = try settings.seconds(Self.tickKey) { tickSeconds = seconds }
         if let seconds = try settings.seconds(Self.fullSweepKey) { fullSweepSeconds = seconds }
         if let attempts = try settings.number(Self.maxAttemptsKey, as: Int.self) { maxAttempts = max(1, attempts) }
+        if let seconds = try settings.seconds(Self.forcedRunWaitKey) { forcedRunWaitSeconds = seconds }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)
         anthropic = try AnthropicConfiguration.fromSettings(settings)

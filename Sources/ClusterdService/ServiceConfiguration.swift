@@ -39,6 +39,8 @@ public struct ServiceConfiguration: Sendable {
     public var embedderDetail: String = ""
     /// Most messages one analysis operation embeds together when several are waiting.
     public var embeddingBatchSize: Int = 32
+    /// Longest a forced run waits for the analyses queued or in flight when it starts, seconds.
+    public var forcedRunWaitSeconds: Double = 300
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
 

@@ -20,6 +20,7 @@ extension ClusteringLane {
         if forced {
             setStage("catching_up", progress: 0.02)
             catchUpInline()
+            awaitPendingAnalyses()
         }
         setStage("loading", progress: 0.1)
         let snapshot = takeSnapshot()

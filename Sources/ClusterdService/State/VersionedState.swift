@@ -75,6 +75,9 @@ final class VersionedState: Sendable {
         mutex.withLock { state in (state, changes.load(ordering: .relaxed)) }
     }
 
+    /// Threads waiting in `withLock(once:orAfter:_:)` now.
+    var waitingThreads: Int { waiters.load(ordering: .sequentiallyConsistent) }
+
     /// The current generation: equal to an earlier `snapshot()`'s when no `withLock` has run since.
     var generation: UInt64 { changes.load(ordering: .acquiring) }
 
