@@ -59,7 +59,8 @@ import Testing
         return status
     }
 
-    private static func run(_ id: String) -> RunSummary {
+    /// A succeeded run with metrics and one lineage event.
+    static func run(_ id: String) -> RunSummary {
         RunSummary(
             id: id,
             status: "succeeded",

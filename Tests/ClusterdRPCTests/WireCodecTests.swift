@@ -52,39 +52,28 @@ import Testing
     @Test func statusRoundTripsEveryField() throws {
         // Every field set (the mapping table's fixture), and runs with metrics and lineage of every kind.
         var status = StatusMappingTests.everyFieldSet
-        let run = RunSummary(
-            id: "65a1b2c3d4e5f6a7b8c9d0e1",
-            status: "succeeded",
-            createdAt: Date(timeIntervalSince1970: 1_736_544_600),
-            finishedAt: Date(timeIntervalSince1970: 1_736_544_615),
-            triggerReason: "forced",
-            totalConversations: 15,
-            totalMessages: 60,
-            clustersCreated: 4,
-            durationMs: 15000,
-            error: "",
-            metrics: RunMetrics(
-                silhouette: 0.31,
-                inertia: 12.5,
-                sizes: [7, 5, 3],
-                k: 3,
-                churn: 0.0625,
-                adjustedRandIndex: 0.91,
-                comparedConversations: 16
-            ),
-            lineage: [
-                LineageEvent(
-                    kind: .continued,
-                    stableIDs: ["c-1"],
-                    previousStableIDs: ["c-1"],
-                    renamed: true,
-                    overlap: 0.5
-                ),
-                LineageEvent(kind: .born, stableIDs: ["c-3"], previousStableIDs: []),
-                LineageEvent(kind: .split, stableIDs: ["c-1", "c-3"], previousStableIDs: ["c-1"]),
-                LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-2"]),
-            ]
+        var run = StatusMappingTests.run("65a1b2c3d4e5f6a7b8c9d0e1")
+        run.metrics = RunMetrics(
+            silhouette: 0.31,
+            inertia: 12.5,
+            sizes: [7, 5, 3],
+            k: 3,
+            churn: 0.0625,
+            adjustedRandIndex: 0.91,
+            comparedConversations: 16
         )
+        run.lineage = [
+            LineageEvent(
+                kind: .continued,
+                stableIDs: ["c-1"],
+                previousStableIDs: ["c-1"],
+                renamed: true,
+                overlap: 0.5
+            ),
+            LineageEvent(kind: .born, stableIDs: ["c-3"], previousStableIDs: []),
+            LineageEvent(kind: .split, stableIDs: ["c-1", "c-3"], previousStableIDs: ["c-1"]),
+            LineageEvent(kind: .retired, stableIDs: [], previousStableIDs: ["c-2"]),
+        ]
         status.latestClusteringRun = run
         status.lastRun = run
         status.queueCapacity = 100

@@ -72,6 +72,31 @@ struct ServiceSchedulingTests {
         return try QuietWindow(startMinute: start, endMinute: (start + 60) % 1440)
     }
 
+    /// Waits until the six analysed messages make a run due and status names `reason`, then runs one tick to the end
+    /// (it considered the due run) and checks the schedule held it back for `hold`, the lane staying idle.
+    func expectDueRunHeld(
+        _ service: BackgroundClusteringService,
+        reason: String,
+        hold: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            waitUntil {
+                let status = service.status()
+                return status.unprocessedMessages == 6 && status.queueDepth == 0
+                    && status.schedulingReason.contains(reason)
+            },
+            sourceLocation: sourceLocation
+        )
+        service.tickAndWait()
+        #expect(
+            service.state.read { $0.scheduleHold.contains(hold) },
+            "\(service.state.read { $0.scheduleHold })",
+            sourceLocation: sourceLocation
+        )
+        #expect(service.state.read { $0.clustering } == .idle, sourceLocation: sourceLocation)
+    }
+
     @Test func outsideTheQuietHoursAutomaticRunsWaitButForceRuns() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -94,20 +119,7 @@ struct ServiceSchedulingTests {
         for id in try insert(store, prefix: "later", topics: Self.topics[2..<4]) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
-        #expect(
-            waitUntil {
-                let status = service.status()
-                return status.unprocessedMessages == 6 && status.queueDepth == 0
-                    && status.schedulingReason.contains("quiet hours")
-            }
-        )
-        // A tick run to the end considered the due run and held it back for the window: the lane stays idle.
-        service.tickAndWait()
-        #expect(
-            service.state.read { $0.scheduleHold.hasPrefix("the quiet hours") },
-            "\(service.state.read { $0.scheduleHold })"
-        )
-        #expect(service.state.read { $0.clustering } == .idle)
+        expectDueRunHeld(service, reason: "quiet hours", hold: "the quiet hours")
         let status = service.status()
         #expect(status.lastRun?.id == firstRun.id, "no automatic run outside the quiet hours")
         #expect(status.shouldTriggerClustering)
@@ -146,20 +158,7 @@ struct ServiceSchedulingTests {
             _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         }
         // All six analysed (the run is due, not only waiting for the time rule), then the cap holds it.
-        #expect(
-            waitUntil {
-                let status = service.status()
-                return status.unprocessedMessages == 6 && status.queueDepth == 0
-                    && status.schedulingReason.contains("hourly cap")
-            }
-        )
-        // A tick run to the end considered the due run and held it back for the cap: the lane stays idle.
-        service.tickAndWait()
-        #expect(
-            service.state.read { $0.scheduleHold.contains("hourly cap") },
-            "\(service.state.read { $0.scheduleHold })"
-        )
-        #expect(service.state.read { $0.clustering } == .idle)
+        expectDueRunHeld(service, reason: "hourly cap", hold: "hourly cap")
         var status = service.status()
         #expect(status.lastRun?.id == first.id, "the cap must hold the second automatic run")
         #expect(status.maxAutomaticRunsPerHour == 1)
