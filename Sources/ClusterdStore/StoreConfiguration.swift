@@ -20,6 +20,9 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var assignmentsCollection: String
     /// clusterd's Claude token usage, one document per UTC day.
     public var llmUsageCollection: String
+    /// clusterd's own progress markers, one document per marker (the sweep's position, the change stream's resume
+    /// token), keyed by a name.
+    public var stateCollection: String
     /// Maximum pooled connections; must be at least the number of threads using the store at once.
     public var poolSize: Int
     /// How long to wait for a usable server before failing, unless the URI sets `serverSelectionTimeoutMS`.
@@ -48,7 +51,8 @@ public struct StoreConfiguration: Sendable, Equatable {
         serverSelectionTimeoutMS: Int32 = 2000,
         connectTimeoutMS: Int32 = 2000,
         socketTimeoutMS: Int32 = 5000,
-        llmUsageCollection: String = "llm_usage"
+        llmUsageCollection: String = "llm_usage",
+        stateCollection: String = "clusterd_state"
     ) {
         self.uri = uri
         self.database = database ?? Self.database(in: uri) ?? Self.defaultDatabase
@@ -63,6 +67,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.connectTimeoutMS = connectTimeoutMS
         self.socketTimeoutMS = socketTimeoutMS
         self.llmUsageCollection = llmUsageCollection
+        self.stateCollection = stateCollection
     }
 
     /// The database named in a connection string's path, if any (nil also for an unparsable URI).

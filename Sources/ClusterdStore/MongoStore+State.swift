@@ -1,0 +1,24 @@
+import ClusterdCore
+import Foundation
+
+extension MongoStore {
+    /// The fields of clusterd's progress marker `name` (the sweep's position, the change stream's resume token)
+    /// without its `_id`, or nil when none was saved yet.
+    func progressMarker(_ name: String) throws -> BSONDocument? {
+        let document = try withCollection(configuration.stateCollection) { state in
+            try state.findOne(["_id": .string(name)])
+        }
+        guard var fields = document else { return nil }
+        fields["_id"] = nil
+        return fields
+    }
+
+    /// Replaces the fields of progress marker `name` (creating it on first use), stamped `updated_at` with `now`.
+    func saveProgressMarker(_ name: String, fields: BSONDocument, now: Date) throws {
+        var set = fields
+        set["updated_at"] = .date(now)
+        _ = try withCollection(configuration.stateCollection) { state in
+            try state.updateOne(["_id": .string(name)], ["$set": .document(set)], upsert: true)
+        }
+    }
+}
