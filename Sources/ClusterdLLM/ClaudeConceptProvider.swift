@@ -18,6 +18,9 @@ public final class ClaudeConceptProvider: ConceptProvider {
         local = LocalConceptProvider(limit: limit)
     }
 
+    /// ``ConceptPrompt/version``.
+    public var promptVersion: String { ConceptPrompt.version }
+
     /// Concepts of `text`: Claude's (source "claude") or, failing that, the local extractor's (source "local").
     public func extract(_ text: String) -> ConceptExtraction {
         guard text.contains(where: { !$0.isWhitespace }) else { return local.extract(text) }

@@ -58,7 +58,8 @@ public enum ConceptPrompt {
             concepts: Array(concepts.prefix(max(0, limit))),
             topic: String(JSONReply.collapse(topic).prefix(120)),
             language: languageCode(language),
-            source: ConceptExtraction.claudeSource
+            source: ConceptExtraction.claudeSource,
+            promptVersion: version
         )
     }
 

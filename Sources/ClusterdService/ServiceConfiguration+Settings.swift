@@ -24,7 +24,7 @@ extension ServiceConfiguration {
     public static let fullSweepKey = SettingKey(
         "CLUSTERD_FULL_SWEEP_SECONDS",
         default: "600",
-        "How often the catch-up sweep scans all messages, not only those above its watermark."
+        "How often the catch-up sweep starts a full pass over all messages (paced: at most ten sweep batches examined per step), not only those after its saved position."
     )
     /// `CLUSTERD_MAX_ATTEMPTS`.
     public static let maxAttemptsKey = SettingKey(
@@ -40,9 +40,29 @@ extension ServiceConfiguration {
         "Longest a forced run waits for the analyses queued or in flight when it starts, so it sees every message triggered before it."
     )
 
+    /// `CLUSTERD_INSTANCE_ID`.
+    public static let instanceIDKey = SettingKey(
+        "CLUSTERD_INSTANCE_ID",
+        default: "host name",
+        "This process's name on its analysis claims; a restarted process takes over its own claims at once, others' only when they expire. Give each replica its own."
+    )
+    /// `CLUSTERD_CLAIM_SECONDS`.
+    public static let claimKey = SettingKey(
+        "CLUSTERD_CLAIM_SECONDS",
+        default: "120",
+        "How long a claim on a message being analysed holds off other processes; after it (its owner died) another may take the message."
+    )
+    /// `CLUSTERD_INGEST_BATCH`.
+    public static let ingestBatchKey = SettingKey(
+        "CLUSTERD_INGEST_BATCH",
+        default: "256",
+        "Most waiting messages one analysis operation takes: read, claimed and saved in one round trip each, embedded in chunks of 32."
+    )
+
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
-        analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey,
+        analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, instanceIDKey,
+        claimKey, ingestBatchKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -62,6 +82,9 @@ extension ServiceConfiguration {
         if let seconds = try settings.seconds(Self.fullSweepKey) { fullSweepSeconds = seconds }
         if let attempts = try settings.number(Self.maxAttemptsKey, as: Int.self) { maxAttempts = max(1, attempts) }
         if let seconds = try settings.seconds(Self.forcedRunWaitKey) { forcedRunWaitSeconds = seconds }
+        if let name = settings.text(Self.instanceIDKey) { instanceID = name }
+        if let seconds = try settings.seconds(Self.claimKey) { claimLeaseSeconds = seconds }
+        if let size = try settings.number(Self.ingestBatchKey, as: Int.self) { ingestBatchSize = max(1, size) }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)
         anthropic = try AnthropicConfiguration.fromSettings(settings)

@@ -41,6 +41,13 @@ public struct ServiceConfiguration: Sendable {
     public var embeddingBatchSize: Int = 32
     /// Longest a forced run waits for the analyses queued or in flight when it starts, seconds.
     public var forcedRunWaitSeconds: Double = 300
+    /// This process's name on its analysis claims (a restarted process takes its own claims over at once).
+    public var instanceID: String = ProcessInfo.processInfo.hostName
+    /// How long a claim on a message being analysed holds off other processes, seconds.
+    public var claimLeaseSeconds: Double = 120
+    /// Most waiting messages one analysis operation takes (one read, one claim and one save each; embedded in
+    /// chunks of `embeddingBatchSize`).
+    public var ingestBatchSize: Int = 256
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
 

@@ -20,6 +20,10 @@ final class ServiceMetrics: Sendable {
         case retry
         /// MongoDB was unreachable; the sweep retries it.
         case storeUnavailable
+        /// Already analysed with the current embedder and prompt version: no work done.
+        case upToDate
+        /// Another process holds a live claim on it: left to that process.
+        case claimedElsewhere
 
         var label: String {
             switch self {
@@ -27,6 +31,8 @@ final class ServiceMetrics: Sendable {
             case .failure: return "failure"
             case .retry: return "retry"
             case .storeUnavailable: return "store_unavailable"
+            case .upToDate: return "up_to_date"
+            case .claimedElsewhere: return "claimed_elsewhere"
             }
         }
     }

@@ -8,27 +8,37 @@ public protocol ServiceStore: Sendable {
     func ping() throws
     /// Creates clusterd's indexes.
     func ensureIndexes() throws
-    /// Finds a host message by id text (ObjectId first when it looks like one, then string).
-    func message(id text: String) throws -> MessageRecord?
-    /// Counts one more attempt before the work; returns the attempt number.
-    func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int
-    /// Whether the message has an analysis with an embedding (not only attempts or errors).
-    func hasAnalysis(messageID: RecordID) throws -> Bool
-    /// Idempotently writes analyses (one bulk write).
+    /// Host messages by id text, in one read (ObjectId first when a text looks like one, then string).
+    func messages(idTexts: [String]) throws -> [String: MessageRecord]
+    /// What the analyses collection holds for these messages (no embeddings); absent: no document.
+    func analysisStates(messageIDs: [RecordID]) throws -> [RecordID: AnalysisState]
+    /// Claims messages for `owner` until `expiresAt` (one attempt counted on each) in one bulk write; the ids won.
+    func claimAnalyses(
+        _ messages: [(messageID: RecordID, conversationID: RecordID)],
+        owner: String,
+        now: Date,
+        expiresAt: Date
+    ) throws -> Set<RecordID>
+    /// Idempotently writes analyses (one bulk write), releasing their claims.
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws
-    /// Records an analysis failure; `final` gives the message up.
-    func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws
-    /// Host messages with no usable analysis that are not given up.
-    func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID]
-    /// Host messages whose `_id` sorts after `after` in MongoDB's order (all when nil; strings before ObjectIds)
-    /// with no usable analysis that are not given up, and the last id the scan accounted for.
-    func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage
-    /// Analyses with an embedding, optionally only those written after a date.
-    func countAnalyses(analyzedAfter: Date?) throws -> Int
+    /// Records analysis failures (one bulk write); a final one gives its message up.
+    func recordFailures(_ failures: [AnalysisFailure]) throws
+    /// Up to `limit` host messages that need analysis by `embedder`, from the first id (one scan).
+    func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID]
+    /// A scan of host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
+    func openScan(after: RecordID?) throws -> any MessageScanning
+    /// Where the catch-up sweep resumes, as saved.
+    func sweepPosition() throws -> RecordID?
+    /// Saves where the catch-up sweep resumes.
+    func saveSweepPosition(_ position: RecordID?, now: Date) throws
+    /// Analyses with an embedding (by `embedder` when given), optionally only those written after a date.
+    func countAnalyses(analyzedAfter: Date?, embedder: String?) throws -> Int
+    /// Analyses by another embedder than `embedder`, waiting to be analysed again.
+    func countStaleAnalyses(embedder: String) throws -> Int
     /// Analyses given up.
     func countFailed() throws -> Int
-    /// Analyses with an embedding written at or before `bound`.
-    func analyses(analyzedAtOrBefore bound: Date) throws -> [MessageAnalysis]
+    /// Analyses by `embedder` written at or before `bound`.
+    func analyses(analyzedAtOrBefore bound: Date, embedder: String) throws -> [MessageAnalysis]
     /// Inserts a new run document.
     func insertRun(_ run: ClusteringRun) throws
     /// Finishes a run if it is still `running`; false when it was not.

@@ -86,6 +86,26 @@ final class MongoClientPool: @unchecked Sendable {
         return try body(client)
     }
 
+    /// Pops a client for longer than one call (a scan's cursor lives on it), blocking while all are in use; the
+    /// caller must hand it back with `endLease(_:)`, and `close()` waits for that.
+    func lease() throws -> OpaquePointer {
+        try state.withLock { state in
+            guard !state.closed else { throw StoreError(.unavailable, "the store is closed") }
+            state.borrowed += 1
+        }
+        guard let client = mongoc_client_pool_pop(pool) else {
+            giveBack()
+            throw StoreError(.internal, "mongoc_client_pool_pop returned no client")
+        }
+        return client
+    }
+
+    /// Hands back a client from `lease()`.
+    func endLease(_ client: OpaquePointer) {
+        mongoc_client_pool_push(pool, client)
+        giveBack()
+    }
+
     private func giveBack() {
         let destroyNow = state.withLock { state in
             state.borrowed -= 1

@@ -108,11 +108,18 @@ struct MongoCollection {
         }
     }
 
-    /// One unordered bulk write of `update_one` operations; each pair is (filter, update).
+    /// One unordered bulk write of `update_one` operations; each pair is (filter, update). With
+    /// `toleratingDuplicateKeys`, operations that failed only with duplicate-key errors (an upsert whose filter did
+    /// not match an existing document) do not throw: the reply's `writeErrors` name them by index.
     @discardableResult
-    func bulkUpdateOne(_ operations: [(BSONDocument, BSONDocument)], upsert: Bool) throws -> BSONDocument {
+    func bulkUpdateOne(
+        _ operations: [(BSONDocument, BSONDocument)],
+        upsert: Bool,
+        toleratingDuplicateKeys: Bool = false
+    ) throws -> BSONDocument {
         let options: BSONDocument = ["upsert": .bool(upsert)]
-        return try bulkWrite(context: "bulk update of \(name)") { bulk, error in
+        let context = "bulk update of \(name)"
+        return try bulkWrite(context: context, toleratingDuplicateKeys: toleratingDuplicateKeys) { bulk, error in
             try options.withBSON { optionsBSON in
                 for (filter, update) in operations {
                     let ok = try filter.withBSON { filterBSON in
@@ -135,6 +142,7 @@ struct MongoCollection {
 
     private func bulkWrite(
         context: String,
+        toleratingDuplicateKeys: Bool = false,
         _ fill: (OpaquePointer, inout bson_error_t) throws -> Bool
     ) throws -> BSONDocument {
         let options: BSONDocument = ["ordered": .bool(false)]
@@ -145,10 +153,19 @@ struct MongoCollection {
         guard try fill(bulk, &error) else { throw StoreError(error, context: context) }
         return try BSONStorage.withReply { reply in
             guard mongoc_bulk_operation_execute(bulk, reply, &error) != 0 else {
+                let document = BSONDocument(bson: reply)
+                if toleratingDuplicateKeys, Self.onlyDuplicateKeyErrors(document) { return document }
                 throw StoreError(error, context: context)
             }
             return BSONDocument(bson: reply)
         }
+    }
+
+    /// True when a bulk reply's only errors are duplicate-key write errors (code 11000), at least one.
+    static func onlyDuplicateKeyErrors(_ reply: BSONDocument) -> Bool {
+        guard let errors = reply["writeErrors"]?.arrayValue, !errors.isEmpty else { return false }
+        let concernErrors = reply["writeConcernErrors"]?.arrayValue ?? []
+        return concernErrors.isEmpty && errors.allSatisfy { $0.documentValue?["code"]?.intValue == 11000 }
     }
 
     /// Updates the first matching document (inserting one when `upsert` and none matches).

@@ -4,105 +4,78 @@ import Foundation
 extension MongoStore {
     /// The host message with this id: tried as an ObjectId first when it is 24 hex digits, then as a string.
     public func message(id text: String) throws -> MessageRecord? {
+        try messages(idTexts: [text])[text]
+    }
+
+    /// The host messages with these id texts, read in one `$in` query and keyed by the text: a text of 24 hex
+    /// digits is tried as an ObjectId and as a string, and the ObjectId wins when both exist . Texts with no message are absent.
+    public func messages(idTexts: [String]) throws -> [String: MessageRecord] {
+        guard !idTexts.isEmpty else { return [:] }
+        var texts: [RecordID: [String]] = [:]
+        for text in idTexts {
+            for candidate in RecordID.candidates(for: text) { texts[candidate, default: []].append(text) }
+        }
+        let filter: BSONDocument = ["_id": .document(["$in": .array(texts.keys.map { BSONValue($0) })])]
+        var found: [String: MessageRecord] = [:]
         try withCollection(configuration.messagesCollection) { messages in
-            for candidate in RecordID.candidates(for: text) {
-                if let document = try messages.findOne(["_id": BSONValue(candidate)]) {
-                    return StoreCodec.message(document)
+            try messages.forEach(filter) { document in
+                guard let message = StoreCodec.message(document) else { return true }
+                for text in texts[message.id] ?? [] {
+                    if case .objectID = found[text]?.id { continue }
+                    found[text] = message
                 }
-            }
-            return nil
-        }
-    }
-
-    /// Up to `limit` host message ids that have no analysis with an embedding, leaving out messages already
-    /// attempted `maxAttempts` times or marked failed. Pages through all of `messages` in `_id` order.
-    public func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID] {
-        try unanalysedMessages(after: nil, limit: limit, maxAttempts: maxAttempts).ids
-    }
-
-    /// Up to `limit` host message ids greater than `after` (all ids when nil) that have no analysis with an
-    /// embedding, leaving out messages already attempted `maxAttempts` times or marked failed, and the last id the
-    /// scan accounted for (so the next call can start after it).
-    ///
-    /// Pages through `messages` in `_id` order, `_id` only, and subtracts the ids with a usable, failed or
-    /// given-up analysis in batches of 500 (`$in`, then the `$or` of embedding exists / failed / attempts at the
-    /// limit).
-    ///
-    /// "Greater" is MongoDB's `_id` order, where every string sorts before every ObjectId. `_id` comparisons in
-    /// MongoDB only match within one BSON type bracket (`$gt: "<string>"` matches no ObjectId), so after a string the
-    /// ObjectIds are asked for explicitly; after an ObjectId only greater ObjectIds follow, and a string id (which
-    /// sorts below every ObjectId) is seen only by a scan from the start (`after: nil`).
-    public func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage {
-        guard limit > 0 else { return SweepPage(ids: [], scannedThrough: nil, reachedEnd: false) }
-        let batchSize = 500
-        return try withCollection(configuration.analysesCollection) { analyses in
-            try withCollection(configuration.messagesCollection) { messages in
-                var found: [RecordID] = []
-                var batch: [RecordID] = []
-                var scannedThrough: RecordID?
-                var stoppedAtLimit = false
-
-                func subtract() throws {
-                    defer { batch.removeAll(keepingCapacity: true) }
-                    guard !batch.isEmpty else { return }
-                    // Two `$match` stages, not one filter: MongoDB merges them into one `_id` index lookup either
-                    // way, while SecantusDB (the test server) uses the `_id` index only for a `$match` on `_id`
-                    // alone and otherwise scans the whole collection per batch (over 5 s for 500 ids among 10,000
-                    // analyses, beyond the socket timeout).
-                    let pipeline: [BSONDocument] = [
-                        ["$match": .document(["_id": .document(["$in": .array(batch.map { BSONValue($0) })])])],
-                        [
-                            "$match": .document([
-                                "$or": .array([
-                                    .document(["embedding": Self.present]),
-                                    .document(["failed": .bool(true)]),
-                                    .document(["attempts": .document(["$gte": BSONValue(maxAttempts)])]),
-                                ])
-                            ])
-                        ],
-                        ["$project": .document(["_id": .int32(1)])],
-                    ]
-                    var done = Set<RecordID>()
-                    try analyses.aggregate(pipeline) { document in
-                        if let id = document["_id"]?.recordID { done.insert(id) }
-                        return true
-                    }
-                    for id in batch {
-                        if !done.contains(id) {
-                            guard found.count < limit else {
-                                stoppedAtLimit = true
-                                return
-                            }
-                            found.append(id)
-                        }
-                        scannedThrough = id
-                    }
-                }
-
-                let filter = after.map(Self.idsSorting(after:)) ?? [:]
-                let options: BSONDocument = [
-                    "projection": .document(["_id": .int32(1)]),
-                    "sort": .document(["_id": .int32(1)]),
-                    "batchSize": .int32(Int32(batchSize)),
-                ]
-                var exhausted = true
-                try messages.forEach(filter, options: options) { document in
-                    if let id = document["_id"]?.recordID { batch.append(id) }
-                    if batch.count >= batchSize { try subtract() }
-                    guard found.count < limit else {
-                        exhausted = false
-                        return false
-                    }
-                    return true
-                }
-                if found.count < limit { try subtract() }
-                return SweepPage(
-                    ids: found,
-                    scannedThrough: scannedThrough,
-                    reachedEnd: exhausted && !stoppedAtLimit
-                )
+                return true
             }
         }
+        return found
+    }
+
+    /// Up to `limit` host message ids, in `_id` order, that need analysis by `embedder` (see
+    /// `needingAnalysis(_:maxAttempts:embedder:)`): one scan from the first id.
+    public func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID] {
+        guard limit > 0 else { return [] }
+        let scan = try scanMessages(after: nil)
+        defer { scan.close() }
+        return try scan.next(limit: limit, maxExamined: .max, maxAttempts: maxAttempts, embedder: embedder).ids
+    }
+
+    /// Opens a scan of the host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
+    public func scanMessages(after: RecordID?) throws -> MessageScan {
+        try MessageScan(store: self, after: after)
+    }
+
+    /// Of these message ids, those that need analysis: no analysis by `embedder` (none at all, or a stale one by
+    /// another embedder), not given up (`failed`), and, when never analysed, fewer than `maxAttempts` attempts.
+    ///
+    /// Two `$match` stages, not one filter: MongoDB merges them into one `_id` index lookup either way, while the
+    /// embedded test server uses the `_id` index only for a `$match` on `_id` alone and otherwise scans the whole
+    /// collection per batch.
+    func needingAnalysis(_ ids: [RecordID], maxAttempts: Int, embedder: String) throws -> Set<RecordID> {
+        guard !ids.isEmpty else { return [] }
+        let pipeline: [BSONDocument] = [
+            ["$match": .document(["_id": .document(["$in": .array(ids.map { BSONValue($0) })])])],
+            [
+                "$match": .document([
+                    "$or": .array([
+                        .document(["embedder": .string(embedder), "analyzed_at": Self.present]),
+                        .document(["failed": .bool(true)]),
+                        .document([
+                            "analyzed_at": .document(["$exists": .bool(false)]),
+                            "attempts": .document(["$gte": BSONValue(maxAttempts)]),
+                        ]),
+                    ])
+                ])
+            ],
+            ["$project": .document(["_id": .int32(1)])],
+        ]
+        var done = Set<RecordID>()
+        try withCollection(configuration.analysesCollection) { analyses in
+            try analyses.aggregate(pipeline) { document in
+                if let id = document["_id"]?.recordID { done.insert(id) }
+                return true
+            }
+        }
+        return Set(ids).subtracting(done)
     }
 
     /// A filter for the ids that sort after `id` in MongoDB's `_id` order, of the two id types clusterd reads:

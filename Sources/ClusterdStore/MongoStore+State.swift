@@ -22,3 +22,23 @@ extension MongoStore {
         }
     }
 }
+
+extension MongoStore {
+    /// The progress marker of the catch-up sweep.
+    static let sweepMarker = "sweep"
+
+    /// Where the catch-up sweep resumes: every host message at or before this `_id` was analysed, failed or given
+    /// up when it was saved. Nil when none was saved (the next pass starts from the first id).
+    public func sweepPosition() throws -> RecordID? {
+        try progressMarker(Self.sweepMarker)?["position"]?.recordID
+    }
+
+    /// Saves where the catch-up sweep resumes (nil: from the first id).
+    public func saveSweepPosition(_ position: RecordID?, now: Date) throws {
+        try saveProgressMarker(
+            Self.sweepMarker,
+            fields: ["position": position.map { BSONValue($0) } ?? .null],
+            now: now
+        )
+    }
+}

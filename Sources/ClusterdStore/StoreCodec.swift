@@ -45,6 +45,7 @@ enum StoreCodec {
             "topic": .string(analysis.topic),
             "language": .string(analysis.language),
             "analyzed_at": .date(analysis.analyzedAt),
+            "prompt_version": .string(analysis.promptVersion),
             "last_error": .null,
             "failed": .bool(false),
         ]
@@ -66,7 +67,22 @@ enum StoreCodec {
             conceptSource: document["concept_source"]?.stringValue ?? "",
             analyzedAt: analyzedAt,
             topic: document["topic"]?.stringValue ?? "",
-            language: document["language"]?.stringValue ?? ""
+            language: document["language"]?.stringValue ?? "",
+            promptVersion: document["prompt_version"]?.stringValue ?? ""
+        )
+    }
+
+    /// The claim-relevant fields of an analysis document (no embedding needed).
+    static func analysisState(_ document: BSONDocument) -> AnalysisState {
+        let claim = document["claim"]?.documentValue
+        return AnalysisState(
+            attempts: document["attempts"]?.intValue ?? 0,
+            analyzedAt: document["analyzed_at"]?.dateValue,
+            embedder: document["embedder"]?.stringValue,
+            promptVersion: document["prompt_version"]?.stringValue,
+            failed: document["failed"] == .bool(true),
+            claimOwner: claim?["owner"]?.stringValue,
+            claimExpiresAt: claim?["expires_at"]?.dateValue
         )
     }
 

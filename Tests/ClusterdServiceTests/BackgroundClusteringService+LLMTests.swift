@@ -89,7 +89,7 @@ import Testing
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
         let run = try #require(try store.latestSuccessfulRun())
         #expect(run.inputs.promptVersion == "claude-test-model/concepts-v1/names-v1")
-        let analyses = try store.analyses(analyzedAtOrBefore: Date())
+        let analyses = try store.analyses(analyzedAtOrBefore: Date(), embedder: HashingEmbedder().identifier)
         #expect(analyses.count == messageCount)
         #expect(analyses.allSatisfy { $0.conceptSource == "claude" && $0.language == "en" && !$0.topic.isEmpty })
         let sourdough = try #require(try store.analysis(messageID: .string("bake-1-1")))
@@ -147,7 +147,7 @@ import Testing
         print("API down: forced run with \(messageCount) messages finished in \(clock.now - start)")
         let run = try #require(try store.latestSuccessfulRun())
         #expect(run.status == .succeeded)
-        let analyses = try store.analyses(analyzedAtOrBefore: Date())
+        let analyses = try store.analyses(analyzedAtOrBefore: Date(), embedder: HashingEmbedder().identifier)
         #expect(analyses.count == messageCount)
         #expect(analyses.allSatisfy { $0.conceptSource == "local" && !$0.concepts.isEmpty })
         let clusters = try store.clusters(runID: run.id)
@@ -173,7 +173,11 @@ import Testing
         defer { service.shutdown() }
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
-        #expect(try store.analyses(analyzedAtOrBefore: Date()).allSatisfy { $0.conceptSource == "local" })
+        #expect(
+            try store.analyses(analyzedAtOrBefore: Date(), embedder: HashingEmbedder().identifier).allSatisfy {
+                $0.conceptSource == "local"
+            }
+        )
         let status = service.status()
         #expect(status.llm.state == "degraded")
         #expect(status.degraded.contains("llm"))
@@ -194,7 +198,9 @@ import Testing
         defer { service.shutdown() }
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
-        let sources = try store.analyses(analyzedAtOrBefore: Date()).map(\.conceptSource)
+        let sources = try store.analyses(analyzedAtOrBefore: Date(), embedder: HashingEmbedder().identifier).map(
+            \.conceptSource
+        )
         #expect(sources.contains("claude") && sources.contains("local"), "\(sources)")
         let status = service.status()
         #expect(status.llm.state == "over budget")

@@ -77,7 +77,10 @@ import Testing
         defer { store.close() }
         try store.insertHostMessages(messages(conversation: .string("c"), texts: ["crashes the embedder"], prefix: "x"))
         // Three earlier attempts that never finished (e.g. the process crashed during each).
-        for _ in 0..<3 { _ = try store.beginAttempt(messageID: .string("x-0"), conversationID: .string("c")) }
+        let now = Date()
+        for _ in 0..<3 {
+            _ = try store.claimAnalyses([(.string("x-0"), .string("c"))], owner: "dead", now: now, expiresAt: now)
+        }
         let service = makeService(store: store, maxAttempts: 3)
         service.start()
         defer { service.shutdown() }
@@ -87,7 +90,7 @@ import Testing
         #expect(service.status().lastError.contains("given up after 3 attempts"))
     }
 
-    @Test func reanalysingAMessageIsIdempotent() throws {
+    @Test func reTriggeringAnAnalysedMessageDoesNoWork() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let id = "65a1b2c3d4e5f6a7b8c9d0e1"
@@ -100,16 +103,16 @@ import Testing
         _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
         #expect(try waitUntil { try store.countAnalyses() == 1 && service.status().queueDepth == 0 })
         let first = try #require(try store.analysis(messageID: .objectID(id)))
+        #expect(first.promptVersion == LocalConceptProvider.version)
         _ = try service.triggerAnalysis(messageID: id, conversationID: nil)
-        let done = waitUntil { service.status().analyzedTotal == 2 && service.status().queueDepth == 0 }
-        #expect(done, "status: \(service.status())")
-        #expect(try store.countAnalyses() == 1)
-        let second = try #require(try store.analysis(messageID: .objectID(id)))
-        #expect(second.embedding == first.embedding)
-        #expect(second.concepts == first.concepts)
+        #expect(waitUntil { service.status().queueDepth == 0 }, "status: \(service.status())")
+        // Same embedder and prompt version: not analysed again (not rewritten, no attempt counted), counted once.
+        #expect(try store.analysis(messageID: .objectID(id)) == first)
+        #expect(try store.attemptTotals() == (documents: 1, attempts: 1))
+        #expect(service.status().analyzedTotal == 1)
     }
 
-    @Test func anAnalysedMessageTriggeredAgainAndAgainIsReanalysedNeverGivenUp() throws {
+    @Test func anAnalysedMessageTriggeredAgainAndAgainIsNeverGivenUpNorCountedTwice() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         try store.insertHostMessages(messages(conversation: .string("c"), texts: ["refund my order"], prefix: "d"))
@@ -119,13 +122,49 @@ import Testing
         // Twice the attempt limit (3): a backend that delivers "message created" more than once.
         for round in 1...6 {
             _ = try service.triggerAnalysis(messageID: "d-0", conversationID: nil)
-            let done = waitUntil { service.status().analyzedTotal == round && service.status().queueDepth == 0 }
+            let done = waitUntil { service.status().analyzedTotal == 1 && service.status().queueDepth == 0 }
             #expect(done, "round \(round): \(service.status())")
         }
         #expect(service.status().failedTotal == 0)
         #expect(service.status().lastError == "")
         #expect(try store.countFailed() == 0)
-        #expect(try store.attemptTotals() == (documents: 1, attempts: 6))
+        #expect(try store.attemptTotals() == (documents: 1, attempts: 1))
+    }
+
+    @Test func staleAnalysesAreLeftOutOfRunsAndRedoneWithTheCurrentEmbedder() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let texts = ["refund my order", "where is my parcel", "reset my password", "cancel my plan"]
+        let hosted = messages(conversation: .string("c"), texts: texts, prefix: "s")
+        try store.insertHostMessages(hosted)
+        // Analysed earlier by an embedder that is gone (the hashing fallback of another version, say).
+        try store.saveAnalyses(
+            hosted.map { message in
+                MessageAnalysis(
+                    messageID: message.id,
+                    conversationID: message.conversationID,
+                    concepts: ["old"],
+                    embedding: [1, 0, 0],
+                    embedder: "retired-embedder",
+                    conceptSource: "local",
+                    analyzedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                    promptVersion: LocalConceptProvider.version
+                )
+            }
+        )
+        let current = HashingEmbedder().identifier
+        #expect(try store.analyses(analyzedAtOrBefore: Date(), embedder: current).isEmpty)
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        let redone = try waitUntil {
+            try store.countStaleAnalyses(embedder: current) == 0
+                && store.countAnalyses(embedder: current) == texts.count
+        }
+        #expect(redone, "status: \(service.status())")
+        #expect(waitUntil { service.status().analyzedTotal == texts.count })
+        let analysis = try #require(try store.analysis(messageID: .string("s-0")))
+        #expect(analysis.embedder == current && analysis.concepts != ["old"])
     }
 
     @Test func duplicateTriggersAreCoalescedAndEmptyIdsRefused() throws {

@@ -29,31 +29,41 @@ final class FlakyStore: ServiceStore {
 
     func ping() throws { try checked { try inner.ping() } }
     func ensureIndexes() throws { try checked { try inner.ensureIndexes() } }
-    func message(id text: String) throws -> MessageRecord? { try checked { try inner.message(id: text) } }
-    func beginAttempt(messageID: RecordID, conversationID: RecordID?) throws -> Int {
-        try checked { try inner.beginAttempt(messageID: messageID, conversationID: conversationID) }
+    func messages(idTexts: [String]) throws -> [String: MessageRecord] {
+        try checked { try inner.messages(idTexts: idTexts) }
     }
-    func hasAnalysis(messageID: RecordID) throws -> Bool {
-        try checked { try inner.hasAnalysis(messageID: messageID) }
+    func analysisStates(messageIDs: [RecordID]) throws -> [RecordID: AnalysisState] {
+        try checked { try inner.analysisStates(messageIDs: messageIDs) }
+    }
+    func claimAnalyses(
+        _ messages: [(messageID: RecordID, conversationID: RecordID)],
+        owner: String,
+        now: Date,
+        expiresAt: Date
+    ) throws -> Set<RecordID> {
+        try checked { try inner.claimAnalyses(messages, owner: owner, now: now, expiresAt: expiresAt) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
-    func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws {
-        try checked {
-            try inner.recordFailure(messageID: messageID, conversationID: conversationID, error: error, final: final)
-        }
+    func recordFailures(_ failures: [AnalysisFailure]) throws { try checked { try inner.recordFailures(failures) } }
+    func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID] {
+        try checked { try inner.unanalysedMessageIDs(limit: limit, maxAttempts: maxAttempts, embedder: embedder) }
     }
-    func unanalysedMessageIDs(limit: Int, maxAttempts: Int) throws -> [RecordID] {
-        try checked { try inner.unanalysedMessageIDs(limit: limit, maxAttempts: maxAttempts) }
+    func openScan(after: RecordID?) throws -> any MessageScanning {
+        try checked { try inner.scanMessages(after: after) }
     }
-    func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage {
-        try checked { try inner.unanalysedMessages(after: after, limit: limit, maxAttempts: maxAttempts) }
+    func sweepPosition() throws -> RecordID? { try checked { try inner.sweepPosition() } }
+    func saveSweepPosition(_ position: RecordID?, now: Date) throws {
+        try checked { try inner.saveSweepPosition(position, now: now) }
     }
-    func countAnalyses(analyzedAfter: Date?) throws -> Int {
-        try checked { try inner.countAnalyses(analyzedAfter: analyzedAfter) }
+    func countAnalyses(analyzedAfter: Date?, embedder: String?) throws -> Int {
+        try checked { try inner.countAnalyses(analyzedAfter: analyzedAfter, embedder: embedder) }
+    }
+    func countStaleAnalyses(embedder: String) throws -> Int {
+        try checked { try inner.countStaleAnalyses(embedder: embedder) }
     }
     func countFailed() throws -> Int { try checked { try inner.countFailed() } }
-    func analyses(analyzedAtOrBefore bound: Date) throws -> [MessageAnalysis] {
-        try checked { try inner.analyses(analyzedAtOrBefore: bound) }
+    func analyses(analyzedAtOrBefore bound: Date, embedder: String) throws -> [MessageAnalysis] {
+        try checked { try inner.analyses(analyzedAtOrBefore: bound, embedder: embedder) }
     }
     func insertRun(_ run: ClusteringRun) throws { try checked { try inner.insertRun(run) } }
     func finishRun(_ run: ClusteringRun) throws -> Bool { try checked { try inner.finishRun(run) } }

@@ -10,16 +10,16 @@ struct SweepStateTests {
         let clock = ManualClock()
         var sweep = SweepState(fullSweepSeconds: 600)
         let result1 = sweep.plan(now: clock.now)
-        #expect(result1.isFull)
+        #expect(result1.restarts)
         sweep.watermark = .string("m-6")
         let result2 = sweep.plan(now: clock.now)
-        #expect(result2 == SweepState.Plan(after: .string("m-6")))
+        #expect(result2 == SweepState.Plan(after: .string("m-6"), restarts: false))
         clock.advance(by: 599)
         let result3 = sweep.plan(now: clock.now)
-        #expect(!result3.isFull)
+        #expect(!result3.restarts)
         clock.advance(by: 1)
         let result4 = sweep.plan(now: clock.now)
-        #expect(result4.isFull)
+        #expect(result4.restarts)
         #expect(sweep.watermark == nil && sweep.lastFullSweepAt == clock.now)
     }
 
@@ -30,12 +30,12 @@ struct SweepStateTests {
         sweep.watermark = .string("m-1")
         sweep.fullSweepNeeded = true
         let result5 = sweep.plan(now: clock.now)
-        #expect(result5.isFull)
+        #expect(result5.restarts)
         #expect(!sweep.fullSweepNeeded, "the request is consumed")
         sweep.watermark = .string("m-1")
         clock.advance(by: -601)
         let result6 = sweep.plan(now: clock.now)
-        #expect(result6.isFull, "a wall clock set back by more than the period")
+        #expect(result6.restarts, "a wall clock set back by more than the period")
     }
 
     @Test func accountingQueuesNewIdsAndStopsTheWatermarkWhereTheQueueFilled() {
@@ -62,5 +62,40 @@ struct SweepStateTests {
         let page = SweepPage(ids: [], scannedThrough: nil, reachedEnd: true)
         let accounting = sweep.account(page, after: .string("m-5"), pending: &pending, capacity: 10)
         #expect(accounting.watermark == .string("m-5"))
+    }
+
+    @Test func theDurablePositionTrailsTheWatermarkUntilEveryQueuedIdHasLeft() {
+        var sweep = SweepState()
+        var pending: Set<String> = ["b"]
+        let first = SweepPage(ids: [.string("a"), .string("b")], scannedThrough: .string("c"), reachedEnd: false)
+        _ = sweep.account(first, after: nil, pending: &pending, capacity: 100)
+        let second = SweepPage(ids: [.string("d")], scannedThrough: .string("e"), reachedEnd: true)
+        _ = sweep.account(second, after: .string("c"), pending: &pending, capacity: 100)
+        #expect(sweep.watermark == .string("e") && sweep.durablePosition == nil)
+        sweep.finished("d")
+        #expect(sweep.durablePosition == nil, "the first step still has a and b queued")
+        sweep.finished("a")
+        sweep.finished("zz")  // not the sweep's: ignored
+        #expect(sweep.durablePosition == nil)
+        sweep.finished("b")  // queued by a trigger before the sweep saw it: it held the position too
+        #expect(sweep.durablePosition == .string("e") && sweep.steps.isEmpty)
+        // A page with nothing queued moves the position at once.
+        let empty = SweepPage(ids: [], scannedThrough: .string("g"), reachedEnd: true)
+        _ = sweep.account(empty, after: .string("e"), pending: &pending, capacity: 100)
+        #expect(sweep.durablePosition == .string("g"))
+    }
+
+    @Test func resumingFromASavedPositionGoesOnFromItAndAPassFromTheStartForgetsIt() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        sweep.resume(from: .string("m-40"), now: clock.now)
+        #expect(sweep.plan(now: clock.now) == SweepState.Plan(after: .string("m-40"), restarts: false))
+        #expect(sweep.savedPosition == .string("m-40"))
+        clock.advance(by: 600)
+        #expect(sweep.plan(now: clock.now) == SweepState.Plan(after: nil, restarts: true))
+        #expect(sweep.durablePosition == nil, "a pass from the start no longer vouches for anything")
+        var fresh = SweepState(fullSweepSeconds: 600)
+        fresh.resume(from: nil, now: clock.now)
+        #expect(fresh.plan(now: clock.now).restarts, "no saved position: a pass from the first message")
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// Sample models for the store tests.
 enum Fixtures {
     /// An analysis of `id` with a small embedding.
+    /// The embedder every fixture analysis is by.
+    static let embedder = "hashing-v1"
+
     static func analysis(
         _ id: RecordID,
         conversation: RecordID = .string("c"),
@@ -16,7 +19,7 @@ enum Fixtures {
             conversationID: conversation,
             concepts: concepts,
             embedding: embedding,
-            embedder: "hashing-v1",
+            embedder: embedder,
             conceptSource: "local",
             analyzedAt: analyzedAt
         )

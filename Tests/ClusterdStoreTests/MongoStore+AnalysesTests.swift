@@ -2,6 +2,7 @@ import ClusterdCore
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("MongoStore: analyses")
@@ -11,7 +12,6 @@ struct MongoStoreAnalysesTests {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let id = RecordID.objectID("65a1b2c3d4e5f60718293a4b")
-        #expect(try store.beginAttempt(messageID: id, conversationID: .string("c")) == 1)
         let first = Fixtures.analysis(id)
         try store.saveAnalyses([first])
         try store.saveAnalyses([first])
@@ -25,32 +25,63 @@ struct MongoStoreAnalysesTests {
         try store.saveAnalyses([second])
         #expect(try store.countAnalyses() == 1)
         #expect(try store.analysis(messageID: id) == second)
-        // attempts are kept by saves
-        #expect(try store.beginAttempt(messageID: id, conversationID: nil) == 2)
     }
 
-    @Test("beginAttempt counts before the work and creates the document; hasAnalysis needs an embedding")
-    func attempts() throws {
+    @Test("claims count an attempt before the work and create the document; states leave the embedding out")
+    func claims() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let id = RecordID.string("m-1")
-        #expect(try store.beginAttempt(messageID: id, conversationID: .string("c")) == 1)
-        #expect(try store.beginAttempt(messageID: id, conversationID: .string("c")) == 2)
-        #expect(try store.beginAttempt(messageID: id, conversationID: nil) == 3)
+        let now = Date(timeIntervalSince1970: 1_736_544_600)
+        let claim = { (owner: String, at: Date) in
+            try store.claimAnalyses([(id, .string("c"))], owner: owner, now: at, expiresAt: at.addingTimeInterval(60))
+        }
+        #expect(try claim("a", now) == [id])
+        #expect(try claim("a", now) == [id], "a process's own claim is its to take again")
+        var state = try #require(try store.analysisStates(messageIDs: [id, .string("none")])[id])
+        #expect(state == AnalysisState(attempts: 2, claimOwner: "a", claimExpiresAt: now.addingTimeInterval(60)))
+        #expect(try store.analysisStates(messageIDs: [.string("none")]).isEmpty)
+        #expect(try claim("b", now.addingTimeInterval(30)).isEmpty, "a live claim of another process holds")
+        #expect(try claim("b", now.addingTimeInterval(60)) == [id], "an expired claim may be taken over")
         #expect(try store.analysis(messageID: id) == nil)  // no embedding yet
-        #expect(try !store.hasAnalysis(messageID: id))
         try store.saveAnalyses([Fixtures.analysis(id)])
-        #expect(try store.hasAnalysis(messageID: id))
-        #expect(try !store.hasAnalysis(messageID: .string("m-2")))
+        state = try #require(try store.analysisStates(messageIDs: [id])[id])
+        #expect(
+            state.attempts == 3 && state.claimOwner == nil && state.isAnalysed && state.embedder == Fixtures.embedder
+        )
         #expect(try store.countAnalyses() == 1)
+    }
+
+    @Test("two processes claiming the same messages at once never both get one")
+    func contendedClaims() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let ids: [RecordID] = (0..<40).map { .string("m\($0)") }
+        let now = Date(timeIntervalSince1970: 1_736_544_600)
+        let won = Mutex<[String: Set<RecordID>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let owner = "p\(index)"
+            let claimed = try? store.claimAnalyses(
+                ids.map { ($0, RecordID.string("c")) },
+                owner: owner,
+                now: now,
+                expiresAt: now.addingTimeInterval(60)
+            )
+            won.withLock { $0[owner] = claimed ?? [] }
+        }
+        let claims = won.withLock { $0 }
+        #expect(claims["p0"]!.isDisjoint(with: claims["p1"]!))
+        #expect(claims["p0"]!.union(claims["p1"]!) == Set(ids))
     }
 
     @Test("failures are recorded; final ones counted as failed; a later save clears them")
     func failures() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
-        try store.recordFailure(messageID: .string("a"), conversationID: nil, error: "timeout", final: false)
-        try store.recordFailure(messageID: .string("b"), conversationID: .string("c"), error: "bad", final: true)
+        try store.recordFailures([
+            AnalysisFailure(messageID: .string("a"), conversationID: nil, reason: "timeout", final: false),
+            AnalysisFailure(messageID: .string("b"), conversationID: .string("c"), reason: "bad", final: true),
+        ])
         #expect(try store.countFailed() == 1)
         try store.saveAnalyses([Fixtures.analysis(.string("b"))])
         #expect(try store.countFailed() == 0)
@@ -71,10 +102,15 @@ struct MongoStoreAnalysesTests {
             )
         }
         try store.saveAnalyses(analyses)
-        _ = try store.beginAttempt(messageID: .string("pending"), conversationID: nil)
-        #expect(try store.countAnalyses() == 5)
-        #expect(try store.countAnalyses(analyzedAfter: base.addingTimeInterval(20)) == 2)
-        let snapshot = try store.analyses(analyzedAtOrBefore: base.addingTimeInterval(20))
-        #expect(snapshot == Array(analyses.prefix(3)))
+        _ = try store.claimAnalyses([(.string("pending"), .string("c"))], owner: "a", now: base, expiresAt: base)
+        var stale = Fixtures.analysis(.string("stale"), analyzedAt: base)
+        stale.embedder = "minilm"
+        try store.saveAnalyses([stale])
+        #expect(try store.countAnalyses() == 6)
+        #expect(try store.countAnalyses(embedder: Fixtures.embedder) == 5)
+        #expect(try store.countStaleAnalyses(embedder: Fixtures.embedder) == 1)
+        #expect(try store.countAnalyses(analyzedAfter: base.addingTimeInterval(20), embedder: Fixtures.embedder) == 2)
+        let snapshot = try store.analyses(analyzedAtOrBefore: base.addingTimeInterval(20), embedder: Fixtures.embedder)
+        #expect(snapshot == Array(analyses.prefix(3)), "the stale analysis is left out")
     }
 }

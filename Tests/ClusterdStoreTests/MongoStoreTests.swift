@@ -65,10 +65,12 @@ struct MongoStoreTests {
     func concurrent() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
+        let now = Date(timeIntervalSince1970: 1_736_544_600)
         DispatchQueue.concurrentPerform(iterations: 16) { index in
-            _ = try? store.beginAttempt(messageID: .string("m\(index % 4)"), conversationID: nil)
+            let message = (RecordID.string("m\(index % 4)"), RecordID.string("c"))
+            _ = try? store.claimAnalyses([message], owner: "a", now: now, expiresAt: now)
         }
-        let attempts = try (0..<4).map { try store.beginAttempt(messageID: .string("m\($0)"), conversationID: nil) }
-        #expect(attempts == [5, 5, 5, 5])
+        let states = try store.analysisStates(messageIDs: (0..<4).map { .string("m\($0)") })
+        #expect(states.values.map(\.attempts) == [4, 4, 4, 4])
     }
 }

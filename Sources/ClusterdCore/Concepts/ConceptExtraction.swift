@@ -8,6 +8,9 @@ public struct ConceptExtraction: Sendable, Equatable {
     public var language: String
     /// Who produced them: ``ConceptExtraction/localSource`` or ``ConceptExtraction/claudeSource``.
     public var source: String
+    /// The version of the extractor or prompt that produced them (stored as the analysis's `prompt_version`: a
+    /// message re-triggered with the same embedder and prompt version is not analysed again).
+    public var promptVersion: String
 
     /// `concept_source` of the local key-phrase extractor.
     public static let localSource = "local"
@@ -15,10 +18,11 @@ public struct ConceptExtraction: Sendable, Equatable {
     public static let claudeSource = "claude"
 
     /// Creates an extraction.
-    public init(concepts: [String], topic: String = "", language: String = "", source: String) {
+    public init(concepts: [String], topic: String = "", language: String = "", source: String, promptVersion: String) {
         self.concepts = concepts
         self.topic = topic
         self.language = language
         self.source = source
+        self.promptVersion = promptVersion
     }
 }

@@ -6,4 +6,7 @@
 public protocol ConceptProvider: Sendable {
     /// Concepts of `text`, at most the provider's limit, best first.
     func extract(_ text: String) -> ConceptExtraction
+    /// The prompt version of the provider's own model (what ``ConceptExtraction/promptVersion`` says when it was
+    /// not a fallback): an analysis with this version and the current embedder is up to date.
+    var promptVersion: String { get }
 }

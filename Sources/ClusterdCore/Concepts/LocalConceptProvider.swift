@@ -8,8 +8,18 @@ public struct LocalConceptProvider: ConceptProvider {
         extractor = ConceptExtractor(limit: limit)
     }
 
+    /// The local extractor's version (bump it when its output changes, so analyses are redone when re-triggered).
+    public static let version = "local-v1"
+
+    /// ``LocalConceptProvider/version``.
+    public var promptVersion: String { Self.version }
+
     /// Concepts of `text` by ``ConceptExtractor``.
     public func extract(_ text: String) -> ConceptExtraction {
-        ConceptExtraction(concepts: extractor.concepts(in: text), source: ConceptExtraction.localSource)
+        ConceptExtraction(
+            concepts: extractor.concepts(in: text),
+            source: ConceptExtraction.localSource,
+            promptVersion: Self.version
+        )
     }
 }

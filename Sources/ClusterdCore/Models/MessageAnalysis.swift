@@ -20,6 +20,8 @@ public struct MessageAnalysis: Sendable, Equatable {
     public var topic: String
     /// ISO 639-1 language code (Claude only; empty otherwise).
     public var language: String
+    /// The version of the prompt or extractor that produced the concepts (``ConceptExtraction/promptVersion``).
+    public var promptVersion: String
 
     /// Creates an analysis.
     public init(
@@ -31,7 +33,8 @@ public struct MessageAnalysis: Sendable, Equatable {
         conceptSource: String,
         analyzedAt: Date,
         topic: String = "",
-        language: String = ""
+        language: String = "",
+        promptVersion: String = ""
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -42,5 +45,6 @@ public struct MessageAnalysis: Sendable, Equatable {
         self.analyzedAt = analyzedAt
         self.topic = topic
         self.language = language
+        self.promptVersion = promptVersion
     }
 }

@@ -2,21 +2,31 @@ import ClusterdCore
 import Foundation
 
 extension AnalysisLane {
-    /// Reads, analyses and saves a batch of messages (one embedding call, one bulk write); one outcome per id.
+    /// Reads, claims, analyses and saves a batch of messages: one read of the messages, one of their analyses'
+    /// states, one bulk claim, embedding calls of `embeddingBatchSize`, one bulk save (and one bulk write of any
+    /// failures). One outcome per id.
     func analyse(_ batch: [(messageID: String, attempt: Int)]) -> [AnalysisOutcome] {
         var outcomes = [AnalysisOutcome](repeating: .storeDown, count: batch.count)
-        var found: [(index: Int, message: MessageRecord)] = []
-        for (index, item) in batch.enumerated() {
-            do {
-                if let message = try read(item.messageID, notFoundRetries: item.attempt, outcome: &outcomes[index]) {
-                    found.append((index, message))
-                }
-            } catch {
-                context.noteStoreFailure(error)
-            }
-        }
-        guard !found.isEmpty else { return outcomes }
         do {
+            let messages = try context.store.messages(idTexts: batch.map(\.messageID))
+            context.noteStoreHealthy()
+            var found: [(index: Int, message: MessageRecord)] = []
+            var failures: [AnalysisFailure] = []
+            let delays = context.configuration.notFoundRetryDelays
+            for (index, item) in batch.enumerated() {
+                if let message = messages[item.messageID] {
+                    found.append((index, message))
+                } else if item.attempt < delays.count {
+                    outcomes[index] = .retryLater(delays[item.attempt])
+                } else {
+                    let reason = "message \(item.messageID) not found in MongoDB after \(item.attempt + 1) attempts"
+                    let id = RecordID.candidates(for: item.messageID).last ?? .string(item.messageID)
+                    failures.append(AnalysisFailure(messageID: id, conversationID: nil, reason: reason, final: true))
+                    outcomes[index] = .failed
+                }
+            }
+            try record(failures)
+            guard !found.isEmpty else { return outcomes }
             for (slot, outcome) in zip(found, try analyse(found.map(\.message))) { outcomes[slot.index] = outcome }
         } catch {
             context.noteStoreFailure(error)
@@ -24,111 +34,137 @@ extension AnalysisLane {
         return outcomes
     }
 
-    /// The message, or nil with `outcome` set (retry later while it may not be written yet, then failed).
-    private func read(_ messageID: String, notFoundRetries: Int, outcome: inout AnalysisOutcome) throws
-        -> MessageRecord?
-    {
-        guard let message = try context.store.message(id: messageID) else {
-            context.noteStoreHealthy()
-            if notFoundRetries < context.configuration.notFoundRetryDelays.count {
-                outcome = .retryLater(context.configuration.notFoundRetryDelays[notFoundRetries])
-                return nil
-            }
-            let reason = "message \(messageID) not found in MongoDB after \(notFoundRetries + 1) attempts"
-            let id = RecordID.candidates(for: messageID).last ?? .string(messageID)
-            try context.store.recordFailure(messageID: id, conversationID: nil, error: reason, final: true)
-            context.recordFailed(reason)
-            outcome = .failed
-            return nil
-        }
-        context.noteStoreHealthy()
-        return message
-    }
-
-    /// Concepts and embeddings for several messages: each attempt is counted before the work, the texts are
-    /// embedded in one call, the analyses written in one bulk write. Throws when the store fails.
+    /// Concepts and embeddings for messages that exist: decides from their stored analyses what to do with each
+    /// (`AnalysisClaimRule`: up to date, claimed elsewhere, given up, or analysed), claims the ones to analyse (an
+    /// attempt counted on each before the work), embeds their texts and saves the analyses in one bulk write.
+    /// Throws when the store fails.
     func analyse(_ messages: [MessageRecord]) throws -> [AnalysisOutcome] {
         var outcomes = [AnalysisOutcome](repeating: .failed, count: messages.count)
-        var work: [(index: Int, attempts: Int, extraction: ConceptExtraction)] = []
+        let now = context.now()
+        let states = try context.store.analysisStates(messageIDs: messages.map(\.id))
+        let rule = claimRule
+        var wanted: [(index: Int, attempt: Int)] = []
+        var failures: [AnalysisFailure] = []
         for (index, message) in messages.enumerated() {
-            let attempts = try context.store.beginAttempt(messageID: message.id, conversationID: message.conversationID)
-            // Attempts count every analysis, so a message triggered again after it was analysed (a backend that
-            // delivers "message created" more than once) also passes the limit: it is re-analysed (idempotent),
-            // never given up. Only a message with no analysis yet is given up.
-            if attempts > context.configuration.maxAttempts, try !context.store.hasAnalysis(messageID: message.id) {
-                let reason = "message \(message.id) given up after \(attempts - 1) attempts"
-                try context.store.recordFailure(
-                    messageID: message.id,
-                    conversationID: message.conversationID,
-                    error: reason,
-                    final: true
+            switch rule.decide(states[message.id], now: now) {
+            case .upToDate:
+                outcomes[index] = .upToDate
+            case .claimedElsewhere:
+                outcomes[index] = .claimedElsewhere
+            case .giveUp(let attempts):
+                let reason = "message \(message.id) given up after \(attempts) attempts"
+                failures.append(
+                    AnalysisFailure(
+                        messageID: message.id,
+                        conversationID: message.conversationID,
+                        reason: reason,
+                        final: true
+                    )
                 )
-                context.recordFailed(reason)
+            case .analyse(let attempt):
+                wanted.append((index, attempt))
+            }
+        }
+        try record(failures)
+        let claimed = try context.store.claimAnalyses(
+            wanted.map { (messages[$0.index].id, messages[$0.index].conversationID) },
+            owner: rule.owner,
+            now: now,
+            expiresAt: now.addingTimeInterval(context.configuration.claimLeaseSeconds)
+        )
+        var work: [(index: Int, attempt: Int, extraction: ConceptExtraction)] = []
+        for item in wanted {
+            guard claimed.contains(messages[item.index].id) else {
+                outcomes[item.index] = .claimedElsewhere
                 continue
             }
-            let extraction = conceptProvider.extract(message.content)
-            work.append((index, attempts, extraction))
+            work.append((item.index, item.attempt, conceptProvider.extract(messages[item.index].content)))
         }
-        let embeddings = try embed(work.map { (messages[$0.index], $0.attempts) })
+        guard !work.isEmpty else { return outcomes }
+        let embeddings = try embed(work.map { (messages[$0.index], $0.attempt) })
         let analyzedAt: Date = context.state.withLock { state in
             state.savesInProgress += 1
             return max(context.now(), state.lastSnapshot.addingTimeInterval(0.001))
         }
         defer { context.state.withLock { $0.savesInProgress -= 1 } }
         var analyses: [MessageAnalysis] = []
+        var previous: [AnalysisState?] = []
         for (item, embedding) in zip(work, embeddings) {
             guard let embedding else { continue }
             let message = messages[item.index]
-            let analysis = MessageAnalysis(
-                messageID: message.id,
-                conversationID: message.conversationID,
-                concepts: item.extraction.concepts,
-                embedding: embedding,
-                embedder: context.embedder.identifier,
-                conceptSource: item.extraction.source,
-                analyzedAt: analyzedAt,
-                topic: item.extraction.topic,
-                language: item.extraction.language
+            analyses.append(
+                MessageAnalysis(
+                    messageID: message.id,
+                    conversationID: message.conversationID,
+                    concepts: item.extraction.concepts,
+                    embedding: embedding,
+                    embedder: rule.embedder,
+                    conceptSource: item.extraction.source,
+                    analyzedAt: analyzedAt,
+                    topic: item.extraction.topic,
+                    language: item.extraction.language,
+                    promptVersion: item.extraction.promptVersion
+                )
             )
-            analyses.append(analysis)
+            previous.append(states[message.id])
             outcomes[item.index] = .analysed
         }
         guard !analyses.isEmpty else { return outcomes }
         try context.store.saveAnalyses(analyses)
-        context.state.withLock { state in
-            state.analyzedTotal += analyses.count
-            state.unprocessed += analyses.count
-            state.newSinceLastAttempt += analyses.count
-        }
+        context.state.withLock { state in state.count(analysed: previous, embedder: rule.embedder) }
         return outcomes
     }
 
-    /// The embeddings of the messages' texts in one call; when that call fails, each text alone, so one bad text
-    /// fails only its own message (recorded, final on its last attempt) and yields nil.
-    private func embed(_ messages: [(message: MessageRecord, attempts: Int)]) throws -> [[Float]?] {
-        guard !messages.isEmpty else { return [] }
-        if let vectors = try? context.embedder.embed(messages.map(\.message.content)), vectors.count == messages.count {
-            return vectors
-        }
+    /// Records failures in one bulk write (nothing for none), each logged and counted.
+    private func record(_ failures: [AnalysisFailure]) throws {
+        guard !failures.isEmpty else { return }
+        try context.store.recordFailures(failures)
+        for failure in failures { context.recordFailed(failure.reason) }
+    }
+
+    /// The embeddings of the messages' texts in calls of `embeddingBatchSize`; when a call fails, each of its texts
+    /// alone, so one bad text fails only its own message (recorded, final on its last attempt) and yields nil.
+    private func embed(_ messages: [(message: MessageRecord, attempt: Int)]) throws -> [[Float]?] {
         var result: [[Float]?] = []
-        for (message, attempts) in messages {
+        result.reserveCapacity(messages.count)
+        let size = max(1, context.configuration.embeddingBatchSize)
+        var start = 0
+        while start < messages.count {
+            let chunk = messages[start..<min(messages.count, start + size)]
+            start += chunk.count
+            let texts = chunk.map(\.message.content)
+            if let vectors = try? context.embedder.embed(texts), vectors.count == chunk.count {
+                result.append(contentsOf: vectors.map { Optional($0) })
+            } else {
+                result.append(contentsOf: try embedOneByOne(chunk))
+            }
+        }
+        return result
+    }
+
+    /// Each text of a chunk whose batch call failed, alone; failures recorded in one bulk write.
+    private func embedOneByOne(_ chunk: ArraySlice<(message: MessageRecord, attempt: Int)>) throws -> [[Float]?] {
+        var result: [[Float]?] = []
+        var failures: [AnalysisFailure] = []
+        for (message, attempt) in chunk {
             do {
                 result.append(try context.embedder.embed([message.content]).first ?? [])
             } catch {
-                let reason = "embedding message \(message.id) failed: \(error)"
-                let final = attempts >= context.configuration.maxAttempts
-                try context.store.recordFailure(
-                    messageID: message.id,
-                    conversationID: message.conversationID,
-                    error: reason,
-                    final: final
+                let final = attempt >= context.configuration.maxAttempts
+                failures.append(
+                    AnalysisFailure(
+                        messageID: message.id,
+                        conversationID: message.conversationID,
+                        reason: "embedding message \(message.id) failed: \(error)",
+                        final: final
+                    )
                 )
-                context.recordFailed(reason)
-                // Not given up: the sweep retries it, and it may sit below the watermark.
+                // Not given up: the sweep retries it, and it may be behind the sweep's position.
                 if !final { context.requestFullSweep() }
                 result.append(nil)
             }
         }
+        try record(failures)
         return result
     }
 }

@@ -15,6 +15,8 @@ final class AnalysisLane: Sendable {
     let queue: OperationQueue
     /// Run after a batch analysed at least one message (the clustering lane checks its trigger rules).
     private let afterAnalysed = Mutex<@Sendable () -> Void>({})
+    /// Run after every batch (the sweep goes on with its pass when the queue has room).
+    private let afterBatch = Mutex<@Sendable () -> Void>({})
 
     init(context: ServiceContext, conceptProvider: any ConceptProvider) {
         self.context = context
@@ -32,6 +34,21 @@ final class AnalysisLane: Sendable {
     /// Sets what runs after a batch analysed at least one message.
     func whenAnalysed(_ body: @escaping @Sendable () -> Void) {
         afterAnalysed.withLock { $0 = body }
+    }
+
+    /// What decides whether a message is analysed: the current embedder and prompt version, this process's claims.
+    var claimRule: AnalysisClaimRule {
+        AnalysisClaimRule(
+            embedder: context.embedder.identifier,
+            promptVersion: conceptProvider.promptVersion,
+            owner: context.configuration.instanceID,
+            maxAttempts: context.configuration.maxAttempts
+        )
+    }
+
+    /// Sets what runs after every batch.
+    func afterEachBatch(_ body: @escaping @Sendable () -> Void) {
+        afterBatch.withLock { $0 = body }
     }
 
     /// Messages waiting for analysis or being analysed.
@@ -73,32 +90,50 @@ final class AnalysisLane: Sendable {
 
     /// Puts one analysis on the lane (the id is already in `pending`).
     ///
-    /// Micro-batching: the id joins `analysisBacklog` and one operation is added per id; each operation that runs
-    /// takes every waiting id, up to `embeddingBatchSize`, and embeds their texts in one call (an operation that
-    /// finds the backlog empty, its id taken by an earlier one, does nothing). A message is never held back to
-    /// wait for company: with a short queue it runs alone at once, and batches form only while the workers are
-    /// busy. Batches are not sorted by length: the native embedder packs texts without padding, so mixing lengths
-    /// costs nothing.
+    /// Micro-batching: the id joins `analysisBacklog`, and while fewer than `analysisWorkers` operations are draining
+    /// the backlog one more is added. Each draining operation takes every waiting id, up to `ingestBatchSize`, reads,
+    /// claims and saves them in one round trip each and embeds their texts in calls of `embeddingBatchSize`, and
+    /// repeats until the backlog is empty. A message is never held back to wait for company: with a short queue it
+    /// runs alone at once, and batches form only while the workers are busy. Batches are not sorted by length: the
+    /// native embedder packs texts without padding, so mixing lengths costs nothing.
     func enqueue(_ messageID: String, attempt: Int) {
+        let workers = context.configuration.analysisWorkers
+        let start = context.state.withLock { state in
+            state.analysisBacklog.append((messageID, attempt))
+            guard state.drainingOperations < workers else { return false }
+            state.drainingOperations += 1
+            return true
+        }
+        if start { queue.addOperation { [self] in drainBacklog() } }
+    }
+
+    /// Analyses batches off the backlog until it is empty or the service is stopping.
+    private func drainBacklog() {
         let state = context.state
-        state.withLock { $0.analysisBacklog.append((messageID, attempt)) }
-        queue.addOperation { [self] in
-            let batch = state.withLock { $0.takeAnalysisBatch(limit: context.configuration.embeddingBatchSize) }
+        let limit = context.configuration.ingestBatchSize
+        while true {
+            let batch = state.withLock { state in
+                guard !state.stopping, !state.analysisBacklog.isEmpty else {
+                    state.drainingOperations -= 1
+                    return [(messageID: String, attempt: Int)]()
+                }
+                return state.takeAnalysisBatch(limit: limit)
+            }
             guard !batch.isEmpty else { return }
             let outcomes = analyseMeasured(batch)
-            var analysed = false
-            for (item, outcome) in zip(batch, outcomes) {
-                let finished = state.withLock { $0.finishAnalysis(item.messageID, retried: outcome.isRetry) }
-                switch outcome {
-                case .retryLater(let delay):
-                    retry(item, after: delay)
-                case .analysed:
-                    if finished { analysed = true }
-                case .failed, .storeDown:
-                    break
+            let analysed = state.withLock { state in
+                var analysed = false
+                for (item, outcome) in zip(batch, outcomes) {
+                    let finished = state.finishAnalysis(item.messageID, retried: outcome.isRetry)
+                    if finished, outcome == .analysed { analysed = true }
                 }
+                return analysed
+            }
+            for (item, outcome) in zip(batch, outcomes) {
+                if case .retryLater(let delay) = outcome { retry(item, after: delay) }
             }
             if analysed { afterAnalysed.withLock { $0 }() }
+            afterBatch.withLock { $0 }()
         }
     }
 

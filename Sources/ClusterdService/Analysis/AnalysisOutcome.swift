@@ -8,6 +8,10 @@ enum AnalysisOutcome: Equatable, Sendable {
     case failed
     /// MongoDB was unavailable.
     case storeDown
+    /// Already analysed with the current embedder and prompt version: nothing done.
+    case upToDate
+    /// Another process holds a live claim on it: left to that process.
+    case claimedElsewhere
 
     /// Retried later (the id stays pending).
     var isRetry: Bool {
@@ -22,6 +26,8 @@ enum AnalysisOutcome: Equatable, Sendable {
         case .retryLater: return .retry
         case .failed: return .failure
         case .storeDown: return .storeUnavailable
+        case .upToDate: return .upToDate
+        case .claimedElsewhere: return .claimedElsewhere
         }
     }
 }

@@ -45,7 +45,10 @@ extension ClusteringLane {
                 state.lastRun = RunSummary(run)
                 state.newSinceLastAttempt = 0
             }
-            let analyses = try context.store.analyses(analyzedAtOrBefore: snapshot)
+            let analyses = try context.store.analyses(
+                analyzedAtOrBefore: snapshot,
+                embedder: context.embedder.identifier
+            )
             let conversations = Self.conversations(from: analyses)
             run.totalMessages = analyses.count
             run.totalConversations = conversations.count
@@ -147,8 +150,10 @@ extension ClusteringLane {
     /// After a finished run: refresh the counters that depend on it.
     private func finishBookkeeping(_ run: ClusteringRun) throws {
         let bound = run.inputs.snapshotAnalyzedBefore
-        let unprocessedAfter = run.status == .succeeded ? try context.store.countAnalyses(analyzedAfter: bound) : nil
-        let newAfter = try context.store.countAnalyses(analyzedAfter: bound)
+        let unprocessedAfter =
+            run.status == .succeeded
+            ? try context.store.countAnalyses(analyzedAfter: bound, embedder: context.embedder.identifier) : nil
+        let newAfter = try context.store.countAnalyses(analyzedAfter: bound, embedder: context.embedder.identifier)
         context.state.withLock { state in
             state.lastRun = RunSummary(run)
             if run.status == .succeeded { state.latestSuccessfulRun = RunSummary(run) }

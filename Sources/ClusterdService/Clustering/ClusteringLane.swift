@@ -84,7 +84,8 @@ final class ClusteringLane: Sendable {
         guard
             let ids = try? context.store.unanalysedMessageIDs(
                 limit: configuration.sweepBatchSize * 10,
-                maxAttempts: configuration.maxAttempts
+                maxAttempts: configuration.maxAttempts,
+                embedder: context.embedder.identifier
             )
         else { return }
         // In micro-batches, like the analysis lane: one embedding call and one bulk write per batch.

@@ -18,20 +18,39 @@ extension BackgroundClusteringService {
             let automaticStarts = try recentAutomaticRunStarts()
             let lastRun = try context.store.latestRun()
             let successful = try context.store.latestSuccessfulRun()
-            let analyzed = try context.store.countAnalyses(analyzedAfter: nil)
+            let embedder = context.embedder.identifier
+            let analyzed = try context.store.countAnalyses(analyzedAfter: nil, embedder: embedder)
+            let stale = try context.store.countStaleAnalyses(embedder: embedder)
             let failed = try context.store.countFailed()
-            let unprocessed = try context.store.countAnalyses(analyzedAfter: successful?.inputs.snapshotAnalyzedBefore)
+            let position = try context.store.sweepPosition()
+            let unprocessed = try context.store.countAnalyses(
+                analyzedAfter: successful?.inputs.snapshotAnalyzedBefore,
+                embedder: embedder
+            )
             // An abandoned run consumed nothing: what it was clustering is still new, so the message rule
             // re-runs it now instead of waiting for the time threshold.
             let sinceAttempt =
                 lastRun?.status == .abandoned
-                ? unprocessed : try context.store.countAnalyses(analyzedAfter: lastRun?.inputs.snapshotAnalyzedBefore)
+                ? unprocessed
+                : try context.store.countAnalyses(
+                    analyzedAfter: lastRun?.inputs.snapshotAnalyzedBefore,
+                    embedder: embedder
+                )
+            if stale > 0 {
+                context.logger.warning(
+                    "\(stale) analyses are by another embedder than \(embedder): they are left out of runs and analysed again by the catch-up sweep"
+                )
+            }
+            let now = context.now()
             context.state.withLock { state in
                 state.lastRun = lastRun.map(RunSummary.init)
                 state.latestSuccessfulRun = successful.map(RunSummary.init)
                 state.lastSnapshot = max(state.lastSnapshot, lastRun?.inputs.snapshotAnalyzedBefore ?? .distantPast)
                 state.analyzedTotal = analyzed
+                state.staleAnalyses = stale
                 state.failedTotal = failed
+                // Stale analyses may sit anywhere behind the saved position: a pass from the first message finds them.
+                state.sweep.resume(from: stale > 0 ? nil : position, now: now)
                 state.unprocessed = unprocessed
                 state.newSinceLastAttempt = sinceAttempt
                 state.automaticRunStarts = automaticStarts

@@ -60,16 +60,20 @@ public final class BackgroundClusteringService: Sendable {
         llm = LLMUsageKeeper(context: context)
         analysis = AnalysisLane(context: context, conceptProvider: llm.conceptProvider)
         clustering = ClusteringLane(context: context, analysis: analysis, llm: llm, automaticRuns: automaticRuns)
-        sweeper = CatchUpSweeper(context: context, analysis: analysis)
-        reporter = StatusReporter(context: context, automaticRuns: automaticRuns, llm: llm)
-        analysis.whenAnalysed { [weak clustering] in clustering?.checkTriggers() }
-        maintenanceQueue = OperationQueue()
+        let maintenanceQueue = OperationQueue()
         maintenanceQueue.name = "clusterd.maintenance"
         maintenanceQueue.maxConcurrentOperationCount = 1
         // Not default QoS: on Linux a default-QoS queue's operations run on the same libdispatch threads as Swift
         // concurrency's cooperative pool (one per core), so a tick blocked in MongoDB's server selection would
         // hold a cooperative thread for up to its timeout.
         maintenanceQueue.qualityOfService = .utility
+        self.maintenanceQueue = maintenanceQueue
+        sweeper = CatchUpSweeper(context: context, analysis: analysis) { step in
+            maintenanceQueue.addOperation(step)
+        }
+        reporter = StatusReporter(context: context, automaticRuns: automaticRuns, llm: llm)
+        analysis.whenAnalysed { [weak clustering] in clustering?.checkTriggers() }
+        analysis.afterEachBatch { [weak sweeper] in sweeper?.continueIfRoom() }
     }
 
     /// Loads state from MongoDB (abandoning runs a dead process left `running`), then starts the timer.
@@ -109,6 +113,7 @@ public final class BackgroundClusteringService: Sendable {
             [analysis.queue, clustering.queue, maintenanceQueue],
             within: context.configuration.shutdownGraceSeconds
         )
+        sweeper.closeScan()
         llm.persist()
         if state.read({ $0.clustering.isRunning }) {
             context.logger.warning(

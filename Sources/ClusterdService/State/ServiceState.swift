@@ -10,6 +10,8 @@ struct ServiceState {
     var analysisBacklog: [(messageID: String, attempt: Int)] = []
     /// Of those, being analysed now.
     var inFlight = 0
+    /// Analysis operations draining the backlog (at most `analysisWorkers`).
+    var drainingOperations = 0
     /// Analysis writes between taking `analyzedAt` and finishing the save (a run's snapshot waits for them).
     var savesInProgress = 0
     /// The latest clustering snapshot bound; new analyses are stamped strictly after it.
@@ -17,6 +19,9 @@ struct ServiceState {
 
     /// Messages analysed (from MongoDB at start-up, then counted).
     var analyzedTotal = 0
+    /// Analyses by another embedder than the current one (from MongoDB at start-up, then counted down as they are
+    /// redone).
+    var staleAnalyses = 0
     /// Messages whose analysis failed.
     var failedTotal = 0
     /// Triggers received, and of those refused for a full queue.

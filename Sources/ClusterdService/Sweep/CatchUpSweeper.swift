@@ -1,78 +1,142 @@
 import ClusterdCore
 import Foundation
+import Synchronization
 
-/// The catch-up sweeper: finds host messages with no analysis (never triggered, refused, or lost in a crash) and
-/// puts them on the analysis lane. Its state and rules are `ServiceState.sweep` (a `SweepState`); it runs on the
-/// maintenance lane, in each tick.
+/// The catch-up sweeper: finds host messages that need analysis (never triggered, refused, lost in a crash, or
+/// analysed by another embedder) and puts them on the analysis lane. Its state and rules are `ServiceState.sweep`
+/// (a `SweepState`); its steps run on the maintenance lane.
+///
+/// A pass scans `messages` in `_id` order on one cursor kept open across steps (`MessageScan`), so the store
+/// evaluates one query per pass, not one per page. Each step queues at most `sweepBatchSize` messages and examines
+/// at most ten times that many ids (a pass over a million analysed messages is paced, not done in one tick); a step
+/// runs at each tick and, while a pass is open, again as soon as the queue is at most half full, so a backfill
+/// moves at the speed of analysis, not of ticks. The durable position (see `SweepState`) is saved in MongoDB after
+/// each step that moved it; a restart resumes from it.
+///
+/// A pass from the first message runs when no position was saved, every `fullSweepSeconds`, and after any event
+/// that may leave an unanalysed message behind the watermark (see `ServiceContext.requestFullSweep()`).
+///
+/// What only those full passes find: ids a host inserts behind the watermark without triggering them (random
+/// strings such as UUIDs, ObjectIds from another machine's clock, and, with mixed id types, any string id once the
+/// watermark is an ObjectId: MongoDB sorts every string before every ObjectId).
 final class CatchUpSweeper: Sendable {
     let context: ServiceContext
     /// Where found messages go.
     let analysis: AnalysisLane
+    /// The open pass's scan, if any.
+    private let scan = Mutex<(any MessageScanning)?>(nil)
+    /// Puts a step on the maintenance lane.
+    private let schedule: @Sendable (@escaping @Sendable () -> Void) -> Void
 
-    init(context: ServiceContext, analysis: AnalysisLane) {
+    init(
+        context: ServiceContext,
+        analysis: AnalysisLane,
+        schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void
+    ) {
         self.context = context
         self.analysis = analysis
+        self.schedule = schedule
     }
 
-    /// Finds host messages with no analysis (never triggered, refused, or lost in a crash) and queues them.
-    ///
-    /// Incremental, with a watermark: a sweep scans only the message ids above the last id an earlier sweep
-    /// accounted for (analysed, failed, given up or queued), so a tick reads the new messages, not all of them. When
-    /// a sweep stops at its limit (queue room, `sweepBatchSize`) the watermark stops at the last id it accounted
-    /// for, and the next sweep goes on from there.
-    ///
-    /// A full sweep (from the first id) runs at start-up (the watermark lives in memory only), every
-    /// `fullSweepSeconds`, and after any event that may leave an unanalysed message below the watermark (see
-    /// `ServiceContext.requestFullSweep()`): a trigger refused because the queue was full, an analysis ended by MongoDB being
-    /// unavailable or by a failure that was not final, MongoDB reachable again.
-    ///
-    /// What only the full sweeps find: ids a host inserts below the watermark without triggering them — random
-    /// strings such as UUIDs, ObjectIds from another machine's clock, and, with mixed id types, any string id once the
-    /// watermark is an ObjectId (MongoDB sorts every string before every ObjectId, and `_id` comparisons match within
-    /// one BSON type bracket only; the store adds the ObjectIds explicitly after a string watermark). The next full
-    /// sweep finds them, at most `fullSweepSeconds` later.
+    /// Ids examined per step, at most, as a multiple of `sweepBatchSize`.
+    static let examinedPerQueued = 10
+
+    /// One step: finds up to a batch of messages that need analysis and queues them (see the type's comment).
     func sweep() {
         let current = context.now()
         let planned: (room: Int, plan: SweepState.Plan)? = context.state.withLock { state in
+            state.sweep.stepScheduled = false
             let room = context.configuration.queueCapacity - state.pending.count
             guard room > 0 else { return nil }
             return (room, state.sweep.plan(now: current))
         }
         guard let (room, plan) = planned else { return }
         let started = DispatchTime.now().uptimeNanoseconds
+        let batch = min(room, context.configuration.sweepBatchSize)
         let page: SweepPage
         do {
-            page = try context.store.unanalysedMessages(
-                after: plan.after,
-                limit: min(room, context.configuration.sweepBatchSize),
-                maxAttempts: context.configuration.maxAttempts
+            let open = try openScan(plan)
+            page = try open.next(
+                limit: batch,
+                maxExamined: context.configuration.sweepBatchSize * Self.examinedPerQueued,
+                maxAttempts: context.configuration.maxAttempts,
+                embedder: context.embedder.identifier
             )
+            if page.reachedEnd { closeScan() }
             context.noteStoreHealthy()
         } catch {
+            closeScan()
+            context.state.withLock { $0.sweep.passOpen = false }
             context.noteStoreFailure(error)
             return
         }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        context.metrics.recordSweep(full: plan.after == nil)
-        let accounting = context.state.withLock { state in
+        context.metrics.recordSweep(full: plan.restarts)
+        let (accounting, unsaved) = context.state.withLock { state in
             let accounting = state.sweep.account(
                 page,
                 after: plan.after,
                 pending: &state.pending,
                 capacity: context.configuration.queueCapacity
             )
+            state.sweep.passOpen = !page.reachedEnd
             state.sweptTotal += accounting.queued.count
-            return accounting
+            let position = state.sweep.durablePosition
+            return (accounting, position == state.sweep.savedPosition ? nil : Optional(position))
         }
         let queued = accounting.queued
-        let kind = plan.after.map { "Incremental catch-up sweep after \($0)" } ?? "Full catch-up sweep"
+        let kind =
+            plan.restarts
+            ? "Full catch-up pass started" : "Catch-up sweep after \(plan.after?.description ?? "the start")"
         let end = page.reachedEnd ? "the end" : "its limit"
         let took = String(format: "%.1f", milliseconds)
         let mark = accounting.watermark?.description ?? "none"
         context.logger.debug(
-            "\(kind): \(page.ids.count) unanalysed, \(queued.count) queued, stopped at \(end) in \(took) ms; watermark \(mark)"
+            "\(kind): \(page.ids.count) need analysis, \(queued.count) queued, stopped at \(end) in \(took) ms; watermark \(mark)"
         )
         if !queued.isEmpty { context.logger.info("Catch-up sweep queued \(queued.count) unanalysed message(s)") }
         for id in queued { analysis.enqueue(id, attempt: context.configuration.notFoundRetryDelays.count) }
+        if let unsaved { save(unsaved) }
+    }
+
+    /// Schedules the next step of an open pass when the queue is at most half full (called after each analysis
+    /// batch); at most one is scheduled at a time.
+    func continueIfRoom() {
+        let capacity = context.configuration.queueCapacity
+        let go = context.state.withLock { state in
+            guard state.sweep.passOpen, !state.sweep.stepScheduled, !state.stopping, state.loaded,
+                context.configuration.trigger.enabled, state.pending.count <= capacity / 2
+            else { return false }
+            state.sweep.stepScheduled = true
+            return true
+        }
+        if go { schedule { [self] in sweep() } }
+    }
+
+    /// Closes the open scan (at shutdown, before the store closes).
+    func closeScan() {
+        scan.withLock { current in
+            current?.close()
+            current = nil
+        }
+    }
+
+    /// The scan to read from: the open one, or a new one after the plan's start (a restart replaces it).
+    private func openScan(_ plan: SweepState.Plan) throws -> any MessageScanning {
+        if plan.restarts { closeScan() }
+        if let open = scan.withLock({ $0 }) { return open }
+        let opened = try context.store.openScan(after: plan.after)
+        scan.withLock { $0 = opened }
+        return opened
+    }
+
+    /// Saves the durable position in MongoDB (a failure is only noted: the next step saves it again).
+    private func save(_ position: RecordID?) {
+        do {
+            try context.store.saveSweepPosition(position, now: context.now())
+            context.state.withLock { $0.sweep.savedPosition = position }
+        } catch {
+            context.noteStoreFailure(error)
+        }
     }
 }
