@@ -14,7 +14,8 @@ import Testing
         store: MongoStore,
         enabled: Bool = true,
         retries: [Double] = [0.05, 0.05],
-        maxAttempts: Int = 3
+        maxAttempts: Int = 3,
+        embedder: any Embedder = HashingEmbedder()
     ) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(
             trigger: TriggerConfiguration(enabled: enabled, messageThreshold: 3, timeThresholdMinutes: 30),
@@ -28,7 +29,7 @@ import Testing
         return BackgroundClusteringService(
             configuration: configuration,
             store: store,
-            embedder: HashingEmbedder(),
+            embedder: embedder,
             logger: Logger(label: "test")
         )
     }
@@ -88,6 +89,25 @@ import Testing
         #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(try store.analysis(messageID: .string("x-0")) == nil)
         #expect(service.status().lastError.contains("given up after 3 attempts"))
+    }
+
+    @Test func aMessageWhoseEarlierAttemptNeverFinishedIsAnalysedAloneNotInABatch() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let texts = ["refund my order", "crashed the process last time", "where is my parcel", "cancel my plan"]
+        try store.insertHostMessages(messages(conversation: .string("c"), texts: texts, prefix: "k"))
+        // An attempt that never finished (the process died holding the claim).
+        let then = Date()
+        _ = try store.claimAnalyses([(.string("k-1"), .string("c"))], owner: "gone", now: then, expiresAt: then)
+        let embedder = RecordingEmbedder()
+        let service = makeService(store: store, embedder: embedder)
+        service.start()
+        defer { service.shutdown() }
+        _ = try service.triggerAnalyses(messageIDs: ["k-0", "k-1", "k-2", "k-3"])
+        #expect(try waitUntil { try store.countAnalyses() == 4 })
+        let calls = embedder.calls
+        #expect(calls.contains([texts[1]]), "calls: \(calls)")
+        #expect(!calls.contains { $0.count > 1 && $0.contains(texts[1]) }, "calls: \(calls)")
     }
 
     @Test func reTriggeringAnAnalysedMessageDoesNoWork() throws {

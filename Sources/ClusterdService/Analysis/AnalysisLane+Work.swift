@@ -35,18 +35,20 @@ extension AnalysisLane {
     }
 
     /// Concepts and embeddings for messages that exist: decides from their stored analyses what to do with each
-    /// (`AnalysisClaimRule`: up to date, claimed elsewhere, given up, or analysed), claims the ones to analyse (an
-    /// attempt counted on each before the work), embeds their texts and saves the analyses in one bulk write.
-    /// Throws when the store fails.
+    /// (`AnalysisClaimRule`: up to date, claimed elsewhere, given up, or analysed), then analyses the rest together,
+    /// except suspects (an earlier attempt never finished: a crash, maybe caused by the message itself), which are
+    /// analysed one at a time so that a message that crashes the process costs only its own attempts, not those of
+    /// a whole batch. Throws when the store fails.
     func analyse(_ messages: [MessageRecord]) throws -> [AnalysisOutcome] {
         var outcomes = [AnalysisOutcome](repeating: .failed, count: messages.count)
         let now = context.now()
         let states = try context.store.analysisStates(messageIDs: messages.map(\.id))
-        let rule = claimRule
-        var wanted: [(index: Int, attempt: Int)] = []
+        var batch: [(index: Int, attempt: Int)] = []
+        var suspects: [(index: Int, attempt: Int)] = []
         var failures: [AnalysisFailure] = []
         for (index, message) in messages.enumerated() {
-            switch rule.decide(states[message.id], now: now) {
+            let state = states[message.id]
+            switch claimRule.decide(state, now: now) {
             case .upToDate:
                 outcomes[index] = .upToDate
             case .claimedElsewhere:
@@ -62,20 +64,37 @@ extension AnalysisLane {
                     )
                 )
             case .analyse(let attempt):
-                wanted.append((index, attempt))
+                let unfinished = state.map { $0.claimOwner != nil || (!$0.isAnalysed && $0.attempts > 0) } ?? false
+                if unfinished { suspects.append((index, attempt)) } else { batch.append((index, attempt)) }
             }
         }
         try record(failures)
+        for group in [batch] + suspects.map({ [$0] }) where !group.isEmpty {
+            for (index, outcome) in try analyse(group, of: messages, states: states) { outcomes[index] = outcome }
+        }
+        return outcomes
+    }
+
+    /// Claims the messages at `group`'s indexes (an attempt counted on each before the work), embeds their texts and
+    /// saves the analyses in one bulk write; the outcome of each index.
+    private func analyse(
+        _ group: [(index: Int, attempt: Int)],
+        of messages: [MessageRecord],
+        states: [RecordID: AnalysisState]
+    ) throws -> [(Int, AnalysisOutcome)] {
+        let rule = claimRule
+        let now = context.now()
         let claimed = try context.store.claimAnalyses(
-            wanted.map { (messages[$0.index].id, messages[$0.index].conversationID) },
+            group.map { (messages[$0.index].id, messages[$0.index].conversationID) },
             owner: rule.owner,
             now: now,
             expiresAt: now.addingTimeInterval(context.configuration.claimLeaseSeconds)
         )
+        var outcomes: [(Int, AnalysisOutcome)] = []
         var work: [(index: Int, attempt: Int, extraction: ConceptExtraction)] = []
-        for item in wanted {
+        for item in group {
             guard claimed.contains(messages[item.index].id) else {
-                outcomes[item.index] = .claimedElsewhere
+                outcomes.append((item.index, .claimedElsewhere))
                 continue
             }
             work.append((item.index, item.attempt, conceptProvider.extract(messages[item.index].content)))
@@ -90,8 +109,11 @@ extension AnalysisLane {
         var analyses: [MessageAnalysis] = []
         var previous: [AnalysisState?] = []
         for (item, embedding) in zip(work, embeddings) {
-            guard let embedding else { continue }
             let message = messages[item.index]
+            guard let embedding else {
+                outcomes.append((item.index, .failed))
+                continue
+            }
             analyses.append(
                 MessageAnalysis(
                     messageID: message.id,
@@ -107,7 +129,7 @@ extension AnalysisLane {
                 )
             )
             previous.append(states[message.id])
-            outcomes[item.index] = .analysed
+            outcomes.append((item.index, .analysed))
         }
         guard !analyses.isEmpty else { return outcomes }
         try context.store.saveAnalyses(analyses)
