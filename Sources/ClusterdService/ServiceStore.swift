@@ -12,19 +12,20 @@ public protocol ServiceStore: Sendable {
     func messages(idTexts: [String]) throws -> [String: MessageRecord]
     /// What the analyses collection holds for these messages (no embeddings); absent: no document.
     func analysisStates(messageIDs: [RecordID]) throws -> [RecordID: AnalysisState]
-    /// Claims messages for `owner` until `expiresAt` (one attempt counted on each) in one bulk write; the ids won.
+    /// Claims messages for `owner` until `expiresAt` (one attempt counted on each, compare-and-set on the `states`
+    /// read) in one bulk write; the ids won.
     func claimAnalyses(
-        _ messages: [(messageID: RecordID, conversationID: RecordID)],
+        _ messageIDs: [RecordID],
+        states: [RecordID: AnalysisState],
         owner: String,
-        now: Date,
         expiresAt: Date
     ) throws -> Set<RecordID>
-    /// Idempotently writes analyses (one bulk write), releasing their claims.
+    /// Idempotently writes analyses (a bulk insert, then a bulk update of those that had a document).
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws
     /// Records analysis failures (one bulk write); a final one gives its message up.
     func recordFailures(_ failures: [AnalysisFailure]) throws
     /// Up to `limit` host messages that need analysis by `embedder`, from the first id (one scan).
-    func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID]
+    func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID]
     /// A scan of host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
     func openScan(after: RecordID?) throws -> any MessageScanning
     /// Where the catch-up sweep resumes, as saved.

@@ -69,11 +69,11 @@ public final class MessageScan: Sendable {
         close()
     }
 
-    /// Up to `limit` ids that need analysis (see `MongoStore.needingAnalysis(_:maxAttempts:embedder:)`), examining
+    /// Up to `limit` ids that need analysis (see `MongoStore.needingAnalysis(_:embedder:)`), examining
     /// at most `maxExamined` ids (at least one chunk); the page's `scannedThrough` is the last id accounted for and
     /// `reachedEnd` says the pass is over. Throws the cursor's error (the caller closes the scan and opens another
     /// after its position).
-    public func next(limit: Int, maxExamined: Int, maxAttempts: Int, embedder: String) throws -> SweepPage {
+    public func next(limit: Int, maxExamined: Int, embedder: String) throws -> SweepPage {
         guard resources.withLock({ $0 != nil }) else { throw StoreError(.unavailable, "the scan is closed") }
         var found: [RecordID] = []
         var scannedThrough: RecordID?
@@ -81,7 +81,7 @@ public final class MessageScan: Sendable {
         while found.count < limit, examined < max(maxExamined, Self.chunkSize) {
             let chunk = try nextChunk()
             guard !chunk.isEmpty else { break }
-            let needed = try store.needingAnalysis(chunk, maxAttempts: maxAttempts, embedder: embedder)
+            let needed = try store.needingAnalysis(chunk, embedder: embedder)
             var used = 0
             for id in chunk {
                 if needed.contains(id) {

@@ -108,36 +108,61 @@ struct MongoCollection {
         }
     }
 
-    /// One unordered bulk write of `update_one` operations; each pair is (filter, update). With
-    /// `toleratingDuplicateKeys`, operations that failed only with duplicate-key errors (an upsert whose filter did
-    /// not match an existing document) do not throw: the reply's `writeErrors` name them by index.
+    /// One operation of a mixed bulk write.
+    enum BulkOperation {
+        /// Inserts a document.
+        case insert(BSONDocument)
+        /// Updates the first document matching `filter` (inserting one when `upsert` and none matches).
+        case updateOne(filter: BSONDocument, update: BSONDocument, upsert: Bool)
+    }
+
+    /// One unordered bulk write of `update_one` operations; each pair is (filter, update).
     @discardableResult
-    func bulkUpdateOne(
-        _ operations: [(BSONDocument, BSONDocument)],
-        upsert: Bool,
+    func bulkUpdateOne(_ operations: [(BSONDocument, BSONDocument)], upsert: Bool) throws -> BSONDocument {
+        try bulkWrite(operations.map { .updateOne(filter: $0.0, update: $0.1, upsert: upsert) }).reply
+    }
+
+    /// One unordered bulk write of inserts and updates. With `toleratingDuplicateKeys`, operations that failed only
+    /// with duplicate-key errors (an insert of an existing `_id`, an upsert whose filter matched no existing
+    /// document) do not throw: their indexes come back in `duplicates`.
+    func bulkWrite(
+        _ operations: [BulkOperation],
         toleratingDuplicateKeys: Bool = false
-    ) throws -> BSONDocument {
-        let options: BSONDocument = ["upsert": .bool(upsert)]
-        let context = "bulk update of \(name)"
-        return try bulkWrite(context: context, toleratingDuplicateKeys: toleratingDuplicateKeys) { bulk, error in
-            try options.withBSON { optionsBSON in
-                for (filter, update) in operations {
-                    let ok = try filter.withBSON { filterBSON in
+    ) throws -> (reply: BSONDocument, duplicates: Set<Int>) {
+        let upsert: BSONDocument = ["upsert": .bool(true)]
+        let plain: BSONDocument = ["upsert": .bool(false)]
+        let reply = try bulkWrite(context: "bulk write to \(name)", toleratingDuplicateKeys: toleratingDuplicateKeys) {
+            bulk,
+            error in
+            for operation in operations {
+                let ok: Bool
+                switch operation {
+                case .insert(let document):
+                    ok = try document.withBSON { mongoc_bulk_operation_insert_with_opts(bulk, $0, nil, &error) }
+                case .updateOne(let filter, let update, let isUpsert):
+                    ok = try filter.withBSON { filterBSON in
                         try update.withBSON { updateBSON in
-                            mongoc_bulk_operation_update_one_with_opts(
-                                bulk,
-                                filterBSON,
-                                updateBSON,
-                                optionsBSON,
-                                &error
-                            )
+                            try (isUpsert ? upsert : plain).withBSON { optionsBSON in
+                                mongoc_bulk_operation_update_one_with_opts(
+                                    bulk,
+                                    filterBSON,
+                                    updateBSON,
+                                    optionsBSON,
+                                    &error
+                                )
+                            }
                         }
                     }
-                    guard ok else { return false }
                 }
-                return true
+                guard ok else { return false }
             }
+            return true
         }
+        var duplicates = Set<Int>()
+        for failure in reply["writeErrors"]?.arrayValue ?? [] {
+            if let index = failure.documentValue?["index"]?.intValue { duplicates.insert(index) }
+        }
+        return (reply, duplicates)
     }
 
     private func bulkWrite(

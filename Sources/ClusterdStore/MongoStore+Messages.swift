@@ -7,7 +7,7 @@ extension MongoStore {
         try messages(idTexts: [text])[text]
     }
 
-    /// The host messages with these id texts, read in one `$in` query and keyed by the text: a text of 24 hex
+    /// The host messages with these id texts, read with `$in` queries of `inChunk` ids and keyed by the text: a text of 24 hex
     /// digits is tried as an ObjectId and as a string, and the ObjectId wins when both exist . Texts with no message are absent.
     public func messages(idTexts: [String]) throws -> [String: MessageRecord] {
         guard !idTexts.isEmpty else { return [:] }
@@ -15,16 +15,14 @@ extension MongoStore {
         for text in idTexts {
             for candidate in RecordID.candidates(for: text) { texts[candidate, default: []].append(text) }
         }
-        let filter: BSONDocument = ["_id": .document(["$in": .array(texts.keys.map { BSONValue($0) })])]
         var found: [String: MessageRecord] = [:]
         try withCollection(configuration.messagesCollection) { messages in
-            try messages.forEach(filter) { document in
-                guard let message = StoreCodec.message(document) else { return true }
+            try forEachChunk(of: Array(texts.keys), in: messages) { document in
+                guard let message = StoreCodec.message(document) else { return }
                 for text in texts[message.id] ?? [] {
                     if case .objectID = found[text]?.id { continue }
                     found[text] = message
                 }
-                return true
             }
         }
         return found
@@ -32,11 +30,11 @@ extension MongoStore {
 
     /// Up to `limit` host message ids, in `_id` order, that need analysis by `embedder` (see
     /// `needingAnalysis(_:maxAttempts:embedder:)`): one scan from the first id.
-    public func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID] {
+    public func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID] {
         guard limit > 0 else { return [] }
         let scan = try scanMessages(after: nil)
         defer { scan.close() }
-        return try scan.next(limit: limit, maxExamined: .max, maxAttempts: maxAttempts, embedder: embedder).ids
+        return try scan.next(limit: limit, maxExamined: .max, embedder: embedder).ids
     }
 
     /// Opens a scan of the host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
@@ -45,37 +43,40 @@ extension MongoStore {
     }
 
     /// Of these message ids, those that need analysis: no analysis by `embedder` (none at all, or a stale one by
-    /// another embedder), not given up (`failed`), and, when never analysed, fewer than `maxAttempts` attempts.
+    /// another embedder) and not given up (`failed`). A message whose attempts are used up but not yet marked failed
+    /// is queued once more; the analysis lane then gives it up. Reads `$in` queries of `inChunk` ids.
     ///
     /// Two `$match` stages, not one filter: MongoDB merges them into one `_id` index lookup either way, while the
     /// embedded test server uses the `_id` index only for a `$match` on `_id` alone and otherwise scans the whole
     /// collection per batch.
-    func needingAnalysis(_ ids: [RecordID], maxAttempts: Int, embedder: String) throws -> Set<RecordID> {
+    func needingAnalysis(_ ids: [RecordID], embedder: String) throws -> Set<RecordID> {
         guard !ids.isEmpty else { return [] }
-        let pipeline: [BSONDocument] = [
-            ["$match": .document(["_id": .document(["$in": .array(ids.map { BSONValue($0) })])])],
-            [
-                "$match": .document([
-                    "$or": .array([
-                        .document(["embedder": .string(embedder), "analyzed_at": Self.present]),
-                        .document(["failed": .bool(true)]),
-                        .document([
-                            "analyzed_at": .document(["$exists": .bool(false)]),
-                            "attempts": .document(["$gte": BSONValue(maxAttempts)]),
-                        ]),
-                    ])
+        let done: BSONDocument = [
+            "$match": .document([
+                "$or": .array([
+                    .document(["embedder": .string(embedder), "analyzed_at": Self.present]),
+                    .document(["failed": .bool(true)]),
                 ])
-            ],
-            ["$project": .document(["_id": .int32(1)])],
+            ])
         ]
-        var done = Set<RecordID>()
+        var finished = Set<RecordID>()
         try withCollection(configuration.analysesCollection) { analyses in
-            try analyses.aggregate(pipeline) { document in
-                if let id = document["_id"]?.recordID { done.insert(id) }
-                return true
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(ids.count, start + Self.inChunk)]
+                start += chunk.count
+                let pipeline: [BSONDocument] = [
+                    ["$match": .document(["_id": .document(["$in": .array(chunk.map { BSONValue($0) })])])],
+                    done,
+                    ["$project": .document(["_id": .int32(1)])],
+                ]
+                try analyses.aggregate(pipeline) { document in
+                    if let id = document["_id"]?.recordID { finished.insert(id) }
+                    return true
+                }
             }
         }
-        return Set(ids).subtracting(done)
+        return Set(ids).subtracting(finished)
     }
 
     /// A filter for the ids that sort after `id` in MongoDB's `_id` order, of the two id types clusterd reads:

@@ -46,13 +46,9 @@ public final class MongoStore: Sendable {
     /// Creates clusterd's indexes (idempotent). Host-owned collections are left alone.
     public func ensureIndexes() throws {
         let wanted: [(String, [BSONDocument])] = [
-            (
-                configuration.analysesCollection,
-                [
-                    ["analyzed_at": .int32(1)], ["conversation_id": .int32(1)],
-                    ["embedder": .int32(1), "analyzed_at": .int32(1)],
-                ]
-            ),
+            // No more on analyses: each secondary index makes every write dearer (on the embedded server an update
+            // with three secondary indexes costs about four inserts). The claims collection needs only `_id`.
+            (configuration.analysesCollection, [["analyzed_at": .int32(1)], ["conversation_id": .int32(1)]]),
             (configuration.runsCollection, [["created_at": .int32(-1)], ["status": .int32(1)]]),
             (configuration.clustersCollection, [["run_id": .int32(1)]]),
             (configuration.assignmentsCollection, [["run_id": .int32(1), "conversation_id": .int32(1)]]),

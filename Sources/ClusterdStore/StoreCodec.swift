@@ -72,17 +72,14 @@ enum StoreCodec {
         )
     }
 
-    /// The claim-relevant fields of an analysis document (no embedding needed).
+    /// The decision-relevant fields of an analysis document (no embedding needed; attempts and claims live in the
+    /// claims collection).
     static func analysisState(_ document: BSONDocument) -> AnalysisState {
-        let claim = document["claim"]?.documentValue
-        return AnalysisState(
-            attempts: document["attempts"]?.intValue ?? 0,
+        AnalysisState(
             analyzedAt: document["analyzed_at"]?.dateValue,
             embedder: document["embedder"]?.stringValue,
             promptVersion: document["prompt_version"]?.stringValue,
-            failed: document["failed"] == .bool(true),
-            claimOwner: claim?["owner"]?.stringValue,
-            claimExpiresAt: claim?["expires_at"]?.dateValue
+            failed: document["failed"] == .bool(true)
         )
     }
 

@@ -20,6 +20,9 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var assignmentsCollection: String
     /// clusterd's Claude token usage, one document per UTC day.
     public var llmUsageCollection: String
+    /// clusterd's claims on messages being analysed: owner, expiry and attempts started, one document per message
+    /// ever claimed.
+    public var claimsCollection: String
     /// clusterd's own progress markers, one document per marker (the sweep's position, the change stream's resume
     /// token), keyed by a name.
     public var stateCollection: String
@@ -52,7 +55,8 @@ public struct StoreConfiguration: Sendable, Equatable {
         connectTimeoutMS: Int32 = 2000,
         socketTimeoutMS: Int32 = 5000,
         llmUsageCollection: String = "llm_usage",
-        stateCollection: String = "clusterd_state"
+        stateCollection: String = "clusterd_state",
+        claimsCollection: String = "analysis_claims"
     ) {
         self.uri = uri
         self.database = database ?? Self.database(in: uri) ?? Self.defaultDatabase
@@ -68,6 +72,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.socketTimeoutMS = socketTimeoutMS
         self.llmUsageCollection = llmUsageCollection
         self.stateCollection = stateCollection
+        self.claimsCollection = claimsCollection
     }
 
     /// The database named in a connection string's path, if any (nil also for an unparsable URI).

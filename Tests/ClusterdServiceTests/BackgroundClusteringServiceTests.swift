@@ -79,9 +79,7 @@ import Testing
         try store.insertHostMessages(messages(conversation: .string("c"), texts: ["crashes the embedder"], prefix: "x"))
         // Three earlier attempts that never finished (e.g. the process crashed during each).
         let now = Date()
-        for _ in 0..<3 {
-            _ = try store.claimAnalyses([(.string("x-0"), .string("c"))], owner: "dead", now: now, expiresAt: now)
-        }
+        for _ in 0..<3 { try store.claim(.string("x-0"), owner: "dead", expiresAt: now) }
         let service = makeService(store: store, maxAttempts: 3)
         service.start()
         defer { service.shutdown() }
@@ -98,7 +96,7 @@ import Testing
         try store.insertHostMessages(messages(conversation: .string("c"), texts: texts, prefix: "k"))
         // An attempt that never finished (the process died holding the claim).
         let then = Date()
-        _ = try store.claimAnalyses([(.string("k-1"), .string("c"))], owner: "gone", now: then, expiresAt: then)
+        try store.claim(.string("k-1"), owner: "gone", expiresAt: then)
         let embedder = RecordingEmbedder()
         let service = makeService(store: store, embedder: embedder)
         service.start()

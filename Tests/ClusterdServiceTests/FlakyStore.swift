@@ -36,17 +36,17 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.analysisStates(messageIDs: messageIDs) }
     }
     func claimAnalyses(
-        _ messages: [(messageID: RecordID, conversationID: RecordID)],
+        _ messageIDs: [RecordID],
+        states: [RecordID: AnalysisState],
         owner: String,
-        now: Date,
         expiresAt: Date
     ) throws -> Set<RecordID> {
-        try checked { try inner.claimAnalyses(messages, owner: owner, now: now, expiresAt: expiresAt) }
+        try checked { try inner.claimAnalyses(messageIDs, states: states, owner: owner, expiresAt: expiresAt) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailures(_ failures: [AnalysisFailure]) throws { try checked { try inner.recordFailures(failures) } }
-    func unanalysedMessageIDs(limit: Int, maxAttempts: Int, embedder: String) throws -> [RecordID] {
-        try checked { try inner.unanalysedMessageIDs(limit: limit, maxAttempts: maxAttempts, embedder: embedder) }
+    func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID] {
+        try checked { try inner.unanalysedMessageIDs(limit: limit, embedder: embedder) }
     }
     func openScan(after: RecordID?) throws -> any MessageScanning {
         try checked { try inner.scanMessages(after: after) }

@@ -27,29 +27,32 @@ struct MongoStoreAnalysesTests {
         #expect(try store.analysis(messageID: id) == second)
     }
 
-    @Test("claims count an attempt before the work and create the document; states leave the embedding out")
+    @Test("claims count an attempt before the work, compare-and-set; states merge analysis and claim")
     func claims() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let id = RecordID.string("m-1")
         let now = Date(timeIntervalSince1970: 1_736_544_600)
-        let claim = { (owner: String, at: Date) in
-            try store.claimAnalyses([(id, .string("c"))], owner: owner, now: at, expiresAt: at.addingTimeInterval(60))
-        }
-        #expect(try claim("a", now) == [id])
-        #expect(try claim("a", now) == [id], "a process's own claim is its to take again")
+        #expect(try store.claim(id, owner: "a", expiresAt: now.addingTimeInterval(60)))
+        #expect(try store.claim(id, owner: "a", expiresAt: now.addingTimeInterval(60)))
         var state = try #require(try store.analysisStates(messageIDs: [id, .string("none")])[id])
         #expect(state == AnalysisState(attempts: 2, claimOwner: "a", claimExpiresAt: now.addingTimeInterval(60)))
         #expect(try store.analysisStates(messageIDs: [.string("none")]).isEmpty)
-        #expect(try claim("b", now.addingTimeInterval(30)).isEmpty, "a live claim of another process holds")
-        #expect(try claim("b", now.addingTimeInterval(60)) == [id], "an expired claim may be taken over")
+        // Compare-and-set: a claim decided on a state that has changed since is lost.
+        let stale = try store.analysisStates(messageIDs: [id])
+        #expect(try store.claim(id, owner: "b", expiresAt: now.addingTimeInterval(120)))
+        #expect(try store.claimAnalyses([id], states: stale, owner: "a", expiresAt: now).isEmpty)
+        let fresh = try store.analysisStates(messageIDs: [.string("fresh")])
+        #expect(
+            try store.claimAnalyses([.string("fresh")], states: fresh, owner: "a", expiresAt: now) == [.string("fresh")]
+        )
+        #expect(try store.claimAnalyses([.string("fresh")], states: fresh, owner: "b", expiresAt: now).isEmpty)
         #expect(try store.analysis(messageID: id) == nil)  // no embedding yet
         try store.saveAnalyses([Fixtures.analysis(id)])
         state = try #require(try store.analysisStates(messageIDs: [id])[id])
-        #expect(
-            state.attempts == 3 && state.claimOwner == nil && state.isAnalysed && state.embedder == Fixtures.embedder
-        )
+        #expect(state.attempts == 3 && state.isAnalysed && state.embedder == Fixtures.embedder)
         #expect(try store.countAnalyses() == 1)
+        #expect(try store.attemptTotals() == (documents: 2, attempts: 4))
     }
 
     @Test("two processes claiming the same messages at once never both get one")
@@ -58,15 +61,13 @@ struct MongoStoreAnalysesTests {
         defer { store.close() }
         let ids: [RecordID] = (0..<40).map { .string("m\($0)") }
         let now = Date(timeIntervalSince1970: 1_736_544_600)
+        // Half the messages claimed once before, so both the insert and the conditional-update paths race.
+        for id in ids.prefix(20) { try store.claim(id, owner: "old", expiresAt: now) }
+        let states = try store.analysisStates(messageIDs: ids)
         let won = Mutex<[String: Set<RecordID>]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let owner = "p\(index)"
-            let claimed = try? store.claimAnalyses(
-                ids.map { ($0, RecordID.string("c")) },
-                owner: owner,
-                now: now,
-                expiresAt: now.addingTimeInterval(60)
-            )
+            let claimed = try? store.claimAnalyses(ids, states: states, owner: owner, expiresAt: now)
             won.withLock { $0[owner] = claimed ?? [] }
         }
         let claims = won.withLock { $0 }
@@ -102,7 +103,7 @@ struct MongoStoreAnalysesTests {
             )
         }
         try store.saveAnalyses(analyses)
-        _ = try store.claimAnalyses([(.string("pending"), .string("c"))], owner: "a", now: base, expiresAt: base)
+        try store.claim(.string("pending"), owner: "a", expiresAt: base)
         var stale = Fixtures.analysis(.string("stale"), analyzedAt: base)
         stale.embedder = "minilm"
         try store.saveAnalyses([stale])

@@ -64,7 +64,8 @@ extension AnalysisLane {
                     )
                 )
             case .analyse(let attempt):
-                let unfinished = state.map { $0.claimOwner != nil || (!$0.isAnalysed && $0.attempts > 0) } ?? false
+                // Attempted before and never analysed: an attempt that failed or never finished.
+                let unfinished = state.map { !$0.isAnalysed && $0.attempts > 0 } ?? false
                 if unfinished { suspects.append((index, attempt)) } else { batch.append((index, attempt)) }
             }
         }
@@ -85,9 +86,9 @@ extension AnalysisLane {
         let rule = claimRule
         let now = context.now()
         let claimed = try context.store.claimAnalyses(
-            group.map { (messages[$0.index].id, messages[$0.index].conversationID) },
+            group.map { messages[$0.index].id },
+            states: states,
             owner: rule.owner,
-            now: now,
             expiresAt: now.addingTimeInterval(context.configuration.claimLeaseSeconds)
         )
         var outcomes: [(Int, AnalysisOutcome)] = []

@@ -84,7 +84,6 @@ final class ClusteringLane: Sendable {
         guard
             let ids = try? context.store.unanalysedMessageIDs(
                 limit: configuration.sweepBatchSize * 10,
-                maxAttempts: configuration.maxAttempts,
                 embedder: context.embedder.identifier
             )
         else { return }

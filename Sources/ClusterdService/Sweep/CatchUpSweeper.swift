@@ -59,7 +59,6 @@ final class CatchUpSweeper: Sendable {
             page = try open.next(
                 limit: batch,
                 maxExamined: context.configuration.sweepBatchSize * Self.examinedPerQueued,
-                maxAttempts: context.configuration.maxAttempts,
                 embedder: context.embedder.identifier
             )
             if page.reachedEnd { closeScan() }
