@@ -40,9 +40,16 @@ extension ServiceConfiguration {
         "Longest a forced run waits for the analyses queued or in flight when it starts, so it sees every message triggered before it."
     )
 
+    /// `CLUSTERD_KEEP_RUNS`.
+    public static let keepRunsKey = SettingKey(
+        "CLUSTERD_KEEP_RUNS",
+        default: "20",
+        "Successful runs whose clusters and assignments are kept (at least 1); older ones, and those of failed or abandoned runs, are deleted after each run and at start-up."
+    )
+
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
-        analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey,
+        analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, keepRunsKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -62,6 +69,10 @@ extension ServiceConfiguration {
         if let seconds = try settings.seconds(Self.fullSweepKey) { fullSweepSeconds = seconds }
         if let attempts = try settings.number(Self.maxAttemptsKey, as: Int.self) { maxAttempts = max(1, attempts) }
         if let seconds = try settings.seconds(Self.forcedRunWaitKey) { forcedRunWaitSeconds = seconds }
+        if let keep = try settings.number(Self.keepRunsKey, as: Int.self) {
+            guard keep >= 1 else { throw SettingsError("\(Self.keepRunsKey.name) must be at least 1, not 0") }
+            keepRuns = keep
+        }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)
         anthropic = try AnthropicConfiguration.fromSettings(settings)

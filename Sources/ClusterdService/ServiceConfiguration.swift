@@ -41,6 +41,8 @@ public struct ServiceConfiguration: Sendable {
     public var embeddingBatchSize: Int = 32
     /// Longest a forced run waits for the analyses queued or in flight when it starts, seconds.
     public var forcedRunWaitSeconds: Double = 300
+    /// Successful runs whose clusters and assignments are kept (the newest; at least 1).
+    public var keepRuns: Int = 20
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
 

@@ -36,6 +36,16 @@ final class FlakyStore: ServiceStore {
     func hasAnalysis(messageID: RecordID) throws -> Bool {
         try checked { try inner.hasAnalysis(messageID: messageID) }
     }
+    func forgetMessages(ids: [RecordID]) throws -> ErasureCounts { try checked { try inner.forgetMessages(ids: ids) } }
+    func forgetConversation(id: RecordID) throws -> ErasureCounts {
+        try checked { try inner.forgetConversation(id: id) }
+    }
+    func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<RecordID> {
+        try checked { try inner.hostMessageIDs(among: ids, inConversations: conversations) }
+    }
+    func pruneRuns(keep: Int) throws -> (clusters: Int, assignments: Int) {
+        try checked { try inner.pruneRuns(keep: keep) }
+    }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailure(messageID: RecordID, conversationID: RecordID?, error: String, final: Bool) throws {
         try checked {
