@@ -5,7 +5,8 @@ public struct ErasureCounts: Sendable, Equatable {
     public var analyses: Int
     /// Cluster assignments deleted.
     public var assignments: Int
-    /// Cluster documents changed (a representative conversation or a top concept removed).
+    /// Cluster updates: a conversation removed from a cluster's representatives, or orphaned top concepts removed
+    /// from a cluster, count one each (a cluster may count twice).
     public var clusters: Int
 
     /// Creates counts (all zero by default).

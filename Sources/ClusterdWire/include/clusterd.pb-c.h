@@ -438,7 +438,8 @@ struct  Clusterd__V1__ForgetMessagesReply
    */
   uint64_t assignments_erased;
   /*
-   * Cluster documents changed (a representative conversation or a top concept removed).
+   * Cluster updates: a conversation removed from a cluster's representatives, or orphaned top concepts removed
+   * from a cluster, counts one each (a cluster may count twice).
    */
   uint64_t clusters_scrubbed;
 };

@@ -4,7 +4,8 @@ public struct ForgetMessagesResult: Sendable, Equatable {
     public var analysesErased: UInt64
     /// Cluster assignments deleted (a conversation's, in every run).
     public var assignmentsErased: UInt64
-    /// Cluster documents changed (a representative conversation or a top concept removed).
+    /// Cluster updates: a conversation removed from a cluster's representatives, or orphaned top concepts removed
+    /// from a cluster, count one each.
     public var clustersScrubbed: UInt64
 
     /// Creates a result.
