@@ -30,7 +30,9 @@ extension MongoStore {
         try withCollection(configuration.analysesCollection) { analyses in
             for batch in Self.batches(ids) {
                 let filter: BSONDocument = ["_id": .document(["$in": .array(batch.map { BSONValue($0) })])]
-                let projection: BSONDocument = ["projection": .document(["concepts": .int32(1), "conversation_id": .int32(1)])]
+                let projection: BSONDocument = [
+                    "projection": .document(["concepts": .int32(1), "conversation_id": .int32(1)])
+                ]
                 for document in try analyses.find(filter, options: projection) {
                     concepts.formUnion(document["concepts"]?.arrayValue?.compactMap(\.stringValue) ?? [])
                     if let conversation = document["conversation_id"]?.recordID { conversations.insert(conversation) }
@@ -66,7 +68,9 @@ extension MongoStore {
 
     /// Of `ids`, the host messages that exist, only those in `conversations` when given: `_id` `$in` lookups in
     /// batches, `_id` only.
-    public func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<RecordID> {
+    public func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<
+        RecordID
+    > {
         var found = Set<RecordID>()
         try withCollection(configuration.messagesCollection) { messages in
             for batch in Self.batches(ids) {

@@ -93,16 +93,28 @@ import Testing
                 return error.message
             }
         }
-        #expect(message { () throws(ServiceError) in try service.forgetMessages(ids: []) }?.contains("no message ids") == true)
+        #expect(
+            message { () throws(ServiceError) in try service.forgetMessages(ids: []) }?.contains("no message ids")
+                == true
+        )
         #expect(
             message { () throws(ServiceError) in try service.forgetMessages(ids: ["a", ""]) }
                 == "message_ids[1]: message_id is empty"
         )
         let tooMany = Array(repeating: "m", count: 10_001)
-        #expect(message { () throws(ServiceError) in try service.forgetMessages(ids: tooMany) }?.contains("at most 10000") == true)
-        #expect(message { () throws(ServiceError) in try service.forgetConversation(id: "") } == "conversation_id is empty")
+        #expect(
+            message { () throws(ServiceError) in try service.forgetMessages(ids: tooMany) }?.contains("at most 10000")
+                == true
+        )
+        #expect(
+            message { () throws(ServiceError) in try service.forgetConversation(id: "") } == "conversation_id is empty"
+        )
         let long = String(repeating: "x", count: 1025)
-        #expect(message { () throws(ServiceError) in try service.forgetConversation(id: long) }?.contains("longer than 1024") == true)
+        #expect(
+            message { () throws(ServiceError) in try service.forgetConversation(id: long) }?.contains(
+                "longer than 1024"
+            ) == true
+        )
     }
 
     @Test("a host message deleted before a run is not in that run and its analysis is gone; old runs are pruned")

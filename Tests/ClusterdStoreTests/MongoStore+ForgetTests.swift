@@ -43,7 +43,9 @@ struct MongoStoreForgetTests {
         return (store, runIDs)
     }
 
-    @Test("forgetting messages deletes their analyses; a conversation left without any loses its assignments and references; orphaned top concepts go")
+    @Test(
+        "forgetting messages deletes their analyses; a conversation left without any loses its assignments and references; orphaned top concepts go"
+    )
     func forgetMessages() throws {
         let (store, runIDs) = try seeded()
         defer { store.close() }

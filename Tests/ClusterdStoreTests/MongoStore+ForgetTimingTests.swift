@@ -6,7 +6,10 @@ import Testing
 
 /// How long a run's existence check of its analyses' host messages takes; only with CLUSTERD_FORGET_TIMING set
 /// (sizes, comma-separated). Prints the times; asserts only that the answer is right.
-@Suite("MongoStore: existence check timing", .enabled(if: ProcessInfo.processInfo.environment["CLUSTERD_FORGET_TIMING"] != nil))
+@Suite(
+    "MongoStore: existence check timing",
+    .enabled(if: ProcessInfo.processInfo.environment["CLUSTERD_FORGET_TIMING"] != nil)
+)
 struct MongoStoreForgetTimingTests {
     @Test func existenceCheck() throws {
         let sizes = (ProcessInfo.processInfo.environment["CLUSTERD_FORGET_TIMING"] ?? "")

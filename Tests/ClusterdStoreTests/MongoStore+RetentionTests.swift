@@ -40,7 +40,10 @@ struct MongoStoreRetentionTests {
         let running = try addRun(store, minute: 47, status: .running)
 
         let pruned = try store.pruneRuns(keep: 2)
-        #expect(pruned.clusters == 5 && pruned.assignments == 10, "3 old successful runs, a failed and an abandoned one")
+        #expect(
+            pruned.clusters == 5 && pruned.assignments == 10,
+            "3 old successful runs, a failed and an abandoned one"
+        )
         for id in succeeded.suffix(2) + [running] {
             #expect(try store.clusters(runID: id).count == 1)
             #expect(try store.assignments(runID: id).count == 2)

@@ -175,17 +175,29 @@ extension EndToEnd {
                 let conversation = corpus.conversations[0]
                 #expect(try store.assignments(runID: run.id).contains { $0.conversationID == conversation })
 
-                let erased = try await Self.clusterctl(["forget", "--conversation", conversation.description] + address)
+                let erased = try await Self.clusterctl(
+                    ["forget", "--conversation", conversation.description] + address
+                )
                 #expect(erased.exitCode == 0, "\(erased.stderr)")
-                #expect(erased.stdout.hasPrefix("erased 2 analyses, "), "one assignment per successful run: \(erased.stdout)")
+                #expect(
+                    erased.stdout.hasPrefix("erased 2 analyses, "),
+                    "one assignment per successful run: \(erased.stdout)"
+                )
                 #expect(try !store.assignments(runID: run.id).contains { $0.conversationID == conversation })
-                #expect(try store.clusters(runID: run.id).allSatisfy { !$0.representativeConversationIDs.contains(conversation) })
+                #expect(
+                    try store.clusters(runID: run.id).allSatisfy {
+                        !$0.representativeConversationIDs.contains(conversation)
+                    }
+                )
                 let own = corpus.messages.filter { $0.conversationID == conversation }.map(\.id)
                 #expect(try own.allSatisfy { try store.analysis(messageID: $0) == nil })
 
                 let other = corpus.messages.first { $0.conversationID != conversation }!.id
                 let byID = try await Self.clusterctl(["forget", other.description] + address)
-                #expect(byID.exitCode == 0 && byID.stdout.hasPrefix("erased 1 analyses"), "\(byID.stdout)\(byID.stderr)")
+                #expect(
+                    byID.exitCode == 0 && byID.stdout.hasPrefix("erased 1 analyses"),
+                    "\(byID.stdout)\(byID.stderr)"
+                )
                 #expect(try store.analysis(messageID: other) == nil)
 
                 let both = try await Self.clusterctl(["forget", "--conversation", "c", "m"] + address)

@@ -73,7 +73,8 @@ extension ClusteringLane {
                 // published): what it erased never stays in a published run.
                 if context.state.read({ $0.erasures }) != erasures {
                     run.status = .failed
-                    run.error = "an erasure (ForgetMessages) arrived during the run; not published, its clusters are pruned"
+                    run.error =
+                        "an erasure (ForgetMessages) arrived during the run; not published, its clusters are pruned"
                     context.logger.warning("Background clustering not published: \(run.error!)")
                 } else {
                     run.status = .succeeded

@@ -50,7 +50,9 @@ extension BackgroundClusteringService {
             what: "conversation \(id)",
             queued: { pending in try store.hostMessageIDs(among: pending, inConversations: candidates) }
         ) { store in
-            try candidates.reduce(ErasureCounts()) { total, candidate in total + (try store.forgetConversation(id: candidate)) }
+            try candidates.reduce(ErasureCounts()) { total, candidate in
+                total + (try store.forgetConversation(id: candidate))
+            }
         }
     }
 
