@@ -12,7 +12,7 @@ import Testing
 /// Erasure (ForgetMessages), deleted host messages and retention, against the real embedded MongoDB.
 @Suite struct BackgroundClusteringServiceForgetTests {
     private func makeService(
-        store: MongoStore,
+        store: any ServiceStore,
         embedder: any Embedder = HashingEmbedder(),
         enabled: Bool = true,
         keepRuns: Int = 20
@@ -147,5 +147,44 @@ import Testing
             try waitUntil { try store.clusters(runID: first.id).isEmpty && store.assignments(runID: first.id).isEmpty }
         )
         #expect(try !store.clusters(runID: second.id).isEmpty)
+    }
+
+    @Test("a run during which an erasure began is not published; its clusters are pruned and the next run is clean")
+    func erasureDuringARun() throws {
+        let mongo = try EmbeddedMongo.store()
+        defer { mongo.close() }
+        try mongo.insertHostMessages([
+            message("a-0", "a", "refund my order"), message("b-0", "b", "shipping is late"),
+            message("c-0", "c", "refund please"),
+        ])
+        let store = FlakyStore(mongo)
+        let service = makeService(store: store, enabled: false)
+        service.start()
+        defer { service.shutdown() }
+        let erased = Mutex<ErasureCounts?>(nil)
+        store.afterSavingClusters.withLock {
+            $0 = { @Sendable [weak service] in
+                store.afterSavingClusters.withLock { $0 = nil }
+                // The host deletes the conversation's message and asks clusterd to forget the conversation.
+                _ = try? mongo.deleteHostMessages(ids: [.string("a-0")])
+                let counts = try? service?.forgetConversation(id: "a")
+                erased.withLock { $0 = counts }
+            }
+        }
+        _ = service.forceClustering()
+        #expect(try waitUntil { try mongo.latestRun().map { $0.status != .running } ?? false })
+        let interrupted = try #require(try mongo.latestRun())
+        #expect(interrupted.status == .failed)
+        #expect(interrupted.error?.contains("erasure") == true, "\(interrupted.error ?? "")")
+        #expect(erased.withLock { $0 }?.analyses == 1)
+        #expect(try waitUntil { try mongo.clusters(runID: interrupted.id).isEmpty })
+        #expect(try mongo.latestSuccessfulRun() == nil)
+
+        #expect(waitUntil { !service.status().clusteringInProgress })
+        _ = service.forceClustering()
+        #expect(try waitUntil { try mongo.latestSuccessfulRun() != nil })
+        let clean = try #require(try mongo.latestSuccessfulRun())
+        #expect(clean.totalConversations == 2, "conversation a was erased")
+        #expect(try !mongo.assignments(runID: clean.id).contains { $0.conversationID == .string("a") })
     }
 }

@@ -13,6 +13,8 @@ final class FlakyStore: ServiceStore {
 
     let inner: MongoStore
     private let isDown = Atomic<Bool>(false)
+    /// Runs after a run's clusters are saved, before it is published (to act during a run).
+    let afterSavingClusters = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(_ inner: MongoStore) { self.inner = inner }
 
@@ -76,6 +78,7 @@ final class FlakyStore: ServiceStore {
     func run(id: RecordID) throws -> ClusteringRun? { try checked { try inner.run(id: id) } }
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws {
         try checked { try inner.saveClusters(clusters, assignments: assignments) }
+        afterSavingClusters.withLock { $0 }?()
     }
     func clusters(runID: RecordID) throws -> [Cluster] { try checked { try inner.clusters(runID: runID) } }
     func llmTokensUsed(day: Int) throws -> Int { try checked { try inner.llmTokensUsed(day: day) } }
