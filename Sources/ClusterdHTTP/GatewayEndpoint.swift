@@ -8,6 +8,10 @@ enum GatewayEndpoint: Equatable {
     case force
     /// `POST /api/messages/{message_id}/trigger-analysis`, with the id as it appears in the path (percent-encoded).
     case trigger(rawMessageID: Substring)
+    /// `POST /api/messages/{message_id}/forget`, with the id as it appears in the path (percent-encoded).
+    case forgetMessage(rawMessageID: Substring)
+    /// `POST /api/conversations/{conversation_id}/forget`, with the id as it appears in the path.
+    case forgetConversation(rawConversationID: Substring)
     /// `GET /openapi.json`.
     case openAPI
     /// `GET /livez`.
@@ -28,10 +32,13 @@ enum GatewayEndpoint: Equatable {
         case "/metrics": self = .metrics
         default:
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-            guard segments.count == 5, segments[0].isEmpty, segments[1] == "api", segments[2] == "messages",
-                segments[4] == "trigger-analysis"
-            else { return nil }
-            self = .trigger(rawMessageID: segments[3])
+            guard segments.count == 5, segments[0].isEmpty, segments[1] == "api" else { return nil }
+            switch (segments[2], segments[4]) {
+            case ("messages", "trigger-analysis"): self = .trigger(rawMessageID: segments[3])
+            case ("messages", "forget"): self = .forgetMessage(rawMessageID: segments[3])
+            case ("conversations", "forget"): self = .forgetConversation(rawConversationID: segments[3])
+            default: return nil
+            }
         }
     }
 
@@ -39,7 +46,7 @@ enum GatewayEndpoint: Equatable {
     var methods: [HTTPMethod] {
         switch self {
         case .status, .openAPI, .livez, .readyz, .metrics: return [.GET, .HEAD]
-        case .force, .trigger: return [.POST]
+        case .force, .trigger, .forgetMessage, .forgetConversation: return [.POST]
         }
     }
 
@@ -47,7 +54,7 @@ enum GatewayEndpoint: Equatable {
     /// open, as an orchestrator's probes and API tooling expect.
     var requiresToken: Bool {
         switch self {
-        case .status, .force, .trigger, .metrics: return true
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .metrics: return true
         case .openAPI, .livez, .readyz: return false
         }
     }

@@ -67,15 +67,27 @@ final class GatewayHandler: ChannelInboundHandler {
         case .response(let response):
             write(context: context, response, for: head)
         case .metrics:
-            state = .responding
-            let router = self.router
-            let eventLoop = context.eventLoop
-            let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
-            renderQueue.async {
-                let response = GatewayRouter.metricsResponse(router.backend.metricsText())
-                eventLoop.execute {
-                    loopBound.value.handler.write(context: loopBound.value.context, response, for: head)
-                }
+            let backend = router.backend
+            respondOffLoop(context: context, head: head) { GatewayRouter.metricsResponse(backend.metricsText()) }
+        case .offLoop(let work):
+            respondOffLoop(context: context, head: head, work)
+        }
+    }
+
+    /// Runs `work` on the render queue (it reads files or blocks on MongoDB), then writes its response on the
+    /// event loop.
+    private func respondOffLoop(
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        _ work: @escaping @Sendable () -> GatewayResponse
+    ) {
+        state = .responding
+        let eventLoop = context.eventLoop
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        renderQueue.async {
+            let response = work()
+            eventLoop.execute {
+                loopBound.value.handler.write(context: loopBound.value.context, response, for: head)
             }
         }
     }

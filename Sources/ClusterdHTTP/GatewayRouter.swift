@@ -13,6 +13,8 @@ struct GatewayRouter: Sendable {
         case response(GatewayResponse)
         /// Render the metrics off the event loop, then write `metricsResponse(_:)`.
         case metrics
+        /// Run this (it blocks on MongoDB) off the event loop, then write what it returns.
+        case offLoop(@Sendable () -> GatewayResponse)
     }
 
     let backend: any HTTPGatewayBackend
@@ -70,6 +72,14 @@ struct GatewayRouter: Sendable {
             )
         case .trigger(let raw):
             return .response(trigger(rawMessageID: raw))
+        case .forgetMessage(let raw):
+            return forget(raw: raw, name: "message_id") { backend, id throws(ServiceError) in
+                try backend.forgetMessage(id: id)
+            }
+        case .forgetConversation(let raw):
+            return forget(raw: raw, name: "conversation_id") { backend, id throws(ServiceError) in
+                try backend.forgetConversation(id: id)
+            }
         case .openAPI:
             return .response(GatewayResponse(status: .ok, contentType: "application/json", body: openAPI))
         case .livez:
@@ -93,30 +103,10 @@ struct GatewayRouter: Sendable {
 
     private func trigger(rawMessageID raw: Substring) -> GatewayResponse {
         let location = ["path", "message_id"]
-        guard let messageID = String(raw).removingPercentEncoding else {
-            return .validationError(
-                location: location,
-                message: "message_id is not valid percent-encoded UTF-8",
-                type: "string_type",
-                input: String(raw)
-            )
-        }
-        if messageID.isEmpty {
-            return .validationError(
-                location: location,
-                message: "String should have at least 1 character",
-                type: "string_too_short",
-                input: messageID
-            )
-        }
-        let limit = BackgroundClusteringService.maxMessageIDLength
-        if messageID.unicodeScalars.count > limit {
-            return .validationError(
-                location: location,
-                message: "String should have at most \(limit) characters",
-                type: "string_too_long",
-                input: messageID
-            )
+        let messageID: String
+        switch Self.pathID(raw, name: "message_id") {
+        case .success(let id): messageID = id
+        case .failure(let refusal): return refusal.response
         }
         do {
             let result = try backend.triggerAnalysis(messageID: messageID)
@@ -141,24 +131,98 @@ struct GatewayRouter: Sendable {
                 ]
             )
         } catch {
-            switch error.code {
-            case .invalidArgument:
-                return .validationError(
-                    location: location,
-                    message: error.message,
-                    type: "value_error",
-                    input: messageID
+            return Self.refusal(error, location: location, input: messageID)
+        }
+    }
+
+    /// A refused request in FastAPI's shapes: 422 for invalid input, 503 (with Retry-After when the queue is full)
+    /// when the service cannot take it, 404 for what does not exist.
+    static func refusal(_ error: ServiceError, location: [String], input: String) -> GatewayResponse {
+        switch error.code {
+        case .invalidArgument:
+            return .validationError(location: location, message: error.message, type: "value_error", input: input)
+        case .queueFull:
+            return .detail(.serviceUnavailable, error.message, headers: [("retry-after", "\(retryAfterSeconds)")])
+        case .stopping, .storeUnavailable:
+            return .detail(.serviceUnavailable, error.message)
+        case .notFound:
+            return .detail(.notFound, error.message)
+        }
+    }
+
+    /// A 422 refusal of a path id, as a value `Result` can carry.
+    struct PathRefusal: Error {
+        /// The response to send.
+        let response: GatewayResponse
+    }
+
+    /// A path segment as an id: percent-decoded, 1 to `maxMessageIDLength` characters; else FastAPI's 422.
+    static func pathID(_ raw: Substring, name: String) -> Result<String, PathRefusal> {
+        let location = ["path", name]
+        guard let id = String(raw).removingPercentEncoding else {
+            return .failure(
+                PathRefusal(
+                    response: .validationError(
+                        location: location,
+                        message: "\(name) is not valid percent-encoded UTF-8",
+                        type: "string_type",
+                        input: String(raw)
+                    )
                 )
-            case .queueFull:
-                return .detail(
-                    .serviceUnavailable,
-                    error.message,
-                    headers: [("retry-after", "\(Self.retryAfterSeconds)")]
+            )
+        }
+        if id.isEmpty {
+            return .failure(
+                PathRefusal(
+                    response: .validationError(
+                        location: location,
+                        message: "String should have at least 1 character",
+                        type: "string_too_short",
+                        input: id
+                    )
                 )
-            case .stopping, .storeUnavailable:
-                return .detail(.serviceUnavailable, error.message)
-            case .notFound:
-                return .detail(.notFound, error.message)
+            )
+        }
+        let limit = BackgroundClusteringService.maxMessageIDLength
+        if id.unicodeScalars.count > limit {
+            return .failure(
+                PathRefusal(
+                    response: .validationError(
+                        location: location,
+                        message: "String should have at most \(limit) characters",
+                        type: "string_too_long",
+                        input: id
+                    )
+                )
+            )
+        }
+        return .success(id)
+    }
+
+    /// An erasure of the id in the path: validated on the event loop, carried out off it.
+    private func forget(
+        raw: Substring,
+        name: String,
+        _ erase: @escaping @Sendable (any HTTPGatewayBackend, String) throws(ServiceError) -> ErasureCounts
+    ) -> Outcome {
+        let id: String
+        switch Self.pathID(raw, name: name) {
+        case .success(let valid): id = valid
+        case .failure(let refusal): return .response(refusal.response)
+        }
+        let backend = self.backend
+        return .offLoop {
+            do throws(ServiceError) {
+                let counts = try erase(backend, id)
+                return .json(
+                    .ok,
+                    [
+                        "success": true, name: id, "analyses_erased": counts.analyses,
+                        "assignments_erased": counts.assignments, "clusters_scrubbed": counts.clusters,
+                    ]
+                )
+            } catch {
+                return Self.refusal(error, location: ["path", name], input: id)
             }
         }
     }

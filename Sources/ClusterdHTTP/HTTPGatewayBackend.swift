@@ -1,8 +1,9 @@
 import ClusterdCore
 import ClusterdService
 
-/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()` answers from memory at
-/// once and is called on an event loop; `metricsText()` may read files (/proc) and is called on a queue of its own.
+/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()` and the erasures answers
+/// from memory at once and is called on an event loop; `metricsText()` may read files (/proc) and the erasures
+/// block on MongoDB, so they are called on a queue of their own.
 public protocol HTTPGatewayBackend: Sendable {
     /// The status (the seed's document plus the operator's fields).
     func status() -> ServiceStatus
@@ -10,6 +11,12 @@ public protocol HTTPGatewayBackend: Sendable {
     func forceClustering() -> ForceResult
     /// Queues a message for analysis, as the RPC trigger does.
     func triggerAnalysis(messageID: String) throws(ServiceError) -> TriggerResult
+    /// Erases what the service holds about one message (ForgetMessages). Blocks on MongoDB: called off the event
+    /// loops.
+    func forgetMessage(id: String) throws(ServiceError) -> ErasureCounts
+    /// Erases what the service holds about one conversation (ForgetMessages). Blocks on MongoDB: called off the
+    /// event loops.
+    func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts
     /// Whether the service takes work.
     func readiness() -> Readiness
     /// The Prometheus text exposition; nil when metrics are switched off.
@@ -36,6 +43,16 @@ public struct ServiceGatewayBackend: HTTPGatewayBackend {
     /// The service's trigger (no conversation id: the seed's endpoint has none).
     public func triggerAnalysis(messageID: String) throws(ServiceError) -> TriggerResult {
         try service.triggerAnalysis(messageID: messageID, conversationID: nil)
+    }
+
+    /// The service's erasure of one message.
+    public func forgetMessage(id: String) throws(ServiceError) -> ErasureCounts {
+        try service.forgetMessages(ids: [id])
+    }
+
+    /// The service's erasure of one conversation.
+    public func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts {
+        try service.forgetConversation(id: id)
     }
 
     /// The service's readiness.

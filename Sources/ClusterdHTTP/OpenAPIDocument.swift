@@ -28,6 +28,39 @@ enum OpenAPIDocument {
             operation["responses"] = responses
             return operation
         }
+        func forgetOperation(
+            id: String,
+            summary: String,
+            description: String,
+            parameter: String,
+            title: String
+        ) -> [String: Any] {
+            [
+                "operationId": id,
+                "summary": summary,
+                "description": description,
+                "tags": ["erasure"],
+                "parameters": [
+                    [
+                        "name": parameter,
+                        "in": "path",
+                        "required": true,
+                        "description": "ObjectId hex or any string",
+                        "schema": [
+                            "type": "string",
+                            "title": title,
+                            "minLength": 1,
+                            "maxLength": BackgroundClusteringService.maxMessageIDLength,
+                        ],
+                    ]
+                ],
+                "responses": [
+                    "200": json("Erased (counts of what went; zero when nothing was held)", ref("ForgetResult")),
+                    "422": json("Validation Error", ref("HTTPValidationError")),
+                    "503": json("MongoDB is unreachable, or the server is shutting down", ref("HTTPError")),
+                ],
+            ]
+        }
         let paths: [String: Any] = [
             "/api/clustering/background-status": [
                 "get": secured([
@@ -80,6 +113,35 @@ enum OpenAPIDocument {
                         "503": unavailable,
                     ],
                 ])
+            ],
+            "/api/messages/{message_id}/forget": [
+                "post": secured(
+                    forgetOperation(
+                        id: "forgetMessage",
+                        summary: "Forget Message",
+                        description:
+                            "Erases what clusterd holds about the message (a data-erasure request): its analysis, "
+                            + "and when its conversation is left with none, the conversation's assignments and "
+                            + "cluster references; top concepts only it had leave the clusters. The host's "
+                            + "message is not touched. Batches of ids: the RPC's ForgetMessages.",
+                        parameter: "message_id",
+                        title: "Message Id"
+                    )
+                )
+            ],
+            "/api/conversations/{conversation_id}/forget": [
+                "post": secured(
+                    forgetOperation(
+                        id: "forgetConversation",
+                        summary: "Forget Conversation",
+                        description:
+                            "Erases what clusterd holds about the conversation (a data-erasure request): every "
+                            + "analysis of its messages, its assignments in every run, its place among clusters' "
+                            + "representative conversations and the top concepts only it had.",
+                        parameter: "conversation_id",
+                        title: "Conversation Id"
+                    )
+                )
             ],
             "/openapi.json": [
                 "get": [
@@ -215,6 +277,12 @@ enum OpenAPIDocument {
                 "started": boolean,
                 "follow_up_queued": boolean,
                 "message": string,
+            ]),
+            "ForgetResult": object([
+                "success": boolean,
+                "analyses_erased": integer,
+                "assignments_erased": integer,
+                "clusters_scrubbed": integer,
             ]),
             "TriggerResult": object([
                 "success": boolean,

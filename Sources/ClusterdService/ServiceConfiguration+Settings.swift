@@ -58,11 +58,17 @@ extension ServiceConfiguration {
         default: "256",
         "Most waiting messages one analysis operation takes: read, claimed and saved in one round trip each, embedded in chunks of 32."
     )
+    /// `CLUSTERD_KEEP_RUNS`.
+    public static let keepRunsKey = SettingKey(
+        "CLUSTERD_KEEP_RUNS",
+        default: "20",
+        "Successful runs whose clusters and assignments are kept (at least 1); older ones, and those of failed or abandoned runs, are deleted after each run and at start-up."
+    )
 
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
         analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, instanceIDKey,
-        claimKey, ingestBatchKey,
+        claimKey, ingestBatchKey, keepRunsKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -85,6 +91,10 @@ extension ServiceConfiguration {
         if let name = settings.text(Self.instanceIDKey) { instanceID = name }
         if let seconds = try settings.seconds(Self.claimKey) { claimLeaseSeconds = seconds }
         if let size = try settings.number(Self.ingestBatchKey, as: Int.self) { ingestBatchSize = max(1, size) }
+        if let keep = try settings.number(Self.keepRunsKey, as: Int.self) {
+            guard keep >= 1 else { throw SettingsError("\(Self.keepRunsKey.name) must be at least 1, not 0") }
+            keepRuns = keep
+        }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)
         anthropic = try AnthropicConfiguration.fromSettings(settings)

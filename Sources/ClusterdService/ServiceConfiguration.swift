@@ -48,6 +48,8 @@ public struct ServiceConfiguration: Sendable {
     /// Most waiting messages one analysis operation takes (one read, one claim and one save each; embedded in
     /// chunks of `embeddingBatchSize`).
     public var ingestBatchSize: Int = 256
+    /// Successful runs whose clusters and assignments are kept (the newest; at least 1).
+    public var keepRuns: Int = 20
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
 

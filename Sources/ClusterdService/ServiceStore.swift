@@ -64,6 +64,17 @@ public protocol ServiceStore: Sendable {
     func addLLMTokens(day: Int, tokens: Int) throws
     /// A run's per-conversation assignments.
     func assignments(runID: RecordID) throws -> [ClusterAssignment]
+    /// Erases the analyses of these messages (ids as stored), and what a conversation left without analyses had
+    /// (assignments, cluster references); top concepts no remaining analysis has leave the clusters.
+    func forgetMessages(ids: [RecordID]) throws -> ErasureCounts
+    /// Erases a conversation's analyses, its assignments in every run, its cluster references and the top concepts
+    /// no remaining analysis has.
+    func forgetConversation(id: RecordID) throws -> ErasureCounts
+    /// Of `ids`, the host messages that exist (only those in `conversations` when given); `_id` lookups in batches.
+    func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<RecordID>
+    /// Deletes the clusters and assignments of runs beyond the newest `keep` successful ones and of failed,
+    /// abandoned or skipped runs; returns how many went.
+    func pruneRuns(keep: Int) throws -> (clusters: Int, assignments: Int)
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

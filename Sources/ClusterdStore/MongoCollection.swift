@@ -238,6 +238,20 @@ struct MongoCollection {
         )
     }
 
+    /// Deletes every matching document; returns how many were deleted.
+    @discardableResult
+    func deleteMany(_ filter: BSONDocument) throws -> Int {
+        var error = bson_error_t()
+        let result = try BSONStorage.withReply { reply in
+            let ok = try filter.withBSON { filterBSON in
+                mongoc_collection_delete_many(handle, filterBSON, nil, reply, &error)
+            }
+            guard ok else { throw StoreError(error, context: "delete from \(name)") }
+            return BSONDocument(bson: reply)
+        }
+        return result["deletedCount"]?.intValue ?? 0
+    }
+
     /// findAndModify with an update; returns the document after the update when `returnNew`, else before it.
     func findAndModify(
         _ query: BSONDocument,

@@ -103,6 +103,15 @@ extension MongoStore {
         }
     }
 
+    /// Deletes host messages by id, as the host does (for demos and tests only); returns how many went.
+    @discardableResult
+    public func deleteHostMessages(ids: [RecordID]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try withCollection(configuration.messagesCollection) { collection in
+            try collection.deleteMany(["_id": .document(["$in": .array(ids.map { BSONValue($0) })])])
+        }
+    }
+
     /// Inserts host-shaped conversations `{_id, created_at}` (for demos and tests only).
     public func insertHostConversations(ids: [RecordID], createdAt: Date) throws {
         guard !ids.isEmpty else { return }

@@ -688,6 +688,96 @@ void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__trigger_analysis_batch_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__forget_messages_request__init
+                     (Clusterd__V1__ForgetMessagesRequest         *message)
+{
+  static const Clusterd__V1__ForgetMessagesRequest init_value = CLUSTERD__V1__FORGET_MESSAGES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__forget_messages_request__get_packed_size
+                     (const Clusterd__V1__ForgetMessagesRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__forget_messages_request__pack
+                     (const Clusterd__V1__ForgetMessagesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__forget_messages_request__pack_to_buffer
+                     (const Clusterd__V1__ForgetMessagesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ForgetMessagesRequest *
+       clusterd__v1__forget_messages_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ForgetMessagesRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__forget_messages_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__forget_messages_request__free_unpacked
+                     (Clusterd__V1__ForgetMessagesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__forget_messages_reply__init
+                     (Clusterd__V1__ForgetMessagesReply         *message)
+{
+  static const Clusterd__V1__ForgetMessagesReply init_value = CLUSTERD__V1__FORGET_MESSAGES_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__forget_messages_reply__get_packed_size
+                     (const Clusterd__V1__ForgetMessagesReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__forget_messages_reply__pack
+                     (const Clusterd__V1__ForgetMessagesReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__forget_messages_reply__pack_to_buffer
+                     (const Clusterd__V1__ForgetMessagesReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ForgetMessagesReply *
+       clusterd__v1__forget_messages_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ForgetMessagesReply *)
+     protobuf_c_message_unpack (&clusterd__v1__forget_messages_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__forget_messages_reply__free_unpacked
+                     (Clusterd__V1__ForgetMessagesReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__forget_messages_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message)
 {
@@ -1003,7 +1093,7 @@ void   clusterd__v1__cluster_info__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__cluster_info__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[16] =
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[18] =
 {
   {
     "call_id",
@@ -1197,12 +1287,38 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[16]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "forget_messages",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, forget_messages),
+    &clusterd__v1__forget_messages_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "forget_messages_reply",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, forget_messages_reply),
+    &clusterd__v1__forget_messages_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   11,   /* field[11] = error */
   5,   /* field[5] = force_clustering */
   6,   /* field[6] = force_clustering_reply */
+  16,   /* field[16] = forget_messages */
+  17,   /* field[17] = forget_messages_reply */
   7,   /* field[7] = get_status */
   8,   /* field[8] = get_status_reply */
   1,   /* field[1] = hello */
@@ -1220,7 +1336,7 @@ static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 16 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -1230,7 +1346,7 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  16,
+  18,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
   2,  clusterd__v1__frame__number_ranges,
@@ -1953,6 +2069,121 @@ const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__des
   clusterd__v1__trigger_analysis_batch_reply__field_indices_by_name,
   1,  clusterd__v1__trigger_analysis_batch_reply__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__trigger_analysis_batch_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__forget_messages_request__field_descriptors[2] =
+{
+  {
+    "message_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Clusterd__V1__ForgetMessagesRequest, n_message_ids),
+    offsetof(Clusterd__V1__ForgetMessagesRequest, message_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "conversation_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ForgetMessagesRequest, conversation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__forget_messages_request__field_indices_by_name[] = {
+  1,   /* field[1] = conversation_id */
+  0,   /* field[0] = message_ids */
+};
+static const ProtobufCIntRange clusterd__v1__forget_messages_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__forget_messages_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ForgetMessagesRequest",
+  "ForgetMessagesRequest",
+  "Clusterd__V1__ForgetMessagesRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ForgetMessagesRequest),
+  2,
+  clusterd__v1__forget_messages_request__field_descriptors,
+  clusterd__v1__forget_messages_request__field_indices_by_name,
+  1,  clusterd__v1__forget_messages_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__forget_messages_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__forget_messages_reply__field_descriptors[3] =
+{
+  {
+    "analyses_erased",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ForgetMessagesReply, analyses_erased),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignments_erased",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ForgetMessagesReply, assignments_erased),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "clusters_scrubbed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ForgetMessagesReply, clusters_scrubbed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__forget_messages_reply__field_indices_by_name[] = {
+  0,   /* field[0] = analyses_erased */
+  1,   /* field[1] = assignments_erased */
+  2,   /* field[2] = clusters_scrubbed */
+};
+static const ProtobufCIntRange clusterd__v1__forget_messages_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__forget_messages_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ForgetMessagesReply",
+  "ForgetMessagesReply",
+  "Clusterd__V1__ForgetMessagesReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ForgetMessagesReply),
+  3,
+  clusterd__v1__forget_messages_reply__field_descriptors,
+  clusterd__v1__forget_messages_reply__field_indices_by_name,
+  1,  clusterd__v1__forget_messages_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__forget_messages_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor clusterd__v1__error__field_descriptors[2] =

@@ -36,6 +36,20 @@ final class FakeBackend: HTTPGatewayBackend {
         return TriggerResult(outcome: .queued, queueDepth: depth)
     }
 
+    let forgotten = Mutex<[String]>([])
+
+    func forgetMessage(id: String) throws(ServiceError) -> ErasureCounts {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        forgotten.withLock { $0.append("message \(id)") }
+        return ErasureCounts(analyses: 1)
+    }
+
+    func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        forgotten.withLock { $0.append("conversation \(id)") }
+        return ErasureCounts(analyses: 3, assignments: 2, clusters: 1)
+    }
+
     func readiness() -> Readiness { ready.withLock { $0 } }
 
     func metricsText() -> String? { metrics.withLock { $0 } }

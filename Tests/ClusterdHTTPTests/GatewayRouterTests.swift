@@ -83,6 +83,39 @@ import Testing
         #expect(reply.status == .ok)
     }
 
+    /// What an erasure route answers, once its off-loop work has run.
+    func erasure(_ router: GatewayRouter, _ uri: String) throws -> GatewayResponse {
+        switch router.route(method: .POST, uri: uri, authorization: nil) {
+        case .offLoop(let work): return work()
+        case .response(let response): return response
+        case .metrics:
+            Issue.record("\(uri) routed to the metrics")
+            throw CancellationError()
+        }
+    }
+
+    @Test func forgetRoutesEraseOffTheLoopAndRefuseBadIDsOnIt() throws {
+        let message = try erasure(router(), "/api/messages/a%2Fb/forget")
+        #expect(message.status == .ok)
+        #expect(try object(message)["message_id"] as? String == "a/b")
+        #expect(try object(message)["analyses_erased"] as? Int == 1)
+        let conversation = try object(try erasure(router(), "/api/conversations/c1/forget"))
+        #expect(conversation["conversation_id"] as? String == "c1")
+        #expect(conversation["assignments_erased"] as? Int == 2 && conversation["clusters_scrubbed"] as? Int == 1)
+        #expect(backend.forgotten.withLock { $0 } == ["message a/b", "conversation c1"])
+
+        let empty = try response(router(), .POST, "/api/conversations//forget")
+        #expect(empty.status == .unprocessableEntity)
+        let detail = try #require(try object(empty)["detail"] as? [[String: Any]])
+        #expect(detail.first?["loc"] as? [String] == ["path", "conversation_id"])
+        #expect(try response(router(), .GET, "/api/messages/m/forget").status == .methodNotAllowed)
+
+        backend.refuse.withLock { $0 = ServiceError(.storeUnavailable, "MongoDB is unavailable: down") }
+        let down = try erasure(router(), "/api/messages/m/forget")
+        #expect(down.status == .serviceUnavailable)
+        #expect(try object(down)["detail"] as? String == "MongoDB is unavailable: down")
+    }
+
     @Test func fullQueueIs503WithRetryAfter() throws {
         backend.refuse.withLock { $0 = ServiceError(.queueFull, "analysis queue is full (2 of 2)") }
         let reply = try response(router(), .POST, "/api/messages/m1/trigger-analysis")

@@ -45,6 +45,13 @@ struct HTTPGatewayTests {
             #expect(metrics.status == 200)
             #expect(metrics.text == "clusterd_store_up 1\n")
             #expect(metrics.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
+            let forget = try await client.send("POST", "/api/conversations/c%201/forget")
+            #expect(forget.status == 200)
+            #expect(forget.json?["conversation_id"] as? String == "c 1")
+            #expect(forget.json?["assignments_erased"] as? Int == 2)
+            let forgetMessage = try await client.send("POST", "/api/messages/m1/forget")
+            #expect(forgetMessage.json?["analyses_erased"] as? Int == 1)
+            #expect(backend.forgotten.withLock { $0 } == ["conversation c 1", "message m1"])
             let document = try await client.send("GET", "/openapi.json")
             #expect(document.json?["openapi"] as? String == "3.1.0")
             let missing = try await client.send("GET", "/nope")
@@ -213,11 +220,14 @@ struct HTTPGatewayTests {
             Set(paths.keys) == [
                 "/api/clustering/background-status", "/api/clustering/background-force",
                 "/api/messages/{message_id}/trigger-analysis", "/openapi.json", "/livez", "/readyz", "/metrics",
+                "/api/messages/{message_id}/forget", "/api/conversations/{conversation_id}/forget",
             ]
         )
         #expect(paths["/api/clustering/background-status"]?.keys.sorted() == ["get"])
         #expect(paths["/api/clustering/background-force"]?.keys.sorted() == ["post"])
         #expect(paths["/api/messages/{message_id}/trigger-analysis"]?.keys.sorted() == ["post"])
+        #expect(paths["/api/messages/{message_id}/forget"]?.keys.sorted() == ["post"])
+        #expect(paths["/api/conversations/{conversation_id}/forget"]?.keys.sorted() == ["post"])
         #expect((open["components"] as? [String: Any])?["securitySchemes"] == nil)
         let secured = OpenAPIDocument.document(serverVersion: "1.2.3", requiresToken: true)
         let securedPaths = try #require(secured["paths"] as? [String: [String: [String: Any]]])

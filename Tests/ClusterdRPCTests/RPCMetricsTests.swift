@@ -41,6 +41,10 @@ struct RPCMetricsTests {
             reply.fail(Self.notHere)
         }
 
+        func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
+            reply.fail(Self.notHere)
+        }
+
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 

@@ -49,6 +49,9 @@ struct RPCServerLifecycleTests {
         }
         func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) { reply.fail(Self.notHere) }
         func listClusters(runID: String, reply: RPCResponder<ClusterListing>) { reply.fail(Self.notHere) }
+        func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
+            reply.fail(Self.notHere)
+        }
 
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }

@@ -46,8 +46,13 @@ import Testing
             answer("clusters \(runID)", reply, Self.listing)
         }
 
+        func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
+            answer("forget \(messageIDs) \(conversationID)", reply, Self.forget)
+        }
+
         static let trigger = TriggerAnalysisResult(outcome: .alreadyQueued, queueDepth: 4)
         static let batch = TriggerAnalysisBatchResult(results: [TriggerItemResult(outcome: .queued)], queueDepth: 1)
+        static let forget = ForgetMessagesResult(analysesErased: 3, assignmentsErased: 2, clustersScrubbed: 1)
         static let force = ForceClusteringResult(started: false, followUpQueued: true, message: "queued")
         static var status: ServiceStatus {
             var status = ServiceStatus()
@@ -78,6 +83,7 @@ import Testing
         (.getStatus, "status", .getStatus(Recorder.status)),
         (.listRuns(limit: 7), "runs 7", .listRuns([])),
         (.listClusters(runID: "r"), "clusters r", .listClusters(Recorder.listing)),
+        (.forgetMessages(messageIDs: ["a"], conversationID: "c"), "forget [\"a\"] c", .forgetMessages(Recorder.forget)),
     ]
 
     private static func dispatch(_ request: RPCRequest, to handler: Recorder) -> RPCReply? {

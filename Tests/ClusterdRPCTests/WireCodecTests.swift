@@ -23,6 +23,9 @@ import Testing
         .request(.listRuns(limit: 0)),
         .request(.listRuns(limit: 1000)),
         .reply(.listRuns([])),
+        .request(.forgetMessages(messageIDs: ["a", "65a1b2c3d4e5f60718293a4b"], conversationID: "")),
+        .request(.forgetMessages(messageIDs: [], conversationID: "conv-1")),
+        .reply(.forgetMessages(ForgetMessagesResult(analysesErased: 7, assignmentsErased: 3, clustersScrubbed: 2))),
         .request(
             .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")])
         ),

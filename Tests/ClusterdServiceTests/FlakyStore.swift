@@ -13,6 +13,8 @@ final class FlakyStore: ServiceStore {
 
     let inner: MongoStore
     private let isDown = Atomic<Bool>(false)
+    /// Runs after a run's clusters are saved, before it is published (to act during a run).
+    let afterSavingClusters = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(_ inner: MongoStore) { self.inner = inner }
 
@@ -42,6 +44,16 @@ final class FlakyStore: ServiceStore {
         expiresAt: Date
     ) throws -> Set<RecordID> {
         try checked { try inner.claimAnalyses(messageIDs, states: states, owner: owner, expiresAt: expiresAt) }
+    }
+    func forgetMessages(ids: [RecordID]) throws -> ErasureCounts { try checked { try inner.forgetMessages(ids: ids) } }
+    func forgetConversation(id: RecordID) throws -> ErasureCounts {
+        try checked { try inner.forgetConversation(id: id) }
+    }
+    func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<RecordID> {
+        try checked { try inner.hostMessageIDs(among: ids, inConversations: conversations) }
+    }
+    func pruneRuns(keep: Int) throws -> (clusters: Int, assignments: Int) {
+        try checked { try inner.pruneRuns(keep: keep) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailures(_ failures: [AnalysisFailure]) throws { try checked { try inner.recordFailures(failures) } }
@@ -76,6 +88,7 @@ final class FlakyStore: ServiceStore {
     func run(id: RecordID) throws -> ClusteringRun? { try checked { try inner.run(id: id) } }
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws {
         try checked { try inner.saveClusters(clusters, assignments: assignments) }
+        afterSavingClusters.withLock { $0 }?()
     }
     func clusters(runID: RecordID) throws -> [Cluster] { try checked { try inner.clusters(runID: runID) } }
     func llmTokensUsed(day: Int) throws -> Int { try checked { try inner.llmTokensUsed(day: day) } }

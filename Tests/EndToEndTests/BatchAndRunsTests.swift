@@ -45,6 +45,40 @@ extension EndToEnd {
             await server.terminate()
         }
 
+        @Test("ForgetMessages refuses bad requests over the wire with INVALID_ARGUMENT and a clear message")
+        func invalidForget() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let server = try await ServerProcess.start(store: configuration)
+            let client = try await server.connect()
+            let cases: [(RPCRequest, String)] = [
+                (.forgetMessages(messageIDs: [], conversationID: ""), "no message ids to forget"),
+                (.forgetMessages(messageIDs: ["a"], conversationID: "c"), "not both"),
+                (.forgetMessages(messageIDs: ["a", ""], conversationID: ""), "message_ids[1]: message_id is empty"),
+                (
+                    .forgetMessages(messageIDs: Array(repeating: "m", count: 10_001), conversationID: ""),
+                    "at most 10000"
+                ),
+                (
+                    .forgetMessages(messageIDs: [], conversationID: String(repeating: "x", count: 1025)),
+                    "conversation_id is longer than 1024 characters"
+                ),
+            ]
+            for (request, words) in cases {
+                do {
+                    _ = try await client.call(request)
+                    Issue.record("\(words): accepted")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument)
+                    #expect(error.message.contains(words), "\(error.message)")
+                }
+            }
+            // The connection survives, and a valid erasure of nothing erases nothing.
+            let result = try await client.forgetMessages(ids: ["never-seen"])
+            #expect(result == ForgetMessagesResult(analysesErased: 0, assignmentsErased: 0, clustersScrubbed: 0))
+            await client.close()
+            await server.terminate()
+        }
+
         @Test("ListRuns returns runs of any status newest first, honours the limit, and matches status")
         func listRuns() async throws {
             let configuration = try EmbeddedMongo.configuration()

@@ -35,7 +35,8 @@ extension EndToEnd {
             #expect(output.exitCode == 0)
             let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             for word in [
-                "status", "watch", "force", "trigger", "runs", "clusters", "Exit codes:", "69 server unreachable",
+                "status", "watch", "force", "trigger", "runs", "clusters", "forget", "Exit codes:",
+                "69 server unreachable",
                 "--generate-completion-script", "NO_COLOR", "TERM=dumb", "Errors go to stderr",
             ] {
                 #expect(text.contains(word), "--help lacks \(word):\n\(output.stdout)")
@@ -52,7 +53,7 @@ extension EndToEnd {
             ] {
                 #expect(entries.filter { $0.contains(status) }.count == 1, "\(status) in \(entries)")
             }
-            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters"] {
+            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters", "forget"] {
                 let help = try await Self.clusterctl([subcommand, "--help"])
                 #expect(help.exitCode == 0)
                 #expect(help.stdout.contains("--address") && help.stdout.contains("Exit codes:"), "\(subcommand)")
@@ -150,6 +151,61 @@ extension EndToEnd {
                 #expect(status.exitCode == 0)
                 #expect(status.stdout.contains("health") && status.stdout.contains("DEGRADED: embedder:fallback"))
                 #expect(status.stdout.contains("latest clustering run") && status.stdout.contains(runID))
+            }
+        }
+
+        @Test("forget erases a conversation's analyses, assignments and cluster references, and message ids' analyses")
+        func forget() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
+            try corpus.insert(into: store)
+            try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
+                let address = ["--address", server.address]
+                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + address)
+                #expect(force.exitCode == 0 && force.stdout.contains("succeeded"), "\(force.stdout)\(force.stderr)")
+                // An automatic run may have been started by the start-up sweep: wait until none is queued or running.
+                let client = try await server.connect()
+                try await waitUntil("no run in progress", timeout: .seconds(60)) {
+                    try await !client.status().clusteringInProgress
+                }
+                await client.close()
+                let run = try #require(try store.latestSuccessfulRun())
+                let conversation = corpus.conversations[0]
+                #expect(try store.assignments(runID: run.id).contains { $0.conversationID == conversation })
+
+                let erased = try await Self.clusterctl(
+                    ["forget", "--conversation", conversation.description] + address
+                )
+                #expect(erased.exitCode == 0, "\(erased.stderr)")
+                #expect(
+                    erased.stdout.hasPrefix("erased 2 analyses, "),
+                    "one assignment per successful run: \(erased.stdout)"
+                )
+                #expect(try !store.assignments(runID: run.id).contains { $0.conversationID == conversation })
+                #expect(
+                    try store.clusters(runID: run.id).allSatisfy {
+                        !$0.representativeConversationIDs.contains(conversation)
+                    }
+                )
+                let own = corpus.messages.filter { $0.conversationID == conversation }.map(\.id)
+                #expect(try own.allSatisfy { try store.analysis(messageID: $0) == nil })
+
+                let other = corpus.messages.first { $0.conversationID != conversation }!.id
+                let byID = try await Self.clusterctl(["forget", other.description] + address)
+                #expect(
+                    byID.exitCode == 0 && byID.stdout.hasPrefix("erased 1 analyses"),
+                    "\(byID.stdout)\(byID.stderr)"
+                )
+                #expect(try store.analysis(messageID: other) == nil)
+
+                let both = try await Self.clusterctl(["forget", "--conversation", "c", "m"] + address)
+                #expect(both.exitCode == 64 && both.stderr.contains("not both"), "\(both.stderr)")
+                let neither = try await Self.clusterctl(["forget"] + address)
+                #expect(neither.exitCode == 64, "\(neither.stderr)")
+                let empty = try await Self.clusterctl(["forget", ""] + address)
+                #expect(empty.exitCode == 65 && empty.stderr.contains("message_id is empty"), "\(empty.stderr)")
             }
         }
 

@@ -151,6 +151,23 @@ public final class ClusterdClient: Sendable {
         return runs
     }
 
+    /// ForgetMessages: erases what clusterd holds about these messages (a data-erasure request).
+    public func forgetMessages(ids: [String]) async throws -> ForgetMessagesResult {
+        try await forget(.forgetMessages(messageIDs: ids, conversationID: ""))
+    }
+
+    /// ForgetMessages: erases what clusterd holds about one conversation (analyses, assignments in every run,
+    /// cluster references).
+    public func forgetConversation(id: String) async throws -> ForgetMessagesResult {
+        try await forget(.forgetMessages(messageIDs: [], conversationID: id))
+    }
+
+    private func forget(_ request: RPCRequest) async throws -> ForgetMessagesResult {
+        let reply = try await call(request)
+        guard case .forgetMessages(let result) = reply else { throw Self.unexpected(reply) }
+        return result
+    }
+
     /// TriggerAnalysisBatch: queues many messages in one frame; one result per item, in order, plus the queue
     /// depth after the batch. The whole call fails (INVALID_ARGUMENT) only for an empty or over-10000-item batch.
     public func triggerAnalysisBatch(_ items: [TriggerItem]) async throws -> (

@@ -17,6 +17,8 @@ public enum RPCReply: Sendable, Equatable {
     indirect case listClusters(ClusterListing)
     /// Runs, newest first.
     case listRuns([RunSummary])
+    /// How much a ForgetMessages erased.
+    case forgetMessages(ForgetMessagesResult)
     /// A failed call.
     case error(RPCError)
 

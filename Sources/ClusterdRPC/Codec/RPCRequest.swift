@@ -14,4 +14,6 @@ public enum RPCRequest: Sendable, Equatable {
     case listClusters(runID: String)
     /// Ask for the most recent runs of any status (0: the server's default of 20).
     case listRuns(limit: UInt32)
+    /// Erase what clusterd holds about messages (ids) or one conversation (a data-erasure request).
+    case forgetMessages(messageIDs: [String], conversationID: String)
 }

@@ -105,6 +105,8 @@ public enum WireCodec {
             ListClustersCodec.fill(&frame, runID: runID, arena: arena)
         case .listRuns(let limit):
             ListRunsCodec.fill(&frame, limit: limit, arena: arena)
+        case .forgetMessages(let messageIDs, let conversationID):
+            ForgetMessagesCodec.fill(&frame, messageIDs: messageIDs, conversationID: conversationID, arena: arena)
         }
     }
 
@@ -130,6 +132,8 @@ public enum WireCodec {
             ListClustersCodec.fill(&frame, listing: listing, arena: arena)
         case .listRuns(let runs):
             ListRunsCodec.fill(&frame, runs: runs, arena: arena)
+        case .forgetMessages(let result):
+            ForgetMessagesCodec.fill(&frame, result: result, arena: arena)
         case .error(let error):
             ErrorCodec.fill(&frame, error: error, arena: arena)
         }
@@ -152,6 +156,8 @@ public enum WireCodec {
         case CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY: return .reply(ListClustersCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_RUNS: return .request(ListRunsCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY: return .reply(ListRunsCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES: return .request(ForgetMessagesCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY: return .reply(ForgetMessagesCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_ERROR: return .reply(ErrorCodec.reply(frame))
         default: return .unknown
         }

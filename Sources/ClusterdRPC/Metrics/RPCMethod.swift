@@ -7,6 +7,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case listClusters
     case listRuns
     case triggerAnalysisBatch
+    case forgetMessages
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -20,6 +21,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .listClusters: return "ListClusters"
         case .listRuns: return "ListRuns"
         case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
+        case .forgetMessages: return "ForgetMessages"
         case .invalid: return "Invalid"
         }
     }
@@ -34,6 +36,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .listClusters: self = .listClusters
         case .listRuns: self = .listRuns
         case .triggerAnalysisBatch: self = .triggerAnalysisBatch
+        case .forgetMessages: self = .forgetMessages
         }
     }
 }

@@ -23,6 +23,9 @@ public protocol RPCServiceHandler: Sendable {
     /// ListClusters: a run's clusters (empty id: the latest successful run).
     func listClusters(runID: String, reply: RPCResponder<ClusterListing>)
 
+    /// ForgetMessages: erase what clusterd holds about messages (ids) or one conversation (a non-empty id).
+    func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>)
+
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
     /// request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
@@ -52,6 +55,12 @@ extension RPCServiceHandler {
             listRuns(limit: limit, reply: RPCResponder(wrap: RPCReply.listRuns, complete: complete))
         case .listClusters(let runID):
             listClusters(runID: runID, reply: RPCResponder(wrap: RPCReply.listClusters, complete: complete))
+        case .forgetMessages(let messageIDs, let conversationID):
+            forgetMessages(
+                messageIDs: messageIDs,
+                conversationID: conversationID,
+                reply: RPCResponder(wrap: RPCReply.forgetMessages, complete: complete)
+            )
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))
         }

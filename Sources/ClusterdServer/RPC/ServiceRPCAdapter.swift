@@ -4,7 +4,7 @@ import ClusterdService
 import Foundation
 
 /// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot; MongoDB reads
-/// (ListClusters, ListRuns) and batch triggers run on a queue of their own, never on an event loop.
+/// (ListClusters, ListRuns), erasures (ForgetMessages) and batch triggers run on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
@@ -82,6 +82,25 @@ struct ServiceRPCAdapter: RPCServiceHandler {
 
     func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
         offLoop(reply) { service throws(ServiceError) in try service.listClusters(runID: runID) }
+    }
+
+    func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
+        offLoop(reply) { service throws(ServiceError) in
+            let counts: ErasureCounts
+            switch (messageIDs.isEmpty, conversationID.isEmpty) {
+            case (false, false):
+                throw ServiceError(.invalidArgument, "give message ids or a conversation id, not both")
+            case (true, false):
+                counts = try service.forgetConversation(id: conversationID)
+            case (false, true), (true, true):
+                counts = try service.forgetMessages(ids: messageIDs)
+            }
+            return ForgetMessagesResult(
+                analysesErased: UInt64(counts.analyses),
+                assignmentsErased: UInt64(counts.assignments),
+                clustersScrubbed: UInt64(counts.clusters)
+            )
+        }
     }
 
     /// Runs `work` on the read queue (it blocks on MongoDB or takes long) and answers with its result.

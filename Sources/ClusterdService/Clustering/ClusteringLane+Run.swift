@@ -23,6 +23,7 @@ extension ClusteringLane {
             awaitPendingAnalyses()
         }
         setStage("loading", progress: 0.1)
+        let erasures = context.state.read { $0.erasures }
         let snapshot = takeSnapshot()
         var run = ClusteringRun(
             id: ObjectIDGenerator.make(now: started),
@@ -45,9 +46,8 @@ extension ClusteringLane {
                 state.lastRun = RunSummary(run)
                 state.newSinceLastAttempt = 0
             }
-            let analyses = try context.store.analyses(
-                analyzedAtOrBefore: snapshot,
-                embedder: context.embedder.identifier
+            let analyses = try withoutDeletedMessages(
+                try context.store.analyses(analyzedAtOrBefore: snapshot, embedder: context.embedder.identifier)
             )
             let conversations = Self.conversations(from: analyses)
             run.totalMessages = analyses.count
@@ -68,10 +68,19 @@ extension ClusteringLane {
                 nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
                 try context.store.saveClusters(clusters, assignments: outcome.assignments)
-                run.status = .succeeded
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
                 run.lineage = outcome.lineage
+                // An erasure that began before this check deletes after the writes above (or the run is not
+                // published): what it erased never stays in a published run.
+                if context.state.read({ $0.erasures }) != erasures {
+                    run.status = .failed
+                    run.error =
+                        "an erasure (ForgetMessages) arrived during the run; not published, its clusters are pruned"
+                    context.logger.warning("Background clustering not published: \(run.error!)")
+                } else {
+                    run.status = .succeeded
+                }
             }
             run.finishedAt = context.now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)

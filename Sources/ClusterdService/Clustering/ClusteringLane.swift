@@ -56,6 +56,7 @@ final class ClusteringLane: Sendable {
         queue.addOperation { [self] in
             context.state.withLock { $0.clustering.begin() }
             run(reason: reason, forced: forced)
+            prune()
             switch context.state.withLock({ $0.clustering.finish(stopping: $0.stopping) }) {
             case .runFollowUp: schedule(reason: "\(Self.forcedReason) (follow-up)", forced: true)
             case .checkTriggers: checkTriggers()

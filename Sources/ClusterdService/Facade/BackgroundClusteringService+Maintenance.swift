@@ -57,6 +57,7 @@ extension BackgroundClusteringService {
                 state.loaded = true
             }
             llm.restore()
+            clustering.schedulePrune()
             analysis.queue.isSuspended = false
             clustering.queue.isSuspended = false
             context.noteStoreHealthy()

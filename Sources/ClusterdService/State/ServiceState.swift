@@ -52,6 +52,10 @@ struct ServiceState {
     /// The catch-up sweep's watermark and full-sweep rules.
     var sweep = SweepState()
 
+    /// Erasures begun (ForgetMessages): a run during which this changes is not published, since it may have
+    /// clustered what was erased.
+    var erasures = 0
+
     /// MongoDB failed the last request.
     var storeDegraded = false
     /// Start-up has loaded the counters from MongoDB.

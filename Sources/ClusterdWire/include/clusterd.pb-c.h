@@ -31,6 +31,8 @@ typedef struct Clusterd__V1__ListRunsReply Clusterd__V1__ListRunsReply;
 typedef struct Clusterd__V1__TriggerAnalysisBatchRequest Clusterd__V1__TriggerAnalysisBatchRequest;
 typedef struct Clusterd__V1__TriggerAnalysisBatchReply Clusterd__V1__TriggerAnalysisBatchReply;
 typedef struct Clusterd__V1__TriggerAnalysisBatchReply__Result Clusterd__V1__TriggerAnalysisBatchReply__Result;
+typedef struct Clusterd__V1__ForgetMessagesRequest Clusterd__V1__ForgetMessagesRequest;
+typedef struct Clusterd__V1__ForgetMessagesReply Clusterd__V1__ForgetMessagesReply;
 typedef struct Clusterd__V1__Error Clusterd__V1__Error;
 typedef struct Clusterd__V1__Status Clusterd__V1__Status;
 typedef struct Clusterd__V1__Configuration Clusterd__V1__Configuration;
@@ -120,7 +122,9 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_LIST_RUNS = 21,
   CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY = 22,
   CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH = 23,
-  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY = 24
+  CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY = 24,
+  CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES = 25,
+  CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY = 26
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CLUSTERD__V1__FRAME__BODY__CASE)
 } Clusterd__V1__Frame__BodyCase;
 
@@ -148,6 +152,8 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__ListRunsReply *list_runs_reply;
     Clusterd__V1__TriggerAnalysisBatchRequest *trigger_analysis_batch;
     Clusterd__V1__TriggerAnalysisBatchReply *trigger_analysis_batch_reply;
+    Clusterd__V1__ForgetMessagesRequest *forget_messages;
+    Clusterd__V1__ForgetMessagesReply *forget_messages_reply;
   };
 };
 #define CLUSTERD__V1__FRAME__INIT \
@@ -397,6 +403,49 @@ struct  Clusterd__V1__TriggerAnalysisBatchReply
 #define CLUSTERD__V1__TRIGGER_ANALYSIS_BATCH_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__trigger_analysis_batch_reply__descriptor) \
     , 0,NULL, 0 }
+
+
+/*
+ * Erases what clusterd holds about messages, for a data-erasure request: their analyses (concepts, embeddings),
+ * and with a conversation id its assignments in every run and its place among clusters' representative
+ * conversations; top concepts that only erased analyses had are removed from clusters too. Queued analyses of the
+ * erased messages are dropped. Set exactly one of the two fields: message ids (1 to 10000, each 1 to 1024
+ * characters) or a conversation id; anything else is refused with INVALID_ARGUMENT. Reads and writes MongoDB:
+ * UNAVAILABLE when it is unreachable. The host's own `messages` are never touched: delete them there as well, or a
+ * sweep analyses them again.
+ */
+struct  Clusterd__V1__ForgetMessagesRequest
+{
+  ProtobufCMessage base;
+  size_t n_message_ids;
+  char **message_ids;
+  char *conversation_id;
+};
+#define CLUSTERD__V1__FORGET_MESSAGES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__forget_messages_request__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__ForgetMessagesReply
+{
+  ProtobufCMessage base;
+  /*
+   * Analysis documents deleted.
+   */
+  uint64_t analyses_erased;
+  /*
+   * Cluster assignments deleted (conversation erasure only; a message id alone names no assignment).
+   */
+  uint64_t assignments_erased;
+  /*
+   * Cluster updates: a conversation removed from a cluster's representatives, or orphaned top concepts removed
+   * from a cluster, counts one each (a cluster may count twice).
+   */
+  uint64_t clusters_scrubbed;
+};
+#define CLUSTERD__V1__FORGET_MESSAGES_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__forget_messages_reply__descriptor) \
+    , 0, 0, 0 }
 
 
 /*
@@ -993,6 +1042,44 @@ Clusterd__V1__TriggerAnalysisBatchReply *
 void   clusterd__v1__trigger_analysis_batch_reply__free_unpacked
                      (Clusterd__V1__TriggerAnalysisBatchReply *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__ForgetMessagesRequest methods */
+void   clusterd__v1__forget_messages_request__init
+                     (Clusterd__V1__ForgetMessagesRequest         *message);
+size_t clusterd__v1__forget_messages_request__get_packed_size
+                     (const Clusterd__V1__ForgetMessagesRequest   *message);
+size_t clusterd__v1__forget_messages_request__pack
+                     (const Clusterd__V1__ForgetMessagesRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__forget_messages_request__pack_to_buffer
+                     (const Clusterd__V1__ForgetMessagesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ForgetMessagesRequest *
+       clusterd__v1__forget_messages_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__forget_messages_request__free_unpacked
+                     (Clusterd__V1__ForgetMessagesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ForgetMessagesReply methods */
+void   clusterd__v1__forget_messages_reply__init
+                     (Clusterd__V1__ForgetMessagesReply         *message);
+size_t clusterd__v1__forget_messages_reply__get_packed_size
+                     (const Clusterd__V1__ForgetMessagesReply   *message);
+size_t clusterd__v1__forget_messages_reply__pack
+                     (const Clusterd__V1__ForgetMessagesReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__forget_messages_reply__pack_to_buffer
+                     (const Clusterd__V1__ForgetMessagesReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ForgetMessagesReply *
+       clusterd__v1__forget_messages_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__forget_messages_reply__free_unpacked
+                     (Clusterd__V1__ForgetMessagesReply *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__Error methods */
 void   clusterd__v1__error__init
                      (Clusterd__V1__Error         *message);
@@ -1176,6 +1263,12 @@ typedef void (*Clusterd__V1__TriggerAnalysisBatchReply__Result_Closure)
 typedef void (*Clusterd__V1__TriggerAnalysisBatchReply_Closure)
                  (const Clusterd__V1__TriggerAnalysisBatchReply *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__ForgetMessagesRequest_Closure)
+                 (const Clusterd__V1__ForgetMessagesRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ForgetMessagesReply_Closure)
+                 (const Clusterd__V1__ForgetMessagesReply *message,
+                  void *closure_data);
 typedef void (*Clusterd__V1__Error_Closure)
                  (const Clusterd__V1__Error *message,
                   void *closure_data);
@@ -1221,6 +1314,8 @@ extern const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descripto
 extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_request__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__trigger_analysis_batch_reply__result__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__forget_messages_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__forget_messages_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__error__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__status__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__configuration__descriptor;

@@ -700,3 +700,54 @@ bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id
     *clusters = result;
     return true;
 }
+
+bool clusterd_client_forget_messages(clusterd_client_t *client, const char *const *message_ids, size_t count,
+                                     const char *conversation_id, uint64_t *analyses_erased,
+                                     uint64_t *assignments_erased, uint64_t *clusters_scrubbed,
+                                     clusterd_error_t *error) {
+    if (!check_client(client, error)) {
+        return false;
+    }
+    int has_conversation = conversation_id != NULL && conversation_id[0] != '\0';
+    if ((count == 0) == !has_conversation) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "give message ids or a conversation id, not both or neither");
+        return false;
+    }
+    if (count > CLUSTERD_MAX_BATCH || (message_ids == NULL && count > 0)) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "forget takes 1 to %d message ids (not NULL), not %zu", CLUSTERD_MAX_BATCH, count);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (message_ids[i] == NULL) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                               "message_ids[%zu] is NULL", i);
+            return false;
+        }
+    }
+    Clusterd__V1__ForgetMessagesRequest body = CLUSTERD__V1__FORGET_MESSAGES_REQUEST__INIT;
+    body.n_message_ids = count;
+    body.message_ids = (char **)message_ids;
+    if (has_conversation) {
+        body.conversation_id = (char *)conversation_id;
+    }
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES;
+    request.forget_messages = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY, &reply, error)) {
+        return false;
+    }
+    if (analyses_erased != NULL) {
+        *analyses_erased = reply->forget_messages_reply->analyses_erased;
+    }
+    if (assignments_erased != NULL) {
+        *assignments_erased = reply->forget_messages_reply->assignments_erased;
+    }
+    if (clusters_scrubbed != NULL) {
+        *clusters_scrubbed = reply->forget_messages_reply->clusters_scrubbed;
+    }
+    clusterd__v1__frame__free_unpacked(reply, NULL);
+    return true;
+}

@@ -2,7 +2,7 @@
  * through the generated protobuf-c code). Needs no clusterd. Covers: options and address
  * parsing, connection refused, lazy connect, Hello and tokens, every call and its reply handle,
  * error mapping, stale replies ignored by call_id, read and write timeouts, malformed and
- * oversized replies, server-closed connections and automatic reconnect. */
+ * oversized replies, server-closed connections and automatic reconnect, and ForgetMessages. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 
@@ -223,6 +223,27 @@ static void send_batch_reply(int fd, uint64_t call_id, const Clusterd__V1__Trigg
     free(pointers);
 }
 
+/* Message ids: one analysis per id, an empty id INVALID_ARGUMENT; a conversation: 4 analyses,
+ * 3 assignments, 2 cluster updates. */
+static void send_forget_reply(int fd, uint64_t call_id, const Clusterd__V1__ForgetMessagesRequest *request) {
+    for (size_t i = 0; i < request->n_message_ids; i++) {
+        if (request->message_ids[i][0] == '\0') {
+            send_error(fd, call_id, CLUSTERD__V1__CODE__INVALID_ARGUMENT, "message_ids[0]: message_id is empty");
+            return;
+        }
+    }
+    Clusterd__V1__ForgetMessagesReply body = CLUSTERD__V1__FORGET_MESSAGES_REPLY__INIT;
+    int conversation = request->n_message_ids == 0 && strcmp(request->conversation_id, "conv") == 0;
+    body.analyses_erased = conversation ? 4 : request->n_message_ids;
+    body.assignments_erased = conversation ? 3 : 0;
+    body.clusters_scrubbed = conversation ? 2 : 0;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY;
+    frame.forget_messages_reply = &body;
+    send_frame(fd, &frame);
+}
+
 /* Answers one request; returns 0 to go on, -1 to close the connection, 1 to stop reading (and
  * keep the connection open until the server stops). */
 static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, int *greeted) {
@@ -329,6 +350,9 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
         return 0;
     case CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH:
         send_batch_reply(fd, id, request->trigger_analysis_batch);
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES:
+        send_forget_reply(fd, id, request->forget_messages);
         return 0;
     default:
         send_error(fd, id, CLUSTERD__V1__CODE__UNIMPLEMENTED, "unknown body");
@@ -833,6 +857,43 @@ static void test_hello_timeout(void) {
     fake_stop(&server);
 }
 
+/* ForgetMessages: ids or a conversation reach the server and the counts come back; both, neither or
+ * too many are refused locally; a server refusal is SERVER/INVALID_ARGUMENT and the client goes on. */
+static void test_forget(void) {
+    fake_server_t server;
+    fake_start(&server, NULL, 0);
+    clusterd_error_t error;
+    clusterd_client_t *client = connect_to("127.0.0.1", server.port, NULL, 2000, &error);
+    CHECK(client != NULL);
+    const char *ids[] = {"m1", "65a1b2c3d4e5f60718293a4b"};
+    uint64_t analyses = 99, assignments = 99, clusters = 99;
+    CHECK(clusterd_client_forget_messages(client, ids, 2, NULL, &analyses, &assignments, &clusters, &error));
+    CHECK(analyses == 2 && assignments == 0 && clusters == 0);
+    CHECK(clusterd_client_forget_messages(client, NULL, 0, "conv", &analyses, &assignments, &clusters, &error));
+    CHECK(analyses == 4 && assignments == 3 && clusters == 2);
+    CHECK(clusterd_client_forget_messages(client, ids, 1, "", NULL, NULL, NULL, &error));
+
+    CHECK(!clusterd_client_forget_messages(client, ids, 2, "conv", NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_forget_messages(client, NULL, 0, NULL, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_forget_messages(client, ids, CLUSTERD_MAX_BATCH + 1, NULL, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    const char *holes[] = {"m1", NULL};
+    CHECK(!clusterd_client_forget_messages(client, holes, 2, NULL, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+
+    const char *empty[] = {""};
+    CHECK(!clusterd_client_forget_messages(client, empty, 1, NULL, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_INVALID_ARGUMENT);
+    CHECK(strstr(error.message, "message_id is empty") != NULL);
+    CHECK(clusterd_client_forget_messages(client, ids, 1, NULL, &analyses, NULL, NULL, &error) && analyses == 1);
+    CHECK(!clusterd_client_forget_messages(NULL, ids, 1, NULL, NULL, NULL, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    clusterd_client_destroy(client);
+    fake_stop(&server);
+}
+
 int main(void) {
     test_options();
     test_connection_refused();
@@ -842,6 +903,7 @@ int main(void) {
     test_write_timeout();
     test_tokens();
     test_hello_timeout();
+    test_forget();
     printf("test-offline: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -54,6 +54,17 @@ def test_pipelined_calls_on_one_connection(servers: Servers, mongo_uri: str) -> 
                 await client.list_clusters("nope")
             assert caught.value.code is Code.NOT_FOUND
 
+            # Erasure: a conversation, then one message of another; the counts come back typed.
+            first = listing.clusters[0].representative_conversation_ids[0]
+            erased = await client.forget_conversation(first)
+            assert erased.analyses_erased >= 1 and erased.assignments_erased >= 1
+            assert (await client.forget_conversation(first)).analyses_erased == 0
+            other = next(mid for mid in message_ids if not mid.startswith(first))
+            assert (await client.forget_messages([other])).analyses_erased == 1
+            with pytest.raises(ServerError) as caught:
+                await client.forget_messages([""])
+            assert caught.value.code is Code.INVALID_ARGUMENT
+
     run(scenario())
 
 

@@ -127,6 +127,49 @@ def test_error_replies_keep_the_connection(server) -> None:  # type: ignore[no-u
     client.close()
 
 
+def test_forget_messages_and_a_conversation(server, mongo_uri: str) -> None:  # type: ignore[no-untyped-def]
+    message_ids = load_sample(mongo_uri, server.database, conversations=4)
+    with Client(server.address, token=TOKEN, timeout=30) as client:
+        client.trigger_analysis_batch(message_ids)
+        deadline = time.monotonic() + 60
+        while client.get_status().analyzed_total < len(message_ids):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        previous = client.get_status().last_run
+        client.force_clustering()
+        client.wait_for_run(previous.id if previous else None, timeout=120)
+        while client.get_status().clustering_in_progress:  # an automatic run may follow the forced one
+            assert time.monotonic() < deadline + 120
+            time.sleep(0.1)
+        run = client.list_clusters().run
+        conversation = client.list_clusters().clusters[0].representative_conversation_ids[0]
+        own = [mid for mid in message_ids if mid.startswith(conversation)]
+
+        result = client.forget_conversation(conversation)
+        assert result.analyses_erased == len(own)
+        assert result.assignments_erased >= 1 and result.clusters_scrubbed >= 1
+        listing = client.list_clusters(run.id)
+        assert all(conversation not in cluster.representative_conversation_ids for cluster in listing.clusters)
+        assert client.forget_conversation(conversation).analyses_erased == 0
+
+        rest = [mid for mid in message_ids if not mid.startswith(conversation)]
+        assert client.forget_messages(rest[:2]).analyses_erased == 2
+        assert client.forget_messages(rest[:2]).analyses_erased == 0
+
+        with pytest.raises(ServerError) as caught:
+            client.forget_messages(["ok", ""])
+        assert caught.value.code is Code.INVALID_ARGUMENT and "message_ids[1]" in caught.value.message
+        with pytest.raises(ServerError) as caught:
+            client.forget_conversation("x" * 1025)
+        assert caught.value.code is Code.INVALID_ARGUMENT and "1024" in caught.value.message
+        for bad in ([], ["a"] * 10001):
+            with pytest.raises(ValueError):
+                client.forget_messages(bad)
+        with pytest.raises(ValueError):
+            client.forget_conversation("")
+        assert client.connected
+
+
 def test_server_down_wrong_token_and_no_token(server) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
     with pytest.raises(ClusterdConnectionError, match=f"cannot connect to 127.0.0.1:{port}: connection refused"):

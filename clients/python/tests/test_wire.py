@@ -12,7 +12,7 @@ import pytest
 from clusterd import _wire
 from clusterd._protocol import FrameReader, Protocol, split_address
 from clusterd.errors import Code, FrameTooLargeError, ProtocolError, ServerError
-from clusterd.models import ClusterInfo, ClusterListing, RunSummary, Status, TriggerOutcome
+from clusterd.models import ClusterInfo, ClusterListing, ForgetResult, RunSummary, Status, TriggerOutcome
 
 PROTO = Path(__file__).resolve().parents[3] / "proto" / "clusterd" / "v1" / "clusterd.proto"
 
@@ -82,6 +82,8 @@ SAMPLES = {
         "results": [{"outcome": 1}, {"error_code": 8, "error_message": "queue full"}],
         "queue_depth": 4,
     },
+    "forget_messages": {"message_ids": ["a", "65a1b2c3d4e5f60718293a4b"], "conversation_id": ""},
+    "forget_messages_reply": {"analyses_erased": 3, "assignments_erased": 2, "clusters_scrubbed": 2**40},
     "error": {"code": 16, "message": "no"},
 }
 
@@ -383,6 +385,16 @@ def test_protocol_calls_and_replies() -> None:
         protocol.trigger_analysis_batch([], None)
     with pytest.raises(ValueError):
         protocol.trigger_analysis_batch(["a"] * 10001, None)
+    for ids, conversation in (([], None), (["a"], "c"), (["a"] * 10001, None)):
+        with pytest.raises(ValueError):
+            protocol.forget_messages(ids, conversation)
+    forget = protocol.forget_messages([], "conv")
+    assert _wire.decode("Frame", forget.data[4:])["forget_messages"] == {"message_ids": [], "conversation_id": "conv"}
+    erased = _wire.decode(
+        "Frame",
+        _wire.encode_frame(forget.call_id, "forget_messages_reply", {"analyses_erased": 4, "assignments_erased": 1}),
+    )
+    assert forget.result(erased) == ForgetResult(4, 1, 0)
 
 
 @pytest.mark.parametrize(

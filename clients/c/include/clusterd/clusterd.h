@@ -18,7 +18,7 @@
  *  - Every RPC of the protocol has one call: clusterd_client_connect (Hello),
  *    clusterd_client_trigger_analysis, clusterd_client_trigger_analysis_batch,
  *    clusterd_client_force_clustering, clusterd_client_get_status, clusterd_client_list_runs,
- *    clusterd_client_list_clusters. Each returns true on success, false with error filled.
+ *    clusterd_client_list_clusters, clusterd_client_forget_messages. Each returns true on success, false with error filled.
  */
 #ifndef CLUSTERD_CLUSTERD_H
 #define CLUSTERD_CLUSTERD_H
@@ -348,6 +348,19 @@ CLUSTERD_EXPORT bool clusterd_client_trigger_analysis_batch(clusterd_client_t *c
                                                             const char *const *conversation_ids, size_t count,
                                                             clusterd_trigger_batch_t **batch,
                                                             clusterd_error_t *error);
+
+/* ForgetMessages: erases what the server holds about messages, for a data-erasure request. Give
+ * either count message ids (1 to CLUSTERD_MAX_BATCH) and conversation_id NULL or "", or count 0
+ * and a conversation_id (its analyses, its assignments in every run and its cluster references
+ * go). Anything else is CLIENT/INVALID_ARGUMENT, nothing sent; an empty or over-1024-character id
+ * is SERVER/INVALID_ARGUMENT; SERVER/UNAVAILABLE when the server cannot reach MongoDB. On success
+ * the nullable counts are filled: analyses and assignments deleted, cluster updates (a
+ * representative conversation or orphaned top concepts removed). Arrays and strings are only
+ * read during the call. Not thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_forget_messages(clusterd_client_t *client, const char *const *message_ids,
+                                                     size_t count, const char *conversation_id,
+                                                     uint64_t *analyses_erased, uint64_t *assignments_erased,
+                                                     uint64_t *clusters_scrubbed, clusterd_error_t *error);
 
 CLUSTERD_EXPORT void clusterd_status_destroy(clusterd_status_t *status);
 CLUSTERD_EXPORT void clusterd_run_list_destroy(clusterd_run_list_t *runs);

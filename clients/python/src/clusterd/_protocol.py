@@ -4,7 +4,7 @@ and replies turned into results or exceptions. Feed it bytes, take frames out; i
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import _wire
 from .errors import Code, FrameTooLargeError, ProtocolError, ServerError
@@ -14,6 +14,7 @@ from .models import (
     ClusterInfo,
     ClusterListing,
     ForceResult,
+    ForgetResult,
     RunSummary,
     Status,
     TriggerOutcome,
@@ -212,6 +213,22 @@ class Protocol:
             {"limit": max(0, min(int(limit), 0xFFFFFFFF))},
             "list_runs_reply",
             lambda body: [RunSummary.from_wire(run) for run in body["runs"]],
+        )
+
+    def forget_messages(self, message_ids: Sequence[Any], conversation_id: Optional[str] = None) -> Call:
+        """ForgetMessages: either message ids (1 to MAX_BATCH) or one conversation id, never both."""
+        ids = [str(mid) for mid in message_ids]
+        if bool(ids) == bool(conversation_id):
+            raise ValueError("give message ids or a conversation id, not both or neither")
+        if len(ids) > MAX_BATCH:
+            raise ValueError(f"forget takes 1 to {MAX_BATCH} message ids, not {len(ids)}")
+        return self._call(
+            "forget_messages",
+            {"message_ids": ids, "conversation_id": str(conversation_id or "")},
+            "forget_messages_reply",
+            lambda body: ForgetResult(
+                body["analyses_erased"], body["assignments_erased"], body["clusters_scrubbed"]
+            ),
         )
 
     def list_clusters(self, run_id: Optional[str] = None) -> Call:

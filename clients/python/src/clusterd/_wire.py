@@ -52,6 +52,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         22: _f("list_runs_reply", "message", message="ListRunsReply"),
         23: _f("trigger_analysis_batch", "message", message="TriggerAnalysisBatchRequest"),
         24: _f("trigger_analysis_batch_reply", "message", message="TriggerAnalysisBatchReply"),
+        25: _f("forget_messages", "message", message="ForgetMessagesRequest"),
+        26: _f("forget_messages_reply", "message", message="ForgetMessagesReply"),
     },
     "Hello": {1: _f("protocol_version", "uint32"), 2: _f("client_name", "string"), 3: _f("token", "string")},
     "HelloReply": {
@@ -85,6 +87,12 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         1: _f("outcome", "enum"),
         2: _f("error_code", "enum"),
         3: _f("error_message", "string"),
+    },
+    "ForgetMessagesRequest": {1: _f("message_ids", "string", True), 2: _f("conversation_id", "string")},
+    "ForgetMessagesReply": {
+        1: _f("analyses_erased", "uint64"),
+        2: _f("assignments_erased", "uint64"),
+        3: _f("clusters_scrubbed", "uint64"),
     },
     "Error": {1: _f("code", "enum"), 2: _f("message", "string")},
     "Status": {

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
 from .client import CLIENT_NAME, DEFAULT_ADDRESS
 from .errors import ClusterdConnectionError, ClusterdError, ClusterdTimeoutError, ProtocolError, ServerError
-from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status, TriggerOutcome
+from .models import BatchResult, ClusterListing, ForceResult, ForgetResult, RunSummary, Status, TriggerOutcome
 
 __all__ = ["AsyncClient"]
 
@@ -208,6 +208,16 @@ class AsyncClient(ConnectionSettings):
     async def list_runs(self, limit: int = 0) -> List[RunSummary]:
         """ListRuns; see Client.list_runs."""
         return await self._invoke(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
+
+    async def forget_messages(self, message_ids: Sequence[Any]) -> ForgetResult:
+        """ForgetMessages by message ids; see Client.forget_messages."""
+        return await self._invoke(self._protocol.forget_messages, message_ids, None)  # type: ignore[no-any-return]
+
+    async def forget_conversation(self, conversation_id: Any) -> ForgetResult:
+        """ForgetMessages for one conversation; see Client.forget_conversation."""
+        return await self._invoke(  # type: ignore[no-any-return]
+            self._protocol.forget_messages, [], str(conversation_id)
+        )
 
     async def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
         """ListClusters; see Client.list_clusters."""

@@ -15,7 +15,7 @@ from .errors import (
     ProtocolError,
     ServerError,
 )
-from .models import BatchResult, ClusterListing, ForceResult, RunSummary, Status, TriggerOutcome
+from .models import BatchResult, ClusterListing, ForceResult, ForgetResult, RunSummary, Status, TriggerOutcome
 from ._version import __version__
 
 __all__ = ["Client", "DEFAULT_ADDRESS", "CLIENT_NAME"]
@@ -249,6 +249,17 @@ class Client(ConnectionSettings):
     def list_runs(self, limit: int = 0) -> List[RunSummary]:
         """ListRuns: the most recent runs of any status, newest first (0: the server's default of 20)."""
         return self._invoke(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
+
+    def forget_messages(self, message_ids: Sequence[Any]) -> ForgetResult:
+        """ForgetMessages: erases the server's analyses of these messages (a data-erasure request; at most
+        10000 ids; ValueError for none or more). A conversation left without analyses loses its assignments and
+        cluster references too. ServerError INVALID_ARGUMENT for an empty or over-1024-character id."""
+        return self._invoke(self._protocol.forget_messages, message_ids, None)  # type: ignore[no-any-return]
+
+    def forget_conversation(self, conversation_id: Any) -> ForgetResult:
+        """ForgetMessages for one conversation: its analyses, its assignments in every run and its cluster
+        references are erased (ValueError for an empty id)."""
+        return self._invoke(self._protocol.forget_messages, [], str(conversation_id))  # type: ignore[no-any-return]
 
     def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
         """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND)."""

@@ -482,6 +482,15 @@ class ForceResult:
 
 
 @dataclass(frozen=True)
+class ForgetResult:
+    """The reply to ForgetMessages: what the erasure removed."""
+
+    analyses_erased: int  # analysis documents deleted
+    assignments_erased: int  # cluster assignments deleted (a conversation's, in every run)
+    clusters_scrubbed: int  # cluster updates: a representative conversation or orphaned top concepts removed
+
+
+@dataclass(frozen=True)
 class BatchItemResult:
     """One id of a batch trigger: its outcome, or the error that refused it."""
 

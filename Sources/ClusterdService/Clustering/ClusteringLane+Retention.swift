@@ -1,0 +1,40 @@
+import ClusterdCore
+import Foundation
+
+extension ClusteringLane {
+    /// Puts a pruning on the serial lane (at start-up), where no run can write meanwhile.
+    func schedulePrune() {
+        queue.addOperation { [self] in prune() }
+    }
+
+    /// Deletes the clusters and assignments of runs beyond the newest `keepRuns` successful ones and the leftovers
+    /// of failed, abandoned and skipped runs (run documents are kept: see `MongoStore.pruneRuns(keep:)`).
+    /// Blocking: runs on the clustering lane only, after each run and at start-up.
+    func prune() {
+        do {
+            let keep = context.configuration.keepRuns
+            let pruned = try context.store.pruneRuns(keep: keep)
+            guard pruned.clusters + pruned.assignments > 0 else { return }
+            context.logger.info(
+                "Pruned \(pruned.clusters) cluster(s) and \(pruned.assignments) assignment(s) of runs beyond the newest \(keep) successful ones or of failed and abandoned runs"
+            )
+        } catch {
+            context.noteStoreFailure(error)
+            context.logger.warning("Pruning old clustering runs failed (retried after the next run): \(error)")
+        }
+    }
+
+    /// Leaves out of a run's snapshot the analyses whose host message no longer exists (deleted by the host), and
+    /// erases them as ForgetMessages would. Checks existence with `_id` lookups on `messages` in batches.
+    /// Blocking: runs on the clustering lane only.
+    func withoutDeletedMessages(_ analyses: [MessageAnalysis]) throws -> [MessageAnalysis] {
+        let existing = try context.store.hostMessageIDs(among: analyses.map(\.messageID), inConversations: nil)
+        let deleted = analyses.filter { !existing.contains($0.messageID) }.map(\.messageID)
+        guard !deleted.isEmpty else { return analyses }
+        let erased = try context.store.forgetMessages(ids: deleted)
+        context.logger.info(
+            "Left \(deleted.count) analysis(es) of deleted host messages out of the run and erased them (\(erased.assignments) assignment(s), \(erased.clusters) cluster(s) scrubbed)"
+        )
+        return analyses.filter { existing.contains($0.messageID) }
+    }
+}
