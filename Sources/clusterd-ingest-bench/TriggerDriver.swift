@@ -1,0 +1,62 @@
+import ClusterdRPC
+import Foundation
+
+/// Sends every message id through TriggerAnalysisBatch, `IngestCorpus.chunkSize` per call, on one connection; ids
+/// refused because the analysis queue is full go first into the next call, after a short wait.
+struct TriggerDriver {
+    /// What triggering took.
+    struct Outcome {
+        /// TriggerAnalysisBatch calls made.
+        var calls = 0
+        /// Items refused with RESOURCE_EXHAUSTED (each retried).
+        var refusedItems = 0
+        /// Seconds from the first call until the last id was accepted.
+        var seconds = 0.0
+    }
+
+    /// The client the calls go through.
+    let client: ClusterdClient
+    /// Wait after a call that had items refused.
+    var retryDelay: Duration = .milliseconds(100)
+
+    /// Triggers the ids `id(0)`, …, `id(count - 1)` until every one is accepted; throws on any other refusal, and
+    /// once `deadline` passes or the number of calls reaches its bound.
+    func triggerAll(count: Int, id: (Int) -> String, deadline: ContinuousClock.Instant) async throws -> Outcome {
+        var outcome = Outcome()
+        let started = ContinuousClock.now
+        let maximumCalls = 100 * (count / IngestCorpus.chunkSize + 1) + 100_000
+        var next = 0
+        var retry: [String] = []
+        while next < count || !retry.isEmpty {
+            guard ContinuousClock.now < deadline, outcome.calls < maximumCalls else {
+                throw IngestBenchError(
+                    "triggering stopped after \(outcome.calls) calls: \(next - retry.count) of \(count) ids accepted"
+                )
+            }
+            var batch = Array(retry.prefix(IngestCorpus.chunkSize))
+            retry.removeFirst(batch.count)
+            while batch.count < IngestCorpus.chunkSize && next < count {
+                batch.append(id(next))
+                next += 1
+            }
+            let (results, _) = try await client.triggerAnalysisBatch(batch.map { TriggerItem(messageID: $0) })
+            outcome.calls += 1
+            var refused: [String] = []
+            for (messageID, result) in zip(batch, results) {
+                if let error = result.error {
+                    guard error.code == .resourceExhausted else {
+                        throw IngestBenchError("TriggerAnalysisBatch refused \(messageID): \(error)")
+                    }
+                    refused.append(messageID)
+                } else if result.outcome != .queued && result.outcome != .alreadyQueued {
+                    throw IngestBenchError("TriggerAnalysisBatch answered \(result.outcome) for \(messageID)")
+                }
+            }
+            outcome.refusedItems += refused.count
+            retry = refused + retry
+            if !refused.isEmpty { try await Task.sleep(for: retryDelay) }
+        }
+        outcome.seconds = IngestClock.seconds(since: started)
+        return outcome
+    }
+}
