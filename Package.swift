@@ -141,7 +141,8 @@ let package = Package(
         .executableTarget(
             name: "clusterd-ingest-bench",
             dependencies: [
-                "ClusterdRPC", "ClusterdStore", "ClusterdService", "ClusterdCore", "ClusterdModel", "ClusterdTestSupport",
+                "ClusterdRPC", "ClusterdStore", "ClusterdService", "ClusterdCore", "ClusterdModel",
+                "ClusterdTestSupport",
             ]
         ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.

@@ -32,7 +32,8 @@ public final class MongoInstance: @unchecked Sendable {
         process = try ChildProcess(
             executable: server,
             arguments: [
-                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path", inMemory ? ":memory:" : storage.path("data"), "--log-level",
+                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path",
+                inMemory ? ":memory:" : storage.path("data"), "--log-level",
                 "WARNING",
             ],
             environment: ChildProcess.baseEnvironment,

@@ -68,8 +68,11 @@ struct ScenarioMeasurement {
         var parts = ["embedder \(embedder), \(analysisWorkers) analysis workers", "sweep queued \(swept)"]
         if scenario.arrival == .trigger {
             parts.append(
-                String(format: "triggers accepted in %.1f s, %d refused as queue-full and retried", triggerSeconds,
-                    refusedTriggers)
+                String(
+                    format: "triggers accepted in %.1f s, %d refused as queue-full and retried",
+                    triggerSeconds,
+                    refusedTriggers
+                )
             )
         }
         if failed > 0 { parts.append("\(failed) FAILED") }

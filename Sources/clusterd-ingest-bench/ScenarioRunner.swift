@@ -181,7 +181,9 @@ struct ScenarioRunner {
                 + "\(Int(IngestClock.seconds(since: started))) s"
             let log = { server.stderr.split(separator: "\n").suffix(20).joined(separator: "\n") }
             if let end = server.child.poll() {
-                throw IngestBenchError("clusterd ended (\(end)) while waiting for \(what) (\(progress)); log:\n\(log())")
+                throw IngestBenchError(
+                    "clusterd ended (\(end)) while waiting for \(what) (\(progress)); log:\n\(log())"
+                )
             }
             if ContinuousClock.now >= deadline {
                 throw IngestBenchError(

@@ -47,15 +47,17 @@ do {
     fail("cannot read the texts: \(error)")
 }
 var scenarios: [IngestScenario] = []
-for (embedder, count) in [(IngestScenario.Embedder.hashing, options.skipHashing ? 0 : options.messages),
-    (.miniLM, options.miniLMMessages)] where count > 0
-{
+for (embedder, count) in [
+    (IngestScenario.Embedder.hashing, options.skipHashing ? 0 : options.messages),
+    (.miniLM, options.miniLMMessages),
+] where count > 0 {
     scenarios += [.sweep, .trigger].map { IngestScenario(embedder: embedder, arrival: $0, messages: count) }
 }
 let embedderRate: EmbedderRate?
 do {
     embedderRate =
-        options.miniLMMessages > 0 ? try EmbedderRate(modelDirectory: options.serverEnvironment["CLUSTERD_MODEL_DIR"]) : nil
+        options.miniLMMessages > 0
+        ? try EmbedderRate(modelDirectory: options.serverEnvironment["CLUSTERD_MODEL_DIR"]) : nil
 } catch {
     fail("\(error)")
 }
@@ -94,7 +96,10 @@ for round in 1...options.rounds {
     }
     if let embedderRate {
         do {
-            let rate = try await embedderRate.measure(texts: corpus.texts(count: options.miniLMMessages), workers: workers)
+            let rate = try await embedderRate.measure(
+                texts: corpus.texts(count: options.miniLMMessages),
+                workers: workers
+            )
             report.addEmbedderRate(rate)
             say(
                 String(
