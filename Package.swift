@@ -188,6 +188,7 @@ let package = Package(
             name: "ClusterdClusteringTests",
             dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]
         ),
+        .testTarget(name: "ClusterdIngestBenchTests", dependencies: ["clusterd-ingest-bench"]),
         .testTarget(name: "ClusterdLoggingTests", dependencies: ["ClusterdLogging", "ClusterdTestSupport"]),
         .testTarget(
             name: "ClusterdServerTests",
