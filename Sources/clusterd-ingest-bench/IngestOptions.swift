@@ -23,11 +23,13 @@ struct IngestOptions: Equatable {
     var serverEnvironment: [String: String] = [:]
     /// Skips the hashing-embedder scenarios (`--no-hashing`).
     var skipHashing = false
+    /// Only this arrival's scenarios (`--only sweep` or `--only triggered`); nil: both.
+    var onlyArrival: IngestScenario.Arrival?
 
     /// The usage line.
     static let usage =
         "usage: clusterd-ingest-bench [--messages N] [--minilm-messages N] [--rounds R] [--timeout-per-1000 S] "
-        + "[--clusterd PATH] [--texts PATH] [--server-env KEY=VALUE]... [--no-hashing]"
+        + "[--clusterd PATH] [--texts PATH] [--server-env KEY=VALUE]... [--no-hashing] [--only sweep|triggered]"
 
     /// A command line that cannot be used.
     struct Problem: Error, CustomStringConvertible, Equatable {
@@ -57,6 +59,11 @@ struct IngestOptions: Equatable {
                 }
                 timeoutPerThousandSeconds = seconds
             case "--clusterd": clusterdPath = value
+            case "--only":
+                guard let arrival = IngestScenario.Arrival(rawValue: value) else {
+                    throw Problem(description: "--only takes sweep or triggered, not \(value)")
+                }
+                onlyArrival = arrival
             case "--texts": textsPath = value
             case "--server-env":
                 guard let equals = value.firstIndex(of: "="), equals != value.startIndex else {

@@ -51,7 +51,8 @@ for (embedder, count) in [
     (IngestScenario.Embedder.hashing, options.skipHashing ? 0 : options.messages),
     (.miniLM, options.miniLMMessages),
 ] where count > 0 {
-    scenarios += [.sweep, .trigger].map { IngestScenario(embedder: embedder, arrival: $0, messages: count) }
+    scenarios += [.sweep, .trigger].filter { options.onlyArrival == nil || options.onlyArrival == $0 }
+        .map { IngestScenario(embedder: embedder, arrival: $0, messages: count) }
 }
 let embedderRate: EmbedderRate?
 do {
@@ -69,7 +70,7 @@ say(
         + "\(corpus.messagesPerConversation) messages per conversation; \(options.rounds) round(s); "
         + "\(ProcessInfo.processInfo.activeProcessorCount) cores"
 )
-for scenario in scenarios.prefix(2) {
+for scenario in scenarios where scenario.embedder == scenarios[0].embedder {
     let settings = runner.environment(for: scenario).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     say("  \(scenario.arrival.rawValue) settings: " + settings.joined(separator: " "))
 }

@@ -15,6 +15,7 @@ import Testing
         let options = try IngestOptions(arguments: [
             "--messages", "1_000_000", "--minilm-messages", "0", "--rounds", "3", "--timeout-per-1000", "2.5",
             "--server-env", "CLUSTERD_TICK_SECONDS=1", "--server-env", "A=b=c", "--no-hashing", "--clusterd", "/x",
+            "--only", "triggered",
         ])
         #expect(options.messages == 1_000_000)
         #expect(options.miniLMMessages == 0)
@@ -22,12 +23,13 @@ import Testing
         #expect(options.serverEnvironment == ["CLUSTERD_TICK_SECONDS": "1", "A": "b=c"])
         #expect(options.skipHashing)
         #expect(options.clusterdPath == "/x")
+        #expect(options.onlyArrival == .trigger)
         #expect(options.timeout(for: 10_000) == .seconds(options.baseTimeoutSeconds + 25))
     }
 
     @Test(arguments: [
         ["--messages", "0"], ["--rounds"], ["--server-env", "=x"], ["--server-env", "NOEQUALS"], ["--bogus", "1"],
-        ["--timeout-per-1000", "-1"], ["--minilm-messages", "many"],
+        ["--timeout-per-1000", "-1"], ["--minilm-messages", "many"], ["--only", "both"],
     ])
     func refusesWhatItCannotUse(_ arguments: [String]) {
         #expect(throws: IngestOptions.Problem.self) { try IngestOptions(arguments: arguments) }
