@@ -23,13 +23,29 @@ struct IngestOptions: Equatable {
     var serverEnvironment: [String: String] = [:]
     /// Skips the hashing-embedder scenarios (`--no-hashing`).
     var skipHashing = false
+    /// Where each scenario's store keeps its data (`--store memory|disk|auto`; auto: memory up to
+    /// `inMemoryLimit` messages, disk above, since SecantusDB holds about 10 MiB per 1,000 analysed messages in memory).
+    var storage = Storage.auto
     /// Only this arrival's scenarios (`--only sweep` or `--only triggered`); nil: both.
     var onlyArrival: IngestScenario.Arrival?
+
+    /// Where a store keeps its data.
+    enum Storage: String, Equatable {
+        /// `:memory:`.
+        case memory
+        /// A temporary directory, removed afterwards.
+        case disk
+        /// `memory` up to `inMemoryLimit` messages, else `disk`.
+        case auto
+    }
+
+    /// The largest scenario `--store auto` keeps in memory.
+    static let inMemoryLimit = 200_000
 
     /// The usage line.
     static let usage =
         "usage: clusterd-ingest-bench [--messages N] [--minilm-messages N] [--rounds R] [--timeout-per-1000 S] "
-        + "[--clusterd PATH] [--texts PATH] [--server-env KEY=VALUE]... [--no-hashing] [--only sweep|triggered]"
+        + "[--clusterd PATH] [--texts PATH] [--server-env KEY=VALUE]... [--no-hashing] [--only sweep|triggered] [--store memory|disk|auto]"
 
     /// A command line that cannot be used.
     struct Problem: Error, CustomStringConvertible, Equatable {
@@ -59,6 +75,11 @@ struct IngestOptions: Equatable {
                 }
                 timeoutPerThousandSeconds = seconds
             case "--clusterd": clusterdPath = value
+            case "--store":
+                guard let storage = Storage(rawValue: value) else {
+                    throw Problem(description: "--store takes memory, disk or auto, not \(value)")
+                }
+                self.storage = storage
             case "--only":
                 guard let arrival = IngestScenario.Arrival(rawValue: value) else {
                     throw Problem(description: "--only takes sweep or triggered, not \(value)")
@@ -72,6 +93,15 @@ struct IngestOptions: Equatable {
                 serverEnvironment[String(value[..<equals])] = String(value[value.index(after: equals)...])
             default: throw Problem(description: "unknown option \(flag)")
             }
+        }
+    }
+
+    /// Whether a scenario of `count` messages keeps its store in memory.
+    func storesInMemory(_ count: Int) -> Bool {
+        switch storage {
+        case .memory: return true
+        case .disk: return false
+        case .auto: return count <= Self.inMemoryLimit
         }
     }
 

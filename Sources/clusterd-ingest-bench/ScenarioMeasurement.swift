@@ -27,6 +27,8 @@ struct ScenarioMeasurement {
     var triggerSeconds: Double
     /// Clustering runs that started in the window (the settings should leave none): status and trigger reason.
     var runsInWindow: [String]
+    /// Whether the store kept its data in memory (else in a temporary directory).
+    var storeInMemory: Bool
     /// The embedder clusterd reported.
     var embedder: String
     /// clusterd's analysis workers.
@@ -65,7 +67,11 @@ struct ScenarioMeasurement {
 
     /// A line of what else happened: the sweep's and the triggers' part, failures, runs in the window.
     var notes: String {
-        var parts = ["embedder \(embedder), \(analysisWorkers) analysis workers", "sweep queued \(swept)"]
+        var parts = [
+            "embedder \(embedder), \(analysisWorkers) analysis workers",
+            "store \(storeInMemory ? "in memory" : "on disk")",
+            "sweep queued \(swept)",
+        ]
         if scenario.arrival == .trigger {
             parts.append(
                 String(

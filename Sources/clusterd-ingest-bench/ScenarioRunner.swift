@@ -5,7 +5,7 @@ import ClusterdStore
 import ClusterdTestSupport
 import Foundation
 
-/// Runs one round of a scenario against a fresh in-memory store of its own:
+/// Runs one round of a scenario against a fresh store of its own (in memory unless the options say otherwise):
 ///
 /// 1. Warm-up: a few messages are analysed and one ForceClustering run finishes, so the first-run rule ("no run yet
 ///    and at least 2 analysed") cannot start a clustering run in the timed window (no setting turns it off; the
@@ -53,7 +53,7 @@ struct ScenarioRunner {
 
     /// Runs one round of `scenario` on a store started for it, stopped afterwards.
     func run(_ scenario: IngestScenario) async throws -> ScenarioMeasurement {
-        let mongo = try MongoInstance(inMemory: true)
+        let mongo = try MongoInstance(inMemory: options.storesInMemory(scenario.messages))
         try await mongo.start()
         do {
             let measurement = try await run(scenario, on: mongo)
@@ -113,6 +113,7 @@ struct ScenarioRunner {
             refusedTriggers: triggered.refusedItems,
             triggerSeconds: triggered.seconds,
             runsInWindow: runs.map { "\($0.status) (\($0.triggerReason))" },
+            storeInMemory: options.storesInMemory(scenario.messages),
             embedder: status.embedder,
             analysisWorkers: status.analysisWorkers
         )

@@ -1,5 +1,5 @@
 // clusterd-ingest-bench (make bench-ingest): ingest at volume through a release clusterd, each scenario on a fresh
-// in-memory embedded store (a SecantusDB process of its own):
+// embedded store (a SecantusDB process of its own; in memory up to 200,000 messages, on disk above, see --store):
 //
 // 1. hashing embedder, sweep backfill: N messages inserted before clusterd starts; timed until its status counts
 //    them all analysed (its catch-up sweep finds them, at the production timer).
