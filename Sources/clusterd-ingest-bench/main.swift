@@ -97,16 +97,17 @@ for round in 1...options.rounds {
     }
     if let embedderRate {
         do {
-            let rate = try await embedderRate.measure(
+            let (rate, cpu) = try await embedderRate.measure(
                 texts: corpus.texts(count: options.miniLMMessages),
                 workers: workers
             )
             report.addEmbedderRate(rate)
             say(
                 String(
-                    format: "MiniLM's own rate, in this process: %.0f texts/s (%d texts, batches of %d, %d threads) "
-                        + "(round %d)",
+                    format: "MiniLM's own rate, in this process: %.0f texts/s, %.3f CPU s per 1,000 texts (%d texts, "
+                        + "batches of %d, %d threads) (round %d)",
                     rate,
+                    cpu,
                     options.miniLMMessages,
                     EmbedderRate.batchSize,
                     workers,
