@@ -5,7 +5,8 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics
+.PHONY: all setup build run test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics \
+	bench-ingest
 
 all: build
 
@@ -115,6 +116,23 @@ bench-metrics: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_BENCH_METRICS=1 CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/release/clusterd" \
 	CLUSTERD_BENCH_BASELINE_BIN="$(BASELINE_BIN)" swift test --skip-build --filter MetricsCostTests
+
+# Ingest at volume (issue 12) through a release clusterd, each scenario on a fresh embedded store of its own (in
+# memory up to 200,000 messages, on disk above): N messages (real chat texts, 5 per conversation; inserting is not
+# timed) found by the catch-up sweep (inserted before clusterd starts) and triggered (TriggerAnalysisBatch, 1,000 a
+# call, queue-full refusals retried), with the hashing embedder, then MINILM_N with MiniLM beside MiniLM's own rate on
+# the same texts in the same command (MINILM_N=0 skips it). Prints messages/s, clusterd's and the store's CPU seconds
+# per 1,000 messages and share of a core, clusterd's peak RSS (VmHWM) and wall time; ROUNDS alternate the scenarios
+# (medians and range with ROUNDS ≥ 3); load average at start and end. N=1000000 is the long run. BENCH_INGEST_ARGS
+# adds options (bench/README.md), e.g. "--server-env CLUSTERD_TICK_SECONDS=1" or "--timeout-per-1000 300".
+N ?= 100000
+MINILM_N ?= 5000
+ROUNDS ?= 1
+bench-ingest: setup
+	swift build -c release --product clusterd
+	swift build -c release --product clusterd-ingest-bench
+	CLUSTERD_BIN="$$PWD/.build/release/clusterd" .build/release/clusterd-ingest-bench --messages $(N) \
+	  --minilm-messages $(MINILM_N) --rounds $(ROUNDS) $(BENCH_INGEST_ARGS)
 
 # The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
 # (bench/README.md). The baseline's PyPI packages go into .venv on first use.

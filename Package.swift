@@ -136,6 +136,15 @@ let package = Package(
             name: "clusterd-rpc-bench",
             dependencies: ["ClusterdRPC", "ClusterdStore", "ClusterdTestSupport"]
         ),
+        // Ingest at volume through a release clusterd (`make bench-ingest`): messages/s by sweep and by trigger, CPU per
+        // 1,000 messages of clusterd and the store, peak RSS, with the hashing embedder and MiniLM beside its own rate.
+        .executableTarget(
+            name: "clusterd-ingest-bench",
+            dependencies: [
+                "ClusterdRPC", "ClusterdStore", "ClusterdService", "ClusterdCore", "ClusterdModel",
+                "ClusterdTestSupport",
+            ]
+        ),
         // Embedder benchmark (`make bench`, release build): sentences/s beside an onnxruntime baseline.
         .executableTarget(
             name: "clusterd-bench",
@@ -179,6 +188,7 @@ let package = Package(
             name: "ClusterdClusteringTests",
             dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]
         ),
+        .testTarget(name: "ClusterdIngestBenchTests", dependencies: ["clusterd-ingest-bench"]),
         .testTarget(name: "ClusterdLoggingTests", dependencies: ["ClusterdLogging", "ClusterdTestSupport"]),
         .testTarget(
             name: "ClusterdServerTests",

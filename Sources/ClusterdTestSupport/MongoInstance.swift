@@ -1,21 +1,27 @@
 import ClusterdStore
 import Foundation
 
-/// A SecantusDB server of a test's own, on persistent storage, that the test can stop and start again on the
-/// same port (for outage tests; the shared server of `EmbeddedMongo` is never stopped).
+/// A SecantusDB server of a test's own, on persistent storage (or in memory), that the test can stop and start again
+/// on the same port (for outage tests; the shared server of `EmbeddedMongo` is never stopped). Benchmarks start one
+/// per scenario for a fresh store whose process they can measure (`pid`).
 public final class MongoInstance: @unchecked Sendable {
     // @unchecked Sendable: `process` is only replaced by start()/stop(), which a test calls from one task.
     /// The port on 127.0.0.1.
     public let port: Int
     private let storage: TemporaryDirectory
     private let server: String
+    private let inMemory: Bool
     private var process: ChildProcess?
+
+    /// The server's process id while it runs.
+    public var pid: Int32? { process?.pid }
 
     /// The URI (no database).
     public var uri: String { "mongodb://127.0.0.1:\(port)" }
 
-    /// Creates an instance on a free port; call `start()`.
-    public init() throws {
+    /// Creates an instance on a free port; call `start()`. `inMemory`: `:memory:` storage, lost at every stop.
+    public init(inMemory: Bool = false) throws {
+        self.inMemory = inMemory
         port = try EmbeddedMongo.freePort()
         storage = try TemporaryDirectory(prefix: "clusterd-mongo")
         server = try EmbeddedMongo.serverExecutable()
@@ -26,7 +32,8 @@ public final class MongoInstance: @unchecked Sendable {
         process = try ChildProcess(
             executable: server,
             arguments: [
-                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path", storage.path("data"), "--log-level",
+                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path",
+                inMemory ? ":memory:" : storage.path("data"), "--log-level",
                 "WARNING",
             ],
             environment: ChildProcess.baseEnvironment,

@@ -36,8 +36,8 @@ public struct ProcessUsage: Sendable {
         )
     }
 
-    /// utime + stime of a process, seconds (fields 14 and 15 of /proc/PID/stat).
-    static func cpuSeconds(pid: Int32) -> Double {
+    /// utime + stime of a process, seconds (fields 14 and 15 of /proc/PID/stat); 0 when it cannot be read.
+    public static func cpuSeconds(pid: Int32) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = text.lastIndex(of: ")")
         else { return 0 }
@@ -48,8 +48,18 @@ public struct ProcessUsage: Sendable {
 
     /// VmRSS of a process, MiB.
     static func residentMiB(pid: Int32) -> Double {
+        statusMiB(pid: pid, field: "VmRSS:")
+    }
+
+    /// VmHWM of a process (its peak resident set size so far), MiB; 0 when it cannot be read.
+    public static func peakResidentMiB(pid: Int32) -> Double {
+        statusMiB(pid: pid, field: "VmHWM:")
+    }
+
+    /// A `kB` field of /proc/PID/status, MiB.
+    private static func statusMiB(pid: Int32, field: String) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in text.split(separator: "\n") where line.hasPrefix(field) {
             let digits = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
             return digits / 1024
         }
