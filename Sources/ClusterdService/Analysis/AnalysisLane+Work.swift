@@ -92,16 +92,26 @@ extension AnalysisLane {
             expiresAt: now.addingTimeInterval(context.configuration.claimLeaseSeconds)
         )
         var outcomes: [(Int, AnalysisOutcome)] = []
-        var work: [(index: Int, attempt: Int, extraction: ConceptExtraction)] = []
+        var claimedItems: [(index: Int, attempt: Int)] = []
         for item in group {
             guard claimed.contains(messages[item.index].id) else {
                 outcomes.append((item.index, .claimedElsewhere))
                 continue
             }
-            work.append((item.index, item.attempt, conceptProvider.extract(messages[item.index].content)))
+            claimedItems.append(item)
         }
-        guard !work.isEmpty else { return outcomes }
-        let embeddings = try embed(work.map { (messages[$0.index], $0.attempt) })
+        guard !claimedItems.isEmpty else { return outcomes }
+        // The compute (concepts, embeddings) holds one of `analysisWorkers` permits; the lane runs one operation
+        // more than that, so one batch's store round trips overlap the others' embedding instead of idling a core.
+        let (work, embeddings) = try computing {
+            let work = claimedItems.map { item in
+                (
+                    index: item.index, attempt: item.attempt,
+                    extraction: conceptProvider.extract(messages[item.index].content)
+                )
+            }
+            return (work, try embed(work.map { (messages[$0.index], $0.attempt) }))
+        }
         let analyzedAt: Date = context.state.withLock { state in
             state.savesInProgress += 1
             return max(context.now(), state.lastSnapshot.addingTimeInterval(0.001))
@@ -136,6 +146,13 @@ extension AnalysisLane {
         try context.store.saveAnalyses(analyses)
         context.state.withLock { state in state.count(analysed: previous, embedder: rule.embedder) }
         return outcomes
+    }
+
+    /// Runs `body` holding one of the compute permits.
+    private func computing<R>(_ body: () throws -> R) rethrows -> R {
+        computePermits.wait()
+        defer { computePermits.signal() }
+        return try body()
     }
 
     /// Records failures in one bulk write (nothing for none), each logged and counted.

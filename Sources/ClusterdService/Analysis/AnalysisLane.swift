@@ -11,8 +11,11 @@ final class AnalysisLane: Sendable {
     let context: ServiceContext
     /// Where concepts come from.
     let conceptProvider: any ConceptProvider
-    /// `analysisWorkers` wide; suspended until start-up has loaded the counters from MongoDB.
+    /// `analysisWorkers` + 1 wide; suspended until start-up has loaded the counters from MongoDB.
     let queue: OperationQueue
+    /// `analysisWorkers` permits: concept extraction and embedding run under one, so at most that many compute at
+    /// once while the extra operation does store round trips.
+    let computePermits: DispatchSemaphore
     /// Run after a batch analysed at least one message (the clustering lane checks its trigger rules).
     private let afterAnalysed = Mutex<@Sendable () -> Void>({})
     /// Run after every batch (the sweep goes on with its pass when the queue has room).
@@ -23,7 +26,9 @@ final class AnalysisLane: Sendable {
         self.conceptProvider = conceptProvider
         queue = OperationQueue()
         queue.name = "clusterd.analysis"
-        queue.maxConcurrentOperationCount = context.configuration.analysisWorkers
+        // One more than the compute permits: that operation reads, claims and saves while the others embed.
+        queue.maxConcurrentOperationCount = context.configuration.analysisWorkers + 1
+        computePermits = DispatchSemaphore(value: context.configuration.analysisWorkers)
         // Not default QoS: on Linux a default-QoS queue's operations run on the same libdispatch threads as Swift
         // concurrency's cooperative pool, and analyses block in MongoDB and the embedder.
         queue.qualityOfService = .utility
@@ -97,7 +102,7 @@ final class AnalysisLane: Sendable {
     /// runs alone at once, and batches form only while the workers are busy. Batches are not sorted by length: the
     /// native embedder packs texts without padding, so mixing lengths costs nothing.
     func enqueue(_ messageID: String, attempt: Int) {
-        let workers = context.configuration.analysisWorkers
+        let workers = context.configuration.analysisWorkers + 1
         let start = context.state.withLock { state in
             state.analysisBacklog.append((messageID, attempt))
             guard state.drainingOperations < workers else { return false }
