@@ -258,6 +258,8 @@ enum OpenAPIDocument {
                 "triggers_total": integer,
                 "triggers_refused": integer,
                 "swept_total": integer,
+                "stale_analyses": integer,
+                "change_stream": string,
                 "last_run": ["anyOf": [ref("RunSummary"), ["type": "null"]]],
                 "scheduling": ref("Scheduling"),
             ]),

@@ -2237,7 +2237,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[43] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[45] =
 {
   {
     "enabled",
@@ -2540,6 +2540,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[43
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "stale_analyses",
+    37,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, stale_analyses),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change_stream",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, change_stream),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "k_rule",
     40,
     PROTOBUF_C_LABEL_NONE,
@@ -2758,41 +2782,43 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[43
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
-  42,   /* field[42] = automatic_runs_last_hour */
+  44,   /* field[44] = automatic_runs_last_hour */
+  26,   /* field[26] = change_stream */
   1,   /* field[1] = clustering_in_progress */
   15,   /* field[15] = clustering_progress */
   14,   /* field[14] = clustering_stage */
   6,   /* field[6] = configuration */
   17,   /* field[17] = degraded */
   20,   /* field[20] = embedder */
-  37,   /* field[37] = embedder_detail */
+  39,   /* field[39] = embedder_detail */
   0,   /* field[0] = enabled */
   12,   /* field[12] = failed_total */
   16,   /* field[16] = follow_up_queued */
   10,   /* field[10] = in_flight_analyses */
-  25,   /* field[25] = k_rule */
+  27,   /* field[27] = k_rule */
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
-  29,   /* field[29] = llm_calls */
-  34,   /* field[34] = llm_daily_token_budget */
-  30,   /* field[30] = llm_failures */
-  36,   /* field[36] = llm_last_error */
-  32,   /* field[32] = llm_local_fallbacks */
-  28,   /* field[28] = llm_model */
-  31,   /* field[31] = llm_retries */
-  27,   /* field[27] = llm_state */
-  33,   /* field[33] = llm_tokens_today */
-  35,   /* field[35] = llm_tokens_total */
-  41,   /* field[41] = max_automatic_runs_per_hour */
-  26,   /* field[26] = min_cluster_size */
+  31,   /* field[31] = llm_calls */
+  36,   /* field[36] = llm_daily_token_budget */
+  32,   /* field[32] = llm_failures */
+  38,   /* field[38] = llm_last_error */
+  34,   /* field[34] = llm_local_fallbacks */
+  30,   /* field[30] = llm_model */
+  33,   /* field[33] = llm_retries */
+  29,   /* field[29] = llm_state */
+  35,   /* field[35] = llm_tokens_today */
+  37,   /* field[37] = llm_tokens_total */
+  43,   /* field[43] = max_automatic_runs_per_hour */
+  28,   /* field[28] = min_cluster_size */
   3,   /* field[3] = minutes_since_last_clustering */
-  38,   /* field[38] = next_automatic_run_at_ms */
+  40,   /* field[40] = next_automatic_run_at_ms */
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
-  40,   /* field[40] = quiet_hours */
-  39,   /* field[39] = scheduling_reason */
+  42,   /* field[42] = quiet_hours */
+  41,   /* field[41] = scheduling_reason */
   4,   /* field[4] = should_trigger_clustering */
+  25,   /* field[25] = stale_analyses */
   23,   /* field[23] = swept_total */
   5,   /* field[5] = trigger_reason */
   22,   /* field[22] = triggers_refused */
@@ -2805,11 +2831,11 @@ static const ProtobufCIntRange clusterd__v1__status__number_ranges[6 + 1] =
 {
   { 1, 0 },
   { 20, 8 },
-  { 40, 25 },
-  { 50, 27 },
-  { 70, 37 },
-  { 80, 38 },
-  { 0, 43 }
+  { 40, 27 },
+  { 50, 29 },
+  { 70, 39 },
+  { 80, 40 },
+  { 0, 45 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -2819,7 +2845,7 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  43,
+  45,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
   6,  clusterd__v1__status__number_ranges,

@@ -64,8 +64,14 @@ enum StatusTable {
                     + (status.triggersRefused > 0
                         ? " (" + terminal.paint("\(status.triggersRefused) refused: queue full", .yellow) + ")" : "")
                     + ", \(status.sweptTotal) found by the sweep"
+                    + (status.changeStream.isEmpty ? "" : "; change stream \(status.changeStream)")
             )
         )
+        if status.staleAnalyses > 0 {
+            rows.append(
+                ("stale analyses", terminal.paint("\(status.staleAnalyses) by another embedder, being redone", .yellow))
+            )
+        }
         rows.append(
             (
                 "embedder",

@@ -39,6 +39,8 @@ import Testing
         status.triggersTotal = 10
         status.triggersRefused = 1
         status.sweptTotal = 4
+        status.staleAnalyses = 9
+        status.changeStream = "following"
         status.llm.state = "rate-limited"
         status.llm.model = "claude-haiku-5-5"
         status.llm.calls = 120

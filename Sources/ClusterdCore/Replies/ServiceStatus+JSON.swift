@@ -36,6 +36,8 @@ extension ServiceStatus {
                 "triggers_total": triggersTotal,
                 "triggers_refused": triggersRefused,
                 "swept_total": sweptTotal,
+                "stale_analyses": staleAnalyses,
+                "change_stream": changeStream,
                 "k_rule": kRule,
                 "min_cluster_size": minClusterSize,
                 "last_run": lastRun.map { Self.runObject($0) } ?? NSNull(),

@@ -58,6 +58,11 @@ public struct ServiceStatus: Sendable, Equatable {
     public var triggersRefused: Int = 0
     /// Messages found and queued by the catch-up sweep.
     public var sweptTotal: Int = 0
+    /// Analyses by another embedder than the current one: left out of runs, analysed again by the sweep.
+    public var staleAnalyses: Int = 0
+    /// The change stream on the messages collection: "following", "starting", "unsupported", "off" or
+    /// "error: <why>".
+    public var changeStream: String = ""
     /// The Claude integration: state, calls, failures, tokens.
     public var llm = LLMStatusReport()
     /// The clustering k rule in force ("silhouette:2-12", "fixed:8").

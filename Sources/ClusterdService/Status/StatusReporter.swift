@@ -59,6 +59,7 @@ final class StatusReporter: Sendable {
         status.triggersTotal = snapshot.triggersTotal
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal
+        status.staleAnalyses = snapshot.staleAnalyses
         status.kRule = context.configuration.clustering.kRule.description
         status.minClusterSize = context.configuration.clustering.minClusterSize
         let schedule = automaticRuns.nextAutomaticRun(snapshot, decision, now: current)

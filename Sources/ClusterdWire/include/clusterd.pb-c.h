@@ -519,6 +519,17 @@ struct  Clusterd__V1__Status
    */
   Clusterd__V1__RunSummary *last_run;
   /*
+   * Analyses by another embedder than the current one (the hashing fallback's while the model was missing): left
+   * out of runs and analysed again by the catch-up sweep.
+   */
+  uint64_t stale_analyses;
+  /*
+   * Following inserts and deletes on the messages collection with a change stream: "following", "starting",
+   * "unsupported" (a standalone server: the sweep alone finds new messages), "off" (CLUSTERD_CHANGE_STREAM=off)
+   * or "error: <why>" while it retries.
+   */
+  char *change_stream;
+  /*
    * The Claude integration (concepts and cluster names).
    * "ok", "rate-limited", "degraded", "over budget" or "not configured".
    */
@@ -596,7 +607,7 @@ struct  Clusterd__V1__Status
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Clusterd__V1__Configuration

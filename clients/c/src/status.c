@@ -140,6 +140,16 @@ uint64_t clusterd_status_get_swept_total(const clusterd_status_t *status) {
     return s != NULL ? s->swept_total : 0;
 }
 
+uint64_t clusterd_status_get_stale_analyses(const clusterd_status_t *status) {
+    const Clusterd__V1__Status *s = st(status);
+    return s != NULL ? s->stale_analyses : 0;
+}
+
+const char *clusterd_status_get_change_stream(const clusterd_status_t *status) {
+    const Clusterd__V1__Status *s = st(status);
+    return s != NULL ? text(s->change_stream) : "";
+}
+
 const char *clusterd_status_get_degraded(const clusterd_status_t *status, size_t index) {
     const Clusterd__V1__Status *s = st(status);
     return s != NULL && index < s->n_degraded ? text(s->degraded[index]) : NULL;

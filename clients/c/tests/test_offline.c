@@ -117,6 +117,8 @@ static void send_status(int fd, uint64_t call_id) {
     status.queue_capacity = 1000;
     status.analyzed_total = 99;
     status.failed_total = 2;
+    status.stale_analyses = 5;
+    status.change_stream = (char *)"following";
     status.clustering_stage = (char *)"naming";
     status.clustering_progress = 0.5;
     status.n_degraded = 2;
@@ -623,6 +625,8 @@ static void test_calls(void) {
         CHECK(clusterd_status_get_queue_capacity(status) == 1000);
         CHECK(clusterd_status_get_analyzed_total(status) == 99);
         CHECK(clusterd_status_get_failed_total(status) == 2);
+        CHECK(clusterd_status_get_stale_analyses(status) == 5);
+        CHECK(strcmp(clusterd_status_get_change_stream(status), "following") == 0);
         CHECK(strcmp(clusterd_status_get_clustering_stage(status), "naming") == 0);
         CHECK(clusterd_status_get_clustering_progress(status) == 0.5);
         CHECK(clusterd_status_get_degraded_count(status) == 2);

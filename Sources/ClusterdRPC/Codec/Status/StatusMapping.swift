@@ -159,6 +159,16 @@ enum StatusMapping {
             } decode: { o, s in
                 s.sweptTotal = Int(clamping: o.swept_total)
             },
+            StatusField("staleAnalyses", "stale_analyses") { s, o, _ in
+                o.stale_analyses = count(s.staleAnalyses)
+            } decode: { o, s in
+                s.staleAnalyses = Int(clamping: o.stale_analyses)
+            },
+            StatusField("changeStream", "change_stream") { s, o, a in
+                o.change_stream = a.string(s.changeStream)
+            } decode: { o, s in
+                s.changeStream = WireText.text(o.change_stream)
+            },
         ] + llmFields + schedulingFields
 
     /// The Claude integration's report (`ServiceStatus.llm`), flattened into `llm_*` fields.

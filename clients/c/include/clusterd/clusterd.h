@@ -404,6 +404,10 @@ CLUSTERD_EXPORT const char *clusterd_status_get_embedder(const clusterd_status_t
 CLUSTERD_EXPORT uint64_t clusterd_status_get_triggers_total(const clusterd_status_t *status);
 CLUSTERD_EXPORT uint64_t clusterd_status_get_triggers_refused(const clusterd_status_t *status);
 CLUSTERD_EXPORT uint64_t clusterd_status_get_swept_total(const clusterd_status_t *status);
+/* Analyses by another embedder than the current one: left out of runs, analysed again by the catch-up sweep. */
+CLUSTERD_EXPORT uint64_t clusterd_status_get_stale_analyses(const clusterd_status_t *status);
+/* The change stream on the messages collection: "following", "starting", "unsupported", "off" or "error: ...". */
+CLUSTERD_EXPORT const char *clusterd_status_get_change_stream(const clusterd_status_t *status);
 
 /* The latest successful run; absent (false / NULL) when no run has succeeded yet. */
 CLUSTERD_EXPORT bool clusterd_status_has_latest_run(const clusterd_status_t *status);

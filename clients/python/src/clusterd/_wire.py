@@ -121,6 +121,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         34: _f("triggers_refused", "uint64"),
         35: _f("swept_total", "uint64"),
         36: _f("last_run", "message", message="RunSummary"),
+        37: _f("stale_analyses", "uint64"),
+        38: _f("change_stream", "string"),
         40: _f("k_rule", "string"),
         41: _f("min_cluster_size", "uint32"),
         50: _f("llm_state", "string"),

@@ -304,6 +304,8 @@ class Status:
     triggers_total: int = 0
     triggers_refused: int = 0
     swept_total: int = 0
+    stale_analyses: int = 0  # analyses by another embedder, redone by the sweep
+    change_stream: str = ""  # "following", "starting", "unsupported", "off" or "error: ..."
     last_run: Optional[RunSummary] = None
     k_rule: str = ""  # "silhouette:2-12" or "fixed:8"
     min_cluster_size: int = 0  # smaller clusters go to the unnamed "other" bucket
@@ -348,6 +350,8 @@ class Status:
             triggers_total=status["triggers_total"],
             triggers_refused=status["triggers_refused"],
             swept_total=status["swept_total"],
+            stale_analyses=status["stale_analyses"],
+            change_stream=status["change_stream"],
             last_run=RunSummary.from_wire(last) if last is not None else None,
             k_rule=status["k_rule"],
             min_cluster_size=status["min_cluster_size"],
@@ -398,6 +402,8 @@ class Status:
             "triggers_total": self.triggers_total,
             "triggers_refused": self.triggers_refused,
             "swept_total": self.swept_total,
+            "stale_analyses": self.stale_analyses,
+            "change_stream": self.change_stream,
             "k_rule": self.k_rule,
             "min_cluster_size": self.min_cluster_size,
             "last_run": self.last_run.to_dict() if self.last_run else None,
