@@ -40,9 +40,17 @@ extension ServiceConfiguration {
         "Longest a forced run waits for the analyses queued or in flight when it starts, so it sees every message triggered before it."
     )
 
+    /// `CLUSTERD_CHANGE_STREAM`.
+    public static let changeStreamKey = SettingKey(
+        "CLUSTERD_CHANGE_STREAM",
+        default: "auto",
+        "auto: follow inserts and deletes on the messages collection with a change stream when the server has them (any replica set), resuming from a saved position; off: triggers and sweeps only."
+    )
+
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
         analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey,
+        changeStreamKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -62,6 +70,12 @@ extension ServiceConfiguration {
         if let seconds = try settings.seconds(Self.fullSweepKey) { fullSweepSeconds = seconds }
         if let attempts = try settings.number(Self.maxAttemptsKey, as: Int.self) { maxAttempts = max(1, attempts) }
         if let seconds = try settings.seconds(Self.forcedRunWaitKey) { forcedRunWaitSeconds = seconds }
+        if let mode = settings.text(Self.changeStreamKey) {
+            guard let parsed = ChangeStreamMode(rawValue: mode.lowercased()) else {
+                throw SettingsError("\(Self.changeStreamKey.name) must be auto or off, not \(mode)")
+            }
+            changeStream = parsed
+        }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)
         anthropic = try AnthropicConfiguration.fromSettings(settings)

@@ -53,6 +53,17 @@ public protocol ServiceStore: Sendable {
     func addLLMTokens(day: Int, tokens: Int) throws
     /// A run's per-conversation assignments.
     func assignments(runID: RecordID) throws -> [ClusterAssignment]
+    /// Deletes the analyses of these messages (their host messages were deleted); returns how many were deleted.
+    func deleteAnalyses(messageIDs: [RecordID]) throws -> Int
+    /// Opens a change stream on the host's messages collection after `token` (from now when nil); each read waits up
+    /// to `maxAwaitSeconds` and returns at most `maxEvents` changes. Throws a `StoreError` whose
+    /// `isChangeStreamUnsupported` says the server has none, `isChangeStreamTokenUnusable` that it cannot resume.
+    func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
+        -> any MessageChangeFeed
+    /// The change stream's saved position, or nil.
+    func changeStreamToken() throws -> ChangeStreamToken?
+    /// Saves the change stream's position.
+    func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

@@ -5,7 +5,9 @@ import Synchronization
 
 @testable import ClusterdService
 
-/// A `ServiceStore` over the real embedded MongoDB whose every call fails while `down` is set, as during an outage.
+/// A `ServiceStore` over the real embedded MongoDB whose every call fails while `down` is set, as during an outage,
+/// and whose catch-up sweep scans find nothing while `sweepBlind` is set (so only a trigger or the change stream can
+/// bring a message to analysis).
 final class FlakyStore: ServiceStore {
     struct Outage: Error, CustomStringConvertible {
         var description: String { "simulated MongoDB outage" }
@@ -13,6 +15,7 @@ final class FlakyStore: ServiceStore {
 
     let inner: MongoStore
     private let isDown = Atomic<Bool>(false)
+    private let isSweepBlind = Atomic<Bool>(false)
 
     init(_ inner: MongoStore) { self.inner = inner }
 
@@ -20,6 +23,12 @@ final class FlakyStore: ServiceStore {
     var down: Bool {
         get { isDown.load(ordering: .sequentiallyConsistent) }
         set { isDown.store(newValue, ordering: .sequentiallyConsistent) }
+    }
+
+    /// Whether the sweep's scans come back empty.
+    var sweepBlind: Bool {
+        get { isSweepBlind.load(ordering: .sequentiallyConsistent) }
+        set { isSweepBlind.store(newValue, ordering: .sequentiallyConsistent) }
     }
 
     private func checked<T>(_ body: () throws -> T) throws -> T {
@@ -46,7 +55,8 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.unanalysedMessageIDs(limit: limit, maxAttempts: maxAttempts) }
     }
     func unanalysedMessages(after: RecordID?, limit: Int, maxAttempts: Int) throws -> SweepPage {
-        try checked { try inner.unanalysedMessages(after: after, limit: limit, maxAttempts: maxAttempts) }
+        if sweepBlind { return try checked { SweepPage(ids: [], scannedThrough: nil, reachedEnd: true) } }
+        return try checked { try inner.unanalysedMessages(after: after, limit: limit, maxAttempts: maxAttempts) }
     }
     func countAnalyses(analyzedAfter: Date?) throws -> Int {
         try checked { try inner.countAnalyses(analyzedAfter: analyzedAfter) }
@@ -72,6 +82,18 @@ final class FlakyStore: ServiceStore {
     func addLLMTokens(day: Int, tokens: Int) throws { try checked { try inner.addLLMTokens(day: day, tokens: tokens) } }
     func assignments(runID: RecordID) throws -> [ClusterAssignment] {
         try checked { try inner.assignments(runID: runID) }
+    }
+    func deleteAnalyses(messageIDs: [RecordID]) throws -> Int {
+        try checked { try inner.deleteAnalyses(messageIDs: messageIDs) }
+    }
+    func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
+        -> any MessageChangeFeed
+    {
+        try checked { try inner.openMessageChanges(after: token, maxAwaitSeconds: maxAwaitSeconds, maxEvents: maxEvents) }
+    }
+    func changeStreamToken() throws -> ChangeStreamToken? { try checked { try inner.changeStreamToken() } }
+    func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws {
+        try checked { try inner.saveChangeStreamToken(token, now: now) }
     }
     func close() { inner.close() }
 }

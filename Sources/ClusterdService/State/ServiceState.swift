@@ -47,6 +47,12 @@ struct ServiceState {
     /// The catch-up sweep's watermark and full-sweep rules.
     var sweep = SweepState()
 
+    /// What the change stream follower is doing.
+    var changeStream = ChangeStreamState.starting
+    /// Inserted and deleted messages the change stream reported.
+    var changeStreamInserts = 0
+    var changeStreamDeletes = 0
+
     /// MongoDB failed the last request.
     var storeDegraded = false
     /// Start-up has loaded the counters from MongoDB.

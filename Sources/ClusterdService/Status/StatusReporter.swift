@@ -98,9 +98,10 @@ final class StatusReporter: Sendable {
         let snapshot = context.state.read { state in
             (
                 state.pending.count, state.inFlight, state.unprocessed, state.loaded && !state.storeDegraded,
-                state.latestSuccessfulRun
+                state.latestSuccessfulRun, state.changeStream
             )
         }
+        context.metrics.recordChangeStreamState(snapshot.5)
         context.metrics.queueDepth.record(snapshot.0)
         context.metrics.queueCapacity.record(context.configuration.queueCapacity)
         context.metrics.inFlightAnalyses.record(snapshot.1)
