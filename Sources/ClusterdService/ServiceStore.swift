@@ -60,6 +60,8 @@ public protocol ServiceStore: Sendable {
     /// `isChangeStreamUnsupported` says the server has none, `isChangeStreamTokenUnusable` that it cannot resume.
     func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
         -> any MessageChangeFeed
+    /// Of these message ids, those whose analysis has an embedding.
+    func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID>
     /// The change stream's saved position, or nil.
     func changeStreamToken() throws -> ChangeStreamToken?
     /// Saves the change stream's position.

@@ -91,6 +91,9 @@ final class FlakyStore: ServiceStore {
     {
         try checked { try inner.openMessageChanges(after: token, maxAwaitSeconds: maxAwaitSeconds, maxEvents: maxEvents) }
     }
+    func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID> {
+        try checked { try inner.analysedMessageIDs(among: ids) }
+    }
     func changeStreamToken() throws -> ChangeStreamToken? { try checked { try inner.changeStreamToken() } }
     func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws {
         try checked { try inner.saveChangeStreamToken(token, now: now) }

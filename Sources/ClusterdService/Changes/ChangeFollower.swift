@@ -146,7 +146,8 @@ final class ChangeFollower: Sendable {
     }
 
     /// Hands changes over in order: deletes first (one store call), then the inserts not deleted again later in
-    /// the batch. False when the service began stopping before every insert was handed over.
+    /// the batch and not analysed already (a trigger got there first; one store lookup). False when the service
+    /// began stopping before every insert was handed over.
     private func handOver(_ changes: [MessageChange]) throws -> Bool {
         guard !changes.isEmpty else { return true }
         var lastDelete: [RecordID: Int] = [:]
@@ -155,20 +156,24 @@ final class ChangeFollower: Sendable {
         }
         if !lastDelete.isEmpty {
             let deleted = try context.store.deleteAnalyses(messageIDs: Array(lastDelete.keys))
-            context.metrics.recordChangeEvents(.deleted, count: lastDelete.count)
-            context.state.withLock { $0.changeStreamDeletes += lastDelete.count }
             if deleted > 0 { context.logger.info("Change stream: deleted \(deleted) analysis(es) of deleted messages") }
         }
-        var inserts = 0
+        var inserts: [RecordID] = []
         for (index, change) in changes.enumerated() {
             guard case .inserted(let id) = change else { continue }
-            inserts += 1
             if let deletedAt = lastDelete[id], deletedAt > index { continue }
+            inserts.append(id)
+        }
+        let analysed = try context.store.analysedMessageIDs(among: inserts)
+        for id in inserts where !analysed.contains(id) {
             guard admitWaiting(id.description) else { return false }
         }
-        if inserts > 0 {
-            context.metrics.recordChangeEvents(.inserted, count: inserts)
-            context.state.withLock { $0.changeStreamInserts += inserts }
+        let deletes = changes.count { if case .deleted = $0 { true } else { false } }
+        context.metrics.recordChangeEvents(.inserted, count: changes.count - deletes)
+        context.metrics.recordChangeEvents(.deleted, count: deletes)
+        context.state.withLock { state in
+            state.changeStreamInserts += changes.count - deletes
+            state.changeStreamDeletes += deletes
         }
         return true
     }

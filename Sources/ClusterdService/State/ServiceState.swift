@@ -49,7 +49,7 @@ struct ServiceState {
 
     /// What the change stream follower is doing.
     var changeStream = ChangeStreamState.starting
-    /// Inserted and deleted messages the change stream reported.
+    /// Inserted and deleted messages the change stream reported and handed over.
     var changeStreamInserts = 0
     var changeStreamDeletes = 0
 
