@@ -22,4 +22,9 @@ extension ServiceState {
         pending.insert(messageID)
         return .queued
     }
+
+    /// Releases ids `admitChange` reserved that will not be analysed (already analysed, or not handed over).
+    mutating func releaseChanges(_ messageIDs: [String]) {
+        pending.subtract(messageIDs)
+    }
 }

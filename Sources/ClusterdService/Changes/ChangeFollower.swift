@@ -146,8 +146,7 @@ final class ChangeFollower: Sendable {
     }
 
     /// Hands changes over in order: deletes first (one store call), then the inserts not deleted again later in
-    /// the batch and not analysed already (a trigger got there first; one store lookup). False when the service
-    /// began stopping before every insert was handed over.
+    /// the batch (`admit(_:)`). False when the service began stopping before every insert was handed over.
     private func handOver(_ changes: [MessageChange]) throws -> Bool {
         guard !changes.isEmpty else { return true }
         var lastDelete: [RecordID: Int] = [:]
@@ -164,10 +163,7 @@ final class ChangeFollower: Sendable {
             if let deletedAt = lastDelete[id], deletedAt > index { continue }
             inserts.append(id)
         }
-        let analysed = try context.store.analysedMessageIDs(among: inserts)
-        for id in inserts where !analysed.contains(id) {
-            guard admitWaiting(id.description) else { return false }
-        }
+        guard try admit(inserts) else { return false }
         let deletes = changes.count { if case .deleted = $0 { true } else { false } }
         context.metrics.recordChangeEvents(.inserted, count: changes.count - deletes)
         context.metrics.recordChangeEvents(.deleted, count: deletes)
@@ -178,34 +174,57 @@ final class ChangeFollower: Sendable {
         return true
     }
 
-    /// Puts an inserted message on the analysis lane, waiting (in bounded slices) while the queue is full; false
-    /// when the service began stopping first.
-    private func admitWaiting(_ messageID: String) -> Bool {
+    /// Puts inserted messages on the analysis lane, as many as the queue has room for at a time, waiting (in bounded
+    /// slices) while it is full; false when the service began stopping first.
+    ///
+    /// Each id is first reserved in `pending` (skipped when a trigger or the sweep has it waiting or in flight),
+    /// then the reserved ids that already have an analysis are released (one store lookup per group): checked after
+    /// the reservation, so an analysis a trigger finished just before is seen, and one it starts after is refused as
+    /// `already`. A trigger and the event for one message cause one analysis whichever comes first.
+    private func admit(_ ids: [RecordID]) throws -> Bool {
         let capacity = context.configuration.queueCapacity
         let enabled = context.configuration.trigger.enabled
+        var reserved: [RecordID] = []
+        defer {
+            // Reservations not handed over (stopping, a failed lookup): released, the stream delivers them again.
+            if !reserved.isEmpty { context.state.withLock { $0.releaseChanges(reserved.map(\.description)) } }
+        }
         var waited = false
-        while true {
-            let decision = context.state.withLock(
-                once: { $0.stopping || $0.pending.count < capacity },
-                orAfter: .milliseconds(500)
-            ) { state in
-                state.admitChange(messageID: messageID, enabled: enabled, queueCapacity: capacity)
-            }
-            switch decision {
-            case .queued:
-                analysis.enqueue(messageID, attempt: 0)
-                return true
-            case .skipped:
-                return true
-            case .stopping:
-                return false
-            case .full:
-                if !waited {
-                    context.logger.debug("Change stream: the analysis queue is full; waiting for room")
-                    waited = true
+        for id in ids {
+            while true {
+                let decision = context.state.withLock {
+                    $0.admitChange(messageID: id.description, enabled: enabled, queueCapacity: capacity)
                 }
+                switch decision {
+                case .queued:
+                    reserved.append(id)
+                case .skipped:
+                    break
+                case .stopping:
+                    return false
+                case .full:
+                    try enqueueUnanalysed(&reserved)
+                    if !waited {
+                        context.logger.debug("Change stream: the analysis queue is full; waiting for room")
+                        waited = true
+                    }
+                    context.state.withLock(once: { $0.stopping || $0.pending.count < capacity }, orAfter: .milliseconds(500)) { _ in }
+                    continue
+                }
+                break
             }
         }
+        try enqueueUnanalysed(&reserved)
+        return true
+    }
+
+    /// Releases the reserved ids that already have an analysis and puts the others on the analysis lane.
+    private func enqueueUnanalysed(_ reserved: inout [RecordID]) throws {
+        guard !reserved.isEmpty else { return }
+        let analysed = try context.store.analysedMessageIDs(among: reserved)
+        if !analysed.isEmpty { context.state.withLock { $0.releaseChanges(analysed.map(\.description)) } }
+        for id in reserved where !analysed.contains(id) { analysis.enqueue(id.description, attempt: 0) }
+        reserved.removeAll()
     }
 
     /// Logs the first failure of a streak, marks the store degraded when MongoDB is unreachable, and shows the error
