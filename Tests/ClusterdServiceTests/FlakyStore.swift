@@ -89,7 +89,9 @@ final class FlakyStore: ServiceStore {
     func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
         -> any MessageChangeFeed
     {
-        try checked { try inner.openMessageChanges(after: token, maxAwaitSeconds: maxAwaitSeconds, maxEvents: maxEvents) }
+        try checked {
+            try inner.openMessageChanges(after: token, maxAwaitSeconds: maxAwaitSeconds, maxEvents: maxEvents)
+        }
     }
     func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID> {
         try checked { try inner.analysedMessageIDs(among: ids) }

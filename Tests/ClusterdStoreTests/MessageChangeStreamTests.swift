@@ -54,7 +54,11 @@ struct MessageChangeStreamTests {
         #expect(try store.changeStreamToken() == token)
 
         try store.insertHostMessages([message(.string("b")), message(.string("c"))])
-        let resumed = try store.openMessageChanges(after: try store.changeStreamToken(), maxAwaitSeconds: 0.2, maxEvents: 1)
+        let resumed = try store.openMessageChanges(
+            after: try store.changeStreamToken(),
+            maxAwaitSeconds: 0.2,
+            maxEvents: 1
+        )
         defer { resumed.close() }
         // maxEvents 1: one change per read.
         #expect(try resumed.next().changes == [.inserted(.string("b"))])

@@ -72,7 +72,10 @@ final class ChangeFollower: Sendable {
         while !isStopping {
             do {
                 if checkpoint == nil {
-                    checkpoint = ChangeTokenCheckpoint(saved: try context.store.changeStreamToken(), now: monotonicSeconds)
+                    checkpoint = ChangeTokenCheckpoint(
+                        saved: try context.store.changeStreamToken(),
+                        now: monotonicSeconds
+                    )
                 }
                 guard var current = checkpoint else { continue }
                 defer { checkpoint = current }
@@ -208,7 +211,10 @@ final class ChangeFollower: Sendable {
                         context.logger.debug("Change stream: the analysis queue is full; waiting for room")
                         waited = true
                     }
-                    context.state.withLock(once: { $0.stopping || $0.pending.count < capacity }, orAfter: .milliseconds(500)) { _ in }
+                    context.state.withLock(
+                        once: { $0.stopping || $0.pending.count < capacity },
+                        orAfter: .milliseconds(500)
+                    ) { _ in }
                     continue
                 }
                 break

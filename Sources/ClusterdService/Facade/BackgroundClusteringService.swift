@@ -108,7 +108,9 @@ public final class BackgroundClusteringService: Sendable {
         }
         let grace = context.configuration.shutdownGraceSeconds
         if !changes.waitUntilStopped(within: grace) {
-            context.logger.warning("The change stream did not stop within \(grace) s; its last position may be resumed twice")
+            context.logger.warning(
+                "The change stream did not stop within \(grace) s; its last position may be resumed twice"
+            )
         }
         let remaining = grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         for queue in [analysis.queue, clustering.queue, maintenanceQueue] {
