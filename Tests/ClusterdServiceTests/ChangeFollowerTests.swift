@@ -103,6 +103,18 @@ struct ChangeFollowerTests {
         #expect(second.state.read { $0.changeStreamInserts } == 2)
     }
 
+    @Test func aSavedPositionTheServerCannotResumeFromIsDroppedForNow() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let unusable = ChangeStreamToken(#"{ "_data" : "00" }"#)
+        try store.saveChangeStreamToken(unusable, now: Date())
+        let service = try startService(store: blind(store))
+        defer { service.shutdown() }
+        try insert(["u-1"], into: store)
+        #expect(try waitUntil(20) { try analysed(["u-1"], store) })
+        #expect(try waitUntil(20) { try store.changeStreamToken() != unusable }, "a new position replaces it")
+    }
+
     @Test func aDeletedMessageLosesItsAnalysis() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
