@@ -24,9 +24,14 @@ final class ChangeFollower: Sendable {
     /// Longest pause between two attempts after failures, seconds.
     static let maxBackoffSeconds = 30.0
 
+    /// Longest `start()` waits for the stream's first opening, seconds.
+    static let firstOpenWaitSeconds = 5.0
+
     private let started = Mutex(false)
     /// Entered when the thread starts, left when it ends.
     private let running = DispatchGroup()
+    /// Signalled once the first attempt to open the stream has succeeded or failed.
+    private let firstAttempt = DispatchSemaphore(value: 0)
 
     init(context: ServiceContext, analysis: AnalysisLane, maxAwaitSeconds: Double = 1) {
         self.context = context
@@ -36,7 +41,9 @@ final class ChangeFollower: Sendable {
         context.state.withLock { $0.changeStream = off ? .off : .starting }
     }
 
-    /// Starts following on the lane's thread (once; later calls do nothing). Call after start-up has loaded.
+    /// Starts following on the lane's thread (once; later calls do nothing) and waits (at most
+    /// `firstOpenWaitSeconds`) for the stream's first opening, so the start-up sweep that follows covers everything
+    /// written before the stream's start. Call on the maintenance lane after start-up has loaded.
     func start() {
         guard context.configuration.changeStream == .auto else { return }
         let first = started.withLock { started in
@@ -52,6 +59,7 @@ final class ChangeFollower: Sendable {
         thread.name = "clusterd.changes"
         thread.qualityOfService = .utility
         thread.start()
+        _ = firstAttempt.wait(timeout: .now() + Self.firstOpenWaitSeconds)
     }
 
     /// Waits (at most `seconds`) for the lane's thread to end after the service began stopping; true when it ended
@@ -69,6 +77,13 @@ final class ChangeFollower: Sendable {
     private func follow() {
         var checkpoint: ChangeTokenCheckpoint?
         var failures = 0
+        var attempted = false
+        func attemptEnded() {
+            guard !attempted else { return }
+            attempted = true
+            firstAttempt.signal()
+        }
+        defer { attemptEnded() }
         while !isStopping {
             do {
                 if checkpoint == nil {
@@ -79,14 +94,16 @@ final class ChangeFollower: Sendable {
                 }
                 guard var current = checkpoint else { continue }
                 defer { checkpoint = current }
-                try followStream(&current, failures: &failures)
+                try followStream(&current, failures: &failures, first: !attempted, opened: attemptEnded)
             } catch let error as StoreError where error.isChangeStreamUnsupported {
+                attemptEnded()
                 context.logger.info(
                     "The MongoDB server has no change streams (not a replica set): messages are found by triggers and catch-up sweeps (\(error))"
                 )
                 setState(.unsupported)
                 return
             } catch {
+                attemptEnded()
                 failures += 1
                 noteFailure(error, first: failures == 1)
                 pause(seconds: min(Self.maxBackoffSeconds, 0.5 * pow(2, Double(min(failures, 16) - 1))))
@@ -102,11 +119,17 @@ final class ChangeFollower: Sendable {
         setState(.stopped)
     }
 
-    /// Opens the stream at the checkpoint's position and hands its changes over until stopping (returns) or a
-    /// failure (throws).
-    private func followStream(_ checkpoint: inout ChangeTokenCheckpoint, failures: inout Int) throws {
-        let feed = try open(&checkpoint)
+    /// Opens the stream at the checkpoint's position (`first`: the lane's first attempt, before the start-up sweep),
+    /// calls `opened`, and hands its changes over until stopping (returns) or a failure (throws).
+    private func followStream(
+        _ checkpoint: inout ChangeTokenCheckpoint,
+        failures: inout Int,
+        first: Bool,
+        opened: () -> Void
+    ) throws {
+        let feed = try open(&checkpoint, first: first)
         defer { feed.close() }
+        opened()
         context.logger.info(
             failures > 0
                 ? "Change stream on messages following again"
@@ -126,9 +149,9 @@ final class ChangeFollower: Sendable {
     }
 
     /// Opens the stream after the checkpoint's position. A position the server cannot resume from is dropped: the
-    /// stream starts from now and a full catch-up sweep looks for what changed in between (as it does whenever the
-    /// stream starts with no position).
-    private func open(_ checkpoint: inout ChangeTokenCheckpoint) throws -> any MessageChangeFeed {
+    /// stream starts from now and a full catch-up sweep looks for what changed in between, as it does whenever the
+    /// stream starts with no position later than the first attempt (which the start-up sweep follows).
+    private func open(_ checkpoint: inout ChangeTokenCheckpoint, first: Bool) throws -> any MessageChangeFeed {
         let token = checkpoint.latest
         let feed: any MessageChangeFeed
         do {
@@ -142,9 +165,10 @@ final class ChangeFollower: Sendable {
                 "Cannot resume the change stream from its saved position (\(error)); following from now, and a full catch-up sweep looks for what changed in between"
             )
             checkpoint.reset()
-            return try open(&checkpoint)
+            context.requestFullSweep()
+            return try open(&checkpoint, first: true)
         }
-        if token == nil { context.requestFullSweep() }
+        if token == nil && !first { context.requestFullSweep() }
         return feed
     }
 
