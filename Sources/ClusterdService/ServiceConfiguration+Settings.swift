@@ -64,11 +64,17 @@ extension ServiceConfiguration {
         default: "20",
         "Successful runs whose clusters and assignments are kept (at least 1); older ones, and those of failed or abandoned runs, are deleted after each run and at start-up."
     )
+    /// `CLUSTERD_CHANGE_STREAM`.
+    public static let changeStreamKey = SettingKey(
+        "CLUSTERD_CHANGE_STREAM",
+        default: "auto",
+        "auto: follow inserts and deletes on the messages collection with a change stream when the server has them (any replica set), resuming from a saved position; off: triggers and sweeps only."
+    )
 
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
         analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, instanceIDKey,
-        claimKey, ingestBatchKey, keepRunsKey,
+        claimKey, ingestBatchKey, keepRunsKey, changeStreamKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -94,6 +100,12 @@ extension ServiceConfiguration {
         if let keep = try settings.number(Self.keepRunsKey, as: Int.self) {
             guard keep >= 1 else { throw SettingsError("\(Self.keepRunsKey.name) must be at least 1, not 0") }
             keepRuns = keep
+        }
+        if let mode = settings.text(Self.changeStreamKey) {
+            guard let parsed = ChangeStreamMode(rawValue: mode.lowercased()) else {
+                throw SettingsError("\(Self.changeStreamKey.name) must be auto or off, not \(mode)")
+            }
+            changeStream = parsed
         }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)

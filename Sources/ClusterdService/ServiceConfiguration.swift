@@ -52,6 +52,8 @@ public struct ServiceConfiguration: Sendable {
     public var keepRuns: Int = 20
     /// Quiet hours and the hourly cap of automatic runs (none by default).
     public var schedule = ScheduleConfiguration()
+    /// Whether inserts and deletes on the messages collection are followed with a change stream.
+    public var changeStream = ChangeStreamMode.auto
 
     /// Creates a configuration with defaults for everything.
     public init(

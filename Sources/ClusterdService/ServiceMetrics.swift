@@ -37,6 +37,21 @@ final class ServiceMetrics: Sendable {
         }
     }
 
+    /// What a change stream event reported (`type` label of `clusterd_change_stream_events_total`).
+    enum ChangeEventType: Int, CaseIterable {
+        /// A message inserted (or replaced).
+        case inserted
+        /// A message deleted.
+        case deleted
+
+        var label: String {
+            switch self {
+            case .inserted: return "insert"
+            case .deleted: return "delete"
+            }
+        }
+    }
+
     static let runStatuses: [RunStatus] = [.succeeded, .skipped, .failed, .abandoned]
 
     private let analyses: [Counter]
@@ -59,6 +74,10 @@ final class ServiceMetrics: Sendable {
     private let llmFallbacks: Counter
     /// Input plus output tokens.
     private let llmTokens: Counter
+    /// `clusterd_change_stream_events_total{type="insert"|"delete"}`: changes the change stream reported.
+    private let changeEvents: [Counter]
+    /// `clusterd_change_stream_state{state=...}`: 1 for the follower's current state, 0 for the others.
+    private let changeStreamStates: [(name: String, gauge: Gauge)]
     /// The LLM counters already recorded (the LLM layer keeps running totals; the deltas are recorded).
     private let llmRecorded = Mutex((succeeded: 0, failed: 0, fallbacks: 0, tokens: 0))
 
@@ -96,6 +115,23 @@ final class ServiceMetrics: Sendable {
         llmFailed = Counter(label: "clusterd_llm_requests_total", dimensions: [("result", "failure")], factory: factory)
         llmFallbacks = Counter(label: "clusterd_llm_local_fallbacks_total", dimensions: [], factory: factory)
         llmTokens = Counter(label: "clusterd_llm_tokens_total", dimensions: [], factory: factory)
+        changeEvents = ChangeEventType.allCases.map {
+            Counter(label: "clusterd_change_stream_events_total", dimensions: [("type", $0.label)], factory: factory)
+        }
+        changeStreamStates = ChangeStreamState.names.map { name in
+            (name, Gauge(label: "clusterd_change_stream_state", dimensions: [("state", name)], factory: factory))
+        }
+    }
+
+    /// Counts `count` change stream events of one type.
+    func recordChangeEvents(_ type: ChangeEventType, count: Int) {
+        guard count > 0 else { return }
+        changeEvents[type.rawValue].increment(by: count)
+    }
+
+    /// Sets the change stream state gauges: 1 for `state`, 0 for the others.
+    func recordChangeStreamState(_ state: ChangeStreamState) {
+        for entry in changeStreamStates { entry.gauge.record(entry.name == state.name ? 1 : 0) }
     }
 
     /// Records what the LLM layer counted since the last call (its totals only grow while the process lives).

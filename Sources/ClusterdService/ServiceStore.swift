@@ -75,6 +75,19 @@ public protocol ServiceStore: Sendable {
     /// Deletes the clusters and assignments of runs beyond the newest `keep` successful ones and of failed,
     /// abandoned or skipped runs; returns how many went.
     func pruneRuns(keep: Int) throws -> (clusters: Int, assignments: Int)
+    /// Deletes the analyses of these messages (their host messages were deleted); returns how many were deleted.
+    func deleteAnalyses(messageIDs: [RecordID]) throws -> Int
+    /// Opens a change stream on the host's messages collection after `token` (from now when nil); each read waits up
+    /// to `maxAwaitSeconds` and returns at most `maxEvents` changes. Throws a `StoreError` whose
+    /// `isChangeStreamUnsupported` says the server has none, `isChangeStreamTokenUnusable` that it cannot resume.
+    func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
+        -> any MessageChangeFeed
+    /// Of these message ids, those whose analysis has an embedding.
+    func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID>
+    /// The change stream's saved position, or nil.
+    func changeStreamToken() throws -> ChangeStreamToken?
+    /// Saves the change stream's position.
+    func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws
     /// Releases the connection pool; called last at shutdown.
     func close()
 }

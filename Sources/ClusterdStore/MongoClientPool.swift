@@ -47,6 +47,31 @@ final class MongoClientPool: @unchecked Sendable {
     ) throws {
         Self.initializeLibrary()
         guard maxSize >= 1 else { throw StoreError(.invalidArgument, "pool size must be at least 1, got \(maxSize)") }
+        let uri = try Self.makeURI(
+            uriString,
+            serverSelectionTimeoutMS: serverSelectionTimeoutMS,
+            connectTimeoutMS: connectTimeoutMS,
+            socketTimeoutMS: socketTimeoutMS
+        )
+        var error = bson_error_t()
+        guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
+            mongoc_uri_destroy(uri)
+            throw StoreError(error, context: "cannot create the MongoDB client pool")
+        }
+        mongoc_client_pool_set_error_api(pool, 2)
+        mongoc_client_pool_max_size(pool, UInt32(clamping: maxSize))
+        self.pool = pool
+        self.uri = uri
+    }
+
+    /// Parses `uriString` and adds the timeouts it does not set itself; the caller destroys the returned
+    /// `mongoc_uri_t`.
+    static func makeURI(
+        _ uriString: String,
+        serverSelectionTimeoutMS: Int32,
+        connectTimeoutMS: Int32,
+        socketTimeoutMS: Int32
+    ) throws -> OpaquePointer {
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
             throw StoreError(.invalidArgument, StoreError(error, context: "invalid MongoDB URI").message)
@@ -62,14 +87,7 @@ final class MongoClientPool: @unchecked Sendable {
                 throw StoreError(.invalidArgument, "cannot set \(key)=\(value) on the MongoDB URI")
             }
         }
-        guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
-            mongoc_uri_destroy(uri)
-            throw StoreError(error, context: "cannot create the MongoDB client pool")
-        }
-        mongoc_client_pool_set_error_api(pool, 2)
-        mongoc_client_pool_max_size(pool, UInt32(clamping: maxSize))
-        self.pool = pool
-        self.uri = uri
+        return uri
     }
 
     /// Pops a client (blocking while all are in use), lends it to `body` on this thread, then pushes it back.

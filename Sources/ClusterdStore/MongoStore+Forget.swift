@@ -71,7 +71,7 @@ extension MongoStore {
     }
 
     /// Deletes the claims (attempt records) of these messages, in batches.
-    private func deleteClaims(ids: [RecordID]) throws {
+    func deleteClaims(ids: [RecordID]) throws {
         try withCollection(configuration.claimsCollection) { claims in
             for batch in Self.batches(ids) {
                 _ = try claims.deleteMany(["_id": .document(["$in": .array(batch.map { BSONValue($0) })])])

@@ -25,14 +25,33 @@ public enum EmbeddedMongo {
         try MongoStore(configuration: configuration(label))
     }
 
-    private static let shared: Result<String, Error> = Result { try start() }
+    /// A standalone server's URI (no replica set, so no change streams): `CLUSTERD_TEST_MONGODB_STANDALONE_URI` when
+    /// set, otherwise one SecantusDB process started with `--standalone` once per test process.
+    public static func standaloneURI() throws -> String {
+        try standalone.get()
+    }
+
+    /// A store on a fresh database of the standalone server.
+    public static func standaloneStore(_ label: String = #function) throws -> MongoStore {
+        var configuration = try configuration(label)
+        configuration.uri = try standaloneURI()
+        return try MongoStore(configuration: configuration)
+    }
+
+    private static let shared: Result<String, Error> = Result {
+        try start(environmentKey: "CLUSTERD_TEST_MONGODB_URI", extraArguments: "")
+    }
+
+    private static let standalone: Result<String, Error> = Result {
+        try start(environmentKey: "CLUSTERD_TEST_MONGODB_STANDALONE_URI", extraArguments: " --standalone")
+    }
 
     private struct StartError: Error, CustomStringConvertible {
         var description: String
     }
 
-    private static func start() throws -> String {
-        if let uri = ProcessInfo.processInfo.environment["CLUSTERD_TEST_MONGODB_URI"], !uri.isEmpty {
+    private static func start(environmentKey: String, extraArguments: String) throws -> String {
+        if let uri = ProcessInfo.processInfo.environment[environmentKey], !uri.isEmpty {
             return uri
         }
         let server = try serverExecutable()
@@ -41,7 +60,7 @@ public enum EmbeddedMongo {
         // after a crash. (SIGKILL because the server inherits a signal mask from the test runner that blocks
         // SIGTERM; its storage is in memory, so nothing is lost.)
         let script = """
-            "$0" --host 127.0.0.1 --port \(port) --storage-path :memory: --log-level WARNING &
+            "$0" --host 127.0.0.1 --port \(port) --storage-path :memory: --log-level WARNING\(extraArguments) &
             child=$!
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
             kill -9 $child 2>/dev/null

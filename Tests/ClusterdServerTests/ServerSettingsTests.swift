@@ -17,8 +17,9 @@ import Testing
         #expect(settings.process.metricsEnabled)
         #expect(settings.rpc.frameDeadline == .seconds(10) && settings.rpc.writeStallTimeout == .seconds(30))
         #expect(settings.service.clustering.kRule == ClusteringConfiguration().kRule)
+        #expect(settings.service.changeStream == .auto)
         // The pool has room for every thread that may hold a client at once.
-        #expect(settings.store.poolSize >= settings.service.analysisWorkers + 4)
+        #expect(settings.store.poolSize >= settings.service.analysisWorkers + 5)
     }
 
     @Test func eachComponentReadsItsKeys() throws {
@@ -39,6 +40,7 @@ import Testing
             "ANTHROPIC_API_KEY": "key",
             "CLUSTERD_LLM_TIMEOUT_SECONDS": "2.5",
             "CLUSTERD_ANTHROPIC_THINKING": "default",
+            "CLUSTERD_CHANGE_STREAM": "OFF",
         ])
         #expect(settings.rpc.host == "::1" && settings.rpc.port == 9000)
         #expect(settings.rpc.token == "s3cret")
@@ -59,6 +61,7 @@ import Testing
         #expect(settings.service.schedule.quietHours != nil)
         #expect(settings.process.logFormat == .json)
         #expect(!settings.process.metricsEnabled)
+        #expect(settings.service.changeStream == .off)
         let claude = try #require(settings.service.anthropic)
         #expect(claude.http.totalTimeoutMilliseconds == 2500)
         #expect(!claude.disableThinking)
@@ -79,6 +82,7 @@ import Testing
         ("CLUSTERD_HTTP_LISTEN", "here:there", "CLUSTERD_HTTP_LISTEN must be host:port, :port or port, not here:there"),
         ("CLUSTERD_LOG_FORMAT", "xml", "CLUSTERD_LOG_FORMAT must be text or json, not xml"),
         ("CLUSTERD_FIXED_K", "two", "CLUSTERD_FIXED_K must be a non-negative integer, not two"),
+        ("CLUSTERD_CHANGE_STREAM", "sometimes", "CLUSTERD_CHANGE_STREAM must be auto or off, not sometimes"),
     ])
     func badValuesNameTheirKey(key: String, value: String, message: String) {
         #expect(throws: SettingsError(message)) { try ServerSettings(environment: [key: value]) }

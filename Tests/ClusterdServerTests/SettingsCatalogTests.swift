@@ -60,6 +60,7 @@ import Testing
         #expect(explicit.service.fullSweepSeconds == implicit.service.fullSweepSeconds)
         #expect(explicit.service.maxAttempts == implicit.service.maxAttempts)
         #expect(explicit.service.forcedRunWaitSeconds == implicit.service.forcedRunWaitSeconds)
+        #expect(explicit.service.changeStream == implicit.service.changeStream)
         #expect(explicit.service.clustering.minClusterSize == implicit.service.clustering.minClusterSize)
         let claude = try #require(explicit.service.anthropic)
         let plain = try #require(implicit.service.anthropic)

@@ -36,6 +36,8 @@ struct BackgroundClusteringServiceMaintenanceTests {
             sweepBatchSize: sweepBatchSize
         )
         configuration.fullSweepSeconds = Self.fullSweepSeconds
+        // The sweep alone: a change stream would find the inserted messages first (ChangeFollowerTests cover it).
+        configuration.changeStream = .off
         let service = BackgroundClusteringService(
             configuration: configuration,
             store: store,

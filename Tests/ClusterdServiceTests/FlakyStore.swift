@@ -5,7 +5,9 @@ import Synchronization
 
 @testable import ClusterdService
 
-/// A `ServiceStore` over the real embedded MongoDB whose every call fails while `down` is set, as during an outage.
+/// A `ServiceStore` over the real embedded MongoDB whose every call fails while `down` is set, as during an outage,
+/// and whose catch-up sweep scans find nothing while `sweepBlind` is set (so only a trigger or the change stream can
+/// bring a message to analysis).
 final class FlakyStore: ServiceStore {
     struct Outage: Error, CustomStringConvertible {
         var description: String { "simulated MongoDB outage" }
@@ -15,6 +17,7 @@ final class FlakyStore: ServiceStore {
     private let isDown = Atomic<Bool>(false)
     /// Runs after a run's clusters are saved, before it is published (to act during a run).
     let afterSavingClusters = Mutex<(@Sendable () -> Void)?>(nil)
+    private let isSweepBlind = Atomic<Bool>(false)
 
     init(_ inner: MongoStore) { self.inner = inner }
 
@@ -22,6 +25,12 @@ final class FlakyStore: ServiceStore {
     var down: Bool {
         get { isDown.load(ordering: .sequentiallyConsistent) }
         set { isDown.store(newValue, ordering: .sequentiallyConsistent) }
+    }
+
+    /// Whether the sweep's scans come back empty.
+    var sweepBlind: Bool {
+        get { isSweepBlind.load(ordering: .sequentiallyConsistent) }
+        set { isSweepBlind.store(newValue, ordering: .sequentiallyConsistent) }
     }
 
     private func checked<T>(_ body: () throws -> T) throws -> T {
@@ -61,7 +70,8 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.unanalysedMessageIDs(limit: limit, embedder: embedder) }
     }
     func openScan(after: RecordID?) throws -> any MessageScanning {
-        try checked { try inner.scanMessages(after: after) }
+        if sweepBlind { return try checked { BlindScan() } }
+        return try checked { try inner.scanMessages(after: after) }
     }
     func sweepPosition() throws -> RecordID? { try checked { try inner.sweepPosition() } }
     func saveSweepPosition(_ position: RecordID?, now: Date) throws {
@@ -96,5 +106,30 @@ final class FlakyStore: ServiceStore {
     func assignments(runID: RecordID) throws -> [ClusterAssignment] {
         try checked { try inner.assignments(runID: runID) }
     }
+    func deleteAnalyses(messageIDs: [RecordID]) throws -> Int {
+        try checked { try inner.deleteAnalyses(messageIDs: messageIDs) }
+    }
+    func openMessageChanges(after token: ChangeStreamToken?, maxAwaitSeconds: Double, maxEvents: Int) throws
+        -> any MessageChangeFeed
+    {
+        try checked {
+            try inner.openMessageChanges(after: token, maxAwaitSeconds: maxAwaitSeconds, maxEvents: maxEvents)
+        }
+    }
+    func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID> {
+        try checked { try inner.analysedMessageIDs(among: ids) }
+    }
+    func changeStreamToken() throws -> ChangeStreamToken? { try checked { try inner.changeStreamToken() } }
+    func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws {
+        try checked { try inner.saveChangeStreamToken(token, now: now) }
+    }
     func close() { inner.close() }
+}
+
+/// A scan that finds nothing (a `FlakyStore` with `sweepBlind` set).
+struct BlindScan: MessageScanning {
+    func next(limit: Int, maxExamined: Int, embedder: String) throws -> SweepPage {
+        SweepPage(ids: [], scannedThrough: nil, reachedEnd: true)
+    }
+    func close() {}
 }

@@ -13,8 +13,10 @@ extension EndToEnd {
             let configuration = try EmbeddedMongo.configuration()
             let store = try MongoStore(configuration: configuration)
             defer { store.close() }
+            // The sweep alone: a change stream would wait for room and queue the refused messages itself.
             let environment = [
                 "CLUSTERD_QUEUE_CAPACITY": "2", "CLUSTERD_ANALYSIS_WORKERS": "1", "CLUSTERD_TICK_SECONDS": "0.3",
+                "CLUSTERD_CHANGE_STREAM": "off",
             ]
             try await ServerProcess.with(store: configuration, environment: environment) { server in
                 let client = try await server.connect()
@@ -49,6 +51,30 @@ extension EndToEnd {
             }
         }
 
+        @Test("with a change stream, messages written with no trigger are analysed at once, long before any sweep")
+        func untriggeredMessagesAreFollowed() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            // The next tick (and sweep) an hour away: only the change stream can find messages written after start-up.
+            try await ServerProcess.with(store: configuration, environment: ["CLUSTERD_TICK_SECONDS": "3600"]) {
+                server in
+                try await waitUntil("the change stream following", timeout: .seconds(20)) {
+                    !logLines(server.stderr, containing: "Following inserts and deletes").isEmpty
+                }
+                let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 3)
+                try corpus.insert(into: store)
+                try await waitUntil("every message analysed", timeout: .seconds(20)) {
+                    try store.countAnalyses() == corpus.messages.count
+                }
+                let client = try await server.connect()
+                let status = try await client.status()
+                #expect(status.triggersTotal == 0)
+                #expect(status.sweptTotal == 0)
+                await client.close()
+            }
+        }
+
         @Test("messages written with no trigger at all are found and analysed by the sweep")
         func untriggeredMessagesAreSwept() async throws {
             let configuration = try EmbeddedMongo.configuration()
@@ -56,7 +82,9 @@ extension EndToEnd {
             defer { store.close() }
             // The later batch's ids are random strings and fresh ObjectIds: some sort below the sweep's watermark or
             // are of another BSON type than it, so the periodic full sweep (1 s here) is what finds them.
-            let environment = ["CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERD_FULL_SWEEP_SECONDS": "1"]
+            let environment = [
+                "CLUSTERD_TICK_SECONDS": "0.3", "CLUSTERD_FULL_SWEEP_SECONDS": "1", "CLUSTERD_CHANGE_STREAM": "off",
+            ]
             try await ServerProcess.with(store: configuration, environment: environment) { server in
                 let client = try await server.connect()
                 // One batch present at start-up, one written while it runs.

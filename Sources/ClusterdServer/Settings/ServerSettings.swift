@@ -33,8 +33,9 @@ public struct ServerSettings: Sendable {
         process = try ProcessSettings(settings: settings)
         secrets = Self.secrets(in: environment)
         // Every thread that may hold a client at once: the analysis workers, the clustering lane, the maintenance
-        // lane and the two RPC read workers, so no worker ever waits on a connection held by queued work.
-        store.poolSize = max(store.poolSize, service.analysisWorkers + 4)
+        // lane, the two RPC read workers and the change stream lane's short writes (its stream has a client of its
+        // own), so no worker ever waits on a connection held by queued work.
+        store.poolSize = max(store.poolSize, service.analysisWorkers + 5)
     }
 
     /// Secret values among the settings: the token, variables named like keys, tokens, secrets and passwords, and

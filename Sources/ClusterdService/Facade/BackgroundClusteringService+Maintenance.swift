@@ -61,6 +61,7 @@ extension BackgroundClusteringService {
             analysis.queue.isSuspended = false
             clustering.queue.isSuspended = false
             context.noteStoreHealthy()
+            changes.start()
         } catch {
             context.noteStoreFailure(error)
         }

@@ -25,6 +25,8 @@ public final class BackgroundClusteringService: Sendable {
     let clustering: ClusteringLane
     /// The catch-up sweep (on the maintenance lane).
     let sweeper: CatchUpSweeper
+    /// The change stream on the host's messages (its own thread), started once start-up has loaded.
+    let changes: ChangeFollower
     /// Status, readiness and gauges from memory.
     let reporter: StatusReporter
     /// Start-up, sweep and timer work: one at a time.
@@ -71,6 +73,7 @@ public final class BackgroundClusteringService: Sendable {
         sweeper = CatchUpSweeper(context: context, analysis: analysis) { step in
             maintenanceQueue.addOperation(step)
         }
+        changes = ChangeFollower(context: context, analysis: analysis)
         reporter = StatusReporter(context: context, automaticRuns: automaticRuns, llm: llm)
         analysis.whenAnalysed { [weak clustering] in clustering?.checkTriggers() }
         analysis.afterEachBatch { [weak sweeper] in sweeper?.continueIfRoom() }
@@ -96,22 +99,31 @@ public final class BackgroundClusteringService: Sendable {
         timer.withLock { $0 = ticker }
     }
 
-    /// Stops the timer, drops queued (not started) analyses — the next start's sweep finds them — and waits up to
-    /// the grace period for in-flight analyses and a running clustering. The caller closes the store afterwards.
+    /// Stops the timer and the change stream (which saves its position), drops queued (not started) analyses — the
+    /// next start's sweep finds them — and waits up to the grace period for in-flight analyses and a running
+    /// clustering. The caller closes the store afterwards.
     public func shutdown() {
+        let started = DispatchTime.now().uptimeNanoseconds
         state.withLock { $0.stopping = true }
         llm.stop()
         timer.withLock {
             $0?.cancel()
             $0 = nil
         }
+        let grace = context.configuration.shutdownGraceSeconds
+        if !changes.waitUntilStopped(within: grace) {
+            context.logger.warning(
+                "The change stream did not stop within \(grace) s; its last position may be resumed twice"
+            )
+        }
+        let remaining = grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         for queue in [analysis.queue, clustering.queue, maintenanceQueue] {
             queue.cancelAllOperations()
             queue.isSuspended = false
         }
         _ = OperationQueue.drain(
             [analysis.queue, clustering.queue, maintenanceQueue],
-            within: context.configuration.shutdownGraceSeconds
+            within: max(0, remaining)
         )
         sweeper.closeScan()
         llm.persist()
@@ -138,6 +150,10 @@ public final class BackgroundClusteringService: Sendable {
     public func forceClustering() -> ForceResult {
         clustering.force()
     }
+
+    /// What the change stream follower is doing: "following", "unsupported", "off", "error: …" (retrying),
+    /// "starting" or "stopped". From memory.
+    public var changeStreamState: ChangeStreamState { state.read { $0.changeStream } }
 
     /// Messages waiting for analysis or being analysed.
     var queueDepth: Int { analysis.queueDepth }

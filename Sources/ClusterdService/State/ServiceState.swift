@@ -55,6 +55,11 @@ struct ServiceState {
     /// Erasures begun (ForgetMessages): a run during which this changes is not published, since it may have
     /// clustered what was erased.
     var erasures = 0
+    /// What the change stream follower is doing.
+    var changeStream = ChangeStreamState.starting
+    /// Inserted and deleted messages the change stream reported and handed over.
+    var changeStreamInserts = 0
+    var changeStreamDeletes = 0
 
     /// MongoDB failed the last request.
     var storeDegraded = false

@@ -60,6 +60,7 @@ final class StatusReporter: Sendable {
         status.triggersRefused = snapshot.triggersRefused
         status.sweptTotal = snapshot.sweptTotal
         status.staleAnalyses = snapshot.staleAnalyses
+        status.changeStream = snapshot.changeStream.description
         status.kRule = context.configuration.clustering.kRule.description
         status.minClusterSize = context.configuration.clustering.minClusterSize
         let schedule = automaticRuns.nextAutomaticRun(snapshot, decision, now: current)
@@ -99,9 +100,10 @@ final class StatusReporter: Sendable {
         let snapshot = context.state.read { state in
             (
                 state.pending.count, state.inFlight, state.unprocessed, state.loaded && !state.storeDegraded,
-                state.latestSuccessfulRun
+                state.latestSuccessfulRun, state.changeStream
             )
         }
+        context.metrics.recordChangeStreamState(snapshot.5)
         context.metrics.queueDepth.record(snapshot.0)
         context.metrics.queueCapacity.record(context.configuration.queueCapacity)
         context.metrics.inFlightAnalyses.record(snapshot.1)

@@ -1,0 +1,211 @@
+import ClusterdCore
+import ClusterdEmbedding
+import ClusterdStore
+import ClusterdTestSupport
+import Foundation
+import Logging
+import MetricsTestKit
+import Testing
+
+@testable import ClusterdService
+
+/// The change stream lane, in process against the embedded MongoDB-wire server (a single-node replica set). The
+/// timer is slow (an hour) and the store's sweep scans come back empty (`FlakyStore.sweepBlind`), so only the change
+/// stream (or a trigger) can bring a message to analysis.
+@Suite(.timeLimit(.minutes(3)))
+struct ChangeFollowerTests {
+    /// A started service whose start-up has finished, its change stream following (or settled when `following` is
+    /// false).
+    func startService(
+        store: any ServiceStore,
+        metrics: TestMetrics = TestMetrics(),
+        embedder: any Embedder = HashingEmbedder(),
+        mode: ChangeStreamMode = .auto,
+        queueCapacity: Int = 100,
+        following: Bool = true
+    ) throws -> BackgroundClusteringService {
+        var configuration = ServiceConfiguration(
+            trigger: TriggerConfiguration(enabled: true, messageThreshold: 100_000, timeThresholdMinutes: 100_000),
+            analysisWorkers: 2,
+            queueCapacity: queueCapacity,
+            notFoundRetryDelays: [0.05],
+            tickSeconds: 3600
+        )
+        configuration.changeStream = mode
+        let clock = ManualClock()
+        let service = BackgroundClusteringService(
+            configuration: configuration,
+            store: store,
+            embedder: embedder,
+            logger: Logger(label: "test"),
+            now: { clock.now },
+            metricsFactory: metrics
+        )
+        service.start()
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        #expect(service.state.read { $0.loaded })
+        if following {
+            #expect(waitUntil { service.changeStreamState == .following }, "\(service.changeStreamState)")
+        }
+        return service
+    }
+
+    func blind(_ store: MongoStore) -> FlakyStore {
+        let flaky = FlakyStore(store)
+        flaky.sweepBlind = true
+        return flaky
+    }
+
+    func insert(_ ids: [String], into store: MongoStore, text: String = "refund for my order") throws {
+        try store.insertHostMessages(
+            ids.map { MessageRecord(id: .string($0), conversationID: .string("c"), role: "user", content: text) }
+        )
+    }
+
+    func analysed(_ ids: [String], _ store: MongoStore) throws -> Bool {
+        try store.analysedMessageIDs(among: ids.map { .string($0) }).count == ids.count
+    }
+
+    func events(_ metrics: TestMetrics, _ type: String) -> Int64 {
+        (try? metrics.expectCounter("clusterd_change_stream_events_total", [("type", type)]).totalValue) ?? 0
+    }
+
+    @Test func messagesInsertedWithoutTriggersAreAnalysedPromptly() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let service = try startService(store: blind(store), metrics: metrics)
+        defer { service.shutdown() }
+        try insert(["m-1", "m-2", "m-3"], into: store)
+        #expect(try waitUntil(20) { try analysed(["m-1", "m-2", "m-3"], store) })
+        #expect(service.state.read { $0.triggersTotal } == 0)
+        #expect(events(metrics, "insert") == 3)
+        service.updateMetricGauges()
+        let following = try metrics.expectGauge("clusterd_change_stream_state", [("state", "following")])
+        #expect(following.lastValue == 1)
+    }
+
+    @Test func aRestartedServiceResumesFromTheSavedPosition() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let first = try startService(store: blind(store))
+        try insert(["a-1"], into: store)
+        #expect(try waitUntil(20) { try analysed(["a-1"], store) })
+        first.shutdown()
+        #expect(first.changeStreamState == .stopped)
+        #expect(try store.changeStreamToken() != nil, "a clean shutdown saves the position")
+
+        // Inserted while no service runs: only a stream resumed from the saved position reports them.
+        try insert(["b-1", "b-2"], into: store)
+        let second = try startService(store: blind(store))
+        defer { second.shutdown() }
+        #expect(try waitUntil(20) { try analysed(["b-1", "b-2"], store) })
+        #expect(second.state.read { $0.changeStreamInserts } == 2)
+    }
+
+    @Test func aSavedPositionTheServerCannotResumeFromIsDroppedForNow() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let unusable = ChangeStreamToken(#"{ "_data" : "00" }"#)
+        try store.saveChangeStreamToken(unusable, now: Date())
+        let service = try startService(store: blind(store))
+        defer { service.shutdown() }
+        try insert(["u-1"], into: store)
+        #expect(try waitUntil(20) { try analysed(["u-1"], store) })
+        #expect(try waitUntil(20) { try store.changeStreamToken() != unusable }, "a new position replaces it")
+    }
+
+    @Test func aDeletedMessageLosesItsAnalysis() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let service = try startService(store: blind(store), metrics: metrics)
+        defer { service.shutdown() }
+        try insert(["d-1", "d-2"], into: store)
+        #expect(try waitUntil(20) { try analysed(["d-1", "d-2"], store) })
+        #expect(try store.deleteHostMessages(ids: [.string("d-1")]) == 1)
+        #expect(try waitUntil(20) { try store.analysis(messageID: .string("d-1")) == nil })
+        #expect(try store.analysis(messageID: .string("d-2")) != nil)
+        #expect(events(metrics, "delete") == 1)
+    }
+
+    @Test func aTriggerAndTheChangeEventForOneMessageAnalyseItOnce() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let embedder = GateEmbedder()
+        embedder.close()
+        let service = try startService(store: blind(store), embedder: embedder)
+        defer {
+            embedder.open()
+            service.shutdown()
+        }
+        try insert(["t-1"], into: store)
+        _ = try service.triggerAnalysis(messageID: "t-1", conversationID: nil)
+        // The analysis is held at the embedder while the change event arrives: the event finds it pending.
+        #expect(waitUntil(20) { service.state.read { $0.changeStreamInserts } == 1 })
+        embedder.open()
+        #expect(try waitUntil(20) { try analysed(["t-1"], store) && service.queueDepth == 0 })
+        // A later event for the analysed message (a replace) finds its analysis and queues nothing.
+        try store.replaceHostMessage(
+            MessageRecord(id: .string("t-1"), conversationID: .string("c"), role: "user", content: "edited")
+        )
+        #expect(waitUntil(20) { service.state.read { $0.changeStreamInserts } == 2 })
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.analysis.queue.waitUntilAllOperationsAreFinished()
+        #expect(try store.attemptTotals().attempts == 1, "one analysis attempt in all")
+    }
+
+    @Test func aStandaloneServerLeavesTheServiceOnSweeps() throws {
+        let store = try EmbeddedMongo.standaloneStore()
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let service = try startService(store: store, metrics: metrics, following: false)
+        defer { service.shutdown() }
+        #expect(waitUntil(20) { service.changeStreamState == .unsupported }, "\(service.changeStreamState)")
+        try insert(["s-1"], into: store)
+        service.tickAndWait()
+        #expect(try waitUntil(20) { try analysed(["s-1"], store) }, "the sweep finds it")
+        service.updateMetricGauges()
+        #expect(try metrics.expectGauge("clusterd_change_stream_state", [("state", "unsupported")]).lastValue == 1)
+    }
+
+    @Test func offMeansNoStream() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = try startService(store: blind(store), mode: .off, following: false)
+        defer { service.shutdown() }
+        #expect(service.changeStreamState == .off)
+        try insert(["o-1"], into: store)
+        service.tickAndWait()
+        #expect(service.state.read { $0.changeStreamInserts } == 0)
+        #expect(try store.changeStreamToken() == nil)
+    }
+
+    @Test func shutdownWhileFollowingIsPrompt() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = try startService(store: blind(store))
+        let started = ContinuousClock.now
+        service.shutdown()
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(service.changeStreamState == .stopped)
+    }
+
+    @Test func aFullQueueIsWaitedOutNotDropped() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let embedder = GateEmbedder()
+        embedder.close()
+        let service = try startService(store: blind(store), embedder: embedder, queueCapacity: 2)
+        defer {
+            embedder.open()
+            service.shutdown()
+        }
+        let ids = (1...6).map { "q-\($0)" }
+        try insert(ids, into: store)
+        #expect(waitUntil(20) { service.queueDepth == 2 })
+        #expect(service.state.read { $0.triggersRefused } == 0)
+        embedder.open()
+        #expect(try waitUntil(30) { try analysed(ids, store) })
+    }
+}
