@@ -26,6 +26,8 @@ import Testing
             tickSeconds: 3600
         )
         configuration.embeddingBatchSize = 1
+        // One message per batch: the tests hold one at the embedder while the others wait in the queue.
+        configuration.ingestBatchSize = 1
         configuration.keepRuns = keepRuns
         return BackgroundClusteringService(
             configuration: configuration,

@@ -1,5 +1,6 @@
 import ClusterdClustering
 import ClusterdCore
+import ClusterdStore
 import Foundation
 
 extension ClusteringLane {
@@ -40,11 +41,13 @@ extension ClusteringLane {
                 promptVersion: llm.promptVersion
             )
         )
+        var newBefore = 0
         do {
             try context.store.insertRun(run)
-            context.state.withLock { state in
+            newBefore = context.state.withLock { state in
                 state.lastRun = RunSummary(run)
-                state.newSinceLastAttempt = 0
+                defer { state.newSinceLastAttempt = 0 }
+                return state.newSinceLastAttempt
             }
             let analyses = try withoutDeletedMessages(
                 try context.store.analyses(analyzedAtOrBefore: snapshot, embedder: context.embedder.identifier)
@@ -105,9 +108,13 @@ extension ClusteringLane {
             run.finishedAt = context.now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
             _ = try? context.store.finishRun(run)
+            let storeFailed = error is StoreError
             context.state.withLock { state in
                 state.lastRun = RunSummary(run)
                 state.lastError = "clustering: \(error)"
+                // MongoDB failed the run: it consumed nothing, so what it would have clustered is still new and the
+                // message rule runs again once the store answers (other failures wait for new messages).
+                if storeFailed { state.newSinceLastAttempt += newBefore }
             }
         }
     }
