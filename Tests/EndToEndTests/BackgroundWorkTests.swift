@@ -42,10 +42,14 @@ extension EndToEnd {
                 for message in corpus.messages {
                     #expect(try store.analysis(messageID: message.id)?.embedding.isEmpty == false)
                 }
+                // The sweep goes on as soon as one place is free, so the corpus can be done while the second missing
+                // id still waits out its last retry.
+                try await waitUntil("the two missing ids given up on", timeout: .seconds(15)) {
+                    try await client.status().failedTotal == 2
+                }
                 let status = try await client.status()
                 #expect(status.triggersRefused > 0)
                 #expect(status.sweptTotal >= corpus.messages.count)
-                #expect(status.failedTotal == 2, "the two missing ids are given up on")
                 #expect(!logLines(server.stderr, containing: "Catch-up sweep queued").isEmpty)
                 await client.close()
             }
