@@ -20,7 +20,10 @@ public final class MessageScan: Sendable {
         // @unchecked: the handles are used only under the scan's lock, from one thread at a time.
         var client: OpaquePointer
         var collection: OpaquePointer
-        var cursor: OpaquePointer
+        /// The query being read; nil between queries.
+        var cursor: OpaquePointer?
+        /// The queries still to read after it, in order.
+        var queries: [(filter: BSONDocument, hintsIDIndex: Bool)]
     }
 
     /// Ids read from the cursor but not yet accounted for, and whether the cursor is exhausted.
@@ -33,7 +36,7 @@ public final class MessageScan: Sendable {
     static let chunkSize = 500
 
     /// Opens a scan of the message ids after `after` in MongoDB's `_id` order (all of them when nil; see
-    /// `MongoStore.idsSorting(after:)` for the string/ObjectId brackets).
+    /// `MongoStore.scanFilters(after:)` for the string/ObjectId brackets).
     init(store: MongoStore, after: RecordID?) throws {
         self.store = store
         let client = try store.pool.lease()
@@ -48,21 +51,32 @@ public final class MessageScan: Sendable {
             store.pool.endLease(client)
             throw StoreError(.internal, "cannot open collection \(configuration.messagesCollection)")
         }
-        let filter = after.map(MongoStore.idsSorting(after:)) ?? [:]
-        let options: BSONDocument = [
+        resources = Mutex(
+            Resources(
+                client: client,
+                collection: collection,
+                cursor: nil,
+                queries: MongoStore.scanFilters(after: after)
+            )
+        )
+    }
+
+    /// Opens the cursor of a query of the scan (`_id` only, in `_id` order).
+    private static func open(
+        _ query: (filter: BSONDocument, hintsIDIndex: Bool),
+        on collection: OpaquePointer
+    ) throws -> OpaquePointer {
+        var options: BSONDocument = [
             "projection": .document(["_id": .int32(1)]),
             "sort": .document(["_id": .int32(1)]),
             "batchSize": .int32(1000),
         ]
-        let cursor = try? filter.withBSON { filterBSON in
+        if query.hintsIDIndex { options["hint"] = .document(["_id": .int32(1)]) }
+        let cursor = try query.filter.withBSON { filterBSON in
             try options.withBSON { mongoc_collection_find_with_opts(collection, filterBSON, $0, nil) }
         }
-        guard let cursor else {
-            mongoc_collection_destroy(collection)
-            store.pool.endLease(client)
-            throw StoreError(.internal, "find on \(configuration.messagesCollection) returned no cursor")
-        }
-        resources = Mutex(Resources(client: client, collection: collection, cursor: cursor))
+        guard let cursor else { throw StoreError(.internal, "find on the messages returned no cursor") }
+        return cursor
     }
 
     deinit {
@@ -107,15 +121,23 @@ public final class MessageScan: Sendable {
         }
         guard chunk.count < Self.chunkSize, !progress.withLock({ $0.exhausted }) else { return chunk }
         let exhausted = try resources.withLock { resources -> Bool in
-            guard let resources else { throw StoreError(.unavailable, "the scan is closed") }
+            guard resources != nil else { throw StoreError(.unavailable, "the scan is closed") }
             var document: OpaquePointer?
             while chunk.count < Self.chunkSize {
-                guard mongoc_cursor_next(resources.cursor, &document) else {
+                guard let cursor = resources!.cursor else {
+                    guard !resources!.queries.isEmpty else { return true }
+                    let query = resources!.queries.removeFirst()
+                    resources!.cursor = try Self.open(query, on: resources!.collection)
+                    continue
+                }
+                guard mongoc_cursor_next(cursor, &document) else {
                     var error = bson_error_t()
-                    if mongoc_cursor_error(resources.cursor, &error) {
+                    if mongoc_cursor_error(cursor, &error) {
                         throw StoreError(error, context: "scan of \(store.configuration.messagesCollection)")
                     }
-                    return true
+                    mongoc_cursor_destroy(cursor)
+                    resources!.cursor = nil
+                    continue
                 }
                 if let document, let id = BSONDocument(bson: document)["_id"]?.recordID { chunk.append(id) }
             }
@@ -132,7 +154,7 @@ public final class MessageScan: Sendable {
             return resources
         }
         guard let taken else { return }
-        mongoc_cursor_destroy(taken.cursor)
+        if let cursor = taken.cursor { mongoc_cursor_destroy(cursor) }
         mongoc_collection_destroy(taken.collection)
         store.pool.endLease(taken.client)
     }
