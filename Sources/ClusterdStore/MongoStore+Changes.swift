@@ -32,28 +32,10 @@ extension MongoStore {
         try saveProgressMarker(changeStreamMarker, fields: ["resume_token": .string(token.text)], now: now)
     }
 
-    /// Of these message ids, those whose analysis has an embedding (one `_id` lookup per 500 ids): a change event for
-    /// a message a trigger already had analysed needs no second analysis.
+    /// Of these message ids, those whose analysis has an embedding: a change event for a message a trigger already
+    /// had analysed needs no second analysis.
     public func analysedMessageIDs(among ids: [RecordID]) throws -> Set<RecordID> {
         guard !ids.isEmpty else { return [] }
-        return try withCollection(configuration.analysesCollection) { analyses in
-            var found: Set<RecordID> = []
-            var start = 0
-            while start < ids.count {
-                let end = min(start + Self.inChunk, ids.count)
-                // Two `$match` stages: SecantusDB uses the `_id` index only for a `$match` on `_id` alone.
-                let pipeline: [BSONDocument] = [
-                    ["$match": .document(["_id": .document(["$in": .array(ids[start..<end].map { BSONValue($0) })])])],
-                    ["$match": .document(["embedding": Self.present])],
-                    ["$project": .document(["_id": .int32(1)])],
-                ]
-                try analyses.aggregate(pipeline) { document in
-                    if let id = document["_id"]?.recordID { found.insert(id) }
-                    return true
-                }
-                start = end
-            }
-            return found
-        }
+        return try analysed(ids, matching: ["embedding": Self.present])
     }
 }

@@ -39,16 +39,41 @@ extension MongoStore {
         options: BSONDocument = [:],
         _ body: (BSONDocument) throws -> Void
     ) throws {
-        var start = 0
-        while start < ids.count {
-            let chunk = ids[start..<min(ids.count, start + Self.inChunk)]
-            start += chunk.count
+        for chunk in Self.slices(ids, of: Self.inChunk) {
             let filter: BSONDocument = ["_id": .document(["$in": .array(chunk.map { BSONValue($0) })])]
             try collection.forEach(filter, options: options) { document in
                 try body(document)
                 return true
             }
         }
+    }
+
+    /// `ids` in slices of at most `size`.
+    static func slices(_ ids: [RecordID], of size: Int) -> [ArraySlice<RecordID>] {
+        stride(from: 0, to: ids.count, by: size).map { ids[$0..<min($0 + size, ids.count)] }
+    }
+
+    /// Of `ids`, those whose analysis document matches `condition`, `inChunk` ids per aggregation.
+    ///
+    /// Two `$match` stages, not one filter: MongoDB merges them into one `_id` index lookup either way, while the
+    /// embedded test server uses the `_id` index only for a `$match` on `_id` alone and otherwise scans the whole
+    /// collection per query.
+    func analysed(_ ids: [RecordID], matching condition: BSONDocument) throws -> Set<RecordID> {
+        var found = Set<RecordID>()
+        try withCollection(configuration.analysesCollection) { analyses in
+            for chunk in Self.slices(ids, of: Self.inChunk) {
+                let pipeline: [BSONDocument] = [
+                    ["$match": .document(["_id": .document(["$in": .array(chunk.map { BSONValue($0) })])])],
+                    ["$match": .document(condition)],
+                    ["$project": .document(["_id": .int32(1)])],
+                ]
+                try analyses.aggregate(pipeline) { document in
+                    if let id = document["_id"]?.recordID { found.insert(id) }
+                    return true
+                }
+            }
+        }
+        return found
     }
 
     /// Claims messages for analysis by `owner` until `expiresAt`, counting one attempt started on each, in one

@@ -171,6 +171,6 @@ extension MongoStore {
 
     /// `ids` in slices of at most `erasureBatchSize`.
     static func batches(_ ids: [RecordID]) -> [ArraySlice<RecordID>] {
-        stride(from: 0, to: ids.count, by: erasureBatchSize).map { ids[$0..<min($0 + erasureBatchSize, ids.count)] }
+        slices(ids, of: erasureBatchSize)
     }
 }

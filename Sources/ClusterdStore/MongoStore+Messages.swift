@@ -44,39 +44,16 @@ extension MongoStore {
 
     /// Of these message ids, those that need analysis: no analysis by `embedder` (none at all, or a stale one by
     /// another embedder) and not given up (`failed`). A message whose attempts are used up but not yet marked failed
-    /// is queued once more; the analysis lane then gives it up. Reads `$in` queries of `inChunk` ids.
-    ///
-    /// Two `$match` stages, not one filter: MongoDB merges them into one `_id` index lookup either way, while the
-    /// embedded test server uses the `_id` index only for a `$match` on `_id` alone and otherwise scans the whole
-    /// collection per batch.
+    /// is queued once more; the analysis lane then gives it up.
     func needingAnalysis(_ ids: [RecordID], embedder: String) throws -> Set<RecordID> {
         guard !ids.isEmpty else { return [] }
         let done: BSONDocument = [
-            "$match": .document([
-                "$or": .array([
-                    .document(["embedder": .string(embedder), "analyzed_at": Self.present]),
-                    .document(["failed": .bool(true)]),
-                ])
+            "$or": .array([
+                .document(["embedder": .string(embedder), "analyzed_at": Self.present]),
+                .document(["failed": .bool(true)]),
             ])
         ]
-        var finished = Set<RecordID>()
-        try withCollection(configuration.analysesCollection) { analyses in
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(ids.count, start + Self.inChunk)]
-                start += chunk.count
-                let pipeline: [BSONDocument] = [
-                    ["$match": .document(["_id": .document(["$in": .array(chunk.map { BSONValue($0) })])])],
-                    done,
-                    ["$project": .document(["_id": .int32(1)])],
-                ]
-                try analyses.aggregate(pipeline) { document in
-                    if let id = document["_id"]?.recordID { finished.insert(id) }
-                    return true
-                }
-            }
-        }
-        return Set(ids).subtracting(finished)
+        return Set(ids).subtracting(try analysed(ids, matching: done))
     }
 
     /// The queries that read, one after the other, the message ids after `id` (all of them when nil) in MongoDB's

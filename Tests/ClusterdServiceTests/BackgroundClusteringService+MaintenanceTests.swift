@@ -38,18 +38,13 @@ struct BackgroundClusteringServiceMaintenanceTests {
         configuration.fullSweepSeconds = Self.fullSweepSeconds
         // The sweep alone: a change stream would find the inserted messages first (ChangeFollowerTests cover it).
         configuration.changeStream = .off
-        let service = BackgroundClusteringService(
+        return BackgroundClusteringService.started(
             configuration: configuration,
             store: store,
             embedder: embedder,
-            logger: Logger(label: "test"),
-            now: { clock.now },
-            metricsFactory: metrics
+            clock: clock,
+            metrics: metrics
         )
-        service.start()
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-        #expect(service.state.withLock { $0.loaded })
-        return service
     }
 
     func insert(_ ids: [String], into store: MongoStore, text: String = "refund for my order") throws {

@@ -32,18 +32,13 @@ struct ChangeFollowerTests {
             tickSeconds: 3600
         )
         configuration.changeStream = mode
-        let clock = ManualClock()
-        let service = BackgroundClusteringService(
+        let service = BackgroundClusteringService.started(
             configuration: configuration,
             store: store,
             embedder: embedder,
-            logger: Logger(label: "test"),
-            now: { clock.now },
-            metricsFactory: metrics
+            clock: ManualClock(),
+            metrics: metrics
         )
-        service.start()
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
-        #expect(service.state.read { $0.loaded })
         if following {
             #expect(waitUntil { service.changeStreamState == .following }, "\(service.changeStreamState)")
         }

@@ -1,0 +1,32 @@
+import ClusterdCore
+import Foundation
+import Logging
+import Metrics
+import Testing
+
+@testable import ClusterdService
+
+extension BackgroundClusteringService {
+    /// A service on `clock` whose start-up (state load and first tick) has finished; the suites that drive ticks
+    /// themselves build theirs with this.
+    static func started(
+        configuration: ServiceConfiguration,
+        store: any ServiceStore,
+        embedder: any Embedder,
+        clock: ManualClock,
+        metrics: any MetricsFactory
+    ) -> BackgroundClusteringService {
+        let service = BackgroundClusteringService(
+            configuration: configuration,
+            store: store,
+            embedder: embedder,
+            logger: Logger(label: "test"),
+            now: { clock.now },
+            metricsFactory: metrics
+        )
+        service.start()
+        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        #expect(service.state.read { $0.loaded })
+        return service
+    }
+}
