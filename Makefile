@@ -42,7 +42,7 @@ test: setup
 	$(MAKE) -s -C clients/c all
 	$(MAKE) -s -C clients/c check
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
-	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	uri=$$(MONGO_TEST_COMMANDS=1 scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	export CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
 	  CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test"; \

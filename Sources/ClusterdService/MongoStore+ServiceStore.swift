@@ -3,9 +3,13 @@ import ClusterdStore
 
 /// MongoStore is the production store of the service.
 extension MongoStore: ServiceStore {
-    /// `scanMessages(after:)`.
-    public func openScan(after: RecordID?) throws -> any MessageScanning {
-        try scanMessages(after: after)
+    /// `scanMessages(after:patience:whenReadable:)`.
+    public func openScan(
+        after: RecordID?,
+        patience: Double,
+        whenReadable: @escaping @Sendable () -> Void
+    ) throws -> any MessageScanning {
+        try scanMessages(after: after, patience: patience, whenReadable: whenReadable)
     }
 }
 

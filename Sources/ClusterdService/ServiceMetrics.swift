@@ -64,7 +64,7 @@ final class ServiceMetrics: Sendable {
     let queueCapacity: Gauge
     let inFlightAnalyses: Gauge
     let storeUp: Gauge
-    /// `clusterd_sweeps_total{kind="full"|"incremental"}`: catch-up sweeps that read MongoDB.
+    /// `clusterd_sweeps_total{kind="full"|"incremental"}`: catch-up passes started (each one query on MongoDB).
     private let fullSweeps: Counter
     private let incrementalSweeps: Counter
     /// `clusterd_llm_requests_total{result="success"|"failure"}`: Messages API requests (each retry counts).

@@ -24,10 +24,16 @@ public protocol ServiceStore: Sendable {
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws
     /// Records analysis failures (one bulk write); a final one gives its message up.
     func recordFailures(_ failures: [AnalysisFailure]) throws
-    /// Up to `limit` host messages that need analysis by `embedder`, from the first id (one scan).
-    func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID]
-    /// A scan of host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
-    func openScan(after: RecordID?) throws -> any MessageScanning
+    /// Up to `limit` host messages that need analysis by `embedder`, from the first id (one scan), waiting for the
+    /// server at most `patience` seconds at a time.
+    func unanalysedMessageIDs(limit: Int, embedder: String, patience: Double) throws -> [RecordID]
+    /// A scan of host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor: its `next`
+    /// waits at most `patience` seconds for the server, and `whenReadable` is called when ids arrive after a wait.
+    func openScan(
+        after: RecordID?,
+        patience: Double,
+        whenReadable: @escaping @Sendable () -> Void
+    ) throws -> any MessageScanning
     /// Where the catch-up sweep resumes, as saved.
     func sweepPosition() throws -> RecordID?
     /// Saves where the catch-up sweep resumes.

@@ -11,9 +11,7 @@ import Foundation
 public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
     // @unchecked Sendable: the handles are set once in init and used by one thread at a time (the follower's, which
     // opens, reads and closes the stream); `closed` is only touched by that thread too.
-    private let uri: OpaquePointer
-    private let client: OpaquePointer
-    private let collection: OpaquePointer
+    private let connection: DedicatedClient
     private let stream: OpaquePointer
     private let maxEvents: Int
     private var closed = false
@@ -31,43 +29,19 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
         maxAwaitMilliseconds: Int,
         maxEvents: Int
     ) throws {
-        MongoClientPool.initializeLibrary()
-        let uri = try MongoClientPool.makeURI(
-            configuration.uri,
-            serverSelectionTimeoutMS: configuration.serverSelectionTimeoutMS,
-            connectTimeoutMS: configuration.connectTimeoutMS,
-            socketTimeoutMS: configuration.socketTimeoutMS
+        let connection = try DedicatedClient(
+            configuration: configuration,
+            collectionName: configuration.messagesCollection,
+            appName: "clusterd-changes"
         )
-        var error = bson_error_t()
-        guard let client = mongoc_client_new_from_uri_with_error(uri, &error) else {
-            mongoc_uri_destroy(uri)
-            throw StoreError(error, context: "cannot create the change stream's MongoDB client")
-        }
-        mongoc_client_set_error_api(client, 2)
-        _ = mongoc_client_set_appname(client, "clusterd-changes")
-        guard
-            let collection = mongoc_client_get_collection(
-                client,
-                configuration.database,
-                configuration.messagesCollection
-            )
-        else {
-            mongoc_client_destroy(client)
-            mongoc_uri_destroy(uri)
-            throw StoreError(.internal, "cannot open collection \(configuration.messagesCollection)")
-        }
         let stream: OpaquePointer
         do {
-            stream = try Self.watch(collection, after: token, maxAwaitMilliseconds: maxAwaitMilliseconds)
+            stream = try Self.watch(connection.collection, after: token, maxAwaitMilliseconds: maxAwaitMilliseconds)
         } catch {
-            mongoc_collection_destroy(collection)
-            mongoc_client_destroy(client)
-            mongoc_uri_destroy(uri)
+            connection.close()
             throw error
         }
-        self.uri = uri
-        self.client = client
-        self.collection = collection
+        self.connection = connection
         self.stream = stream
         self.maxEvents = max(1, maxEvents)
         // The first aggregate runs in `mongoc_collection_watch`: a refusal shows here, not at the first read.
@@ -142,7 +116,7 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
         var error = bson_error_t()
         var reply: OpaquePointer?
         guard mongoc_change_stream_error_document(stream, &error, &reply) else { return nil }
-        return StoreError(error, context: "change stream on \(Self.collectionName(collection))")
+        return StoreError(error, context: "change stream on \(Self.collectionName(connection.collection))")
     }
 
     private static func collectionName(_ collection: OpaquePointer) -> String {
@@ -177,9 +151,7 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
         guard !closed else { return }
         closed = true
         mongoc_change_stream_destroy(stream)
-        mongoc_collection_destroy(collection)
-        mongoc_client_destroy(client)
-        mongoc_uri_destroy(uri)
+        connection.close()
     }
 
     deinit {

@@ -3,62 +3,100 @@ import ClusterdCore
 import Foundation
 import Synchronization
 
-/// One pass over the host's `messages` in `_id` order on a single server cursor kept open across pages, yielding
-/// the ids that need analysis a page at a time.
+/// One pass over the host's `messages` in `_id` order on a single server cursor, yielding the ids that need
+/// analysis a page at a time.
 ///
-/// One query per pass, not one per page: a server that cannot stream a sorted range (the embedded server sorts every
-/// matching document for each query) then does that work once per pass instead of once per page. The cursor lives
-/// on a client leased from the pool for the scan's lifetime; `close()` hands it back (the store's `close()` waits
-/// for it). Use a scan from one thread at a time (the sweep's lane).
+/// One query per pass, not one per page: a server that cannot stream a sorted range (the embedded server reads and
+/// decodes every document of the collection for each query) then does that work once per pass instead of once per
+/// page. A reader thread of the scan's own runs the query on a client of its own, with the long
+/// `StoreConfiguration.scanTimeoutMS` (the first answer can take minutes at a million messages), and fills a
+/// bounded buffer; `next` takes from the buffer and waits for it at most `patience` seconds, so the sweep's lane is
+/// never held for the length of a query, and `whenReadable` (called on the reader's thread) says ids arrived after a
+/// wait or the reading ended. `close()` stops the reader at its next batch and returns at once; a reader still
+/// waiting for the server finishes that call first, then closes its client. Use a scan's `next` from one thread at a
+/// time (the sweep's lane).
 public final class MessageScan: Sendable {
     private let store: MongoStore
-    private let resources: Mutex<Resources?>
-    private let progress = Mutex(Progress())
+    private let buffer: ScanBuffer
+    /// How long `next` waits for the reader when the buffer is empty.
+    private let patience: Double
 
-    /// The cursor and what it holds on to.
-    private struct Resources: @unchecked Sendable {
-        // @unchecked: the handles are used only under the scan's lock, from one thread at a time.
-        var client: OpaquePointer
-        var collection: OpaquePointer
-        /// The query being read; nil between queries.
-        var cursor: OpaquePointer?
-        /// The queries still to read after it, in order.
-        var queries: [(filter: BSONDocument, hintsIDIndex: Bool)]
-    }
-
-    /// Ids read from the cursor but not yet accounted for, and whether the cursor is exhausted.
-    private struct Progress {
-        var buffered: [RecordID] = []
-        var exhausted = false
-    }
-
-    /// Ids checked against `message_analyses` together (one `$in` lookup each).
+    /// Ids checked against `message_analyses` together (one `$in` lookup each); also the reader's batch.
     static let chunkSize = 500
+    /// Batches the buffer holds before the reader waits.
+    static let bufferedChunks = 8
 
     /// Opens a scan of the message ids after `after` in MongoDB's `_id` order (all of them when nil; see
-    /// `MongoStore.scanFilters(after:)` for the string/ObjectId brackets).
-    init(store: MongoStore, after: RecordID?) throws {
-        self.store = store
-        let client = try store.pool.lease()
+    /// `MongoStore.scanFilters(after:)` for the string/ObjectId brackets) and starts its reader.
+    init(
+        store: MongoStore,
+        after: RecordID?,
+        patience: Double,
+        whenReadable: @escaping @Sendable () -> Void
+    ) throws {
+        guard !store.pool.isClosed else { throw StoreError(.unavailable, "the store is closed") }
         let configuration = store.configuration
-        guard
-            let collection = mongoc_client_get_collection(
-                client,
-                configuration.database,
-                configuration.messagesCollection
-            )
-        else {
-            store.pool.endLease(client)
-            throw StoreError(.internal, "cannot open collection \(configuration.messagesCollection)")
-        }
-        resources = Mutex(
-            Resources(
-                client: client,
-                collection: collection,
-                cursor: nil,
-                queries: MongoStore.scanFilters(after: after)
-            )
+        let connection = try DedicatedClient(
+            configuration: configuration,
+            collectionName: configuration.messagesCollection,
+            appName: "clusterd-sweep",
+            socketTimeoutMS: configuration.scanTimeoutMS
         )
+        let buffer = ScanBuffer(capacity: Self.chunkSize * Self.bufferedChunks)
+        self.store = store
+        self.buffer = buffer
+        self.patience = patience
+        let queries = MongoStore.scanFilters(after: after)
+        let thread = Thread {
+            Self.read(queries, on: connection, into: buffer, whenReadable: whenReadable)
+        }
+        thread.name = "clusterd-scan"
+        thread.start()
+    }
+
+    /// The reader: runs the queries in order on `connection` and pushes the ids in batches, then records how the
+    /// reading ended (unless the scan was closed) and closes the connection.
+    private static func read(
+        _ queries: [(filter: BSONDocument, hintsIDIndex: Bool)],
+        on connection: DedicatedClient,
+        into buffer: ScanBuffer,
+        whenReadable: @Sendable () -> Void
+    ) {
+        defer { connection.close() }
+        var batch: [RecordID] = []
+        var failure: (any Error)?
+        /// Hands the batch over; false when the scan was closed.
+        func handOver() -> Bool {
+            guard !batch.isEmpty else { return true }
+            let (accepted, wasEmpty) = buffer.push(batch)
+            batch = []
+            if wasEmpty { whenReadable() }
+            return accepted
+        }
+        queries: for query in queries {
+            let cursor: OpaquePointer
+            do {
+                cursor = try open(query, on: connection.collection)
+            } catch {
+                failure = error
+                break
+            }
+            defer { mongoc_cursor_destroy(cursor) }
+            var document: OpaquePointer?
+            while mongoc_cursor_next(cursor, &document) {
+                if let document, let id = BSONDocument(bson: document)["_id"]?.recordID { batch.append(id) }
+                if batch.count >= chunkSize, !handOver() { return }
+            }
+            var error = bson_error_t()
+            if mongoc_cursor_error(cursor, &error) {
+                failure = StoreError(error, context: "scan of \(connection.collectionName)")
+                break queries
+            }
+            if buffer.isClosed { return }
+        }
+        guard handOver() else { return }
+        buffer.finish(failure: failure)
+        whenReadable()
     }
 
     /// Opens the cursor of a query of the scan (`_id` only, in `_id` order).
@@ -85,15 +123,16 @@ public final class MessageScan: Sendable {
 
     /// Up to `limit` ids that need analysis (see `MongoStore.needingAnalysis(_:embedder:)`), examining
     /// at most `maxExamined` ids (at least one chunk); the page's `scannedThrough` is the last id accounted for and
-    /// `reachedEnd` says the pass is over. Throws the cursor's error (the caller closes the scan and opens another
-    /// after its position).
+    /// `reachedEnd` says the pass is over. A page may be empty and not at the end: the reader has not got further
+    /// within the patience (it calls `whenReadable` when it has). Throws the reader's error (the caller closes the
+    /// scan and opens another after its position).
     public func next(limit: Int, maxExamined: Int, embedder: String) throws -> SweepPage {
-        guard resources.withLock({ $0 != nil }) else { throw StoreError(.unavailable, "the scan is closed") }
+        guard !buffer.isClosed else { throw StoreError(.unavailable, "the scan is closed") }
         var found: [RecordID] = []
         var scannedThrough: RecordID?
         var examined = 0
         while found.count < limit, examined < max(maxExamined, Self.chunkSize) {
-            let chunk = try nextChunk()
+            let chunk = try buffer.take(Self.chunkSize, patience: patience)
             guard !chunk.isEmpty else { break }
             let needed = try store.needingAnalysis(chunk, embedder: embedder)
             var used = 0
@@ -106,56 +145,13 @@ public final class MessageScan: Sendable {
                 used += 1
             }
             examined += used
-            progress.withLock { $0.buffered.insert(contentsOf: chunk[used...], at: 0) }
+            buffer.putBack(chunk[used...])
         }
-        let reachedEnd = progress.withLock { $0.exhausted && $0.buffered.isEmpty }
-        return SweepPage(ids: found, scannedThrough: scannedThrough, reachedEnd: reachedEnd)
+        return SweepPage(ids: found, scannedThrough: scannedThrough, reachedEnd: buffer.exhausted)
     }
 
-    /// The next ids to examine, from the buffer, then the cursor; empty at the end.
-    private func nextChunk() throws -> [RecordID] {
-        var chunk = progress.withLock { progress in
-            let taken = Array(progress.buffered.prefix(Self.chunkSize))
-            progress.buffered.removeFirst(taken.count)
-            return taken
-        }
-        guard chunk.count < Self.chunkSize, !progress.withLock({ $0.exhausted }) else { return chunk }
-        let exhausted = try resources.withLock { resources -> Bool in
-            guard resources != nil else { throw StoreError(.unavailable, "the scan is closed") }
-            var document: OpaquePointer?
-            while chunk.count < Self.chunkSize {
-                guard let cursor = resources!.cursor else {
-                    guard !resources!.queries.isEmpty else { return true }
-                    let query = resources!.queries.removeFirst()
-                    resources!.cursor = try Self.open(query, on: resources!.collection)
-                    continue
-                }
-                guard mongoc_cursor_next(cursor, &document) else {
-                    var error = bson_error_t()
-                    if mongoc_cursor_error(cursor, &error) {
-                        throw StoreError(error, context: "scan of \(store.configuration.messagesCollection)")
-                    }
-                    mongoc_cursor_destroy(cursor)
-                    resources!.cursor = nil
-                    continue
-                }
-                if let document, let id = BSONDocument(bson: document)["_id"]?.recordID { chunk.append(id) }
-            }
-            return false
-        }
-        if exhausted { progress.withLock { $0.exhausted = true } }
-        return chunk
-    }
-
-    /// Ends the scan: destroys the cursor and hands its client back to the pool. Idempotent.
+    /// Ends the scan: the reader stops at its next batch and closes its connection. Idempotent.
     public func close() {
-        let taken = resources.withLock { resources -> Resources? in
-            defer { resources = nil }
-            return resources
-        }
-        guard let taken else { return }
-        if let cursor = taken.cursor { mongoc_cursor_destroy(cursor) }
-        mongoc_collection_destroy(taken.collection)
-        store.pool.endLease(taken.client)
+        buffer.close()
     }
 }

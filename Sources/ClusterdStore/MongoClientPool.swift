@@ -104,24 +104,9 @@ final class MongoClientPool: @unchecked Sendable {
         return try body(client)
     }
 
-    /// Pops a client for longer than one call (a scan's cursor lives on it), blocking while all are in use; the
-    /// caller must hand it back with `endLease(_:)`, and `close()` waits for that.
-    func lease() throws -> OpaquePointer {
-        try state.withLock { state in
-            guard !state.closed else { throw StoreError(.unavailable, "the store is closed") }
-            state.borrowed += 1
-        }
-        guard let client = mongoc_client_pool_pop(pool) else {
-            giveBack()
-            throw StoreError(.internal, "mongoc_client_pool_pop returned no client")
-        }
-        return client
-    }
-
-    /// Hands back a client from `lease()`.
-    func endLease(_ client: OpaquePointer) {
-        mongoc_client_pool_push(pool, client)
-        giveBack()
+    /// The pool was closed: it refuses further use.
+    var isClosed: Bool {
+        state.withLock { $0.closed }
     }
 
     private func giveBack() {

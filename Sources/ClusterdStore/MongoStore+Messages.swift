@@ -29,17 +29,24 @@ extension MongoStore {
     }
 
     /// Up to `limit` host message ids, in `_id` order, that need analysis by `embedder` (see
-    /// `needingAnalysis(_:maxAttempts:embedder:)`): one scan from the first id.
-    public func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID] {
+    /// `needingAnalysis(_:maxAttempts:embedder:)`): one scan from the first id, waiting for the server at most
+    /// `patience` seconds at a time (fewer ids, or none, when it is slower).
+    public func unanalysedMessageIDs(limit: Int, embedder: String, patience: Double = .infinity) throws -> [RecordID] {
         guard limit > 0 else { return [] }
-        let scan = try scanMessages(after: nil)
+        let scan = try scanMessages(after: nil, patience: patience)
         defer { scan.close() }
         return try scan.next(limit: limit, maxExamined: .max, embedder: embedder).ids
     }
 
-    /// Opens a scan of the host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor.
-    public func scanMessages(after: RecordID?) throws -> MessageScan {
-        try MessageScan(store: self, after: after)
+    /// Opens a scan of the host message ids after `after` in MongoDB's `_id` order (all when nil), on one cursor
+    /// read by a thread of the scan's own (see `MessageScan`): its `next` waits at most `patience` seconds for ids,
+    /// and `whenReadable` is called when ids arrive after a wait or the reading ends.
+    public func scanMessages(
+        after: RecordID?,
+        patience: Double = .infinity,
+        whenReadable: @escaping @Sendable () -> Void = {}
+    ) throws -> MessageScan {
+        try MessageScan(store: self, after: after, patience: patience, whenReadable: whenReadable)
     }
 
     /// Of these message ids, those that need analysis: no analysis by `embedder` (none at all, or a stale one by

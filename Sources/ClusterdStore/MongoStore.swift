@@ -31,15 +31,34 @@ public final class MongoStore: Sendable {
 
     /// Round-trips a `ping` command; throws `.unavailable` when no server answers in time.
     public func ping() throws {
+        try runAdminCommand(["ping": .int32(1)], context: "ping")
+    }
+
+    /// Runs `command` on the `admin` database and throws its error, described with `context`.
+    func runAdminCommand(_ command: BSONDocument, context: String) throws {
+        try command.withBSON { try runAdminCommand($0, context: context) }
+    }
+
+    /// Runs a command written as (extended) JSON on the `admin` database, such as the `configureFailPoint` tests
+    /// use to make the server slow or failing, and throws its error.
+    public func runAdminCommand(json: String) throws {
+        var error = bson_error_t()
+        let bytes = Array(json.utf8)
+        let command = bytes.withUnsafeBufferPointer { bson_new_from_json($0.baseAddress, $0.count, &error) }
+        guard let command else {
+            throw StoreError(.invalidArgument, StoreError(error, context: "unreadable command").message)
+        }
+        defer { bson_destroy(command) }
+        try runAdminCommand(command, context: "admin command")
+    }
+
+    private func runAdminCommand(_ command: OpaquePointer, context: String) throws {
         try pool.withClient { client in
-            let command: BSONDocument = ["ping": .int32(1)]
             var error = bson_error_t()
-            let ok = try BSONStorage.withReply { reply in
-                try command.withBSON { commandBSON in
-                    mongoc_client_command_simple(client, "admin", commandBSON, nil, reply, &error)
-                }
+            let ok = BSONStorage.withReply { reply in
+                mongoc_client_command_simple(client, "admin", command, nil, reply, &error)
             }
-            guard ok else { throw StoreError(error, context: "ping") }
+            guard ok else { throw StoreError(error, context: context) }
         }
     }
 

@@ -25,9 +25,15 @@ extension StoreConfiguration {
         default: "8",
         "Pooled MongoDB connections; raised to the analysis workers + 4 when smaller."
     )
+    /// `CLUSTERD_MONGO_SCAN_TIMEOUT_SECONDS`.
+    public static let scanTimeoutKey = SettingKey(
+        "CLUSTERD_MONGO_SCAN_TIMEOUT_SECONDS",
+        default: "1800",
+        "How long the catch-up sweep waits for a pass's first answer (its own connection; the embedded server takes minutes at a million messages)."
+    )
 
     /// The store's keys, in the order they are documented.
-    public static let settingKeys = [uriKey, messagesKey, conversationsKey, poolSizeKey]
+    public static let settingKeys = [uriKey, messagesKey, conversationsKey, poolSizeKey, scanTimeoutKey]
 
     /// The store's settings from `settings`, defaults for the keys not set.
     public init(settings: SettingsReader) throws(SettingsError) {
@@ -36,5 +42,8 @@ extension StoreConfiguration {
         if let name = settings.raw(Self.conversationsKey) { conversationsCollection = name }
         if let name = settings.raw(Self.messagesKey) { messagesCollection = name }
         if let size = try settings.number(Self.poolSizeKey, as: Int.self) { poolSize = size }
+        if let seconds = try settings.seconds(Self.scanTimeoutKey) {
+            scanTimeoutMS = Int32(min(seconds * 1000, Double(Int32.max)).rounded())
+        }
     }
 }

@@ -34,6 +34,9 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var connectTimeoutMS: Int32
     /// Socket read/write timeout, unless the URI sets `socketTimeoutMS`.
     public var socketTimeoutMS: Int32
+    /// Socket timeout of the sweep's scan, whose first answer can take minutes on a large collection (the embedded
+    /// server reads every document before it answers), unless the URI sets `socketTimeoutMS`.
+    public var scanTimeoutMS: Int32 = 1_800_000
 
     /// The default connection string: a local server on the standard port.
     public static let defaultURI = "mongodb://127.0.0.1:27017"

@@ -39,7 +39,7 @@ public enum EmbeddedMongo {
     }
 
     private static let shared: Result<String, Error> = Result {
-        try start(environmentKey: "CLUSTERD_TEST_MONGODB_URI", extraArguments: "")
+        try start(environmentKey: "CLUSTERD_TEST_MONGODB_URI", extraArguments: " --enable-test-commands")
     }
 
     private static let standalone: Result<String, Error> = Result {

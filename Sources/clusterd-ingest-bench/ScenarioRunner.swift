@@ -68,10 +68,17 @@ struct ScenarioRunner {
         }
     }
 
+    /// The socket timeout of the bench's own store client (ten minutes).
+    static let benchSocketTimeoutMS: Int32 = 600_000
+
     private func run(_ scenario: IngestScenario, on mongo: MongoInstance) async throws -> ScenarioMeasurement {
         guard let storePID = mongo.pid else { throw IngestBenchError("the store did not start") }
+        // The bench's own writes wait as long as the busy store takes (a timed-out insert that the driver retries
+        // meets its own first attempt's documents as duplicate keys); clusterd keeps its defaults.
         let configuration = StoreConfiguration(uri: mongo.uri, database: "ingest_bench")
-        let store = try MongoStore(configuration: configuration)
+        var benchConfiguration = configuration
+        benchConfiguration.socketTimeoutMS = Self.benchSocketTimeoutMS
+        let store = try MongoStore(configuration: benchConfiguration)
         defer { store.close() }
         let environment = environment(for: scenario)
         try corpus.insert(Self.warmUpMessages, prefix: "warm", into: store)

@@ -71,7 +71,7 @@ struct BackgroundClusteringServiceAnalysisTests {
         // Start-up's full catch-up sweep runs on an empty collection: the tests insert their messages after it, so
         // it cannot queue them ahead of the triggers whose batching they check.
         service.start()
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.waitForStartUp()
         return service
     }
 

@@ -25,8 +25,16 @@ extension BackgroundClusteringService {
             metricsFactory: metrics
         )
         service.start()
-        service.maintenanceQueue.waitUntilAllOperationsAreFinished()
+        service.waitForStartUp()
         #expect(service.state.read { $0.loaded })
         return service
+    }
+
+    /// Waits for start-up's state load and first catch-up pass to finish (the pass's scan reads on a thread of its
+    /// own, so its last step may come after the first tick).
+    func waitForStartUp() {
+        maintenanceQueue.waitUntilAllOperationsAreFinished()
+        #expect(waitUntil { state.read { !$0.sweep.passOpen } })
+        maintenanceQueue.waitUntilAllOperationsAreFinished()
     }
 }

@@ -66,12 +66,16 @@ final class FlakyStore: ServiceStore {
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
     func recordFailures(_ failures: [AnalysisFailure]) throws { try checked { try inner.recordFailures(failures) } }
-    func unanalysedMessageIDs(limit: Int, embedder: String) throws -> [RecordID] {
-        try checked { try inner.unanalysedMessageIDs(limit: limit, embedder: embedder) }
+    func unanalysedMessageIDs(limit: Int, embedder: String, patience: Double) throws -> [RecordID] {
+        try checked { try inner.unanalysedMessageIDs(limit: limit, embedder: embedder, patience: patience) }
     }
-    func openScan(after: RecordID?) throws -> any MessageScanning {
+    func openScan(
+        after: RecordID?,
+        patience: Double,
+        whenReadable: @escaping @Sendable () -> Void
+    ) throws -> any MessageScanning {
         if sweepBlind { return try checked { BlindScan() } }
-        return try checked { try inner.scanMessages(after: after) }
+        return try checked { try inner.scanMessages(after: after, patience: patience, whenReadable: whenReadable) }
     }
     func sweepPosition() throws -> RecordID? { try checked { try inner.sweepPosition() } }
     func saveSweepPosition(_ position: RecordID?, now: Date) throws {

@@ -9,33 +9,33 @@ struct SweepStateTests {
     @Test func theFirstSweepIsFullThenIncrementalUntilTheFullSweepIsDue() {
         let clock = ManualClock()
         var sweep = SweepState(fullSweepSeconds: 600)
-        let result1 = sweep.plan(now: clock.now)
-        #expect(result1.restarts)
+        let result1 = sweep.plan(now: clock.now, followingChanges: false)
+        #expect(result1?.restarts == true)
         sweep.watermark = .string("m-6")
-        let result2 = sweep.plan(now: clock.now)
+        let result2 = sweep.plan(now: clock.now, followingChanges: false)
         #expect(result2 == SweepState.Plan(after: .string("m-6"), restarts: false))
         clock.advance(by: 599)
-        let result3 = sweep.plan(now: clock.now)
-        #expect(!result3.restarts)
+        let result3 = sweep.plan(now: clock.now, followingChanges: false)
+        #expect(result3?.restarts == false)
         clock.advance(by: 1)
-        let result4 = sweep.plan(now: clock.now)
-        #expect(result4.restarts)
+        let result4 = sweep.plan(now: clock.now, followingChanges: false)
+        #expect(result4?.restarts == true)
         #expect(sweep.watermark == nil && sweep.lastFullSweepAt == clock.now)
     }
 
     @Test func aRequestedOrClockSetBackSweepIsFull() {
         let clock = ManualClock()
         var sweep = SweepState(fullSweepSeconds: 600)
-        _ = sweep.plan(now: clock.now)
+        _ = sweep.plan(now: clock.now, followingChanges: false)
         sweep.watermark = .string("m-1")
         sweep.fullSweepNeeded = true
-        let result5 = sweep.plan(now: clock.now)
-        #expect(result5.restarts)
+        let result5 = sweep.plan(now: clock.now, followingChanges: false)
+        #expect(result5?.restarts == true)
         #expect(!sweep.fullSweepNeeded, "the request is consumed")
         sweep.watermark = .string("m-1")
         clock.advance(by: -601)
-        let result6 = sweep.plan(now: clock.now)
-        #expect(result6.restarts, "a wall clock set back by more than the period")
+        let result6 = sweep.plan(now: clock.now, followingChanges: false)
+        #expect(result6?.restarts == true, "a wall clock set back by more than the period")
     }
 
     @Test func accountingQueuesNewIdsAndStopsTheWatermarkWhereTheQueueFilled() {
@@ -89,13 +89,74 @@ struct SweepStateTests {
         let clock = ManualClock()
         var sweep = SweepState(fullSweepSeconds: 600)
         sweep.resume(from: .string("m-40"), now: clock.now)
-        #expect(sweep.plan(now: clock.now) == SweepState.Plan(after: .string("m-40"), restarts: false))
+        #expect(
+            sweep.plan(now: clock.now, followingChanges: false)
+                == SweepState.Plan(after: .string("m-40"), restarts: false)
+        )
         #expect(sweep.savedPosition == .string("m-40"))
         clock.advance(by: 600)
-        #expect(sweep.plan(now: clock.now) == SweepState.Plan(after: nil, restarts: true))
+        #expect(sweep.plan(now: clock.now, followingChanges: false) == SweepState.Plan(after: nil, restarts: true))
         #expect(sweep.durablePosition == nil, "a pass from the start no longer vouches for anything")
         var fresh = SweepState(fullSweepSeconds: 600)
         fresh.resume(from: nil, now: clock.now)
-        #expect(fresh.plan(now: clock.now).restarts, "no saved position: a pass from the first message")
+        #expect(
+            fresh.plan(now: clock.now, followingChanges: false)?.restarts == true,
+            "no saved position: a pass from the first message"
+        )
+    }
+
+    @Test func anOpenPassIsNeverThrownAwayAndARequestedPassStartsWhenItEnds() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        #expect(sweep.plan(now: clock.now, followingChanges: false)?.restarts == true)
+        sweep.passOpen = true
+        sweep.passIsFull = true
+        sweep.watermark = .string("m-500000")
+        sweep.fullSweepNeeded = true
+        clock.advance(by: 900)
+        let during = sweep.plan(now: clock.now, followingChanges: true)
+        #expect(
+            during == SweepState.Plan(after: .string("m-500000"), restarts: false),
+            "neither the request nor the period restarts it"
+        )
+        #expect(sweep.fullSweepNeeded, "the request waits for the pass's end")
+        sweep.passEnded(now: clock.now, completed: true)
+        #expect(sweep.lastFullPassSeconds == 900)
+        #expect(sweep.plan(now: clock.now, followingChanges: true)?.restarts == true)
+        #expect(!sweep.fullSweepNeeded)
+    }
+
+    @Test func periodicPassesArePacedByTheLastPassLength() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        _ = sweep.plan(now: clock.now, followingChanges: false)
+        sweep.passOpen = true
+        sweep.passIsFull = true
+        clock.advance(by: 300)
+        sweep.passEnded(now: clock.now, completed: true)
+        // Ten times 300 s after the pass started, not 600 s.
+        clock.advance(by: 2_699)
+        #expect(sweep.plan(now: clock.now, followingChanges: false)?.restarts == false)
+        clock.advance(by: 1)
+        #expect(sweep.plan(now: clock.now, followingChanges: false)?.restarts == true)
+        // A failed pass does not set the pacing.
+        sweep.passOpen = true
+        sweep.passIsFull = true
+        clock.advance(by: 50)
+        sweep.passEnded(now: clock.now, completed: false)
+        #expect(sweep.lastFullPassSeconds == 300 && !sweep.passOpen)
+    }
+
+    @Test func followingTheChangeStreamThereIsNoStepBetweenPasses() {
+        let clock = ManualClock()
+        var sweep = SweepState(fullSweepSeconds: 600)
+        sweep.resume(from: .string("m-40"), now: clock.now)
+        #expect(sweep.plan(now: clock.now, followingChanges: true) == nil)
+        #expect(
+            sweep.plan(now: clock.now, followingChanges: false)
+                == SweepState.Plan(after: .string("m-40"), restarts: false)
+        )
+        clock.advance(by: 600)
+        #expect(sweep.plan(now: clock.now, followingChanges: true)?.restarts == true, "periodic passes still run")
     }
 }

@@ -2,6 +2,7 @@ import ClusterdCore
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("MongoStore: host messages")
@@ -208,15 +209,49 @@ struct MongoStoreMessagesTests {
         }
     }
 
-    @Test("the store's close waits for an open scan's client, then refuses new scans")
+    @Test("a closed store refuses new scans, and an open scan's next page fails cleanly")
     func scanAndClose() throws {
         let store = try EmbeddedMongo.store()
         try insertMessages([.string("a")], into: store)
         let scan = try store.scanMessages(after: nil)
         store.close()
-        // The pool outlives the close until the scan hands its client back (destroying it first would crash here).
+        #expect(throws: StoreError.self) { try scan.next(limit: 10, maxExamined: 10, embedder: Fixtures.embedder) }
         scan.close()
         #expect(throws: StoreError.self) { try store.scanMessages(after: nil) }
+    }
+
+    @Test(
+        "a scan's reader waits for the server on its own thread: a slow first answer lets the page go, then says ids arrived"
+    )
+    func scanReaderIsAsynchronous() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let ids = (0..<1_200).map { RecordID.string(String(format: "r%05d", $0)) }
+        try insertMessages(ids, into: store)
+        // The server holds the scan's query (its client's app name) for 3 s, as a million messages would for minutes.
+        try store.runAdminCommand(
+            json: """
+                {"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands": ["find"],
+                 "appName": "clusterd-sweep", "blockConnection": true, "blockTimeMS": 3000}}
+                """
+        )
+        let arrived = Mutex(0)
+        let scan = try store.scanMessages(after: nil, patience: 0.2) { arrived.withLock { $0 += 1 } }
+        defer { scan.close() }
+        let started = Date()
+        let first = try scan.next(limit: 2_000, maxExamined: 2_000, embedder: Fixtures.embedder)
+        #expect(Date().timeIntervalSince(started) < 2, "the page does not wait for the server's answer")
+        #expect(first == SweepPage(ids: [], scannedThrough: nil, reachedEnd: false))
+        var found: [RecordID] = []
+        var end = false
+        let deadline = Date().addingTimeInterval(30)
+        while !end, Date() < deadline {
+            let page = try scan.next(limit: 2_000, maxExamined: 2_000, embedder: Fixtures.embedder)
+            found += page.ids
+            end = page.reachedEnd
+        }
+        #expect(found == ids && end)
+        #expect(arrived.withLock { $0 } >= 1, "the reader calls back when ids arrive after a wait, and at its end")
     }
 
     @Test("messages by id text in one read: ObjectId first for hex text, string otherwise, absent when missing")

@@ -79,13 +79,18 @@ final class ClusteringLane: Sendable {
         }
     }
 
+    /// How long a forced run's catch-up waits for the store's answer (a server that takes longer, such as the
+    /// embedded one on a very large collection, leaves that to the sweep and the change stream).
+    static let catchUpPatience = 5.0
+
     /// A forced run first analyses what the sweep would find, so it also works with background clustering off.
     func catchUpInline() {
         let configuration = context.configuration
         guard
             let ids = try? context.store.unanalysedMessageIDs(
                 limit: configuration.sweepBatchSize * 10,
-                embedder: context.embedder.identifier
+                embedder: context.embedder.identifier,
+                patience: Self.catchUpPatience
             )
         else { return }
         // In micro-batches, like the analysis lane: one embedding call and one bulk write per batch.

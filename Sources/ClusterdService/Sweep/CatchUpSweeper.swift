@@ -38,17 +38,26 @@ final class CatchUpSweeper: Sendable {
         self.schedule = schedule
     }
 
+    /// How long a step waits for the scan's reader before it lets the lane go (the reader calls `continueIfRoom()`
+    /// when ids arrive).
+    static let patience = 1.0
+
     /// Ids examined per step, at most, as a multiple of `sweepBatchSize`.
     static let examinedPerQueued = 10
 
-    /// One step: finds up to a batch of messages that need analysis and queues them (see the type's comment).
-    func sweep() {
+    /// One step: finds up to a batch of messages that need analysis and queues them (see the type's comment). A
+    /// continuation (`continuing`) only goes on with an open pass; a tick may also start one.
+    func sweep(continuing: Bool = false) {
         let current = context.now()
         let planned: (room: Int, plan: SweepState.Plan)? = context.state.withLock { state in
-            state.sweep.stepScheduled = false
+            if continuing { state.sweep.stepScheduled = false }
             let room = context.configuration.queueCapacity - state.pending.count
-            guard room > 0 else { return nil }
-            return (room, state.sweep.plan(now: current))
+            guard room > 0, !continuing || state.sweep.passOpen,
+                let plan = state.sweep.plan(now: current, followingChanges: state.changeStream == .following)
+            else { return nil }
+            if plan.restarts { state.sweep.passIsFull = true }
+            state.sweep.passOpen = true
+            return (room, plan)
         }
         guard let (room, plan) = planned else { return }
         let started = DispatchTime.now().uptimeNanoseconds
@@ -56,7 +65,8 @@ final class CatchUpSweeper: Sendable {
         let page: SweepPage
         do {
             let open = try openScan(plan)
-            page = try open.next(
+            if open.opened { context.metrics.recordSweep(full: plan.restarts) }
+            page = try open.scan.next(
                 limit: batch,
                 maxExamined: context.configuration.sweepBatchSize * Self.examinedPerQueued,
                 embedder: context.embedder.identifier
@@ -65,12 +75,11 @@ final class CatchUpSweeper: Sendable {
             context.noteStoreHealthy()
         } catch {
             closeScan()
-            context.state.withLock { $0.sweep.passOpen = false }
+            context.state.withLock { $0.sweep.passEnded(now: current, completed: false) }
             context.noteStoreFailure(error)
             return
         }
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        context.metrics.recordSweep(full: plan.restarts)
         let (accounting, unsaved) = context.state.withLock { state in
             let accounting = state.sweep.account(
                 page,
@@ -78,7 +87,7 @@ final class CatchUpSweeper: Sendable {
                 pending: &state.pending,
                 capacity: context.configuration.queueCapacity
             )
-            state.sweep.passOpen = !page.reachedEnd
+            if page.reachedEnd { state.sweep.passEnded(now: context.now(), completed: true) }
             state.sweptTotal += accounting.queued.count
             let position = state.sweep.durablePosition
             return (accounting, position == state.sweep.savedPosition ? nil : Optional(position))
@@ -109,7 +118,7 @@ final class CatchUpSweeper: Sendable {
             state.sweep.stepScheduled = true
             return true
         }
-        if go { schedule { [self] in sweep() } }
+        if go { schedule { [self] in sweep(continuing: true) } }
     }
 
     /// Closes the open scan (at shutdown, before the store closes).
@@ -120,13 +129,16 @@ final class CatchUpSweeper: Sendable {
         }
     }
 
-    /// The scan to read from: the open one, or a new one after the plan's start (a restart replaces it).
-    private func openScan(_ plan: SweepState.Plan) throws -> any MessageScanning {
+    /// The scan to read from: the open one, or a new one after the plan's start (a restart replaces it); `opened`
+    /// says a pass starts.
+    private func openScan(_ plan: SweepState.Plan) throws -> (scan: any MessageScanning, opened: Bool) {
         if plan.restarts { closeScan() }
-        if let open = scan.withLock({ $0 }) { return open }
-        let opened = try context.store.openScan(after: plan.after)
+        if let open = scan.withLock({ $0 }) { return (open, false) }
+        let opened = try context.store.openScan(after: plan.after, patience: Self.patience) { [weak self] in
+            self?.continueIfRoom()
+        }
         scan.withLock { $0 = opened }
-        return opened
+        return (opened, true)
     }
 
     /// Saves the durable position in MongoDB (a failure is only noted: the next step saves it again).

@@ -29,10 +29,15 @@ struct SweepState: Equatable, Sendable {
     /// When the latest pass from the first message started, by the service's clock (one is due
     /// `fullSweepSeconds` later).
     var lastFullSweepAt: Date?
-    /// How often a pass from the first message starts even when nothing asked for one.
+    /// How often a pass from the first message starts even when nothing asked for one (at least; see
+    /// `pacing`).
     var fullSweepSeconds: Double = 600
+    /// How long the latest completed pass from the first message took, by the service's clock.
+    var lastFullPassSeconds: Double = 0
     /// A scan is open and has not reached the end: the sweeper goes on as soon as the queue has room.
     var passOpen = false
+    /// The open pass started from the first message.
+    var passIsFull = false
     /// A step is on the maintenance lane already (continuations are not stacked).
     var stepScheduled = false
 
@@ -71,18 +76,40 @@ struct SweepState: Equatable, Sendable {
         if position != nil { lastFullSweepAt = now }
     }
 
-    /// The next step at `now`: a pass from the first message when one was asked for or `fullSweepSeconds` have
-    /// passed since the last one (either way, as a wall clock set back by more than the period also makes one due),
-    /// else on from the watermark.
-    mutating func plan(now: Date) -> Plan {
-        let due = lastFullSweepAt.map { abs(now.timeIntervalSince($0)) >= fullSweepSeconds } ?? true
-        guard fullSweepNeeded || due else { return Plan(after: watermark, restarts: false) }
+    /// A periodic pass from the first message starts no sooner than this many times the last one's length after
+    /// it started: the store spends at most about a tenth of its time on reconciliation (a pass over a million
+    /// messages on the embedded server takes minutes).
+    static let pacing = 10.0
+
+    /// The next step at `now`, or nil when there is none to take:
+    /// - an open pass goes on from the watermark (a pass asked for meanwhile starts when it ends, so a large
+    ///   collection's pass is never thrown away half done);
+    /// - a pass from the first message when one was asked for, or when the period has passed since the last one
+    ///   started: `fullSweepSeconds`, and at least `pacing` times the last pass's length (either way, a wall clock
+    ///   set back by more than the period also makes one due);
+    /// - else nil while `followingChanges` (the change stream sees every insert after the watermark), or on from the
+    ///   watermark (new ids since the last step).
+    mutating func plan(now: Date, followingChanges: Bool) -> Plan? {
+        if passOpen { return Plan(after: watermark, restarts: false) }
+        let period = max(fullSweepSeconds, Self.pacing * lastFullPassSeconds)
+        let due = lastFullSweepAt.map { abs(now.timeIntervalSince($0)) >= period } ?? true
+        guard fullSweepNeeded || due else { return followingChanges ? nil : Plan(after: watermark, restarts: false) }
         fullSweepNeeded = false
         watermark = nil
         durablePosition = nil
         steps = []
         lastFullSweepAt = now
         return Plan(after: nil, restarts: true)
+    }
+
+    /// The open pass reached the end (or failed: `completed` false) at `now`; a completed pass from the first
+    /// message sets the pacing of the next.
+    mutating func passEnded(now: Date, completed: Bool) {
+        if completed, passIsFull, let started = lastFullSweepAt {
+            lastFullPassSeconds = max(0, now.timeIntervalSince(started))
+        }
+        passOpen = false
+        passIsFull = false
     }
 
     /// Reserves the page's ids not already pending (while the queue has room) and moves the watermark: up to where
