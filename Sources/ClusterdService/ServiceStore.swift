@@ -96,4 +96,10 @@ public protocol ServiceStore: Sendable {
     func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws
     /// Releases the connection pool; called last at shutdown.
     func close()
+    /// A conversation's assignment in one run, or nil.
+    func assignment(conversationID: RecordID, runID: RecordID) throws -> ClusterAssignment?
+    /// The provisional placements of these conversations, by conversation.
+    func provisionalAssignments(conversationIDs: [RecordID]) throws -> [RecordID: ProvisionalAssignment]
+    /// Writes provisional placements (one document per conversation, replaced).
+    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws
 }

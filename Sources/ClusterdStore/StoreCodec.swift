@@ -273,4 +273,36 @@ enum StoreCodec {
             distance: document["distance"]?.doubleValue ?? 0
         )
     }
+
+    /// A provisional placement's fields (the `_id` is the conversation id, set by the caller's filter).
+    static func document(_ placement: ProvisionalAssignment) -> BSONDocument {
+        [
+            "run_id": BSONValue(placement.runID),
+            "stable_id": .string(placement.stableID),
+            "distance": .double(placement.distance),
+            "assigned_at": .date(placement.assignedAt),
+            "embedder": .string(placement.embedder),
+            "vector_sum": BSONValue(float32: placement.vectorSum),
+            "message_ids": .array(placement.messageIDs.map { BSONValue($0) }),
+        ]
+    }
+
+    /// A provisional placement read back; nil without its ids.
+    static func provisionalAssignment(_ document: BSONDocument) -> ProvisionalAssignment? {
+        guard let conversationID = document["_id"]?.recordID,
+            let runID = document["run_id"]?.recordID,
+            let stableID = document["stable_id"]?.stringValue,
+            let assignedAt = document["assigned_at"]?.dateValue
+        else { return nil }
+        return ProvisionalAssignment(
+            conversationID: conversationID,
+            runID: runID,
+            stableID: stableID,
+            distance: document["distance"]?.doubleValue ?? 0,
+            assignedAt: assignedAt,
+            embedder: document["embedder"]?.stringValue ?? "",
+            vectorSum: document["vector_sum"]?.float32Values ?? [],
+            messageIDs: document["message_ids"]?.arrayValue?.compactMap(\.recordID) ?? []
+        )
+    }
 }

@@ -23,6 +23,9 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// clusterd's claims on messages being analysed: owner, expiry and attempts started, one document per message
     /// ever claimed.
     public var claimsCollection: String
+    /// clusterd's provisional placements of conversations analysed since the latest run, one document per
+    /// conversation.
+    public var provisionalCollection: String = "provisional_assignments"
     /// clusterd's own progress markers, one document per marker (the sweep's position, the change stream's resume
     /// token), keyed by a name.
     public var stateCollection: String

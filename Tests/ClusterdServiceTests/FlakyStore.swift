@@ -127,6 +127,15 @@ final class FlakyStore: ServiceStore {
     func saveChangeStreamToken(_ token: ChangeStreamToken, now: Date) throws {
         try checked { try inner.saveChangeStreamToken(token, now: now) }
     }
+    func assignment(conversationID: RecordID, runID: RecordID) throws -> ClusterAssignment? {
+        try checked { try inner.assignment(conversationID: conversationID, runID: runID) }
+    }
+    func provisionalAssignments(conversationIDs: [RecordID]) throws -> [RecordID: ProvisionalAssignment] {
+        try checked { try inner.provisionalAssignments(conversationIDs: conversationIDs) }
+    }
+    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws {
+        try checked { try inner.saveProvisionalAssignments(placements) }
+    }
     func close() { inner.close() }
 }
 

@@ -145,6 +145,11 @@ extension AnalysisLane {
         guard !analyses.isEmpty else { return outcomes }
         try context.store.saveAnalyses(analyses)
         context.state.withLock { state in state.count(analysed: previous, embedder: rule.embedder) }
+        do {
+            try context.placer.place(analyses, context: context)
+        } catch {
+            context.logger.warning("Provisional placement of \(analyses.count) analysed message(s) failed: \(error)")
+        }
         return outcomes
     }
 

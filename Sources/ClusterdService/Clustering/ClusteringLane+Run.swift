@@ -42,6 +42,7 @@ extension ClusteringLane {
             )
         )
         var newBefore = 0
+        var written: [Cluster] = []
         do {
             try context.store.insertRun(run)
             newBefore = context.state.withLock { state in
@@ -71,6 +72,7 @@ extension ClusteringLane {
                 nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
                 try context.store.saveClusters(clusters, assignments: outcome.assignments)
+                written = clusters
                 run.clustersCreated = outcome.clusters.count
                 run.metrics = outcome.metrics
                 run.lineage = outcome.lineage
@@ -96,6 +98,7 @@ extension ClusteringLane {
             context.noteStoreHealthy()
             try finishBookkeeping(run)
             if run.status == .succeeded {
+                context.placer.refresh(runID: run.id, embedder: run.inputs.embedder, clusters: written)
                 context.logger.info("Background clustering completed successfully")
                 context.logger.info("\(RunSummary(run).qualityLine)")
             }

@@ -18,6 +18,13 @@ extension BackgroundClusteringService {
             let automaticStarts = try recentAutomaticRunStarts()
             let lastRun = try context.store.latestRun()
             let successful = try context.store.latestSuccessfulRun()
+            if let successful {
+                context.placer.refresh(
+                    runID: successful.id,
+                    embedder: successful.inputs.embedder,
+                    clusters: try context.store.clusters(runID: successful.id)
+                )
+            }
             let embedder = context.embedder.identifier
             let analyzed = try context.store.countAnalyses(analyzedAfter: nil, embedder: embedder)
             let stale = try context.store.countStaleAnalyses(embedder: embedder)

@@ -19,6 +19,8 @@ final class ServiceContext: Sendable {
     let state: VersionedState
     /// The service's metrics.
     let metrics: ServiceMetrics
+    /// Places conversations analysed since the latest run among its base clusters.
+    let placer = ProvisionalPlacer()
 
     init(
         configuration: ServiceConfiguration,
