@@ -41,6 +41,8 @@ extension MongoStore {
             }
         }
         try deleteClaims(ids: ids)
+        // A provisional placement sums its messages' embeddings: one that counted an erased message goes.
+        counts.assignments += try deleteProvisionalAssignments(conversations: Array(conversations))
         let remaining = try conversationsWithAnalyses(among: Array(conversations))
         for conversation in conversations.subtracting(remaining).sorted() {
             counts = counts + (try scrubConversation(conversation))
@@ -65,9 +67,19 @@ extension MongoStore {
         }
         try deleteClaims(ids: ids)
         var counts = try scrubConversation(id)
+        counts.assignments += try deleteProvisionalAssignments(conversations: [id])
         counts.analyses = erased
         counts.clusters += try scrubOrphanedConcepts(concepts)
         return counts
+    }
+
+    /// Deletes the provisional placements of these conversations, in batches; returns how many went.
+    func deleteProvisionalAssignments(conversations: [RecordID]) throws -> Int {
+        try withCollection(configuration.provisionalCollection) { placements in
+            try Self.batches(conversations).reduce(0) { total, batch in
+                total + (try placements.deleteMany(["_id": .document(["$in": .array(batch.map { BSONValue($0) })])]))
+            }
+        }
     }
 
     /// Deletes the claims (attempt records) of these messages, in batches.

@@ -1,0 +1,105 @@
+import ClusterdCore
+import ClusterdEmbedding
+import ClusterdStore
+import ClusterdTestSupport
+import Foundation
+import Logging
+import Testing
+
+@testable import ClusterdService
+
+/// Provisional placement between runs and GetConversationCluster's answers, against the real embedded MongoDB.
+@Suite struct BackgroundClusteringServicePlacementTests {
+    static let refund = ["I want a refund for my order", "the refund for my order has not arrived"]
+    static let shipping = ["my parcel shipping is late", "where is my parcel, shipping takes ages"]
+
+    private func makeService(store: MongoStore) -> BackgroundClusteringService {
+        var configuration = ServiceConfiguration(
+            trigger: TriggerConfiguration(enabled: true, messageThreshold: 100_000, timeThresholdMinutes: 10_000),
+            analysisWorkers: 1,
+            queueCapacity: 100,
+            notFoundRetryDelays: [0.05],
+            tickSeconds: 3600
+        )
+        configuration.clustering.kRule = .fixed(2)
+        return BackgroundClusteringService(
+            configuration: configuration,
+            store: store,
+            embedder: HashingEmbedder(),
+            logger: Logger(label: "test")
+        )
+    }
+
+    private func insert(_ conversation: String, _ texts: [String], into store: MongoStore) throws -> [String] {
+        let records = texts.enumerated().map { index, text in
+            MessageRecord(
+                id: .string("\(conversation)-\(index)"),
+                conversationID: .string(conversation),
+                role: "user",
+                content: text
+            )
+        }
+        try store.insertHostMessages(records)
+        return records.map(\.id.description)
+    }
+
+    @Test("a run's conversation answers with its assignment; one analysed after the run is placed within seconds")
+    func placedBetweenRuns() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        for index in 0..<3 {
+            _ = try insert("refund-\(index)", Self.refund, into: store)
+            _ = try insert("ship-\(index)", Self.shipping, into: store)
+        }
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        #expect(try waitUntil { try store.countAnalyses() == 12 })
+        _ = service.forceClustering()
+        #expect(try waitUntil { try store.latestRun()?.status == .succeeded })
+        let run = try #require(try store.latestRun())
+
+        let inRun = try service.conversationCluster(id: "refund-0")
+        #expect(!inRun.provisional && inRun.runID == run.id.description && inRun.assignedAt == nil)
+        let assignment = try #require(try store.assignment(conversationID: .string("refund-0"), runID: run.id))
+        #expect(inRun.path.map(\.stableID) == [assignment.stableID] && inRun.path.first?.level == 0)
+        let shipping = try service.conversationCluster(id: "ship-1")
+        #expect(shipping.path.first?.stableID != assignment.stableID, "two topics, two clusters")
+
+        #expect(throws: ServiceError.self) { try service.conversationCluster(id: "refund-9") }
+        for id in try insert("refund-9", Self.refund, into: store) {
+            _ = try service.triggerAnalysis(messageID: id, conversationID: "refund-9")
+        }
+        #expect(waitUntil(5) { (try? service.conversationCluster(id: "refund-9")) != nil })
+        let placed = try service.conversationCluster(id: "refund-9")
+        #expect(placed.provisional && placed.runID == run.id.description && placed.assignedAt != nil)
+        #expect(placed.path.map(\.stableID) == [assignment.stableID], "the refund cluster, as its twin in the run")
+        #expect(abs(placed.distance - assignment.distance) < 1e-5)
+        let stored = try #require(try store.provisionalAssignments(conversationIDs: [.string("refund-9")]).first?.value)
+        #expect(stored.messageIDs.count == 2)
+
+        let erased = try service.forgetConversation(id: "refund-9")
+        #expect(erased.assignments == 1, "the provisional placement is erased with the conversation")
+        #expect(throws: ServiceError.self) { try service.conversationCluster(id: "refund-9") }
+    }
+
+    @Test("no run yet, an empty id and an over-long one are refused with their own errors")
+    func refusals() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = makeService(store: store)
+        service.start()
+        defer { service.shutdown() }
+        func code(_ id: String) -> ServiceError.Code? {
+            do {
+                _ = try service.conversationCluster(id: id)
+                return nil
+            } catch {
+                return error.code
+            }
+        }
+        #expect(code("anything") == .notFound)
+        #expect(code("") == .invalidArgument)
+        #expect(code(String(repeating: "x", count: 1_025)) == .invalidArgument)
+    }
+}
