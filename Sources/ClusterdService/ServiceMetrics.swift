@@ -39,15 +39,18 @@ final class ServiceMetrics: Sendable {
 
     /// What a change stream event reported (`type` label of `clusterd_change_stream_events_total`).
     enum ChangeEventType: Int, CaseIterable {
-        /// A message inserted (or replaced).
+        /// A message inserted.
         case inserted
         /// A message deleted.
         case deleted
+        /// A message replaced, or its content updated.
+        case replaced
 
         var label: String {
             switch self {
             case .inserted: return "insert"
             case .deleted: return "delete"
+            case .replaced: return "replace"
             }
         }
     }
@@ -172,5 +175,16 @@ final class ServiceMetrics: Sendable {
     func recordRuns(_ status: RunStatus, count: Int = 1) {
         guard count > 0, let index = Self.runStatuses.firstIndex(of: status) else { return }
         runs[index].increment(by: count)
+    }
+}
+
+extension ServiceMetrics.ChangeEventType {
+    /// The kind of a change.
+    init(_ change: MessageChange) {
+        switch change {
+        case .inserted: self = .inserted
+        case .replaced: self = .replaced
+        case .deleted: self = .deleted
+        }
     }
 }

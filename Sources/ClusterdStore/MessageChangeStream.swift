@@ -2,7 +2,7 @@ internal import CMongoC
 import ClusterdCore
 import Foundation
 
-/// A change stream on the host's `messages` collection: inserts (and whole-document replaces) and deletes, each
+/// A change stream on the host's `messages` collection: inserts, whole-document replaces, updates of `content` and deletes, each
 /// reduced to its operation type and `documentKey` (the message's `_id`), with the resume token after them.
 ///
 /// It owns a client of its own (not one borrowed from the store's pool, which is sized for the lanes) and blocks in
@@ -16,7 +16,8 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
     private let maxEvents: Int
     private var closed = false
 
-    /// The operation types the stream asks for (a `replace` is read as an insert).
+    /// The operation types the stream asks for, besides updates that set `content` (a replace or such an update is
+    /// read as `replaced`).
     static let operationTypes = ["insert", "replace", "delete"]
 
     /// Opens the stream after `token` (from now when nil), waiting up to `maxAwaitMilliseconds` per read and
@@ -62,7 +63,14 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
             "pipeline": .array([
                 .document([
                     "$match": .document([
-                        "operationType": .document(["$in": .array(operationTypes.map { .string($0) })])
+                        "$or": .array([
+                            .document(["operationType": .document(["$in": .array(operationTypes.map { .string($0) })])]
+                            ),
+                            .document([
+                                "operationType": .string("update"),
+                                "updateDescription.updatedFields.content": .document(["$exists": .bool(true)]),
+                            ]),
+                        ])
                     ])
                 ]),
                 .document(["$project": .document(["operationType": .int32(1), "documentKey": .int32(1)])]),
@@ -105,7 +113,8 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
     static func change(_ event: BSONDocument) -> MessageChange? {
         guard let id = event["documentKey"]?.documentValue?["_id"]?.recordID else { return nil }
         switch event["operationType"]?.stringValue {
-        case "insert", "replace": return .inserted(id)
+        case "insert": return .inserted(id)
+        case "replace", "update": return .replaced(id)
         case "delete": return .deleted(id)
         default: return nil
         }

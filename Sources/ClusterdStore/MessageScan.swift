@@ -23,6 +23,11 @@ public final class MessageScan: Sendable {
 
     /// Ids checked against `message_analyses` together (one `$in` lookup each); also the reader's batch.
     static let chunkSize = 500
+    /// The scan client's application name (in the server's logs and `currentOp`): "clusterd-sweep-" and the database.
+    public static func appName(database: String) -> String {
+        String("clusterd-sweep-\(database)".prefix(100))
+    }
+
     /// Batches the buffer holds before the reader waits.
     static let bufferedChunks = 8
 
@@ -39,7 +44,7 @@ public final class MessageScan: Sendable {
         let connection = try DedicatedClient(
             configuration: configuration,
             collectionName: configuration.messagesCollection,
-            appName: "clusterd-sweep",
+            appName: Self.appName(database: configuration.database),
             socketTimeoutMS: configuration.scanTimeoutMS
         )
         let buffer = ScanBuffer(capacity: Self.chunkSize * Self.bufferedChunks)

@@ -24,4 +24,12 @@ extension MongoStore {
             try messages.replaceOne(["_id": BSONValue(message.id)], StoreCodec.document(message))
         }
     }
+
+    /// Sets string fields of a host message with an update, as a host editing a message does (for tests only).
+    public func updateHostMessage(id: RecordID, setting fields: [String: String]) throws {
+        let set = BSONDocument(fields.sorted { $0.key < $1.key }.map { ($0.key, BSONValue.string($0.value)) })
+        _ = try withCollection(configuration.messagesCollection) { messages in
+            try messages.updateMany(["_id": BSONValue(id)], ["$set": .document(set)])
+        }
+    }
 }

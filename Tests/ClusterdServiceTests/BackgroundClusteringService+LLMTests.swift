@@ -106,7 +106,9 @@ import Testing
         let firstNaming = try namingRequests(fake)
         #expect(firstNaming == named.count)
 
-        // A second run over the same data continues the same clusters: names are kept, nothing is asked again.
+        // A second run over the same data continues the same clusters: names are kept, nothing is asked again. (The
+        // first run is published before its lane has finished with it.)
+        #expect(waitUntil { !service.status().clusteringInProgress })
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun()?.id != run.id })
         let second = try #require(try store.latestSuccessfulRun())

@@ -70,7 +70,12 @@ import Testing
         for id in try insert("refund-9", Self.refund, into: store) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: "refund-9")
         }
-        #expect(waitUntil(5) { (try? service.conversationCluster(id: "refund-9")) != nil })
+        #expect(
+            try waitUntil(5) {
+                try store.provisionalAssignments(conversationIDs: [.string("refund-9")]).first?.value.messageIDs.count
+                    == 2
+            }
+        )
         let placed = try service.conversationCluster(id: "refund-9")
         #expect(placed.provisional && placed.runID == run.id.description && placed.assignedAt != nil)
         #expect(placed.path.map(\.stableID) == [assignment.stableID], "the refund cluster, as its twin in the run")

@@ -203,4 +203,76 @@ struct ChangeFollowerTests {
         embedder.open()
         #expect(try waitUntil(30) { try analysed(ids, store) })
     }
+
+    @Test func anEditedMessageIsAnalysedAgain() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let metrics = TestMetrics()
+        let service = try startService(store: blind(store), metrics: metrics)
+        defer { service.shutdown() }
+        try insert(["e-1", "e-2"], into: store, text: "refund for my order")
+        #expect(try waitUntil(20) { try analysed(["e-1", "e-2"], store) })
+        let before = try #require(try store.analysis(messageID: .string("e-1")))
+        try store.replaceHostMessage(
+            MessageRecord(
+                id: .string("e-1"),
+                conversationID: .string("c"),
+                role: "user",
+                content: "parcel shipping late"
+            )
+        )
+        try store.updateHostMessage(id: .string("e-2"), setting: ["content": "parcel shipping late"])
+        #expect(
+            try waitUntil(20) {
+                try ["e-1", "e-2"].allSatisfy { id in
+                    try store.analysis(messageID: .string(id)).map { $0.concepts != before.concepts } ?? false
+                }
+            }
+        )
+        #expect(events(metrics, "replace") == 2)
+        #expect(waitUntil { service.status().analyzedTotal == 2 }, "distinct messages, not analyses made")
+    }
+
+    @Test func whileTheStreamFollowsOnlyTheFirstAutomaticRunChecksThatItsMessagesExist() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let flaky = blind(store)
+        let service = try startService(store: flaky)
+        defer { service.shutdown() }
+        try store.insertHostMessages(
+            ["a", "b", "c"].flatMap { conversation in
+                (0..<2).map {
+                    MessageRecord(
+                        id: .string("\(conversation)-\($0)"),
+                        conversationID: .string(conversation),
+                        role: "user",
+                        content: "message \($0) of \(conversation)"
+                    )
+                }
+            }
+        )
+        #expect(try waitUntil(20) { try store.countAnalyses() == 6 })
+        // The service's clock stands still: the new run is the one not there before.
+        func runToEnd(forced: Bool = false) throws -> ClusteringRun {
+            let before = Set(try store.recentRuns(limit: 100).map(\.id))
+            service.clustering.queue.addOperation { service.clustering.run(reason: "test", forced: forced) }
+            #expect(
+                try waitUntil(30) {
+                    let runs = try store.recentRuns(limit: 100)
+                    return runs.count == before.count + 1 && runs.allSatisfy { $0.status != .running }
+                }
+            )
+            return try #require(try store.recentRuns(limit: 100).first { !before.contains($0.id) })
+        }
+        #expect(try runToEnd().totalMessages == 6)
+        #expect(flaky.existenceChecks.load(ordering: .sequentiallyConsistent) == 1)
+        // The stream deletes the analysis as the host deletes the message: the next run needs no check.
+        #expect(try store.deleteHostMessages(ids: [.string("c-1")]) == 1)
+        #expect(try waitUntil(20) { try store.analysis(messageID: .string("c-1")) == nil })
+        #expect(try runToEnd().totalMessages == 5)
+        #expect(flaky.existenceChecks.load(ordering: .sequentiallyConsistent) == 1)
+        // A forced run checks all the same.
+        #expect(try runToEnd(forced: true).totalMessages == 5)
+        #expect(flaky.existenceChecks.load(ordering: .sequentiallyConsistent) == 2)
+    }
 }

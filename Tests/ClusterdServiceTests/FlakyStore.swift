@@ -18,6 +18,8 @@ final class FlakyStore: ServiceStore {
     /// Runs after a run's clusters are saved, before it is published (to act during a run).
     let afterSavingClusters = Mutex<(@Sendable () -> Void)?>(nil)
     private let isSweepBlind = Atomic<Bool>(false)
+    /// Runs' existence checks of host messages (`hostMessageIDs` with no conversations), counted.
+    let existenceChecks = Atomic<Int>(0)
 
     init(_ inner: MongoStore) { self.inner = inner }
 
@@ -59,7 +61,8 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.forgetConversation(id: id) }
     }
     func hostMessageIDs(among ids: [RecordID], inConversations conversations: [RecordID]?) throws -> Set<RecordID> {
-        try checked { try inner.hostMessageIDs(among: ids, inConversations: conversations) }
+        if conversations == nil { existenceChecks.add(1, ordering: .sequentiallyConsistent) }
+        return try checked { try inner.hostMessageIDs(among: ids, inConversations: conversations) }
     }
     func pruneRuns(keep: Int) throws -> (clusters: Int, assignments: Int) {
         try checked { try inner.pruneRuns(keep: keep) }

@@ -24,7 +24,7 @@ struct MessageChangeStreamTests {
         return MessageChangeBatch(changes: changes, token: token)
     }
 
-    @Test("inserts, a replace (as an insert) and deletes arrive in order with ObjectId and string ids")
+    @Test("inserts, replaces, content updates (not other updates) and deletes arrive in order with both id types")
     func events() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -33,9 +33,15 @@ struct MessageChangeStreamTests {
         let oid = RecordID.objectID("65a1b2c3d4e5f60718293a4b")
         try store.insertHostMessages([message(oid), message(.string("m-1"))])
         try store.replaceHostMessage(message(.string("m-1"), "edited"))
+        try store.updateHostMessage(id: .string("m-1"), setting: ["role": "assistant"])
+        try store.updateHostMessage(id: oid, setting: ["content": "edited too"])
         #expect(try store.deleteHostMessages(ids: [oid]) == 1)
-        let batch = try read(feed, count: 4)
-        #expect(batch.changes == [.inserted(oid), .inserted(.string("m-1")), .inserted(.string("m-1")), .deleted(oid)])
+        let batch = try read(feed, count: 5)
+        #expect(
+            batch.changes == [
+                .inserted(oid), .inserted(.string("m-1")), .replaced(.string("m-1")), .replaced(oid), .deleted(oid),
+            ]
+        )
         #expect(batch.token != nil)
     }
 

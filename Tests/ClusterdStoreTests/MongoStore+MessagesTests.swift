@@ -229,10 +229,12 @@ struct MongoStoreMessagesTests {
         let ids = (0..<1_200).map { RecordID.string(String(format: "r%05d", $0)) }
         try insertMessages(ids, into: store)
         // The server holds the scan's query (its client's app name) for 3 s, as a million messages would for minutes.
+        // Only this store's scan client (its app name names the test's database), once.
+        let app = MessageScan.appName(database: store.configuration.database)
         try store.runAdminCommand(
             json: """
                 {"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands": ["find"],
-                 "appName": "clusterd-sweep", "blockConnection": true, "blockTimeMS": 3000}}
+                 "appName": "\(app)", "blockConnection": true, "blockTimeMS": 3000}}
                 """
         )
         let arrived = Mutex(0)

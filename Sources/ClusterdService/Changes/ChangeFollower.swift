@@ -169,6 +169,8 @@ final class ChangeFollower: Sendable {
             return try open(&checkpoint, first: true)
         }
         if token == nil && !first { context.requestFullSweep() }
+        // Starting from now, deletes before it are not delivered: the next run checks that its messages exist.
+        if token == nil { context.state.withLock { $0.followGaps += 1 } }
         return feed
     }
 
@@ -177,29 +179,47 @@ final class ChangeFollower: Sendable {
     private func handOver(_ changes: [MessageChange]) throws -> Bool {
         guard !changes.isEmpty else { return true }
         var lastDelete: [RecordID: Int] = [:]
+        var replaced = Set<RecordID>()
         for (index, change) in changes.enumerated() {
-            if case .deleted(let id) = change { lastDelete[id] = index }
+            switch change {
+            case .deleted(let id): lastDelete[id] = index
+            case .replaced(let id): replaced.insert(id)
+            case .inserted: break
+            }
         }
-        if !lastDelete.isEmpty {
-            let deleted = try context.store.deleteAnalyses(messageIDs: Array(lastDelete.keys))
-            if deleted > 0 { context.logger.info("Change stream: deleted \(deleted) analysis(es) of deleted messages") }
+        // A replaced message's analysis describes its old content: it goes, and the message is analysed again.
+        let stale = Set(lastDelete.keys).union(replaced)
+        if !stale.isEmpty {
+            let deleted = try context.store.deleteAnalyses(messageIDs: Array(stale))
+            if deleted > 0 {
+                context.logger.info("Change stream: deleted \(deleted) analysis(es) of deleted or replaced messages")
+                context.state.withLock { $0.analyzedTotal = max(0, $0.analyzedTotal - deleted) }
+            }
         }
         var inserts: [RecordID] = []
         for (index, change) in changes.enumerated() {
-            guard case .inserted(let id) = change else { continue }
+            let id: RecordID
+            switch change {
+            case .inserted(let inserted): id = inserted
+            case .replaced(let edited): id = edited
+            case .deleted: continue
+            }
             if let deletedAt = lastDelete[id], deletedAt > index { continue }
             inserts.append(id)
         }
         guard try admit(inserts) else { return false }
-        let deletes = changes.count { if case .deleted = $0 { true } else { false } }
-        context.metrics.recordChangeEvents(.inserted, count: changes.count - deletes)
-        context.metrics.recordChangeEvents(.deleted, count: deletes)
+        var counts: [MetricsKind: Int] = [:]
+        for change in changes { counts[MetricsKind(change), default: 0] += 1 }
+        for (kind, count) in counts { context.metrics.recordChangeEvents(kind, count: count) }
         context.state.withLock { state in
-            state.changeStreamInserts += changes.count - deletes
-            state.changeStreamDeletes += deletes
+            state.changeStreamInserts += counts[.inserted, default: 0] + counts[.replaced, default: 0]
+            state.changeStreamDeletes += counts[.deleted, default: 0]
         }
         return true
     }
+
+    /// The metric kind of each change.
+    private typealias MetricsKind = ServiceMetrics.ChangeEventType
 
     /// Puts inserted messages on the analysis lane, as many as the queue has room for at a time, waiting (in bounded
     /// slices) while it is full; false when the service began stopping first.

@@ -51,7 +51,8 @@ extension ClusteringLane {
                 return state.newSinceLastAttempt
             }
             let analyses = try withoutDeletedMessages(
-                try context.store.analyses(analyzedAtOrBefore: snapshot, embedder: context.embedder.identifier)
+                try context.store.analyses(analyzedAtOrBefore: snapshot, embedder: context.embedder.identifier),
+                forced: forced
             )
             let conversations = Self.conversations(from: analyses)
             run.totalMessages = analyses.count

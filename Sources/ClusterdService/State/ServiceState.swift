@@ -57,6 +57,12 @@ struct ServiceState {
     var erasures = 0
     /// What the change stream follower is doing.
     var changeStream = ChangeStreamState.starting
+    /// Times the change stream started from now (no saved position): deletes before each such start were not
+    /// delivered. Starts at 1: before a run has checked, coverage is unknown.
+    var followGaps = 1
+    /// `followGaps` when a run last checked that its messages exist while the stream followed: equal to it, the
+    /// stream has delivered every delete since, and runs skip the check.
+    var existenceCheckedAtGap = 0
     /// Inserted and deleted messages the change stream reported and handed over.
     var changeStreamInserts = 0
     var changeStreamDeletes = 0
