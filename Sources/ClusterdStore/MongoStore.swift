@@ -53,12 +53,19 @@ public final class MongoStore: Sendable {
     }
 
     private func runAdminCommand(_ command: OpaquePointer, context: String) throws {
+        _ = try adminCommandReply(command, context: context)
+    }
+
+    /// Runs `command` on the `admin` database and returns its reply.
+    func adminCommandReply(_ command: OpaquePointer, context: String) throws -> BSONDocument {
         try pool.withClient { client in
             var error = bson_error_t()
-            let ok = BSONStorage.withReply { reply in
-                mongoc_client_command_simple(client, "admin", command, nil, reply, &error)
+            return try BSONStorage.withReply { reply in
+                guard mongoc_client_command_simple(client, "admin", command, nil, reply, &error) else {
+                    throw StoreError(error, context: context)
+                }
+                return BSONDocument(bson: reply)
             }
-            guard ok else { throw StoreError(error, context: context) }
         }
     }
 

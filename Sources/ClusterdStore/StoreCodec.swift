@@ -128,6 +128,8 @@ enum StoreCodec {
             "inputs": .document(inputs),
             "metrics": metrics,
             "lineage": .array(run.lineage.map { .document(document($0)) }),
+            "owner": .string(run.owner),
+            "fencing_token": .int64(run.fencingToken),
         ]
     }
 
@@ -182,7 +184,7 @@ enum StoreCodec {
                 comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0
             )
         }
-        return ClusteringRun(
+        var run = ClusteringRun(
             id: id,
             createdAt: createdAt,
             finishedAt: document["finished_at"]?.dateValue,
@@ -197,6 +199,9 @@ enum StoreCodec {
             metrics: metrics,
             lineage: document["lineage"]?.arrayValue?.compactMap { $0.documentValue.flatMap(lineageEvent) } ?? []
         )
+        run.owner = document["owner"]?.stringValue ?? ""
+        run.fencingToken = document["fencing_token"]?.int64Value ?? 0
+        return run
     }
 
     // MARK: Clusters
@@ -303,6 +308,20 @@ enum StoreCodec {
             embedder: document["embedder"]?.stringValue ?? "",
             vectorSum: document["vector_sum"]?.float32Values ?? [],
             messageIDs: document["message_ids"]?.arrayValue?.compactMap(\.recordID) ?? []
+        )
+    }
+
+    /// A lease read back; nil without its owner, token or expiry.
+    static func lease(_ document: BSONDocument) -> Lease? {
+        guard let owner = document["owner"]?.stringValue,
+            let token = document["token"]?.int64Value,
+            let expiresAt = document["expires_at"]?.dateValue
+        else { return nil }
+        return Lease(
+            owner: owner,
+            token: token,
+            expiresAt: expiresAt,
+            acquiredAt: document["acquired_at"]?.dateValue ?? expiresAt
         )
     }
 }

@@ -26,6 +26,8 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// clusterd's provisional placements of conversations analysed since the latest run, one document per
     /// conversation.
     public var provisionalCollection: String = "provisional_assignments"
+    /// clusterd's leases (the clustering leader's: `_id` "clustering"), one document per lease.
+    public var leasesCollection: String = "clusterd_leases"
     /// clusterd's own progress markers, one document per marker (the sweep's position, the change stream's resume
     /// token), keyed by a name.
     public var stateCollection: String

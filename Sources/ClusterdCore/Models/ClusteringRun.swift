@@ -28,6 +28,11 @@ public struct ClusteringRun: Sendable, Equatable {
     public var metrics: RunMetrics?
     /// How its clusters relate to the previous successful run's (see `LineageEvent`).
     public var lineage: [LineageEvent]
+    /// The replica that ran it (empty from servers before replicas).
+    public var owner: String = ""
+    /// The leader lease's fencing token it was started under: it is published only while the lease still holds
+    /// this token (0 from servers before replicas).
+    public var fencingToken: Int64 = 0
 
     /// Creates a run record.
     public init(

@@ -1,0 +1,24 @@
+import Foundation
+
+/// One round of the leader lease for a replica (pure; the store carries the step out with a conditional write on
+/// what it read, so two replicas racing for one step never both win it).
+public enum LeaseRule {
+    /// What a replica does with the lease it read.
+    public enum Step: Sendable, Equatable {
+        /// There is none: create it with token 1.
+        case create
+        /// It is ours and holds: extend it (same token).
+        case renew(Lease)
+        /// It ended (ours or another's): take it over with the next token.
+        case takeOver(Lease)
+        /// Another replica holds it: follow.
+        case follow(Lease)
+    }
+
+    /// The step for `owner` given the lease as read (`current`) at the store's time `now`.
+    public static func step(current: Lease?, owner: String, now: Date) -> Step {
+        guard let current else { return .create }
+        guard current.holds(at: now) else { return .takeOver(current) }
+        return current.owner == owner ? .renew(current) : .follow(current)
+    }
+}
