@@ -44,7 +44,7 @@ extension ServiceConfiguration {
     public static let instanceIDKey = SettingKey(
         "CLUSTERD_INSTANCE_ID",
         default: "host name",
-        "This process's name on its analysis claims; a restarted process takes over its own claims at once, others' only when they expire. Give each replica its own."
+        "This replica's name on its analysis claims and the clustering lease; a restarted process takes over its own claims and lease at once, others' only when they expire. Give each replica its own."
     )
     /// `CLUSTERD_CLAIM_SECONDS`.
     public static let claimKey = SettingKey(
@@ -71,10 +71,23 @@ extension ServiceConfiguration {
         "auto: follow inserts and deletes on the messages collection with a change stream when the server has them (any replica set), resuming from a saved position; off: triggers and sweeps only."
     )
 
+    /// `CLUSTERD_LEASE_SECONDS`.
+    public static let leaseKey = SettingKey(
+        "CLUSTERD_LEASE_SECONDS",
+        default: "15",
+        "How long the clustering leader's lease holds without renewal (by the store's clock); a replica that stops renewing loses leadership after it."
+    )
+    /// `CLUSTERD_LEASE_RENEW_SECONDS`.
+    public static let leaseRenewKey = SettingKey(
+        "CLUSTERD_LEASE_RENEW_SECONDS",
+        default: "5",
+        "How often the leader renews its lease and followers look for an ended one; below a third of the lease."
+    )
+
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
         analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, instanceIDKey,
-        claimKey, ingestBatchKey, keepRunsKey, changeStreamKey,
+        claimKey, ingestBatchKey, keepRunsKey, changeStreamKey, leaseKey, leaseRenewKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -96,6 +109,13 @@ extension ServiceConfiguration {
         if let seconds = try settings.seconds(Self.forcedRunWaitKey) { forcedRunWaitSeconds = seconds }
         if let name = settings.text(Self.instanceIDKey) { instanceID = name }
         if let seconds = try settings.seconds(Self.claimKey) { claimLeaseSeconds = seconds }
+        if let seconds = try settings.seconds(Self.leaseKey) { leaseSeconds = seconds }
+        if let seconds = try settings.seconds(Self.leaseRenewKey) { leaseRenewSeconds = seconds }
+        guard leaseRenewSeconds * 3 <= leaseSeconds else {
+            throw SettingsError(
+                "\(Self.leaseRenewKey.name) (\(leaseRenewSeconds)) must be at most a third of \(Self.leaseKey.name) (\(leaseSeconds))"
+            )
+        }
         if let size = try settings.number(Self.ingestBatchKey, as: Int.self) { ingestBatchSize = max(1, size) }
         if let keep = try settings.number(Self.keepRunsKey, as: Int.self) {
             guard keep >= 1 else { throw SettingsError("\(Self.keepRunsKey.name) must be at least 1, not 0") }

@@ -41,7 +41,8 @@ public struct ServiceConfiguration: Sendable {
     public var embeddingBatchSize: Int = 32
     /// Longest a forced run waits for the analyses queued or in flight when it starts, seconds.
     public var forcedRunWaitSeconds: Double = 300
-    /// This process's name on its analysis claims (a restarted process takes its own claims over at once).
+    /// This process's name on its analysis claims and the clustering lease (a restarted process takes its own claims
+    /// and lease over at once); unique per running replica.
     public var instanceID: String = ProcessInfo.processInfo.hostName
     /// How long a claim on a message being analysed holds off other processes, seconds.
     public var claimLeaseSeconds: Double = 120
@@ -54,6 +55,10 @@ public struct ServiceConfiguration: Sendable {
     public var schedule = ScheduleConfiguration()
     /// Whether inserts and deletes on the messages collection are followed with a change stream.
     public var changeStream = ChangeStreamMode.auto
+    /// How long the clustering leader's lease holds without renewal, seconds (by the store's clock).
+    public var leaseSeconds: Double = 15
+    /// How often the lease is renewed (and followers look for a new leader), seconds.
+    public var leaseRenewSeconds: Double = 5
 
     /// Creates a configuration with defaults for everything.
     public init(

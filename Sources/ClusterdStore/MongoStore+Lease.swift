@@ -28,19 +28,28 @@ extension MongoStore {
     }
 
     /// One round of the lease protocol for `owner` at the store's time `now`: creates the lease, renews it, takes
-    /// over an ended one (token + 1) or leaves it to its live holder, each write conditional on the lease as read.
+    /// over an ended one or an earlier process's of `owner` (token + 1), or leaves it to its live holder, each write
+    /// conditional on the lease as read.
     /// Returns the lease as it stands after the round (held by `owner` or not).
     @discardableResult
-    public func leaseRound(named name: String, owner: String, ttl: Double, now: Date) throws -> Lease? {
+    public func leaseRound(
+        named name: String,
+        owner: String,
+        incarnation: String = "",
+        ttl: Double,
+        now: Date
+    ) throws -> Lease? {
         let expires = BSONValue.date(now.addingTimeInterval(ttl))
         try withCollection(configuration.leasesCollection) { leases in
-            switch LeaseRule.step(current: try lease(named: name), owner: owner, now: now) {
+            let current = try lease(named: name)
+            switch LeaseRule.step(current: current, owner: owner, incarnation: incarnation, now: now) {
             case .create:
                 do {
                     try leases.insertMany([
                         [
-                            "_id": .string(name), "owner": .string(owner), "token": .int64(1), "expires_at": expires,
-                            "acquired_at": .date(now), "renewed_at": .date(now),
+                            "_id": .string(name), "owner": .string(owner), "incarnation": .string(incarnation),
+                            "token": .int64(1), "expires_at": expires, "acquired_at": .date(now),
+                            "renewed_at": .date(now),
                         ]
                     ])
                 } catch let error as StoreError where error.code == .conflict {
@@ -48,7 +57,8 @@ extension MongoStore {
                 }
             case .renew(let current):
                 let filter: BSONDocument = [
-                    "_id": .string(name), "owner": .string(owner), "token": .int64(current.token),
+                    "_id": .string(name), "owner": .string(owner), "incarnation": .string(incarnation),
+                    "token": .int64(current.token),
                 ]
                 _ = try leases.updateOne(
                     filter,
@@ -61,8 +71,8 @@ extension MongoStore {
                     "expires_at": .date(ended.expiresAt),
                 ]
                 let update: BSONDocument = [
-                    "owner": .string(owner), "token": .int64(ended.token + 1), "expires_at": expires,
-                    "acquired_at": .date(now), "renewed_at": .date(now),
+                    "owner": .string(owner), "incarnation": .string(incarnation), "token": .int64(ended.token + 1),
+                    "expires_at": expires, "acquired_at": .date(now), "renewed_at": .date(now),
                 ]
                 _ = try leases.updateOne(filter, ["$set": .document(update)], majority: true)
             case .follow:

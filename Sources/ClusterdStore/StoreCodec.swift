@@ -319,6 +319,7 @@ enum StoreCodec {
         else { return nil }
         return Lease(
             owner: owner,
+            incarnation: document["incarnation"]?.stringValue ?? "",
             token: token,
             expiresAt: expiresAt,
             acquiredAt: document["acquired_at"]?.dateValue ?? expiresAt

@@ -31,4 +31,12 @@ struct LeaseRuleTests {
         #expect(LeaseRule.step(current: ended, owner: "b", now: now) == .takeOver(ended))
         #expect(LeaseRule.step(current: ended, owner: "a", now: now) == .takeOver(ended))
     }
+
+    @Test func aLiveLeaseOfAnEarlierProcessOfTheSameReplicaIsTakenOverAtOnce() {
+        var live = lease("a", endsIn: 10)
+        live.incarnation = "p1"
+        #expect(LeaseRule.step(current: live, owner: "a", incarnation: "p1", now: now) == .renew(live))
+        #expect(LeaseRule.step(current: live, owner: "a", incarnation: "p2", now: now) == .takeOver(live))
+        #expect(LeaseRule.step(current: live, owner: "b", incarnation: "p1", now: now) == .follow(live))
+    }
 }

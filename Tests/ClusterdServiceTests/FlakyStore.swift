@@ -96,8 +96,24 @@ final class FlakyStore: ServiceStore {
     }
     func insertRun(_ run: ClusteringRun) throws { try checked { try inner.insertRun(run) } }
     func finishRun(_ run: ClusteringRun) throws -> Bool { try checked { try inner.finishRun(run) } }
-    func abandonRunningRuns(reason: String, now: Date) throws -> Int {
-        try checked { try inner.abandonRunningRuns(reason: reason, now: now) }
+    func abandonRunningRuns(before token: Int64, reason: String, now: Date) throws -> Int {
+        try checked { try inner.abandonRunningRuns(before: token, reason: reason, now: now) }
+    }
+    func serverTime() throws -> Date { try checked { try inner.serverTime() } }
+    func leaseRound(named name: String, owner: String, incarnation: String, ttl: Double, now: Date) throws -> Lease? {
+        try checked { try inner.leaseRound(named: name, owner: owner, incarnation: incarnation, ttl: ttl, now: now) }
+    }
+    func releaseLease(named name: String, owner: String, token: Int64, now: Date) throws {
+        try checked { try inner.releaseLease(named: name, owner: owner, token: token, now: now) }
+    }
+    func passFence(named name: String, owner: String, token: Int64, runID: RecordID, now: Date) throws -> Bool {
+        try checked { try inner.passFence(named: name, owner: owner, token: token, runID: runID, now: now) }
+    }
+    func requestForcedRun(named name: String, by replica: String, now: Date) throws {
+        try checked { try inner.requestForcedRun(named: name, by: replica, now: now) }
+    }
+    func takeForcedRunRequest(named name: String, owner: String, token: Int64) throws -> String? {
+        try checked { try inner.takeForcedRunRequest(named: name, owner: owner, token: token) }
     }
     func latestRun() throws -> ClusteringRun? { try checked { try inner.latestRun() } }
     func latestSuccessfulRun() throws -> ClusteringRun? { try checked { try inner.latestSuccessfulRun() } }

@@ -101,4 +101,20 @@ struct MongoStoreLeaseTests {
         defer { store.close() }
         #expect(abs(try store.serverTime().timeIntervalSinceNow) < 60)
     }
+
+    @Test("a restarted replica (same id, new process) takes its live lease over at once, with the next token")
+    func restart() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let first = try #require(try store.leaseRound(named: name, owner: "a", incarnation: "p1", ttl: 15, now: start))
+        let again = try #require(
+            try store.leaseRound(named: name, owner: "a", incarnation: "p2", ttl: 15, now: start.addingTimeInterval(1))
+        )
+        #expect(again.owner == "a" && again.incarnation == "p2" && again.token == first.token + 1)
+        #expect(
+            try store.leaseRound(named: name, owner: "a", incarnation: "p1", ttl: 15, now: start.addingTimeInterval(2))?
+                .incarnation == "p1",
+            "the earlier process, were it alive, takes it back: replica ids must be unique per running process"
+        )
+    }
 }

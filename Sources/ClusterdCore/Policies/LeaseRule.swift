@@ -9,16 +9,19 @@ public enum LeaseRule {
         case create
         /// It is ours and holds: extend it (same token).
         case renew(Lease)
-        /// It ended (ours or another's): take it over with the next token.
+        /// It ended (ours or another's), or is an earlier process's of ours: take it over with the next token.
         case takeOver(Lease)
         /// Another replica holds it: follow.
         case follow(Lease)
     }
 
-    /// The step for `owner` given the lease as read (`current`) at the store's time `now`.
-    public static func step(current: Lease?, owner: String, now: Date) -> Step {
+    /// The step for replica `owner` in process `incarnation` given the lease as read (`current`) at the store's
+    /// time `now`. A live lease of the same replica id but another process is an earlier process's (replica ids are
+    /// unique per running process): it is taken over at once, so a restart does not wait for the expiry.
+    public static func step(current: Lease?, owner: String, incarnation: String = "", now: Date) -> Step {
         guard let current else { return .create }
         guard current.holds(at: now) else { return .takeOver(current) }
-        return current.owner == owner ? .renew(current) : .follow(current)
+        guard current.owner == owner else { return .follow(current) }
+        return current.incarnation == incarnation ? .renew(current) : .takeOver(current)
     }
 }

@@ -6,6 +6,10 @@ import Foundation
 extension ClusteringLane {
     /// One clustering run, start to finish. Blocking: runs on the clustering lane only.
     func run(reason: String, forced: Bool) {
+        guard leads else {
+            if forced { forwardForcedRun() }
+            return
+        }
         context.logger.info("Starting background clustering operation")
         let started = context.now()
         let clock = DispatchTime.now()
@@ -41,6 +45,9 @@ extension ClusteringLane {
                 promptVersion: llm.promptVersion
             )
         )
+        let replica = context.state.read { $0.replica }
+        run.owner = replica.id
+        run.fencingToken = replica.fencingToken
         var newBefore = 0
         var written: [Cluster] = []
         do {
@@ -90,6 +97,21 @@ extension ClusteringLane {
             }
             run.finishedAt = context.now()
             run.durationMs = Int(run.finishedAt!.timeIntervalSince(started) * 1000)
+            if run.status == .succeeded,
+                try !context.store.passFence(
+                    named: LeaseKeeper.leaseName,
+                    owner: run.owner,
+                    token: run.fencingToken,
+                    runID: run.id,
+                    now: context.now()
+                )
+            {
+                run.status = .abandoned
+                run.error =
+                    "this replica lost the clustering lease (fencing token \(run.fencingToken) is no longer current); not published"
+                context.logger.warning("Background clustering not published: \(run.error!)")
+                context.state.withLock { $0.replica.isLeader = false }
+            }
             guard try context.store.finishRun(run) else {
                 context.logger.error("Clustering run \(run.id) was no longer running when it finished; not published")
                 recorded = .abandoned

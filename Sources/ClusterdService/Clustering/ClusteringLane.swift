@@ -44,6 +44,7 @@ final class ClusteringLane: Sendable {
     /// Evaluates the trigger rules from memory and schedules a clustering when they say so and the schedule
     /// (quiet hours, hourly cap, backlog deferral) allows it (see `AutomaticRunRule.check(_:now:)`).
     func checkTriggers() {
+        guard leads else { return }
         switch context.state.withLock({ automaticRuns.check(&$0, now: context.now()) }) {
         case .none: break
         case .hold(let line): context.logger.info("\(line)")

@@ -7,14 +7,8 @@ extension BackgroundClusteringService {
     func loadState() {
         do {
             try context.store.ensureIndexes()
-            let abandoned = try context.store.abandonRunningRuns(
-                reason: "the clusterd process that ran it stopped before it finished",
-                now: context.now()
-            )
-            if abandoned > 0 {
-                context.logger.warning("Marked \(abandoned) interrupted clustering run(s) as abandoned")
-            }
-            context.metrics.recordRuns(.abandoned, count: abandoned)
+            // The first lease round: a replica that leads abandons the runs of earlier leaders (a dead process's).
+            try leases.round()
             let automaticStarts = try recentAutomaticRunStarts()
             let lastRun = try context.store.latestRun()
             let successful = try context.store.latestSuccessfulRun()
@@ -69,6 +63,7 @@ extension BackgroundClusteringService {
             clustering.queue.isSuspended = false
             context.noteStoreHealthy()
             changes.start()
+            leases.start()
         } catch {
             context.noteStoreFailure(error)
         }

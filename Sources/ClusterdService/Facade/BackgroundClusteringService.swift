@@ -27,6 +27,8 @@ public final class BackgroundClusteringService: Sendable {
     let sweeper: CatchUpSweeper
     /// The change stream on the host's messages (its own thread), started once start-up has loaded.
     let changes: ChangeFollower
+    /// The clustering leader's lease (its own thread): only the leader runs clustering.
+    let leases: LeaseKeeper
     /// Status, readiness and gauges from memory.
     let reporter: StatusReporter
     /// Start-up, sweep and timer work: one at a time.
@@ -74,6 +76,11 @@ public final class BackgroundClusteringService: Sendable {
             maintenanceQueue.addOperation(step)
         }
         changes = ChangeFollower(context: context, analysis: analysis)
+        leases = LeaseKeeper(
+            context: context,
+            forceRun: { [weak clustering] in _ = clustering?.force() },
+            refreshRuns: { [weak clustering] in try clustering?.refreshPublishedRuns() }
+        )
         reporter = StatusReporter(context: context, automaticRuns: automaticRuns, llm: llm)
         analysis.whenAnalysed { [weak clustering] in clustering?.checkTriggers() }
         analysis.afterEachBatch { [weak sweeper] in sweeper?.continueIfRoom() }
@@ -105,6 +112,7 @@ public final class BackgroundClusteringService: Sendable {
     public func shutdown() {
         let started = DispatchTime.now().uptimeNanoseconds
         state.withLock { $0.stopping = true }
+        leases.stop()
         llm.stop()
         timer.withLock {
             $0?.cancel()
@@ -126,6 +134,7 @@ public final class BackgroundClusteringService: Sendable {
             within: max(0, remaining)
         )
         sweeper.closeScan()
+        leases.release(within: max(0, grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         llm.persist()
         if state.read({ $0.clustering.isRunning }) {
             context.logger.warning(
@@ -148,7 +157,15 @@ public final class BackgroundClusteringService: Sendable {
 
     /// Runs a clustering now. While one runs, exactly one follow-up is queued (further forces coalesce into it).
     public func forceClustering() -> ForceResult {
-        clustering.force()
+        let (known, leader) = state.read { ($0.replica.lastRound != nil, $0.replica.leader) }
+        // Before the first lease round the run is queued here; the lane forwards it if this replica follows.
+        guard known, !leases.isLeader else { return clustering.force() }
+        leases.forwardForcedRun(on: maintenanceQueue)
+        return ForceResult(
+            started: false,
+            followUpQueued: true,
+            message: "forwarded to the clustering leader, replica \(leader)"
+        )
     }
 
     /// What the change stream follower is doing: "following", "unsupported", "off", "error: …" (retrying),

@@ -36,7 +36,9 @@ final class ServiceContext: Sendable {
         self.logger = logger
         self.now = now
         self.metrics = metrics
-        self.state = VersionedState(ServiceState(sweep: SweepState(fullSweepSeconds: configuration.fullSweepSeconds)))
+        var initial = ServiceState(sweep: SweepState(fullSweepSeconds: configuration.fullSweepSeconds))
+        initial.replica = ReplicaState(id: configuration.instanceID)
+        self.state = VersionedState(initial)
     }
 
     /// MongoDB failed: status shows the store degraded (logged once until it recovers).

@@ -73,4 +73,6 @@ struct ServiceState {
     var loaded = false
     /// `shutdown()` has begun.
     var stopping = false
+    /// This replica's view of the clustering lease.
+    var replica = ReplicaState(id: "")
 }

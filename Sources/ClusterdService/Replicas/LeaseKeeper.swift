@@ -1,0 +1,175 @@
+import ClusterdCore
+import Foundation
+import Synchronization
+
+/// The clustering leader's lease for this replica: one round (`round()`) at start-up and then every
+/// `leaseRenewSeconds` on a thread of its own (`clusterd.lease`), judged on the store's clock.
+///
+/// Each round renews the lease while this replica holds it, takes it over once it ended (or was an earlier
+/// process's of this replica), or follows its holder. On becoming leader (a new fencing token) it abandons the runs
+/// started under older tokens: they can never be published, since a run passes the lease's fence
+/// (`MongoStore.passFence`) before it is. The leader also takes forced runs asked for on followers; a follower
+/// refreshes the latest runs (and the centroids placements use) from the store, so its status shows the leader's
+/// work. A replica that cannot reach the store stops leading when its lease would have ended.
+final class LeaseKeeper: Sendable {
+    /// The lease's name (`_id` in `clusterd_leases`).
+    static let leaseName = "clustering"
+
+    let context: ServiceContext
+    /// This process: a restarted replica (same id) takes its own lease over at once.
+    let incarnation: String
+    /// Starts a forced run on this replica (the leader's clustering lane).
+    private let forceRun: @Sendable () -> Void
+    /// Refreshes the latest runs from the store (a follower's status).
+    private let refreshRuns: @Sendable () throws -> Void
+    private let started = Mutex(false)
+    /// Entered when the thread starts, left when it ends.
+    private let running = DispatchGroup()
+    /// Signalled by `stop()`: the thread's pause between rounds ends at once.
+    private let stopSignal = DispatchSemaphore(value: 0)
+
+    init(
+        context: ServiceContext,
+        forceRun: @escaping @Sendable () -> Void,
+        refreshRuns: @escaping @Sendable () throws -> Void
+    ) {
+        self.context = context
+        self.incarnation = String(UUID().uuidString.prefix(8)).lowercased()
+        self.forceRun = forceRun
+        self.refreshRuns = refreshRuns
+    }
+
+    private var uptime: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Whether this replica leads clustering now: it holds the lease and its lease has not run out since the last
+    /// round that renewed it.
+    var isLeader: Bool {
+        context.state.read { $0.replica.isLeader && uptime < $0.replica.leadsUntilUptime }
+    }
+
+    /// One round of the lease protocol (blocking on MongoDB); returns how many runs of older leaders it abandoned
+    /// on becoming leader. Throws the store's error (the round is retried at the next one).
+    @discardableResult
+    func round() throws -> Int {
+        let store = context.store
+        let configuration = context.configuration
+        let id = configuration.instanceID
+        let now = try store.serverTime()
+        let roundUptime = uptime
+        guard
+            let lease = try store.leaseRound(
+                named: Self.leaseName,
+                owner: id,
+                incarnation: incarnation,
+                ttl: configuration.leaseSeconds,
+                now: now
+            )
+        else { return 0 }
+        let leading = lease.owner == id && lease.incarnation == incarnation && lease.holds(at: now)
+        let before = context.state.read { $0.replica }
+        var abandoned = 0
+        if leading && (!before.isLeader || before.fencingToken != lease.token) {
+            abandoned = try store.abandonRunningRuns(
+                before: lease.token,
+                reason: "replica \(id) took over the clustering lease (token \(lease.token)): the run's leader is gone",
+                now: context.now()
+            )
+            context.logger.info("This replica (\(id)) leads clustering, fencing token \(lease.token)")
+            if abandoned > 0 {
+                context.logger.warning(
+                    "Marked \(abandoned) interrupted clustering run(s) of an earlier leader as abandoned"
+                )
+                context.metrics.recordRuns(.abandoned, count: abandoned)
+            }
+        } else if !leading && (before.isLeader || before.leader != lease.owner) {
+            context.logger.info(
+                "Replica \(lease.owner) leads clustering (fencing token \(lease.token)); this one follows"
+            )
+        }
+        context.state.withLock { state in
+            state.replica.leader = lease.owner
+            state.replica.isLeader = leading
+            state.replica.fencingToken = lease.token
+            state.replica.leaseAcquiredAt = lease.acquiredAt
+            state.replica.lastRound = (now, roundUptime)
+            state.replica.leadsUntilUptime = leading ? roundUptime + lease.expiresAt.timeIntervalSince(now) : 0
+        }
+        if leading {
+            if let asker = try store.takeForcedRunRequest(named: Self.leaseName, owner: id, token: lease.token) {
+                context.logger.info("Forced clustering asked for on replica \(asker)")
+                forceRun()
+            }
+        } else {
+            try refreshRuns()
+        }
+        return abandoned
+    }
+
+    /// Asks the leader for a forced run through the store (ForceClustering on a follower); off the caller's thread.
+    func forwardForcedRun(on queue: OperationQueue) {
+        let id = context.configuration.instanceID
+        queue.addOperation { [self] in
+            do {
+                try context.store.requestForcedRun(named: Self.leaseName, by: id, now: context.now())
+            } catch {
+                context.noteStoreFailure(error)
+            }
+        }
+    }
+
+    /// Starts the renewal thread (once).
+    func start() {
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        running.enter()
+        let thread = Thread { [self] in
+            keep()
+            running.leave()
+        }
+        thread.name = "clusterd.lease"
+        thread.start()
+    }
+
+    /// The thread's loop: a round every `leaseRenewSeconds` until the service stops.
+    private func keep() {
+        let period = context.configuration.leaseRenewSeconds
+        while true {
+            // Its own semaphore, not the state's condition: a thread parked there would count as a waiter.
+            _ = stopSignal.wait(timeout: .now() + period)
+            if context.state.read({ $0.stopping }) { return }
+            do {
+                try round()
+            } catch {
+                context.noteStoreFailure(error)
+            }
+        }
+    }
+
+    /// Ends the renewal thread's pause (the service is stopping).
+    func stop() {
+        stopSignal.signal()
+    }
+
+    /// Ends this replica's lease (at shutdown, after its runs stopped) so another replica, or this one restarted,
+    /// leads at once. Waits for the thread first.
+    func release(within seconds: Double) {
+        _ = running.wait(timeout: .now() + max(0, seconds))
+        let (leading, token) = context.state.read { ($0.replica.isLeader, $0.replica.fencingToken) }
+        guard leading else { return }
+        do {
+            let now = try context.store.serverTime()
+            try context.store.releaseLease(
+                named: Self.leaseName,
+                owner: context.configuration.instanceID,
+                token: token,
+                now: now
+            )
+            context.state.withLock { $0.replica.isLeader = false }
+        } catch {
+            context.logger.warning("Could not release the clustering lease at shutdown: \(error)")
+        }
+    }
+}
