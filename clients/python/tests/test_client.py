@@ -175,7 +175,7 @@ def test_conversation_cluster(server, mongo_uri: str, clusterctl_bin: str) -> No
     with Client(server.address, token=TOKEN, timeout=30) as client:
         with pytest.raises(ServerError) as caught:
             client.get_conversation_cluster("anything")
-        assert caught.value.code is Code.NOT_FOUND and "no successful" in caught.value.message
+        assert caught.value.code is Code.NOT_FOUND  # no successful run yet, or (a first run was quick) no cluster
         client.trigger_analysis_batch(message_ids)
         previous = client.get_status().last_run
         client.force_clustering()
