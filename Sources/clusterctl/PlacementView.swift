@@ -36,14 +36,15 @@ enum PlacementView {
         PrintableText.escaped(entry.name.isEmpty ? entry.stableID : entry.name)
     }
 
-    /// The JSON object of clusterctl `conversation --json` and the gateway: conversation_id, run_id,
-    /// provisional, distance, assigned_at (ISO 8601 or null), path [{stable_id, name, level, size}].
+    /// The JSON object of clusterctl `conversation --json` (the gateway's too): conversation_id, run_id,
+    /// provisional, distance, assigned_at (ISO 8601 or null), path [{stable_id, name, level, size}]; characters a
+    /// terminal would act on are `\u` escapes.
     static func json(_ placement: ConversationPlacement) -> String {
         let data =
             (try? JSONSerialization.data(
                 withJSONObject: placement.jsonObject,
                 options: [.prettyPrinted, .sortedKeys]
             )) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return PrintableText.escapedJSON(String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,3 +1,4 @@
+import ClusterdCore
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation
@@ -286,6 +287,78 @@ extension EndToEnd {
                 #expect(missing.exitCode == 66 && missing.stderr.contains("has no cluster"), "\(missing.stderr)")
                 let empty = try await Self.clusterctl(["conversation", ""] + address)
                 #expect(empty.exitCode == 65, "\(empty.stderr)")
+            }
+        }
+
+        @Test("conversation shows control characters in cluster names escaped, never raw")
+        func conversationEscapesControlCharacters() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            // A succeeded run whose one cluster has a hostile name, and an assignment to it.
+            let now = Date()
+            let run = ClusteringRun(
+                id: ObjectIDGenerator.make(),
+                createdAt: now,
+                finishedAt: now,
+                status: .succeeded,
+                triggerReason: "test",
+                totalConversations: 1,
+                clustersCreated: 1,
+                inputs: RunInputs(
+                    seed: 1,
+                    embedder: "test",
+                    kRule: "silhouette",
+                    messageThreshold: 3,
+                    timeThresholdMinutes: 30,
+                    snapshotAnalyzedBefore: now
+                )
+            )
+            try store.insertRun(run)
+            let hostile = "Refunds\u{1B}[2J\u{07}\u{202E}evil\u{9B}31m"
+            try store.saveClusters(
+                [
+                    Cluster(
+                        runID: run.id,
+                        stableID: "c-esc",
+                        name: hostile,
+                        description: "",
+                        size: 1,
+                        topConcepts: [],
+                        representativeConversationIDs: [.string("conv-esc")],
+                        centroid: [1, 0]
+                    )
+                ],
+                assignments: [
+                    ClusterAssignment(
+                        conversationID: .string("conv-esc"),
+                        runID: run.id,
+                        stableID: "c-esc",
+                        distance: 0.5
+                    )
+                ]
+            )
+            try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
+                let address = ["--address", server.address]
+                let text = try await Self.clusterctl(["conversation", "conv-esc", "--color", "always"] + address)
+                #expect(text.exitCode == 0, "\(text.stderr)")
+                let raw = text.stdout.unicodeScalars.filter {
+                    $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\u{1B}"
+                }
+                #expect(raw.isEmpty, "raw control characters: \(raw.map(\.value))")
+                // Colour is the only escape sequence: every ESC starts an SGR sequence clusterctl wrote itself.
+                #expect(!text.stdout.contains("\u{1B}[2J") && !text.stdout.contains("\u{202E}"), "\(text.stdout)")
+                #expect(text.stdout.contains("Refunds\\x1B[2J\\x07\\u{202E}evil\\x9B31m"), "\(text.stdout)")
+                let json = try await Self.clusterctl(["conversation", "conv-esc", "--json"] + address)
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any],
+                    "\(json.stdout)"
+                )
+                // JSON carries the name exactly (its own escaping keeps the terminal safe).
+                #expect((object["path"] as? [[String: Any]])?.first?["name"] as? String == hostile)
+                #expect(
+                    !json.stdout.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
+                )
             }
         }
 
