@@ -36,9 +36,9 @@ enum PlacementView {
         PrintableText.escaped(entry.name.isEmpty ? entry.stableID : entry.name)
     }
 
-    /// The JSON object of clusterctl `conversation --json` (the gateway's too): conversation_id, run_id,
-    /// provisional, distance, assigned_at (ISO 8601 or null), path [{stable_id, name, level, size}]; characters a
-    /// terminal would act on are `\u` escapes.
+    /// `conversation --json`: the placement's `jsonObject` (the gateway serves the same object), conversation_id,
+    /// run_id, provisional, distance, assigned_at (ISO 8601 or null), path [{stable_id, name, level, size}], with
+    /// characters a terminal would act on as `\u` escapes.
     static func json(_ placement: ConversationPlacement) -> String {
         let data =
             (try? JSONSerialization.data(

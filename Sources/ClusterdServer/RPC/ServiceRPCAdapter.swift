@@ -3,8 +3,9 @@ import ClusterdRPC
 import ClusterdService
 import Foundation
 
-/// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot; MongoDB reads
-/// (ListClusters, ListRuns, GetConversationCluster), erasures (ForgetMessages) and batch triggers run on a queue of their own, never on an event loop.
+/// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot;
+/// MongoDB reads (ListClusters, ListRuns, GetConversationCluster), erasures (ForgetMessages) and batch triggers run
+/// on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
