@@ -12,6 +12,8 @@ enum GatewayEndpoint: Equatable {
     case forgetMessage(rawMessageID: Substring)
     /// `POST /api/conversations/{conversation_id}/forget`, with the id as it appears in the path.
     case forgetConversation(rawConversationID: Substring)
+    /// `GET /api/conversations/{conversation_id}/cluster`, with the id as it appears in the path.
+    case conversationCluster(rawConversationID: Substring)
     /// `GET /openapi.json`.
     case openAPI
     /// `GET /livez`.
@@ -37,6 +39,7 @@ enum GatewayEndpoint: Equatable {
             case ("messages", "trigger-analysis"): self = .trigger(rawMessageID: segments[3])
             case ("messages", "forget"): self = .forgetMessage(rawMessageID: segments[3])
             case ("conversations", "forget"): self = .forgetConversation(rawConversationID: segments[3])
+            case ("conversations", "cluster"): self = .conversationCluster(rawConversationID: segments[3])
             default: return nil
             }
         }
@@ -45,7 +48,7 @@ enum GatewayEndpoint: Equatable {
     /// The methods it answers (a GET endpoint answers HEAD too, as Starlette's do).
     var methods: [HTTPMethod] {
         switch self {
-        case .status, .openAPI, .livez, .readyz, .metrics: return [.GET, .HEAD]
+        case .status, .conversationCluster, .openAPI, .livez, .readyz, .metrics: return [.GET, .HEAD]
         case .force, .trigger, .forgetMessage, .forgetConversation: return [.POST]
         }
     }
@@ -54,7 +57,8 @@ enum GatewayEndpoint: Equatable {
     /// open, as an orchestrator's probes and API tooling expect.
     var requiresToken: Bool {
         switch self {
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .metrics: return true
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .metrics:
+            return true
         case .openAPI, .livez, .readyz: return false
         }
     }

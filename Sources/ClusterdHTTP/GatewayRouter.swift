@@ -80,6 +80,10 @@ struct GatewayRouter: Sendable {
             return forget(raw: raw, name: "conversation_id") { backend, id throws(ServiceError) in
                 try backend.forgetConversation(id: id)
             }
+        case .conversationCluster(let raw):
+            return offLoop(raw: raw, name: "conversation_id") { backend, id throws(ServiceError) in
+                try backend.conversationCluster(id: id).jsonObject
+            }
         case .openAPI:
             return .response(GatewayResponse(status: .ok, contentType: "application/json", body: openAPI))
         case .livez:
@@ -205,6 +209,22 @@ struct GatewayRouter: Sendable {
         name: String,
         _ erase: @escaping @Sendable (any HTTPGatewayBackend, String) throws(ServiceError) -> ErasureCounts
     ) -> Outcome {
+        offLoop(raw: raw, name: name) { backend, id throws(ServiceError) in
+            let counts = try erase(backend, id)
+            return [
+                "success": true, name: id, "analyses_erased": counts.analyses,
+                "assignments_erased": counts.assignments, "clusters_scrubbed": counts.clusters,
+            ]
+        }
+    }
+
+    /// A call on the id in the path that blocks on MongoDB: the id validated on the event loop, `work` run off it;
+    /// its object is the 200 reply, its error a refusal.
+    private func offLoop(
+        raw: Substring,
+        name: String,
+        _ work: @escaping @Sendable (any HTTPGatewayBackend, String) throws(ServiceError) -> [String: Any]
+    ) -> Outcome {
         let id: String
         switch Self.pathID(raw, name: name) {
         case .success(let valid): id = valid
@@ -213,14 +233,7 @@ struct GatewayRouter: Sendable {
         let backend = self.backend
         return .offLoop {
             do throws(ServiceError) {
-                let counts = try erase(backend, id)
-                return .json(
-                    .ok,
-                    [
-                        "success": true, name: id, "analyses_erased": counts.analyses,
-                        "assignments_erased": counts.assignments, "clusters_scrubbed": counts.clusters,
-                    ]
-                )
+                return .json(.ok, try work(backend, id))
             } catch {
                 return Self.refusal(error, location: ["path", name], input: id)
             }

@@ -1,9 +1,9 @@
 import ClusterdCore
 import ClusterdService
 
-/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()` and the erasures answers
-/// from memory at once and is called on an event loop; `metricsText()` may read files (/proc) and the erasures
-/// block on MongoDB, so they are called on a queue of their own.
+/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()`, the erasures and
+/// `conversationCluster(id:)` answers from memory at once and is called on an event loop; `metricsText()` may read
+/// files (/proc) and the others block on MongoDB, so they are called on a queue of their own.
 public protocol HTTPGatewayBackend: Sendable {
     /// The status (the seed's document plus the operator's fields).
     func status() -> ServiceStatus
@@ -17,6 +17,8 @@ public protocol HTTPGatewayBackend: Sendable {
     /// Erases what the service holds about one conversation (ForgetMessages). Blocks on MongoDB: called off the
     /// event loops.
     func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts
+    /// Where a conversation sits (GetConversationCluster). Blocks on MongoDB: called off the event loops.
+    func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement
     /// Whether the service takes work.
     func readiness() -> Readiness
     /// The Prometheus text exposition; nil when metrics are switched off.
@@ -53,6 +55,11 @@ public struct ServiceGatewayBackend: HTTPGatewayBackend {
     /// The service's erasure of one conversation.
     public func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts {
         try service.forgetConversation(id: id)
+    }
+
+    /// The service's placement of one conversation.
+    public func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement {
+        try service.conversationCluster(id: id)
     }
 
     /// The service's readiness.

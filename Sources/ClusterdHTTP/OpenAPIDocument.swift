@@ -28,6 +28,22 @@ enum OpenAPIDocument {
             operation["responses"] = responses
             return operation
         }
+        func pathID(_ name: String, title: String, description: String) -> [[String: Any]] {
+            [
+                [
+                    "name": name,
+                    "in": "path",
+                    "required": true,
+                    "description": description,
+                    "schema": [
+                        "type": "string",
+                        "title": title,
+                        "minLength": 1,
+                        "maxLength": BackgroundClusteringService.maxMessageIDLength,
+                    ],
+                ]
+            ]
+        }
         func forgetOperation(
             id: String,
             summary: String,
@@ -40,20 +56,7 @@ enum OpenAPIDocument {
                 "summary": summary,
                 "description": description,
                 "tags": ["erasure"],
-                "parameters": [
-                    [
-                        "name": parameter,
-                        "in": "path",
-                        "required": true,
-                        "description": "ObjectId hex or any string",
-                        "schema": [
-                            "type": "string",
-                            "title": title,
-                            "minLength": 1,
-                            "maxLength": BackgroundClusteringService.maxMessageIDLength,
-                        ],
-                    ]
-                ],
+                "parameters": pathID(parameter, title: title, description: "ObjectId hex or any string"),
                 "responses": [
                     "200": json("Erased (counts of what went; zero when nothing was held)", ref("ForgetResult")),
                     "422": json("Validation Error", ref("HTTPValidationError")),
@@ -93,20 +96,11 @@ enum OpenAPIDocument {
                         + "the answer is 503 with Retry-After; the message is still analysed later by the "
                         + "catch-up sweep.",
                     "tags": ["messages"],
-                    "parameters": [
-                        [
-                            "name": "message_id",
-                            "in": "path",
-                            "required": true,
-                            "description": "The message's id (ObjectId hex or any string)",
-                            "schema": [
-                                "type": "string",
-                                "title": "Message Id",
-                                "minLength": 1,
-                                "maxLength": BackgroundClusteringService.maxMessageIDLength,
-                            ],
-                        ]
-                    ],
+                    "parameters": pathID(
+                        "message_id",
+                        title: "Message Id",
+                        description: "The message's id (ObjectId hex or any string)"
+                    ),
                     "responses": [
                         "200": json("Queued (or already queued, or recorded when disabled)", ref("TriggerResult")),
                         "422": json("Validation Error", ref("HTTPValidationError")),
@@ -142,6 +136,30 @@ enum OpenAPIDocument {
                         title: "Conversation Id"
                     )
                 )
+            ],
+            "/api/conversations/{conversation_id}/cluster": [
+                "get": secured([
+                    "operationId": "getConversationCluster",
+                    "summary": "Get Conversation Cluster",
+                    "description":
+                        "Where the conversation sits: its assignment in the latest successful run or, for a "
+                        + "conversation analysed since, its provisional placement at that run's nearest base "
+                        + "cluster, with the distance and the cluster path from the base cluster up to the top "
+                        + "level (the same JSON as `clusterctl conversation ID --json`; the RPC's "
+                        + "GetConversationCluster).",
+                    "tags": ["clustering"],
+                    "parameters": pathID(
+                        "conversation_id",
+                        title: "Conversation Id",
+                        description: "The conversation's id (any string)"
+                    ),
+                    "responses": [
+                        "200": json("Its cluster path, provisional or not", ref("ConversationPlacement")),
+                        "404": json("No successful run yet, or the conversation has no cluster", ref("HTTPError")),
+                        "422": json("Validation Error", ref("HTTPValidationError")),
+                        "503": json("MongoDB is unreachable, or the server is shutting down", ref("HTTPError")),
+                    ],
+                ])
             ],
             "/openapi.json": [
                 "get": [
@@ -285,6 +303,20 @@ enum OpenAPIDocument {
                 "analyses_erased": integer,
                 "assignments_erased": integer,
                 "clusters_scrubbed": integer,
+            ]),
+            "ClusterPathEntry": object([
+                "stable_id": string,
+                "name": string,
+                "level": integer,
+                "size": integer,
+            ]),
+            "ConversationPlacement": object([
+                "conversation_id": string,
+                "run_id": string,
+                "provisional": boolean,
+                "distance": nullable("number"),
+                "assigned_at": ["anyOf": [dateTime, ["type": "null"]]],
+                "path": ["type": "array", "items": ref("ClusterPathEntry")],
             ]),
             "TriggerResult": object([
                 "success": boolean,

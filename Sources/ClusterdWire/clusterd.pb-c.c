@@ -1093,7 +1093,142 @@ void   clusterd__v1__cluster_info__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__cluster_info__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[18] =
+void   clusterd__v1__get_conversation_cluster_request__init
+                     (Clusterd__V1__GetConversationClusterRequest         *message)
+{
+  static const Clusterd__V1__GetConversationClusterRequest init_value = CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_conversation_cluster_request__get_packed_size
+                     (const Clusterd__V1__GetConversationClusterRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_conversation_cluster_request__pack
+                     (const Clusterd__V1__GetConversationClusterRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_conversation_cluster_request__pack_to_buffer
+                     (const Clusterd__V1__GetConversationClusterRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetConversationClusterRequest *
+       clusterd__v1__get_conversation_cluster_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetConversationClusterRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__get_conversation_cluster_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_conversation_cluster_request__free_unpacked
+                     (Clusterd__V1__GetConversationClusterRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__get_conversation_cluster_reply__init
+                     (Clusterd__V1__GetConversationClusterReply         *message)
+{
+  static const Clusterd__V1__GetConversationClusterReply init_value = CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_conversation_cluster_reply__get_packed_size
+                     (const Clusterd__V1__GetConversationClusterReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_conversation_cluster_reply__pack
+                     (const Clusterd__V1__GetConversationClusterReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_conversation_cluster_reply__pack_to_buffer
+                     (const Clusterd__V1__GetConversationClusterReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetConversationClusterReply *
+       clusterd__v1__get_conversation_cluster_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetConversationClusterReply *)
+     protobuf_c_message_unpack (&clusterd__v1__get_conversation_cluster_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_conversation_cluster_reply__free_unpacked
+                     (Clusterd__V1__GetConversationClusterReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__cluster_path_entry__init
+                     (Clusterd__V1__ClusterPathEntry         *message)
+{
+  static const Clusterd__V1__ClusterPathEntry init_value = CLUSTERD__V1__CLUSTER_PATH_ENTRY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__cluster_path_entry__get_packed_size
+                     (const Clusterd__V1__ClusterPathEntry *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__cluster_path_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__cluster_path_entry__pack
+                     (const Clusterd__V1__ClusterPathEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__cluster_path_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__cluster_path_entry__pack_to_buffer
+                     (const Clusterd__V1__ClusterPathEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__cluster_path_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ClusterPathEntry *
+       clusterd__v1__cluster_path_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ClusterPathEntry *)
+     protobuf_c_message_unpack (&clusterd__v1__cluster_path_entry__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__cluster_path_entry__free_unpacked
+                     (Clusterd__V1__ClusterPathEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__cluster_path_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20] =
 {
   {
     "call_id",
@@ -1311,6 +1446,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[18]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "get_conversation_cluster",
+    27,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_conversation_cluster),
+    &clusterd__v1__get_conversation_cluster_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_conversation_cluster_reply",
+    28,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_conversation_cluster_reply),
+    &clusterd__v1__get_conversation_cluster_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
@@ -1319,6 +1478,8 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   6,   /* field[6] = force_clustering_reply */
   16,   /* field[16] = forget_messages */
   17,   /* field[17] = forget_messages_reply */
+  18,   /* field[18] = get_conversation_cluster */
+  19,   /* field[19] = get_conversation_cluster_reply */
   7,   /* field[7] = get_status */
   8,   /* field[8] = get_status_reply */
   1,   /* field[1] = hello */
@@ -1336,7 +1497,7 @@ static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 18 }
+  { 0, 20 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -1346,7 +1507,7 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  18,
+  20,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
   2,  clusterd__v1__frame__number_ranges,
@@ -3456,6 +3617,224 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
   clusterd__v1__cluster_info__field_indices_by_name,
   1,  clusterd__v1__cluster_info__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__cluster_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_conversation_cluster_request__field_descriptors[1] =
+{
+  {
+    "conversation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterRequest, conversation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_conversation_cluster_request__field_indices_by_name[] = {
+  0,   /* field[0] = conversation_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_conversation_cluster_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetConversationClusterRequest",
+  "GetConversationClusterRequest",
+  "Clusterd__V1__GetConversationClusterRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetConversationClusterRequest),
+  1,
+  clusterd__v1__get_conversation_cluster_request__field_descriptors,
+  clusterd__v1__get_conversation_cluster_request__field_indices_by_name,
+  1,  clusterd__v1__get_conversation_cluster_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_conversation_cluster_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_conversation_cluster_reply__field_descriptors[6] =
+{
+  {
+    "conversation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterReply, conversation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "run_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterReply, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "provisional",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterReply, provisional),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "distance",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterReply, distance),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assigned_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetConversationClusterReply, assigned_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "path",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__GetConversationClusterReply, n_path),
+    offsetof(Clusterd__V1__GetConversationClusterReply, path),
+    &clusterd__v1__cluster_path_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_conversation_cluster_reply__field_indices_by_name[] = {
+  4,   /* field[4] = assigned_at_ms */
+  0,   /* field[0] = conversation_id */
+  3,   /* field[3] = distance */
+  5,   /* field[5] = path */
+  2,   /* field[2] = provisional */
+  1,   /* field[1] = run_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_conversation_cluster_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetConversationClusterReply",
+  "GetConversationClusterReply",
+  "Clusterd__V1__GetConversationClusterReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetConversationClusterReply),
+  6,
+  clusterd__v1__get_conversation_cluster_reply__field_descriptors,
+  clusterd__v1__get_conversation_cluster_reply__field_indices_by_name,
+  1,  clusterd__v1__get_conversation_cluster_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_conversation_cluster_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__cluster_path_entry__field_descriptors[4] =
+{
+  {
+    "stable_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterPathEntry, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterPathEntry, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterPathEntry, level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterPathEntry, size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__cluster_path_entry__field_indices_by_name[] = {
+  2,   /* field[2] = level */
+  1,   /* field[1] = name */
+  3,   /* field[3] = size */
+  0,   /* field[0] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__cluster_path_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ClusterPathEntry",
+  "ClusterPathEntry",
+  "Clusterd__V1__ClusterPathEntry",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ClusterPathEntry),
+  4,
+  clusterd__v1__cluster_path_entry__field_descriptors,
+  clusterd__v1__cluster_path_entry__field_indices_by_name,
+  1,  clusterd__v1__cluster_path_entry__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__cluster_path_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue clusterd__v1__code__enum_values_by_number[9] =

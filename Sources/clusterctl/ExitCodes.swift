@@ -43,7 +43,10 @@ enum ExitCodes {
         (runFailed, "force --wait: the run failed or was abandoned"),
         (usage, "usage error (bad option or address)"),
         (code(for: .invalidArgument), "invalid argument (INVALID_ARGUMENT: e.g. an empty or over-1024-byte id)"),
-        (code(for: .notFound), "not found (NOT_FOUND: unknown run, or no successful run yet)"),
+        (
+            code(for: .notFound),
+            "not found (NOT_FOUND: unknown run, no successful run yet, or a conversation with no cluster)"
+        ),
         (code(for: .unavailable), "server unreachable or unavailable (UNAVAILABLE, connection refused or lost)"),
         (code(for: .internal), "internal error (INTERNAL)"),
         (code(for: .resourceExhausted), "queue full, try later (RESOURCE_EXHAUSTED)"),

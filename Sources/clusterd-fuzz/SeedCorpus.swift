@@ -35,6 +35,14 @@ enum SeedCorpus {
                 )
             ]
         )
+        let placement = ConversationPlacement(
+            conversationID: "a",
+            runID: run.id,
+            provisional: true,
+            distance: 0.25,
+            assignedAt: Date(timeIntervalSince1970: 1_736_544_700),
+            path: [ClusterPathEntry(stableID: "c-1", name: "billing", level: 0, size: 2)]
+        )
         let bodies: [(String, RPCMessage)] = [
             ("hello", .request(.hello(protocolVersion: 1, clientName: "fuzz", token: "t"))),
             ("trigger", .request(.triggerAnalysis(messageID: "65a1b2c3d4e5f6a7b8c9d0e1", conversationID: "c"))),
@@ -44,6 +52,8 @@ enum SeedCorpus {
             ("status-reply", .reply(.getStatus(status))),
             ("clusters-reply", .reply(.listClusters(listing))),
             ("error", .reply(.error(RPCError(code: .resourceExhausted, message: "full")))),
+            ("conversation", .request(.getConversationCluster(conversationID: "a"))),
+            ("conversation-reply", .reply(.getConversationCluster(placement))),
         ]
         var seeds = bodies.map { name, body in (name, framed(WireCodec.encode(RPCFrame(callID: 7, body: body)))) }
         seeds.append(("pipelined", seeds.prefix(4).flatMap(\.1)))

@@ -1,5 +1,6 @@
 import ClusterdCore
 import ClusterdHTTP
+import Foundation
 import Synchronization
 
 @testable import ClusterdService
@@ -48,6 +49,21 @@ final class FakeBackend: HTTPGatewayBackend {
         if let error = refuse.withLock({ $0 }) { throw error }
         forgotten.withLock { $0.append("conversation \(id)") }
         return ErasureCounts(analyses: 3, assignments: 2, clusters: 1)
+    }
+
+    func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        return ConversationPlacement(
+            conversationID: id,
+            runID: "run-1",
+            provisional: true,
+            distance: 0.25,
+            assignedAt: Date(timeIntervalSince1970: 1_700_000_000),
+            path: [
+                ClusterPathEntry(stableID: "c-base", name: "Refunds", level: 0, size: 12),
+                ClusterPathEntry(stableID: "c-top", name: "Billing", level: 1, size: 40),
+            ]
+        )
     }
 
     func readiness() -> Readiness { ready.withLock { $0 } }

@@ -83,9 +83,9 @@ import Testing
         #expect(reply.status == .ok)
     }
 
-    /// What an erasure route answers, once its off-loop work has run.
-    func erasure(_ router: GatewayRouter, _ uri: String) throws -> GatewayResponse {
-        switch router.route(method: .POST, uri: uri, authorization: nil) {
+    /// What an erasure route (or another `method` route run off the loop) answers, once its off-loop work has run.
+    func erasure(_ router: GatewayRouter, _ uri: String, method: HTTPMethod = .POST) throws -> GatewayResponse {
+        switch router.route(method: method, uri: uri, authorization: nil) {
         case .offLoop(let work): return work()
         case .response(let response): return response
         case .metrics:
@@ -114,6 +114,38 @@ import Testing
         let down = try erasure(router(), "/api/messages/m/forget")
         #expect(down.status == .serviceUnavailable)
         #expect(try object(down)["detail"] as? String == "MongoDB is unavailable: down")
+    }
+
+    @Test func conversationClusterIsReadOffTheLoopAndRefusesBadIDsOnIt() throws {
+        guard case .offLoop = router().route(method: .GET, uri: "/api/conversations/c1/cluster", authorization: nil)
+        else {
+            Issue.record("the placement is not read off the loop")
+            return
+        }
+        let reply = try erasure(router(), "/api/conversations/c%201/cluster", method: .GET)
+        #expect(reply.status == .ok)
+        let body = try object(reply)
+        #expect(body["conversation_id"] as? String == "c 1")
+        #expect(body["run_id"] as? String == "run-1")
+        #expect(body["provisional"] as? Bool == true)
+        #expect(body["distance"] as? Double == 0.25)
+        #expect(body["assigned_at"] as? String == "2023-11-14T22:13:20Z")
+        let path = try #require(body["path"] as? [[String: Any]])
+        #expect(path.map { $0["stable_id"] as? String } == ["c-base", "c-top"])
+        #expect(path.map { $0["level"] as? Int } == [0, 1])
+        #expect(path.first?["name"] as? String == "Refunds" && path.first?["size"] as? Int == 12)
+
+        let empty = try response(router(), .GET, "/api/conversations//cluster")
+        #expect(empty.status == .unprocessableEntity)
+        let detail = try #require(try object(empty)["detail"] as? [[String: Any]])
+        #expect(detail.first?["loc"] as? [String] == ["path", "conversation_id"])
+        #expect(try response(router(), .POST, "/api/conversations/c1/cluster").status == .methodNotAllowed)
+        #expect(try response(router(token: "t"), .GET, "/api/conversations/c1/cluster").status == .unauthorized)
+
+        backend.refuse.withLock { $0 = ServiceError(.notFound, "conversation c1 has no cluster") }
+        let missing = try erasure(router(), "/api/conversations/c1/cluster", method: .GET)
+        #expect(missing.status == .notFound)
+        #expect(try object(missing)["detail"] as? String == "conversation c1 has no cluster")
     }
 
     @Test func fullQueueIs503WithRetryAfter() throws {

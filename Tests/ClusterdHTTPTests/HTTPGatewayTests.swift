@@ -52,6 +52,10 @@ struct HTTPGatewayTests {
             let forgetMessage = try await client.send("POST", "/api/messages/m1/forget")
             #expect(forgetMessage.json?["analyses_erased"] as? Int == 1)
             #expect(backend.forgotten.withLock { $0 } == ["conversation c 1", "message m1"])
+            let placement = try await client.send("GET", "/api/conversations/c%201/cluster")
+            #expect(placement.status == 200)
+            #expect(placement.json?["conversation_id"] as? String == "c 1")
+            #expect((placement.json?["path"] as? [[String: Any]])?.count == 2)
             let document = try await client.send("GET", "/openapi.json")
             #expect(document.json?["openapi"] as? String == "3.1.0")
             let missing = try await client.send("GET", "/nope")
@@ -221,6 +225,7 @@ struct HTTPGatewayTests {
                 "/api/clustering/background-status", "/api/clustering/background-force",
                 "/api/messages/{message_id}/trigger-analysis", "/openapi.json", "/livez", "/readyz", "/metrics",
                 "/api/messages/{message_id}/forget", "/api/conversations/{conversation_id}/forget",
+                "/api/conversations/{conversation_id}/cluster",
             ]
         )
         #expect(paths["/api/clustering/background-status"]?.keys.sorted() == ["get"])
@@ -228,6 +233,7 @@ struct HTTPGatewayTests {
         #expect(paths["/api/messages/{message_id}/trigger-analysis"]?.keys.sorted() == ["post"])
         #expect(paths["/api/messages/{message_id}/forget"]?.keys.sorted() == ["post"])
         #expect(paths["/api/conversations/{conversation_id}/forget"]?.keys.sorted() == ["post"])
+        #expect(paths["/api/conversations/{conversation_id}/cluster"]?.keys.sorted() == ["get"])
         #expect((open["components"] as? [String: Any])?["securitySchemes"] == nil)
         let secured = OpenAPIDocument.document(serverVersion: "1.2.3", requiresToken: true)
         let securedPaths = try #require(secured["paths"] as? [String: [String: [String: Any]]])

@@ -45,6 +45,10 @@ struct RPCMetricsTests {
             reply.fail(Self.notHere)
         }
 
+        func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
+            reply.fail(Self.notHere)
+        }
+
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 

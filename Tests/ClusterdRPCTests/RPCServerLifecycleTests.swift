@@ -52,6 +52,9 @@ struct RPCServerLifecycleTests {
         func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
             reply.fail(Self.notHere)
         }
+        func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
+            reply.fail(Self.notHere)
+        }
 
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }

@@ -50,9 +50,21 @@ import Testing
             answer("forget \(messageIDs) \(conversationID)", reply, Self.forget)
         }
 
+        func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
+            answer("placement \(conversationID)", reply, Self.placement)
+        }
+
         static let trigger = TriggerAnalysisResult(outcome: .alreadyQueued, queueDepth: 4)
         static let batch = TriggerAnalysisBatchResult(results: [TriggerItemResult(outcome: .queued)], queueDepth: 1)
         static let forget = ForgetMessagesResult(analysesErased: 3, assignmentsErased: 2, clustersScrubbed: 1)
+        static let placement = ConversationPlacement(
+            conversationID: "c",
+            runID: "r",
+            provisional: true,
+            distance: 0.5,
+            assignedAt: Date(timeIntervalSince1970: 1),
+            path: [ClusterPathEntry(stableID: "s", name: "n", level: 0, size: 3)]
+        )
         static let force = ForceClusteringResult(started: false, followUpQueued: true, message: "queued")
         static var status: ServiceStatus {
             var status = ServiceStatus()
@@ -84,6 +96,7 @@ import Testing
         (.listRuns(limit: 7), "runs 7", .listRuns([])),
         (.listClusters(runID: "r"), "clusters r", .listClusters(Recorder.listing)),
         (.forgetMessages(messageIDs: ["a"], conversationID: "c"), "forget [\"a\"] c", .forgetMessages(Recorder.forget)),
+        (.getConversationCluster(conversationID: "c"), "placement c", .getConversationCluster(Recorder.placement)),
     ]
 
     private static func dispatch(_ request: RPCRequest, to handler: Recorder) -> RPCReply? {

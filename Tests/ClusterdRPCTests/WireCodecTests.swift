@@ -26,6 +26,34 @@ import Testing
         .request(.forgetMessages(messageIDs: ["a", "65a1b2c3d4e5f60718293a4b"], conversationID: "")),
         .request(.forgetMessages(messageIDs: [], conversationID: "conv-1")),
         .reply(.forgetMessages(ForgetMessagesResult(analysesErased: 7, assignmentsErased: 3, clustersScrubbed: 2))),
+        .request(.getConversationCluster(conversationID: "conv-1")),
+        .reply(
+            .getConversationCluster(
+                ConversationPlacement(
+                    conversationID: "conv-1",
+                    runID: "65a1b2c3d4e5f6a7b8c9d0e1",
+                    provisional: true,
+                    distance: 0.25,
+                    assignedAt: Date(timeIntervalSince1970: 1_700_000_000.123),
+                    path: [
+                        ClusterPathEntry(stableID: "c-base", name: "Refunds", level: 0, size: 12),
+                        ClusterPathEntry(stableID: "c-top", name: "Billing", level: 1, size: 40),
+                    ]
+                )
+            )
+        ),
+        .reply(
+            .getConversationCluster(
+                ConversationPlacement(
+                    conversationID: "c",
+                    runID: "r",
+                    provisional: false,
+                    distance: 0,
+                    assignedAt: nil,
+                    path: []
+                )
+            )
+        ),
         .request(
             .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")])
         ),

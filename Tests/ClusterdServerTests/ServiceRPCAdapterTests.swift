@@ -71,6 +71,29 @@ import Testing
         adapter.listRuns(limit: 0, reply: runs.responder(RPCReply.listRuns))
         #expect(runs.wait()?.code == .ok)
     }
+
+    @Test func getConversationClusterRefusesBadIdsAndAnswersNotFoundBeforeAnyRun() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let service = ServiceFixture.service(store: store)
+        defer { service.shutdown() }
+        let adapter = ServiceRPCAdapter(service: service)
+
+        for (id, code) in [
+            ("", RPCStatusCode.invalidArgument),
+            (String(repeating: "x", count: 1025), .invalidArgument),
+            ("conv-nowhere", .notFound),
+        ] {
+            let box = ReplyBox()
+            adapter.getConversationCluster(conversationID: id, reply: box.responder(RPCReply.getConversationCluster))
+            guard case .error(let error) = box.wait() else {
+                Issue.record("no error reply for \(id.prefix(20))")
+                continue
+            }
+            #expect(error.code == code)
+            #expect(!error.message.isEmpty)
+        }
+    }
 }
 
 /// The first reply a responder delivers, waited for with a deadline.

@@ -1,3 +1,4 @@
+import ClusterdCore
 import ClusterdStore
 import ClusterdTestSupport
 import Foundation
@@ -35,7 +36,7 @@ extension EndToEnd {
             #expect(output.exitCode == 0)
             let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             for word in [
-                "status", "watch", "force", "trigger", "runs", "clusters", "forget", "Exit codes:",
+                "status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget", "Exit codes:",
                 "69 server unreachable",
                 "--generate-completion-script", "NO_COLOR", "TERM=dumb", "Errors go to stderr",
             ] {
@@ -53,7 +54,7 @@ extension EndToEnd {
             ] {
                 #expect(entries.filter { $0.contains(status) }.count == 1, "\(status) in \(entries)")
             }
-            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters", "forget"] {
+            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget"] {
                 let help = try await Self.clusterctl([subcommand, "--help"])
                 #expect(help.exitCode == 0)
                 #expect(help.stdout.contains("--address") && help.stdout.contains("Exit codes:"), "\(subcommand)")
@@ -206,6 +207,158 @@ extension EndToEnd {
                 #expect(neither.exitCode == 64, "\(neither.stderr)")
                 let empty = try await Self.clusterctl(["forget", ""] + address)
                 #expect(empty.exitCode == 65 && empty.stderr.contains("message_id is empty"), "\(empty.stderr)")
+            }
+        }
+
+        @Test("conversation shows a conversation's cluster path: the run's assignment, then a provisional placement")
+        func conversation() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            let corpus = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2)
+            try corpus.insert(into: store)
+            // No automatic run: the conversation added after the forced run stays provisional.
+            var environment = Self.fallbackEmbedder
+            environment["CLUSTERING_MESSAGE_THRESHOLD"] = "100000"
+            environment["CLUSTERING_TIME_THRESHOLD_MINUTES"] = "100000"
+            try await ServerProcess.with(store: configuration, environment: environment) { server in
+                let address = ["--address", server.address]
+                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + address)
+                #expect(force.exitCode == 0 && force.stdout.contains("succeeded"), "\(force.stdout)\(force.stderr)")
+                // The first-run rule may have started a run before the forced one: wait until none is in progress.
+                let client = try await server.connect()
+                try await waitUntil("no run in progress", timeout: .seconds(60)) {
+                    try await !client.status().clusteringInProgress
+                }
+                await client.close()
+                let run = try #require(try store.latestSuccessfulRun())
+                let conversation = corpus.conversations[0].description
+
+                let output = try await Self.clusterctl(["conversation", conversation, "--json"] + address)
+                #expect(output.exitCode == 0, "\(output.stderr)")
+                let placed = try #require(
+                    try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any],
+                    "\(output.stdout)"
+                )
+                #expect(
+                    Set(placed.keys) == ["conversation_id", "run_id", "provisional", "distance", "assigned_at", "path"]
+                )
+                #expect(placed["conversation_id"] as? String == conversation)
+                #expect(placed["run_id"] as? String == run.id.description)
+                #expect(placed["provisional"] as? Bool == false)
+                #expect(placed["assigned_at"] is NSNull)
+                let path = try #require(placed["path"] as? [[String: Any]])
+                #expect(path.first?["level"] as? Int == 0, "base first: \(path)")
+                #expect(((path.first?["size"] as? Int) ?? 0) >= 1 && !((path.first?["name"] as? String) ?? "").isEmpty)
+                let assigned = try store.assignments(runID: run.id).first {
+                    $0.conversationID == corpus.conversations[0]
+                }
+                #expect(path.first?["stable_id"] as? String == assigned?.stableID)
+
+                let text = try await Self.clusterctl(["conversation", conversation] + address)
+                #expect(text.exitCode == 0, "\(text.stderr)")
+                #expect(
+                    text.stdout.contains("assigned by the run") && text.stdout.contains("level 0"),
+                    "\(text.stdout)"
+                )
+
+                // A conversation first analysed after the run: placed provisionally at the nearest base cluster.
+                let later = Corpus(conversationsPerTopic: 1, messagesPerConversation: 2, topicCount: 1)
+                try later.insert(into: store)
+                let trigger = try await Self.clusterctl(["trigger"] + address + later.messageIDs)
+                #expect(trigger.exitCode == 0, "\(trigger.stderr)")
+                let newcomer = later.conversations[0].description
+                var provisional: [String: Any] = [:]
+                try await waitUntil("a provisional placement", timeout: .seconds(5)) {
+                    let output = try await Self.clusterctl(["conversation", newcomer, "--json"] + address)
+                    guard output.exitCode == 0 else { return false }
+                    provisional =
+                        try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] ?? [:]
+                    return true
+                }
+                #expect(provisional["provisional"] as? Bool == true, "\(provisional)")
+                #expect(provisional["run_id"] as? String == run.id.description)
+                #expect(provisional["assigned_at"] is String)
+                #expect((provisional["path"] as? [[String: Any]])?.first?["level"] as? Int == 0)
+                let provisionalText = try await Self.clusterctl(["conversation", newcomer] + address)
+                #expect(provisionalText.stdout.contains("provisional"), "\(provisionalText.stdout)")
+
+                let missing = try await Self.clusterctl(["conversation", "conv-nowhere"] + address)
+                #expect(missing.exitCode == 66 && missing.stderr.contains("has no cluster"), "\(missing.stderr)")
+                let empty = try await Self.clusterctl(["conversation", ""] + address)
+                #expect(empty.exitCode == 65, "\(empty.stderr)")
+            }
+        }
+
+        @Test("conversation shows control characters in cluster names escaped, never raw")
+        func conversationEscapesControlCharacters() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            // A succeeded run whose one cluster has a hostile name, and an assignment to it.
+            let now = Date()
+            let run = ClusteringRun(
+                id: ObjectIDGenerator.make(),
+                createdAt: now,
+                finishedAt: now,
+                status: .succeeded,
+                triggerReason: "test",
+                totalConversations: 1,
+                clustersCreated: 1,
+                inputs: RunInputs(
+                    seed: 1,
+                    embedder: "test",
+                    kRule: "silhouette",
+                    messageThreshold: 3,
+                    timeThresholdMinutes: 30,
+                    snapshotAnalyzedBefore: now
+                )
+            )
+            try store.insertRun(run)
+            let hostile = "Refunds\u{1B}[2J\u{07}\u{202E}evil\u{9B}31m"
+            try store.saveClusters(
+                [
+                    Cluster(
+                        runID: run.id,
+                        stableID: "c-esc",
+                        name: hostile,
+                        description: "",
+                        size: 1,
+                        topConcepts: [],
+                        representativeConversationIDs: [.string("conv-esc")],
+                        centroid: [1, 0]
+                    )
+                ],
+                assignments: [
+                    ClusterAssignment(
+                        conversationID: .string("conv-esc"),
+                        runID: run.id,
+                        stableID: "c-esc",
+                        distance: 0.5
+                    )
+                ]
+            )
+            try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
+                let address = ["--address", server.address]
+                let text = try await Self.clusterctl(["conversation", "conv-esc", "--color", "always"] + address)
+                #expect(text.exitCode == 0, "\(text.stderr)")
+                let raw = text.stdout.unicodeScalars.filter {
+                    $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\u{1B}"
+                }
+                #expect(raw.isEmpty, "raw control characters: \(raw.map(\.value))")
+                // Colour is the only escape sequence: every ESC starts an SGR sequence clusterctl wrote itself.
+                #expect(!text.stdout.contains("\u{1B}[2J") && !text.stdout.contains("\u{202E}"), "\(text.stdout)")
+                #expect(text.stdout.contains("Refunds\\x1B[2J\\x07\\u{202E}evil\\x9B31m"), "\(text.stdout)")
+                let json = try await Self.clusterctl(["conversation", "conv-esc", "--json"] + address)
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any],
+                    "\(json.stdout)"
+                )
+                // JSON carries the name exactly (its own escaping keeps the terminal safe).
+                #expect((object["path"] as? [[String: Any]])?.first?["name"] as? String == hostile)
+                #expect(
+                    !json.stdout.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" }
+                )
             }
         }
 

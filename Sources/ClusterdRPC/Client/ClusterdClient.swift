@@ -168,6 +168,14 @@ public final class ClusterdClient: Sendable {
         return result
     }
 
+    /// GetConversationCluster: where a conversation sits, its cluster path (base cluster first) in the latest
+    /// successful run, or its provisional placement since. NOT_FOUND when it has neither or no run succeeded yet.
+    public func conversationCluster(id: String) async throws -> ConversationPlacement {
+        let reply = try await call(.getConversationCluster(conversationID: id))
+        guard case .getConversationCluster(let placement) = reply else { throw Self.unexpected(reply) }
+        return placement
+    }
+
     /// TriggerAnalysisBatch: queues many messages in one frame; one result per item, in order, plus the queue
     /// depth after the batch. The whole call fails (INVALID_ARGUMENT) only for an empty or over-10000-item batch.
     public func triggerAnalysisBatch(_ items: [TriggerItem]) async throws -> (

@@ -19,6 +19,8 @@ public enum RPCReply: Sendable, Equatable {
     case listRuns([RunSummary])
     /// How much a ForgetMessages erased.
     case forgetMessages(ForgetMessagesResult)
+    /// Where a conversation sits (boxed, like the listing).
+    indirect case getConversationCluster(ConversationPlacement)
     /// A failed call.
     case error(RPCError)
 

@@ -16,4 +16,6 @@ public enum RPCRequest: Sendable, Equatable {
     case listRuns(limit: UInt32)
     /// Erase what clusterd holds about messages (ids) or one conversation (a data-erasure request).
     case forgetMessages(messageIDs: [String], conversationID: String)
+    /// Ask where a conversation sits: its cluster path in the latest successful run, provisional or not.
+    case getConversationCluster(conversationID: String)
 }

@@ -107,6 +107,8 @@ public enum WireCodec {
             ListRunsCodec.fill(&frame, limit: limit, arena: arena)
         case .forgetMessages(let messageIDs, let conversationID):
             ForgetMessagesCodec.fill(&frame, messageIDs: messageIDs, conversationID: conversationID, arena: arena)
+        case .getConversationCluster(let conversationID):
+            GetConversationClusterCodec.fill(&frame, conversationID: conversationID, arena: arena)
         }
     }
 
@@ -134,6 +136,8 @@ public enum WireCodec {
             ListRunsCodec.fill(&frame, runs: runs, arena: arena)
         case .forgetMessages(let result):
             ForgetMessagesCodec.fill(&frame, result: result, arena: arena)
+        case .getConversationCluster(let placement):
+            GetConversationClusterCodec.fill(&frame, placement: placement, arena: arena)
         case .error(let error):
             ErrorCodec.fill(&frame, error: error, arena: arena)
         }
@@ -158,6 +162,10 @@ public enum WireCodec {
         case CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY: return .reply(ListRunsCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES: return .request(ForgetMessagesCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY: return .reply(ForgetMessagesCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER:
+            return .request(GetConversationClusterCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY:
+            return .reply(GetConversationClusterCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_ERROR: return .reply(ErrorCodec.reply(frame))
         default: return .unknown
         }

@@ -8,6 +8,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case listRuns
     case triggerAnalysisBatch
     case forgetMessages
+    case getConversationCluster
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -22,6 +23,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .listRuns: return "ListRuns"
         case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
         case .forgetMessages: return "ForgetMessages"
+        case .getConversationCluster: return "GetConversationCluster"
         case .invalid: return "Invalid"
         }
     }
@@ -37,6 +39,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .listRuns: self = .listRuns
         case .triggerAnalysisBatch: self = .triggerAnalysisBatch
         case .forgetMessages: self = .forgetMessages
+        case .getConversationCluster: self = .getConversationCluster
         }
     }
 }

@@ -26,6 +26,10 @@ public protocol RPCServiceHandler: Sendable {
     /// ForgetMessages: erase what clusterd holds about messages (ids) or one conversation (a non-empty id).
     func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>)
 
+    /// GetConversationCluster: where a conversation sits (its cluster path in the latest successful run, or its
+    /// provisional placement since).
+    func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>)
+
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
     /// request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
@@ -60,6 +64,11 @@ extension RPCServiceHandler {
                 messageIDs: messageIDs,
                 conversationID: conversationID,
                 reply: RPCResponder(wrap: RPCReply.forgetMessages, complete: complete)
+            )
+        case .getConversationCluster(let conversationID):
+            getConversationCluster(
+                conversationID: conversationID,
+                reply: RPCResponder(wrap: RPCReply.getConversationCluster, complete: complete)
             )
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))

@@ -3,8 +3,9 @@ import ClusterdRPC
 import ClusterdService
 import Foundation
 
-/// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot; MongoDB reads
-/// (ListClusters, ListRuns), erasures (ForgetMessages) and batch triggers run on a queue of their own, never on an event loop.
+/// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot;
+/// MongoDB reads (ListClusters, ListRuns, GetConversationCluster), erasures (ForgetMessages) and batch triggers run
+/// on a queue of their own, never on an event loop.
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: OperationQueue
@@ -101,6 +102,10 @@ struct ServiceRPCAdapter: RPCServiceHandler {
                 clustersScrubbed: UInt64(counts.clusters)
             )
         }
+    }
+
+    func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
+        offLoop(reply) { service throws(ServiceError) in try service.conversationCluster(id: conversationID) }
     }
 
     /// Runs `work` on the read queue (it blocks on MongoDB or takes long) and answers with its result.

@@ -40,6 +40,9 @@ typedef struct Clusterd__V1__RunSummary Clusterd__V1__RunSummary;
 typedef struct Clusterd__V1__RunMetrics Clusterd__V1__RunMetrics;
 typedef struct Clusterd__V1__LineageEvent Clusterd__V1__LineageEvent;
 typedef struct Clusterd__V1__ClusterInfo Clusterd__V1__ClusterInfo;
+typedef struct Clusterd__V1__GetConversationClusterRequest Clusterd__V1__GetConversationClusterRequest;
+typedef struct Clusterd__V1__GetConversationClusterReply Clusterd__V1__GetConversationClusterReply;
+typedef struct Clusterd__V1__ClusterPathEntry Clusterd__V1__ClusterPathEntry;
 
 
 /* --- enums --- */
@@ -124,7 +127,9 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH = 23,
   CLUSTERD__V1__FRAME__BODY_TRIGGER_ANALYSIS_BATCH_REPLY = 24,
   CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES = 25,
-  CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY = 26
+  CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY = 26,
+  CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER = 27,
+  CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY = 28
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CLUSTERD__V1__FRAME__BODY__CASE)
 } Clusterd__V1__Frame__BodyCase;
 
@@ -154,6 +159,8 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__TriggerAnalysisBatchReply *trigger_analysis_batch_reply;
     Clusterd__V1__ForgetMessagesRequest *forget_messages;
     Clusterd__V1__ForgetMessagesReply *forget_messages_reply;
+    Clusterd__V1__GetConversationClusterRequest *get_conversation_cluster;
+    Clusterd__V1__GetConversationClusterReply *get_conversation_cluster_reply;
   };
 };
 #define CLUSTERD__V1__FRAME__INIT \
@@ -765,6 +772,56 @@ struct  Clusterd__V1__ClusterInfo
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
+/*
+ * Where a conversation sits: its assignment in the latest successful run, or, for a conversation analysed since,
+ * its provisional placement at that run's nearest base cluster. NOT_FOUND when there is no successful run yet or
+ * the conversation has neither; INVALID_ARGUMENT for an empty id or one over 1024 characters. Reads MongoDB.
+ */
+struct  Clusterd__V1__GetConversationClusterRequest
+{
+  ProtobufCMessage base;
+  char *conversation_id;
+};
+#define CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_conversation_cluster_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__GetConversationClusterReply
+{
+  ProtobufCMessage base;
+  char *conversation_id;
+  char *run_id;
+  protobuf_c_boolean provisional;
+  double distance;
+  /*
+   * Unix milliseconds of the provisional placement; 0 for a run's own assignment.
+   */
+  int64_t assigned_at_ms;
+  /*
+   * The base cluster first, then each parent up to the top level.
+   */
+  size_t n_path;
+  Clusterd__V1__ClusterPathEntry **path;
+};
+#define CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_conversation_cluster_reply__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
+
+
+struct  Clusterd__V1__ClusterPathEntry
+{
+  ProtobufCMessage base;
+  char *stable_id;
+  char *name;
+  uint32_t level;
+  uint64_t size;
+};
+#define CLUSTERD__V1__CLUSTER_PATH_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_path_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
 /* Clusterd__V1__Frame methods */
 void   clusterd__v1__frame__init
                      (Clusterd__V1__Frame         *message);
@@ -1224,6 +1281,63 @@ Clusterd__V1__ClusterInfo *
 void   clusterd__v1__cluster_info__free_unpacked
                      (Clusterd__V1__ClusterInfo *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetConversationClusterRequest methods */
+void   clusterd__v1__get_conversation_cluster_request__init
+                     (Clusterd__V1__GetConversationClusterRequest         *message);
+size_t clusterd__v1__get_conversation_cluster_request__get_packed_size
+                     (const Clusterd__V1__GetConversationClusterRequest   *message);
+size_t clusterd__v1__get_conversation_cluster_request__pack
+                     (const Clusterd__V1__GetConversationClusterRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_conversation_cluster_request__pack_to_buffer
+                     (const Clusterd__V1__GetConversationClusterRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetConversationClusterRequest *
+       clusterd__v1__get_conversation_cluster_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_conversation_cluster_request__free_unpacked
+                     (Clusterd__V1__GetConversationClusterRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetConversationClusterReply methods */
+void   clusterd__v1__get_conversation_cluster_reply__init
+                     (Clusterd__V1__GetConversationClusterReply         *message);
+size_t clusterd__v1__get_conversation_cluster_reply__get_packed_size
+                     (const Clusterd__V1__GetConversationClusterReply   *message);
+size_t clusterd__v1__get_conversation_cluster_reply__pack
+                     (const Clusterd__V1__GetConversationClusterReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_conversation_cluster_reply__pack_to_buffer
+                     (const Clusterd__V1__GetConversationClusterReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetConversationClusterReply *
+       clusterd__v1__get_conversation_cluster_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_conversation_cluster_reply__free_unpacked
+                     (Clusterd__V1__GetConversationClusterReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ClusterPathEntry methods */
+void   clusterd__v1__cluster_path_entry__init
+                     (Clusterd__V1__ClusterPathEntry         *message);
+size_t clusterd__v1__cluster_path_entry__get_packed_size
+                     (const Clusterd__V1__ClusterPathEntry   *message);
+size_t clusterd__v1__cluster_path_entry__pack
+                     (const Clusterd__V1__ClusterPathEntry   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__cluster_path_entry__pack_to_buffer
+                     (const Clusterd__V1__ClusterPathEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ClusterPathEntry *
+       clusterd__v1__cluster_path_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__cluster_path_entry__free_unpacked
+                     (Clusterd__V1__ClusterPathEntry *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Clusterd__V1__Frame_Closure)
@@ -1301,6 +1415,15 @@ typedef void (*Clusterd__V1__LineageEvent_Closure)
 typedef void (*Clusterd__V1__ClusterInfo_Closure)
                  (const Clusterd__V1__ClusterInfo *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__GetConversationClusterRequest_Closure)
+                 (const Clusterd__V1__GetConversationClusterRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__GetConversationClusterReply_Closure)
+                 (const Clusterd__V1__GetConversationClusterReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ClusterPathEntry_Closure)
+                 (const Clusterd__V1__ClusterPathEntry *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1334,6 +1457,9 @@ extern const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor;
 
 PROTOBUF_C__END_DECLS
 

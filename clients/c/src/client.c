@@ -701,6 +701,34 @@ bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id
     return true;
 }
 
+bool clusterd_client_get_conversation_cluster(clusterd_client_t *client, const char *conversation_id,
+                                              clusterd_placement_t **placement, clusterd_error_t *error) {
+    if (!check_out(client, placement, error)) {
+        return false;
+    }
+    if (conversation_id == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "conversation_id is NULL");
+        return false;
+    }
+    Clusterd__V1__GetConversationClusterRequest body = CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REQUEST__INIT;
+    body.conversation_id = (char *)conversation_id;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER;
+    request.get_conversation_cluster = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY, &reply, error)) {
+        return false;
+    }
+    clusterd_placement_t *result = (clusterd_placement_t *)wrap_reply(
+        client, reply, reply->get_conversation_cluster_reply, "conversation cluster", error);
+    if (result == NULL) {
+        return false;
+    }
+    *placement = result;
+    return true;
+}
+
 bool clusterd_client_forget_messages(clusterd_client_t *client, const char *const *message_ids, size_t count,
                                      const char *conversation_id, uint64_t *analyses_erased,
                                      uint64_t *assignments_erased, uint64_t *clusters_scrubbed,

@@ -1,5 +1,5 @@
-/* Accessors of the ListRuns, ListClusters and TriggerAnalysisBatch reply handles: read-only views
- * into the unpacked reply frames. */
+/* Accessors of the ListRuns, ListClusters, TriggerAnalysisBatch and GetConversationCluster reply
+ * handles: read-only views into the unpacked reply frames. */
 #include <stdlib.h>
 
 #include "private.h"
@@ -93,6 +93,67 @@ const char *clusterd_cluster_get_representative(const clusterd_cluster_t *cluste
     return cluster != NULL && index < cluster->info.n_representative_conversation_ids
                ? text(cluster->info.representative_conversation_ids[index])
                : NULL;
+}
+
+/* ---- placements ---------------------------------------------------------------------------- */
+
+static const Clusterd__V1__GetConversationClusterReply *placement_of(const clusterd_placement_t *placement) {
+    return placement != NULL ? (const Clusterd__V1__GetConversationClusterReply *)placement->reply.body : NULL;
+}
+
+void clusterd_placement_destroy(clusterd_placement_t *placement) {
+    clusterd_reply_destroy(placement != NULL ? &placement->reply : NULL);
+}
+
+const char *clusterd_placement_get_conversation_id(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL ? text(p->conversation_id) : "";
+}
+
+const char *clusterd_placement_get_run_id(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL ? text(p->run_id) : "";
+}
+
+bool clusterd_placement_is_provisional(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL && p->provisional;
+}
+
+double clusterd_placement_get_distance(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL ? p->distance : 0;
+}
+
+int64_t clusterd_placement_get_assigned_at_ms(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL ? p->assigned_at_ms : 0;
+}
+
+size_t clusterd_placement_get_path_count(const clusterd_placement_t *placement) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL ? p->n_path : 0;
+}
+
+const clusterd_path_entry_t *clusterd_placement_get_path(const clusterd_placement_t *placement, size_t index) {
+    const Clusterd__V1__GetConversationClusterReply *p = placement_of(placement);
+    return p != NULL && index < p->n_path ? (const clusterd_path_entry_t *)p->path[index] : NULL;
+}
+
+const char *clusterd_path_entry_get_stable_id(const clusterd_path_entry_t *entry) {
+    return entry != NULL ? text(entry->entry.stable_id) : "";
+}
+
+const char *clusterd_path_entry_get_name(const clusterd_path_entry_t *entry) {
+    return entry != NULL ? text(entry->entry.name) : "";
+}
+
+uint32_t clusterd_path_entry_get_level(const clusterd_path_entry_t *entry) {
+    return entry != NULL ? entry->entry.level : 0;
+}
+
+uint64_t clusterd_path_entry_get_size(const clusterd_path_entry_t *entry) {
+    return entry != NULL ? entry->entry.size : 0;
 }
 
 /* ---- batch triggers ------------------------------------------------------------------------ */

@@ -58,6 +58,10 @@ struct clusterd_trigger_batch {
     clusterd_reply_t reply; /* body: Clusterd__V1__TriggerAnalysisBatchReply */
 };
 
+struct clusterd_placement {
+    clusterd_reply_t reply; /* body: Clusterd__V1__GetConversationClusterReply */
+};
+
 /* Wrap the generated messages so that a generated pointer converts to a public one. */
 struct clusterd_run {
     Clusterd__V1__RunSummary summary;
@@ -65,6 +69,10 @@ struct clusterd_run {
 
 struct clusterd_cluster {
     Clusterd__V1__ClusterInfo info;
+};
+
+struct clusterd_path_entry {
+    Clusterd__V1__ClusterPathEntry entry;
 };
 
 #endif /* CLUSTERD_PRIVATE_H */

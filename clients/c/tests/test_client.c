@@ -8,7 +8,9 @@
  *    frame (PROTOCOL/FRAME_TOO_LARGE, refused before sending, the connection survives);
  *  - TriggerAnalysisBatch with per-id results, and batches refused locally;
  *  - GetStatus; ForceClustering; with --expect-run, waits for the run to succeed, then ListRuns and
- *    ListClusters (latest, by id, and an unknown id: SERVER/NOT_FOUND);
+ *    ListClusters (latest, by id, and an unknown id: SERVER/NOT_FOUND), GetConversationCluster of
+ *    a representative conversation (its cluster first on the path), an unknown one (SERVER/NOT_FOUND)
+ *    and an empty id (SERVER/INVALID_ARGUMENT);
  *  - with --server-pid: the server dies mid-call (SIGSTOP, the call is sent, SIGKILL): an IO error;
  *    the next call finds the server down (IO/ECONNREFUSED); then, once the test harness has
  *    restarted a server on the same port, the same client reconnects by itself.
@@ -252,6 +254,37 @@ static char *wait_for_run(clusterd_client_t *client, const char *previous_run, d
     return NULL;
 }
 
+/* GetConversationCluster of the first cluster's first representative conversation (placed by the
+ * run, that cluster first on its path), of an unknown conversation and of an empty id. */
+static void check_conversation_cluster(clusterd_client_t *client, const clusterd_cluster_list_t *clusters,
+                                       const char *run_id) {
+    const clusterd_cluster_t *cluster = clusterd_cluster_list_get(clusters, 0);
+    const char *conversation = clusterd_cluster_get_representative(cluster, 0);
+    clusterd_placement_t *placement = NULL;
+    clusterd_error_t error;
+    memset(&error, 0, sizeof error);
+    int ok = conversation != NULL && clusterd_client_get_conversation_cluster(client, conversation, &placement, &error);
+    const clusterd_path_entry_t *base = clusterd_placement_get_path(placement, 0);
+    check(ok && !clusterd_placement_is_provisional(placement) &&
+              strcmp(clusterd_placement_get_run_id(placement), run_id) == 0 &&
+              strcmp(clusterd_placement_get_conversation_id(placement), conversation) == 0 &&
+              clusterd_placement_get_assigned_at_ms(placement) == 0 &&
+              strcmp(clusterd_path_entry_get_stable_id(base), clusterd_cluster_get_stable_id(cluster)) == 0 &&
+              clusterd_path_entry_get_level(base) == 0,
+          "conversation cluster of a representative: the run's assignment, its cluster first", ok ? NULL : &error);
+    clusterd_placement_destroy(placement);
+
+    placement = NULL;
+    memset(&error, 0, sizeof error);
+    ok = clusterd_client_get_conversation_cluster(client, "conv-nowhere", &placement, &error);
+    check(!ok && placement == NULL && is_error(&error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_NOT_FOUND),
+          "conversation cluster of an unknown conversation: SERVER/NOT_FOUND", ok ? NULL : &error);
+    memset(&error, 0, sizeof error);
+    ok = clusterd_client_get_conversation_cluster(client, "", &placement, &error);
+    check(!ok && is_error(&error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_INVALID_ARGUMENT),
+          "conversation cluster of an empty id: SERVER/INVALID_ARGUMENT", ok ? NULL : &error);
+}
+
 static void test_status_force_and_lists(clusterd_client_t *client, int expect_run, int n_expected) {
     clusterd_error_t error;
     char what[400];
@@ -335,6 +368,7 @@ static void test_status_force_and_lists(clusterd_client_t *client, int expect_ru
     ok = clusterd_client_list_clusters(client, run_id, &clusters, &error);
     check(ok && strcmp(clusterd_run_get_id(clusterd_cluster_list_get_run(clusters)), run_id) == 0,
           "list clusters by run id", &error);
+    check_conversation_cluster(client, clusters, run_id);
     clusterd_cluster_list_destroy(clusters);
 
     clusters = NULL;

@@ -2,7 +2,8 @@
  * through the generated protobuf-c code). Needs no clusterd. Covers: options and address
  * parsing, connection refused, lazy connect, Hello and tokens, every call and its reply handle,
  * error mapping, stale replies ignored by call_id, read and write timeouts, malformed and
- * oversized replies, server-closed connections and automatic reconnect, and ForgetMessages. */
+ * oversized replies, server-closed connections and automatic reconnect, ForgetMessages and
+ * GetConversationCluster. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 
@@ -246,6 +247,46 @@ static void send_forget_reply(int fd, uint64_t call_id, const Clusterd__V1__Forg
     send_frame(fd, &frame);
 }
 
+/* "conv": provisional at a two-level path; "" INVALID_ARGUMENT; "empty": a reply frame without its
+ * body; anything else NOT_FOUND. */
+static void send_placement(int fd, uint64_t call_id, const char *conversation_id) {
+    if (conversation_id[0] == '\0') {
+        send_error(fd, call_id, CLUSTERD__V1__CODE__INVALID_ARGUMENT, "conversation_id is empty");
+        return;
+    }
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY;
+    if (strcmp(conversation_id, "empty") == 0) {
+        send_frame(fd, &frame);
+        return;
+    }
+    if (strcmp(conversation_id, "conv") != 0) {
+        send_error(fd, call_id, CLUSTERD__V1__CODE__NOT_FOUND, "conversation has no cluster");
+        return;
+    }
+    Clusterd__V1__ClusterPathEntry base = CLUSTERD__V1__CLUSTER_PATH_ENTRY__INIT;
+    base.stable_id = (char *)"c-base";
+    base.name = (char *)"Refunds";
+    base.size = 12;
+    Clusterd__V1__ClusterPathEntry top = CLUSTERD__V1__CLUSTER_PATH_ENTRY__INIT;
+    top.stable_id = (char *)"c-top";
+    top.name = (char *)"Billing";
+    top.level = 1;
+    top.size = 40;
+    Clusterd__V1__ClusterPathEntry *path[] = {&base, &top};
+    Clusterd__V1__GetConversationClusterReply body = CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REPLY__INIT;
+    body.conversation_id = (char *)conversation_id;
+    body.run_id = (char *)"run-1";
+    body.provisional = 1;
+    body.distance = 0.25;
+    body.assigned_at_ms = 1700000000123;
+    body.n_path = 2;
+    body.path = path;
+    frame.get_conversation_cluster_reply = &body;
+    send_frame(fd, &frame);
+}
+
 /* Answers one request; returns 0 to go on, -1 to close the connection, 1 to stop reading (and
  * keep the connection open until the server stops). */
 static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, int *greeted) {
@@ -355,6 +396,9 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
         return 0;
     case CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES:
         send_forget_reply(fd, id, request->forget_messages);
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER:
+        send_placement(fd, id, request->get_conversation_cluster->conversation_id);
         return 0;
     default:
         send_error(fd, id, CLUSTERD__V1__CODE__UNIMPLEMENTED, "unknown body");
@@ -898,6 +942,56 @@ static void test_forget(void) {
     fake_stop(&server);
 }
 
+static void test_conversation_cluster(void) {
+    fake_server_t server;
+    fake_start(&server, NULL, 0);
+    clusterd_error_t error;
+    clusterd_client_t *client = connect_to("127.0.0.1", server.port, NULL, 2000, &error);
+    CHECK(client != NULL);
+    clusterd_placement_t *placement = NULL;
+    CHECK(clusterd_client_get_conversation_cluster(client, "conv", &placement, &error));
+    CHECK(strcmp(clusterd_placement_get_conversation_id(placement), "conv") == 0);
+    CHECK(strcmp(clusterd_placement_get_run_id(placement), "run-1") == 0);
+    CHECK(clusterd_placement_is_provisional(placement));
+    CHECK(clusterd_placement_get_distance(placement) == 0.25);
+    CHECK(clusterd_placement_get_assigned_at_ms(placement) == 1700000000123);
+    CHECK(clusterd_placement_get_path_count(placement) == 2);
+    const clusterd_path_entry_t *base = clusterd_placement_get_path(placement, 0);
+    const clusterd_path_entry_t *top = clusterd_placement_get_path(placement, 1);
+    CHECK(strcmp(clusterd_path_entry_get_stable_id(base), "c-base") == 0);
+    CHECK(strcmp(clusterd_path_entry_get_name(base), "Refunds") == 0);
+    CHECK(clusterd_path_entry_get_level(base) == 0 && clusterd_path_entry_get_size(base) == 12);
+    CHECK(strcmp(clusterd_path_entry_get_name(top), "Billing") == 0);
+    CHECK(clusterd_path_entry_get_level(top) == 1 && clusterd_path_entry_get_size(top) == 40);
+    CHECK(clusterd_placement_get_path(placement, 2) == NULL);
+    clusterd_placement_destroy(placement);
+
+    /* NULL handles and entries read as empty. */
+    CHECK(clusterd_placement_get_path_count(NULL) == 0 && !clusterd_placement_is_provisional(NULL));
+    CHECK(strcmp(clusterd_placement_get_run_id(NULL), "") == 0 && clusterd_placement_get_path(NULL, 0) == NULL);
+    CHECK(strcmp(clusterd_path_entry_get_name(NULL), "") == 0 && clusterd_path_entry_get_size(NULL) == 0);
+    clusterd_placement_destroy(NULL);
+
+    placement = NULL;
+    CHECK(!clusterd_client_get_conversation_cluster(client, "nowhere", &placement, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_NOT_FOUND);
+    CHECK(placement == NULL && strstr(error.message, "no cluster") != NULL);
+    CHECK(!clusterd_client_get_conversation_cluster(client, "", &placement, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_get_conversation_cluster(client, "empty", &placement, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY);
+    CHECK(!clusterd_client_get_conversation_cluster(client, NULL, &placement, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_get_conversation_cluster(client, "conv", NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(placement == NULL);
+    /* The connection survived every refusal. */
+    CHECK(clusterd_client_get_conversation_cluster(client, "conv", &placement, &error));
+    clusterd_placement_destroy(placement);
+    clusterd_client_destroy(client);
+    fake_stop(&server);
+}
+
 int main(void) {
     test_options();
     test_connection_refused();
@@ -908,6 +1002,7 @@ int main(void) {
     test_tokens();
     test_hello_timeout();
     test_forget();
+    test_conversation_cluster();
     printf("test-offline: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -56,6 +56,8 @@ def test_pipelined_calls_on_one_connection(servers: Servers, mongo_uri: str) -> 
 
             # Erasure: a conversation, then one message of another; the counts come back typed.
             first = listing.clusters[0].representative_conversation_ids[0]
+            placement = await client.get_conversation_cluster(first)
+            assert not placement.provisional and placement.path[0].stable_id == listing.clusters[0].stable_id
             erased = await client.forget_conversation(first)
             assert erased.analyses_erased >= 1 and erased.assignments_erased >= 1
             assert (await client.forget_conversation(first)).analyses_erased == 0

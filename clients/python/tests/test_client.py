@@ -170,6 +170,41 @@ def test_forget_messages_and_a_conversation(server, mongo_uri: str) -> None:  # 
         assert client.connected
 
 
+def test_conversation_cluster(server, mongo_uri: str, clusterctl_bin: str) -> None:  # type: ignore[no-untyped-def]
+    message_ids = load_sample(mongo_uri, server.database, conversations=4)
+    with Client(server.address, token=TOKEN, timeout=30) as client:
+        with pytest.raises(ServerError) as caught:
+            client.get_conversation_cluster("anything")
+        assert caught.value.code is Code.NOT_FOUND  # no successful run yet, or (a first run was quick) no cluster
+        client.trigger_analysis_batch(message_ids)
+        previous = client.get_status().last_run
+        client.force_clustering()
+        client.wait_for_run(previous.id if previous else None, timeout=120)
+        deadline = time.monotonic() + 120
+        while client.get_status().clustering_in_progress:  # an automatic run may follow the forced one
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        listing = client.list_clusters()
+        cluster = listing.clusters[0]
+        conversation = cluster.representative_conversation_ids[0]
+
+        placement = client.get_conversation_cluster(conversation)
+        assert placement.conversation_id == conversation and placement.run_id == listing.run.id
+        assert not placement.provisional and placement.assigned_at is None
+        assert placement.path[0].stable_id == cluster.stable_id and placement.path[0].level == 0
+        assert placement.path[0].name == cluster.name and placement.path[0].size == cluster.size
+        assert placement.to_dict() == _clusterctl(clusterctl_bin, server.address, "conversation", conversation)
+
+        with pytest.raises(ServerError) as caught:
+            client.get_conversation_cluster("conv-nowhere")
+        assert caught.value.code is Code.NOT_FOUND
+        for bad in ("", "x" * 1025):
+            with pytest.raises(ServerError) as caught:
+                client.get_conversation_cluster(bad)
+            assert caught.value.code is Code.INVALID_ARGUMENT
+        assert client.connected
+
+
 def test_server_down_wrong_token_and_no_token(server) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
     with pytest.raises(ClusterdConnectionError, match=f"cannot connect to 127.0.0.1:{port}: connection refused"):

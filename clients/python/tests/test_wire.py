@@ -12,7 +12,16 @@ import pytest
 from clusterd import _wire
 from clusterd._protocol import FrameReader, Protocol, split_address
 from clusterd.errors import Code, FrameTooLargeError, ProtocolError, ServerError
-from clusterd.models import ClusterInfo, ClusterListing, ForgetResult, RunSummary, Status, TriggerOutcome
+from clusterd.models import (
+    ClusterInfo,
+    ClusterListing,
+    ClusterPathEntry,
+    ConversationPlacement,
+    ForgetResult,
+    RunSummary,
+    Status,
+    TriggerOutcome,
+)
 
 PROTO = Path(__file__).resolve().parents[3] / "proto" / "clusterd" / "v1" / "clusterd.proto"
 
@@ -84,6 +93,15 @@ SAMPLES = {
     },
     "forget_messages": {"message_ids": ["a", "65a1b2c3d4e5f60718293a4b"], "conversation_id": ""},
     "forget_messages_reply": {"analyses_erased": 3, "assignments_erased": 2, "clusters_scrubbed": 2**40},
+    "get_conversation_cluster": {"conversation_id": "conv-1"},
+    "get_conversation_cluster_reply": {
+        "conversation_id": "conv-1",
+        "run_id": "r1",
+        "provisional": True,
+        "distance": 0.25,
+        "assigned_at_ms": 1736544600123,
+        "path": [{"stable_id": "s1", "name": "Refunds", "size": 12}, {"stable_id": "s2", "level": 1, "size": 2**40}],
+    },
     "error": {"code": 16, "message": "no"},
 }
 
@@ -395,6 +413,49 @@ def test_protocol_calls_and_replies() -> None:
         _wire.encode_frame(forget.call_id, "forget_messages_reply", {"analyses_erased": 4, "assignments_erased": 1}),
     )
     assert forget.result(erased) == ForgetResult(4, 1, 0)
+
+
+def test_conversation_cluster_request_and_typed_reply() -> None:
+    protocol = Protocol("pytest", "tok")
+    call = protocol.get_conversation_cluster("conv 1")
+    assert _wire.decode("Frame", call.data[4:])["get_conversation_cluster"] == {"conversation_id": "conv 1"}
+    reply = _wire.decode(
+        "Frame",
+        _wire.encode_frame(
+            call.call_id,
+            "get_conversation_cluster_reply",
+            {
+                "conversation_id": "conv 1",
+                "run_id": "r1",
+                "provisional": True,
+                "distance": 0.5,
+                "assigned_at_ms": 1736544600000,
+                "path": [{"stable_id": "s1", "name": "Refunds", "size": 3}, {"stable_id": "s2", "level": 1, "size": 9}],
+            },
+        ),
+    )
+    placement = call.result(reply)
+    assert isinstance(placement, ConversationPlacement)
+    assert placement.path == [ClusterPathEntry("s1", "Refunds", 0, 3), ClusterPathEntry("s2", "", 1, 9)]
+    assert placement.to_dict() == {
+        "conversation_id": "conv 1",
+        "run_id": "r1",
+        "provisional": True,
+        "distance": 0.5,
+        "assigned_at": "2025-01-10T21:30:00Z",
+        "path": [
+            {"stable_id": "s1", "name": "Refunds", "level": 0, "size": 3},
+            {"stable_id": "s2", "name": "", "level": 1, "size": 9},
+        ],
+    }
+    assigned = _wire.decode(
+        "Frame", _wire.encode_frame(call.call_id, "get_conversation_cluster_reply", {"run_id": "r1"})
+    )
+    assert call.result(assigned).assigned_at is None and call.result(assigned).to_dict()["assigned_at"] is None
+    missing = _wire.decode("Frame", _wire.encode_frame(call.call_id, "error", {"code": 5, "message": "no cluster"}))
+    with pytest.raises(ServerError) as caught:
+        call.result(missing)
+    assert caught.value.code is Code.NOT_FOUND
 
 
 @pytest.mark.parametrize(

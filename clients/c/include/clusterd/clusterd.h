@@ -13,12 +13,13 @@
  *    (empty when absent), and valid until that object is destroyed.
  *  - Thread safety is stated per function. In short: a client is not thread-safe (use one per
  *    thread, or serialise access yourself); distinct handles may be used from distinct threads;
- *    reply handles (status, run list, cluster list, trigger batch) are immutable and may be read
+ *    reply handles (status, run list, cluster list, trigger batch, placement) are immutable and may be read
  *    from several threads at once.
  *  - Every RPC of the protocol has one call: clusterd_client_connect (Hello),
  *    clusterd_client_trigger_analysis, clusterd_client_trigger_analysis_batch,
  *    clusterd_client_force_clustering, clusterd_client_get_status, clusterd_client_list_runs,
- *    clusterd_client_list_clusters, clusterd_client_forget_messages. Each returns true on success, false with error filled.
+ *    clusterd_client_list_clusters, clusterd_client_forget_messages,
+ *    clusterd_client_get_conversation_cluster. Each returns true on success, false with error filled.
  */
 #ifndef CLUSTERD_CLUSTERD_H
 #define CLUSTERD_CLUSTERD_H
@@ -318,6 +319,12 @@ typedef struct clusterd_cluster clusterd_cluster_t;
 /* The reply to TriggerAnalysisBatch: one result per message id, in request order. */
 typedef struct clusterd_trigger_batch clusterd_trigger_batch_t;
 
+/* The reply to GetConversationCluster: where a conversation sits, with its cluster path. */
+typedef struct clusterd_placement clusterd_placement_t;
+
+/* One cluster on a placement's path, borrowed from the placement. */
+typedef struct clusterd_path_entry clusterd_path_entry_t;
+
 /* GetStatus, answered from the server's memory. On success *status is a new handle
  * (clusterd_status_destroy). On failure *status is left untouched. Not thread-safe (client). */
 CLUSTERD_EXPORT bool clusterd_client_get_status(clusterd_client_t *client, clusterd_status_t **status,
@@ -362,10 +369,23 @@ CLUSTERD_EXPORT bool clusterd_client_forget_messages(clusterd_client_t *client, 
                                                      uint64_t *analyses_erased, uint64_t *assignments_erased,
                                                      uint64_t *clusters_scrubbed, clusterd_error_t *error);
 
+/* GetConversationCluster: where conversation_id sits, its assignment in the latest successful run
+ * or, for a conversation analysed since, its provisional placement at that run's nearest base
+ * cluster, with its cluster path (the base cluster first, then each parent up to the top). A NULL
+ * conversation_id is CLIENT/INVALID_ARGUMENT, nothing sent; an empty or over-1024-character id is
+ * SERVER/INVALID_ARGUMENT; SERVER/NOT_FOUND before any successful run or when the conversation has
+ * neither; SERVER/UNAVAILABLE when the server cannot reach MongoDB. On success *placement is a new
+ * handle (clusterd_placement_destroy). The string is only read during the call. Not thread-safe
+ * (client). */
+CLUSTERD_EXPORT bool clusterd_client_get_conversation_cluster(clusterd_client_t *client, const char *conversation_id,
+                                                              clusterd_placement_t **placement,
+                                                              clusterd_error_t *error);
+
 CLUSTERD_EXPORT void clusterd_status_destroy(clusterd_status_t *status);
 CLUSTERD_EXPORT void clusterd_run_list_destroy(clusterd_run_list_t *runs);
 CLUSTERD_EXPORT void clusterd_cluster_list_destroy(clusterd_cluster_list_t *clusters);
 CLUSTERD_EXPORT void clusterd_trigger_batch_destroy(clusterd_trigger_batch_t *batch);
+CLUSTERD_EXPORT void clusterd_placement_destroy(clusterd_placement_t *placement);
 
 /* ---- status ---- */
 
@@ -439,6 +459,28 @@ CLUSTERD_EXPORT uint32_t clusterd_run_get_clusters_created(const clusterd_run_t 
 /* Runs of a ListRuns reply, newest first. */
 CLUSTERD_EXPORT size_t clusterd_run_list_get_count(const clusterd_run_list_t *runs);
 CLUSTERD_EXPORT const clusterd_run_t *clusterd_run_list_get(const clusterd_run_list_t *runs, size_t index);
+
+/* ---- placements ---- */
+
+/* Placement fields ("" / 0 for a NULL placement). */
+CLUSTERD_EXPORT const char *clusterd_placement_get_conversation_id(const clusterd_placement_t *placement);
+/* The run whose clusters it is placed in. */
+CLUSTERD_EXPORT const char *clusterd_placement_get_run_id(const clusterd_placement_t *placement);
+/* True: placed between runs at the nearest base cluster; false: the run's own assignment. */
+CLUSTERD_EXPORT bool clusterd_placement_is_provisional(const clusterd_placement_t *placement);
+/* Cosine distance from the conversation to its base cluster's centroid. */
+CLUSTERD_EXPORT double clusterd_placement_get_distance(const clusterd_placement_t *placement);
+/* Unix epoch milliseconds of a provisional placement; 0 for a run's own assignment. */
+CLUSTERD_EXPORT int64_t clusterd_placement_get_assigned_at_ms(const clusterd_placement_t *placement);
+/* The path: the base cluster first, then each parent up to the top; index < count, else NULL. */
+CLUSTERD_EXPORT size_t clusterd_placement_get_path_count(const clusterd_placement_t *placement);
+CLUSTERD_EXPORT const clusterd_path_entry_t *clusterd_placement_get_path(const clusterd_placement_t *placement,
+                                                                         size_t index);
+/* Path entry fields ("" / 0 for a NULL entry); level 0 is a base cluster. */
+CLUSTERD_EXPORT const char *clusterd_path_entry_get_stable_id(const clusterd_path_entry_t *entry);
+CLUSTERD_EXPORT const char *clusterd_path_entry_get_name(const clusterd_path_entry_t *entry);
+CLUSTERD_EXPORT uint32_t clusterd_path_entry_get_level(const clusterd_path_entry_t *entry);
+CLUSTERD_EXPORT uint64_t clusterd_path_entry_get_size(const clusterd_path_entry_t *entry);
 
 /* ---- clusters ---- */
 

@@ -14,6 +14,7 @@ from .models import (
     ClusterInfo,
     ClusterListing,
     ForceResult,
+    ConversationPlacement,
     ForgetResult,
     RunSummary,
     Status,
@@ -229,6 +230,15 @@ class Protocol:
             lambda body: ForgetResult(
                 body["analyses_erased"], body["assignments_erased"], body["clusters_scrubbed"]
             ),
+        )
+
+    def get_conversation_cluster(self, conversation_id: str) -> Call:
+        """GetConversationCluster: where one conversation sits (the server refuses an empty id)."""
+        return self._call(
+            "get_conversation_cluster",
+            {"conversation_id": str(conversation_id)},
+            "get_conversation_cluster_reply",
+            ConversationPlacement.from_wire,
         )
 
     def list_clusters(self, run_id: Optional[str] = None) -> Call:

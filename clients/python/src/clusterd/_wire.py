@@ -54,6 +54,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         24: _f("trigger_analysis_batch_reply", "message", message="TriggerAnalysisBatchReply"),
         25: _f("forget_messages", "message", message="ForgetMessagesRequest"),
         26: _f("forget_messages_reply", "message", message="ForgetMessagesReply"),
+        27: _f("get_conversation_cluster", "message", message="GetConversationClusterRequest"),
+        28: _f("get_conversation_cluster_reply", "message", message="GetConversationClusterReply"),
     },
     "Hello": {1: _f("protocol_version", "uint32"), 2: _f("client_name", "string"), 3: _f("token", "string")},
     "HelloReply": {
@@ -93,6 +95,21 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         1: _f("analyses_erased", "uint64"),
         2: _f("assignments_erased", "uint64"),
         3: _f("clusters_scrubbed", "uint64"),
+    },
+    "GetConversationClusterRequest": {1: _f("conversation_id", "string")},
+    "GetConversationClusterReply": {
+        1: _f("conversation_id", "string"),
+        2: _f("run_id", "string"),
+        3: _f("provisional", "bool"),
+        4: _f("distance", "double"),
+        5: _f("assigned_at_ms", "int64"),
+        6: _f("path", "message", True, "ClusterPathEntry"),
+    },
+    "ClusterPathEntry": {
+        1: _f("stable_id", "string"),
+        2: _f("name", "string"),
+        3: _f("level", "uint32"),
+        4: _f("size", "uint64"),
     },
     "Error": {1: _f("code", "enum"), 2: _f("message", "string")},
     "Status": {

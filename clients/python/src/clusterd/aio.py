@@ -11,7 +11,16 @@ from typing import Any, Dict, List, Optional, Sequence
 from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
 from .client import CLIENT_NAME, DEFAULT_ADDRESS
 from .errors import ClusterdConnectionError, ClusterdError, ClusterdTimeoutError, ProtocolError, ServerError
-from .models import BatchResult, ClusterListing, ForceResult, ForgetResult, RunSummary, Status, TriggerOutcome
+from .models import (
+    BatchResult,
+    ClusterListing,
+    ConversationPlacement,
+    ForceResult,
+    ForgetResult,
+    RunSummary,
+    Status,
+    TriggerOutcome,
+)
 
 __all__ = ["AsyncClient"]
 
@@ -217,6 +226,12 @@ class AsyncClient(ConnectionSettings):
         """ForgetMessages for one conversation; see Client.forget_conversation."""
         return await self._invoke(  # type: ignore[no-any-return]
             self._protocol.forget_messages, [], str(conversation_id)
+        )
+
+    async def get_conversation_cluster(self, conversation_id: Any) -> ConversationPlacement:
+        """GetConversationCluster; see Client.get_conversation_cluster."""
+        return await self._invoke(  # type: ignore[no-any-return]
+            self._protocol.get_conversation_cluster, str(conversation_id)
         )
 
     async def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:

@@ -15,7 +15,16 @@ from .errors import (
     ProtocolError,
     ServerError,
 )
-from .models import BatchResult, ClusterListing, ForceResult, ForgetResult, RunSummary, Status, TriggerOutcome
+from .models import (
+    BatchResult,
+    ClusterListing,
+    ConversationPlacement,
+    ForceResult,
+    ForgetResult,
+    RunSummary,
+    Status,
+    TriggerOutcome,
+)
 from ._version import __version__
 
 __all__ = ["Client", "DEFAULT_ADDRESS", "CLIENT_NAME"]
@@ -260,6 +269,14 @@ class Client(ConnectionSettings):
         """ForgetMessages for one conversation: its analyses, its assignments in every run and its cluster
         references are erased (ValueError for an empty id)."""
         return self._invoke(self._protocol.forget_messages, [], str(conversation_id))  # type: ignore[no-any-return]
+
+    def get_conversation_cluster(self, conversation_id: Any) -> ConversationPlacement:
+        """GetConversationCluster: where the conversation sits, its assignment in the latest successful run or its
+        provisional placement since, with its cluster path (base cluster first). ServerError NOT_FOUND before any
+        successful run or when it has neither; INVALID_ARGUMENT for an empty or over-1024-character id."""
+        return self._invoke(  # type: ignore[no-any-return]
+            self._protocol.get_conversation_cluster, str(conversation_id)
+        )
 
     def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
         """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND)."""

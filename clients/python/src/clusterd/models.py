@@ -23,6 +23,8 @@ __all__ = [
     "ClusterInfo",
     "ClusterListing",
     "ForceResult",
+    "ClusterPathEntry",
+    "ConversationPlacement",
     "BatchItemResult",
     "BatchResult",
     "SEED_STATUS_KEYS",
@@ -494,6 +496,58 @@ class ForgetResult:
     analyses_erased: int  # analysis documents deleted
     assignments_erased: int  # cluster assignments deleted (a conversation's, in every run)
     clusters_scrubbed: int  # cluster updates: a representative conversation or orphaned top concepts removed
+
+
+@dataclass(frozen=True)
+class ClusterPathEntry:
+    """One cluster on a conversation's path from its base cluster to the top level."""
+
+    stable_id: str
+    name: str
+    level: int  # 0 for a base cluster, one more for each parent level
+    size: int  # conversations in it (at the run)
+
+    @classmethod
+    def from_wire(cls, entry: Mapping[str, Any]) -> "ClusterPathEntry":
+        return cls(stable_id=entry["stable_id"], name=entry["name"], level=entry["level"], size=entry["size"])
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"stable_id": self.stable_id, "name": self.name, "level": self.level, "size": self.size}
+
+
+@dataclass(frozen=True)
+class ConversationPlacement:
+    """The reply to GetConversationCluster: where a conversation sits, its assignment in the latest successful
+    run or, for a conversation analysed since, its provisional placement at that run's nearest base cluster."""
+
+    conversation_id: str
+    run_id: str  # the run whose clusters it is placed in
+    provisional: bool  # placed between runs, not by the run itself
+    distance: float  # cosine distance to its base cluster's centroid
+    assigned_at: Optional[datetime]  # when the provisional placement was made; None for a run's own assignment
+    path: List[ClusterPathEntry]  # the base cluster first, then each parent up to the top
+
+    @classmethod
+    def from_wire(cls, reply: Mapping[str, Any]) -> "ConversationPlacement":
+        return cls(
+            conversation_id=reply["conversation_id"],
+            run_id=reply["run_id"],
+            provisional=reply["provisional"],
+            distance=reply["distance"],
+            assigned_at=_time(reply["assigned_at_ms"]),
+            path=[ClusterPathEntry.from_wire(entry) for entry in reply["path"]],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The placement as ``clusterctl conversation ID --json`` prints it."""
+        return {
+            "conversation_id": self.conversation_id,
+            "run_id": self.run_id,
+            "provisional": self.provisional,
+            "distance": self.distance if math.isfinite(self.distance) else None,
+            "assigned_at": iso(self.assigned_at),
+            "path": [entry.to_dict() for entry in self.path],
+        }
 
 
 @dataclass(frozen=True)
