@@ -92,8 +92,11 @@ struct ScenarioRunner {
             server = try await start(environment, store: configuration)
             client = try await server.connect()
         } else {
-            // Inserted while clusterd runs; the day-long timer keeps its sweep from finding them.
+            // Inserted while clusterd runs; the day-long timer keeps its sweep from finding them. A new connection
+            // after it: a million inserts take longer than the server's idle timeout for the silent warm-up one.
             try corpus.insert(scenario.messages, prefix: "msg", into: store)
+            await client.close()
+            client = try await server.connect()
         }
         let sweptBefore = try await client.status().sweptTotal
         let deadline = ContinuousClock.now + options.timeout(for: scenario.messages)
