@@ -38,7 +38,10 @@ let package = Package(
         // Clustering: k-means and the k rule, silhouette, Hungarian matching, stable ids, lineage, naming, the engine.
         .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
         // Log handlers: the seed's text lines, JSON lines, secret redaction, the background writer.
-        .target(name: "ClusterdLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "ClusterdLogging",
+            dependencies: ["ClusterdCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // MongoDB through libmongoc.
         .target(
             name: "ClusterdStore",
@@ -189,7 +192,10 @@ let package = Package(
             dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]
         ),
         .testTarget(name: "ClusterdIngestBenchTests", dependencies: ["clusterd-ingest-bench"]),
-        .testTarget(name: "ClusterdLoggingTests", dependencies: ["ClusterdLogging", "ClusterdTestSupport"]),
+        .testTarget(
+            name: "ClusterdLoggingTests",
+            dependencies: ["ClusterdCore", "ClusterdLogging", "ClusterdTestSupport"]
+        ),
         .testTarget(
             name: "ClusterdServerTests",
             dependencies: [

@@ -90,12 +90,13 @@ struct MongoCollection {
         return Int(count)
     }
 
-    /// Inserts documents with unordered bulk writes of at most `chunkSize` documents each.
-    func insertMany(_ documents: [BSONDocument], chunkSize: Int = 1000) throws {
+    /// Inserts documents with unordered bulk writes of at most `chunkSize` documents each (acknowledged by a
+    /// majority of the replica set when `majority`).
+    func insertMany(_ documents: [BSONDocument], chunkSize: Int = 1000, majority: Bool = false) throws {
         var start = 0
         while start < documents.count {
             let end = min(start + chunkSize, documents.count)
-            _ = try bulkWrite(context: "insert into \(name)") { bulk, error in
+            _ = try bulkWrite(context: "insert into \(name)", majority: majority) { bulk, error in
                 for document in documents[start..<end] {
                     let ok = try document.withBSON { bson in
                         mongoc_bulk_operation_insert_with_opts(bulk, bson, nil, &error)
@@ -168,9 +169,11 @@ struct MongoCollection {
     private func bulkWrite(
         context: String,
         toleratingDuplicateKeys: Bool = false,
+        majority: Bool = false,
         _ fill: (OpaquePointer, inout bson_error_t) throws -> Bool
     ) throws -> BSONDocument {
-        let options: BSONDocument = ["ordered": .bool(false)]
+        var options: BSONDocument = ["ordered": .bool(false)]
+        if majority { options["writeConcern"] = .document(["w": .string("majority")]) }
         let bulk = try options.withBSON { mongoc_collection_create_bulk_operation_with_opts(handle, $0) }
         guard let bulk else { throw StoreError(.internal, "\(context): cannot create a bulk operation") }
         defer { mongoc_bulk_operation_destroy(bulk) }

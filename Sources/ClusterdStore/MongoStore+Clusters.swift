@@ -1,16 +1,18 @@
 import ClusterdCore
 
 extension MongoStore {
-    /// Inserts a run's clusters and its per-conversation assignments (bulk writes of up to 1,000 documents).
+    /// Inserts a run's clusters and its per-conversation assignments (bulk writes of up to 1,000 documents), each
+    /// acknowledged by a majority, as the run's publication after them is: a failover cannot lose what a published
+    /// run points to.
     public func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws {
         if !clusters.isEmpty {
             try withCollection(configuration.clustersCollection) { collection in
-                try collection.insertMany(clusters.map(StoreCodec.document))
+                try collection.insertMany(clusters.map(StoreCodec.document), majority: true)
             }
         }
         if !assignments.isEmpty {
             try withCollection(configuration.assignmentsCollection) { collection in
-                try collection.insertMany(assignments.map(StoreCodec.document), chunkSize: 1000)
+                try collection.insertMany(assignments.map(StoreCodec.document), chunkSize: 1000, majority: true)
             }
         }
     }

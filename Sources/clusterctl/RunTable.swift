@@ -10,7 +10,7 @@ enum RunTable {
             [
                 run.id, run.status, ServiceStatus.isoText(run.createdAt),
                 run.finishedAt == nil ? "-" : duration(milliseconds: run.durationMs), "\(run.totalConversations)",
-                "\(run.clustersCreated)", run.error.isEmpty ? run.triggerReason : run.error,
+                "\(run.clustersCreated)", PrintableText.escaped(run.error.isEmpty ? run.triggerReason : run.error),
             ]
         }
         let widths = (0..<header.count - 1).map { column in

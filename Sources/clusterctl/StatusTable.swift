@@ -86,9 +86,16 @@ enum StatusTable {
             let budget = llm.dailyTokenBudget == 0 ? "no budget" : "of \(llm.dailyTokenBudget)"
             rows.append(("  tokens today / total", "\(llm.tokensToday) \(budget) / \(llm.tokensTotal)"))
             rows.append(("  local fallbacks", "\(llm.localFallbacks)"))
-            if !llm.lastError.isEmpty { rows.append(("  llm last error", terminal.paint(llm.lastError, .red))) }
+            if !llm.lastError.isEmpty {
+                rows.append(("  llm last error", terminal.paint(PrintableText.escaped(llm.lastError), .red)))
+            }
         }
-        rows.append(("last error", status.lastError.isEmpty ? "none" : terminal.paint(status.lastError, .red)))
+        rows.append(
+            (
+                "last error",
+                status.lastError.isEmpty ? "none" : terminal.paint(PrintableText.escaped(status.lastError), .red)
+            )
+        )
         if let run = status.latestClusteringRun {
             rows.append(("latest clustering run", runLine(run, terminal: terminal)))
             if let metrics = run.metrics {
@@ -137,7 +144,9 @@ enum StatusTable {
             "\(run.id) \(terminal.runStatus(run.status)) at \(ServiceStatus.isoText(run.createdAt)): "
             + "\(run.totalConversations) conversations, \(run.clustersCreated) clusters"
         if run.finishedAt != nil { text += ", \(RunTable.duration(milliseconds: run.durationMs))" }
-        if !run.error.isEmpty { text += " - " + terminal.paint(run.error, run.status == "skipped" ? .yellow : .red) }
+        if !run.error.isEmpty {
+            text += " - " + terminal.paint(PrintableText.escaped(run.error), run.status == "skipped" ? .yellow : .red)
+        }
         return text
     }
 

@@ -1,3 +1,4 @@
+import ClusterdCore
 import ClusterdTestSupport
 import Foundation
 import Logging
@@ -74,6 +75,23 @@ import Testing
             #expect(line.contains(LogRedactor.mask))
             #expect(line.contains("mongodb://admin:"))
         }
+    }
+
+    @Test func controlAndBidiCharactersInAnIdNeverReachTheLogRaw() {
+        let sink = Lines()
+        let json = JSONLogHandler(label: "x", redactor: LogRedactor()) { sink.append($0) }
+        let text = SeedLogHandler(label: "x") { sink.append($0) }
+        for handler in [json as any LogHandler, text as any LogHandler] {
+            let logger = Logger(label: "x") { _ in handler }
+            logger.warning("message evil\u{1B}[2J\nFAKE LINE\u{202E}txt.exe not found", metadata: ["id": "a\rb"])
+        }
+        let lines = sink.all
+        #expect(lines.count == 2)
+        for line in lines {
+            #expect(!line.unicodeScalars.contains { PrintableText.needsEscape($0) }, "\(line)")
+            #expect(line.contains("FAKE LINE"), "the text is kept, escaped")
+        }
+        #expect(lines[1].contains("evil\\x1B[2J\\x0AFAKE LINE\\u{202E}txt.exe"), "\(lines[1])")
     }
 
     @Test func shortOrEmptySecretsAreIgnored() {

@@ -59,7 +59,7 @@ import Testing
         #expect(service.status().latestClusteringRun == nil)
     }
 
-    @Test func anUnknownIdIsRetriedThenRecordedAsFailed() throws {
+    @Test func anUnknownIdIsRetriedThenCountedAsFailedAndRememberedInMemoryOnly() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         let service = makeService(store: store)
@@ -69,7 +69,8 @@ import Testing
         #expect(result.outcome == .queued)
         #expect(waitUntil { service.status().failedTotal == 1 })
         #expect(service.status().lastError.contains("not found in MongoDB after 3 attempts"))
-        #expect(try store.countFailed() == 1)
+        #expect(try store.countFailed() == 0, "a client-chosen id that never existed is not written to MongoDB")
+        #expect(service.state.read { $0.unknownIDs.contains("no-such-message", now: Date()) })
         #expect(service.status().queueDepth == 0)
     }
 

@@ -1,5 +1,9 @@
+import ClusterdCore
+
 /// Removes secrets from log text: each configured secret (tokens, API keys, passwords) wherever it appears, and
-/// the password of any `scheme://user:password@host` URI.
+/// the password of any `scheme://user:password@host` URI; and escapes what a terminal would act on (control and
+/// bidirectional characters, which ids and names chosen by clients may carry: `PrintableText`), so a log line is
+/// one line and shows what it says.
 public struct LogRedactor: Sendable {
     /// What a secret is replaced with.
     public static let mask = "[REDACTED]"
@@ -11,13 +15,13 @@ public struct LogRedactor: Sendable {
         self.secrets = Array(Set(secrets.filter { $0.count >= 4 })).sorted { $0.count > $1.count }
     }
 
-    /// `text` with every secret masked.
+    /// `text` with every secret masked and every control or bidirectional character escaped.
     public func scrub(_ text: String) -> String {
         var text = text
         for secret in secrets where text.contains(secret) {
             text = text.replacingOccurrences(of: secret, with: Self.mask)
         }
-        return Self.maskURIPasswords(text)
+        return PrintableText.escaped(Self.maskURIPasswords(text))
     }
 
     /// `mongodb://user:pw@host` → `mongodb://user:[REDACTED]@host`.

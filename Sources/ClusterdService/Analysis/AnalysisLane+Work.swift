@@ -11,7 +11,6 @@ extension AnalysisLane {
             let messages = try context.store.messages(idTexts: batch.map(\.messageID))
             context.noteStoreHealthy()
             var found: [(index: Int, message: MessageRecord)] = []
-            var failures: [AnalysisFailure] = []
             let delays = context.configuration.notFoundRetryDelays
             for (index, item) in batch.enumerated() {
                 if let message = messages[item.messageID] {
@@ -20,12 +19,10 @@ extension AnalysisLane {
                     outcomes[index] = .retryLater(delays[item.attempt])
                 } else {
                     let reason = "message \(item.messageID) not found in MongoDB after \(item.attempt + 1) attempts"
-                    let id = RecordID.candidates(for: item.messageID).last ?? .string(item.messageID)
-                    failures.append(AnalysisFailure(messageID: id, conversationID: nil, reason: reason, final: true))
+                    context.recordUnknown(item.messageID, reason: reason)
                     outcomes[index] = .failed
                 }
             }
-            try record(failures)
             guard !found.isEmpty else { return outcomes }
             for (slot, outcome) in zip(found, try analyse(found.map(\.message))) { outcomes[slot.index] = outcome }
         } catch {

@@ -73,6 +73,13 @@ final class ServiceContext: Sendable {
         }
     }
 
+    /// A triggered id that no message has, after its retries: counted as failed and remembered in memory (bounded,
+    /// expiring), never written to MongoDB.
+    func recordUnknown(_ messageID: String, reason: String) {
+        state.withLock { $0.unknownIDs.insert(messageID, now: now()) }
+        recordFailed(reason)
+    }
+
     /// Makes the next catch-up sweep a full one: something may have left an unanalysed message below the sweep's
     /// watermark, where incremental sweeps no longer look.
     func requestFullSweep() {

@@ -73,6 +73,9 @@ struct ServiceState {
     var loaded = false
     /// `shutdown()` has begun.
     var stopping = false
+    /// Message ids recently triggered that never existed: kept in memory, bounded and expiring, never written to
+    /// MongoDB (a client chooses them).
+    var unknownIDs = ExpiringIDSet(capacity: 10_000, lifetime: 3600)
     /// This replica's view of the clustering lease.
     var replica = ReplicaState(id: "")
 }

@@ -42,7 +42,8 @@ final class StatusReporter: Sendable {
         status.inFlightAnalyses = snapshot.inFlight
         status.analyzedTotal = snapshot.analyzedTotal
         status.failedTotal = snapshot.failedTotal
-        status.lastError = snapshot.lastError
+        // It may quote a client-chosen id: escaped, so no control or bidirectional character reaches a terminal.
+        status.lastError = PrintableText.escaped(snapshot.lastError)
         status.clusteringStage = snapshot.clustering.stage
         status.clusteringProgress = snapshot.clustering.progress
         status.followUpQueued = snapshot.clustering.followUpQueued

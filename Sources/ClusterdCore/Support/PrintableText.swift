@@ -1,8 +1,8 @@
-/// Text from the server made safe for a terminal: control characters (C0, DEL, C1), line and paragraph separators
+/// Text made safe for a terminal or a log line: control characters (C0, DEL, C1), line and paragraph separators
 /// and bidirectional overrides are shown as escapes (`\x1B`, `\u{202E}`) instead of reaching the terminal raw.
-enum PrintableText {
+public enum PrintableText {
     /// `text` with every character a terminal would act on escaped, `\x1B` or `\u{202E}`.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         replacing(text, where: needsEscape) { value in
             let hex = String(value, radix: 16, uppercase: true)
             return value <= 0xFF ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex : "\\u{\(hex)}"
@@ -11,7 +11,7 @@ enum PrintableText {
 
     /// JSON text with every character a terminal would act on as a `\u001B` escape: the same JSON value, since
     /// outside its strings JSON has no such characters but the whitespace between tokens, which stays.
-    static func escapedJSON(_ json: String) -> String {
+    public static func escapedJSON(_ json: String) -> String {
         replacing(json, where: { needsEscape($0) && !["\n", "\r", "\t"].contains($0) }) { value in
             let hex = String(value, radix: 16, uppercase: true)
             return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
@@ -20,7 +20,7 @@ enum PrintableText {
 
     /// Whether a terminal could act on `scalar`: a control character, a line or paragraph separator, or a
     /// bidirectional embedding, override or isolate.
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
         default: return (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
