@@ -210,6 +210,27 @@ struct BackgroundClusteringServiceMaintenanceTests {
         #expect(try waitUntil { try analysed("y-1", mongo) })
     }
 
+    @Test func analysesAnOutageEndedAreTakenUpOnceMongoDBAnswersNotAtTheNextTick() throws {
+        let mongo = try EmbeddedMongo.store()
+        defer { mongo.close() }
+        let store = FlakyStore(mongo)
+        try insert(["z-1", "z-2", "z-3", "z-9"], into: mongo)
+        let service = try startService(store: store, clock: ManualClock(), metrics: TestMetrics())
+        defer { service.shutdown() }
+        #expect(try waitUntil { try mongo.countAnalyses() == 4 && service.queueDepth == 0 })
+        for id in ["z-1", "z-2", "z-3"] { _ = try mongo.deleteAnalyses(messageIDs: [.string(id)]) }
+
+        // The outage ends these analyses; the sweep's next tick is an hour away.
+        store.down = true
+        for id in ["z-1", "z-2", "z-3"] { _ = try service.triggerAnalysis(messageID: id, conversationID: nil) }
+        #expect(waitUntil { service.queueDepth == 0 && service.status().degraded.contains("store") })
+        store.down = false
+        // New traffic finds MongoDB back: the full pass it asks for runs at once and finds the three.
+        try insert(["z-10"], into: mongo)
+        _ = try service.triggerAnalysis(messageID: "z-10", conversationID: nil)
+        #expect(try waitUntil(20) { try mongo.countAnalyses() == 5 })
+    }
+
     @Test func aMessageWhoseEmbeddingFailedIsRetriedBySweepsUntilGivenUp() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }

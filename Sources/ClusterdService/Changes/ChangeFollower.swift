@@ -165,10 +165,10 @@ final class ChangeFollower: Sendable {
                 "Cannot resume the change stream from its saved position (\(error)); following from now, and a full catch-up sweep looks for what changed in between"
             )
             checkpoint.reset()
-            context.requestFullSweep()
+            context.requestFullSweep(soon: true)
             return try open(&checkpoint, first: true)
         }
-        if token == nil && !first { context.requestFullSweep() }
+        if token == nil && !first { context.requestFullSweep(soon: true) }
         // Starting from now, deletes before it are not delivered: the next run checks that its messages exist.
         if token == nil { context.state.withLock { $0.followGaps += 1 } }
         return feed

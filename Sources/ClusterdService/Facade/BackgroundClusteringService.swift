@@ -84,6 +84,7 @@ public final class BackgroundClusteringService: Sendable {
         reporter = StatusReporter(context: context, automaticRuns: automaticRuns, llm: llm)
         analysis.whenAnalysed { [weak clustering] in clustering?.checkTriggers() }
         analysis.afterEachBatch { [weak sweeper] in sweeper?.continueIfRoom() }
+        context.whenFullSweepRequested { [weak sweeper] in sweeper?.stepSoon() }
     }
 
     /// Loads state from MongoDB (abandoning runs a dead process left `running`), then starts the timer.

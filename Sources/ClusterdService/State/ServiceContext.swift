@@ -1,6 +1,7 @@
 import ClusterdCore
 import Foundation
 import Logging
+import Synchronization
 
 /// What every lane shares: the configuration, the store and embedder, the logger, the clock, the metrics and the
 /// one lock-guarded state, with the bookkeeping of MongoDB's health and of failures.
@@ -21,6 +22,9 @@ final class ServiceContext: Sendable {
     let metrics: ServiceMetrics
     /// Places conversations analysed since the latest run among its base clusters.
     let placer = ProvisionalPlacer()
+    /// Called when a full catch-up pass is wanted soon (the sweeper takes a step now, not at the next tick): MongoDB
+    /// reachable again, a change stream gap.
+    private let sweepWanted = Mutex<@Sendable () -> Void>({})
 
     init(
         configuration: ServiceConfiguration,
@@ -61,7 +65,10 @@ final class ServiceContext: Sendable {
             if was { state.sweep.fullSweepNeeded = true }
             return was
         }
-        if recovered { logger.info("MongoDB reachable again") }
+        if recovered {
+            logger.info("MongoDB reachable again")
+            sweepWanted.withLock { $0 }()
+        }
     }
 
     /// An analysis failed: logged, counted, shown as the last error.
@@ -81,8 +88,16 @@ final class ServiceContext: Sendable {
     }
 
     /// Makes the next catch-up sweep a full one: something may have left an unanalysed message below the sweep's
-    /// watermark, where incremental sweeps no longer look.
-    func requestFullSweep() {
+    /// watermark, where incremental sweeps no longer look. With `soon`, the pass starts now rather than at the next
+    /// tick (for gaps, such as a change stream that restarted from now; not for a failed analysis, whose retry waits
+    /// for the tick so a failing message is not retried in a tight loop).
+    func requestFullSweep(soon: Bool = false) {
         state.withLock { $0.sweep.fullSweepNeeded = true }
+        if soon { sweepWanted.withLock { $0 }() }
+    }
+
+    /// Sets what a request for a full pass calls (the sweeper's `stepSoon`).
+    func whenFullSweepRequested(_ body: @escaping @Sendable () -> Void) {
+        sweepWanted.withLock { $0 = body }
     }
 }

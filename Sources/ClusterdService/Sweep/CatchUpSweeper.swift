@@ -50,7 +50,7 @@ final class CatchUpSweeper: Sendable {
     func sweep(continuing: Bool = false) {
         let current = context.now()
         let planned: (room: Int, plan: SweepState.Plan)? = context.state.withLock { state in
-            if continuing { state.sweep.stepScheduled = false }
+            state.sweep.stepScheduled = false
             let room = context.configuration.queueCapacity - state.pending.count
             guard room > 0, !continuing || state.sweep.passOpen,
                 let plan = state.sweep.plan(now: current, followingChanges: state.changeStream == .following)
@@ -119,6 +119,19 @@ final class CatchUpSweeper: Sendable {
             return true
         }
         if go { schedule { [self] in sweep(continuing: true) } }
+    }
+
+    /// Schedules a step soon when a full pass was asked for (a trigger refused, analyses MongoDB's outage ended,
+    /// MongoDB back): the pass starts then, not at the next tick (which may be far off). Coalesced with a step
+    /// already scheduled.
+    func stepSoon() {
+        let go = context.state.withLock { state in
+            guard !state.sweep.stepScheduled, !state.stopping, state.loaded, context.configuration.trigger.enabled
+            else { return false }
+            state.sweep.stepScheduled = true
+            return true
+        }
+        if go { schedule { [self] in sweep() } }
     }
 
     /// Closes the open scan (at shutdown, before the store closes).
