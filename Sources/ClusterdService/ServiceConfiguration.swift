@@ -54,6 +54,9 @@ public struct ServiceConfiguration: Sendable {
     public var schedule = ScheduleConfiguration()
     /// Whether inserts and deletes on the messages collection are followed with a change stream.
     public var changeStream = ChangeStreamMode.auto
+    /// Memory a clustering run may spend on conversation vectors and k-means' working copies, MiB: above what fits,
+    /// k-means is fitted on a hash sample of the conversations and the rest are assigned in streaming passes.
+    public var clusteringMemoryMB: Int = 1024
 
     /// Creates a configuration with defaults for everything.
     public init(

@@ -59,7 +59,22 @@ public struct KMeans: Sendable {
     /// `extraStarts` (completed or cut the same way), which compete on inertia like the k-means++ starts (ties go to
     /// the k-means++ starts, then to the earlier extra start). Without usable centres this is `fit(_:)`.
     public func fit(_ points: [[Float]], warmStart: [[Float]], extraStarts: [[[Float]]] = []) -> KMeansResult {
-        let data = PointMatrix(points)
+        fit(PointMatrix(points), warmStart: warmStart, extraStarts: extraStarts)
+    }
+
+    /// Clusters the rows of `rows` (`dimension` floats each, row-major; a trailing partial row is dropped) like
+    /// `fit(_:warmStart:extraStarts:)`, without an array per point: what large inputs (a sample of 10⁵ conversations,
+    /// the bench) use.
+    public func fit(rows: [Float], dimension: Int, warmStart: [[Float]] = []) -> KMeansResult {
+        fit(PointMatrix(rows: rows, dimension: dimension), warmStart: warmStart, extraStarts: [])
+    }
+
+    /// Points at most this many are seeded on all of them; more are seeded (k-means++) on a seeded sample of
+    /// `max(seedingSampleLimit, 50 k)` points, then Lloyd runs on all (what faiss does with 256 k): the greedy
+    /// k-means++ reads every seeding point once per centre and candidate.
+    public static let seedingSampleLimit = 20_000
+
+    private func fit(_ data: PointMatrix, warmStart: [[Float]], extraStarts: [[[Float]]]) -> KMeansResult {
         let clusterCount = min(max(k, 1), data.count)
         guard clusterCount > 0 else {
             return KMeansResult(centroids: [], assignments: [], distances: [], inertia: 0, iterations: 0)
@@ -95,6 +110,14 @@ public struct KMeans: Sendable {
         return lloyd(data, centroids: initial, clusterCount: clusterCount)
     }
 
+    /// The points k-means++ seeds on: all of them up to `seedingSampleLimit` (or 50 per centre), else a seeded
+    /// sample of that many.
+    private func seedingSample(_ data: PointMatrix, count: Int) -> PointMatrix {
+        let limit = max(Self.seedingSampleLimit, 50 * count)
+        guard data.count > limit else { return data }
+        return data.subset(Silhouette.sampleIndices(count: data.count, sampleSize: limit, seed: seed ^ 0x5eed))
+    }
+
     /// Greedy k-means++ completing the `given` centres (none: a random first point): the initial centres, row-major.
     private func seedCentroids(
         _ data: PointMatrix,
@@ -102,6 +125,7 @@ public struct KMeans: Sendable {
         given: [[Float]],
         generator: inout SeededGenerator
     ) -> [Float] {
+        let data = seedingSample(data, count: count)
         let n = data.count
         let trials = 2 + Int(log(Double(count)))
         var centres: [Float] = []
@@ -198,21 +222,22 @@ public struct KMeans: Sendable {
         }
 
         centroids = Self.means(data, assignments: assignments, clusterCount: clusterCount)
-        let similarities = MatrixProduct.gram(
-            rows: data.values,
-            rowCount: n,
-            columns: centroids,
-            columnCount: clusterCount,
-            dimension: dimension
-        )
         let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: dimension)
         var distances = [Double](repeating: 0, count: n)
         var inertia: Double = 0
-        for point in 0..<n {
-            let cluster = assignments[point]
-            let similarity = Double(similarities[point * clusterCount + cluster])
-            distances[point] = 1 - similarity
-            inertia += max(0, data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity)
+        data.values.withUnsafeBufferPointer { points in
+            centroids.withUnsafeBufferPointer { centres in
+                for point in 0..<n {
+                    let cluster = assignments[point]
+                    var dot: Float = 0
+                    for index in 0..<dimension {
+                        dot += points[point * dimension + index] * centres[cluster * dimension + index]
+                    }
+                    let similarity = Double(dot)
+                    distances[point] = 1 - similarity
+                    inertia += max(0, data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity)
+                }
+            }
         }
         return KMeansResult(
             centroids: (0..<clusterCount).map { Array(centroids[($0 * dimension)..<(($0 + 1) * dimension)]) },
@@ -223,7 +248,7 @@ public struct KMeans: Sendable {
         )
     }
 
-    /// Nearest centroid of every point (lowest index on ties) and the squared distance to it.
+    /// Nearest centroid of every point (lowest index on ties) and the squared distance to it (`NearestCentroid`).
     private func assign(
         _ data: PointMatrix,
         centroids: [Float],
@@ -231,28 +256,7 @@ public struct KMeans: Sendable {
         to assignments: inout [Int],
         squared: inout [Double]
     ) {
-        let similarities = MatrixProduct.gram(
-            rows: data.values,
-            rowCount: data.count,
-            columns: centroids,
-            columnCount: clusterCount,
-            dimension: data.dimension
-        )
-        let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: data.dimension)
-        for point in 0..<data.count {
-            var bestCluster = 0
-            var bestDistance = Double.infinity
-            for cluster in 0..<clusterCount {
-                let similarity = Double(similarities[point * clusterCount + cluster])
-                let distance = data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity
-                if distance < bestDistance {
-                    bestDistance = distance
-                    bestCluster = cluster
-                }
-            }
-            assignments[point] = bestCluster
-            squared[point] = max(0, bestDistance)
-        }
+        NearestCentroid.assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
     }
 
     /// Gives each empty cluster the point farthest from its centroid; returns whether anything moved.
@@ -289,10 +293,14 @@ public struct KMeans: Sendable {
     private static func means(_ data: PointMatrix, assignments: [Int], clusterCount: Int) -> [Float] {
         let dimension = data.dimension
         var sums = [Double](repeating: 0, count: clusterCount * dimension)
-        for point in 0..<data.count {
-            let base = assignments[point] * dimension
-            let rowBase = point * dimension
-            for index in 0..<dimension { sums[base + index] += Double(data.values[rowBase + index]) }
+        data.values.withUnsafeBufferPointer { points in
+            sums.withUnsafeMutableBufferPointer { totals in
+                for point in 0..<data.count {
+                    let base = assignments[point] * dimension
+                    let rowBase = point * dimension
+                    for index in 0..<dimension { totals[base + index] += Double(points[rowBase + index]) }
+                }
+            }
         }
         var result = [Float](repeating: 0, count: clusterCount * dimension)
         for cluster in 0..<clusterCount {
@@ -301,79 +309,5 @@ public struct KMeans: Sendable {
             result.replaceSubrange((cluster * dimension)..<((cluster + 1) * dimension), with: row)
         }
         return result
-    }
-}
-
-/// Unit-normalised points in one row-major buffer.
-private struct PointMatrix {
-    let count: Int
-    let dimension: Int
-    let values: [Float]
-    let squaredNorms: [Double]
-
-    init(_ points: [[Float]]) {
-        count = points.count
-        dimension = points.map(\.count).max() ?? 0
-        var values: [Float] = []
-        values.reserveCapacity(count * dimension)
-        for point in points {
-            values += VectorMath.normalized(point)
-            values += [Float](repeating: 0, count: dimension - point.count)
-        }
-        self.values = values
-        squaredNorms = Self.squaredNorms(values, count: count, dimension: dimension)
-    }
-
-    func row(_ index: Int) -> [Float] {
-        Array(values[(index * dimension)..<((index + 1) * dimension)])
-    }
-
-    /// For each of `indices`, the squared Euclidean distance from every point to that point.
-    func squaredDistances(to indices: [Int]) -> [[Double]] {
-        let columns = indices.flatMap { row($0) }
-        let products = MatrixProduct.gram(
-            rows: values,
-            rowCount: count,
-            columns: columns,
-            columnCount: indices.count,
-            dimension: dimension
-        )
-        return indices.enumerated().map { position, index in
-            (0..<count).map { point in
-                let product = Double(products[point * indices.count + position])
-                return point == index ? 0 : max(0, squaredNorms[point] + squaredNorms[index] - 2 * product)
-            }
-        }
-    }
-
-    /// The squared Euclidean distance from every point to the nearest of `count` centres (row-major).
-    func squaredDistances(toCentres centres: [Float], count centreCount: Int) -> [Double] {
-        let products = MatrixProduct.gram(
-            rows: values,
-            rowCount: count,
-            columns: centres,
-            columnCount: centreCount,
-            dimension: dimension
-        )
-        let centreNorms = Self.squaredNorms(centres, count: centreCount, dimension: dimension)
-        return (0..<count).map { point in
-            var nearest = Double.infinity
-            for centre in 0..<centreCount {
-                let product = Double(products[point * centreCount + centre])
-                nearest = min(nearest, max(0, squaredNorms[point] + centreNorms[centre] - 2 * product))
-            }
-            return nearest
-        }
-    }
-
-    static func squaredNorms(_ values: [Float], count: Int, dimension: Int) -> [Double] {
-        (0..<count).map { row in
-            var sum: Double = 0
-            for index in 0..<dimension {
-                let value = Double(values[row * dimension + index])
-                sum += value * value
-            }
-            return sum
-        }
     }
 }
