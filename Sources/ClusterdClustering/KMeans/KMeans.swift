@@ -256,7 +256,13 @@ public struct KMeans: Sendable {
         to assignments: inout [Int],
         squared: inout [Double]
     ) {
-        NearestCentroid.assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
+        NearestCentroid.assign(
+            data,
+            centroids: centroids,
+            clusterCount: clusterCount,
+            to: &assignments,
+            squared: &squared
+        )
     }
 
     /// Gives each empty cluster the point farthest from its centroid; returns whether anything moved.

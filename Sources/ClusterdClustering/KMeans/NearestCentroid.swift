@@ -22,6 +22,14 @@ enum NearestCentroid {
         squared: inout [Double]
     ) {
         guard data.count > 0, clusterCount > 0 else { return }
+        guard data.dimension > 0 else {
+            // No coordinates: every distance is 0 and the first centroid wins.
+            for point in 0..<data.count {
+                assignments[point] = 0
+                squared[point] = 0
+            }
+            return
+        }
         data.values.withUnsafeBufferPointer { points in
             assign(
                 points.baseAddress!,

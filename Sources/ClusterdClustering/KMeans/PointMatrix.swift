@@ -17,7 +17,7 @@ struct PointMatrix {
             values += VectorMath.normalized(point)
             values += [Float](repeating: 0, count: dimension - point.count)
         }
-        self.init(normalized: values, dimension: dimension)
+        self.init(normalized: values, dimension: dimension, count: points.count)
     }
 
     /// Normalises the rows of `rows` (`dimension` floats each, row-major; a trailing partial row is dropped).
@@ -36,12 +36,12 @@ struct PointMatrix {
         self.init(normalized: values, dimension: dimension)
     }
 
-    /// Wraps rows that are already normalised.
-    init(normalized values: [Float], dimension: Int) {
+    /// Wraps rows that are already normalised (`count` of them; by default as many as `values` holds).
+    init(normalized values: [Float], dimension: Int, count: Int? = nil) {
         self.dimension = dimension
-        count = dimension > 0 ? values.count / dimension : 0
+        self.count = count ?? (dimension > 0 ? values.count / dimension : 0)
         self.values = values
-        squaredNorms = Self.squaredNorms(values, count: count, dimension: dimension)
+        squaredNorms = Self.squaredNorms(values, count: self.count, dimension: dimension)
     }
 
     func row(_ index: Int) -> [Float] {
@@ -53,7 +53,7 @@ struct PointMatrix {
         var picked: [Float] = []
         picked.reserveCapacity(indices.count * dimension)
         for index in indices { picked += values[(index * dimension)..<((index + 1) * dimension)] }
-        return PointMatrix(normalized: picked, dimension: dimension)
+        return PointMatrix(normalized: picked, dimension: dimension, count: indices.count)
     }
 
     /// For each of `indices`, the squared Euclidean distance from every point to that point.
