@@ -6,7 +6,7 @@ MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
 .PHONY: all setup build run test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics \
-	bench-ingest
+	bench-ingest bench-cluster
 
 all: build
 
@@ -139,6 +139,19 @@ bench-ingest: setup
 bench: setup
 	swift build -c release --product clusterd-bench
 	scripts/bench .build/release/clusterd-bench
+
+# k-means at scale (issue 13): N synthetic conversations (unit vectors around K known centres, generated in the command
+# and written once under .state/bench-cluster) clustered by clusterd's k-means (in its own process; beyond
+# CLUSTER_MEMORY_MB fitted on a sample and the rest assigned in a streaming pass, as a service run does) and by
+# scikit-learn's KMeans and MiniBatchKMeans and faiss (installed into .venv on first use) on the same file: wall time,
+# peak RSS, inertia of the partition and ARI to the true centres, ratios to scikit-learn and faiss; ROUNDS rounds
+# (medians); load average before and after. N=1000000 is the long run; BENCH_CLUSTER_ARGS adds options.
+K ?= 100
+CLUSTER_MEMORY_MB ?= 1024
+bench-cluster: setup
+	swift build -c release --product clusterd-cluster-bench
+	scripts/bench-cluster .build/release/clusterd-cluster-bench --sizes $(N) --k $(K) --rounds $(ROUNDS) \
+	  --memory-mb $(CLUSTER_MEMORY_MB) $(BENCH_CLUSTER_ARGS)
 
 # Clustering quality: the engine's own code path (native MiniLM, ClusteringEngine, its k-means and k rule) on the
 # labelled sets in EVAL_DATA, ACC / NMI / ARI per set for gold k and the silhouette rule, seeds 0..4, beside the

@@ -153,6 +153,11 @@ let package = Package(
             name: "clusterd-bench",
             dependencies: ["ClusterdModel", "ClusterdCore", "ClusterdEmbedding", "COpenBLAS"]
         ),
+        // k-means at scale against scikit-learn and faiss on synthetic centres (`make bench-cluster`, release build).
+        .executableTarget(
+            name: "clusterd-cluster-bench",
+            dependencies: ["ClusterdCore", "ClusterdEmbedding", "ClusterdClustering"]
+        ),
         // Clustering quality on the labelled sets in ../shared/eval (`make eval`, release build): ACC, NMI, ARI.
         .executableTarget(
             name: "clusterd-eval",

@@ -70,6 +70,12 @@ extension ServiceConfiguration {
         default: "auto",
         "auto: follow inserts and deletes on the messages collection with a change stream when the server has them (any replica set), resuming from a saved position; off: triggers and sweeps only."
     )
+    /// `CLUSTERD_CLUSTERING_MEMORY_MB`.
+    public static let clusteringMemoryKey = SettingKey(
+        "CLUSTERD_CLUSTERING_MEMORY_MB",
+        default: "1024",
+        "Memory (MiB, at least 64) a clustering run may spend on conversation vectors and k-means: embeddings stream from MongoDB in batches; when the conversations do not all fit, k-means is fitted on a hash sample that does and every conversation is then assigned in streaming passes. Assignments and ids of every conversation come on top."
+    )
 
     /// `CLUSTERD_LEASE_SECONDS`.
     public static let leaseKey = SettingKey(
@@ -87,7 +93,7 @@ extension ServiceConfiguration {
     /// The service's own keys (the trigger, schedule, clustering and Claude keys belong to their configurations).
     public static let ownSettingKeys = [
         analysisWorkersKey, queueCapacityKey, tickKey, fullSweepKey, maxAttemptsKey, forcedRunWaitKey, instanceIDKey,
-        claimKey, ingestBatchKey, keepRunsKey, changeStreamKey, leaseKey, leaseRenewKey,
+        claimKey, ingestBatchKey, keepRunsKey, changeStreamKey, leaseKey, leaseRenewKey, clusteringMemoryKey,
     ]
 
     /// Every key the service reads, in the order they are documented.
@@ -126,6 +132,12 @@ extension ServiceConfiguration {
                 throw SettingsError("\(Self.changeStreamKey.name) must be auto or off, not \(mode)")
             }
             changeStream = parsed
+        }
+        if let megabytes = try settings.number(Self.clusteringMemoryKey, as: Int.self) {
+            guard megabytes >= 64 else {
+                throw SettingsError("\(Self.clusteringMemoryKey.name) must be at least 64, not \(megabytes)")
+            }
+            clusteringMemoryMB = megabytes
         }
         clustering = try ClusteringConfiguration(settings: settings)
         schedule = try ScheduleConfiguration(settings: settings)

@@ -59,6 +59,9 @@ public struct ServiceConfiguration: Sendable {
     public var leaseSeconds: Double = 15
     /// How often the lease is renewed (and followers look for a new leader), seconds.
     public var leaseRenewSeconds: Double = 5
+    /// Memory a clustering run may spend on conversation vectors and k-means' working copies, MiB: above what fits,
+    /// k-means is fitted on a hash sample of the conversations and the rest are assigned in streaming passes.
+    public var clusteringMemoryMB: Int = 1024
 
     /// Creates a configuration with defaults for everything.
     public init(

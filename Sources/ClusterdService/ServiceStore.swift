@@ -46,6 +46,13 @@ public protocol ServiceStore: Sendable {
     func countFailed() throws -> Int
     /// Analyses by `embedder` written at or before `bound`.
     func analyses(analyzedAtOrBefore bound: Date, embedder: String) throws -> [MessageAnalysis]
+    /// The same analyses in batches of at most `batchSize` (message-id order), on one cursor: what a run streams.
+    func forEachAnalysisBatch(
+        analyzedAtOrBefore bound: Date,
+        embedder: String,
+        batchSize: Int,
+        _ body: ([MessageAnalysis]) throws -> Void
+    ) throws
     /// Inserts a new run document.
     func insertRun(_ run: ClusteringRun) throws
     /// Finishes a run if it is still `running`; false when it was not.

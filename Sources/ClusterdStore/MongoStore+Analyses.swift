@@ -71,6 +71,41 @@ extension MongoStore {
         return result
     }
 
+    /// Streams the analyses `analyses(analyzedAtOrBefore:embedder:)` returns to `body` in batches of at most
+    /// `batchSize`, in message-id order, on one cursor walking the `_id` index (one query for the whole pass: the
+    /// embedded server sorts per query), so a run holds one batch of embeddings at a time, not all of them.
+    public func forEachAnalysisBatch(
+        analyzedAtOrBefore bound: Date,
+        embedder: String,
+        batchSize: Int,
+        _ body: ([MessageAnalysis]) throws -> Void
+    ) throws {
+        let filter: BSONDocument = [
+            "embedder": .string(embedder),
+            "embedding": Self.present,
+            "analyzed_at": .document(["$lte": .date(bound)]),
+        ]
+        let size = max(1, batchSize)
+        let options: BSONDocument = [
+            "sort": .document(["_id": .int32(1)]),
+            "hint": .document(["_id": .int32(1)]),
+            "batchSize": .int32(Int32(clamping: size)),
+        ]
+        var batch: [MessageAnalysis] = []
+        batch.reserveCapacity(size)
+        try withCollection(configuration.analysesCollection) { collection in
+            try collection.forEach(filter, options: options) { document in
+                if let analysis = StoreCodec.analysis(document) { batch.append(analysis) }
+                if batch.count >= size {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+                return true
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
+    }
+
     /// The stored analysis of one message, if it has an embedding.
     public func analysis(messageID: RecordID) throws -> MessageAnalysis? {
         try withCollection(configuration.analysesCollection) { collection in

@@ -15,7 +15,8 @@ import Testing
         enabled: Bool = true,
         retries: [Double] = [0.05, 0.05],
         maxAttempts: Int = 3,
-        embedder: any Embedder = HashingEmbedder()
+        embedder: any Embedder = HashingEmbedder(),
+        clusteringMemoryMB: Int = 1024
     ) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(
             trigger: TriggerConfiguration(enabled: enabled, messageThreshold: 3, timeThresholdMinutes: 30),
@@ -26,6 +27,7 @@ import Testing
             tickSeconds: 0.2
         )
         configuration.backlogDeferSeconds = 1
+        configuration.clusteringMemoryMB = clusteringMemoryMB
         return BackgroundClusteringService(
             configuration: configuration,
             store: store,
@@ -243,6 +245,32 @@ import Testing
         let run = try #require(try store.latestSuccessfulRun())
         #expect(run.totalConversations == 3)
         #expect(run.triggerReason == "forced by operator")
+    }
+
+    @Test func aRunBeyondItsMemoryBudgetFitsOnASampleAndStillAssignsEveryConversation() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var all: [MessageRecord] = []
+        let topics = [["refund for my order", "refund status"], ["reset my password", "password login fails"]]
+        for conversation in 0..<12 {
+            let texts = topics[conversation % 2].map { "\($0) \(conversation)" }
+            all += messages(conversation: .string("conv-\(conversation)"), texts: texts, prefix: "m\(conversation)")
+        }
+        try store.insertHostMessages(all)
+        // 32 MiB is all reserve: the run holds 2 conversations at a time, fits on 2 and assigns 10 in passes.
+        let service = makeService(store: store, enabled: false, clusteringMemoryMB: 32)
+        service.start()
+        defer { service.shutdown() }
+        #expect(service.forceClustering().started)
+        #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
+        let run = try #require(try store.latestSuccessfulRun())
+        #expect(run.totalMessages == 24)
+        #expect(run.totalConversations == 12)
+        let assignments = try store.assignments(runID: run.id)
+        #expect(Set(assignments.map(\.conversationID)).count == 12 && assignments.count == 12)
+        let clusters = try store.clusters(runID: run.id)
+        #expect(clusters.map(\.size).reduce(0, +) == 12)
+        #expect(run.metrics?.sizes.reduce(0, +) == 12)
     }
 
     @Test func aSecondRunOverUnchangedDataKeepsStableIDsAndRecordsLineageAndMetrics() throws {

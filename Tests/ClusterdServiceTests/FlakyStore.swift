@@ -94,6 +94,16 @@ final class FlakyStore: ServiceStore {
     func analyses(analyzedAtOrBefore bound: Date, embedder: String) throws -> [MessageAnalysis] {
         try checked { try inner.analyses(analyzedAtOrBefore: bound, embedder: embedder) }
     }
+    func forEachAnalysisBatch(
+        analyzedAtOrBefore bound: Date,
+        embedder: String,
+        batchSize: Int,
+        _ body: ([MessageAnalysis]) throws -> Void
+    ) throws {
+        try checked {
+            try inner.forEachAnalysisBatch(analyzedAtOrBefore: bound, embedder: embedder, batchSize: batchSize, body)
+        }
+    }
     func insertRun(_ run: ClusteringRun) throws { try checked { try inner.insertRun(run) } }
     func finishRun(_ run: ClusteringRun) throws -> Bool { try checked { try inner.finishRun(run) } }
     func abandonRunningRuns(before token: Int64, reason: String, now: Date) throws -> Int {

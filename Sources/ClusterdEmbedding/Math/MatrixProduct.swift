@@ -18,44 +18,68 @@ package enum MatrixProduct {
     ) -> [Float] {
         var result = [Float](repeating: 0, count: rowCount * columnCount)
         guard rowCount > 0, columnCount > 0, dimension > 0 else { return result }
-        if rowCount * columnCount * dimension >= blasThreshold {
-            rows.withUnsafeBufferPointer { a in
-                columns.withUnsafeBufferPointer { b in
-                    result.withUnsafeMutableBufferPointer { c in
-                        cblas_sgemm(
-                            CblasRowMajor,
-                            CblasNoTrans,
-                            CblasTrans,
-                            Int32(rowCount),
-                            Int32(columnCount),
-                            Int32(dimension),
-                            1,
-                            a.baseAddress,
-                            Int32(dimension),
-                            b.baseAddress,
-                            Int32(dimension),
-                            0,
-                            c.baseAddress,
-                            Int32(columnCount)
-                        )
-                    }
-                }
-            }
-            return result
-        }
         rows.withUnsafeBufferPointer { a in
             columns.withUnsafeBufferPointer { b in
-                for row in 0..<rowCount {
-                    let rowBase = row * dimension
-                    for column in 0..<columnCount {
-                        let columnBase = column * dimension
-                        var sum: Float = 0
-                        for index in 0..<dimension { sum += a[rowBase + index] * b[columnBase + index] }
-                        result[row * columnCount + column] = sum
-                    }
+                result.withUnsafeMutableBufferPointer { c in
+                    gram(
+                        rows: a.baseAddress!,
+                        rowCount: rowCount,
+                        columns: b.baseAddress!,
+                        columnCount: columnCount,
+                        dimension: dimension,
+                        into: c.baseAddress!
+                    )
                 }
             }
         }
         return result
     }
+
+    /// `gram(rows:rowCount:columns:columnCount:dimension:)` on borrowed buffers, written into `result`
+    /// (`rowCount` × `columnCount`, row-major, overwritten): what k-means' blocked assignment calls per block of rows.
+    package static func gram(
+        rows a: UnsafePointer<Float>,
+        rowCount: Int,
+        columns b: UnsafePointer<Float>,
+        columnCount: Int,
+        dimension: Int,
+        into c: UnsafeMutablePointer<Float>
+    ) {
+        guard rowCount > 0, columnCount > 0 else { return }
+        guard dimension > 0 else {
+            c.update(repeating: 0, count: rowCount * columnCount)
+            return
+        }
+        if rowCount * columnCount * dimension >= blasThreshold {
+            cblas_sgemm(
+                CblasRowMajor,
+                CblasNoTrans,
+                CblasTrans,
+                Int32(rowCount),
+                Int32(columnCount),
+                Int32(dimension),
+                1,
+                a,
+                Int32(dimension),
+                b,
+                Int32(dimension),
+                0,
+                c,
+                Int32(columnCount)
+            )
+            return
+        }
+        for row in 0..<rowCount {
+            let rowBase = row * dimension
+            for column in 0..<columnCount {
+                let columnBase = column * dimension
+                var sum: Float = 0
+                for index in 0..<dimension { sum += a[rowBase + index] * b[columnBase + index] }
+                c[row * columnCount + column] = sum
+            }
+        }
+    }
+
+    /// OpenBLAS's thread count (what every product above may use).
+    package static var threadCount: Int { Int(openblas_get_num_threads()) }
 }

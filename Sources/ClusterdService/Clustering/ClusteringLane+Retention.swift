@@ -24,17 +24,26 @@ extension ClusteringLane {
         }
     }
 
-    /// Leaves out of a run's snapshot the analyses whose host message no longer exists (deleted by the host), and
-    /// erases them as ForgetMessages would. Checks existence with `_id` lookups on `messages` in batches (about 13 s
-    /// a run at 100,000 messages on the embedded server). An automatic run skips the check when the change stream
-    /// has followed since a run last checked: the stream deletes those analyses as the deletes happen (within about
-    /// a second). A forced run always checks, so a message deleted just before it is never in it. Blocking: runs on
-    /// the clustering lane only.
-    func withoutDeletedMessages(_ analyses: [MessageAnalysis], forced: Bool) throws -> [MessageAnalysis] {
-        let (following, gaps, checked) = context.state.read {
+    /// Whether a run checks that its messages still exist (`withoutDeletedMessages`), decided once per run: a forced
+    /// run always does, so a message deleted just before it is never in it; an automatic run skips the check (about
+    /// 13 s a run at 100,000 messages on the embedded server) when the change stream has followed since a run last
+    /// checked, since the stream deletes those analyses as the deletes happen (within about a second). `checked()`
+    /// records a completed check.
+    func existenceCheck(forced: Bool) -> (needed: Bool, checked: @Sendable () -> Void) {
+        let (following, gaps, checkedAt) = context.state.read {
             ($0.changeStream == .following, $0.followGaps, $0.existenceCheckedAtGap)
         }
-        if !forced && following && gaps == checked { return analyses }
+        let context = context
+        return (
+            forced || !following || gaps != checkedAt,
+            { if following { context.state.withLock { $0.existenceCheckedAtGap = gaps } } }
+        )
+    }
+
+    /// Leaves out of a run's analyses those whose host message no longer exists (deleted by the host), and erases
+    /// them as ForgetMessages would: `_id` lookups on `messages` in batches. Blocking: runs on the clustering lane
+    /// only.
+    func withoutDeletedMessages(_ analyses: [MessageAnalysis]) throws -> [MessageAnalysis] {
         let existing = try context.store.hostMessageIDs(among: analyses.map(\.messageID), inConversations: nil)
         let deleted = analyses.filter { !existing.contains($0.messageID) }.map(\.messageID)
         if !deleted.isEmpty {
@@ -43,7 +52,6 @@ extension ClusteringLane {
                 "Left \(deleted.count) analysis(es) of deleted host messages out of the run and erased them (\(erased.assignments) assignment(s), \(erased.clusters) cluster(s) scrubbed)"
             )
         }
-        if following { context.state.withLock { $0.existenceCheckedAtGap = gaps } }
         return deleted.isEmpty ? analyses : analyses.filter { existing.contains($0.messageID) }
     }
 }

@@ -57,14 +57,13 @@ extension ClusteringLane {
                 defer { state.newSinceLastAttempt = 0 }
                 return state.newSinceLastAttempt
             }
-            let analyses = try withoutDeletedMessages(
-                try context.store.analyses(analyzedAtOrBefore: snapshot, embedder: context.embedder.identifier),
-                forced: forced
-            )
-            let conversations = Self.conversations(from: analyses)
-            run.totalMessages = analyses.count
+            let existence = existenceCheck(forced: forced)
+            let sample = try collectSample(upTo: snapshot, checkingExistence: existence.needed)
+            if existence.needed { existence.checked() }
+            let conversations = sample.conversations()
+            run.totalMessages = sample.messagesSeen
             run.totalConversations = conversations.count
-            if conversations.count < 2 {
+            if sample.reachedEnd && conversations.count < 2 {
                 run.status = .skipped
                 run.error = "clustering needs at least 2 conversations (have \(conversations.count))"
                 context.logger.info("Skipped background clustering: \(run.error!)")
@@ -73,16 +72,40 @@ extension ClusteringLane {
                 let previous = try previousClustering()
                 let engine = ClusteringEngine(configuration: context.configuration.clustering)
                 let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
-                    self.setStage("clustering", progress: 0.2 + 0.6 * fraction)
+                    self.setStage("clustering", progress: 0.2 + 0.5 * fraction)
                 }
                 var clusters = outcome.clusters
+                var metrics = outcome.metrics
+                var assignments = outcome.assignments
+                if !sample.reachedEnd {
+                    // More conversations than the memory budget holds: the engine fitted (and named, matched ids,
+                    // measured the silhouette) on the hash sample; the rest go to the nearest cluster in streaming
+                    // passes, and sizes and metrics are completed over all of them.
+                    setStage("assigning", progress: 0.7)
+                    assignments += try assignBeyondSample(
+                        sample.upperBound,
+                        clusters: clusters,
+                        runID: run.id,
+                        upTo: snapshot
+                    ) { fraction in self.setStage("assigning", progress: 0.7 + 0.1 * fraction) }
+                    Self.completeSampledRun(
+                        clusters: &clusters,
+                        metrics: &metrics,
+                        assignments: assignments,
+                        previous: previous
+                    )
+                    run.totalConversations = assignments.count
+                    context.logger.info(
+                        "Clustered a sample of \(conversations.count) conversation(s) within \(context.configuration.clusteringMemoryMB) MiB and assigned \(assignments.count - conversations.count) more in streaming passes"
+                    )
+                }
                 ClusterNamingPlanner.carryNameSources(&clusters, previous: previous.clusters)
                 nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
                 setStage("writing", progress: 0.85)
-                try context.store.saveClusters(clusters, assignments: outcome.assignments)
+                try context.store.saveClusters(clusters, assignments: assignments)
                 written = clusters
-                run.clustersCreated = outcome.clusters.count
-                run.metrics = outcome.metrics
+                run.clustersCreated = clusters.count
+                run.metrics = metrics
                 run.lineage = outcome.lineage
                 // An erasure that began before this check deletes after the writes above (or the run is not
                 // published): what it erased never stays in a published run.
@@ -201,16 +224,6 @@ extension ClusteringLane {
             if run.status == .succeeded { state.latestSuccessfulRun = RunSummary(run) }
             if let unprocessedAfter { state.unprocessed = unprocessedAfter }
             state.newSinceLastAttempt = newAfter
-        }
-    }
-
-    /// Groups analyses by conversation, in a deterministic order.
-    static func conversations(from analyses: [MessageAnalysis]) -> [ConversationInput] {
-        var grouped: [RecordID: [MessageAnalysis]] = [:]
-        for analysis in analyses { grouped[analysis.conversationID, default: []].append(analysis) }
-        return grouped.keys.sorted().map { id in
-            let messages = grouped[id]!.sorted { $0.messageID < $1.messageID }
-            return ConversationInput(id: id, embeddings: messages.map(\.embedding), concepts: messages.map(\.concepts))
         }
     }
 }

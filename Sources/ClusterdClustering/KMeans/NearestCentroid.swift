@@ -1,0 +1,100 @@
+import ClusterdEmbedding
+
+/// Lloyd's assignment step as one matrix product per block of points: ‖x − c‖² = ‖x‖² + ‖c‖² − 2 x·c, the
+/// x·c of a block of rows and every centroid from one sgemm into a scratch buffer of at most `scratchFloats` floats
+/// (so the scratch is bounded whatever the number of points), then a nearest-centroid scan of each row (ties to the
+/// lower index).
+enum NearestCentroid {
+    /// Most floats of the block × centroids product held at once (4 MiB).
+    static let scratchFloats = 1 << 20
+
+    /// Rows per block for `clusterCount` centroids.
+    static func blockRows(clusterCount: Int) -> Int {
+        max(1, scratchFloats / max(1, clusterCount))
+    }
+
+    /// The nearest of `clusterCount` centroids (row-major) of every point, and the squared distance to it.
+    static func assign(
+        _ data: PointMatrix,
+        centroids: [Float],
+        clusterCount: Int,
+        to assignments: inout [Int],
+        squared: inout [Double]
+    ) {
+        guard data.count > 0, clusterCount > 0 else { return }
+        guard data.dimension > 0 else {
+            // No coordinates: every distance is 0 and the first centroid wins.
+            for point in 0..<data.count {
+                assignments[point] = 0
+                squared[point] = 0
+            }
+            return
+        }
+        data.values.withUnsafeBufferPointer { points in
+            assign(
+                points.baseAddress!,
+                count: data.count,
+                dimension: data.dimension,
+                pointNorms: data.squaredNorms,
+                centroids: centroids,
+                clusterCount: clusterCount,
+                to: &assignments,
+                squared: &squared
+            )
+        }
+    }
+
+    /// `assign(_:centroids:clusterCount:to:squared:)` on a borrowed buffer of `count` rows with their squared norms.
+    static func assign(
+        _ points: UnsafePointer<Float>,
+        count: Int,
+        dimension: Int,
+        pointNorms: [Double],
+        centroids: [Float],
+        clusterCount: Int,
+        to assignments: inout [Int],
+        squared: inout [Double]
+    ) {
+        guard count > 0, clusterCount > 0 else { return }
+        let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: dimension).map {
+            Float($0)
+        }
+        let rowsPerBlock = min(count, blockRows(clusterCount: clusterCount))
+        var scratch = [Float](repeating: 0, count: rowsPerBlock * clusterCount)
+        centroids.withUnsafeBufferPointer { centres in
+            scratch.withUnsafeMutableBufferPointer { products in
+                assignments.withUnsafeMutableBufferPointer { assigned in
+                    squared.withUnsafeMutableBufferPointer { distances in
+                        var start = 0
+                        while start < count {
+                            let rows = min(rowsPerBlock, count - start)
+                            MatrixProduct.gram(
+                                rows: points + start * dimension,
+                                rowCount: rows,
+                                columns: centres.baseAddress!,
+                                columnCount: clusterCount,
+                                dimension: dimension,
+                                into: products.baseAddress!
+                            )
+                            for row in 0..<rows {
+                                let base = row * clusterCount
+                                var best = 0
+                                var bestValue = centroidNorms[0] - 2 * products[base]
+                                for cluster in 1..<max(1, clusterCount) {
+                                    let value = centroidNorms[cluster] - 2 * products[base + cluster]
+                                    if value < bestValue {
+                                        bestValue = value
+                                        best = cluster
+                                    }
+                                }
+                                assigned[start + row] = best
+                                distances[start + row] = max(0, pointNorms[start + row] + Double(bestValue))
+                            }
+                            start += rows
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

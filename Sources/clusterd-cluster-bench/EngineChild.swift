@@ -1,0 +1,69 @@
+import ClusterdClustering
+import ClusterdCore
+import ClusterdEmbedding
+import Foundation
+
+/// One run of clusterd's k-means in this (child) process on the data file, the way a service run does it: when the
+/// rows do not fit the memory budget, k-means is fitted on a seeded uniform sample that does and every row is then
+/// assigned in a streaming pass (blocks read from the file); labels go to `path.clusterd.labels`, one JSON line out.
+enum EngineChild {
+    /// Bytes per held row while fitting: the rows and k-means' normalised copy, plus bookkeeping.
+    static func capacity(memoryMB: Int, dimension: Int) -> Int {
+        max(2, ((memoryMB << 20) - (32 << 20)) / (2 * dimension * 4 + 64))
+    }
+
+    /// Runs and prints {"engine", "seconds", "rss_kb", "iterations", "fitted"}.
+    static func run(path: String, count: Int, options: ClusterBenchOptions) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ClusterBenchError("cannot read \(path)") }
+        defer { try? handle.close() }
+        let dimension = options.dimension
+        let fitted = min(count, capacity(memoryMB: options.memoryMB, dimension: dimension))
+        var rows: [Float]
+        let loadStarted = Date()
+        if fitted == count {
+            rows = try SyntheticCentres.read(handle, rows: 0..<count, dimension: dimension)
+        } else {
+            rows = []
+            rows.reserveCapacity(fitted * dimension)
+            for index in Silhouette.sampleIndices(count: count, sampleSize: fitted, seed: 1) {
+                rows += try SyntheticCentres.read(handle, rows: index..<(index + 1), dimension: dimension)
+            }
+        }
+        let loadSeconds = Date().timeIntervalSince(loadStarted)
+        let started = Date()
+        let kmeans = KMeans(
+            k: options.k,
+            maxIterations: options.maxIterations,
+            seed: 42,
+            initializations: options.initializations
+        )
+        let fit = kmeans.fit(rows: rows, dimension: dimension)
+        var labels: [Int32]
+        if fitted == count {
+            labels = fit.assignments.map { Int32($0) }
+        } else {
+            rows = []
+            labels = []
+            labels.reserveCapacity(count)
+            let assigner = CentroidAssigner(centroids: fit.centroids)
+            let block = 65_536
+            for start in stride(from: 0, to: count, by: block) {
+                let chunk = try SyntheticCentres.read(
+                    handle,
+                    rows: start..<min(count, start + block),
+                    dimension: dimension
+                )
+                labels += assigner.nearest(rows: chunk).clusters.map { Int32($0) }
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        try labels.withUnsafeBufferPointer {
+            try Data(buffer: $0).write(to: URL(fileURLWithPath: path + ".clusterd.labels"))
+        }
+        let line =
+            "{\"engine\": \"clusterd\", \"seconds\": \(seconds), \"load_seconds\": \(loadSeconds), "
+            + "\"rss_kb\": \(PeakMemory.kilobytes()), \"iterations\": \(fit.iterations), \"fitted\": \(fitted), "
+            + "\"threads\": \(MatrixProduct.threadCount)}"
+        print(line)
+    }
+}
