@@ -213,6 +213,8 @@ enum StoreCodec {
             "representative_conversation_ids": .array(cluster.representativeConversationIDs.map { BSONValue($0) }),
             "centroid": BSONValue(float32: cluster.centroid),
             "name_source": .string(cluster.nameSource),
+            "level": BSONValue(cluster.level),
+            "parent": cluster.parent.map { .string($0) } ?? .null,
             "lineage": .document([
                 "kind": .string(cluster.lineage.kind.rawValue),
                 "previous_stable_ids": .array(cluster.lineage.previousStableIDs.map { .string($0) }),
@@ -237,7 +239,9 @@ enum StoreCodec {
                 .compactMap(\.recordID) ?? [],
             centroid: document["centroid"]?.float32Values ?? [],
             nameSource: document["name_source"]?.stringValue ?? Cluster.localNameSource,
-            lineage: document["lineage"]?.documentValue.map(clusterLineage) ?? .born
+            lineage: document["lineage"]?.documentValue.map(clusterLineage) ?? .born,
+            level: document["level"]?.intValue ?? 0,
+            parent: document["parent"]?.stringValue
         )
     }
 

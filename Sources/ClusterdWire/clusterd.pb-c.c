@@ -3316,7 +3316,7 @@ const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor =
   (ProtobufCMessageInit) clusterd__v1__lineage_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[9] =
+static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[11] =
 {
   {
     "stable_id",
@@ -3426,11 +3426,37 @@ static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "level",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parent",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, parent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
   2,   /* field[2] = description */
+  9,   /* field[9] = level */
   6,   /* field[6] = lineage */
   1,   /* field[1] = name */
+  10,   /* field[10] = parent */
   7,   /* field[7] = previous_stable_ids */
   8,   /* field[8] = renamed */
   5,   /* field[5] = representative_conversation_ids */
@@ -3441,7 +3467,7 @@ static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__cluster_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
 {
@@ -3451,7 +3477,7 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
   "Clusterd__V1__ClusterInfo",
   "clusterd.v1",
   sizeof(Clusterd__V1__ClusterInfo),
-  9,
+  11,
   clusterd__v1__cluster_info__field_descriptors,
   clusterd__v1__cluster_info__field_indices_by_name,
   1,  clusterd__v1__cluster_info__number_ranges,

@@ -759,10 +759,18 @@ struct  Clusterd__V1__ClusterInfo
    * It kept its stable id but was re-named because its membership drifted.
    */
   protobuf_c_boolean renamed;
+  /*
+   * Hierarchy level: 0 for base clusters (conversations are assigned to these), 1 for their parents, up to the top.
+   */
+  uint32_t level;
+  /*
+   * Stable id of its parent at level + 1; empty at the top level (and from servers before the hierarchy).
+   */
+  char *parent;
 };
 #define CLUSTERD__V1__CLUSTER_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /* Clusterd__V1__Frame methods */
