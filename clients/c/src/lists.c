@@ -95,6 +95,14 @@ const char *clusterd_cluster_get_representative(const clusterd_cluster_t *cluste
                : NULL;
 }
 
+unsigned clusterd_cluster_get_level(const clusterd_cluster_t *cluster) {
+    return cluster != NULL ? cluster->info.level : 0;
+}
+
+const char *clusterd_cluster_get_parent(const clusterd_cluster_t *cluster) {
+    return cluster != NULL ? text(cluster->info.parent) : "";
+}
+
 /* ---- batch triggers ------------------------------------------------------------------------ */
 
 static const Clusterd__V1__TriggerAnalysisBatchReply__Result *result_at(const clusterd_trigger_batch_t *batch,

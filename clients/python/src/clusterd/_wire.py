@@ -188,6 +188,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         7: _f("lineage", "string"),
         8: _f("previous_stable_ids", "string", True),
         9: _f("renamed", "bool"),
+        10: _f("level", "uint32"),
+        11: _f("parent", "string"),
     },
 }
 

@@ -432,6 +432,8 @@ class ClusterInfo:
     lineage: str = ""  # born, continued, split or merged; empty from a server before lineage
     previous_stable_ids: List[str] = field(default_factory=list)  # its own first when it continued
     renamed: bool = False  # kept its stable id but was re-named because its membership drifted
+    level: int = 0  # hierarchy level: 0 for base clusters, up to the top
+    parent: Optional[str] = None  # stable id of its parent at level + 1; None at the top
 
     @classmethod
     def from_wire(cls, cluster: Mapping[str, Any]) -> "ClusterInfo":
@@ -445,6 +447,8 @@ class ClusterInfo:
             lineage=cluster["lineage"],
             previous_stable_ids=list(cluster["previous_stable_ids"]),
             renamed=cluster["renamed"],
+            level=cluster.get("level", 0),
+            parent=cluster.get("parent") or None,
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -461,6 +465,8 @@ class ClusterInfo:
                 "previous_stable_ids": list(self.previous_stable_ids),
                 "renamed": self.renamed,
             },
+            "level": self.level,
+            "parent": self.parent,
         }
 
 
