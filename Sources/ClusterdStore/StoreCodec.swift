@@ -113,6 +113,7 @@ enum StoreCodec {
                 "churn": runMetrics.churn.map { .double($0) } ?? .null,
                 "adjusted_rand_index": runMetrics.adjustedRandIndex.map { .double($0) } ?? .null,
                 "compared_conversations": BSONValue(runMetrics.comparedConversations),
+                "level_sizes": .array(runMetrics.levelSizes.map { BSONValue($0) }),
             ])
         }
         return [
@@ -179,7 +180,8 @@ enum StoreCodec {
                 k: metricsDocument["k"]?.intValue ?? 0,
                 churn: metricsDocument["churn"]?.doubleValue,
                 adjustedRandIndex: metricsDocument["adjusted_rand_index"]?.doubleValue,
-                comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0
+                comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0,
+                levelSizes: metricsDocument["level_sizes"]?.arrayValue?.compactMap(\.intValue) ?? []
             )
         }
         return ClusteringRun(

@@ -3110,7 +3110,7 @@ const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
   (ProtobufCMessageInit) clusterd__v1__run_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[7] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[8] =
 {
   {
     "silhouette",
@@ -3196,6 +3196,18 @@ static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "level_sizes",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Clusterd__V1__RunMetrics, n_level_sizes),
+    offsetof(Clusterd__V1__RunMetrics, level_sizes),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
   5,   /* field[5] = adjusted_rand_index */
@@ -3203,13 +3215,14 @@ static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
   6,   /* field[6] = compared_conversations */
   1,   /* field[1] = inertia */
   3,   /* field[3] = k */
+  7,   /* field[7] = level_sizes */
   0,   /* field[0] = silhouette */
   2,   /* field[2] = sizes */
 };
 static const ProtobufCIntRange clusterd__v1__run_metrics__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
 {
@@ -3219,7 +3232,7 @@ const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
   "Clusterd__V1__RunMetrics",
   "clusterd.v1",
   sizeof(Clusterd__V1__RunMetrics),
-  7,
+  8,
   clusterd__v1__run_metrics__field_descriptors,
   clusterd__v1__run_metrics__field_indices_by_name,
   1,  clusterd__v1__run_metrics__number_ranges,

@@ -12,7 +12,7 @@ enum ClusterTable {
                 + (levels > 1 ? " in \(levels) levels" : "") + ", \(listing.run.totalConversations) conversations"
         ]
         if let metrics = listing.run.metrics {
-            lines.append("  \(metrics.silhouetteText); \(metrics.sizesText)")
+            lines.append("  \(metrics.silhouetteText); \(metrics.sizesText); \(metrics.levelsText)")
             lines.append("  vs previous run: \(metrics.stabilityText)")
             lines.append("  lineage: \(listing.run.lineageText)")
         }

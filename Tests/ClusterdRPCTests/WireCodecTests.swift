@@ -63,7 +63,8 @@ import Testing
             k: 3,
             churn: 0.0625,
             adjustedRandIndex: 0.91,
-            comparedConversations: 16
+            comparedConversations: 16,
+            levelSizes: [30, 7, 3]
         )
         run.lineage = [
             LineageEvent(
@@ -141,7 +142,8 @@ import Testing
                     size: 2,
                     topConcepts: ["refund", "invoice"],
                     representativeConversationIDs: ["a", "b"],
-                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true)
+                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true),
+                    parent: "c-3"
                 ),
                 ClusterSummary(
                     stableID: "c-2",
@@ -150,6 +152,15 @@ import Testing
                     size: 1,
                     topConcepts: [],
                     representativeConversationIDs: []
+                ),
+                ClusterSummary(
+                    stableID: "c-3",
+                    name: "money",
+                    description: "",
+                    size: 2,
+                    topConcepts: [],
+                    representativeConversationIDs: [],
+                    level: 1
                 ),
             ]
         )

@@ -171,7 +171,8 @@ public struct ClusteringEngine: Sendable {
             k: clusterCount,
             churn: PartitionAgreement.churn(before, after),
             adjustedRandIndex: PartitionAgreement.adjustedRandIndex(before, after),
-            comparedConversations: before.count
+            comparedConversations: before.count,
+            levelSizes: [baseSizes.count] + parents.map(\.groups.count)
         )
         progress(1)
         return ClusteringOutcome(

@@ -691,10 +691,16 @@ struct  Clusterd__V1__RunMetrics
    * Conversations both runs clustered (the base of churn and the Rand index).
    */
   uint64_t compared_conversations;
+  /*
+   * Clusters per hierarchy level, base level first ("other" buckets counted at the base); one entry when the base
+   * level is the top; empty from servers before the hierarchy.
+   */
+  size_t n_level_sizes;
+  uint64_t *level_sizes;
 };
 #define CLUSTERD__V1__RUN_METRICS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_metrics__descriptor) \
-    , 0, 0, 0,NULL, 0, 0, 0, 0 }
+    , 0, 0, 0,NULL, 0, 0, 0, 0, 0,NULL }
 
 
 /*

@@ -170,6 +170,7 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         5: _f("churn", "double"),
         6: _f("adjusted_rand_index", "double"),
         7: _f("compared_conversations", "uint64"),
+        8: _f("level_sizes", "uint64", True),
     },
     "LineageEvent": {
         1: _f("kind", "string"),

@@ -88,6 +88,7 @@ class RunMetrics:
     churn: Optional[float] = None  # share of shared conversations whose stable id changed; None without a previous run
     adjusted_rand_index: Optional[float] = None  # against the previous run's partition; None without one
     compared_conversations: int = 0  # conversations both runs clustered
+    level_sizes: List[int] = field(default_factory=list)  # clusters per hierarchy level, base first
 
     @classmethod
     def from_wire(cls, metrics: Mapping[str, Any]) -> "RunMetrics":
@@ -99,6 +100,7 @@ class RunMetrics:
             churn=_defined(metrics["churn"]),
             adjusted_rand_index=_defined(metrics["adjusted_rand_index"]),
             compared_conversations=metrics["compared_conversations"],
+            level_sizes=list(metrics.get("level_sizes", [])),
         )
 
     @property
@@ -129,6 +131,7 @@ class RunMetrics:
             "churn": self.churn,
             "adjusted_rand_index": self.adjusted_rand_index,
             "compared_conversations": self.compared_conversations,
+            "level_sizes": list(self.level_sizes),
         }
 
 
