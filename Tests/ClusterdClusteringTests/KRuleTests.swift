@@ -19,11 +19,11 @@ import Testing
         #expect(rule.candidates(count: 8, distinctCount: 8) == [2, 3, 4])
         #expect(rule.candidates(count: 36, distinctCount: 36) == Array(2...12))
         #expect(rule.candidates(count: 100, distinctCount: 5) == Array(2...5))
-        // The reference grid, capped at a tenth of the points.
-        #expect(rule.candidates(count: 500, distinctCount: 500) == [5, 10, 15, 20, 25, 30, 35, 40, 45, 50])
+        // Every k to 12, then the reference grid from 15, capped at a tenth of the points.
+        #expect(rule.candidates(count: 500, distinctCount: 500) == Array(2...12) + [15, 20, 25, 30, 35, 40, 45, 50])
         let twoThousand = rule.candidates(count: 2000, distinctCount: 2000)
-        #expect(twoThousand.first == 5 && twoThousand.last == 200 && twoThousand.contains(60))
-        #expect(!twoThousand.contains(2) && twoThousand.count == 20)
+        #expect(twoThousand.first == 2 && twoThousand.last == 200 && twoThousand.contains(60))
+        #expect(twoThousand.count == 29 && twoThousand.contains(120) && !twoThousand.contains(13))
         // Beyond the sample's resolution the grid stops at a tenth of the sample: hundreds, not thousands.
         for count in [3000, 100_000, 1_000_000] {
             #expect(rule.candidates(count: count, distinctCount: count).last == 280)
@@ -50,9 +50,10 @@ import Testing
     }
 
     @Test func gridFitsCandidatesOnTheSampleAndTheChosenKOnAllPoints() {
-        let data = SyntheticBlobs.sphere(centres: 20, perCentre: 60, dimension: 32, noise: 0.2, seed: 5)
-        let outcome = Self.cluster(data.points, rule: .grid(sampleSize: 400))
-        #expect(outcome.metrics.k == 20)
+        // A fit sample of 4 × 200 points out of 1,200; the chosen k still places every point.
+        let data = SyntheticBlobs.sphere(centres: 10, perCentre: 120, dimension: 32, noise: 0.2, seed: 5)
+        let outcome = Self.cluster(data.points, rule: .grid(sampleSize: 200))
+        #expect(outcome.metrics.k == 10)
         #expect(outcome.assignments.count == data.points.count)
         let found = Dictionary(uniqueKeysWithValues: outcome.assignments.map { ($0.conversationID, $0.stableID) })
         let predicted = data.points.indices.map { found[.string("conv-\($0)")] ?? "" }

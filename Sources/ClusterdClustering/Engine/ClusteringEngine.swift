@@ -187,8 +187,10 @@ public struct ClusteringEngine: Sendable {
     /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
     /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
     /// previous run's k unless the best beats it by more than `kSwitchMargin`. With `.grid` the candidates are
-    /// fitted on the silhouette sample only (the previous run's k joins them when within the cap) and the chosen k
-    /// is then fitted on all points, started from its sample fit too.
+    /// fitted on a seeded sample of at most `fitSampleFactor` × the silhouette sample size (all points when they
+    /// fit; the silhouette sample is drawn from it, so a candidate is not scored only on the points it was fitted
+    /// to at the sample's own scale), the previous run's k joins them when within the cap, and the chosen k is then
+    /// fitted on all points, started from its sample fit too.
     private func partition(
         _ vectors: [[Float]],
         warmStart: [[Float]],
@@ -197,17 +199,21 @@ public struct ClusteringEngine: Sendable {
     ) -> (KMeansResult, Double?) {
         let distinct = Set(vectors).count
         var candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
-        let sample = Silhouette.sampleIndices(
-            count: vectors.count,
-            sampleSize: configuration.kRule.sampleSize,
-            seed: configuration.seed
-        )
-        let onSample: Bool
-        if case .grid = configuration.kRule, sample.count < vectors.count {
-            onSample = true
+        let sampleSize = configuration.kRule.sampleSize
+        let fitPoints: [Int]
+        if case .grid = configuration.kRule {
+            fitPoints = Silhouette.sampleIndices(
+                count: vectors.count,
+                sampleSize: Self.fitSampleFactor * sampleSize,
+                seed: configuration.seed
+            )
         } else {
-            onSample = false
+            fitPoints = Array(vectors.indices)
         }
+        let onSample = fitPoints.count < vectors.count
+        let scored = Silhouette.sampleIndices(count: fitPoints.count, sampleSize: sampleSize, seed: configuration.seed)
+        let sample = scored.map { fitPoints[$0] }
+        let fitVectors = onSample ? fitPoints.map { vectors[$0] } : vectors
         if case .grid = configuration.kRule, let previousK, previousK >= 2, !candidates.contains(previousK),
             previousK
                 <= KRule.gridCap(
@@ -235,12 +241,12 @@ public struct ClusteringEngine: Sendable {
         var chain: [[Float]] = []
         for (position, k) in candidates.enumerated() {
             let fit = kMeans(k).fit(
-                onSample ? sampleVectors : vectors,
+                fitVectors,
                 warmStart: k == previousK ? warmStart : [],
                 extraStarts: chain.isEmpty ? [] : [chain]
             )
             chain = Self.bySize(fit)
-            let labels = onSample ? fit.assignments : sample.map { fit.assignments[$0] }
+            let labels = scored.map { fit.assignments[$0] }
             let score = Silhouette.score(similarities: similarities, labels: labels)
             if k == previousK { previousFit = (fit, score) }
             if let current = best {
@@ -266,6 +272,10 @@ public struct ClusteringEngine: Sendable {
         progress(1)
         return (full, chosen.score)
     }
+
+    /// The `.grid` rule fits its candidates on at most this many times its silhouette sample size (12,000 points
+    /// with the default 3,000): the eval sets are fitted whole, as the reference does; 10⁵ conversations on a sample.
+    static let fitSampleFactor = 4
 
     /// Seeded k-means with the run's settings for `k` clusters.
     func kMeans(_ k: Int) -> KMeans {

@@ -10,24 +10,24 @@
 ///   ties go to the smaller k. When the range starts above kMax, k = kMax. With a previous run whose k is a
 ///   candidate, `ClusteringEngine` keeps that k unless the best k's silhouette is higher by more than
 ///   `ClusteringConfiguration.kSwitchMargin` (0.02), so k does not flip on noise between runs.
-/// - `.grid(sampleSize:)` (the default) grows with the data: with
-///   cap = min(n − 1, m, max(min(12, n / 2), min(n, sampleSize) / 10)),
-///   every k in 2...cap when cap ≤ 12, else the sparse grid k = 5..50 step 5, 60..100 step 10, 120..240 step 20,
-///   280..400 step 40, 480..800 step 80, then steps of 160, up to cap (a few dozen points: a handful of clusters;
-///   3,000 and more with the default sample of 3,000: up to 300, the most the sample resolves at ten points each). `ClusteringEngine` fits
-///   k-means for each candidate on a deterministic sample of at most `sampleSize` points, keeps the k with the best
-///   silhouette on that sample (the same hysteresis as `.silhouette`; the previous run's k joins the candidates when
-///   it is within the cap), then fits the chosen k on all points.
+/// - `.grid(sampleSize:)` (the default) grows with the data. With
+///   cap = min(n − 1, m, max(min(12, n / 2), min(n, sampleSize) / 10)) it tries every k in 2...12, then the sparse
+///   grid k = 15..50 step 5, 60..100 step 10, 120..240 step 20, 280..400 step 40, 480..800 step 80, then steps of
+///   160, up to cap: a few dozen points get a handful of clusters at most; 3,000 and more (with the default sample
+///   of 3,000) up to 300, the most the sample resolves at ten points a cluster. `ClusteringEngine` fits k-means for
+///   each candidate on a deterministic sample of at most `sampleSize` points, keeps the k with the best silhouette
+///   on that sample (the same hysteresis as `.silhouette`; the previous run's k joins the candidates when it is
+///   within the cap), then fits the chosen k on all points, started from its sample fit.
 public enum KRule: Sendable, Equatable, CustomStringConvertible {
     /// Always this many clusters (capped by the number of distinct points).
     case fixed(Int)
     /// The k in `range` with the best silhouette on a sample of at most `sampleSize` points.
     case silhouette(range: ClosedRange<Int>, sampleSize: Int)
-    /// The k on a sparse grid capped at a tenth of the points with the best silhouette, k-means for each candidate
-    /// fitted on a sample of at most `sampleSize` points.
+    /// The k on a grid capped at a tenth of the points (dense to 12, sparse above) with the best silhouette,
+    /// k-means for each candidate fitted on a sample of at most `sampleSize` points.
     case grid(sampleSize: Int)
 
-    /// The rule as stored with a run: "fixed:8", "silhouette:2-12".
+    /// The rule as stored with a run: "fixed:8", "silhouette:2-12", "grid".
     public var description: String {
         switch self {
         case .fixed(let k): return "fixed:\(k)"
@@ -52,9 +52,8 @@ public enum KRule: Sendable, Equatable, CustomStringConvertible {
         case .grid(let sampleSize):
             guard count > 2, distinct > 1 else { return [1] }
             let cap = Self.gridCap(count: count, distinctCount: distinct, sampleSize: sampleSize)
-            guard cap > 12 else { return Array(2...max(2, cap)) }
-            var values: [Int] = []
-            var k = 5
+            var values = Array(2...max(2, min(cap, 12)))
+            var k = 15
             while k <= cap {
                 values.append(k)
                 k += Self.gridStep(after: k)
