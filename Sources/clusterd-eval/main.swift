@@ -152,9 +152,10 @@ print(
     metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's plain Python pipeline
     (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean; "init" = k-means++ starts per fit.
     k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's unknown-k rule \(autoRule)
-    (cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items; "grid" = k = 5..50 step 5, 60..100
-    step 10, 120..240 step 20, then coarser, capped at n/10, each candidate fitted on the sample, the chosen k on
-    all items). The README's rule is the same grid to 240, each candidate fitted on all items.
+    (cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items; "grid" = every k to 12, then 15..50
+    step 5, 60..100 step 10, 120..240 step 20, then coarser, capped at a tenth of min(n, sample); candidates fitted
+    on at most 4 × the sample, so these sets whole). The README's rule: k = 5..50 step 5, 60..100 step 10,
+    120..240 step 20, capped at n/10, candidates fitted on all items.
     """
 )
 
