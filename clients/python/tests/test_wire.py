@@ -231,6 +231,7 @@ def test_run_metrics_and_lineage_decode_with_nan_as_none() -> None:
         "churn": None,
         "adjusted_rand_index": None,
         "compared_conversations": 12,
+        "level_sizes": [],
     }
     assert document["lineage_counts"] == {"born": 1, "continued": 1, "split": 1, "merged": 0, "retired": 1}
     assert "lineage" not in document  # status carries only the counts
