@@ -154,10 +154,11 @@ bench-cluster: setup
 	  --memory-mb $(CLUSTER_MEMORY_MB) $(BENCH_CLUSTER_ARGS)
 
 # Clustering quality: the engine's own code path (native MiniLM, ClusteringEngine, its k-means and k rule) on the
-# labelled sets in EVAL_DATA, ACC / NMI / ARI per set for gold k and the silhouette rule, seeds 0..4, beside the
+# labelled sets in EVAL_DATA, ACC / NMI / ARI per set for gold k and the unknown-k grid rule, seeds 0..4, beside the
 # README's plain Python reference. Embeddings are cached in .state/eval-cache (keyed by a hash of each file), so
 # only the first run embeds (a few minutes). Both the engine's default 3 k-means++ starts and 10 (sklearn's n_init)
-# are run; EVAL_ARGS replaces the options (clusterd-eval --help), e.g. EVAL_ARGS="--sets sgd --k-range 2-40".
+# are run (the grid rule takes about a minute per seed on BANKING77 and CLINC150; results in bench/README.md);
+# EVAL_ARGS replaces the options (clusterd-eval --help), e.g. EVAL_ARGS="--sets sgd --k-range 2-40".
 EVAL_DATA ?= ../shared/eval
 EVAL_ARGS ?= --initializations 3,10
 eval: setup

@@ -197,6 +197,7 @@ let package = Package(
             dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]
         ),
         .testTarget(name: "ClusterdIngestBenchTests", dependencies: ["clusterd-ingest-bench"]),
+        .testTarget(name: "ClusterctlTableTests", dependencies: ["clusterctl", "ClusterdCore"]),
         .testTarget(
             name: "ClusterdLoggingTests",
             dependencies: ["ClusterdCore", "ClusterdLogging", "ClusterdTestSupport"]

@@ -113,6 +113,7 @@ enum StoreCodec {
                 "churn": runMetrics.churn.map { .double($0) } ?? .null,
                 "adjusted_rand_index": runMetrics.adjustedRandIndex.map { .double($0) } ?? .null,
                 "compared_conversations": BSONValue(runMetrics.comparedConversations),
+                "level_sizes": .array(runMetrics.levelSizes.map { BSONValue($0) }),
             ])
         }
         return [
@@ -181,7 +182,8 @@ enum StoreCodec {
                 k: metricsDocument["k"]?.intValue ?? 0,
                 churn: metricsDocument["churn"]?.doubleValue,
                 adjustedRandIndex: metricsDocument["adjusted_rand_index"]?.doubleValue,
-                comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0
+                comparedConversations: metricsDocument["compared_conversations"]?.intValue ?? 0,
+                levelSizes: metricsDocument["level_sizes"]?.arrayValue?.compactMap(\.intValue) ?? []
             )
         }
         var run = ClusteringRun(
@@ -218,6 +220,8 @@ enum StoreCodec {
             "representative_conversation_ids": .array(cluster.representativeConversationIDs.map { BSONValue($0) }),
             "centroid": BSONValue(float32: cluster.centroid),
             "name_source": .string(cluster.nameSource),
+            "level": BSONValue(cluster.level),
+            "parent": cluster.parent.map { .string($0) } ?? .null,
             "lineage": .document([
                 "kind": .string(cluster.lineage.kind.rawValue),
                 "previous_stable_ids": .array(cluster.lineage.previousStableIDs.map { .string($0) }),
@@ -242,7 +246,9 @@ enum StoreCodec {
                 .compactMap(\.recordID) ?? [],
             centroid: document["centroid"]?.float32Values ?? [],
             nameSource: document["name_source"]?.stringValue ?? Cluster.localNameSource,
-            lineage: document["lineage"]?.documentValue.map(clusterLineage) ?? .born
+            lineage: document["lineage"]?.documentValue.map(clusterLineage) ?? .born,
+            level: document["level"]?.intValue ?? 0,
+            parent: document["parent"]?.stringValue
         )
     }
 

@@ -3271,7 +3271,7 @@ const ProtobufCMessageDescriptor clusterd__v1__run_summary__descriptor =
   (ProtobufCMessageInit) clusterd__v1__run_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[7] =
+static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descriptors[8] =
 {
   {
     "silhouette",
@@ -3357,6 +3357,18 @@ static const ProtobufCFieldDescriptor clusterd__v1__run_metrics__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "level_sizes",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Clusterd__V1__RunMetrics, n_level_sizes),
+    offsetof(Clusterd__V1__RunMetrics, level_sizes),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
   5,   /* field[5] = adjusted_rand_index */
@@ -3364,13 +3376,14 @@ static const unsigned clusterd__v1__run_metrics__field_indices_by_name[] = {
   6,   /* field[6] = compared_conversations */
   1,   /* field[1] = inertia */
   3,   /* field[3] = k */
+  7,   /* field[7] = level_sizes */
   0,   /* field[0] = silhouette */
   2,   /* field[2] = sizes */
 };
 static const ProtobufCIntRange clusterd__v1__run_metrics__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
 {
@@ -3380,7 +3393,7 @@ const ProtobufCMessageDescriptor clusterd__v1__run_metrics__descriptor =
   "Clusterd__V1__RunMetrics",
   "clusterd.v1",
   sizeof(Clusterd__V1__RunMetrics),
-  7,
+  8,
   clusterd__v1__run_metrics__field_descriptors,
   clusterd__v1__run_metrics__field_indices_by_name,
   1,  clusterd__v1__run_metrics__number_ranges,
@@ -3477,7 +3490,7 @@ const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor =
   (ProtobufCMessageInit) clusterd__v1__lineage_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[9] =
+static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descriptors[11] =
 {
   {
     "stable_id",
@@ -3587,11 +3600,37 @@ static const ProtobufCFieldDescriptor clusterd__v1__cluster_info__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "level",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parent",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ClusterInfo, parent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
   2,   /* field[2] = description */
+  9,   /* field[9] = level */
   6,   /* field[6] = lineage */
   1,   /* field[1] = name */
+  10,   /* field[10] = parent */
   7,   /* field[7] = previous_stable_ids */
   8,   /* field[8] = renamed */
   5,   /* field[5] = representative_conversation_ids */
@@ -3602,7 +3641,7 @@ static const unsigned clusterd__v1__cluster_info__field_indices_by_name[] = {
 static const ProtobufCIntRange clusterd__v1__cluster_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
 {
@@ -3612,7 +3651,7 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor =
   "Clusterd__V1__ClusterInfo",
   "clusterd.v1",
   sizeof(Clusterd__V1__ClusterInfo),
-  9,
+  11,
   clusterd__v1__cluster_info__field_descriptors,
   clusterd__v1__cluster_info__field_indices_by_name,
   1,  clusterd__v1__cluster_info__number_ranges,

@@ -3,21 +3,26 @@ import Foundation
 
 /// Renders a run's clusters.
 enum ClusterTable {
-    static func render(_ listing: ClusterListing) -> String {
+    /// The run's header and its clusters as a tree (top level first, each parent followed by its children indented
+    /// two spaces per level), or only the clusters at `level` when given.
+    static func render(_ listing: ClusterListing, level: Int? = nil) -> String {
+        let levels = (listing.clusters.map(\.level).max() ?? 0) + 1
         var lines = [
-            "run \(listing.run.id) (\(listing.run.status)): \(listing.clusters.count) clusters, "
-                + "\(listing.run.totalConversations) conversations"
+            "run \(listing.run.id) (\(listing.run.status)): \(listing.clusters.count) clusters"
+                + (levels > 1 ? " in \(levels) levels" : "") + ", \(listing.run.totalConversations) conversations"
         ]
         if let metrics = listing.run.metrics {
-            lines.append("  \(metrics.silhouetteText); \(metrics.sizesText)")
+            lines.append("  \(metrics.silhouetteText); \(metrics.sizesText); \(metrics.levelsText)")
             lines.append("  vs previous run: \(metrics.stabilityText)")
             lines.append("  lineage: \(listing.run.lineageText)")
         }
-        let header = ["STABLE ID", "SIZE", "NAME", "LINEAGE", "TOP CONCEPTS"]
+        let header = ["STABLE ID", "LEVEL", "SIZE", "NAME", "LINEAGE", "TOP CONCEPTS"]
         var rows = [header]
-        for cluster in listing.clusters {
+        let shown = level.map { wanted in listing.clusters.filter { $0.level == wanted }.map { ($0, 0) } }
+        for (cluster, depth) in shown ?? tree(listing.clusters) {
             rows.append([
-                cluster.stableID, "\(cluster.size)", cluster.name, lineageText(cluster.lineage),
+                String(repeating: "  ", count: depth) + cluster.stableID, "\(cluster.level)", "\(cluster.size)",
+                cluster.name, lineageText(cluster.lineage),
                 cluster.topConcepts.prefix(5).joined(separator: ", "),
             ])
         }
@@ -28,6 +33,34 @@ enum ClusterTable {
             lines.append((cells + [row[padded]]).joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The clusters depth first from the roots (those without a parent in the listing), largest first among
+    /// siblings, each with its depth below its root.
+    static func tree(_ clusters: [ClusterSummary]) -> [(ClusterSummary, Int)] {
+        let present = Set(clusters.map(\.stableID))
+        var children: [String: [ClusterSummary]] = [:]
+        var roots: [ClusterSummary] = []
+        for cluster in clusters {
+            if let parent = cluster.parent, present.contains(parent), parent != cluster.stableID {
+                children[parent, default: []].append(cluster)
+            } else {
+                roots.append(cluster)
+            }
+        }
+        let order: (ClusterSummary, ClusterSummary) -> Bool = { lhs, rhs in
+            if lhs.level != rhs.level { return lhs.level > rhs.level }
+            return lhs.size != rhs.size ? lhs.size > rhs.size : lhs.stableID < rhs.stableID
+        }
+        var rows: [(ClusterSummary, Int)] = []
+        var visited: Set<String> = []
+        func visit(_ cluster: ClusterSummary, _ depth: Int) {
+            guard visited.insert(cluster.stableID).inserted else { return }
+            rows.append((cluster, depth))
+            for child in (children[cluster.stableID] ?? []).sorted(by: order) { visit(child, depth + 1) }
+        }
+        for root in roots.sorted(by: order) { visit(root, 0) }
+        return rows
     }
 
     /// "continued", "continued, renamed", "split from c-…", "merged from c-…, c-…", "born".
@@ -45,7 +78,8 @@ enum ClusterTable {
         return text
     }
 
-    static func json(_ listing: ClusterListing) -> String {
+    /// The listing as JSON: the run and every cluster (or those at `level`) with its `level` and `parent`.
+    static func json(_ listing: ClusterListing, level: Int? = nil) -> String {
         let object: [String: Any] = [
             "run": [
                 "id": listing.run.id, "status": listing.run.status,
@@ -61,9 +95,10 @@ enum ClusterTable {
                     ] as [String: Any]
                 },
             ] as [String: Any],
-            "clusters": listing.clusters.map { cluster in
+            "clusters": listing.clusters.filter { level == nil || $0.level == level }.map { cluster in
                 [
                     "stable_id": cluster.stableID, "name": cluster.name, "description": cluster.description,
+                    "level": cluster.level, "parent": cluster.parent.map { $0 as Any } ?? NSNull(),
                     "size": cluster.size, "top_concepts": cluster.topConcepts,
                     "representative_conversation_ids": cluster.representativeConversationIDs,
                     "lineage": [

@@ -101,6 +101,7 @@ enum StatusTable {
             if let metrics = run.metrics {
                 rows.append(("  quality", metrics.silhouetteText))
                 rows.append(("  sizes", metrics.sizesText))
+                rows.append(("  hierarchy", metrics.levelsText))
                 rows.append(("  vs previous run", metrics.stabilityText))
                 rows.append(("  lineage", run.lineageText))
             }

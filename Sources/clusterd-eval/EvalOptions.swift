@@ -5,8 +5,8 @@ struct EvalOptions {
                              [--k-range LO-HI] [--silhouette-sample N] [--max-iterations N] [--batch N]
                              [--sets banking,clinc,sgd]
           DIR defaults to ../shared/eval; the cache to .state/eval-cache. --initializations lists the k-means++
-          starts per fit to compare (default: the engine's default); --k-range overrides the silhouette rule's k range
-          (default: the engine's default rule); --max-iterations overrides the engine's Lloyd iteration cap.
+          starts per fit to compare (default: the engine's default); --k-range tries every k in that range instead
+          of the engine's default grid rule; --max-iterations overrides the engine's Lloyd iteration cap.
         """
 
     var dataDirectory = "../shared/eval"

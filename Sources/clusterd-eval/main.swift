@@ -65,6 +65,12 @@ let autoRule: KRule
 switch defaultRule {
 case .silhouette(let range, let sample):
     autoRule = .silhouette(range: options.kRange ?? range, sampleSize: options.silhouetteSample ?? sample)
+case .grid(let sample):
+    if let range = options.kRange {
+        autoRule = .silhouette(range: range, sampleSize: options.silhouetteSample ?? sample)
+    } else {
+        autoRule = .grid(sampleSize: options.silhouetteSample ?? sample)
+    }
 case .fixed:
     autoRule = .silhouette(range: options.kRange ?? 2...12, sampleSize: options.silhouetteSample ?? 1000)
 }
@@ -145,16 +151,16 @@ print(
     ClusteringEngine.run (spherical k-means++, at most \(iterations) Lloyd iterations per start), seeds 0..<\(options.seeds);
     metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's plain Python pipeline
     (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean; "init" = k-means++ starts per fit.
-    k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's \(autoRule) (every k in the
-    range, cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items). The README's grid is k = 5..50 step 5,
-    60..100 step 10, 120..240 step 20 (capped at n/10) on a sample of 3000: a different rule, so silhouette rows
-    compare different k.
+    k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's unknown-k rule \(autoRule)
+    (cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items; "grid" = every k to 12, then 15..50
+    step 5, 60..100 step 10, 120..240 step 20, then coarser, capped at a tenth of min(n, sample); candidates fitted
+    on at most 4 × the sample, so these sets whole). The README's rule: k = 5..50 step 5, 60..100 step 10,
+    120..240 step 20, capped at n/10, candidates fitted on all items.
     """
 )
 
 func sampleSizeText(_ rule: KRule) -> String {
-    if case .silhouette(_, let size) = rule { return "\(size)" }
-    return "-"
+    "\(rule.sampleSize)"
 }
 
 let header = [

@@ -55,7 +55,7 @@ import Testing
     @Test func clustersNamesAndAssignsEveryConversation() throws {
         let conversations = Self.conversations()
         let outcome = run(conversations)
-        #expect(outcome.kRule == "silhouette:2-12")
+        #expect(outcome.kRule == "grid")
         #expect(outcome.metrics.k == 3)
         #expect(outcome.clusters.map(\.size) == [12, 12, 12])
         #expect(outcome.assignments.count == conversations.count)

@@ -91,7 +91,8 @@ import Testing
             k: 3,
             churn: 0.0625,
             adjustedRandIndex: 0.91,
-            comparedConversations: 16
+            comparedConversations: 16,
+            levelSizes: [30, 7, 3]
         )
         run.lineage = [
             LineageEvent(
@@ -169,7 +170,8 @@ import Testing
                     size: 2,
                     topConcepts: ["refund", "invoice"],
                     representativeConversationIDs: ["a", "b"],
-                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true)
+                    lineage: ClusterLineage(kind: .merged, previousStableIDs: ["c-1", "c-9"], renamed: true),
+                    parent: "c-3"
                 ),
                 ClusterSummary(
                     stableID: "c-2",
@@ -178,6 +180,15 @@ import Testing
                     size: 1,
                     topConcepts: [],
                     representativeConversationIDs: []
+                ),
+                ClusterSummary(
+                    stableID: "c-3",
+                    name: "money",
+                    description: "",
+                    size: 2,
+                    topConcepts: [],
+                    representativeConversationIDs: [],
+                    level: 1
                 ),
             ]
         )

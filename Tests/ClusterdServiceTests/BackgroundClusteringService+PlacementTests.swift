@@ -109,4 +109,33 @@ import Testing
         #expect(code("") == .invalidArgument)
         #expect(code(String(repeating: "x", count: 1_025)) == .invalidArgument)
     }
+
+    @Test("a conversation's path runs from its base cluster through each parent to the top")
+    func pathThroughTheLevels() {
+        func cluster(_ id: String, level: Int, parent: String?) -> Cluster {
+            var cluster = Cluster(
+                runID: .string("r"),
+                stableID: id,
+                name: "name \(id)",
+                description: "",
+                size: 10 * (level + 1),
+                topConcepts: [],
+                representativeConversationIDs: [],
+                centroid: []
+            )
+            cluster.level = level
+            cluster.parent = parent
+            return cluster
+        }
+        let clusters = [
+            cluster("t1", level: 2, parent: nil), cluster("p1", level: 1, parent: "t1"),
+            cluster("b1", level: 0, parent: "p1"), cluster("b2", level: 0, parent: "p1"),
+            // The same id at another level is another cluster.
+            cluster("p1", level: 0, parent: "p1"),
+        ]
+        let path = BackgroundClusteringService.path(of: "b1", in: clusters)
+        #expect(path.map(\.stableID) == ["b1", "p1", "t1"] && path.map(\.level) == [0, 1, 2])
+        #expect(path.first?.name == "name b1" && path.last?.size == 30)
+        #expect(BackgroundClusteringService.path(of: "gone", in: clusters).map(\.stableID) == ["gone"])
+    }
 }

@@ -290,7 +290,7 @@ import Testing
         let service = makeService(store: store, enabled: false)
         service.start()
         defer { service.shutdown() }
-        #expect(service.status().kRule == "silhouette:2-12")
+        #expect(service.status().kRule == "grid")
         #expect(service.status().minClusterSize == 1)
 
         #expect(service.forceClustering().started)

@@ -114,7 +114,7 @@ extension EndToEnd {
                 let client = try await server.connect()
                 let status = try await client.status()
                 await client.close()
-                #expect(status.kRule == "silhouette:2-12")
+                #expect(status.kRule == "grid")
                 #expect(status.minClusterSize == 1)
             }
             do {

@@ -26,8 +26,14 @@ import ClusterdEmbedding
 /// (1000 points for `.fixed`), the inertia, k, the final cluster sizes, and against the previous run the churn
 /// (share of shared conversations whose stable id changed) and the adjusted Rand index.
 public struct ClusteringEngine: Sendable {
-    /// Stable id of the bucket of clusters below the minimum size.
+    /// Stable id of the bucket of clusters below the minimum size when there is no parent level; with one, each
+    /// level-1 parent has its own bucket, "other/" + the parent's stable id.
     public static let otherStableID = "other"
+
+    /// True for the stable id of an "Other" bucket ("other", or "other/" + a parent's stable id).
+    public static func isOther(_ stableID: String) -> Bool {
+        stableID == otherStableID || stableID.hasPrefix(otherStableID + "/")
+    }
 
     /// The run's settings.
     public let configuration: ClusteringConfiguration
@@ -65,7 +71,7 @@ public struct ClusteringEngine: Sendable {
         let sorted = conversations.sorted { Self.sortKey($0.id) < Self.sortKey($1.id) }
         let dimension = Self.commonDimension(sorted)
         let vectors = sorted.map { $0.vector(dimension: dimension) }
-        let previousClusters = previous.clusters.filter { $0.stableID != Self.otherStableID }
+        let previousClusters = previous.clusters.filter { !Self.isOther($0.stableID) && $0.level == 0 }
             .sorted { $0.stableID < $1.stableID }
         let warmStart = previousClusters.sorted { lhs, rhs in
             lhs.size != rhs.size ? lhs.size > rhs.size : lhs.stableID < rhs.stableID
@@ -112,24 +118,13 @@ public struct ClusteringEngine: Sendable {
             memberships: previous.assignments,
             conversations: sorted
         )
-        if !otherMembers.isEmpty {
-            otherMembers.sort()
-            var centroid = [Float](repeating: 0, count: dimension)
-            for point in otherMembers {
-                for index in 0..<dimension { centroid[index] += vectors[point][index] }
-            }
-            VectorMath.normalize(&centroid)
-            var other = Group(members: otherMembers, centroid: centroid, label: .other)
-            other.stableID = Self.otherStableID
-            let hadOther = previous.clusters.contains { $0.stableID == Self.otherStableID }
-            other.lineage = hadOther ? ClusterLineage(kind: .continued, previousStableIDs: [Self.otherStableID]) : .born
-            groups.append(other)
-        }
+        let parents = buildHierarchy(base: &groups, vectors: vectors, conversations: sorted, previous: previous)
+        groups += otherGroups(otherMembers, vectors: vectors, parents: parents.first?.groups ?? [], previous: previous)
 
         var clusters: [Cluster] = []
         var assignments = [ClusterAssignment?](repeating: nil, count: sorted.count)
         for group in groups {
-            let distances = group.members.map { (point: $0, distance: 1 - VectorMath.dot(vectors[$0], group.centroid)) }
+            let distances = Self.distances(group, vectors)
             for entry in distances {
                 assignments[entry.point] = ClusterAssignment(
                     conversationID: sorted[entry.point].id,
@@ -138,15 +133,7 @@ public struct ClusteringEngine: Sendable {
                     distance: entry.distance
                 )
             }
-            let representatives =
-                group.label.isOther
-                ? []
-                : distances.sorted { lhs, rhs in
-                    if lhs.distance != rhs.distance { return lhs.distance < rhs.distance }
-                    return lhs.point < rhs.point
-                }
-                .prefix(max(0, configuration.representativeCount))
-                .map { sorted[$0.point].id }
+            let representatives = group.label.isOther ? [] : representatives(distances, conversations: sorted)
             clusters.append(
                 Cluster(
                     runID: runID,
@@ -157,9 +144,16 @@ public struct ClusteringEngine: Sendable {
                     topConcepts: group.label.topConcepts,
                     representativeConversationIDs: representatives,
                     centroid: group.centroid,
-                    lineage: group.lineage
+                    lineage: group.lineage,
+                    parent: group.parent
                 )
             )
+        }
+        let baseSizes = clusters.map(\.size).sorted(by: >)
+        for (index, level) in parents.enumerated() {
+            clusters += level.groups.map {
+                parentCluster($0, level: index + 1, runID: runID, vectors: vectors, conversations: sorted)
+            }
         }
 
         let finalAssignments = assignments.compactMap { $0 }
@@ -173,11 +167,12 @@ public struct ClusteringEngine: Sendable {
         let metrics = RunMetrics(
             silhouette: silhouette,
             inertia: fit.inertia,
-            sizes: clusters.map(\.size).sorted(by: >),
+            sizes: baseSizes,
             k: clusterCount,
             churn: PartitionAgreement.churn(before, after),
             adjustedRandIndex: PartitionAgreement.adjustedRandIndex(before, after),
-            comparedConversations: before.count
+            comparedConversations: before.count,
+            levelSizes: [baseSizes.count] + parents.map(\.groups.count)
         )
         progress(1)
         return ClusteringOutcome(
@@ -185,13 +180,17 @@ public struct ClusteringEngine: Sendable {
             assignments: finalAssignments,
             metrics: metrics,
             kRule: configuration.kRule.description,
-            lineage: lineage
+            lineage: lineage + parents.flatMap(\.events)
         )
     }
 
     /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
     /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
-    /// previous run's k unless the best beats it by more than `kSwitchMargin`.
+    /// previous run's k unless the best beats it by more than `kSwitchMargin`. With `.grid` the candidates are
+    /// fitted on a seeded sample of at most `fitSampleFactor` × the silhouette sample size (all points when they
+    /// fit; the silhouette sample is drawn from it, so a candidate is not scored only on the points it was fitted
+    /// to at the sample's own scale), the previous run's k joins them when within the cap, and the chosen k is then
+    /// fitted on all points, started from its sample fit too.
     private func partition(
         _ vectors: [[Float]],
         warmStart: [[Float]],
@@ -199,15 +198,35 @@ public struct ClusteringEngine: Sendable {
         progress: (Double) -> Void
     ) -> (KMeansResult, Double?) {
         let distinct = Set(vectors).count
-        let candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
-        let sampleSize: Int
-        switch configuration.kRule {
-        case .fixed: sampleSize = 1000
-        case .silhouette(_, let size): sampleSize = size
+        var candidates = configuration.kRule.candidates(count: vectors.count, distinctCount: distinct)
+        let sampleSize = configuration.kRule.sampleSize
+        let fitPoints: [Int]
+        if case .grid = configuration.kRule {
+            fitPoints = Silhouette.sampleIndices(
+                count: vectors.count,
+                sampleSize: Self.fitSampleFactor * sampleSize,
+                seed: configuration.seed
+            )
+        } else {
+            fitPoints = Array(vectors.indices)
         }
-        let sample = Silhouette.sampleIndices(count: vectors.count, sampleSize: sampleSize, seed: configuration.seed)
+        let onSample = fitPoints.count < vectors.count
+        let scored = Silhouette.sampleIndices(count: fitPoints.count, sampleSize: sampleSize, seed: configuration.seed)
+        let sample = scored.map { fitPoints[$0] }
+        let fitVectors = onSample ? fitPoints.map { vectors[$0] } : vectors
+        if case .grid = configuration.kRule, let previousK, previousK >= 2, !candidates.contains(previousK),
+            previousK
+                <= KRule.gridCap(
+                    count: vectors.count,
+                    distinctCount: distinct,
+                    sampleSize: configuration.kRule.sampleSize
+                )
+        {
+            candidates = (candidates + [previousK]).sorted()
+        }
         let dimension = vectors.first?.count ?? 0
-        let flat = sample.flatMap { vectors[$0] }
+        let sampleVectors = sample.map { vectors[$0] }
+        let flat = sampleVectors.flatMap { $0 }
         let similarities = MatrixProduct.gram(
             rows: flat,
             rowCount: sample.count,
@@ -215,46 +234,75 @@ public struct ClusteringEngine: Sendable {
             columnCount: sample.count,
             dimension: dimension
         )
+        let steps = Double(candidates.count + (onSample ? 1 : 0))
 
         var best: (fit: KMeansResult, score: Double?)?
         var previousFit: (fit: KMeansResult, score: Double?)?
         var chain: [[Float]] = []
         for (position, k) in candidates.enumerated() {
-            let fit = KMeans(
-                k: k,
-                maxIterations: configuration.maxIterations,
-                seed: configuration.seed,
-                initializations: configuration.initializations,
-                warmStartTolerance: configuration.warmStartTolerance
+            let fit = kMeans(k).fit(
+                fitVectors,
+                warmStart: k == previousK ? warmStart : [],
+                extraStarts: chain.isEmpty ? [] : [chain]
             )
-            .fit(vectors, warmStart: k == previousK ? warmStart : [], extraStarts: chain.isEmpty ? [] : [chain])
-            let sizes = fit.sizes
-            chain = fit.centroids.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-                .map { fit.centroids[$0] }
-            let score = Silhouette.score(similarities: similarities, labels: sample.map { fit.assignments[$0] })
+            chain = Self.bySize(fit)
+            let labels = scored.map { fit.assignments[$0] }
+            let score = Silhouette.score(similarities: similarities, labels: labels)
             if k == previousK { previousFit = (fit, score) }
             if let current = best {
                 if let score, score > (current.score ?? -.infinity) { best = (fit, score) }
             } else {
                 best = (fit, score)
             }
-            progress(Double(position + 1) / Double(candidates.count))
+            progress(Double(position + 1) / steps)
         }
+        var chosen = best!
         if let kept = previousFit, let keptScore = kept.score, let bestScore = best!.score,
             bestScore - keptScore <= configuration.kSwitchMargin
         {
-            return (kept.fit, kept.score)
+            chosen = kept
         }
-        return (best!.fit, best!.score)
+        guard onSample else { return chosen }
+        let k = chosen.fit.centroids.count
+        let full = kMeans(k).fit(
+            vectors,
+            warmStart: k == previousK ? warmStart : [],
+            extraStarts: [Self.bySize(chosen.fit)]
+        )
+        progress(1)
+        return (full, chosen.score)
+    }
+
+    /// The `.grid` rule fits its candidates on at most this many times its silhouette sample size (12,000 points
+    /// with the default 3,000): the eval sets are fitted whole, as the reference does; 10⁵ conversations on a sample.
+    static let fitSampleFactor = 4
+
+    /// Seeded k-means with the run's settings for `k` clusters.
+    func kMeans(_ k: Int) -> KMeans {
+        KMeans(
+            k: k,
+            maxIterations: configuration.maxIterations,
+            seed: configuration.seed,
+            initializations: configuration.initializations,
+            warmStartTolerance: configuration.warmStartTolerance
+        )
+    }
+
+    /// A fit's centroids, largest cluster first (ties by index): a start for the next fit.
+    private static func bySize(_ fit: KMeansResult) -> [[Float]] {
+        let sizes = fit.sizes
+        return fit.centroids.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+            .map { fit.centroids[$0] }
     }
 
     /// Gives each group a matched or fresh stable id (a matched group also the previous name, unless its membership
-    /// drifted) and its lineage; returns the run's lineage events.
-    private func assignStableIDs(
+    /// drifted; a fresh id never one of `reserved`) and its lineage; returns the run's lineage events.
+    func assignStableIDs(
         _ groups: inout [Group],
         previous: [Cluster],
         memberships: [RecordID: String],
-        conversations: [ConversationInput]
+        conversations: [ConversationInput],
+        reserved: Set<String> = []
     ) -> [LineageEvent] {
         let previousIDs = previous.map(\.stableID)
         let overlap = MembershipOverlap(
@@ -269,7 +317,7 @@ public struct ClusteringEngine: Sendable {
             membershipWeight: configuration.membershipWeight
         )
         let matches = matcher.match(centroids: groups.map(\.centroid), previous: previous, overlap: overlap)
-        var used = Set(previousIDs)
+        var used = Set(previousIDs).union(reserved)
         used.insert(Self.otherStableID)
         var renamed = [Bool](repeating: false, count: groups.count)
         for (index, match) in matches.enumerated() {
@@ -318,7 +366,7 @@ public struct ClusteringEngine: Sendable {
     }
 
     /// Total order on ids: by text, then ObjectIds before strings.
-    private static func sortKey(_ id: RecordID) -> String {
+    static func sortKey(_ id: RecordID) -> String {
         switch id {
         case .objectID(let hex): return hex + "\u{0}0"
         case .string(let text): return text + "\u{0}1"
@@ -326,11 +374,12 @@ public struct ClusteringEngine: Sendable {
     }
 
     /// A cluster being assembled.
-    private struct Group {
+    struct Group {
         var members: [Int]
         var centroid: [Float]
         var label: ClusterLabel
         var stableID = ""
         var lineage = ClusterLineage.born
+        var parent: String?
     }
 }

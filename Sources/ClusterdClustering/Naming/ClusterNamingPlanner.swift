@@ -55,7 +55,7 @@ public struct ClusterNamingPlanner: Sendable {
 
     /// True unless the cluster is "Other" or below the minimum size.
     public func isNameable(_ cluster: Cluster) -> Bool {
-        cluster.stableID != ClusteringEngine.otherStableID && cluster.size >= minClusterSize
+        !ClusteringEngine.isOther(cluster.stableID) && cluster.size >= minClusterSize
     }
 
     /// One request per nameable cluster in `stableIDs`, in the order of `clusters`.
@@ -71,7 +71,12 @@ public struct ClusterNamingPlanner: Sendable {
         for assignment in assignments {
             membersByCluster[assignment.stableID, default: []].append(assignment.conversationID)
         }
-        let candidates = clusters.filter { $0.stableID != ClusteringEngine.otherStableID }
+        // A parent's members are its children's, level by level upwards.
+        for cluster in clusters.sorted(by: { $0.level < $1.level }) {
+            guard let parent = cluster.parent else { continue }
+            membersByCluster[parent, default: []] += membersByCluster[cluster.stableID] ?? []
+        }
+        let candidates = clusters.filter { !ClusteringEngine.isOther($0.stableID) }
 
         return clusters.filter { stableIDs.contains($0.stableID) && isNameable($0) }.map { cluster in
             let members = sample(membersByCluster[cluster.stableID] ?? [], stableID: cluster.stableID)
@@ -79,20 +84,22 @@ public struct ClusterNamingPlanner: Sendable {
                 let concepts = Array((conversationsByID[id]?.distinctConcepts ?? []).prefix(conceptsPerMember))
                 return concepts.isEmpty ? nil : concepts
             }
-            let contrast = candidates.filter { $0.stableID != cluster.stableID && !$0.topConcepts.isEmpty }
-                .map {
-                    (
-                        cluster: $0,
-                        similarity: $0.centroid.count == cluster.centroid.count
-                            ? VectorMath.dot($0.centroid, cluster.centroid) : -1
-                    )
-                }
-                .sorted { lhs, rhs in
-                    if lhs.similarity != rhs.similarity { return lhs.similarity > rhs.similarity }
-                    return lhs.cluster.stableID < rhs.cluster.stableID
-                }
-                .prefix(contrastCount)
-                .map(\.cluster.topConcepts)
+            let contrast = candidates.filter {
+                $0.stableID != cluster.stableID && $0.level == cluster.level && !$0.topConcepts.isEmpty
+            }
+            .map {
+                (
+                    cluster: $0,
+                    similarity: $0.centroid.count == cluster.centroid.count
+                        ? VectorMath.dot($0.centroid, cluster.centroid) : -1
+                )
+            }
+            .sorted { lhs, rhs in
+                if lhs.similarity != rhs.similarity { return lhs.similarity > rhs.similarity }
+                return lhs.cluster.stableID < rhs.cluster.stableID
+            }
+            .prefix(contrastCount)
+            .map(\.cluster.topConcepts)
             return ClusterNamingRequest(
                 stableID: cluster.stableID,
                 size: cluster.size,

@@ -20,6 +20,11 @@ public struct Cluster: Sendable, Equatable {
     public var nameSource: String
     /// How it relates to the previous run's clusters.
     public var lineage: ClusterLineage
+    /// Its level in the topic hierarchy: 0 for base clusters (conversations are assigned to these), 1 for their
+    /// parents, and so on up to the top level.
+    public var level: Int
+    /// The stable id of its parent at `level + 1`; nil at the top level.
+    public var parent: String?
 
     /// Creates a cluster.
     public init(
@@ -32,7 +37,9 @@ public struct Cluster: Sendable, Equatable {
         representativeConversationIDs: [RecordID],
         centroid: [Float],
         nameSource: String = Cluster.localNameSource,
-        lineage: ClusterLineage = .born
+        lineage: ClusterLineage = .born,
+        level: Int = 0,
+        parent: String? = nil
     ) {
         self.runID = runID
         self.stableID = stableID
@@ -44,6 +51,8 @@ public struct Cluster: Sendable, Equatable {
         self.centroid = centroid
         self.nameSource = nameSource
         self.lineage = lineage
+        self.level = level
+        self.parent = parent
     }
 
     /// `name_source` of a name made from the cluster's top concepts.

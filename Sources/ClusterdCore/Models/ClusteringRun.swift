@@ -121,6 +121,9 @@ public struct RunMetrics: Sendable, Equatable {
     public var adjustedRandIndex: Double?
     /// Conversations clustered by both this and the previous run (the base of churn and the Rand index).
     public var comparedConversations: Int
+    /// Clusters per hierarchy level, base level first ("Other" buckets counted at the base); one entry when the
+    /// base level is the top, empty from runs before the hierarchy.
+    public var levelSizes: [Int]
 
     /// Creates run metrics.
     public init(
@@ -130,7 +133,8 @@ public struct RunMetrics: Sendable, Equatable {
         k: Int,
         churn: Double? = nil,
         adjustedRandIndex: Double? = nil,
-        comparedConversations: Int = 0
+        comparedConversations: Int = 0,
+        levelSizes: [Int] = []
     ) {
         self.silhouette = silhouette
         self.inertia = inertia
@@ -139,5 +143,6 @@ public struct RunMetrics: Sendable, Equatable {
         self.churn = churn
         self.adjustedRandIndex = adjustedRandIndex
         self.comparedConversations = comparedConversations
+        self.levelSizes = levelSizes
     }
 }

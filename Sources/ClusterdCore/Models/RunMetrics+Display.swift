@@ -2,7 +2,7 @@ import Foundation
 
 extension RunMetrics {
     /// The metrics as a JSON object: silhouette, inertia, k, sizes (and their min / median / max), churn, adjusted
-    /// Rand index and compared conversations; undefined numbers are null.
+    /// Rand index, compared conversations and clusters per hierarchy level; undefined numbers are null.
     public var jsonObject: [String: Any] {
         [
             "silhouette": silhouette.map { $0 as Any } ?? NSNull(),
@@ -15,7 +15,13 @@ extension RunMetrics {
             "churn": churn.map { $0 as Any } ?? NSNull(),
             "adjusted_rand_index": adjustedRandIndex.map { $0 as Any } ?? NSNull(),
             "compared_conversations": comparedConversations,
+            "level_sizes": levelSizes,
         ]
+    }
+
+    /// "levels 200 → 38 → 12" (clusters per hierarchy level, base first); "levels n/a" from runs before them.
+    public var levelsText: String {
+        "levels " + (levelSizes.isEmpty ? "n/a" : levelSizes.map(String.init).joined(separator: " → "))
     }
 
     /// "silhouette 0.312 (k 4)".

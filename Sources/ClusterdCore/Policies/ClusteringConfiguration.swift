@@ -36,7 +36,7 @@ public struct ClusteringConfiguration: Sendable, Equatable {
     /// Creates a configuration.
     public init(
         seed: UInt64 = 42,
-        kRule: KRule = .silhouette(range: 2...12, sampleSize: 1000),
+        kRule: KRule = .grid(sampleSize: 3000),
         maxIterations: Int = 50,
         minClusterSize: Int = 1,
         representativeCount: Int = 3,

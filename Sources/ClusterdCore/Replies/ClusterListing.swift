@@ -28,6 +28,10 @@ public struct ClusterSummary: Sendable, Equatable {
     public var representativeConversationIDs: [String]
     /// How it relates to the previous run's clusters.
     public var lineage: ClusterLineage
+    /// Hierarchy level: 0 for base clusters, up to the top level.
+    public var level: Int
+    /// Stable id of its parent at the next level; nil at the top.
+    public var parent: String?
 
     /// Creates a summary.
     public init(
@@ -37,7 +41,9 @@ public struct ClusterSummary: Sendable, Equatable {
         size: Int,
         topConcepts: [String],
         representativeConversationIDs: [String],
-        lineage: ClusterLineage = .born
+        lineage: ClusterLineage = .born,
+        level: Int = 0,
+        parent: String? = nil
     ) {
         self.stableID = stableID
         self.name = name
@@ -46,6 +52,8 @@ public struct ClusterSummary: Sendable, Equatable {
         self.topConcepts = topConcepts
         self.representativeConversationIDs = representativeConversationIDs
         self.lineage = lineage
+        self.level = level
+        self.parent = parent
     }
 
     /// The summary of a stored cluster.
@@ -57,7 +65,9 @@ public struct ClusterSummary: Sendable, Equatable {
             size: cluster.size,
             topConcepts: cluster.topConcepts,
             representativeConversationIDs: cluster.representativeConversationIDs.map(\.description),
-            lineage: cluster.lineage
+            lineage: cluster.lineage,
+            level: cluster.level,
+            parent: cluster.parent
         )
     }
 }

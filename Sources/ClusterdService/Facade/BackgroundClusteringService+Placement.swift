@@ -53,12 +53,28 @@ extension BackgroundClusteringService {
         }
     }
 
-    /// The path of the cluster `stableID` among a run's clusters: the cluster, then each parent up to the top (just
-    /// the cluster while clusters have no parents); a cluster the run no longer has gives its id alone.
+    /// The path of the base cluster `stableID` among a run's clusters: the cluster, then each parent up to the top
+    /// level (a cluster the run no longer has gives its id alone). Parents are looked up at the next level, so a
+    /// stable id reused across levels cannot loop.
     static func path(of stableID: String, in clusters: [Cluster]) -> [ClusterPathEntry] {
-        guard let cluster = clusters.first(where: { $0.stableID == stableID }) else {
+        var byLevelAndID: [Int: [String: Cluster]] = [:]
+        for cluster in clusters { byLevelAndID[cluster.level, default: [:]][cluster.stableID] = cluster }
+        guard let base = byLevelAndID[0]?[stableID] else {
             return [ClusterPathEntry(stableID: stableID, name: "", level: 0, size: 0)]
         }
-        return [ClusterPathEntry(stableID: cluster.stableID, name: cluster.name, level: 0, size: cluster.size)]
+        var path: [ClusterPathEntry] = []
+        var current: Cluster? = base
+        while let cluster = current {
+            path.append(
+                ClusterPathEntry(
+                    stableID: cluster.stableID,
+                    name: cluster.name,
+                    level: cluster.level,
+                    size: cluster.size
+                )
+            )
+            current = cluster.parent.flatMap { byLevelAndID[cluster.level + 1]?[$0] }
+        }
+        return path
     }
 }

@@ -20,7 +20,9 @@ final class ProvisionalPlacer: Sendable {
 
     /// Takes the base clusters of a successful run (`embedder` made its vectors) as what placements are made among.
     func refresh(runID: RecordID, embedder: String, clusters: [Cluster]) {
-        let base = clusters.filter { $0.stableID != ClusteringEngine.otherStableID && !$0.centroid.isEmpty }
+        let base = clusters.filter {
+            $0.level == 0 && !ClusteringEngine.isOther($0.stableID) && !$0.centroid.isEmpty
+        }
         let set = BaseCentroids(
             runID: runID,
             embedder: embedder,

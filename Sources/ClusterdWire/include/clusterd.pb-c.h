@@ -698,10 +698,16 @@ struct  Clusterd__V1__RunMetrics
    * Conversations both runs clustered (the base of churn and the Rand index).
    */
   uint64_t compared_conversations;
+  /*
+   * Clusters per hierarchy level, base level first ("other" buckets counted at the base); one entry when the base
+   * level is the top; empty from servers before the hierarchy.
+   */
+  size_t n_level_sizes;
+  uint64_t *level_sizes;
 };
 #define CLUSTERD__V1__RUN_METRICS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__run_metrics__descriptor) \
-    , 0, 0, 0,NULL, 0, 0, 0, 0 }
+    , 0, 0, 0,NULL, 0, 0, 0, 0, 0,NULL }
 
 
 /*
@@ -766,10 +772,18 @@ struct  Clusterd__V1__ClusterInfo
    * It kept its stable id but was re-named because its membership drifted.
    */
   protobuf_c_boolean renamed;
+  /*
+   * Hierarchy level: 0 for base clusters (conversations are assigned to these), 1 for their parents, up to the top.
+   */
+  uint32_t level;
+  /*
+   * Stable id of its parent at level + 1; empty at the top level (and from servers before the hierarchy).
+   */
+  char *parent;
 };
 #define CLUSTERD__V1__CLUSTER_INFO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_info__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*

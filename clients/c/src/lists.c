@@ -156,6 +156,14 @@ uint64_t clusterd_path_entry_get_size(const clusterd_path_entry_t *entry) {
     return entry != NULL ? entry->entry.size : 0;
 }
 
+unsigned clusterd_cluster_get_level(const clusterd_cluster_t *cluster) {
+    return cluster != NULL ? cluster->info.level : 0;
+}
+
+const char *clusterd_cluster_get_parent(const clusterd_cluster_t *cluster) {
+    return cluster != NULL ? text(cluster->info.parent) : "";
+}
+
 /* ---- batch triggers ------------------------------------------------------------------------ */
 
 static const Clusterd__V1__TriggerAnalysisBatchReply__Result *result_at(const clusterd_trigger_batch_t *batch,

@@ -176,6 +176,8 @@ static void send_clusters(int fd, uint64_t call_id, const char *run_id) {
     clusters[0].representative_conversation_ids = representatives;
     clusters[1].stable_id = (char *)"c-2";
     clusters[1].size = 5;
+    clusters[1].level = 1;
+    clusters[0].parent = (char *)"c-2";
     Clusterd__V1__ClusterInfo *pointers[2] = {&clusters[0], &clusters[1]};
     Clusterd__V1__ListClustersReply body = CLUSTERD__V1__LIST_CLUSTERS_REPLY__INIT;
     body.run = &run;
@@ -724,8 +726,10 @@ static void test_calls(void) {
     CHECK(clusterd_cluster_get_top_concept(cluster, 2) == NULL);
     CHECK(clusterd_cluster_get_representative_count(cluster) == 3);
     CHECK(strcmp(clusterd_cluster_get_representative(cluster, 2), "conv-3") == 0);
+    CHECK(clusterd_cluster_get_level(cluster) == 0 && strcmp(clusterd_cluster_get_parent(cluster), "c-2") == 0);
     cluster = clusterd_cluster_list_get(clusters, 1);
     CHECK(strcmp(clusterd_cluster_get_name(cluster), "") == 0 && clusterd_cluster_get_top_concept_count(cluster) == 0);
+    CHECK(clusterd_cluster_get_level(cluster) == 1 && strcmp(clusterd_cluster_get_parent(cluster), "") == 0);
     CHECK(clusterd_cluster_list_get(clusters, 2) == NULL);
     clusterd_cluster_list_destroy(clusters);
     clusters = NULL;

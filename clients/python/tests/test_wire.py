@@ -249,6 +249,7 @@ def test_run_metrics_and_lineage_decode_with_nan_as_none() -> None:
         "churn": None,
         "adjusted_rand_index": None,
         "compared_conversations": 12,
+        "level_sizes": [],
     }
     assert document["lineage_counts"] == {"born": 1, "continued": 1, "split": 1, "merged": 0, "retired": 1}
     assert "lineage" not in document  # status carries only the counts
@@ -477,3 +478,12 @@ def test_split_address(text: str, expected: Tuple[str, int]) -> None:
 def test_split_address_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         split_address(text)
+
+
+def test_cluster_hierarchy_fields() -> None:
+    values = {"stable_id": "a", "level": 2, "parent": "p"}
+    cluster = ClusterInfo.from_wire(_wire.decode("ClusterInfo", _wire.encode("ClusterInfo", values)))
+    assert (cluster.level, cluster.parent) == (2, "p")
+    assert (cluster.to_dict()["level"], cluster.to_dict()["parent"]) == (2, "p")
+    top = ClusterInfo.from_wire(_wire.decode("ClusterInfo", _wire.encode("ClusterInfo", {"stable_id": "b"})))
+    assert (top.level, top.parent, top.to_dict()["parent"]) == (0, None, None)

@@ -37,6 +37,8 @@ enum ListClustersCodec {
         out.pointee.n_previous_stable_ids = cluster.lineage.previousStableIDs.count
         out.pointee.previous_stable_ids = arena.strings(cluster.lineage.previousStableIDs)
         out.pointee.renamed = cluster.lineage.renamed ? 1 : 0
+        out.pointee.level = UInt32(clamping: max(0, cluster.level))
+        out.pointee.parent = arena.string(cluster.parent ?? "")
         return out
     }
 
@@ -70,7 +72,9 @@ enum ListClustersCodec {
                 kind: LineageKind(rawValue: WireText.text(cluster.lineage)) ?? .born,
                 previousStableIDs: WireText.texts(cluster.previous_stable_ids, count: cluster.n_previous_stable_ids),
                 renamed: cluster.renamed != 0
-            )
+            ),
+            level: Int(cluster.level),
+            parent: WireText.text(cluster.parent).isEmpty ? nil : WireText.text(cluster.parent)
         )
     }
 }

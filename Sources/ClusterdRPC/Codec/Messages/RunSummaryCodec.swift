@@ -34,6 +34,8 @@ enum RunSummaryCodec {
         out.pointee.churn = metrics.churn ?? .nan
         out.pointee.adjusted_rand_index = metrics.adjustedRandIndex ?? .nan
         out.pointee.compared_conversations = UInt64(max(0, metrics.comparedConversations))
+        out.pointee.n_level_sizes = metrics.levelSizes.count
+        out.pointee.level_sizes = arena.array(metrics.levelSizes) { UInt64(max(0, $0)) }
         return out
     }
 
@@ -91,7 +93,8 @@ enum RunSummaryCodec {
             k: Int(metrics.k),
             churn: metrics.churn.isNaN ? nil : metrics.churn,
             adjustedRandIndex: metrics.adjusted_rand_index.isNaN ? nil : metrics.adjusted_rand_index,
-            comparedConversations: Int(clamping: metrics.compared_conversations)
+            comparedConversations: Int(clamping: metrics.compared_conversations),
+            levelSizes: (0..<metrics.n_level_sizes).map { Int(clamping: metrics.level_sizes[$0]) }
         )
     }
 

@@ -503,6 +503,10 @@ CLUSTERD_EXPORT const char *clusterd_cluster_get_top_concept(const clusterd_clus
 /* Conversation ids closest to the cluster's centre; index < count, else NULL. */
 CLUSTERD_EXPORT size_t clusterd_cluster_get_representative_count(const clusterd_cluster_t *cluster);
 CLUSTERD_EXPORT const char *clusterd_cluster_get_representative(const clusterd_cluster_t *cluster, size_t index);
+/* Hierarchy level: 0 for base clusters (conversations are assigned to these), 1 for their parents, up to the top. */
+CLUSTERD_EXPORT unsigned clusterd_cluster_get_level(const clusterd_cluster_t *cluster);
+/* Stable id of its parent at the next level; "" at the top level (and from servers before the hierarchy). */
+CLUSTERD_EXPORT const char *clusterd_cluster_get_parent(const clusterd_cluster_t *cluster);
 
 /* ---- batch triggers ---- */
 

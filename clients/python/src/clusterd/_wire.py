@@ -187,6 +187,7 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         5: _f("churn", "double"),
         6: _f("adjusted_rand_index", "double"),
         7: _f("compared_conversations", "uint64"),
+        8: _f("level_sizes", "uint64", True),
     },
     "LineageEvent": {
         1: _f("kind", "string"),
@@ -205,6 +206,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         7: _f("lineage", "string"),
         8: _f("previous_stable_ids", "string", True),
         9: _f("renamed", "bool"),
+        10: _f("level", "uint32"),
+        11: _f("parent", "string"),
     },
 }
 

@@ -90,6 +90,7 @@ class RunMetrics:
     churn: Optional[float] = None  # share of shared conversations whose stable id changed; None without a previous run
     adjusted_rand_index: Optional[float] = None  # against the previous run's partition; None without one
     compared_conversations: int = 0  # conversations both runs clustered
+    level_sizes: List[int] = field(default_factory=list)  # clusters per hierarchy level, base first
 
     @classmethod
     def from_wire(cls, metrics: Mapping[str, Any]) -> "RunMetrics":
@@ -101,6 +102,7 @@ class RunMetrics:
             churn=_defined(metrics["churn"]),
             adjusted_rand_index=_defined(metrics["adjusted_rand_index"]),
             compared_conversations=metrics["compared_conversations"],
+            level_sizes=list(metrics.get("level_sizes", [])),
         )
 
     @property
@@ -131,6 +133,7 @@ class RunMetrics:
             "churn": self.churn,
             "adjusted_rand_index": self.adjusted_rand_index,
             "compared_conversations": self.compared_conversations,
+            "level_sizes": list(self.level_sizes),
         }
 
 
@@ -434,6 +437,8 @@ class ClusterInfo:
     lineage: str = ""  # born, continued, split or merged; empty from a server before lineage
     previous_stable_ids: List[str] = field(default_factory=list)  # its own first when it continued
     renamed: bool = False  # kept its stable id but was re-named because its membership drifted
+    level: int = 0  # hierarchy level: 0 for base clusters, up to the top
+    parent: Optional[str] = None  # stable id of its parent at level + 1; None at the top
 
     @classmethod
     def from_wire(cls, cluster: Mapping[str, Any]) -> "ClusterInfo":
@@ -447,6 +452,8 @@ class ClusterInfo:
             lineage=cluster["lineage"],
             previous_stable_ids=list(cluster["previous_stable_ids"]),
             renamed=cluster["renamed"],
+            level=cluster.get("level", 0),
+            parent=cluster.get("parent") or None,
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -463,6 +470,8 @@ class ClusterInfo:
                 "previous_stable_ids": list(self.previous_stable_ids),
                 "renamed": self.renamed,
             },
+            "level": self.level,
+            "parent": self.parent,
         }
 
 
