@@ -5,8 +5,8 @@ BIN := .build/$(CONFIG)
 MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
-.PHONY: all setup build run test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc bench-metrics \
-	bench-ingest bench-cluster
+.PHONY: all setup build run replicas test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc \
+	bench-metrics bench-ingest bench-cluster
 
 all: build
 
@@ -26,6 +26,12 @@ run: build
 	  export MONGODB_URI="$$uri/clusterd"; \
 	fi; \
 	exec $(BIN)/clusterd
+
+# Starts N replicas (REPLICAS=3) on one embedded store on loopback and prints their ports; Ctrl-C stops them all
+# (scripts/replicas; docs/OPERATIONS.md "Running replicas").
+REPLICAS ?= 3
+replicas: build
+	BIN=$(BIN) scripts/replicas $(REPLICAS)
 
 # Loads a sample of real conversations (SGD, CC BY-SA 4.0; see samples/README.md) into MongoDB, then asks a
 # running clusterd (from `make run`) to cluster them and prints the clusters.

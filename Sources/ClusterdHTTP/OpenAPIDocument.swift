@@ -258,6 +258,14 @@ enum OpenAPIDocument {
                 "max_automatic_runs_per_hour": ["anyOf": [integer, ["type": "null"]]],
                 "automatic_runs_last_hour": integer,
             ]),
+            "ReplicaStatus": object([
+                "id": string,
+                "leader": string,
+                "is_leader": boolean,
+                "fencing_token": integer,
+                "lease_age_seconds": nullable("number"),
+                "live_claims": integer,
+            ]),
             "OperatorStatus": object([
                 "queue_depth": integer,
                 "queue_capacity": integer,
@@ -280,6 +288,7 @@ enum OpenAPIDocument {
                 "change_stream": string,
                 "last_run": ["anyOf": [ref("RunSummary"), ["type": "null"]]],
                 "scheduling": ref("Scheduling"),
+                "replica": ref("ReplicaStatus"),
             ]),
             "BackgroundStatus": object([
                 "enabled": boolean,

@@ -1228,6 +1228,51 @@ void   clusterd__v1__cluster_path_entry__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__cluster_path_entry__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__replica_status__init
+                     (Clusterd__V1__ReplicaStatus         *message)
+{
+  static const Clusterd__V1__ReplicaStatus init_value = CLUSTERD__V1__REPLICA_STATUS__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__replica_status__get_packed_size
+                     (const Clusterd__V1__ReplicaStatus *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__replica_status__pack
+                     (const Clusterd__V1__ReplicaStatus *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__replica_status__pack_to_buffer
+                     (const Clusterd__V1__ReplicaStatus *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ReplicaStatus *
+       clusterd__v1__replica_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ReplicaStatus *)
+     protobuf_c_message_unpack (&clusterd__v1__replica_status__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__replica_status__free_unpacked
+                     (Clusterd__V1__ReplicaStatus *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20] =
 {
   {
@@ -2398,7 +2443,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[45] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[46] =
 {
   {
     "enabled",
@@ -2940,6 +2985,18 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[45
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "replica",
+    85,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, replica),
+    &clusterd__v1__replica_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
@@ -2977,6 +3034,7 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   9,   /* field[9] = queue_capacity */
   8,   /* field[8] = queue_depth */
   42,   /* field[42] = quiet_hours */
+  45,   /* field[45] = replica */
   41,   /* field[41] = scheduling_reason */
   4,   /* field[4] = should_trigger_clustering */
   25,   /* field[25] = stale_analyses */
@@ -2996,7 +3054,7 @@ static const ProtobufCIntRange clusterd__v1__status__number_ranges[6 + 1] =
   { 50, 29 },
   { 70, 39 },
   { 80, 40 },
-  { 0, 45 }
+  { 0, 46 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -3006,7 +3064,7 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  45,
+  46,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
   6,  clusterd__v1__status__number_ranges,
@@ -3874,6 +3932,109 @@ const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor =
   clusterd__v1__cluster_path_entry__field_indices_by_name,
   1,  clusterd__v1__cluster_path_entry__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__cluster_path_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__replica_status__field_descriptors[6] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leader",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, leader),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "is_leader",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, is_leader),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fencing_token",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, fencing_token),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lease_age_seconds",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, lease_age_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "live_claims",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ReplicaStatus, live_claims),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__replica_status__field_indices_by_name[] = {
+  3,   /* field[3] = fencing_token */
+  0,   /* field[0] = id */
+  2,   /* field[2] = is_leader */
+  1,   /* field[1] = leader */
+  4,   /* field[4] = lease_age_seconds */
+  5,   /* field[5] = live_claims */
+};
+static const ProtobufCIntRange clusterd__v1__replica_status__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__replica_status__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ReplicaStatus",
+  "ReplicaStatus",
+  "Clusterd__V1__ReplicaStatus",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ReplicaStatus),
+  6,
+  clusterd__v1__replica_status__field_descriptors,
+  clusterd__v1__replica_status__field_indices_by_name,
+  1,  clusterd__v1__replica_status__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__replica_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue clusterd__v1__code__enum_values_by_number[9] =

@@ -11,6 +11,21 @@ enum StatusTable {
         "llm": "Claude unavailable, local concepts",
     ]
 
+    /// The replica rows: this replica's id and role, the leader with its fencing token and lease age, live claims.
+    static func replicaRows(_ replica: ReplicaStatus, terminal: Terminal) -> [(String, String)] {
+        let role = replica.isLeader ? terminal.paint("leader", .green, .bold) : "follower"
+        var rows = [("replica", replica.id.isEmpty ? role : "\(replica.id) (\(role))")]
+        if replica.leader.isEmpty {
+            rows.append(("  lease", "not seen yet"))
+        } else {
+            let age = replica.leaseAgeSeconds.map { String(format: "%.1f s", $0) } ?? "unknown"
+            rows.append(("  leader / fencing token", "\(replica.leader) / \(replica.fencingToken), held \(age)"))
+        }
+        rows.append(("  live claims", "\(replica.liveClaims)"))
+        return rows
+    }
+
+    /// The status table's text.
     static func render(_ status: ServiceStatus, terminal: Terminal) -> String {
         var rows: [(String, String)] = []
         if status.degraded.isEmpty {
@@ -124,6 +139,7 @@ enum StatusTable {
             rows.append(("  quiet hours / runs per hour", "\(quiet) / \(status.automaticRunsLastHour) of \(cap)"))
         }
         rows.append(("version / uptime", "\(status.version) / \(uptime(status.uptimeSeconds))"))
+        rows += replicaRows(status.replica, terminal: terminal)
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
             .joined(separator: "\n")

@@ -58,6 +58,12 @@ import Testing
         status.quietHours = "22:00-07:00"
         status.maxAutomaticRunsPerHour = 6
         status.automaticRunsLastHour = 2
+        status.replica.id = "replica-2"
+        status.replica.leader = "replica-1"
+        status.replica.isLeader = true
+        status.replica.fencingToken = 4
+        status.replica.leaseAgeSeconds = 12.25
+        status.replica.liveClaims = 32
         return status
     }
 
@@ -79,11 +85,13 @@ import Testing
         )
     }
 
-    /// Property paths of a value, descending into `llm` (the nested report), e.g. "llm.calls".
+    /// Property paths of a value, descending into `llm` and `replica` (the nested reports), e.g. "llm.calls".
     private static func propertyPaths(of value: Any, prefix: String = "") -> [(path: String, value: String)] {
         Mirror(reflecting: value).children.flatMap { child -> [(path: String, value: String)] in
             let path = prefix + (child.label ?? "?")
-            if child.value is LLMStatusReport { return propertyPaths(of: child.value, prefix: path + ".") }
+            if child.value is LLMStatusReport || child.value is ReplicaStatus {
+                return propertyPaths(of: child.value, prefix: path + ".")
+            }
             return [(path, String(describing: child.value))]
         }
     }
@@ -107,7 +115,10 @@ import Testing
             (0..<Int(descriptor.n_fields)).map { String(cString: descriptor.fields[$0].name) }
         }
         let configuration = names(clusterd__v1__configuration__descriptor).map { "configuration." + $0 }
-        let wire = names(clusterd__v1__status__descriptor).filter { $0 != "configuration" } + configuration
+        let replica = names(clusterd__v1__replica_status__descriptor).map { "replica." + $0 }
+        let wire =
+            names(clusterd__v1__status__descriptor).filter { $0 != "configuration" && $0 != "replica" }
+            + configuration + replica
         let entries = StatusMapping.fields.flatMap(\.wire)
         #expect(Set(entries).count == entries.count, "a wire field written by two entries")
         #expect(Set(wire) == Set(entries))

@@ -14,7 +14,11 @@ import Testing
 /// live run alone. Short leases (1 s, renewed every 0.2 s) keep them quick.
 @Suite(.timeLimit(.minutes(3)))
 struct ReplicaTests {
-    func replica(_ id: String, store: any ServiceStore) -> BackgroundClusteringService {
+    func replica(
+        _ id: String,
+        store: any ServiceStore,
+        embedder: any Embedder = HashingEmbedder()
+    ) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(
             trigger: TriggerConfiguration(enabled: true, messageThreshold: 100_000, timeThresholdMinutes: 100_000),
             analysisWorkers: 1,
@@ -29,7 +33,7 @@ struct ReplicaTests {
         let service = BackgroundClusteringService(
             configuration: configuration,
             store: store,
-            embedder: HashingEmbedder(),
+            embedder: embedder,
             logger: Logger(label: "replica-\(id)")
         )
         service.start()
@@ -79,6 +83,50 @@ struct ReplicaTests {
         #expect(runs.allSatisfy { $0.owner == "a" && $0.fencingToken == 1 }, "\(runs.map(\.owner))")
         let run = try #require(try store.latestSuccessfulRun())
         #expect(waitUntil { b.status().latestClusteringRun?.id == run.id.description }, "the follower shows it")
+    }
+
+    @Test func statusOnEveryReplicaShowsTheLeaseAndAFollowerStaysReady() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let a = replica("a", store: store)
+        defer { a.shutdown() }
+        let b = replica("b", store: store)
+        defer { b.shutdown() }
+        let leader = a.status().replica
+        #expect(leader.id == "a" && leader.leader == "a" && leader.isLeader && leader.fencingToken == 1, "\(leader)")
+        #expect((leader.leaseAgeSeconds ?? -1) >= 0, "\(leader)")
+        let follower = b.status().replica
+        #expect(follower.id == "b" && follower.leader == "a" && !follower.isLeader, "\(follower)")
+        #expect(follower.fencingToken == 1 && follower.leaseAgeSeconds != nil, "\(follower)")
+        let json = try #require(
+            (b.status().jsonObject["operator"] as? [String: Any])?["replica"] as? [String: Any]
+        )
+        #expect(json["leader"] as? String == "a" && json["is_leader"] as? Bool == false, "\(json)")
+        let readiness = b.readiness()
+        #expect(readiness.storeReachable && readiness.acceptingWork, "a follower is ready: \(readiness.problems)")
+    }
+
+    @Test func liveClaimsCountTheMessagesClaimedAndNotFinished() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let embedder = GateEmbedder()
+        embedder.close()
+        let a = replica("a", store: store, embedder: embedder)
+        defer { a.shutdown() }
+        try insertConversations(store)
+        #expect(waitUntil { embedder.waiting > 0 })
+        // Every claim document is this replica's and none is finished while the embedder holds them (a second
+        // batch may still be between its claim and the count: wait for the two to agree).
+        #expect(
+            try waitUntil {
+                let claims = try store.attemptTotals().documents
+                return claims > 0 && a.status().replica.liveClaims == claims
+            },
+            "\(a.status().replica)"
+        )
+        embedder.open()
+        #expect(try waitUntil { try store.countAnalyses() == 12 })
+        #expect(waitUntil { a.status().replica.liveClaims == 0 })
     }
 
     @Test func aNewcomerLeavesTheLeadersLiveRunAloneAndTakesOverWhenTheLeaderStops() throws {

@@ -119,6 +119,9 @@ extension EndToEnd {
             let scheduling = (operatorSection["scheduling"] as! NSDictionary).mutableCopy() as! NSMutableDictionary
             scheduling.removeObject(forKey: "next_automatic_run_at")
             operatorSection["scheduling"] = scheduling
+            let replica = (operatorSection["replica"] as! NSDictionary).mutableCopy() as! NSMutableDictionary
+            replica.removeObject(forKey: "lease_age_seconds")
+            operatorSection["replica"] = replica
             copy["operator"] = operatorSection
             return copy
         }

@@ -61,6 +61,14 @@ extension ServiceStatus {
                     "tokens_total": llm.tokensTotal,
                     "last_error": llm.lastError,
                 ] as [String: Any],
+                "replica": [
+                    "id": replica.id,
+                    "leader": replica.leader,
+                    "is_leader": replica.isLeader,
+                    "fencing_token": replica.fencingToken,
+                    "lease_age_seconds": replica.leaseAgeSeconds.map { $0 as Any } ?? NSNull(),
+                    "live_claims": replica.liveClaims,
+                ] as [String: Any],
             ] as [String: Any]
         return object
     }

@@ -80,6 +80,8 @@ public struct ServiceStatus: Sendable, Equatable {
     public var maxAutomaticRunsPerHour: Int = 0
     /// Automatic runs started in the last 60 minutes.
     public var automaticRunsLastHour: Int = 0
+    /// This replica and the clustering lease: id, leader, fencing token, lease age, live claims.
+    public var replica = ReplicaStatus()
 
     /// Creates an empty status.
     public init() {}

@@ -98,6 +98,8 @@ extension AnalysisLane {
             claimedItems.append(item)
         }
         guard !claimedItems.isEmpty else { return outcomes }
+        context.state.withLock { $0.liveClaims += claimedItems.count }
+        defer { context.state.withLock { $0.liveClaims -= claimedItems.count } }
         // The compute (concepts, embeddings) holds one of `analysisWorkers` permits; the lane runs one operation
         // more than that, so one batch's store round trips overlap the others' embedding instead of idling a core.
         let (work, embeddings) = try computing {

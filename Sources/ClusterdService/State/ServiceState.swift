@@ -10,6 +10,9 @@ struct ServiceState {
     var analysisBacklog: [(messageID: String, attempt: Int)] = []
     /// Of those, being analysed now.
     var inFlight = 0
+    /// Of those, claimed in the store by this replica and not finished yet (status's `replica.live_claims`): added
+    /// when a bulk claim returns, taken off when that batch's save (or failure) is done.
+    var liveClaims = 0
     /// Analysis operations draining the backlog (at most `analysisWorkers`).
     var drainingOperations = 0
     /// Analysis writes between taking `analyzedAt` and finishing the save (a run's snapshot waits for them).

@@ -71,7 +71,23 @@ final class StatusReporter: Sendable {
         status.maxAutomaticRunsPerHour = context.configuration.schedule.maxAutomaticRunsPerHour ?? 0
         status.automaticRunsLastHour =
             automaticRuns.schedulePolicy.countedStarts(snapshot.automaticRunStarts, now: current).count
+        status.replica = replicaStatus(snapshot)
         return (status, generation)
+    }
+
+    /// This replica's view of the lease (as the lease keeper's last round left it, aged on the uptime clock) and the
+    /// claims it holds, from memory.
+    private func replicaStatus(_ snapshot: ServiceState) -> ReplicaStatus {
+        var replica = ReplicaStatus()
+        replica.id = snapshot.replica.id
+        replica.leader = snapshot.replica.leader
+        replica.isLeader = snapshot.replica.isLeader
+        replica.fencingToken = snapshot.replica.fencingToken
+        replica.leaseAgeSeconds = snapshot.replica.leaseAge(
+            atUptime: Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        )
+        replica.liveClaims = snapshot.liveClaims
+        return replica
     }
 
     /// Whether the service takes work: start-up has loaded its state from MongoDB, MongoDB answered the last

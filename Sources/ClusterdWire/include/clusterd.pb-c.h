@@ -43,6 +43,7 @@ typedef struct Clusterd__V1__ClusterInfo Clusterd__V1__ClusterInfo;
 typedef struct Clusterd__V1__GetConversationClusterRequest Clusterd__V1__GetConversationClusterRequest;
 typedef struct Clusterd__V1__GetConversationClusterReply Clusterd__V1__GetConversationClusterReply;
 typedef struct Clusterd__V1__ClusterPathEntry Clusterd__V1__ClusterPathEntry;
+typedef struct Clusterd__V1__ReplicaStatus Clusterd__V1__ReplicaStatus;
 
 
 /* --- enums --- */
@@ -611,10 +612,14 @@ struct  Clusterd__V1__Status
    * Automatic runs started in the last 60 minutes.
    */
   uint32_t automatic_runs_last_hour;
+  /*
+   * This replica and the clustering lease (several replicas on one MongoDB); always present.
+   */
+  Clusterd__V1__ReplicaStatus *replica;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL }
 
 
 struct  Clusterd__V1__Configuration
@@ -834,6 +839,42 @@ struct  Clusterd__V1__ClusterPathEntry
 #define CLUSTERD__V1__CLUSTER_PATH_ENTRY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__cluster_path_entry__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * One replica's view of the clustering lease, and the analysis work it holds.
+ */
+struct  Clusterd__V1__ReplicaStatus
+{
+  ProtobufCMessage base;
+  /*
+   * This replica's id (CLUSTERD_INSTANCE_ID).
+   */
+  char *id;
+  /*
+   * The lease holder's id; empty before the first lease round.
+   */
+  char *leader;
+  /*
+   * This replica holds the lease: only it starts clustering runs.
+   */
+  protobuf_c_boolean is_leader;
+  /*
+   * The lease's fencing token as last read; it grows on every acquisition.
+   */
+  int64_t fencing_token;
+  /*
+   * Seconds since the holder acquired the lease; negative before the first lease round.
+   */
+  double lease_age_seconds;
+  /*
+   * Messages this replica has claimed for analysis and not finished yet.
+   */
+  uint64_t live_claims;
+};
+#define CLUSTERD__V1__REPLICA_STATUS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__replica_status__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 /* Clusterd__V1__Frame methods */
@@ -1352,6 +1393,25 @@ Clusterd__V1__ClusterPathEntry *
 void   clusterd__v1__cluster_path_entry__free_unpacked
                      (Clusterd__V1__ClusterPathEntry *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__ReplicaStatus methods */
+void   clusterd__v1__replica_status__init
+                     (Clusterd__V1__ReplicaStatus         *message);
+size_t clusterd__v1__replica_status__get_packed_size
+                     (const Clusterd__V1__ReplicaStatus   *message);
+size_t clusterd__v1__replica_status__pack
+                     (const Clusterd__V1__ReplicaStatus   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__replica_status__pack_to_buffer
+                     (const Clusterd__V1__ReplicaStatus   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ReplicaStatus *
+       clusterd__v1__replica_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__replica_status__free_unpacked
+                     (Clusterd__V1__ReplicaStatus *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Clusterd__V1__Frame_Closure)
@@ -1438,6 +1498,9 @@ typedef void (*Clusterd__V1__GetConversationClusterReply_Closure)
 typedef void (*Clusterd__V1__ClusterPathEntry_Closure)
                  (const Clusterd__V1__ClusterPathEntry *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__ReplicaStatus_Closure)
+                 (const Clusterd__V1__ReplicaStatus *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1474,6 +1537,7 @@ extern const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_request__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__replica_status__descriptor;
 
 PROTOBUF_C__END_DECLS
 

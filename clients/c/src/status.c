@@ -150,6 +150,41 @@ const char *clusterd_status_get_change_stream(const clusterd_status_t *status) {
     return s != NULL ? text(s->change_stream) : "";
 }
 
+static const Clusterd__V1__ReplicaStatus *replica(const clusterd_status_t *status) {
+    const Clusterd__V1__Status *s = st(status);
+    return s != NULL ? s->replica : NULL;
+}
+
+const char *clusterd_status_get_replica_id(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? text(r->id) : "";
+}
+
+const char *clusterd_status_get_replica_leader(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? text(r->leader) : "";
+}
+
+bool clusterd_status_get_replica_is_leader(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? r->is_leader != 0 : false;
+}
+
+int64_t clusterd_status_get_replica_fencing_token(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? r->fencing_token : 0;
+}
+
+double clusterd_status_get_replica_lease_age_seconds(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? r->lease_age_seconds : -1;
+}
+
+uint64_t clusterd_status_get_replica_live_claims(const clusterd_status_t *status) {
+    const Clusterd__V1__ReplicaStatus *r = replica(status);
+    return r != NULL ? r->live_claims : 0;
+}
+
 const char *clusterd_status_get_degraded(const clusterd_status_t *status, size_t index) {
     const Clusterd__V1__Status *s = st(status);
     return s != NULL && index < s->n_degraded ? text(s->degraded[index]) : NULL;

@@ -120,6 +120,13 @@ static void send_status(int fd, uint64_t call_id) {
     status.failed_total = 2;
     status.stale_analyses = 5;
     status.change_stream = (char *)"following";
+    Clusterd__V1__ReplicaStatus replica = CLUSTERD__V1__REPLICA_STATUS__INIT;
+    replica.id = (char *)"replica-2";
+    replica.leader = (char *)"replica-1";
+    replica.fencing_token = 4;
+    replica.lease_age_seconds = 2.5;
+    replica.live_claims = 32;
+    status.replica = &replica;
     status.clustering_stage = (char *)"naming";
     status.clustering_progress = 0.5;
     status.n_degraded = 2;
@@ -673,6 +680,12 @@ static void test_calls(void) {
         CHECK(clusterd_status_get_failed_total(status) == 2);
         CHECK(clusterd_status_get_stale_analyses(status) == 5);
         CHECK(strcmp(clusterd_status_get_change_stream(status), "following") == 0);
+        CHECK(strcmp(clusterd_status_get_replica_id(status), "replica-2") == 0);
+        CHECK(strcmp(clusterd_status_get_replica_leader(status), "replica-1") == 0);
+        CHECK(!clusterd_status_get_replica_is_leader(status));
+        CHECK(clusterd_status_get_replica_fencing_token(status) == 4);
+        CHECK(clusterd_status_get_replica_lease_age_seconds(status) == 2.5);
+        CHECK(clusterd_status_get_replica_live_claims(status) == 32);
         CHECK(strcmp(clusterd_status_get_clustering_stage(status), "naming") == 0);
         CHECK(clusterd_status_get_clustering_progress(status) == 0.5);
         CHECK(clusterd_status_get_degraded_count(status) == 2);

@@ -169,7 +169,7 @@ enum StatusMapping {
             } decode: { o, s in
                 s.changeStream = WireText.text(o.change_stream)
             },
-        ] + llmFields + schedulingFields
+        ] + llmFields + schedulingFields + replicaFields
 
     /// The Claude integration's report (`ServiceStatus.llm`), flattened into `llm_*` fields.
     static let llmFields: [StatusField] = [
@@ -269,10 +269,48 @@ enum StatusMapping {
         },
     ]
 
-    /// A Status message for `status` (its `configuration` always present, as the proto documents).
+    /// This replica and the clustering lease (`ServiceStatus.replica`), in the `replica` message.
+    static let replicaFields: [StatusField] = [
+        StatusField("replica.id", "replica.id") { s, o, a in
+            o.replica.pointee.id = a.string(s.replica.id)
+        } decode: { o, s in
+            o.replica.map { s.replica.id = WireText.text($0.pointee.id) }
+        },
+        StatusField("replica.leader", "replica.leader") { s, o, a in
+            o.replica.pointee.leader = a.string(s.replica.leader)
+        } decode: { o, s in
+            o.replica.map { s.replica.leader = WireText.text($0.pointee.leader) }
+        },
+        StatusField("replica.isLeader", "replica.is_leader") { s, o, _ in
+            o.replica.pointee.is_leader = flag(s.replica.isLeader)
+        } decode: { o, s in
+            o.replica.map { s.replica.isLeader = $0.pointee.is_leader != 0 }
+        },
+        StatusField("replica.fencingToken", "replica.fencing_token") { s, o, _ in
+            o.replica.pointee.fencing_token = s.replica.fencingToken
+        } decode: { o, s in
+            o.replica.map { s.replica.fencingToken = $0.pointee.fencing_token }
+        },
+        StatusField("replica.leaseAgeSeconds", "replica.lease_age_seconds") { s, o, _ in
+            o.replica.pointee.lease_age_seconds = s.replica.leaseAgeSeconds ?? -1
+        } decode: { o, s in
+            o.replica.map { replica in
+                let age = replica.pointee.lease_age_seconds
+                s.replica.leaseAgeSeconds = age < 0 ? nil : age
+            }
+        },
+        StatusField("replica.liveClaims", "replica.live_claims") { s, o, _ in
+            o.replica.pointee.live_claims = count(s.replica.liveClaims)
+        } decode: { o, s in
+            o.replica.map { s.replica.liveClaims = Int(clamping: $0.pointee.live_claims) }
+        },
+    ]
+
+    /// A Status message for `status` (its `configuration` and `replica` always present, as the proto documents).
     static func message(_ status: ServiceStatus, arena: CArena) -> UnsafeMutablePointer<Clusterd__V1__Status> {
         let out = arena.message(clusterd__v1__status__init)
         out.pointee.configuration = arena.message(clusterd__v1__configuration__init)
+        out.pointee.replica = arena.message(clusterd__v1__replica_status__init)
         for field in fields { field.encode(status, &out.pointee, arena) }
         return out
     }

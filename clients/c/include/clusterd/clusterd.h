@@ -428,6 +428,16 @@ CLUSTERD_EXPORT uint64_t clusterd_status_get_swept_total(const clusterd_status_t
 CLUSTERD_EXPORT uint64_t clusterd_status_get_stale_analyses(const clusterd_status_t *status);
 /* The change stream on the messages collection: "following", "starting", "unsupported", "off" or "error: ...". */
 CLUSTERD_EXPORT const char *clusterd_status_get_change_stream(const clusterd_status_t *status);
+/* This replica and the clustering lease (several replicas on one MongoDB): its id (CLUSTERD_INSTANCE_ID), the
+ * leader's id ("" before the first lease round), whether it leads, the lease's fencing token, seconds since the
+ * leader acquired the lease (negative before the first round), and the messages it has claimed for analysis and
+ * not finished. "" / 0 / false / -1 from a server without replicas. */
+CLUSTERD_EXPORT const char *clusterd_status_get_replica_id(const clusterd_status_t *status);
+CLUSTERD_EXPORT const char *clusterd_status_get_replica_leader(const clusterd_status_t *status);
+CLUSTERD_EXPORT bool clusterd_status_get_replica_is_leader(const clusterd_status_t *status);
+CLUSTERD_EXPORT int64_t clusterd_status_get_replica_fencing_token(const clusterd_status_t *status);
+CLUSTERD_EXPORT double clusterd_status_get_replica_lease_age_seconds(const clusterd_status_t *status);
+CLUSTERD_EXPORT uint64_t clusterd_status_get_replica_live_claims(const clusterd_status_t *status);
 
 /* The latest successful run; absent (false / NULL) when no run has succeeded yet. */
 CLUSTERD_EXPORT bool clusterd_status_has_latest_run(const clusterd_status_t *status);

@@ -158,6 +158,15 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         82: _f("quiet_hours", "string"),
         83: _f("max_automatic_runs_per_hour", "uint32"),
         84: _f("automatic_runs_last_hour", "uint32"),
+        85: _f("replica", "message", message="ReplicaStatus"),
+    },
+    "ReplicaStatus": {
+        1: _f("id", "string"),
+        2: _f("leader", "string"),
+        3: _f("is_leader", "bool"),
+        4: _f("fencing_token", "int64"),
+        5: _f("lease_age_seconds", "double"),
+        6: _f("live_claims", "uint64"),
     },
     "Configuration": {
         1: _f("message_threshold", "uint32"),

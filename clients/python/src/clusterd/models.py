@@ -19,6 +19,7 @@ __all__ = [
     "LINEAGE_KINDS",
     "RunSummary",
     "LLMStatus",
+    "ReplicaStatus",
     "Status",
     "ClusterInfo",
     "ClusterListing",
@@ -233,6 +234,44 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class ReplicaStatus:
+    """This replica and the clustering lease (several replicas on one MongoDB)."""
+
+    id: str = ""  # CLUSTERD_INSTANCE_ID
+    leader: str = ""  # the lease holder's id; empty before the first lease round
+    is_leader: bool = False  # only the leader starts clustering runs
+    fencing_token: int = 0  # grows on every acquisition of the lease
+    lease_age_seconds: Optional[float] = None  # since the leader acquired the lease; None before the first round
+    live_claims: int = 0  # messages this replica has claimed for analysis and not finished
+
+    @classmethod
+    def from_wire(cls, replica: Optional[Mapping[str, Any]]) -> "ReplicaStatus":
+        """From a decoded ReplicaStatus; the defaults when absent (a server before replicas)."""
+        if not replica:
+            return cls()
+        age = replica["lease_age_seconds"]
+        return cls(
+            id=replica["id"],
+            leader=replica["leader"],
+            is_leader=replica["is_leader"],
+            fencing_token=replica["fencing_token"],
+            lease_age_seconds=None if age < 0 else age,
+            live_claims=replica["live_claims"],
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The ``replica`` object of ``clusterctl status --json``."""
+        return {
+            "id": self.id,
+            "leader": self.leader,
+            "is_leader": self.is_leader,
+            "fencing_token": self.fencing_token,
+            "lease_age_seconds": self.lease_age_seconds,
+            "live_claims": self.live_claims,
+        }
+
+
+@dataclass(frozen=True)
 class LLMStatus:
     """The Claude integration's state and counters (all zero when not configured)."""
 
@@ -321,6 +360,7 @@ class Status:
     quiet_hours: str = ""  # CLUSTERING_QUIET_HOURS, e.g. "01:00-05:00"; empty when none
     max_automatic_runs_per_hour: int = 0  # 0: no cap
     automatic_runs_last_hour: int = 0
+    replica: ReplicaStatus = field(default_factory=ReplicaStatus)  # this replica and the clustering lease
 
     @classmethod
     def from_wire(cls, status: Mapping[str, Any]) -> "Status":
@@ -367,6 +407,7 @@ class Status:
             quiet_hours=status["quiet_hours"],
             max_automatic_runs_per_hour=status["max_automatic_runs_per_hour"],
             automatic_runs_last_hour=status["automatic_runs_last_hour"],
+            replica=ReplicaStatus.from_wire(status["replica"]),
         )
 
     def seed_dict(self) -> Dict[str, Any]:
@@ -420,6 +461,7 @@ class Status:
                 "automatic_runs_last_hour": self.automatic_runs_last_hour,
             },
             "llm": self.llm.to_dict(),
+            "replica": self.replica.to_dict(),
         }
         return document
 
