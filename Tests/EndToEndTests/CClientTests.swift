@@ -20,7 +20,7 @@ extension EndToEnd {
             defer { store.close() }
             let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 2)
             try corpus.insert(into: store)
-            let token = "c-client-token-\(UUID().uuidString.prefix(8))"
+            let token = "c-client-token-\(UUID().uuidString)"
             let environment = ["CLUSTERD_TOKEN": token]
             let first = try await ServerProcess.start(store: configuration, environment: environment)
             let directory = try TemporaryDirectory(prefix: "clusterd-c-test")
