@@ -102,7 +102,7 @@ extension EndToEnd {
                         + "https://127.0.0.1:\(httpPort)/api/clustering/background-status"
                 )
                 #expect(https.exitCode == 0, "\(https.stderr)")
-                #expect(https.stdout.contains("\"success\""), "\(https.stdout)")
+                #expect(https.stdout.contains("\"operator\""), "\(https.stdout)")
                 let livez = try await Self.shell(
                     "curl -sS -o /dev/null -w '%{http_code}' --cacert \(ca.certificateFile) "
                         + "https://localhost:\(httpPort)/livez"
