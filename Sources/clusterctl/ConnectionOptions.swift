@@ -17,10 +17,17 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Connect over TLS (default: on when $CLUSTERD_TLS is 1 or a CA file is given).")
     var tls = false
 
-    @Option(name: .long, help: "PEM file of the CA that signed the server's certificate; implies --tls (default: $CLUSTERD_TLS_CA_FILE, else the system's roots).")
+    @Option(
+        name: .long,
+        help:
+            "PEM file of the CA that signed the server's certificate; implies --tls (default: $CLUSTERD_TLS_CA_FILE, else the system's roots)."
+    )
     var caFile: String?
 
-    @Option(name: .long, help: "PEM client certificate, for a server that requires one (default: $CLUSTERD_TLS_CLIENT_CERT_FILE).")
+    @Option(
+        name: .long,
+        help: "PEM client certificate, for a server that requires one (default: $CLUSTERD_TLS_CLIENT_CERT_FILE)."
+    )
     var certFile: String?
 
     @Option(name: .long, help: "PEM key of --cert-file (default: $CLUSTERD_TLS_CLIENT_KEY_FILE).")

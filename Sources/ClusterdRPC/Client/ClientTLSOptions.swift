@@ -43,9 +43,11 @@ public struct ClientTLSOptions: Sendable, Equatable {
                 tls.certificateChain = try Self.certificates(certificateFile, role: "client certificate").map {
                     .certificate($0)
                 }
-                tls.privateKey = .privateKey(try Self.load(keyFile, role: "client key") {
-                    try NIOSSLPrivateKey(file: keyFile, format: .pem)
-                })
+                tls.privateKey = .privateKey(
+                    try Self.load(keyFile, role: "client key") {
+                        try NIOSSLPrivateKey(file: keyFile, format: .pem)
+                    }
+                )
             default:
                 throw RPCError(code: .invalidArgument, message: "a client certificate needs both its file and its key")
             }

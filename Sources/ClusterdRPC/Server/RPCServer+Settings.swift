@@ -71,7 +71,8 @@ extension RPCServer.Configuration {
 
     /// The listener's keys, in the order they are documented.
     public static let settingKeys = [
-        listenKey, tokenKey, tokenFileKey, allowInsecureKey, maxFrameKey, eventLoopThreadsKey, maxConnectionsKey, maxInFlightKey, frameDeadlineKey,
+        listenKey, tokenKey, tokenFileKey, allowInsecureKey, maxFrameKey, eventLoopThreadsKey, maxConnectionsKey,
+        maxInFlightKey, frameDeadlineKey,
         idleTimeoutKey, writeStallKey,
     ]
 
