@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // C bindings: generated protobuf-c code, and module maps for the system libraries.
@@ -65,9 +66,11 @@ let package = Package(
         .target(
             name: "ClusterdNetworking",
             dependencies: [
+                "ClusterdCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -79,6 +82,7 @@ let package = Package(
                 "ClusterdWire", "ClusterdCore", "ClusterdNetworking",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -108,9 +112,10 @@ let package = Package(
             name: "ClusterdServer",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
-                "ClusterdLLM", "ClusterdModel", "ClusterdLogging",
+                "ClusterdLLM", "ClusterdModel", "ClusterdLogging", "ClusterdNetworking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -206,7 +211,7 @@ let package = Package(
             name: "ClusterdServerTests",
             dependencies: [
                 "ClusterdServer", "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdCore", "ClusterdStore",
-                "ClusterdEmbedding", "ClusterdTestSupport",
+                "ClusterdEmbedding", "ClusterdTestSupport", "ClusterdNetworking",
             ]
         ),
         // Load against the real server over TCP (a short correctness run always; the full matrix with
@@ -251,7 +256,7 @@ let package = Package(
         .testTarget(
             name: "ClusterdNetworkingTests",
             dependencies: [
-                "ClusterdNetworking",
+                "ClusterdNetworking", "ClusterdTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

@@ -49,7 +49,8 @@ public final class HTTPGateway: Service, Sendable {
                 name: "HTTP",
                 host: configuration.host,
                 port: configuration.port,
-                drainTimeout: configuration.drainTimeout
+                drainTimeout: configuration.drainTimeout,
+                tls: configuration.tls
             ),
             admission: admission,
             logger: logger,

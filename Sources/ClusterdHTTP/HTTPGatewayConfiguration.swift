@@ -1,3 +1,4 @@
+import ClusterdNetworking
 import NIOCore
 
 /// Settings of the HTTP gateway.
@@ -20,6 +21,8 @@ public struct HTTPGatewayConfiguration: Sendable, Equatable {
     public var serverVersion: String
     /// On graceful shutdown, how long connections may take to finish their responses before they are closed.
     public var drainTimeout: Duration
+    /// When set, connections are HTTPS with this (reloadable) context, the RPC server's.
+    public var tls: ServerTLSContext?
 
     /// Creates a configuration.
     public init(

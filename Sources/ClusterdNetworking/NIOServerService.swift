@@ -23,6 +23,9 @@ public final class NIOServerService: Service, Sendable {
         public var drainTimeout: Duration
         /// The accepted connections' outbound buffer marks (when the socket counts as writable); nil: NIO's.
         public var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark?
+        /// When set, every accepted connection is TLS (its handshake first, then the protocol; a refusal is sent
+        /// inside TLS too).
+        public var tls: ServerTLSContext?
 
         /// Creates a configuration.
         public init(
@@ -31,7 +34,8 @@ public final class NIOServerService: Service, Sendable {
             port: Int,
             eventLoopThreads: Int = 1,
             drainTimeout: Duration = .seconds(5),
-            writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark? = nil
+            writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark? = nil,
+            tls: ServerTLSContext? = nil
         ) {
             self.name = name
             self.host = host
@@ -39,6 +43,7 @@ public final class NIOServerService: Service, Sendable {
             self.eventLoopThreads = max(1, eventLoopThreads)
             self.drainTimeout = drainTimeout
             self.writeBufferWaterMark = writeBufferWaterMark
+            self.tls = tls
         }
     }
 
@@ -112,6 +117,7 @@ public final class NIOServerService: Service, Sendable {
         let logger = self.logger
         let name = configuration.name
         let initializeConnection = self.initializeConnection
+        let tls = configuration.tls
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -123,6 +129,7 @@ public final class NIOServerService: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler()) }
                     guard try admission.admit(channel) else {
                         logger.warning("Refused an \(name) connection: \(admission.limit) connections are open")
                         return

@@ -19,6 +19,12 @@ struct Clusterd: AsyncParsableCommand {
     @Option(name: .customLong("mongodb-uri"), help: "MongoDB connection string (overrides MONGODB_URI).")
     var mongodbURI: String?
 
+    @Option(
+        name: .customLong("token-file"),
+        help: "Read the token from this file (overrides CLUSTERD_TOKEN_FILE and CLUSTERD_TOKEN)."
+    )
+    var tokenFile: String?
+
     @Option(help: "Path of the .env file to read.")
     var envFile: String = ".env"
 
@@ -46,7 +52,8 @@ struct Clusterd: AsyncParsableCommand {
             ServerSettings.mergedEnvironment(dotEnvPath: envFile),
             listen: listen,
             mongodbURI: mongodbURI,
-            httpListen: httpListen
+            httpListen: httpListen,
+            tokenFile: tokenFile
         )
         let settings: ServerSettings
         do {

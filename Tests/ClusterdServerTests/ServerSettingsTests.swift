@@ -25,7 +25,7 @@ import Testing
     @Test func eachComponentReadsItsKeys() throws {
         let settings = try ServerSettings(environment: [
             "CLUSTERD_LISTEN": "[::1]:9000",
-            "CLUSTERD_TOKEN": "s3cret",
+            "CLUSTERD_TOKEN": "s3cret-0123456789abcdef-0123456789",
             "CLUSTERD_HTTP_LISTEN": ":8081",
             "CLUSTERD_HTTP_MAX_CONNECTIONS": "0",
             "MONGODB_URI": "mongodb://u:p%40ss@127.0.0.1:27017/other",
@@ -43,12 +43,12 @@ import Testing
             "CLUSTERD_CHANGE_STREAM": "OFF",
         ])
         #expect(settings.rpc.host == "::1" && settings.rpc.port == 9000)
-        #expect(settings.rpc.token == "s3cret")
+        #expect(settings.rpc.token == "s3cret-0123456789abcdef-0123456789")
         let gateway = try #require(settings.gateway)
         #expect(gateway.host == "127.0.0.1" && gateway.port == 8081)
         #expect(gateway.maxConnections == 1)
         // The gateway takes the RPC server's token, and both report the server's version.
-        #expect(gateway.token == "s3cret")
+        #expect(gateway.token == "s3cret-0123456789abcdef-0123456789")
         #expect(
             gateway.serverVersion == ClusterdVersion.current && settings.rpc.serverVersion == ClusterdVersion.current
         )
@@ -66,7 +66,7 @@ import Testing
         #expect(claude.http.totalTimeoutMilliseconds == 2500)
         #expect(!claude.disableThinking)
         // Secrets: the token, the API key, the URI's password.
-        #expect(Set(settings.secrets).isSuperset(of: ["s3cret", "key", "p@ss"]))
+        #expect(Set(settings.secrets).isSuperset(of: ["s3cret-0123456789abcdef-0123456789", "key", "p@ss"]))
     }
 
     @Test(arguments: [

@@ -9,7 +9,7 @@ extension EndToEnd {
     struct Authentication {
         @Test("a server with a token refuses a wrong or missing token, and a first frame that is not Hello")
         func tokenRequired() async throws {
-            let token = "e2e-token-\(UUID().uuidString.prefix(8))"
+            let token = "e2e-token-\(UUID().uuidString)"
             try await ServerProcess.with(
                 store: try EmbeddedMongo.configuration(),
                 environment: ["CLUSTERD_TOKEN": token]
@@ -50,6 +50,88 @@ extension EndToEnd {
                 #expect(frames.contains { if case .reply(.getStatus) = $0.body { $0.callID == 2 } else { false } })
                 opened.close()
 
+                #expect(!server.stderr.contains(token), "the token appears in the log")
+            }
+        }
+
+        /// Starts clusterd expecting it to refuse; returns its log.
+        private static func refusedStart(environment: [String: String], listen: String) async throws -> String {
+            do {
+                let server = try await ServerProcess.start(
+                    store: try EmbeddedMongo.configuration(),
+                    environment: environment,
+                    listen: listen
+                )
+                await server.terminate()
+                Issue.record("clusterd started with \(environment) on \(listen)")
+                return ""
+            } catch let error as ServerProcess.StartError {
+                return error.description
+            }
+        }
+
+        @Test("no token on a non-loopback address, or a short token: clusterd refuses to start and names the fix")
+        func refusesInsecureStarts() async throws {
+            let open = try await Self.refusedStart(environment: [:], listen: "0.0.0.0:0")
+            #expect(open.contains("CLUSTERD_ALLOW_INSECURE"), "\(open)")
+            #expect(open.contains("not a loopback address"), "\(open)")
+            let openHTTP = try await Self.refusedStart(
+                environment: ["CLUSTERD_HTTP_LISTEN": "0.0.0.0:0"],
+                listen: "127.0.0.1:0"
+            )
+            #expect(openHTTP.contains("CLUSTERD_HTTP_LISTEN") && openHTTP.contains("CLUSTERD_ALLOW_INSECURE"))
+            let short = try await Self.refusedStart(
+                environment: ["CLUSTERD_TOKEN": String(repeating: "x", count: 31)],
+                listen: "127.0.0.1:0"
+            )
+            #expect(short.contains("at least 32"), "\(short)")
+
+            // Allowed explicitly: it starts (and answers on loopback).
+            let server = try await ServerProcess.start(
+                store: try EmbeddedMongo.configuration(),
+                environment: ["CLUSTERD_ALLOW_INSECURE": "1"],
+                listen: "0.0.0.0:0"
+            )
+            let client = try await server.connect()
+            #expect(try await client.status().version.isEmpty == false)
+            await client.close()
+            await server.terminate()
+        }
+
+        @Test("CLUSTERD_TOKEN_FILE on the server, --token-file and CLUSTERD_TOKEN_FILE for clusterctl")
+        func tokenFiles() async throws {
+            let directory = try TemporaryDirectory(prefix: "clusterd-token")
+            let token = "file-token-\(UUID().uuidString)"
+            let path = directory.path("token")
+            try "\(token)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try await ServerProcess.with(
+                store: try EmbeddedMongo.configuration(),
+                environment: ["CLUSTERD_TOKEN_FILE": path]
+            ) { server in
+                let client = try await server.connect(token: token)
+                #expect(try await client.status().version.isEmpty == false)
+                await client.close()
+                await expectRPCError(.unauthenticated) { _ = try await server.connect(token: nil) }
+                let program = try #require(TestBinaries.clusterctl)
+                let flag = try await ChildProcess.run(
+                    program,
+                    ["status", "--address", server.address, "--token-file", path]
+                )
+                #expect(flag.exitCode == 0, "\(flag.stderr)")
+                var environment = ChildProcess.baseEnvironment
+                environment["CLUSTERD_TOKEN_FILE"] = path
+                let variable = try await ChildProcess.run(
+                    program,
+                    ["status", "--address", server.address],
+                    environment: environment
+                )
+                #expect(variable.exitCode == 0, "\(variable.stderr)")
+                let missing = try await ChildProcess.run(
+                    program,
+                    ["status", "--address", server.address, "--token-file", directory.path("absent")]
+                )
+                #expect(missing.exitCode == 64, "\(missing.stderr)")
+                #expect(missing.stderr.contains("cannot read the token file"), "\(missing.stderr)")
                 #expect(!server.stderr.contains(token), "the token appears in the log")
             }
         }

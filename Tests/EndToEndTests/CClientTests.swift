@@ -20,7 +20,7 @@ extension EndToEnd {
             defer { store.close() }
             let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 2)
             try corpus.insert(into: store)
-            let token = "c-client-token-\(UUID().uuidString.prefix(8))"
+            let token = "c-client-token-\(UUID().uuidString)"
             let environment = ["CLUSTERD_TOKEN": token]
             let first = try await ServerProcess.start(store: configuration, environment: environment)
             let directory = try TemporaryDirectory(prefix: "clusterd-c-test")
@@ -83,6 +83,36 @@ extension EndToEnd {
                 ],
                 timeout: .seconds(100)
             )
+        }
+
+        @Test("clusterd-test over TLS with a client certificate; another CA and no certificate are refused")
+        func cClientOverTLS() async throws {
+            let program = try #require(TestBinaries.cTestClient)
+            let ca = try await ThrowawayCA.make()
+            let other = try await ThrowawayCA.make(name: "someone else's CA")
+            let certificate = try await ca.issueServer()
+            let clientCertificate = try await ca.issueClient()
+            let token = "c-tls-token-\(UUID().uuidString)"
+            let environment = [
+                "CLUSTERD_TLS_CERT_FILE": certificate.certificateFile, "CLUSTERD_TLS_KEY_FILE": certificate.keyFile,
+                "CLUSTERD_TLS_CLIENT_CA_FILE": ca.certificateFile, "CLUSTERD_TOKEN": token,
+            ]
+            try await ServerProcess.with(store: try EmbeddedMongo.configuration(), environment: environment) {
+                server in
+                let output = try await ChildProcess.run(
+                    program,
+                    [
+                        server.address, "--token", token, "--ca-file", ca.certificateFile, "--cert-file",
+                        clientCertificate.certificateFile, "--key-file", clientCertificate.keyFile, "--other-ca",
+                        other.certificateFile, "--require-cert", "--", "c-tls-message-1",
+                    ],
+                    timeout: .seconds(90)
+                )
+                #expect(output.exitCode == 0, "\(output.stdout)\n\(output.stderr)")
+                #expect(output.stdout.contains(" passed, 0 failed"), "\(output.stdout)")
+                #expect(output.stdout.contains("ok   another CA: the handshake fails"), "\(output.stdout)")
+                #expect(output.stdout.contains("ok   no client certificate: refused"), "\(output.stdout)")
+            }
         }
     }
 }

@@ -440,15 +440,20 @@ extension EndToEnd {
             let usage = try await Self.clusterctl(["status", "--address", "no-port"])
             #expect(usage.exitCode == 64, "\(usage.stderr)")
             let configuration = try EmbeddedMongo.configuration()
-            let environment = ["CLUSTERD_TOKEN": "exit-code-token", "CLUSTERD_QUEUE_CAPACITY": "1"]
+            let environment = [
+                "CLUSTERD_TOKEN": "exit-code-token-0123456789abcdef-0123456789", "CLUSTERD_QUEUE_CAPACITY": "1",
+            ]
             try await ServerProcess.with(store: configuration, environment: environment) { server in
                 let address = ["--address", server.address]
                 let wrong = try await Self.clusterctl(["status", "--token", "nope"] + address)
                 #expect(wrong.exitCode == 77 && wrong.stderr.contains("UNAUTHENTICATED"), "\(wrong.stderr)")
-                let token = ["--token", "exit-code-token"]
+                let token = ["--token", "exit-code-token-0123456789abcdef-0123456789"]
                 let fromEnvironment = try await Self.clusterctl(
                     ["status"],
-                    environment: ["CLUSTERD_ADDRESS": server.address, "CLUSTERD_TOKEN": "exit-code-token"]
+                    environment: [
+                        "CLUSTERD_ADDRESS": server.address,
+                        "CLUSTERD_TOKEN": "exit-code-token-0123456789abcdef-0123456789",
+                    ]
                 )
                 #expect(
                     fromEnvironment.exitCode == 0,

@@ -9,7 +9,7 @@ extension EndToEnd {
     /// The HTTP gateway of a real clusterd process: the seed's endpoints, probes, metrics, OpenAPI, JSON logs.
     @Suite("HTTP gateway", .timeLimit(.minutes(5)))
     struct Gateway {
-        static let token = "tok-e2e-9f8e7d6c"
+        static let token = "tok-e2e-9f8e7d6c-0123456789abcdef-0123"
         static let bearer = [("authorization", "Bearer \(token)")]
         static let environment = [
             "CLUSTERD_HTTP_LISTEN": "127.0.0.1:0", "CLUSTERD_TOKEN": token, "CLUSTERD_TICK_SECONDS": "0.3",

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// Matches reply frames to waiting calls by call id, on the client's event loop.
 final class ClientHandler: ChannelInboundHandler {
@@ -47,7 +48,11 @@ final class ClientHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        failAll(RPCError(code: .unavailable, message: "connection error: \(error)"))
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            failAll(RPCError(code: .unavailable, message: "TLS handshake failed: \(error)"))
+        } else {
+            failAll(RPCError(code: .unavailable, message: "connection error: \(error)"))
+        }
         context.close(promise: nil)
     }
 

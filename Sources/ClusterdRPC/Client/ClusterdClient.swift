@@ -17,16 +17,19 @@ public final class ClusterdClient: Sendable {
         self.serverVersion = serverVersion
     }
 
-    /// Connects, sends Hello (with the token, if any) and waits for the HelloReply.
-    /// Failures are `RPCError`s; an unreachable server is UNAVAILABLE ("cannot connect to HOST:PORT: …").
+    /// Connects (over TLS when `tls` is set), sends Hello (with the token, if any) and waits for the HelloReply.
+    /// Failures are `RPCError`s; an unreachable server is UNAVAILABLE ("cannot connect to HOST:PORT: …"), a failed
+    /// TLS handshake UNAVAILABLE ("TLS handshake failed: …").
     public static func connect(
         host: String,
         port: Int,
         token: String? = nil,
         clientName: String = "swift-client",
         timeout: Duration = .seconds(5),
-        maxFrameBytes: UInt32 = 64 << 20
+        maxFrameBytes: UInt32 = 64 << 20,
+        tls: ClientTLSOptions? = nil
     ) async throws -> ClusterdClient {
+        let tlsContext = try tls?.makeContext()
         let group = MultiThreadedEventLoopGroup.singleton
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(
@@ -44,6 +47,9 @@ public final class ClusterdClient: Sendable {
         }
         let handler = try await channel.eventLoop.submit {
             let handler = ClientHandler()
+            if let tls, let tlsContext {
+                try channel.pipeline.syncOperations.addHandler(tls.makeHandler(context: tlsContext, host: host))
+            }
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(FrameDecoder(maxFrameBytes: maxFrameBytes))
             )

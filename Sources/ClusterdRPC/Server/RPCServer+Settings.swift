@@ -12,7 +12,19 @@ extension RPCServer.Configuration {
     public static let tokenKey = SettingKey(
         "CLUSTERD_TOKEN",
         default: "",
-        "Require a Hello with this token (RPC) and `Authorization: Bearer` with it (HTTP API and /metrics)."
+        "Require a Hello with this token (RPC) and `Authorization: Bearer` with it (HTTP API and /metrics); at least 32 bytes. Prefer `CLUSTERD_TOKEN_FILE`."
+    )
+    /// `CLUSTERD_TOKEN_FILE`.
+    public static let tokenFileKey = SettingKey(
+        "CLUSTERD_TOKEN_FILE",
+        default: "",
+        "Read the token from this file (trailing line breaks dropped; `--token-file` overrides it), so it shows neither in `ps` nor in the environment. Not together with `CLUSTERD_TOKEN`."
+    )
+    /// `CLUSTERD_ALLOW_INSECURE`.
+    public static let allowInsecureKey = SettingKey(
+        "CLUSTERD_ALLOW_INSECURE",
+        default: "0",
+        "`1` lets the server listen on a non-loopback address (RPC or HTTP) without a token; otherwise it refuses to start."
     )
     /// `CLUSTERD_MAX_FRAME_BYTES`.
     public static let maxFrameKey = SettingKey(
@@ -59,7 +71,8 @@ extension RPCServer.Configuration {
 
     /// The listener's keys, in the order they are documented.
     public static let settingKeys = [
-        listenKey, tokenKey, maxFrameKey, eventLoopThreadsKey, maxConnectionsKey, maxInFlightKey, frameDeadlineKey,
+        listenKey, tokenKey, tokenFileKey, allowInsecureKey, maxFrameKey, eventLoopThreadsKey, maxConnectionsKey,
+        maxInFlightKey, frameDeadlineKey,
         idleTimeoutKey, writeStallKey,
     ]
 
@@ -67,7 +80,7 @@ extension RPCServer.Configuration {
     public init(settings: SettingsReader) throws(SettingsError) {
         self.init(serverVersion: ClusterdVersion.current)
         if let (host, port) = try settings.address(Self.listenKey) { (self.host, self.port) = (host, port) }
-        token = settings.raw(Self.tokenKey).flatMap { $0.isEmpty ? nil : $0 }
+        token = try Self.token(settings)
         if let value = try settings.number(Self.maxFrameKey, as: UInt32.self) { maxFrameBytes = value }
         if let value = try settings.number(Self.eventLoopThreadsKey, as: Int.self) { eventLoopThreads = value }
         if let value = try settings.number(Self.maxConnectionsKey, as: Int.self) { maxConnections = max(1, value) }
@@ -77,6 +90,26 @@ extension RPCServer.Configuration {
         if let value = try settings.seconds(Self.frameDeadlineKey) { frameDeadline = Self.timeAmount(value) }
         if let value = try settings.seconds(Self.idleTimeoutKey) { idleTimeout = Self.timeAmount(value) }
         if let value = try settings.seconds(Self.writeStallKey) { writeStallTimeout = Self.timeAmount(value) }
+    }
+
+    /// The token from `CLUSTERD_TOKEN` or the file `CLUSTERD_TOKEN_FILE` names (not both), nil when neither is
+    /// set; one shorter than `TokenFile.minimumBytes` is refused.
+    private static func token(_ settings: SettingsReader) throws(SettingsError) -> String? {
+        let inline = settings.raw(tokenKey).flatMap { $0.isEmpty ? nil : $0 }
+        let file = settings.text(tokenFileKey)
+        if inline != nil, file != nil {
+            throw SettingsError("set \(tokenKey.name) or \(tokenFileKey.name), not both")
+        }
+        var token = inline
+        if let file { token = try TokenFile.read(file, source: tokenFileKey.name) }
+        if let token, token.utf8.count < TokenFile.minimumBytes {
+            let source = file == nil ? tokenKey.name : tokenFileKey.name
+            throw SettingsError(
+                "the token (\(source)) is \(token.utf8.count) bytes; at least \(TokenFile.minimumBytes) are required "
+                    + "(for example: openssl rand -hex 32)"
+            )
+        }
+        return token
     }
 
     /// Seconds as whole milliseconds.

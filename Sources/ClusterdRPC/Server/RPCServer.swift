@@ -37,6 +37,8 @@ public final class RPCServer: Service, Sendable {
         /// On graceful shutdown, how long a connection is still read before it stops reading (requests its peer
         /// sent just before the shutdown are answered too).
         public var quiesceLinger: TimeAmount
+        /// When set, connections are TLS with this (reloadable) context.
+        public var tls: ServerTLSContext?
 
         /// Creates a configuration.
         public init(
@@ -52,7 +54,8 @@ public final class RPCServer: Service, Sendable {
             idleTimeout: TimeAmount = .minutes(10),
             writeStallTimeout: TimeAmount = .seconds(30),
             drainTimeout: Duration = .seconds(5),
-            quiesceLinger: TimeAmount = .milliseconds(50)
+            quiesceLinger: TimeAmount = .milliseconds(50),
+            tls: ServerTLSContext? = nil
         ) {
             self.host = host
             self.port = port
@@ -67,6 +70,7 @@ public final class RPCServer: Service, Sendable {
             self.writeStallTimeout = writeStallTimeout
             self.drainTimeout = drainTimeout
             self.quiesceLinger = quiesceLinger
+            self.tls = tls
         }
     }
 
@@ -101,7 +105,8 @@ public final class RPCServer: Service, Sendable {
                 port: configuration.port,
                 eventLoopThreads: configuration.eventLoopThreads,
                 drainTimeout: configuration.drainTimeout,
-                writeBufferWaterMark: .init(low: 32 * 1024, high: 256 * 1024)
+                writeBufferWaterMark: .init(low: 32 * 1024, high: 256 * 1024),
+                tls: configuration.tls
             ),
             admission: admission,
             logger: logger,

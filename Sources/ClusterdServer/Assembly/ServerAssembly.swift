@@ -2,6 +2,7 @@ import ClusterdCore
 import ClusterdHTTP
 import ClusterdMetrics
 import ClusterdModel
+import ClusterdNetworking
 import ClusterdRPC
 import ClusterdService
 import ClusterdStore
@@ -22,8 +23,11 @@ struct ServerAssembly {
     /// The Prometheus registry the metrics backend records into; nil when metrics are off.
     let registry: PrometheusCollectorRegistry?
 
-    /// The services, in start order.
+    /// The services, in start order. TLS files that do not load stop the start-up here, before anything runs.
     func services() async throws -> [any Service] {
+        let tls = try settings.tls.map { configuration throws(TLSSetupError) in
+            try ServerTLSContext(configuration: configuration)
+        }
         let store = try MongoStore(configuration: settings.store)
         let choice = await loadEmbedder()
         var configuration = settings.service
@@ -37,15 +41,18 @@ struct ServerAssembly {
         var services: [any Service] = [
             StoreService(store: store, logger: logger),
             BackgroundService(service: service, logger: logger),
-            makeRPCServer(service: service),
+            makeRPCServer(service: service, tls: tls),
         ]
-        if let gateway = makeGateway(service: service) { services.append(gateway) }
+        if let gateway = makeGateway(service: service, tls: tls) { services.append(gateway) }
+        services.append(CertificateReloader(context: tls, logger: logger))
         return services
     }
 
     /// The RPC server, announcing its port once bound.
-    private func makeRPCServer(service: BackgroundClusteringService) -> RPCServer {
-        let configuration = settings.rpc
+    private func makeRPCServer(service: BackgroundClusteringService, tls: ServerTLSContext?) -> RPCServer {
+        var rpc = settings.rpc
+        rpc.tls = tls
+        let configuration = rpc
         let database = settings.store.database
         let portFile = self.portFile
         let logger = self.logger
@@ -56,14 +63,16 @@ struct ServerAssembly {
         ) { port in
             if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
             logger.info(
-                "clusterd \(ClusterdVersion.current) listening on \(configuration.host):\(port) (MongoDB database \(database), auth \(configuration.token == nil ? "off" : "on"))"
+                "clusterd \(ClusterdVersion.current) listening on \(configuration.host):\(port) (MongoDB database \(database), auth \(configuration.token == nil ? "off" : "on"), TLS \(Self.describe(tls)))"
             )
         }
     }
 
     /// The HTTP gateway when `CLUSTERD_HTTP_LISTEN` is set.
-    private func makeGateway(service: BackgroundClusteringService) -> HTTPGateway? {
-        guard let listen = settings.gateway else { return nil }
+    private func makeGateway(service: BackgroundClusteringService, tls: ServerTLSContext?) -> HTTPGateway? {
+        guard var gateway = settings.gateway else { return nil }
+        gateway.tls = tls
+        let listen = gateway
         var metrics: (@Sendable () -> String)?
         if let registry {
             let process = ProcessMetrics(registry: registry)
@@ -81,8 +90,16 @@ struct ServerAssembly {
             logger: logger
         ) { port in
             if let httpPortFile { try? "\(port)\n".write(toFile: httpPortFile, atomically: true, encoding: .utf8) }
-            logger.info("HTTP gateway listening on \(listen.host):\(port) (metrics \(metricsState))")
+            logger.info(
+                "HTTP gateway listening on \(listen.host):\(port) (metrics \(metricsState), TLS \(Self.describe(tls)))"
+            )
         }
+    }
+
+    /// "off", "on", or "on, client certificates required".
+    private static func describe(_ tls: ServerTLSContext?) -> String {
+        guard let tls else { return "off" }
+        return tls.configuration.clientCAFile == nil ? "on" : "on, client certificates required"
     }
 
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and

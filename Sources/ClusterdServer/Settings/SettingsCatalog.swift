@@ -1,6 +1,7 @@
 import ClusterdCore
 import ClusterdHTTP
 import ClusterdLLM
+import ClusterdNetworking
 import ClusterdRPC
 import ClusterdService
 import ClusterdStore
@@ -28,6 +29,7 @@ public enum SettingsCatalog {
         Group(title: "MongoDB", keys: StoreConfiguration.settingKeys),
         Group(title: "RPC listener", keys: RPCServer.Configuration.settingKeys),
         Group(title: "HTTP gateway", keys: HTTPGatewayConfiguration.settingKeys),
+        Group(title: "TLS (both ports)", keys: ServerTLSConfiguration.settingKeys),
         Group(title: "Claude", keys: AnthropicConfiguration.settingKeys),
         Group(title: "Process", keys: ProcessSettings.settingKeys),
     ]

@@ -30,6 +30,7 @@
 struct clusterd_client {
     clusterd_options_t options; /* a private copy */
     int fd;                     /* -1 while disconnected */
+    clusterd_tls_t *tls;        /* the TLS session on fd, NULL without TLS */
     clusterd_reader_t *reader;
     uint64_t last_call_id;
     uint32_t server_max_frame; /* from HelloReply; 0 until known */
@@ -39,14 +40,14 @@ struct clusterd_client {
 
 /* ---- time ---------------------------------------------------------------------------------- */
 
-static int64_t now_ms(void) {
+int64_t clusterd_now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int remaining_ms(int64_t deadline) {
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - clusterd_now_ms();
     if (left < 0) {
         return 0;
     }
@@ -54,7 +55,7 @@ static int remaining_ms(int64_t deadline) {
 }
 
 /* Waits until fd is ready for events or the deadline passes. 1 ready, 0 timeout, -1 errno. */
-static int wait_fd(int fd, short events, int64_t deadline) {
+int clusterd_wait_fd(int fd, short events, int64_t deadline) {
     for (;;) {
         struct pollfd pfd = {.fd = fd, .events = events, .revents = 0};
         int rc = poll(&pfd, 1, remaining_ms(deadline));
@@ -74,6 +75,8 @@ static int wait_fd(int fd, short events, int64_t deadline) {
 
 static void disconnect(clusterd_client_t *client) {
     if (client->fd >= 0) {
+        clusterd_tls_destroy(client->tls);
+        client->tls = NULL;
         close(client->fd);
         client->fd = -1;
     }
@@ -127,7 +130,7 @@ static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_er
         }
         int rc = connect(candidate, ai->ai_addr, ai->ai_addrlen);
         if (rc < 0 && (errno == EINPROGRESS || errno == EINTR)) {
-            int ready = wait_fd(candidate, POLLOUT, deadline);
+            int ready = clusterd_wait_fd(candidate, POLLOUT, deadline);
             if (ready == 0) {
                 timed_out = true;
                 close(candidate);
@@ -171,8 +174,40 @@ static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_er
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
         return false;
     }
+    if (client->options.tls) {
+        client->tls = clusterd_tls_connect(&client->options, fd, deadline, client->address, error);
+        if (client->tls == NULL) {
+            clusterd_reader_destroy(client->reader);
+            client->reader = NULL;
+            close(fd);
+            return false;
+        }
+    }
     client->fd = fd;
     return true;
+}
+
+/* send(2), or SSL_write over TLS; on EAGAIN *want is the poll event to wait for. */
+static long send_some(clusterd_client_t *client, const uint8_t *data, size_t len, short *want) {
+    *want = POLLOUT;
+    if (client->tls != NULL) {
+        return clusterd_tls_send(client->tls, data, len, want);
+    }
+    return send(client->fd, data, len, CLUSTERD_SEND_FLAGS);
+}
+
+/* recv(2), or SSL_read over TLS; on EAGAIN *want is the poll event to wait for. */
+static long recv_some(clusterd_client_t *client, uint8_t *data, size_t len, short *want) {
+    *want = POLLIN;
+    if (client->tls != NULL) {
+        return clusterd_tls_recv(client->tls, data, len, want);
+    }
+    return recv(client->fd, data, len, 0);
+}
+
+/* strerror, or the TLS error for EPROTO over TLS. */
+static const char *describe_errno(const clusterd_client_t *client, int err) {
+    return client->tls != NULL && err == EPROTO ? clusterd_tls_error(client->tls) : strerror(err);
 }
 
 /* ---- one call ------------------------------------------------------------------------------ */
@@ -180,7 +215,8 @@ static bool open_socket(clusterd_client_t *client, int64_t deadline, clusterd_er
 static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len, int64_t deadline, int timeout_ms,
                       clusterd_error_t *error) {
     while (len > 0) {
-        ssize_t n = send(client->fd, data, len, CLUSTERD_SEND_FLAGS);
+        short want = POLLOUT;
+        long n = send_some(client, data, len, &want);
         if (n > 0) {
             data += n;
             len -= (size_t)n;
@@ -190,7 +226,7 @@ static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int ready = wait_fd(client->fd, POLLOUT, deadline);
+            int ready = clusterd_wait_fd(client->fd, want, deadline);
             if (ready > 0) {
                 continue;
             }
@@ -202,7 +238,7 @@ static bool write_all(clusterd_client_t *client, const uint8_t *data, size_t len
         }
         int err = errno;
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, err, "cannot write to %s: %s", client->address,
-                           strerror(err));
+                           describe_errno(client, err));
         return false;
     }
     return true;
@@ -235,7 +271,7 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
     }
     clusterd_put_be32(buffer, (uint32_t)size);
     clusterd__v1__frame__pack(request, buffer + 4);
-    int64_t write_deadline = deadline != 0 ? deadline : now_ms() + client->options.write_timeout_ms;
+    int64_t write_deadline = deadline != 0 ? deadline : clusterd_now_ms() + client->options.write_timeout_ms;
     int write_timeout_ms = deadline != 0 ? client->options.connect_timeout_ms : client->options.write_timeout_ms;
     bool written = write_all(client, buffer, 4 + size, write_deadline, write_timeout_ms, error);
     free(buffer);
@@ -244,9 +280,10 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
         return false;
     }
 
-    int64_t read_deadline = deadline != 0 ? deadline : now_ms() + client->options.read_timeout_ms;
+    int64_t read_deadline = deadline != 0 ? deadline : clusterd_now_ms() + client->options.read_timeout_ms;
     int read_timeout_ms = deadline != 0 ? client->options.connect_timeout_ms : client->options.read_timeout_ms;
     uint8_t chunk[READ_CHUNK];
+    short want = POLLIN;
     for (;;) {
         const uint8_t *body = NULL;
         size_t body_len = 0;
@@ -275,14 +312,14 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
             clusterd__v1__frame__free_unpacked(frame, NULL);
             continue;
         }
-        int ready = wait_fd(client->fd, POLLIN, read_deadline);
+        int ready = clusterd_tls_pending(client->tls) > 0 ? 1 : clusterd_wait_fd(client->fd, want, read_deadline);
         if (ready == 0) {
             /* The connection stays usable: a late reply will be recognised by its call_id. */
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, ETIMEDOUT,
                                "timed out after %d ms waiting for a reply from %s", read_timeout_ms, client->address);
             return false;
         }
-        ssize_t n = ready < 0 ? -1 : recv(client->fd, chunk, sizeof chunk, 0);
+        long n = ready < 0 ? -1 : recv_some(client, chunk, sizeof chunk, &want);
         if (n == 0) {
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, CLUSTERD_IO_CLOSED,
                                "connection closed by %s", client->address);
@@ -295,7 +332,7 @@ static bool call(clusterd_client_t *client, Clusterd__V1__Frame *request, int64_
             }
             int err = errno;
             clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_IO, err, "cannot read from %s: %s", client->address,
-                               strerror(err));
+                               describe_errno(client, err));
             disconnect(client);
             return false;
         }
@@ -336,7 +373,7 @@ static bool expect_body(clusterd_client_t *client, Clusterd__V1__Frame *reply, C
 
 /* Connects and says Hello. */
 static bool connect_client(clusterd_client_t *client, clusterd_error_t *error) {
-    int64_t deadline = now_ms() + client->options.connect_timeout_ms;
+    int64_t deadline = clusterd_now_ms() + client->options.connect_timeout_ms;
     if (!open_socket(client, deadline, error)) {
         return false;
     }
@@ -461,13 +498,10 @@ clusterd_client_t *clusterd_client_new(const clusterd_options_t *options, cluste
     }
     client->fd = -1;
     client->options = *options;
-    client->options.host = strdup(options->host);
-    client->options.token = options->token != NULL ? strdup(options->token) : NULL;
-    client->options.client_name = strdup(options->client_name);
+    bool copied = clusterd_options_copy_strings(&client->options, options);
     client->server_version = strdup("");
     clusterd_options_destroy(defaults);
-    if (client->options.host == NULL || client->options.client_name == NULL || client->server_version == NULL ||
-        (options != defaults && options->token != NULL && client->options.token == NULL)) {
+    if (!copied || client->server_version == NULL) {
         clusterd_client_destroy(client);
         clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
         return NULL;
@@ -487,9 +521,7 @@ void clusterd_client_destroy(clusterd_client_t *client) {
         return;
     }
     disconnect(client);
-    free(client->options.host);
-    clusterd_free_secret(client->options.token);
-    free(client->options.client_name);
+    clusterd_options_free_strings(&client->options);
     free(client->server_version);
     free(client);
 }

@@ -26,13 +26,40 @@ clusterd_options_t *clusterd_options_new(void) {
     return options;
 }
 
+void clusterd_options_free_strings(clusterd_options_t *options) {
+    free(options->host);
+    clusterd_free_secret(options->token);
+    free(options->client_name);
+    free(options->tls_ca_file);
+    free(options->tls_cert_file);
+    free(options->tls_key_file);
+    free(options->tls_server_name);
+    options->host = options->token = options->client_name = NULL;
+    options->tls_ca_file = options->tls_cert_file = options->tls_key_file = options->tls_server_name = NULL;
+}
+
+/* A copy of value in *slot (NULL stays NULL); false when memory ran out. */
+static bool copy_into(char **slot, const char *value) {
+    *slot = value != NULL ? strdup(value) : NULL;
+    return value == NULL || *slot != NULL;
+}
+
+bool clusterd_options_copy_strings(clusterd_options_t *dst, const clusterd_options_t *src) {
+    bool ok = copy_into(&dst->host, src->host);
+    ok = copy_into(&dst->token, src->token) && ok;
+    ok = copy_into(&dst->client_name, src->client_name) && ok;
+    ok = copy_into(&dst->tls_ca_file, src->tls_ca_file) && ok;
+    ok = copy_into(&dst->tls_cert_file, src->tls_cert_file) && ok;
+    ok = copy_into(&dst->tls_key_file, src->tls_key_file) && ok;
+    ok = copy_into(&dst->tls_server_name, src->tls_server_name) && ok;
+    return ok;
+}
+
 void clusterd_options_destroy(clusterd_options_t *options) {
     if (options == NULL) {
         return;
     }
-    free(options->host);
-    clusterd_free_secret(options->token);
-    free(options->client_name);
+    clusterd_options_free_strings(options);
     free(options);
 }
 
@@ -194,4 +221,48 @@ void clusterd_options_set_lazy_connect(clusterd_options_t *options, bool lazy) {
     if (options != NULL) {
         options->lazy_connect = lazy;
     }
+}
+
+void clusterd_options_set_tls(clusterd_options_t *options, bool tls) {
+    if (options != NULL) {
+        options->tls = tls;
+    }
+}
+
+/* NULL or "" clears *slot; anything else is copied into it. */
+static bool set_path(clusterd_options_t *options, char **slot, const char *value, clusterd_error_t *error) {
+    if (!check_options(options, error)) {
+        return false;
+    }
+    return replace(slot, value != NULL && value[0] != '\0' ? value : NULL, error);
+}
+
+bool clusterd_options_set_tls_ca_file(clusterd_options_t *options, const char *path, clusterd_error_t *error) {
+    if (!set_path(options, options != NULL ? &options->tls_ca_file : NULL, path, error)) {
+        return false;
+    }
+    if (options->tls_ca_file != NULL) {
+        options->tls = true;
+    }
+    return true;
+}
+
+bool clusterd_options_set_tls_client_certificate(clusterd_options_t *options, const char *cert_file,
+                                                 const char *key_file, clusterd_error_t *error) {
+    if (!check_options(options, error)) {
+        return false;
+    }
+    bool has_cert = cert_file != NULL && cert_file[0] != '\0';
+    bool has_key = key_file != NULL && key_file[0] != '\0';
+    if (has_cert != has_key) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "a client certificate needs both its file and its key");
+        return false;
+    }
+    return set_path(options, &options->tls_cert_file, cert_file, error) &&
+           set_path(options, &options->tls_key_file, key_file, error);
+}
+
+bool clusterd_options_set_tls_server_name(clusterd_options_t *options, const char *name, clusterd_error_t *error) {
+    return set_path(options, options != NULL ? &options->tls_server_name : NULL, name, error);
 }

@@ -1,5 +1,6 @@
 /* End-to-end test of libclusterd against a real clusterd:
- *   clusterd-test HOST:PORT [--token T] [--expect-run] [--server-pid PID] MESSAGE_ID...
+ *   clusterd-test HOST:PORT [--token T] [--expect-run] [--server-pid PID]
+ *                 [--ca-file CA [--cert-file C --key-file K] [--other-ca CA2] [--require-cert]] MESSAGE_ID...
  * Covers every call and its error paths:
  *  - server down (a closed port): IO/ECONNREFUSED; with --token, a wrong or missing token:
  *    SERVER/UNAUTHENTICATED;
@@ -13,7 +14,9 @@
  *    and an empty id (SERVER/INVALID_ARGUMENT);
  *  - with --server-pid: the server dies mid-call (SIGSTOP, the call is sent, SIGKILL): an IO error;
  *    the next call finds the server down (IO/ECONNREFUSED); then, once the test harness has
- *    restarted a server on the same port, the same client reconnects by itself.
+ *    restarted a server on the same port, the same client reconnects by itself;
+ *  - with --ca-file: every call over TLS; with --other-ca, a client trusting another CA fails the handshake
+ *    (IO/EPROTO naming the verification failure); with --require-cert, a client without a certificate is refused.
  * Prints "ok"/"FAIL" per check and "N passed, M failed"; exits non-zero on any failure. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -83,10 +86,23 @@ static uint16_t closed_port(void) {
 }
 
 static const char *address;
+static const char *tls_ca;   /* --ca-file: TLS on */
+static const char *tls_cert; /* --cert-file */
+static const char *tls_key;  /* --key-file */
 
-static clusterd_client_t *connect_with(const char *token, int timeout_ms, clusterd_error_t *error) {
+/* Options for the server under test, over TLS with the given CA and client certificate when tls_ca is set. */
+static clusterd_options_t *options_with(const char *ca, const char *cert, const char *key) {
     clusterd_options_t *options = clusterd_options_new();
     clusterd_options_set_address(options, address, NULL);
+    if (ca != NULL) {
+        clusterd_options_set_tls_ca_file(options, ca, NULL);
+        clusterd_options_set_tls_client_certificate(options, cert, key, NULL);
+    }
+    return options;
+}
+
+static clusterd_client_t *connect_with(const char *token, int timeout_ms, clusterd_error_t *error) {
+    clusterd_options_t *options = options_with(tls_ca, tls_cert, tls_key);
     clusterd_options_set_token(options, token, NULL);
     clusterd_options_set_client_name(options, "clusterd-test", NULL);
     clusterd_options_set_timeout_ms(options, timeout_ms);
@@ -105,6 +121,39 @@ static void test_server_down(void) {
     check(client == NULL && is_error(&error, CLUSTERD_ERROR_DOMAIN_IO, ECONNREFUSED),
           "server down: connecting fails with IO/ECONNREFUSED", client == NULL ? &error : NULL);
     clusterd_client_destroy(client);
+    clusterd_options_destroy(options);
+}
+
+/* A client trusting another CA fails the handshake; with require_cert, one without a certificate is refused. */
+static void test_tls_refusals(const char *other_ca, int require_cert, const char *token) {
+    clusterd_error_t error;
+    if (other_ca != NULL) {
+        memset(&error, 0, sizeof error);
+        clusterd_options_t *options = options_with(other_ca, tls_cert, tls_key);
+        clusterd_options_set_token(options, token, NULL);
+        clusterd_client_t *client = clusterd_client_new(options, &error);
+        check(client == NULL && is_error(&error, CLUSTERD_ERROR_DOMAIN_IO, EPROTO) &&
+                  strstr(error.message, "TLS handshake") != NULL && strstr(error.message, "certificate") != NULL,
+              "another CA: the handshake fails with IO/EPROTO naming the certificate", &error);
+        clusterd_client_destroy(client);
+        clusterd_options_destroy(options);
+    }
+    if (require_cert) {
+        memset(&error, 0, sizeof error);
+        clusterd_options_t *options = options_with(tls_ca, NULL, NULL);
+        clusterd_options_set_token(options, token, NULL);
+        clusterd_options_set_timeout_ms(options, 10000);
+        clusterd_client_t *client = clusterd_client_new(options, &error);
+        check(client == NULL && error.domain == CLUSTERD_ERROR_DOMAIN_IO,
+              "no client certificate: refused (IO error)", &error);
+        clusterd_client_destroy(client);
+        clusterd_options_destroy(options);
+    }
+    memset(&error, 0, sizeof error);
+    clusterd_options_t *options = clusterd_options_new();
+    check(!clusterd_options_set_tls_client_certificate(options, "cert.pem", NULL, &error) &&
+              is_error(&error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT),
+          "a client certificate without its key: CLIENT/INVALID_ARGUMENT", NULL);
     clusterd_options_destroy(options);
 }
 
@@ -459,7 +508,8 @@ static void test_server_dies(clusterd_client_t *client) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: clusterd-test HOST:PORT [--token T] [--expect-run] [--server-pid PID] MESSAGE_ID...\n");
+        fprintf(stderr, "usage: clusterd-test HOST:PORT [--token T] [--expect-run] [--server-pid PID] [--ca-file CA "
+                        "[--cert-file C --key-file K] [--other-ca CA2] [--require-cert]] MESSAGE_ID...\n");
         return 2;
     }
     address = argv[1];
@@ -474,6 +524,8 @@ int main(int argc, char **argv) {
     /* Options may come before or after the ids; "--" ends the options. */
     const char *token = NULL;
     int expect_run = 0;
+    const char *other_ca = NULL;
+    int require_cert = 0;
     const char **ids = calloc((size_t)argc, sizeof *ids);
     int n_ids = 0;
     int options = 1;
@@ -482,6 +534,16 @@ int main(int argc, char **argv) {
             token = argv[++i];
         } else if (options && strcmp(argv[i], "--server-pid") == 0 && i + 1 < argc) {
             server_pid = (pid_t)atol(argv[++i]);
+        } else if (options && strcmp(argv[i], "--ca-file") == 0 && i + 1 < argc) {
+            tls_ca = argv[++i];
+        } else if (options && strcmp(argv[i], "--cert-file") == 0 && i + 1 < argc) {
+            tls_cert = argv[++i];
+        } else if (options && strcmp(argv[i], "--key-file") == 0 && i + 1 < argc) {
+            tls_key = argv[++i];
+        } else if (options && strcmp(argv[i], "--other-ca") == 0 && i + 1 < argc) {
+            other_ca = argv[++i];
+        } else if (options && strcmp(argv[i], "--require-cert") == 0) {
+            require_cert = 1;
         } else if (options && strcmp(argv[i], "--expect-run") == 0) {
             expect_run = 1;
         } else if (options && strcmp(argv[i], "--") == 0) {
@@ -495,6 +557,9 @@ int main(int argc, char **argv) {
     test_server_down();
     if (token != NULL) {
         test_tokens(token);
+    }
+    if (tls_ca != NULL) {
+        test_tls_refusals(other_ca, require_cert, token);
     }
 
     memset(&error, 0, sizeof error);

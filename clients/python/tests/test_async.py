@@ -17,6 +17,8 @@ from clusterd import (
 )
 from conftest import Servers, free_port, load_sample
 
+ASYNC_TOKEN = "async-token-0123456789abcdef-0123456789"
+
 
 def run(coroutine):  # type: ignore[no-untyped-def]
     return asyncio.run(asyncio.wait_for(coroutine, 120))
@@ -71,7 +73,7 @@ def test_pipelined_calls_on_one_connection(servers: Servers, mongo_uri: str) -> 
 
 
 def test_errors_timeouts_and_reconnect(servers: Servers) -> None:
-    first = servers.start({"CLUSTERD_TOKEN": "t"})
+    first = servers.start({"CLUSTERD_TOKEN": ASYNC_TOKEN})
 
     async def scenario() -> None:
         with pytest.raises(ClusterdConnectionError, match="connection refused"):
@@ -80,7 +82,7 @@ def test_errors_timeouts_and_reconnect(servers: Servers) -> None:
             await AsyncClient(first.address, token="wrong").get_status()
         assert caught.value.code is Code.UNAUTHENTICATED
 
-        client = AsyncClient(first.address, token="t", timeout=0.3, connect_timeout=2)
+        client = AsyncClient(first.address, token=ASYNC_TOKEN, timeout=0.3, connect_timeout=2)
         with pytest.raises(ServerError) as caught:
             await client.trigger_analysis("")
         assert caught.value.code is Code.INVALID_ARGUMENT
@@ -101,7 +103,7 @@ def test_errors_timeouts_and_reconnect(servers: Servers) -> None:
         first.kill()  # every pending and later call fails; then the next call reconnects
         with pytest.raises(ClusterdConnectionError):
             await client.get_status()
-        second = servers.start({"CLUSTERD_TOKEN": "t"}, database=first.database, listen=first.address)
+        second = servers.start({"CLUSTERD_TOKEN": ASYNC_TOKEN}, database=first.database, listen=first.address)
         assert second.port == first.port
         assert (await client.get_status()).version
         await client.close()

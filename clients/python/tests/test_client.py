@@ -21,7 +21,7 @@ from clusterd import (
 )
 from conftest import Servers, free_port, load_sample
 
-TOKEN = "py-client-token"
+TOKEN = "py-client-token-0123456789abcdef-0123456789"
 
 
 @pytest.fixture

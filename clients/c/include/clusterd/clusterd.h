@@ -224,6 +224,25 @@ CLUSTERD_EXPORT void clusterd_options_set_timeout_ms(clusterd_options_t *options
  * does. Useful for a process that may start before the server. Default false. */
 CLUSTERD_EXPORT void clusterd_options_set_lazy_connect(clusterd_options_t *options, bool lazy);
 
+/* TLS (OpenSSL) for a server with CLUSTERD_TLS_CERT_FILE: the server's certificate is verified against the CA
+ * (clusterd_options_set_tls_ca_file, else OpenSSL's default trust store) and against the server name (the host
+ * unless set: a DNS name or an IP address). A failed handshake is an IO error (EPROTO) whose message says why.
+ * Default off. */
+CLUSTERD_EXPORT void clusterd_options_set_tls(clusterd_options_t *options, bool tls);
+
+/* The PEM file of the CA(s) to trust (NULL or "": the default store); turns TLS on. Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_tls_ca_file(clusterd_options_t *options, const char *path,
+                                                      clusterd_error_t *error);
+
+/* A client certificate chain and its key (PEM files; both or neither), for a server with
+ * CLUSTERD_TLS_CLIENT_CA_FILE. Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_tls_client_certificate(clusterd_options_t *options, const char *cert_file,
+                                                                 const char *key_file, clusterd_error_t *error);
+
+/* The name the server's certificate must carry, and the SNI sent (NULL or "": the host). Copied. */
+CLUSTERD_EXPORT bool clusterd_options_set_tls_server_name(clusterd_options_t *options, const char *name,
+                                                          clusterd_error_t *error);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Client                                                                                     */
 /* ------------------------------------------------------------------------------------------ */

@@ -35,10 +35,13 @@ from .models import (
     TriggerOutcome,
 )
 from .service import BackgroundClusteringService
+from ._tls import read_token_file, tls_context
 
 from ._version import __version__  # noqa: E402,F401
 
 __all__ = [
+    "read_token_file",
+    "tls_context",
     "AsyncClient",
     "BackgroundClusteringService",
     "BatchItemResult",

@@ -4,6 +4,7 @@ and replies turned into results or exceptions. Feed it bytes, take frames out; i
 
 from __future__ import annotations
 
+import ssl
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import _wire
@@ -291,8 +292,12 @@ class ConnectionSettings:
         connect_timeout: float,
         write_timeout: float,
         client_name: str,
+        ssl_context: Optional["ssl.SSLContext"] = None,
+        server_name: Optional[str] = None,
     ) -> None:
         self.host, self.port = split_address(address)
+        self.ssl_context = ssl_context
+        self.server_name = server_name or self.host
         self.address = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
         self.timeout = timeout
         self.connect_timeout = connect_timeout

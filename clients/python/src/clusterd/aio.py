@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import ssl as ssl_module
 from typing import Any, Dict, List, Optional, Sequence
 
 from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
+from ._tls import env_options
 from .client import CLIENT_NAME, DEFAULT_ADDRESS
 from .errors import ClusterdConnectionError, ClusterdError, ClusterdTimeoutError, ProtocolError, ServerError
 from .models import (
@@ -40,8 +42,10 @@ class AsyncClient(ConnectionSettings):
         connect_timeout: float = 5.0,
         write_timeout: float = 5.0,
         client_name: str = CLIENT_NAME,
+        ssl: Optional[ssl_module.SSLContext] = None,
+        server_name: Optional[str] = None,
     ) -> None:
-        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name)
+        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name, ssl, server_name)
         self._writer: Optional[asyncio.StreamWriter] = None
         self._reader_task: Optional["asyncio.Task[None]"] = None
         self._pending: Dict[int, "asyncio.Future[Dict[str, Any]]"] = {}
@@ -52,8 +56,7 @@ class AsyncClient(ConnectionSettings):
     def from_env(cls, **options: Any) -> "AsyncClient":
         """A client for ``$CLUSTERD_ADDRESS`` with ``$CLUSTERD_TOKEN``, as clusterctl."""
         address = os.environ.get("CLUSTERD_ADDRESS") or DEFAULT_ADDRESS
-        options.setdefault("token", os.environ.get("CLUSTERD_TOKEN") or None)
-        return cls(address, **options)
+        return cls(address, **env_options(options))
 
     @property
     def connected(self) -> bool:
@@ -82,9 +85,15 @@ class AsyncClient(ConnectionSettings):
             if self._writer is not None:
                 return self._protocol.server_version
             try:
-                reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection(self.host, self.port), self.connect_timeout
-                )
+                if self.ssl_context is not None:
+                    opening = asyncio.open_connection(
+                        self.host, self.port, ssl=self.ssl_context, server_hostname=self.server_name
+                    )
+                else:
+                    opening = asyncio.open_connection(self.host, self.port)
+                reader, writer = await asyncio.wait_for(opening, self.connect_timeout)
+            except (ssl_module.SSLError, ssl_module.CertificateError) as error:
+                raise ClusterdConnectionError(f"TLS handshake with {self.address} failed: {error}") from None
             except asyncio.TimeoutError:
                 raise ClusterdTimeoutError(
                     f"cannot connect to {self.address}: timed out after {self.connect_timeout:g} s"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl as ssl_module
 import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence
 
 from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
+from ._tls import env_options
 from .errors import (
     ClusterdConnectionError,
     ClusterdTimeoutError,
@@ -57,8 +59,10 @@ class Client(ConnectionSettings):
         connect_timeout: float = 5.0,
         write_timeout: float = 5.0,
         client_name: str = CLIENT_NAME,
+        ssl: Optional[ssl_module.SSLContext] = None,
+        server_name: Optional[str] = None,
     ) -> None:
-        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name)
+        super().__init__(address, token, timeout, connect_timeout, write_timeout, client_name, ssl, server_name)
         self._lock = threading.RLock()
         self._socket: Optional[socket.socket] = None
         self._reader = FrameReader()
@@ -68,8 +72,7 @@ class Client(ConnectionSettings):
     def from_env(cls, **options: Any) -> "Client":
         """A client for ``$CLUSTERD_ADDRESS`` (default 127.0.0.1:7420) with ``$CLUSTERD_TOKEN``, as clusterctl."""
         address = os.environ.get("CLUSTERD_ADDRESS") or DEFAULT_ADDRESS
-        options.setdefault("token", os.environ.get("CLUSTERD_TOKEN") or None)
-        return cls(address, **options)
+        return cls(address, **env_options(options))
 
     # ---- connection ----
 
@@ -135,6 +138,19 @@ class Client(ConnectionSettings):
             reason = os.strerror(error.errno) if error.errno else str(error)
             raise ClusterdConnectionError(f"cannot connect to {self.address}: {reason.lower()}") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.ssl_context is not None:
+            try:
+                sock.settimeout(max(0.001, deadline - time.monotonic()))
+                sock = self.ssl_context.wrap_socket(sock, server_hostname=self.server_name)
+            except (ssl_module.SSLError, ssl_module.CertificateError) as error:
+                sock.close()
+                raise ClusterdConnectionError(f"TLS handshake with {self.address} failed: {error}") from None
+            except socket.timeout:
+                sock.close()
+                raise ClusterdTimeoutError(f"TLS handshake with {self.address} timed out") from None
+            except OSError as error:
+                sock.close()
+                raise ClusterdConnectionError(f"TLS handshake with {self.address} failed: {error}") from None
         self._socket = sock
         self._reader = FrameReader()
         try:
@@ -149,6 +165,8 @@ class Client(ConnectionSettings):
     def _closed_by_peer(self) -> bool:
         """True when the idle connection was closed by the server (EOF or error pending)."""
         assert self._socket is not None
+        if isinstance(self._socket, ssl_module.SSLSocket):
+            return self._tls_closed_by_peer(self._socket)
         try:
             self._socket.setblocking(False)
             try:
@@ -160,6 +178,24 @@ class Client(ConnectionSettings):
         except OSError:
             return True
         return data == b""
+
+    def _tls_closed_by_peer(self, sock: ssl_module.SSLSocket) -> bool:
+        """As ``_closed_by_peer`` over TLS (no MSG_PEEK there): a record waiting is read; bytes of a frame are
+        kept for the reader, an EOF or an alert means closed."""
+        try:
+            sock.setblocking(False)
+            try:
+                data = sock.recv(_READ_CHUNK)
+            finally:
+                sock.setblocking(True)
+        except (ssl_module.SSLWantReadError, ssl_module.SSLWantWriteError, BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
+        if not data:
+            return True
+        self._reader.feed(data)
+        return False
 
     # ---- one call ----
 

@@ -21,6 +21,7 @@ import os
 import threading
 from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple
 
+from ._tls import env_options
 from .client import DEFAULT_ADDRESS, Client
 from .errors import ClusterdError
 from .models import BatchResult, ClusterListing, RunSummary, Status
@@ -46,13 +47,16 @@ class BackgroundClusteringService:
         cls, address: Optional[str] = None, token: Optional[str] = None, **options: Any
     ) -> "BackgroundClusteringService":
         address = address or os.environ.get("CLUSTERD_ADDRESS") or DEFAULT_ADDRESS
-        token = token if token is not None else (os.environ.get("CLUSTERD_TOKEN") or None)
+        if token is not None:
+            options["token"] = token
+        options = env_options(options)
+        token = options["token"]
         key = (address, token)
         with cls._instances_lock:
             instance = cls._instances.get(key)
             if instance is None:
                 instance = super().__new__(cls)
-                instance.client = Client(address, token=token, **options)
+                instance.client = Client(address, **options)
                 cls._instances[key] = instance
             return instance
 
