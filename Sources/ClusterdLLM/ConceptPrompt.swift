@@ -42,7 +42,13 @@ public enum ConceptPrompt {
     /// de-duplicated; ones that look like personal details (an `@`, a URL, five or more digits) or that are too long
     /// are dropped; such words are dropped from the topic.
     public static func parse(_ text: String, limit: Int) -> ConceptExtraction? {
-        guard let object = JSONReply.object(in: text), let rawConcepts = object["concepts"] as? [Any],
+        JSONReply.object(in: text).flatMap { extraction(from: $0, limit: limit) }
+    }
+
+    /// The concepts of one reply object, validated as ``parse(_:limit:)`` does; nil when a field is missing or of
+    /// the wrong type. Shared with the batched prompt, whose items are validated one by one.
+    static func extraction(from object: [String: Any], limit: Int) -> ConceptExtraction? {
+        guard let rawConcepts = object["concepts"] as? [Any],
             let topic = object["topic"] as? String, let language = object["language"] as? String
         else { return nil }
         var concepts: [String] = []
