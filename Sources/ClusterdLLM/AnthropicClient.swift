@@ -139,13 +139,14 @@ public final class AnthropicClient: Sendable {
         )
     }
 
-    /// Maps an error status and its body (`{type: "error", error: {type, message}}`).
+    /// Maps an error status and its body (`{type: "error", error: {type, message}}`); the API's text is cleaned and
+    /// capped (``ReplyText/capped(_:limit:)``).
     static func error(for response: HTTPResponse) -> LLMError {
         let status = response.status
         let detail = MessagesWire.decodeError(response.body)
         var message: String
         if let detail, !detail.message.isEmpty {
-            message = detail.type.isEmpty ? detail.message : "\(detail.type): \(detail.message)"
+            message = ReplyText.capped(detail.type.isEmpty ? detail.message : "\(detail.type): \(detail.message)")
         } else {
             let text = String(decoding: response.body.prefix(200), as: UTF8.self)
                 .filter { !$0.isNewline }

@@ -38,17 +38,24 @@ public enum ConceptPrompt {
     }
 
     /// The concepts of a reply (source "claude"), at most `limit`; nil when the reply is not the JSON object asked
-    /// for. Concepts are lower-cased and de-duplicated; ones that look like personal details (an `@`, a URL, five
-    /// or more digits) or that are too long are dropped.
+    /// for. Control, bidi and zero-width characters are stripped from every field. Concepts are lower-cased and
+    /// de-duplicated; ones that look like personal details (an `@`, a URL, five or more digits) or that are too long
+    /// are dropped; such words are dropped from the topic.
     public static func parse(_ text: String, limit: Int) -> ConceptExtraction? {
-        guard let object = JSONReply.object(in: text), let rawConcepts = object["concepts"] as? [Any],
+        JSONReply.object(in: text).flatMap { extraction(from: $0, limit: limit) }
+    }
+
+    /// The concepts of one reply object, validated as ``parse(_:limit:)`` does; nil when a field is missing or of
+    /// the wrong type. Shared with the batched prompt, whose items are validated one by one.
+    static func extraction(from object: [String: Any], limit: Int) -> ConceptExtraction? {
+        guard let rawConcepts = object["concepts"] as? [Any],
             let topic = object["topic"] as? String, let language = object["language"] as? String
         else { return nil }
         var concepts: [String] = []
         var seen = Set<String>()
         for raw in rawConcepts {
             guard let concept = raw as? String else { return nil }
-            let cleaned = JSONReply.collapse(concept).lowercased()
+            let cleaned = ReplyText.clean(concept).lowercased()
             guard !cleaned.isEmpty, cleaned.count <= 60, cleaned.split(separator: " ").count <= 6,
                 !looksPersonal(cleaned), seen.insert(cleaned).inserted
             else { continue }
@@ -56,8 +63,8 @@ public enum ConceptPrompt {
         }
         return ConceptExtraction(
             concepts: Array(concepts.prefix(max(0, limit))),
-            topic: String(JSONReply.collapse(topic).prefix(120)),
-            language: languageCode(language),
+            topic: String(ReplyText.withoutPersonalWords(topic).prefix(120)),
+            language: languageCode(ReplyText.clean(language)),
             source: ConceptExtraction.claudeSource,
             promptVersion: version
         )

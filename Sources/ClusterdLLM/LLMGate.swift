@@ -109,7 +109,7 @@ struct LLMGate {
     /// A request failed; `status` is its HTTP status when one arrived, `retryAfter` its `retry-after` in seconds.
     mutating func attemptFailed(_ error: LLMError, retryAfter: Double?, now: Date) {
         failures += 1
-        lastError = "\(error)"
+        lastError = ReplyText.capped("\(error)")
         if error.code == .rateLimited {
             rateLimited = true
             if let retryAfter {
@@ -131,18 +131,18 @@ struct LLMGate {
     /// A caller gave up (no slot in time, or an unusable reply) and used the local fallback.
     mutating func noteFallback(reason: String?) {
         fallbacks += 1
-        if let reason { lastError = reason }
+        if let reason { lastError = ReplyText.capped(reason) }
     }
 
     /// A call was refused before it was sent; a refusal for the budget becomes the last error.
     mutating func noteRefused(_ error: LLMError) {
-        if error.code == .overBudget { lastError = "\(error)" }
+        if error.code == .overBudget { lastError = ReplyText.capped("\(error)") }
     }
 
     /// A caller could not get a slot within the configured wait.
     mutating func noteQueueTimeout(_ error: LLMError) {
         rateLimited = true
-        lastError = "\(error)"
+        lastError = ReplyText.capped("\(error)")
     }
 
     /// Ends a call that held a slot.

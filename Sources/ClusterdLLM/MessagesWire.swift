@@ -6,7 +6,7 @@ enum MessagesWire {
     struct Request: Encodable {
         var model: String
         var maxTokens: Int
-        var system: String
+        var system: [SystemBlock]
         var messages: [Message]
         var thinking: Thinking?
 
@@ -14,6 +14,24 @@ enum MessagesWire {
             case model, system, messages, thinking
             case maxTokens = "max_tokens"
         }
+    }
+
+    /// The system prompt as one text block marked for prompt caching: the fixed instructions are then read from the
+    /// cache (`cache_read_input_tokens`) by later requests instead of being billed in full each time.
+    struct SystemBlock: Encodable {
+        var type = "text"
+        var text: String
+        var cacheControl = CacheControl()
+
+        enum CodingKeys: String, CodingKey {
+            case type, text
+            case cacheControl = "cache_control"
+        }
+    }
+
+    /// `{"type": "ephemeral"}`.
+    struct CacheControl: Encodable {
+        var type = "ephemeral"
     }
 
     /// One turn; `content` as a plain string.
@@ -79,7 +97,7 @@ enum MessagesWire {
         let body = Request(
             model: model,
             maxTokens: request.maxTokens,
-            system: request.system,
+            system: [SystemBlock(text: request.system)],
             messages: [Message(role: "user", content: request.userText)],
             thinking: disableThinking ? Thinking(type: "disabled") : nil
         )

@@ -53,16 +53,17 @@ public enum NamingPrompt {
 
     /// The name and description of a reply; nil when it is not the JSON object asked for, the name is empty or
     /// longer than ``maxNameWords`` words (or 120 characters), or the description is empty or longer than 400
-    /// characters.
+    /// characters. Control, bidi and zero-width characters are stripped, and words that look like personal details
+    /// (``ConceptPrompt/looksPersonal(_:)``) dropped, from both.
     public static func parse(_ text: String) -> ClusterNaming? {
         guard let object = JSONReply.object(in: text), let rawName = object["name"] as? String,
             let rawDescription = object["description"] as? String
         else { return nil }
-        var name = JSONReply.collapse(rawName)
+        var name = ReplyText.withoutPersonalWords(rawName)
         name = name.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”‘’`"))
         while name.hasSuffix(".") { name.removeLast() }
         name = name.trimmingCharacters(in: .whitespaces)
-        let description = JSONReply.collapse(rawDescription)
+        let description = ReplyText.withoutPersonalWords(rawDescription)
         guard !name.isEmpty, name.count <= 120, name.split(separator: " ").count <= maxNameWords,
             !description.isEmpty, description.count <= 400
         else { return nil }

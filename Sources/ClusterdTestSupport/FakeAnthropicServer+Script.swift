@@ -82,6 +82,8 @@ extension FakeAnthropicServer {
 
             def auto(self, request):
                 system = request.get("system", "")
+                if isinstance(system, list):
+                    system = "".join(block.get("text", "") for block in system if isinstance(block, dict))
                 user = request["messages"][-1]["content"]
                 if '"concepts"' in system:
                     return self.reply(request, concepts_reply(user))

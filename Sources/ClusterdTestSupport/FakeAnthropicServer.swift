@@ -46,6 +46,13 @@ public final class FakeAnthropicServer: Sendable {
         public var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
         }
+
+        /// The text of the body's `system` field: the string itself, or its text blocks joined.
+        public var systemText: String? {
+            if let text = json?["system"] as? String { return text }
+            guard let blocks = json?["system"] as? [[String: Any]] else { return nil }
+            return blocks.compactMap { $0["text"] as? String }.joined()
+        }
     }
 
     /// A fake that could not be started or controlled.

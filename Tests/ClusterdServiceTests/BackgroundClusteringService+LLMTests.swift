@@ -73,7 +73,7 @@ import Testing
     }
 
     private func namingRequests(_ fake: FakeAnthropicServer) throws -> Int {
-        try fake.requests().filter { ($0.json?["system"] as? String)?.contains(#""name""#) == true }.count
+        try fake.requests().filter { $0.systemText?.contains(#""name""#) == true }.count
     }
 
     @Test func claudeConceptsAndContrastiveNamesAndNoRepeatedNaming() throws {
