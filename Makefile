@@ -76,7 +76,7 @@ fuzz: setup
 	mkdir -p .build-fuzz/c
 	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address -std=c11 -Iclients/c/include -Iclients/c/src \
 	  -ISources/ClusterdWire/include fuzz/c/fuzz_reader.c $(wildcard clients/c/src/*.c) \
-	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -o .build-fuzz/c/fuzz-frames
+	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -lssl -lcrypto -o .build-fuzz/c/fuzz-frames
 	scripts/fuzz-run $(FUZZ_SECONDS) $(FUZZ_CONFIG) $(FUZZ_RUNS)
 
 fuzz-smoke:
