@@ -119,6 +119,8 @@ public protocol ServiceStore: Sendable {
     func assignment(conversationID: RecordID, runID: RecordID) throws -> ClusterAssignment?
     /// The provisional placements of these conversations, by conversation.
     func provisionalAssignments(conversationIDs: [RecordID]) throws -> [RecordID: ProvisionalAssignment]
-    /// Writes provisional placements (one document per conversation, replaced).
-    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws
+    /// Writes provisional placements (one document per conversation, compare-and-set on its revision); returns the
+    /// conversations whose write lost to another writer.
+    @discardableResult
+    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws -> Set<RecordID>
 }

@@ -24,18 +24,29 @@ extension MongoStore {
     }
 
     /// Writes provisional placements, one document per conversation (`_id` = conversation id), in one unordered
-    /// bulk write of replacements.
-    public func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws {
-        guard !placements.isEmpty else { return }
+    /// bulk write; returns the conversations whose write lost to another writer.
+    ///
+    /// Compare-and-set on `revision`, as claims are: revision 1 is an insert (a second insert of the same `_id`
+    /// fails), revision n an upsert whose filter asks for revision n − 1 (if another writer moved it on, the filter
+    /// matches nothing and the upsert collides with the existing `_id`). The caller reads again and re-places those.
+    @discardableResult
+    public func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws -> Set<RecordID> {
+        guard !placements.isEmpty else { return [] }
         let operations: [MongoCollection.BulkOperation] = placements.map { placement in
-            .updateOne(
-                filter: ["_id": BSONValue(placement.conversationID)],
+            guard placement.revision > 1 else {
+                var document: BSONDocument = ["_id": BSONValue(placement.conversationID)]
+                for (key, value) in StoreCodec.document(placement).elements { document.append(key, value) }
+                return .insert(document)
+            }
+            return .updateOne(
+                filter: ["_id": BSONValue(placement.conversationID), "revision": BSONValue(placement.revision - 1)],
                 update: ["$set": .document(StoreCodec.document(placement))],
                 upsert: true
             )
         }
-        try withCollection(configuration.provisionalCollection) { collection in
-            _ = try collection.bulkWrite(operations)
+        let lost = try withCollection(configuration.provisionalCollection) { collection in
+            try collection.bulkWrite(operations, toleratingDuplicateKeys: true).duplicates
         }
+        return Set(lost.map { placements[$0].conversationID })
     }
 }

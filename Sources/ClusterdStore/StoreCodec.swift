@@ -295,6 +295,7 @@ enum StoreCodec {
             "embedder": .string(placement.embedder),
             "vector_sum": BSONValue(float32: placement.vectorSum),
             "message_ids": .array(placement.messageIDs.map { BSONValue($0) }),
+            "revision": BSONValue(placement.revision),
         ]
     }
 
@@ -313,7 +314,8 @@ enum StoreCodec {
             assignedAt: assignedAt,
             embedder: document["embedder"]?.stringValue ?? "",
             vectorSum: document["vector_sum"]?.float32Values ?? [],
-            messageIDs: document["message_ids"]?.arrayValue?.compactMap(\.recordID) ?? []
+            messageIDs: document["message_ids"]?.arrayValue?.compactMap(\.recordID) ?? [],
+            revision: document["revision"]?.intValue ?? 1
         )
     }
 

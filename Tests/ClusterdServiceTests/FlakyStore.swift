@@ -162,7 +162,7 @@ final class FlakyStore: ServiceStore {
     func provisionalAssignments(conversationIDs: [RecordID]) throws -> [RecordID: ProvisionalAssignment] {
         try checked { try inner.provisionalAssignments(conversationIDs: conversationIDs) }
     }
-    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws {
+    func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws -> Set<RecordID> {
         try checked { try inner.saveProvisionalAssignments(placements) }
     }
     func close() { inner.close() }

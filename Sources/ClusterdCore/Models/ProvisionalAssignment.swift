@@ -20,6 +20,9 @@ public struct ProvisionalAssignment: Sendable, Equatable {
     public var vectorSum: [Float]
     /// The messages counted in the sum (each once).
     public var messageIDs: [RecordID]
+    /// How many times the conversation's placement was written, this write included: a write of revision n
+    /// replaces only revision n − 1, so two writers never lose each other's messages.
+    public var revision: Int
 
     /// Creates a placement.
     public init(
@@ -30,7 +33,8 @@ public struct ProvisionalAssignment: Sendable, Equatable {
         assignedAt: Date,
         embedder: String,
         vectorSum: [Float],
-        messageIDs: [RecordID]
+        messageIDs: [RecordID],
+        revision: Int = 1
     ) {
         self.conversationID = conversationID
         self.runID = runID
@@ -40,5 +44,6 @@ public struct ProvisionalAssignment: Sendable, Equatable {
         self.embedder = embedder
         self.vectorSum = vectorSum
         self.messageIDs = messageIDs
+        self.revision = revision
     }
 }

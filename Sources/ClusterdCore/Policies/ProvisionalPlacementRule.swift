@@ -40,7 +40,8 @@ public enum ProvisionalPlacementRule {
             assignedAt: now,
             embedder: centroids.embedder,
             vectorSum: sum,
-            messageIDs: counted
+            messageIDs: counted,
+            revision: (existing?.revision ?? 0) + 1
         )
     }
 }

@@ -31,25 +31,44 @@ final class ProvisionalPlacer: Sendable {
         centroids.withLock { $0 = set.clusters.isEmpty ? nil : set }
     }
 
+    /// Serialises this process's placements (two analysis batches of one conversation would otherwise race).
+    private let writing = Mutex<Void>(())
+
+    /// How many times a conversation whose write lost to another replica is read and placed again.
+    static let attempts = 4
+
     /// Places the conversations of `analyses` (just saved) and writes the placements; returns how many were
-    /// written. Throws the store's error.
+    /// written. A placement that lost to another writer (`revision` moved on) is read and made again, up to
+    /// `attempts` times. Throws the store's error.
     @discardableResult
     func place(_ analyses: [MessageAnalysis], context: ServiceContext) throws -> Int {
         guard let centroids = current, !analyses.isEmpty else { return 0 }
-        var byConversation: [RecordID: [MessageAnalysis]] = [:]
-        for analysis in analyses { byConversation[analysis.conversationID, default: []].append(analysis) }
-        let existing = try context.store.provisionalAssignments(conversationIDs: Array(byConversation.keys))
-        let now = context.now()
-        let placements = byConversation.keys.sorted().compactMap { conversation in
-            ProvisionalPlacementRule.place(
-                conversationID: conversation,
-                existing: existing[conversation],
-                analyses: byConversation[conversation]!,
-                among: centroids,
-                now: now
-            )
+        var pending: [RecordID: [MessageAnalysis]] = [:]
+        for analysis in analyses { pending[analysis.conversationID, default: []].append(analysis) }
+        return try writing.withLock { _ in
+            var written = 0
+            for _ in 0..<Self.attempts where !pending.isEmpty {
+                let existing = try context.store.provisionalAssignments(conversationIDs: Array(pending.keys))
+                let now = context.now()
+                let placements = pending.keys.sorted().compactMap { conversation in
+                    ProvisionalPlacementRule.place(
+                        conversationID: conversation,
+                        existing: existing[conversation],
+                        analyses: pending[conversation]!,
+                        among: centroids,
+                        now: now
+                    )
+                }
+                let lost = try context.store.saveProvisionalAssignments(placements)
+                written += placements.count - lost.count
+                pending = pending.filter { lost.contains($0.key) }
+            }
+            if !pending.isEmpty {
+                context.logger.warning(
+                    "Provisional placement of \(pending.count) conversation(s) kept losing to other writers; their next analysis places them"
+                )
+            }
+            return written
         }
-        try context.store.saveProvisionalAssignments(placements)
-        return placements.count
     }
 }
