@@ -62,4 +62,24 @@ enum GatewayEndpoint: Equatable {
         case .openAPI, .livez, .readyz: return false
         }
     }
+
+    /// True for what monitoring calls (`/livez`, `/readyz`, `/metrics`): answered on a connection beyond the data
+    /// places too.
+    var isProbe: Bool {
+        switch self {
+        case .livez, .readyz, .metrics: return true
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI:
+            return false
+        }
+    }
+
+    /// True when the Host and Origin checks apply: everything but the liveness and readiness probes, which an
+    /// orchestrator sends with whatever Host it likes and which reveal nothing.
+    var checksHostAndOrigin: Bool {
+        switch self {
+        case .livez, .readyz: return false
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .metrics:
+            return true
+        }
+    }
 }

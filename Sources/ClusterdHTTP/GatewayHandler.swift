@@ -6,6 +6,12 @@ import NIOHTTP1
 /// Serves one HTTP/1.1 connection behind NIO's server pipeline (which hands over one request at a time, so
 /// pipelined requests are answered in order): gathers a request whose body stays within the cap, routes it and
 /// writes the response; keep-alive unless the request says otherwise.
+///
+/// Backpressure: a response is written only while the socket is writable; otherwise it waits for the socket to
+/// drain (`WriteBackpressureHandler` closes the connection if it never does), and since the pipeline hands over no
+/// further request until a response has ended, a peer that pipelines requests and never reads holds at most one
+/// response and the outbound buffer's high water mark. A connection beyond the data places (`probesOnly`) is served
+/// one probe and closed.
 final class GatewayHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,7 +23,10 @@ final class GatewayHandler: ChannelInboundHandler {
         case reading(HTTPRequestHead, bodyBytes: Int)
         /// A response is being produced off the event loop.
         case responding
-        /// The request was refused (body too large); the rest of it is ignored and the connection closes.
+        /// A response is ready but the socket is not writable: it is written once it is.
+        case waitingToWrite(GatewayResponse, HTTPRequestHead)
+        /// The request was refused (body too large, or not a probe on a probes-only connection); the rest of it is
+        /// ignored and the connection closes.
         case refused
     }
 
@@ -25,13 +34,23 @@ final class GatewayHandler: ChannelInboundHandler {
     private let maxBodyBytes: Int
     private let renderQueue: DispatchQueue
     private let logger: Logger
+    private let probesOnly: GatewayResponse?
     private var state = State.idle
 
-    init(router: GatewayRouter, maxBodyBytes: Int, renderQueue: DispatchQueue, logger: Logger) {
+    /// `probesOnly`, when set, is the refusal of a request other than a probe: the connection is beyond the data
+    /// places.
+    init(
+        router: GatewayRouter,
+        maxBodyBytes: Int,
+        renderQueue: DispatchQueue,
+        logger: Logger,
+        probesOnly: GatewayResponse? = nil
+    ) {
         self.router = router
         self.maxBodyBytes = maxBodyBytes
         self.renderQueue = renderQueue
         self.logger = logger
+        self.probesOnly = probesOnly
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -39,7 +58,7 @@ final class GatewayHandler: ChannelInboundHandler {
         case .head(let head):
             guard case .idle = state else { return }
             if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length > maxBodyBytes {
-                refuseTooLarge(context: context)
+                refuse(context: context, .detail(.payloadTooLarge, "Request body is larger than \(maxBodyBytes) bytes"))
                 return
             }
             state = .reading(head, bodyBytes: 0)
@@ -47,21 +66,33 @@ final class GatewayHandler: ChannelInboundHandler {
             guard case .reading(let head, let bodyBytes) = state else { return }
             let total = bodyBytes + buffer.readableBytes
             if total > maxBodyBytes {
-                refuseTooLarge(context: context)
+                refuse(context: context, .detail(.payloadTooLarge, "Request body is larger than \(maxBodyBytes) bytes"))
                 return
             }
             state = .reading(head, bodyBytes: total)
         case .end:
             guard case .reading(let head, _) = state else { return }
+            context.triggerUserOutboundEvent(RequestDeadlineHandler.RequestReceived(), promise: nil)
             respond(context: context, head: head)
         }
     }
 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        var head = head
+        if let probesOnly {
+            let path = head.uri.prefix { $0 != "?" && $0 != "#" }
+            guard GatewayEndpoint(path: path)?.isProbe == true else {
+                refuse(context: context, probesOnly)
+                return
+            }
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+        }
         let outcome = router.route(
             method: head.method,
             uri: head.uri,
-            authorization: head.headers.first(name: "authorization")
+            authorization: head.headers.first(name: "authorization"),
+            host: head.headers.first(name: "host"),
+            origin: head.headers.first(name: "origin")
         )
         switch outcome {
         case .response(let response):
@@ -92,9 +123,17 @@ final class GatewayHandler: ChannelInboundHandler {
         }
     }
 
+    /// Writes `response` now if the socket is writable, else once it is.
     private func write(context: ChannelHandlerContext, _ response: GatewayResponse, for request: HTTPRequestHead) {
+        guard context.channel.isActive else {
+            state = .idle
+            return
+        }
+        guard context.channel.isWritable else {
+            state = .waitingToWrite(response, request)
+            return
+        }
         state = .idle
-        guard context.channel.isActive else { return }
         let keepAlive = request.isKeepAlive
         var headers = HTTPHeaders(response.headers)
         headers.add(name: "content-length", value: "\(response.body.count)")
@@ -104,13 +143,7 @@ final class GatewayHandler: ChannelInboundHandler {
             headers.add(name: "connection", value: "keep-alive")
         }
         let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if request.method != .HEAD && !response.body.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-            buffer.writeBytes(response.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let done = writeWhole(context: context, head, body: request.method == .HEAD ? [] : response.body)
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
@@ -118,29 +151,47 @@ final class GatewayHandler: ChannelInboundHandler {
         logger.debug("\(request.method) \(request.uri.prefix { $0 != "?" }) \(response.status.code)")
     }
 
-    /// 413 with `connection: close`; nothing more is read from the connection.
-    private func refuseTooLarge(context: ChannelHandlerContext) {
-        state = .refused
-        let body = GatewayResponse.detail(.payloadTooLarge, "Request body is larger than \(maxBodyBytes) bytes")
-        var headers = HTTPHeaders(body.headers)
-        headers.add(name: "content-length", value: "\(body.body.count)")
-        headers.add(name: "connection", value: "close")
-        let head = HTTPResponseHead(version: .http1_1, status: body.status, headers: headers)
+    /// Writes a response head, its body (if any) and its end, flushing; the future completes when the end is out.
+    private func writeWhole(context: ChannelHandlerContext, _ head: HTTPResponseHead, body: [UInt8]) -> EventLoopFuture<
+        Void
+    > {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: body.body.count)
-        buffer.writeBytes(body.body)
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if !body.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        return context.writeAndFlush(wrapOutboundOut(.end(nil)))
+    }
+
+    /// `response` with `connection: close`; nothing more is read from the connection.
+    private func refuse(context: ChannelHandlerContext, _ response: GatewayResponse) {
+        state = .refused
+        var headers = HTTPHeaders(response.headers)
+        headers.add(name: "content-length", value: "\(response.body.count)")
+        headers.add(name: "connection", value: "close")
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        writeWhole(context: context, head, body: response.body).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .waitingToWrite(let response, let request) = state {
+            write(context: context, response, for: request)
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            if case .responding = state {
+            switch state {
+            case .responding, .waitingToWrite:
+                // The write-stall timeout, not the idle one, bounds a peer that does not read.
+                return
+            case .idle, .reading, .refused:
+                context.close(promise: nil)
                 return
             }
-            context.close(promise: nil)
-            return
         }
         context.fireUserInboundEventTriggered(event)
     }

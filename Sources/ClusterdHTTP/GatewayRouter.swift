@@ -20,18 +20,31 @@ struct GatewayRouter: Sendable {
     let backend: any HTTPGatewayBackend
     let token: BearerToken?
     let openAPI: [UInt8]
+    let policy: HostOriginPolicy
 
     /// Seconds a client is told to wait (`Retry-After`) when the analysis queue is full.
     static let retryAfterSeconds = 5
 
-    init(backend: any HTTPGatewayBackend, token: String?, openAPI: [UInt8]) {
+    init(
+        backend: any HTTPGatewayBackend,
+        token: String?,
+        openAPI: [UInt8],
+        policy: HostOriginPolicy = HostOriginPolicy()
+    ) {
         self.backend = backend
         self.token = token.map(BearerToken.init)
         self.openAPI = openAPI
+        self.policy = policy
     }
 
-    /// Routes one complete request.
-    func route(method: HTTPMethod, uri: String, authorization: String?) -> Outcome {
+    /// Routes one complete request; `host` and `origin` are its headers of those names, if any.
+    func route(
+        method: HTTPMethod,
+        uri: String,
+        authorization: String?,
+        host: String? = nil,
+        origin: String? = nil
+    ) -> Outcome {
         let path = uri.prefix { $0 != "?" && $0 != "#" }
         guard let endpoint = GatewayEndpoint(path: path) else {
             return .response(.detail(.notFound, "Not Found"))
@@ -39,6 +52,9 @@ struct GatewayRouter: Sendable {
         guard endpoint.methods.contains(method) else {
             let allow = endpoint.methods.map(\.rawValue).joined(separator: ", ")
             return .response(.detail(.methodNotAllowed, "Method Not Allowed", headers: [("allow", allow)]))
+        }
+        if endpoint.checksHostAndOrigin, let refusal = policy.refusal(host: host, origin: origin) {
+            return .response(refusal)
         }
         if endpoint.requiresToken, let token {
             switch token.check(authorization) {

@@ -19,8 +19,12 @@ public final class HTTPGateway: Service, Sendable {
         )
     }()
 
+    /// The outbound buffer's marks: above 256 KiB a connection stops being read and its next response waits.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 32 * 1024, high: 256 * 1024)
+
     private let server: NIOServerService
     private let admission: ConnectionAdmission
+    private let dataPlaces: ConnectionAdmission
 
     /// Creates a gateway in front of `backend`; nothing is bound until `run()`. `onListening` is told the bound
     /// port.
@@ -34,7 +38,16 @@ public final class HTTPGateway: Service, Sendable {
             serverVersion: configuration.serverVersion,
             requiresToken: configuration.token != nil
         )
-        let router = GatewayRouter(backend: backend, token: configuration.token, openAPI: Array(document.utf8))
+        let router = GatewayRouter(
+            backend: backend,
+            token: configuration.token,
+            openAPI: Array(document.utf8),
+            policy: HostOriginPolicy(
+                allowedHosts: configuration.allowedHosts,
+                allowedOrigins: configuration.allowedOrigins,
+                boundHost: configuration.host
+            )
+        )
         let renderQueue = DispatchQueue(label: "clusterd.http.render")
         let limits: NIOHTTPDecoderLimitConfiguration = {
             var limits = NIOHTTPDecoderLimitConfiguration()
@@ -42,22 +55,44 @@ public final class HTTPGateway: Service, Sendable {
             limits.maxHeaderFieldSize = configuration.maxHeaderBytes
             return limits
         }()
-        let admission = ConnectionAdmission(limit: configuration.maxConnections, refusal: Self.refusal)
+        // Every connection up to both limits is accepted; those beyond the data places are served the probes only.
+        let admission = ConnectionAdmission(
+            limit: configuration.maxConnections + configuration.probeConnections,
+            refusal: Self.refusal
+        )
+        let dataPlaces = ConnectionAdmission(limit: configuration.maxConnections, refusal: [])
+        let probesOnly = GatewayResponse.detail(
+            .serviceUnavailable,
+            "too many connections (limit \(configuration.maxConnections)): this connection is served /livez, "
+                + "/readyz and /metrics only"
+        )
         self.admission = admission
+        self.dataPlaces = dataPlaces
         self.server = NIOServerService(
             configuration: NIOServerService.Configuration(
                 name: "HTTP",
                 host: configuration.host,
                 port: configuration.port,
                 drainTimeout: configuration.drainTimeout,
+                writeBufferWaterMark: Self.writeBufferWaterMark,
                 tls: configuration.tls
             ),
             admission: admission,
             logger: logger,
             onListening: onListening
         ) { channel in
+            let dataPlace = dataPlaces.claim(channel)
             let operations = channel.pipeline.syncOperations
             try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+            try operations.addHandler(
+                WriteBackpressureHandler(stallTimeout: configuration.writeStallTimeout, name: "HTTP", logger: logger)
+            )
+            try operations.addHandler(
+                RequestDeadlineHandler(
+                    deadline: dataPlace ? configuration.requestDeadline : configuration.probeRequestDeadline,
+                    logger: logger
+                )
+            )
             try operations.configureHTTPServerPipeline(
                 withErrorHandling: true,
                 withEncoderConfiguration: .init(),
@@ -68,7 +103,8 @@ public final class HTTPGateway: Service, Sendable {
                     router: router,
                     maxBodyBytes: configuration.maxBodyBytes,
                     renderQueue: renderQueue,
-                    logger: logger
+                    logger: logger,
+                    probesOnly: dataPlace ? nil : probesOnly
                 )
             )
         }
@@ -86,4 +122,7 @@ public final class HTTPGateway: Service, Sendable {
 
     /// Open connections.
     public var openConnections: Int { admission.openConnections }
+
+    /// Open connections served every endpoint (the others are served the probes only).
+    public var openDataConnections: Int { dataPlaces.openConnections }
 }

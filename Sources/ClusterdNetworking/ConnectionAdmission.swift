@@ -31,6 +31,15 @@ public final class ConnectionAdmission: Sendable {
         return true
     }
 
+    /// Counts `channel` until it closes and returns true when one of the `limit` places is free; false (nothing
+    /// counted, nothing sent) when all are taken. For a second tier of places inside a server's own admission (the
+    /// HTTP gateway's data places, beyond which a connection is served its probes only).
+    public func claim(_ channel: any Channel) -> Bool {
+        guard reserve() else { return false }
+        channel.closeFuture.whenComplete { _ in self.release() }
+        return true
+    }
+
     /// Takes one of the `limit` places; false (nothing taken) when all are taken.
     func reserve() -> Bool {
         var current = open.load(ordering: .relaxed)

@@ -177,23 +177,28 @@ struct HTTPGatewayTests {
     }
 
     @Test func connectionsBeyondTheLimitGet503() async throws {
-        try await withGateway(HTTPGatewayConfiguration(port: 0, maxConnections: 2)) { port, _ in
+        let configuration = HTTPGatewayConfiguration(port: 0, maxConnections: 2, probeConnections: 1)
+        try await withGateway(configuration) { port, _ in
             let first = try HTTPTestClient(port: port)
             let second = try HTTPTestClient(port: port)
+            // The third takes the one probe place (served the probes only) and sends nothing.
+            let third = try HTTPTestClient(port: port)
             defer {
                 first.close()
                 second.close()
+                third.close()
             }
             #expect(try await first.send("GET", "/livez").status == 200)
             #expect(try await second.send("GET", "/livez").status == 200)
-            let third = try HTTPTestClient(port: port)
-            defer { third.close() }
-            let refused = try await third.readResponse()
+            let fourth = try HTTPTestClient(port: port)
+            defer { fourth.close() }
+            let refused = try await fourth.readResponse()
             #expect(refused.status == 503)
             #expect(refused.json?["detail"] as? String == "too many connections")
             first.close()
             try await waitUntil("a slot to free up", timeout: .seconds(5)) {
-                (try? await HTTPTestClient.fetch(port: port, "GET", "/livez").status) == 200
+                (try? await HTTPTestClient.fetch(port: port, "GET", "/api/clustering/background-status").status)
+                    == 200
             }
         }
     }
