@@ -64,7 +64,7 @@ enum OpenAPIDocument {
                 ],
             ]
         }
-        let paths: [String: Any] = [
+        var paths: [String: Any] = [
             "/api/clustering/background-status": [
                 "get": secured([
                     "operationId": "getBackgroundStatus",
@@ -209,6 +209,22 @@ enum OpenAPIDocument {
                 ])
             ],
         ]
+        // Every operation but the liveness and readiness probes may be refused for its Host or Origin.
+        let forbidden = json(
+            "Host or Origin not allowed (\(HTTPGatewayConfiguration.allowedHostsKey.name), "
+                + "\(HTTPGatewayConfiguration.allowedOriginsKey.name))",
+            ref("HTTPError")
+        )
+        for (path, item) in paths where GatewayEndpoint(path: Substring(path))?.checksHostAndOrigin ?? true {
+            guard var operations = item as? [String: [String: Any]] else { continue }
+            for (method, var operation) in operations {
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                responses["403"] = forbidden
+                operation["responses"] = responses
+                operations[method] = operation
+            }
+            paths[path] = operations
+        }
         var components: [String: Any] = ["schemas": schemas()]
         if requiresToken {
             components["securitySchemes"] = ["HTTPBearer": ["type": "http", "scheme": "bearer"]]

@@ -246,5 +246,7 @@ struct HTTPGatewayTests {
         #expect(securedPaths["/livez"]?["get"]?["security"] == nil)
         let responses = securedPaths["/api/clustering/background-force"]?["post"]?["responses"] as? [String: Any]
         #expect(responses?["401"] != nil)
+        #expect(responses?["403"] != nil, "a foreign Host or Origin")
+        #expect((securedPaths["/livez"]?["get"]?["responses"] as? [String: Any])?["403"] == nil)
     }
 }
