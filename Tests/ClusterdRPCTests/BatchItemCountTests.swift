@@ -48,6 +48,8 @@ import Testing
         #expect(refused?.body == .oversizedBatch(items: (1 << 20 - 16) / 2))
         // What the refusal saves: protobuf-c's unpack (one allocation per item) and the Swift values.
         let unpack = try clock.measure { _ = try WireCodec.unpack(bytes) }
-        print("a 1 MiB batch of \((1 << 20 - 16) / 2) empty items: counted in \(scan), unpacked and converted in \(unpack)")
+        print(
+            "a 1 MiB batch of \((1 << 20 - 16) / 2) empty items: counted in \(scan), unpacked and converted in \(unpack)"
+        )
     }
 }

@@ -135,7 +135,11 @@ import Testing
         #expect(machine.callCompleted() == .write(read: false, close: false))
         #expect(machine.nextHeldFrame() == frames[3])
         machine.callStarted()
-        #expect(machine.resumeReading() == true, "nothing waits and a slot is free: the held-back read goes on")
+        #expect(machine.resumeReading() == false, "at the limit again")
+        #expect(
+            machine.callCompleted() == .write(read: true, close: false),
+            "nothing waits and a slot is free: the held-back read goes on"
+        )
         // Closing drops what waits.
         _ = machine.frameArrived(frames[0])
         _ = machine.closed()

@@ -48,7 +48,9 @@ struct RPCServerLifecycleTests {
             reply.fail(Self.notHere)
         }
         func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) { reply.fail(Self.notHere) }
-        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) { reply.fail(Self.notHere) }
+        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
+            reply.fail(Self.notHere)
+        }
         func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
             reply.fail(Self.notHere)
         }

@@ -49,7 +49,8 @@ import Testing
             #expect(page.listing.run == Self.listing.run)
             seen += page.listing.clusters.map(\.stableID)
             token = page.nextPageToken
-            #expect(token.isEmpty || (try ListPaging.runID(of: PageRequest(token: token))) == "run1")
+            let tokenRun = try ListPaging.runID(of: PageRequest(token: token))
+            #expect(token.isEmpty || tokenRun == "run1")
             pages += 1
         } while !token.isEmpty && pages < 100
         #expect(seen == Self.listing.clusters.map(\.stableID))

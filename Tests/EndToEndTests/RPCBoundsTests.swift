@@ -83,10 +83,14 @@ extension EndToEnd {
 
                 // Two connections fill the queue (two reads running, two waiting); a fifth read is refused at once.
                 let first = try RawConnection(port: server.port)
-                try await first.send((1...2).flatMap { RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1))) })
+                try await first.send(
+                    (1...2).flatMap { RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1))) }
+                )
                 try await Task.sleep(for: .milliseconds(300))
                 let second = try RawConnection(port: server.port)
-                try await second.send((1...2).flatMap { RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1))) })
+                try await second.send(
+                    (1...2).flatMap { RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1))) }
+                )
                 try await Task.sleep(for: .milliseconds(300))
                 let third = try RawConnection(port: server.port)
                 let asked = ContinuousClock.now
@@ -125,7 +129,9 @@ extension EndToEnd {
             let environment = ["CLUSTERD_MAX_IN_FLIGHT": "2", "CLUSTERD_FRAME_DEADLINE_SECONDS": "1"]
             try await Self.withStoreOutage(environment: environment) { server in
                 let raw = try RawConnection(port: server.port)
-                let frames = (1...3).map { RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1))) }
+                let frames = (1...3).map {
+                    RawConnection.framed(RPCFrame(callID: UInt64($0), request: .listRuns(limit: 1)))
+                }
                 // Two reads reach the limit (each waits ~2 s on MongoDB); half of a third frame is in the same write.
                 let half = frames[2].count / 2
                 try await raw.send(frames[0] + frames[1] + frames[2].prefix(half))
@@ -133,7 +139,10 @@ extension EndToEnd {
                 // The rest arrives at once, but the server does not read it until a call completes (> 1 s later).
                 try await raw.send(Array(frames[2].dropFirst(half)))
                 let replies = try await raw.readFrames(3, timeout: .seconds(20))
-                #expect(replies.map(\.callID).sorted() == [1, 2, 3], "the connection was closed after \(replies.count) replies")
+                #expect(
+                    replies.map(\.callID).sorted() == [1, 2, 3],
+                    "the connection was closed after \(replies.count) replies"
+                )
                 #expect(replies.map { Self.code($0) }.allSatisfy { $0 == .unavailable })
                 raw.close()
             }
@@ -214,7 +223,11 @@ extension EndToEnd {
             let runsJSON = try await ChildProcess.run(program, ["runs", "--json"] + address, timeout: .seconds(30))
             let runArray = try JSONSerialization.jsonObject(with: Data(runsJSON.stdout.utf8)) as? [[String: Any]]
             #expect(runArray?.count == 2, "\(runsJSON.stdout)\(runsJSON.stderr)")
-            let clustersJSON = try await ChildProcess.run(program, ["clusters", "--json"] + address, timeout: .seconds(30))
+            let clustersJSON = try await ChildProcess.run(
+                program,
+                ["clusters", "--json"] + address,
+                timeout: .seconds(30)
+            )
             let object = try JSONSerialization.jsonObject(with: Data(clustersJSON.stdout.utf8)) as? [String: Any]
             #expect((object?["clusters"] as? [Any])?.count == listing.clusters.count, "\(clustersJSON.stdout)")
             await client.close()

@@ -118,7 +118,8 @@ public final class ClusterdClient: Sendable {
         switch frame.body {
         case .reply(.error(let error)): throw error
         case .reply(let reply): return reply
-        case .request, .unknown, .oversizedBatch: throw RPCError(code: .internal, message: "the server sent a non-reply body")
+        case .request, .unknown, .oversizedBatch:
+            throw RPCError(code: .internal, message: "the server sent a non-reply body")
         }
     }
 

@@ -163,7 +163,11 @@ struct RPCConnectionStateMachine {
         case (.open, .oversizedBatch(let items)):
             let message =
                 "the batch has \(items) items; at most \(WireCodec.maxBatchItems) are accepted (refused before decoding)"
-            return .fail(callID: frame.callID, RPCError(code: .invalidArgument, message: message), method: .triggerAnalysisBatch)
+            return .fail(
+                callID: frame.callID,
+                RPCError(code: .invalidArgument, message: message),
+                method: .triggerAnalysisBatch
+            )
         case (.open, .unknown):
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             return .fail(callID: frame.callID, error, method: .invalid)

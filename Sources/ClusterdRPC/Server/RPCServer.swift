@@ -131,10 +131,12 @@ public final class RPCServer: Service, Sendable {
         ) { channel in
             let operations = channel.pipeline.syncOperations
             try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
-            try operations.addHandler(FrameDeadlineHandler(
+            try operations.addHandler(
+                FrameDeadlineHandler(
                     deadline: configuration.frameDeadline,
                     helloDeadline: configuration.helloDeadline
-                ))
+                )
+            )
             try operations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
             try operations.addHandler(
                 RPCConnectionHandler(

@@ -24,7 +24,10 @@ struct ListPaging: Sendable {
         let end = cut(count: runs.count, from: offset, requested: page.size, base: empty) { index in
             Self.size(.listRuns(RunPage(runs: [runs[index]]))) - empty
         }
-        return RunPage(runs: Array(runs[min(offset, runs.count)..<end]), nextPageToken: end < runs.count ? "\(end)" : "")
+        return RunPage(
+            runs: Array(runs[min(offset, runs.count)..<end]),
+            nextPageToken: end < runs.count ? "\(end)" : ""
+        )
     }
 
     /// The run whose clusters `page` continues (nil: the first page, of the run asked for).
