@@ -65,8 +65,8 @@ extension RPCServer.Configuration {
     /// `CLUSTERD_RPC_READ_QUEUE`.
     public static let readQueueKey = SettingKey(
         "CLUSTERD_RPC_READ_QUEUE",
-        default: "64",
-        "RPC calls that read MongoDB (ListClusters, ListRuns, GetConversationCluster, ForgetMessages) queued or running at once; beyond it RESOURCE_EXHAUSTED. Calls of a closed connection are dropped."
+        default: "256",
+        "RPC calls that read MongoDB (ListClusters, ListRuns, GetConversationCluster, ForgetMessages), over all connections, queued or running at once (as many as one connection may have in flight); beyond it RESOURCE_EXHAUSTED. Calls of a closed connection are dropped."
     )
     /// `CLUSTERD_LIST_PAGE_SIZE`.
     public static let listPageSizeKey = SettingKey(

@@ -61,7 +61,7 @@ public final class RPCServer: Service, Sendable {
             maxInFlightPerConnection: Int = 256,
             frameDeadline: TimeAmount = .seconds(10),
             helloDeadline: TimeAmount = .seconds(5),
-            readQueueLimit: Int = 64,
+            readQueueLimit: Int = 256,
             listPageSize: Int = 1000,
             maxReplyBytes: Int = 1 << 20,
             idleTimeout: TimeAmount = .minutes(10),
