@@ -62,7 +62,8 @@ test-python: setup
 	cd clients/python && ../../.venv/bin/python -m mypy
 	.venv/bin/python -m pytest clients/python/tests -q
 
-# libFuzzer on the frame decoder and message decoding: the Swift server path and the C client's reader, each for
+# libFuzzer on the frame decoder and message decoding: the Swift server path, the C client's reader, and the C
+# client's reader behind its TLS session (frames split across TLS records at input-chosen points), each for
 # FUZZ_RUNS executions (-1: no count bound) or FUZZ_SECONDS, whichever comes first (address sanitizer on).
 # `make fuzz-smoke` is the short run CI does.
 FUZZ_SECONDS ?= 300
@@ -77,6 +78,9 @@ fuzz: setup
 	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address -std=c11 -Iclients/c/include -Iclients/c/src \
 	  -ISources/ClusterdWire/include fuzz/c/fuzz_reader.c $(wildcard clients/c/src/*.c) \
 	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -lssl -lcrypto -o .build-fuzz/c/fuzz-frames
+	$(CLANG) -g -O1 -fuse-ld=lld -fsanitize=fuzzer,address -std=c11 -Iclients/c/include -Iclients/c/src \
+	  -ISources/ClusterdWire/include fuzz/c/fuzz_tls_frames.c $(wildcard clients/c/src/*.c) \
+	  Sources/ClusterdWire/clusterd.pb-c.c -lprotobuf-c -lssl -lcrypto -lpthread -o .build-fuzz/c/fuzz-tls-frames
 	scripts/fuzz-run $(FUZZ_SECONDS) $(FUZZ_CONFIG) $(FUZZ_RUNS)
 
 fuzz-smoke:

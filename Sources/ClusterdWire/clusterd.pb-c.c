@@ -1959,7 +1959,7 @@ const ProtobufCMessageDescriptor clusterd__v1__get_status_reply__descriptor =
   (ProtobufCMessageInit) clusterd__v1__get_status_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_request__field_descriptors[3] =
 {
   {
     "run_id",
@@ -1973,14 +1973,40 @@ static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_request__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListClustersRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListClustersRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__list_clusters_request__field_indices_by_name[] = {
+  2,   /* field[2] = page_size */
+  1,   /* field[1] = page_token */
   0,   /* field[0] = run_id */
 };
 static const ProtobufCIntRange clusterd__v1__list_clusters_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__list_clusters_request__descriptor =
 {
@@ -1990,14 +2016,14 @@ const ProtobufCMessageDescriptor clusterd__v1__list_clusters_request__descriptor
   "Clusterd__V1__ListClustersRequest",
   "clusterd.v1",
   sizeof(Clusterd__V1__ListClustersRequest),
-  1,
+  3,
   clusterd__v1__list_clusters_request__field_descriptors,
   clusterd__v1__list_clusters_request__field_indices_by_name,
   1,  clusterd__v1__list_clusters_request__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__list_clusters_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_reply__field_descriptors[2] =
+static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_reply__field_descriptors[3] =
 {
   {
     "run",
@@ -2023,15 +2049,28 @@ static const ProtobufCFieldDescriptor clusterd__v1__list_clusters_reply__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_page_token",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListClustersReply, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__list_clusters_reply__field_indices_by_name[] = {
   1,   /* field[1] = clusters */
+  2,   /* field[2] = next_page_token */
   0,   /* field[0] = run */
 };
 static const ProtobufCIntRange clusterd__v1__list_clusters_reply__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor =
 {
@@ -2041,14 +2080,14 @@ const ProtobufCMessageDescriptor clusterd__v1__list_clusters_reply__descriptor =
   "Clusterd__V1__ListClustersReply",
   "clusterd.v1",
   sizeof(Clusterd__V1__ListClustersReply),
-  2,
+  3,
   clusterd__v1__list_clusters_reply__field_descriptors,
   clusterd__v1__list_clusters_reply__field_indices_by_name,
   1,  clusterd__v1__list_clusters_reply__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__list_clusters_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__list_runs_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_request__field_descriptors[3] =
 {
   {
     "limit",
@@ -2062,14 +2101,40 @@ static const ProtobufCFieldDescriptor clusterd__v1__list_runs_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListRunsRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListRunsRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__list_runs_request__field_indices_by_name[] = {
   0,   /* field[0] = limit */
+  2,   /* field[2] = page_size */
+  1,   /* field[1] = page_token */
 };
 static const ProtobufCIntRange clusterd__v1__list_runs_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor =
 {
@@ -2079,14 +2144,14 @@ const ProtobufCMessageDescriptor clusterd__v1__list_runs_request__descriptor =
   "Clusterd__V1__ListRunsRequest",
   "clusterd.v1",
   sizeof(Clusterd__V1__ListRunsRequest),
-  1,
+  3,
   clusterd__v1__list_runs_request__field_descriptors,
   clusterd__v1__list_runs_request__field_indices_by_name,
   1,  clusterd__v1__list_runs_request__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__list_runs_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__list_runs_reply__field_descriptors[1] =
+static const ProtobufCFieldDescriptor clusterd__v1__list_runs_reply__field_descriptors[2] =
 {
   {
     "runs",
@@ -2100,14 +2165,27 @@ static const ProtobufCFieldDescriptor clusterd__v1__list_runs_reply__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListRunsReply, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__list_runs_reply__field_indices_by_name[] = {
+  1,   /* field[1] = next_page_token */
   0,   /* field[0] = runs */
 };
 static const ProtobufCIntRange clusterd__v1__list_runs_reply__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor =
 {
@@ -2117,7 +2195,7 @@ const ProtobufCMessageDescriptor clusterd__v1__list_runs_reply__descriptor =
   "Clusterd__V1__ListRunsReply",
   "clusterd.v1",
   sizeof(Clusterd__V1__ListRunsReply),
-  1,
+  2,
   clusterd__v1__list_runs_reply__field_descriptors,
   clusterd__v1__list_runs_reply__field_indices_by_name,
   1,  clusterd__v1__list_runs_reply__number_ranges,

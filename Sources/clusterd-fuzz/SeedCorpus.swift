@@ -50,7 +50,7 @@ enum SeedCorpus {
             ("status", .request(.getStatus)),
             ("clusters", .request(.listClusters(runID: ""))),
             ("status-reply", .reply(.getStatus(status))),
-            ("clusters-reply", .reply(.listClusters(listing))),
+            ("clusters-reply", .reply(.listClusters(ClusterPage(listing: listing, nextPageToken: "run:1")))),
             ("error", .reply(.error(RPCError(code: .resourceExhausted, message: "full")))),
             ("conversation", .request(.getConversationCluster(conversationID: "a"))),
             ("conversation-reply", .reply(.getConversationCluster(placement))),

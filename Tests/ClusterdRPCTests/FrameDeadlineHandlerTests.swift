@@ -36,6 +36,42 @@ import Testing
         _ = try channel.finish()
     }
 
+    @Test func aConnectionThatSendsNothingIsClosedAtTheHelloDeadline() throws {
+        let channel = EmbeddedChannel(handler: FrameDeadlineHandler(deadline: .seconds(10), helloDeadline: .seconds(5)))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7420)).wait()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(4900))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+
+    @Test func aFirstFrameInTimeEndsTheHelloDeadline() throws {
+        let channel = EmbeddedChannel(handler: FrameDeadlineHandler(deadline: .seconds(10), helloDeadline: .seconds(5)))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7420)).wait()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 1, 9]))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+        _ = try channel.finish()
+    }
+
+    @Test func bothDeadlinesArePausedWhileTheServerHoldsReadsBack() throws {
+        let handler = FrameDeadlineHandler(deadline: .seconds(2), helloDeadline: .seconds(5))
+        let channel = EmbeddedChannel(handler: handler)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7420)).wait()
+        // A whole frame and half of the next.
+        try channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 1, 9, 0, 0, 0, 4, 1]))
+        channel.pipeline.triggerUserOutboundEvent(ReadPause.paused, promise: nil)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive, "the server held the bytes back, not the peer")
+        // Reading resumes: the deadline starts over.
+        channel.pipeline.triggerUserOutboundEvent(ReadPause.resumed, promise: nil)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(!channel.isActive)
+    }
+
     @Test func aFrameSplitAcrossReadsCompletesInTime() throws {
         let channel = try connectedChannel()
         try channel.writeInbound(ByteBuffer(bytes: [0, 0]))

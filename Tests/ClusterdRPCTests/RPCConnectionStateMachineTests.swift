@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import ClusterdRPC
@@ -71,7 +72,7 @@ import Testing
 
     @Test func replyKindsAndUnknownBodiesGetErrorsNotAClose() {
         var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 4)
-        let reply = RPCFrame(callID: 3, reply: .listRuns([]))
+        let reply = RPCFrame(callID: 3, reply: .listRuns(RunPage(runs: [])))
         guard case .fail(3, let invalid, .invalid) = machine.frameReceived(reply) else {
             Issue.record("expected INVALID_ARGUMENT")
             return
@@ -111,6 +112,38 @@ import Testing
         #expect(!machine.readPending)
         #expect(machine.callCompleted() == .write(read: false, close: false), "no read was pending")
         #expect(machine.inFlight == 0)
+    }
+
+    @Test func framesBeyondTheInFlightLimitWaitInOrderAndReadingStaysPausedUntilTheyAreServed() {
+        var machine = Machine(token: nil, maxFrameBytes: 1024, maxInFlight: 2)
+        let frames = (1...4).map { InboundFrame.frame(ByteBuffer(bytes: [UInt8($0)])) }
+        // One read burst brings four frames: two are served, two wait.
+        #expect(machine.frameArrived(frames[0]) == frames[0])
+        machine.callStarted()
+        #expect(machine.frameArrived(frames[1]) == frames[1])
+        machine.callStarted()
+        #expect(machine.frameArrived(frames[2]) == nil)
+        #expect(machine.frameArrived(frames[3]) == nil)
+        #expect(machine.held.count == 2)
+        #expect(machine.nextHeldFrame() == nil, "still at the limit")
+        #expect(machine.read() == false)
+        // A call completes: the read stays held back while frames wait; the first waiting frame comes out.
+        #expect(machine.callCompleted() == .write(read: false, close: false))
+        #expect(machine.nextHeldFrame() == frames[2])
+        machine.callStarted()
+        #expect(machine.nextHeldFrame() == nil)
+        #expect(machine.callCompleted() == .write(read: false, close: false))
+        #expect(machine.nextHeldFrame() == frames[3])
+        machine.callStarted()
+        #expect(machine.resumeReading() == false, "at the limit again")
+        #expect(
+            machine.callCompleted() == .write(read: true, close: false),
+            "nothing waits and a slot is free: the held-back read goes on"
+        )
+        // Closing drops what waits.
+        _ = machine.frameArrived(frames[0])
+        _ = machine.closed()
+        #expect(machine.held.isEmpty)
     }
 
     @Test func anUnwritableSocketPausesReadingAndArmsTheStallTimerOnce() {

@@ -33,11 +33,11 @@ struct RPCMetricsTests {
             reply.fail(Self.notHere)
         }
 
-        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
+        func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) {
             reply.fail(Self.notHere)
         }
 
-        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
+        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
             reply.fail(Self.notHere)
         }
 

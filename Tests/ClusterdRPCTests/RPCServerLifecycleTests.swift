@@ -47,8 +47,10 @@ struct RPCServerLifecycleTests {
         func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
             reply.fail(Self.notHere)
         }
-        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) { reply.fail(Self.notHere) }
-        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) { reply.fail(Self.notHere) }
+        func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) { reply.fail(Self.notHere) }
+        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
+            reply.fail(Self.notHere)
+        }
         func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
             reply.fail(Self.notHere)
         }

@@ -38,12 +38,12 @@ import Testing
             answer("status", reply, Self.status)
         }
 
-        func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
-            answer("runs \(limit)", reply, [])
+        func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) {
+            answer("runs \(limit)", reply, RunPage(runs: []))
         }
 
-        func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
-            answer("clusters \(runID)", reply, Self.listing)
+        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
+            answer("clusters \(runID)", reply, ClusterPage(listing: Self.listing))
         }
 
         func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
@@ -93,8 +93,8 @@ import Testing
         (.triggerAnalysisBatch([TriggerItem(messageID: "a")]), "batch [\"a\"]", .triggerAnalysisBatch(Recorder.batch)),
         (.forceClustering, "force", .forceClustering(Recorder.force)),
         (.getStatus, "status", .getStatus(Recorder.status)),
-        (.listRuns(limit: 7), "runs 7", .listRuns([])),
-        (.listClusters(runID: "r"), "clusters r", .listClusters(Recorder.listing)),
+        (.listRuns(limit: 7), "runs 7", .listRuns(RunPage(runs: []))),
+        (.listClusters(runID: "r"), "clusters r", .listClusters(ClusterPage(listing: Recorder.listing))),
         (.forgetMessages(messageIDs: ["a"], conversationID: "c"), "forget [\"a\"] c", .forgetMessages(Recorder.forget)),
         (.getConversationCluster(conversationID: "c"), "placement c", .getConversationCluster(Recorder.placement)),
     ]

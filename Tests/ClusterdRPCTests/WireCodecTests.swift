@@ -22,7 +22,10 @@ import Testing
         .reply(.error(RPCError(code: .resourceExhausted, message: "queue full"))),
         .request(.listRuns(limit: 0)),
         .request(.listRuns(limit: 1000)),
-        .reply(.listRuns([])),
+        .reply(.listRuns(RunPage(runs: []))),
+        .request(.listRuns(limit: 5, page: PageRequest(token: "40", size: 20))),
+        .request(.listClusters(runID: "r", page: PageRequest(token: "r:3", size: 2))),
+        .reply(.listRuns(RunPage(runs: [], nextPageToken: "12"))),
         .request(.forgetMessages(messageIDs: ["a", "65a1b2c3d4e5f60718293a4b"], conversationID: "")),
         .request(.forgetMessages(messageIDs: [], conversationID: "conv-1")),
         .reply(.forgetMessages(ForgetMessagesResult(analysesErased: 7, assignmentsErased: 3, clustersScrubbed: 2))),
@@ -192,7 +195,8 @@ import Testing
                 ),
             ]
         )
-        #expect(try roundTrip(.reply(.listClusters(listing))).body == .reply(.listClusters(listing)))
+        let page = ClusterPage(listing: listing, nextPageToken: "run:2")
+        #expect(try roundTrip(.reply(.listClusters(page))).body == .reply(.listClusters(page)))
     }
 
     @Test func garbageProtobufIsInvalidArgument() {
@@ -252,6 +256,6 @@ import Testing
                 error: ""
             ),
         ]
-        #expect(try roundTrip(.reply(.listRuns(runs))).body == .reply(.listRuns(runs)))
+        #expect(try roundTrip(.reply(.listRuns(RunPage(runs: runs)))).body == .reply(.listRuns(RunPage(runs: runs))))
     }
 }

@@ -64,11 +64,11 @@ import Testing
         #expect(result.results[1].error?.code == .invalidArgument)
 
         let unknown = ReplyBox()
-        adapter.listClusters(runID: "no-such-run", reply: unknown.responder(RPCReply.listClusters))
+        adapter.listClusters(runID: "no-such-run", page: PageRequest(), reply: unknown.responder(RPCReply.listClusters))
         #expect(unknown.wait()?.code == .notFound)
 
         let runs = ReplyBox()
-        adapter.listRuns(limit: 0, reply: runs.responder(RPCReply.listRuns))
+        adapter.listRuns(limit: 0, page: PageRequest(), reply: runs.responder(RPCReply.listRuns))
         #expect(runs.wait()?.code == .ok)
     }
 
@@ -101,12 +101,19 @@ final class ReplyBox: Sendable {
     private let reply = Mutex<RPCReply?>(nil)
     private let delivered = DispatchSemaphore(value: 0)
 
-    /// A responder that stores the reply `wrap` makes.
-    func responder<Value>(_ wrap: @escaping @Sendable (Value) -> RPCReply) -> RPCResponder<Value> {
-        RPCResponder(wrap: wrap) { [self] answer in
-            reply.withLock { $0 = answer }
-            delivered.signal()
-        }
+    /// A responder that stores the reply `wrap` makes (for a call whose connection closes with `cancellation`).
+    func responder<Value>(
+        _ wrap: @escaping @Sendable (Value) -> RPCReply,
+        cancellation: CallCancellation? = nil
+    ) -> RPCResponder<Value> {
+        RPCResponder(
+            wrap: wrap,
+            complete: { [self] answer in
+                reply.withLock { $0 = answer }
+                delivered.signal()
+            },
+            cancellation: cancellation
+        )
     }
 
     /// The reply, or nil when none came within 10 seconds.

@@ -21,7 +21,8 @@ extension EndToEnd {
             let corpus = Corpus(conversationsPerTopic: 2, messagesPerConversation: 2)
             try corpus.insert(into: store)
             let token = "c-client-token-\(UUID().uuidString)"
-            let environment = ["CLUSTERD_TOKEN": token]
+            // One cluster or run per reply: the C client's lists are only whole if it follows the pages.
+            let environment = ["CLUSTERD_TOKEN": token, "CLUSTERD_LIST_PAGE_SIZE": "1"]
             let first = try await ServerProcess.start(store: configuration, environment: environment)
             let directory = try TemporaryDirectory(prefix: "clusterd-c-test")
             let stdoutPath = directory.path("stdout")

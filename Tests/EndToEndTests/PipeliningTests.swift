@@ -14,7 +14,7 @@ extension EndToEnd {
             case (.getStatus, .getStatus): return true
             case (.triggerAnalysis, .triggerAnalysis(let result)):
                 return result.outcome == .queued || result.outcome == .alreadyQueued
-            case (.listClusters, .listClusters(let listing)): return !listing.clusters.isEmpty
+            case (.listClusters, .listClusters(let page)): return !page.listing.clusters.isEmpty
             case (.forceClustering, .forceClustering): return true
             default: return false
             }

@@ -118,7 +118,8 @@ public final class ClusterdClient: Sendable {
         switch frame.body {
         case .reply(.error(let error)): throw error
         case .reply(let reply): return reply
-        case .request, .unknown: throw RPCError(code: .internal, message: "the server sent a non-reply body")
+        case .request, .unknown, .oversizedBatch:
+            throw RPCError(code: .internal, message: "the server sent a non-reply body")
         }
     }
 
@@ -143,18 +144,41 @@ public final class ClusterdClient: Sendable {
         return status
     }
 
-    /// ListClusters: the latest successful run's clusters, or those of `runID`.
-    public func listClusters(runID: String = "") async throws -> ClusterListing {
-        let reply = try await call(.listClusters(runID: runID))
-        guard case .listClusters(let listing) = reply else { throw Self.unexpected(reply) }
-        return listing
+    /// ListClusters: the latest successful run's clusters, or those of `runID`, all pages of them (`pageSize` 0: the
+    /// server's page size).
+    public func listClusters(runID: String = "", pageSize: UInt32 = 0) async throws -> ClusterListing {
+        var listing: ClusterListing?
+        var token = ""
+        repeat {
+            let reply = try await call(.listClusters(runID: runID, page: PageRequest(token: token, size: pageSize)))
+            guard case .listClusters(let page) = reply else { throw Self.unexpected(reply) }
+            if listing == nil { listing = page.listing } else { listing!.clusters += page.listing.clusters }
+            token = try Self.next(page.nextPageToken, after: token)
+        } while !token.isEmpty
+        return listing!
     }
 
-    /// ListRuns: the most recent runs of any status, newest first (`limit` 0: the server's default of 20).
-    public func listRuns(limit: Int = 0) async throws -> [RunSummary] {
-        let reply = try await call(.listRuns(limit: UInt32(clamping: max(0, limit))))
-        guard case .listRuns(let runs) = reply else { throw Self.unexpected(reply) }
+    /// ListRuns: the most recent runs of any status, newest first (`limit` 0: the server's default of 20), all pages
+    /// of them (`pageSize` 0: the server's page size).
+    public func listRuns(limit: Int = 0, pageSize: UInt32 = 0) async throws -> [RunSummary] {
+        var runs: [RunSummary] = []
+        var token = ""
+        repeat {
+            let page = PageRequest(token: token, size: pageSize)
+            let reply = try await call(.listRuns(limit: UInt32(clamping: max(0, limit)), page: page))
+            guard case .listRuns(let page) = reply else { throw Self.unexpected(reply) }
+            runs += page.runs
+            token = try Self.next(page.nextPageToken, after: token)
+        } while !token.isEmpty
         return runs
+    }
+
+    /// The next page's token; a server that hands back the token it was given would loop forever, so that fails.
+    private static func next(_ token: String, after previous: String) throws(RPCError) -> String {
+        guard token.isEmpty || token != previous else {
+            throw RPCError(code: .internal, message: "the server repeated page token \(token)")
+        }
+        return token
     }
 
     /// ForgetMessages: erases what clusterd holds about these messages (a data-erasure request).

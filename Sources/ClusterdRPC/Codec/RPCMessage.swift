@@ -6,4 +6,7 @@ public enum RPCMessage: Sendable, Equatable {
     case reply(RPCReply)
     /// A body this version does not know (a newer peer), or none; a server answers it with UNIMPLEMENTED.
     case unknown
+    /// A TriggerAnalysisBatch with more items than a batch may hold, refused before its items were unpacked; a
+    /// server answers it with INVALID_ARGUMENT.
+    case oversizedBatch(items: Int)
 }

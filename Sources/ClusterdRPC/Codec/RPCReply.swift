@@ -13,10 +13,10 @@ public enum RPCReply: Sendable, Equatable {
     /// The status. Indirect, like the listing: boxed, so a frame of any kind stays a few words long instead of
     /// copying the whole status (hundreds of bytes) each time a frame is passed along.
     indirect case getStatus(ServiceStatus)
-    /// A run and its clusters.
-    indirect case listClusters(ClusterListing)
-    /// Runs, newest first.
-    case listRuns([RunSummary])
+    /// A run and a page of its clusters.
+    indirect case listClusters(ClusterPage)
+    /// A page of runs, newest first.
+    indirect case listRuns(RunPage)
     /// How much a ForgetMessages erased.
     case forgetMessages(ForgetMessagesResult)
     /// Where a conversation sits (boxed, like the listing).

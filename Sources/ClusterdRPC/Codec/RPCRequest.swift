@@ -10,10 +10,10 @@ public enum RPCRequest: Sendable, Equatable {
     case forceClustering
     /// Ask for status.
     case getStatus
-    /// Ask for a run's clusters (empty id: latest successful run).
-    case listClusters(runID: String)
-    /// Ask for the most recent runs of any status (0: the server's default of 20).
-    case listRuns(limit: UInt32)
+    /// Ask for a page of a run's clusters (empty id: latest successful run).
+    case listClusters(runID: String, page: PageRequest = PageRequest())
+    /// Ask for a page of the most recent runs of any status (0: the server's default of 20, over all pages).
+    case listRuns(limit: UInt32, page: PageRequest = PageRequest())
     /// Erase what clusterd holds about messages (ids) or one conversation (a data-erasure request).
     case forgetMessages(messageIDs: [String], conversationID: String)
     /// Ask where a conversation sits: its cluster path in the latest successful run, provisional or not.

@@ -8,6 +8,10 @@ public enum WireCodec {
     /// The protocol version this build speaks.
     public static let protocolVersion: UInt32 = 1
 
+    /// Most items in a TriggerAnalysisBatch (the proto's limit): a frame with more is refused before its items are
+    /// unpacked.
+    public static let maxBatchItems = 10_000
+
     /// Packs a frame into protobuf bytes.
     public static func encode(_ frame: RPCFrame) -> [UInt8] {
         encode(frame) { size, pack in
@@ -38,11 +42,22 @@ public enum WireCodec {
         }
     }
 
-    /// Unpacks protobuf bytes; malformed input is an INVALID_ARGUMENT error.
+    /// Unpacks protobuf bytes; malformed input is an INVALID_ARGUMENT error. A batch of more than `maxBatchItems`
+    /// items is `.oversizedBatch`, counted on the bytes without unpacking them.
     public static func decode<Bytes: Collection>(_ bytes: Bytes) throws(RPCError) -> RPCFrame
     where Bytes.Element == UInt8 {
-        if let frame = bytes.withContiguousStorageIfAvailable(emptyRequest) ?? nil { return frame }
+        let cheap = bytes.withContiguousStorageIfAvailable { buffer in
+            emptyRequest(buffer) ?? oversizedBatch(UnsafeRawBufferPointer(buffer))
+        }
+        if let frame = cheap ?? nil { return frame }
         return try unpack(bytes)
+    }
+
+    /// The refusal of a TriggerAnalysisBatch with more than `maxBatchItems` items, from the raw bytes; nil for any
+    /// other frame.
+    static func oversizedBatch(_ bytes: UnsafeRawBufferPointer) -> RPCFrame? {
+        guard let (callID, items) = BatchItemCount.scan(bytes), items > maxBatchItems else { return nil }
+        return RPCFrame(callID: callID, body: .oversizedBatch(items: items))
     }
 
     /// Unpacks protobuf bytes with protobuf-c.
@@ -84,7 +99,7 @@ public enum WireCodec {
         switch body {
         case .request(let request): fill(&frame, with: request, arena: arena)
         case .reply(let reply): fill(&frame, with: reply, arena: arena)
-        case .unknown: frame.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
+        case .unknown, .oversizedBatch: frame.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
         }
     }
 
@@ -101,10 +116,10 @@ public enum WireCodec {
             ForceClusteringCodec.fillRequest(&frame, arena: arena)
         case .getStatus:
             GetStatusCodec.fillRequest(&frame, arena: arena)
-        case .listClusters(let runID):
-            ListClustersCodec.fill(&frame, runID: runID, arena: arena)
-        case .listRuns(let limit):
-            ListRunsCodec.fill(&frame, limit: limit, arena: arena)
+        case .listClusters(let runID, let page):
+            ListClustersCodec.fill(&frame, runID: runID, page: page, arena: arena)
+        case .listRuns(let limit, let page):
+            ListRunsCodec.fill(&frame, limit: limit, page: page, arena: arena)
         case .forgetMessages(let messageIDs, let conversationID):
             ForgetMessagesCodec.fill(&frame, messageIDs: messageIDs, conversationID: conversationID, arena: arena)
         case .getConversationCluster(let conversationID):
@@ -130,10 +145,10 @@ public enum WireCodec {
             ForceClusteringCodec.fill(&frame, result: result, arena: arena)
         case .getStatus(let status):
             GetStatusCodec.fill(&frame, status: status, arena: arena)
-        case .listClusters(let listing):
-            ListClustersCodec.fill(&frame, listing: listing, arena: arena)
-        case .listRuns(let runs):
-            ListRunsCodec.fill(&frame, runs: runs, arena: arena)
+        case .listClusters(let page):
+            ListClustersCodec.fill(&frame, page: page, arena: arena)
+        case .listRuns(let page):
+            ListRunsCodec.fill(&frame, page: page, arena: arena)
         case .forgetMessages(let result):
             ForgetMessagesCodec.fill(&frame, result: result, arena: arena)
         case .getConversationCluster(let placement):

@@ -6,7 +6,10 @@ import NIOCore
 ///
 /// Backpressure: reading stops while `maxInFlightPerConnection` calls await their replies or while the socket is
 /// not writable (a peer that does not read its replies), and a connection that stays unwritable for
-/// `writeStallTimeout` is closed, so neither queued calls nor outbound bytes grow without bound.
+/// `writeStallTimeout` is closed, so neither queued calls nor outbound bytes grow without bound. The limit holds per
+/// frame: frames of a read burst beyond it wait in the state machine until calls complete. While reading is held
+/// back the frame deadline is paused (`ReadPause`), and when the connection closes its calls' `CallCancellation` is
+/// set, so work queued for them is dropped.
 final class RPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundIn = ByteBuffer
@@ -20,6 +23,10 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var state: RPCConnectionStateMachine
     private var stallTimer: Scheduled<Void>?
     private var lingerTimer: Scheduled<Void>?
+    /// Set when the connection closes: the calls still queued for it are dropped, not run.
+    private let cancellation = CallCancellation()
+    /// A `ReadPause.paused` was sent and no `.resumed` since.
+    private var readsPaused = false
 
     init(
         service: any RPCServiceHandler,
@@ -43,7 +50,21 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     // MARK: - Backpressure and timers
 
     func read(context: ChannelHandlerContext) {
-        if state.read() { context.read() }
+        if state.read() {
+            passRead(context: context)
+        } else if !readsPaused {
+            readsPaused = true
+            context.triggerUserOutboundEvent(ReadPause.paused, promise: nil)
+        }
+    }
+
+    /// Passes a read on, first telling the frame deadline that reading resumed if it was paused.
+    private func passRead(context: ChannelHandlerContext) {
+        if readsPaused {
+            readsPaused = false
+            context.triggerUserOutboundEvent(ReadPause.resumed, promise: nil)
+        }
+        context.read()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -51,7 +72,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         case .cancelStallTimer(let read):
             stallTimer?.cancel()
             stallTimer = nil
-            if read { context.read() }
+            if read { passRead(context: context) }
         case .startStallTimer:
             let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
             stallTimer = context.eventLoop.scheduleTask(in: configuration.writeStallTimeout) {
@@ -76,6 +97,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         stallTimer = nil
         lingerTimer?.cancel()
         lingerTimer = nil
+        cancellation.cancel()
         let unsettled = state.closed()
         if unsettled > 0 { counters.finished(unsettled) }
         context.fireChannelInactive()
@@ -113,9 +135,26 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if let frame = state.frameArrived(unwrapInboundIn(data)) { handle(frame, context: context) }
+    }
+
+    /// Serves the frames that waited for calls to complete, as far as the in-flight limit allows, flushes their
+    /// replies, and reads on when nothing waits any more.
+    private func serveHeldFrames(context: ChannelHandlerContext) {
+        var served = false
+        while let frame = state.nextHeldFrame() {
+            handle(frame, context: context)
+            served = true
+        }
+        guard served else { return }
+        if state.readComplete() { context.flush() }
+        if state.resumeReading() { passRead(context: context) }
+    }
+
+    private func handle(_ frame: InboundFrame, context: ChannelHandlerContext) {
         let start = NIODeadline.now()
         let action: RPCConnectionStateMachine.FrameAction
-        switch unwrapInboundIn(data) {
+        switch frame {
         case .oversized(let length):
             action = state.frameOversized(length: length)
         case .frame(let bytes):
@@ -173,7 +212,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let eventLoop = context.eventLoop
         state.callStarted()
         counters.started()
-        service.dispatch(request) { reply in
+        service.dispatch(request, cancellation: cancellation) { reply in
             if eventLoop.inEventLoop {
                 loopBound.value.handler.complete(context: loopBound.value.context, callID, reply, method, start)
             } else {
@@ -196,8 +235,12 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         counters.finished(1)
         write(context: context, RPCFrame(callID: callID, reply: reply))
         metrics.record(method, reply.code, since: start)
-        if read { context.read() }
-        if close { closeAfterWrites(context: context) }
+        if read { passRead(context: context) }
+        if close {
+            closeAfterWrites(context: context)
+        } else {
+            serveHeldFrames(context: context)
+        }
     }
 
     /// Closes the connection once everything written so far has gone out (an empty write completes after them).

@@ -1,5 +1,7 @@
+import NIOCore
+
 /// The decisions of one server connection, as a value: authentication (the Hello a token requires), the in-flight
-/// limit and when reading pauses, the write-stall and idle rules, and closing. `RPCConnectionHandler` feeds it
+/// limit (per frame: frames beyond it wait here, in order, and reading stops) and when reading pauses, the write-stall and idle rules, and closing. `RPCConnectionHandler` feeds it
 /// events and carries out the actions it returns; it touches no channel, so it is tested without one.
 struct RPCConnectionStateMachine {
     /// Where the connection is.
@@ -74,6 +76,9 @@ struct RPCConnectionStateMachine {
     private(set) var lingering = false
     /// The server is shutting down: nothing more is read, and the connection closes once its calls are answered.
     private(set) var quiescing = false
+    /// Frames that arrived while `maxInFlight` calls awaited replies, in order: at most what one read brought,
+    /// since reading stops while any wait.
+    private(set) var held = CircularBuffer<InboundFrame>()
 
     /// A connection to a server with `token` (nil: none required), refusing frames over `maxFrameBytes` and
     /// pausing reads at `maxInFlight` calls awaiting replies.
@@ -89,18 +94,33 @@ struct RPCConnectionStateMachine {
     /// The channel wants to read: true to pass the read on, false to hold it back (too many calls in flight, or a
     /// peer that does not read its replies).
     mutating func read() -> Bool {
-        if inFlight >= maxInFlight || !writable || quiescing {
+        if inFlight >= maxInFlight || !writable || quiescing || !held.isEmpty {
             readPending = true
             return false
         }
         return true
     }
 
-    /// A held-back read may go on now.
-    private mutating func resumeReading() -> Bool {
-        guard readPending, inFlight < maxInFlight, writable, !quiescing else { return false }
+    /// A held-back read may go on now: true to pass it on.
+    mutating func resumeReading() -> Bool {
+        guard readPending, inFlight < maxInFlight, writable, !quiescing, held.isEmpty else { return false }
         readPending = false
         return true
+    }
+
+    /// A frame came out of the decoder: it is returned to be handled now, or nil when it waits (calls in flight at
+    /// the limit, or earlier frames waiting) until `nextHeldFrame()` gives it back.
+    mutating func frameArrived(_ frame: InboundFrame) -> InboundFrame? {
+        if phase == .closing || (held.isEmpty && inFlight < maxInFlight) { return frame }
+        held.append(frame)
+        return nil
+    }
+
+    /// The next waiting frame, once a call has completed below the limit (or the connection is closing: it is
+    /// handed back to be ignored); nil when none waits or the limit is still reached.
+    mutating func nextHeldFrame() -> InboundFrame? {
+        guard !held.isEmpty, inFlight < maxInFlight || phase == .closing else { return nil }
+        return held.removeFirst()
     }
 
     /// A frame of `length` bytes above the limit arrived (its body is not buffered).
@@ -140,6 +160,14 @@ struct RPCConnectionStateMachine {
         case (.open, .reply):
             let error = RPCError(code: .invalidArgument, message: "a reply body is not a request")
             return .fail(callID: frame.callID, error, method: .invalid)
+        case (.open, .oversizedBatch(let items)):
+            let message =
+                "the batch has \(items) items; at most \(WireCodec.maxBatchItems) are accepted (refused before decoding)"
+            return .fail(
+                callID: frame.callID,
+                RPCError(code: .invalidArgument, message: message),
+                method: .triggerAnalysisBatch
+            )
         case (.open, .unknown):
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             return .fail(callID: frame.callID, error, method: .invalid)
@@ -182,7 +210,7 @@ struct RPCConnectionStateMachine {
     mutating func callCompleted() -> CompletionAction {
         guard inFlight > 0 else { return .drop }
         inFlight -= 1
-        guard quiescing, inFlight == 0 else { return .write(read: resumeReading(), close: false) }
+        guard quiescing, inFlight == 0, held.isEmpty else { return .write(read: resumeReading(), close: false) }
         phase = .closing
         return .write(read: false, close: true)
     }
@@ -247,6 +275,7 @@ struct RPCConnectionStateMachine {
         phase = .closing
         stallTimerArmed = false
         lingering = false
+        held.removeAll()
         return unsettled
     }
 }

@@ -5,15 +5,23 @@
 public struct RPCResponder<Value: Sendable>: Sendable {
     @usableFromInline let complete: @Sendable (RPCReply) -> Void
     @usableFromInline let wrap: @Sendable (Value) -> RPCReply
+    /// Set when the call's connection has closed (nil: a caller that never cancels).
+    let cancellation: CallCancellation?
 
-    /// Creates a responder that hands `complete` the reply `wrap` makes of the value.
+    /// Creates a responder that hands `complete` the reply `wrap` makes of the value; `cancellation` tells when the
+    /// call's connection has closed.
     public init(
         wrap: @escaping @Sendable (Value) -> RPCReply,
-        complete: @escaping @Sendable (RPCReply) -> Void
+        complete: @escaping @Sendable (RPCReply) -> Void,
+        cancellation: CallCancellation? = nil
     ) {
         self.wrap = wrap
         self.complete = complete
+        self.cancellation = cancellation
     }
+
+    /// True when the call's connection has closed: nobody will read the answer, so work not started yet is dropped.
+    public var isCancelled: Bool { cancellation?.isCancelled ?? false }
 
     /// Answers the call.
     @inlinable

@@ -54,7 +54,31 @@ extension RPCServer.Configuration {
     public static let frameDeadlineKey = SettingKey(
         "CLUSTERD_FRAME_DEADLINE_SECONDS",
         default: "10",
-        "A frame must arrive whole within this time of its first byte."
+        "A frame must arrive whole within this time of its first byte (paused while the server itself holds reads back)."
+    )
+    /// `CLUSTERD_HELLO_DEADLINE_SECONDS`.
+    public static let helloDeadlineKey = SettingKey(
+        "CLUSTERD_HELLO_DEADLINE_SECONDS",
+        default: "5",
+        "An RPC connection's first frame (the Hello) must arrive whole within this time of connecting, else it is closed."
+    )
+    /// `CLUSTERD_RPC_READ_QUEUE`.
+    public static let readQueueKey = SettingKey(
+        "CLUSTERD_RPC_READ_QUEUE",
+        default: "256",
+        "RPC calls that read MongoDB (ListClusters, ListRuns, GetConversationCluster, ForgetMessages), over all connections, queued or running at once (as many as one connection may have in flight); beyond it RESOURCE_EXHAUSTED. Calls of a closed connection are dropped."
+    )
+    /// `CLUSTERD_LIST_PAGE_SIZE`.
+    public static let listPageSizeKey = SettingKey(
+        "CLUSTERD_LIST_PAGE_SIZE",
+        default: "1000",
+        "Most clusters or runs in one ListClusters/ListRuns reply; the rest follow by page token."
+    )
+    /// `CLUSTERD_MAX_REPLY_BYTES`.
+    public static let maxReplyKey = SettingKey(
+        "CLUSTERD_MAX_REPLY_BYTES",
+        default: "1048576",
+        "Largest ListClusters/ListRuns reply; a page ends before it would exceed this (the clients refuse replies over 1 MiB)."
     )
     /// `CLUSTERD_IDLE_TIMEOUT_SECONDS`.
     public static let idleTimeoutKey = SettingKey(
@@ -72,8 +96,8 @@ extension RPCServer.Configuration {
     /// The listener's keys, in the order they are documented.
     public static let settingKeys = [
         listenKey, tokenKey, tokenFileKey, allowInsecureKey, maxFrameKey, eventLoopThreadsKey, maxConnectionsKey,
-        maxInFlightKey, frameDeadlineKey,
-        idleTimeoutKey, writeStallKey,
+        maxInFlightKey, frameDeadlineKey, helloDeadlineKey,
+        idleTimeoutKey, writeStallKey, readQueueKey, listPageSizeKey, maxReplyKey,
     ]
 
     /// The RPC server's settings from `settings`, defaults for the keys not set; the version is the server's.
@@ -88,6 +112,10 @@ extension RPCServer.Configuration {
             maxInFlightPerConnection = max(1, value)
         }
         if let value = try settings.seconds(Self.frameDeadlineKey) { frameDeadline = Self.timeAmount(value) }
+        if let value = try settings.seconds(Self.helloDeadlineKey) { helloDeadline = Self.timeAmount(value) }
+        if let value = try settings.number(Self.readQueueKey, as: Int.self) { readQueueLimit = max(1, value) }
+        if let value = try settings.number(Self.listPageSizeKey, as: Int.self) { listPageSize = max(1, value) }
+        if let value = try settings.number(Self.maxReplyKey, as: Int.self) { maxReplyBytes = max(4096, value) }
         if let value = try settings.seconds(Self.idleTimeoutKey) { idleTimeout = Self.timeAmount(value) }
         if let value = try settings.seconds(Self.writeStallKey) { writeStallTimeout = Self.timeAmount(value) }
     }

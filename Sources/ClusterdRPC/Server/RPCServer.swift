@@ -26,8 +26,17 @@ public final class RPCServer: Service, Sendable {
         public var maxConnections: Int
         /// Most calls awaiting replies on one connection; beyond it the server stops reading that connection.
         public var maxInFlightPerConnection: Int
-        /// A frame must arrive whole within this time from its first byte.
+        /// A frame must arrive whole within this time from its first byte (paused while the server holds reads back).
         public var frameDeadline: TimeAmount
+        /// The first frame (the Hello) must arrive whole within this time of connecting; then `frameDeadline` applies.
+        public var helloDeadline: TimeAmount
+        /// Most calls queued or running on the service's read queue (store reads, erasures); beyond it a call gets
+        /// RESOURCE_EXHAUSTED.
+        public var readQueueLimit: Int
+        /// Most items in one ListClusters or ListRuns reply page.
+        public var listPageSize: Int
+        /// Largest list reply (a page ends before it would exceed this), in bytes.
+        public var maxReplyBytes: Int
         /// A connection with no inbound bytes for this long is closed.
         public var idleTimeout: TimeAmount
         /// A connection whose peer does not read its replies for this long is closed.
@@ -51,6 +60,10 @@ public final class RPCServer: Service, Sendable {
             maxConnections: Int = 1024,
             maxInFlightPerConnection: Int = 256,
             frameDeadline: TimeAmount = .seconds(10),
+            helloDeadline: TimeAmount = .seconds(5),
+            readQueueLimit: Int = 256,
+            listPageSize: Int = 1000,
+            maxReplyBytes: Int = 1 << 20,
             idleTimeout: TimeAmount = .minutes(10),
             writeStallTimeout: TimeAmount = .seconds(30),
             drainTimeout: Duration = .seconds(5),
@@ -66,6 +79,10 @@ public final class RPCServer: Service, Sendable {
             self.maxConnections = max(1, maxConnections)
             self.maxInFlightPerConnection = max(1, maxInFlightPerConnection)
             self.frameDeadline = frameDeadline
+            self.helloDeadline = helloDeadline
+            self.readQueueLimit = max(1, readQueueLimit)
+            self.listPageSize = max(1, listPageSize)
+            self.maxReplyBytes = max(4096, maxReplyBytes)
             self.idleTimeout = idleTimeout
             self.writeStallTimeout = writeStallTimeout
             self.drainTimeout = drainTimeout
@@ -114,7 +131,12 @@ public final class RPCServer: Service, Sendable {
         ) { channel in
             let operations = channel.pipeline.syncOperations
             try operations.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
-            try operations.addHandler(FrameDeadlineHandler(deadline: configuration.frameDeadline))
+            try operations.addHandler(
+                FrameDeadlineHandler(
+                    deadline: configuration.frameDeadline,
+                    helloDeadline: configuration.helloDeadline
+                )
+            )
             try operations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
             try operations.addHandler(
                 RPCConnectionHandler(

@@ -17,11 +17,11 @@ public protocol RPCServiceHandler: Sendable {
     /// GetStatus, when `packedReply(to:receivedAt:)` has no packed reply.
     func getStatus(reply: RPCResponder<ServiceStatus>)
 
-    /// ListRuns: the most recent runs of any status, newest first (`limit` 0: the server's default).
-    func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>)
+    /// ListRuns: a page of the most recent runs of any status, newest first (`limit` 0: the server's default).
+    func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>)
 
-    /// ListClusters: a run's clusters (empty id: the latest successful run).
-    func listClusters(runID: String, reply: RPCResponder<ClusterListing>)
+    /// ListClusters: a page of a run's clusters (empty id: the latest successful run).
+    func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>)
 
     /// ForgetMessages: erase what clusterd holds about messages (ids) or one conversation (a non-empty id).
     func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>)
@@ -40,35 +40,43 @@ extension RPCServiceHandler {
     /// No packed replies: every request goes to its method.
     public func packedReply(to request: RPCRequest, receivedAt: UInt64) -> PackedReply? { nil }
 
-    /// Sends `request` to its method; `complete` gets the reply. Hello is the server's, so it is refused here.
-    func dispatch(_ request: RPCRequest, complete: @escaping @Sendable (RPCReply) -> Void) {
+    /// Sends `request` to its method; `complete` gets the reply, and the method sees `cancellation` (the
+    /// connection closed) through its responder. Hello is the server's, so it is refused here.
+    func dispatch(
+        _ request: RPCRequest,
+        cancellation: CallCancellation? = nil,
+        complete: @escaping @Sendable (RPCReply) -> Void
+    ) {
+        func responder<Value>(_ wrap: @escaping @Sendable (Value) -> RPCReply) -> RPCResponder<Value> {
+            RPCResponder(wrap: wrap, complete: complete, cancellation: cancellation)
+        }
         switch request {
         case .triggerAnalysis(let messageID, let conversationID):
             triggerAnalysis(
                 messageID: messageID,
                 conversationID: conversationID,
-                reply: RPCResponder(wrap: RPCReply.triggerAnalysis, complete: complete)
+                reply: responder(RPCReply.triggerAnalysis)
             )
         case .triggerAnalysisBatch(let items):
-            triggerAnalysisBatch(items, reply: RPCResponder(wrap: RPCReply.triggerAnalysisBatch, complete: complete))
+            triggerAnalysisBatch(items, reply: responder(RPCReply.triggerAnalysisBatch))
         case .forceClustering:
-            forceClustering(reply: RPCResponder(wrap: RPCReply.forceClustering, complete: complete))
+            forceClustering(reply: responder(RPCReply.forceClustering))
         case .getStatus:
-            getStatus(reply: RPCResponder(wrap: RPCReply.getStatus, complete: complete))
-        case .listRuns(let limit):
-            listRuns(limit: limit, reply: RPCResponder(wrap: RPCReply.listRuns, complete: complete))
-        case .listClusters(let runID):
-            listClusters(runID: runID, reply: RPCResponder(wrap: RPCReply.listClusters, complete: complete))
+            getStatus(reply: responder(RPCReply.getStatus))
+        case .listRuns(let limit, let page):
+            listRuns(limit: limit, page: page, reply: responder(RPCReply.listRuns))
+        case .listClusters(let runID, let page):
+            listClusters(runID: runID, page: page, reply: responder(RPCReply.listClusters))
         case .forgetMessages(let messageIDs, let conversationID):
             forgetMessages(
                 messageIDs: messageIDs,
                 conversationID: conversationID,
-                reply: RPCResponder(wrap: RPCReply.forgetMessages, complete: complete)
+                reply: responder(RPCReply.forgetMessages)
             )
         case .getConversationCluster(let conversationID):
             getConversationCluster(
                 conversationID: conversationID,
-                reply: RPCResponder(wrap: RPCReply.getConversationCluster, complete: complete)
+                reply: responder(RPCReply.getConversationCluster)
             )
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))

@@ -58,7 +58,7 @@ struct ServerAssembly {
         let logger = self.logger
         return RPCServer(
             configuration: configuration,
-            service: ServiceRPCAdapter(service: service),
+            service: ServiceRPCAdapter(service: service, configuration: configuration),
             logger: logger
         ) { port in
             if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }

@@ -1,26 +1,46 @@
 import ClusterdCore
 import ClusterdRPC
 import ClusterdService
+import CoreMetrics
 import Foundation
+import Metrics
 
 /// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot;
-/// MongoDB reads (ListClusters, ListRuns, GetConversationCluster), erasures (ForgetMessages) and batch triggers run
-/// on a queue of their own, never on an event loop.
+/// MongoDB reads (ListClusters, ListRuns, GetConversationCluster) and erasures (ForgetMessages) run on the bounded
+/// read queue (RESOURCE_EXHAUSTED when full; calls of a closed connection dropped), batch triggers on a lane of
+/// their own (they never touch MongoDB, so they do not wait behind reads during an outage), never on an event loop.
+/// List replies are cut into pages (`ListPaging`).
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
-    let readQueue: OperationQueue
+    let readQueue: BoundedWorkQueue
+    let batchQueue: BoundedWorkQueue
     let statusReplies: StatusReplyCache
+    let paging: ListPaging
 
-    init(service: BackgroundClusteringService) {
+    /// An adapter with the read queue's bound and the list pages of `configuration`.
+    init(
+        service: BackgroundClusteringService,
+        configuration: RPCServer.Configuration = RPCServer.Configuration(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.service = service
         self.statusReplies = StatusReplyCache(service: service)
-        let queue = OperationQueue()
-        queue.name = "clusterd.rpc-reads"
-        queue.maxConcurrentOperationCount = 2
-        // Utility, not default QoS: default-QoS operations share the cooperative pool's threads on Linux, and these
-        // block in MongoDB reads.
-        queue.qualityOfService = .utility
-        self.readQueue = queue
+        self.readQueue = BoundedWorkQueue(
+            name: "clusterd.rpc-reads",
+            width: 2,
+            limit: configuration.readQueueLimit,
+            dropsCancelled: true,
+            metricsFactory: metricsFactory
+        )
+        // Triggers a client sent are not dropped when it goes (they are cheap, and the sweep would find them anyway).
+        self.batchQueue = BoundedWorkQueue(
+            name: "clusterd.rpc-batches",
+            width: 1,
+            limit: configuration.readQueueLimit,
+            dropsCancelled: false,
+            metricsFactory: metricsFactory
+        )
+        self.paging = ListPaging(pageSize: configuration.listPageSize, maxReplyBytes: configuration.maxReplyBytes)
     }
 
     /// GetStatus from the shared packed reply (see `StatusReplyCache`); every other request goes to its method.
@@ -48,7 +68,7 @@ struct ServiceRPCAdapter: RPCServiceHandler {
 
     func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
         // Up to 10000 enqueues: cheap each, but together too long for an event loop, so off it.
-        offLoop(reply) { service throws(ServiceError) in
+        offLoop(reply, on: batchQueue) { service throws(ServiceError) in
             let batch = try service.triggerAnalyses(messageIDs: items.map(\.messageID))
             let results = batch.results.map { result in
                 switch result {
@@ -76,13 +96,21 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         reply.succeed(service.status())
     }
 
-    func listRuns(limit: UInt32, reply: RPCResponder<[RunSummary]>) {
+    func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) {
         let count = Self.runLimit(requested: limit)
-        offLoop(reply) { service throws(ServiceError) in try service.listRuns(limit: count) }
+        let paging = self.paging
+        offLoop(reply) { service throws(ServiceError) in try paging.runs(service.listRuns(limit: count), page: page) }
     }
 
-    func listClusters(runID: String, reply: RPCResponder<ClusterListing>) {
-        offLoop(reply) { service throws(ServiceError) in try service.listClusters(runID: runID) }
+    func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
+        let paging = self.paging
+        offLoop(reply) { service throws(ServiceError) in
+            let run = try ListPaging.runID(of: page) ?? runID
+            guard runID.isEmpty || run == runID else {
+                throw ServiceError(.invalidArgument, "the page token belongs to another run than run_id")
+            }
+            return try paging.clusters(service.listClusters(runID: run), page: page)
+        }
     }
 
     func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
@@ -108,18 +136,29 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         offLoop(reply) { service throws(ServiceError) in try service.conversationCluster(id: conversationID) }
     }
 
-    /// Runs `work` on the read queue (it blocks on MongoDB or takes long) and answers with its result.
+    /// Runs `work` on `queue` (the read queue unless told: it blocks on MongoDB or takes long) and answers with its
+    /// result; RESOURCE_EXHAUSTED at once when the queue is full.
     private func offLoop<Value>(
         _ reply: RPCResponder<Value>,
+        on queue: BoundedWorkQueue? = nil,
         _ work: @escaping @Sendable (BackgroundClusteringService) throws(ServiceError) -> Value
     ) {
         let service = self.service
-        readQueue.addOperation {
+        let queue = queue ?? readQueue
+        let queued = queue.submit(reply) {
             do throws(ServiceError) {
                 reply.succeed(try work(service))
             } catch {
                 reply.fail(Self.rpcError(error))
             }
+        }
+        if !queued {
+            reply.fail(
+                RPCError(
+                    code: .resourceExhausted,
+                    message: "the server's queue for this call is full (\(queue.limit) calls); retry later"
+                )
+            )
         }
     }
 

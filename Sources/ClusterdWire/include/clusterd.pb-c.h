@@ -300,6 +300,9 @@ struct  Clusterd__V1__GetStatusReply
 
 /*
  * The latest clustering run's clusters, or those of `run_id`.
+ * Paged: a reply holds at most page_size clusters (0: the server's CLUSTERD_LIST_PAGE_SIZE, also the most) and
+ * never exceeds the server's CLUSTERD_MAX_REPLY_BYTES (1 MiB); a non-empty next_page_token asks for the next page
+ * (send it back as page_token, same run_id). The token names the run, so later pages stay on the first page's run.
  */
 struct  Clusterd__V1__ListClustersRequest
 {
@@ -308,10 +311,18 @@ struct  Clusterd__V1__ListClustersRequest
    * Empty for the latest successful run.
    */
   char *run_id;
+  /*
+   * Empty for the first page; else a next_page_token from the previous reply. A malformed one: INVALID_ARGUMENT.
+   */
+  char *page_token;
+  /*
+   * Most clusters in the reply; 0 for the server's page size.
+   */
+  uint32_t page_size;
 };
 #define CLUSTERD__V1__LIST_CLUSTERS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_clusters_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Clusterd__V1__ListClustersReply
@@ -320,15 +331,20 @@ struct  Clusterd__V1__ListClustersReply
   Clusterd__V1__RunSummary *run;
   size_t n_clusters;
   Clusterd__V1__ClusterInfo **clusters;
+  /*
+   * Empty on the last page.
+   */
+  char *next_page_token;
 };
 #define CLUSTERD__V1__LIST_CLUSTERS_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_clusters_reply__descriptor) \
-    , NULL, 0,NULL }
+    , NULL, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*
  * The most recent clustering runs of any status (running, succeeded, failed, skipped, abandoned), newest first.
  * Reads MongoDB: UNAVAILABLE when it is unreachable.
+ * Paged like ListClusters: `limit` counts runs over all pages; send the same limit with each page_token.
  */
 struct  Clusterd__V1__ListRunsRequest
 {
@@ -337,10 +353,18 @@ struct  Clusterd__V1__ListRunsRequest
    * How many runs: 0 means 20; values above 1000 are treated as 1000.
    */
   uint32_t limit;
+  /*
+   * Empty for the first page; else a next_page_token from the previous reply.
+   */
+  char *page_token;
+  /*
+   * Most runs in the reply; 0 for the server's page size.
+   */
+  uint32_t page_size;
 };
 #define CLUSTERD__V1__LIST_RUNS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_request__descriptor) \
-    , 0 }
+    , 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Clusterd__V1__ListRunsReply
@@ -351,10 +375,14 @@ struct  Clusterd__V1__ListRunsReply
    */
   size_t n_runs;
   Clusterd__V1__RunSummary **runs;
+  /*
+   * Empty on the last page.
+   */
+  char *next_page_token;
 };
 #define CLUSTERD__V1__LIST_RUNS_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_runs_reply__descriptor) \
-    , 0,NULL }
+    , 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -682,6 +682,120 @@ bool clusterd_client_get_status(clusterd_client_t *client, clusterd_status_t **s
     return true;
 }
 
+/* The parts of a list reply that paging touches: the next page's token and the repeated field of
+ * items (an array of pointers and its count). */
+typedef struct {
+    const char *next_page_token;
+    void *items;    /* address of the body's pointer-array field */
+    size_t *count;  /* address of its count */
+} page_parts_t;
+
+/* Moves the items of a later page onto the end of the first page's array (the later page no
+ * longer owns them, so freeing it leaves them alone). protobuf-c's default allocator is malloc,
+ * so the array may be grown with realloc. */
+static bool append_page(const page_parts_t *first, const page_parts_t *later) {
+    if (*later->count == 0) {
+        return true;
+    }
+    void *first_items = NULL;
+    void *later_items = NULL;
+    memcpy(&first_items, first->items, sizeof first_items);
+    memcpy(&later_items, later->items, sizeof later_items);
+    size_t total = *first->count + *later->count;
+    char *grown = realloc(first_items, total * sizeof(void *));
+    if (grown == NULL) {
+        return false;
+    }
+    memcpy(grown + *first->count * sizeof(void *), later_items, *later->count * sizeof(void *));
+    memcpy(first->items, &grown, sizeof grown);
+    *first->count = total;
+    *later->count = 0;
+    return true;
+}
+
+/* Sends a list request page by page until the server's next_page_token is empty, gathering every
+ * page's items into the first reply, which is returned in *first (owned by the caller). request's
+ * page_token is pointed at each next token. parts() finds a reply's token and items, or fails for
+ * a reply without a body. */
+static bool follow_pages(clusterd_client_t *client, Clusterd__V1__Frame *request, char **page_token,
+                         Clusterd__V1__Frame__BodyCase expected, bool (*parts)(Clusterd__V1__Frame *, page_parts_t *),
+                         const char *what, Clusterd__V1__Frame **first, clusterd_error_t *error) {
+    *first = NULL;
+    char *token = NULL;
+    page_parts_t first_parts = {0};
+    for (;;) {
+        *page_token = token != NULL ? token : "";
+        Clusterd__V1__Frame *reply = NULL;
+        bool ok = round_trip(client, request, expected, &reply, error);
+        if (!ok) {
+            reply = NULL; /* round_trip freed it */
+        }
+        page_parts_t page = {0};
+        if (ok && !parts(reply, &page)) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                               "%s reply from %s is empty", what, client->address);
+            ok = false;
+        }
+        if (ok && token != NULL && strcmp(page.next_page_token, token) == 0) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY,
+                               "%s from %s repeated page token", what, client->address);
+            ok = false;
+        }
+        char *next = NULL;
+        if (ok && page.next_page_token[0] != '\0' && (next = strdup(page.next_page_token)) == NULL) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+            ok = false;
+        }
+        if (ok && *first == NULL) {
+            *first = reply;
+            first_parts = page;
+            reply = NULL;
+        } else if (ok && !append_page(&first_parts, &page)) {
+            clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_NO_MEMORY, "out of memory");
+            ok = false;
+        }
+        if (reply != NULL) {
+            clusterd__v1__frame__free_unpacked(reply, NULL);
+        }
+        free(token);
+        token = next;
+        if (!ok) {
+            free(token);
+            if (*first != NULL) {
+                clusterd__v1__frame__free_unpacked(*first, NULL);
+                *first = NULL;
+            }
+            return false;
+        }
+        if (token == NULL) {
+            *page_token = NULL;
+            return true;
+        }
+    }
+}
+
+static bool run_page_parts(Clusterd__V1__Frame *reply, page_parts_t *parts) {
+    Clusterd__V1__ListRunsReply *body = reply->list_runs_reply;
+    if (body == NULL) {
+        return false;
+    }
+    parts->next_page_token = body->next_page_token != NULL ? body->next_page_token : "";
+    parts->items = &body->runs;
+    parts->count = &body->n_runs;
+    return true;
+}
+
+static bool cluster_page_parts(Clusterd__V1__Frame *reply, page_parts_t *parts) {
+    Clusterd__V1__ListClustersReply *body = reply->list_clusters_reply;
+    if (body == NULL || body->run == NULL) {
+        return false; /* a listing always names its run */
+    }
+    parts->next_page_token = body->next_page_token != NULL ? body->next_page_token : "";
+    parts->items = &body->clusters;
+    parts->count = &body->n_clusters;
+    return true;
+}
+
 bool clusterd_client_list_runs(clusterd_client_t *client, uint32_t limit, clusterd_run_list_t **runs,
                                clusterd_error_t *error) {
     if (!check_out(client, runs, error)) {
@@ -693,7 +807,8 @@ bool clusterd_client_list_runs(clusterd_client_t *client, uint32_t limit, cluste
     request.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS;
     request.list_runs = &body;
     Clusterd__V1__Frame *reply = NULL;
-    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY, &reply, error)) {
+    if (!follow_pages(client, &request, &body.page_token, CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY, run_page_parts,
+                      "runs", &reply, error)) {
         return false;
     }
     clusterd_run_list_t *result = (clusterd_run_list_t *)wrap_reply(client, reply, reply->list_runs_reply, "runs", error);
@@ -717,15 +832,12 @@ bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id
     request.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS;
     request.list_clusters = &body;
     Clusterd__V1__Frame *reply = NULL;
-    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY, &reply, error)) {
+    if (!follow_pages(client, &request, &body.page_token, CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY,
+                      cluster_page_parts, "cluster list", &reply, error)) {
         return false;
     }
-    const Clusterd__V1__ListClustersReply *typed = reply->list_clusters_reply;
-    if (typed != NULL && typed->run == NULL) {
-        typed = NULL; /* a listing always names its run */
-    }
     clusterd_cluster_list_t *result =
-        (clusterd_cluster_list_t *)wrap_reply(client, reply, typed, "cluster list", error);
+        (clusterd_cluster_list_t *)wrap_reply(client, reply, reply->list_clusters_reply, "cluster list", error);
     if (result == NULL) {
         return false;
     }

@@ -142,7 +142,8 @@ static void send_status(int fd, uint64_t call_id) {
     send_frame(fd, &frame);
 }
 
-static void send_runs(int fd, uint64_t call_id, uint32_t limit) {
+/* Limit 7 pages the two runs one per reply (tokens "1", then none); limit 8 repeats its token forever. */
+static void send_runs(int fd, uint64_t call_id, uint32_t limit, const char *token) {
     Clusterd__V1__RunSummary runs[2] = {CLUSTERD__V1__RUN_SUMMARY__INIT, CLUSTERD__V1__RUN_SUMMARY__INIT};
     runs[0].id = (char *)"run-2";
     runs[0].status = (char *)"failed";
@@ -158,6 +159,15 @@ static void send_runs(int fd, uint64_t call_id, uint32_t limit) {
     Clusterd__V1__ListRunsReply body = CLUSTERD__V1__LIST_RUNS_REPLY__INIT;
     body.n_runs = limit == 1 ? 1 : 2;
     body.runs = pointers;
+    if (limit == 7) {
+        bool second = strcmp(token, "1") == 0;
+        body.n_runs = 1;
+        body.runs = pointers + (second ? 1 : 0);
+        body.next_page_token = second ? (char *)"" : (char *)"1";
+    } else if (limit == 8) {
+        body.n_runs = 1;
+        body.next_page_token = (char *)"again";
+    }
     Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
     frame.call_id = call_id;
     frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_RUNS_REPLY;
@@ -384,7 +394,7 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
         send_status(fd, id);
         return 0;
     case CLUSTERD__V1__FRAME__BODY_LIST_RUNS:
-        send_runs(fd, id, request->list_runs->limit);
+        send_runs(fd, id, request->list_runs->limit, request->list_runs->page_token);
         return 0;
     case CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS:
         if (strcmp(request->list_clusters->run_id, "missing") == 0) {
@@ -723,6 +733,17 @@ static void test_calls(void) {
     CHECK(clusterd_client_list_runs(client, 1, &runs, &error));
     CHECK(clusterd_run_list_get_count(runs) == 1);
     clusterd_run_list_destroy(runs);
+    /* Paged: two replies of one run each, gathered into one list; a server repeating its token is refused. */
+    runs = NULL;
+    CHECK(clusterd_client_list_runs(client, 7, &runs, &error));
+    CHECK(clusterd_run_list_get_count(runs) == 2);
+    CHECK(strcmp(clusterd_run_get_id(clusterd_run_list_get(runs, 0)), "run-2") == 0);
+    CHECK(strcmp(clusterd_run_get_id(clusterd_run_list_get(runs, 1)), "run-1") == 0);
+    clusterd_run_list_destroy(runs);
+    runs = NULL;
+    CHECK(!clusterd_client_list_runs(client, 8, &runs, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY);
+    CHECK(runs == NULL);
 
     /* ListClusters: the run and its clusters; NOT_FOUND maps; a reply without a run is refused. */
     clusterd_cluster_list_t *clusters = NULL;

@@ -25,7 +25,7 @@ def run(coroutine):  # type: ignore[no-untyped-def]
 
 
 def test_pipelined_calls_on_one_connection(servers: Servers, mongo_uri: str) -> None:
-    server = servers.start()
+    server = servers.start({"CLUSTERD_LIST_PAGE_SIZE": "1"})  # list replies of one item: pages are followed
     message_ids = load_sample(mongo_uri, server.database, conversations=6)
 
     async def scenario() -> None:
@@ -52,6 +52,7 @@ def test_pipelined_calls_on_one_connection(servers: Servers, mongo_uri: str) -> 
             listing, runs = await asyncio.gather(client.list_clusters(), client.list_runs(3))
             assert listing.run.id == runs[0].id == status.last_run.id
             assert sum(cluster.size for cluster in listing.clusters) == 6
+            assert len(listing.clusters) >= 2
             with pytest.raises(ServerError) as caught:
                 await client.list_clusters("nope")
             assert caught.value.code is Code.NOT_FOUND

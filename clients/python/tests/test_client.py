@@ -26,7 +26,8 @@ TOKEN = "py-client-token-0123456789abcdef-0123456789"
 
 @pytest.fixture
 def server(servers: Servers):  # type: ignore[no-untyped-def]
-    return servers.start({"CLUSTERD_TOKEN": TOKEN})
+    # One cluster or run per reply: the list calls below only see everything by following the pages.
+    return servers.start({"CLUSTERD_TOKEN": TOKEN, "CLUSTERD_LIST_PAGE_SIZE": "1"})
 
 
 def _clusterctl(binary: str, address: str, *arguments: str) -> Any:
@@ -75,6 +76,8 @@ def test_every_call(server, mongo_uri: str, clusterctl_bin: str) -> None:  # typ
 
         listing = client.list_clusters()
         assert listing.run.id == run.id
+        # Two or more pages of one cluster each, gathered.
+        assert len(listing.clusters) >= 2
         assert sum(cluster.size for cluster in listing.clusters) == 12
         assert all(cluster.stable_id and cluster.top_concepts for cluster in listing.clusters)
         assert client.list_clusters(run.id).run.id == run.id

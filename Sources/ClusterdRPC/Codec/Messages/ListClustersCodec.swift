@@ -4,14 +4,17 @@ import ClusterdWire
 /// ListClustersRequest and ListClustersReply with its ClusterInfos.
 enum ListClustersCodec {
     /// Fills a ListClusters request.
-    static func fill(_ frame: inout Clusterd__V1__Frame, runID: String, arena: CArena) {
+    static func fill(_ frame: inout Clusterd__V1__Frame, runID: String, page: PageRequest, arena: CArena) {
         frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS
         frame.list_clusters = arena.message(clusterd__v1__list_clusters_request__init)
         frame.list_clusters.pointee.run_id = arena.string(runID)
+        frame.list_clusters.pointee.page_token = arena.string(page.token)
+        frame.list_clusters.pointee.page_size = page.size
     }
 
     /// Fills a ListClustersReply.
-    static func fill(_ frame: inout Clusterd__V1__Frame, listing: ClusterListing, arena: CArena) {
+    static func fill(_ frame: inout Clusterd__V1__Frame, page: ClusterPage, arena: CArena) {
+        let listing = page.listing
         frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CLUSTERS_REPLY
         frame.list_clusters_reply = arena.message(clusterd__v1__list_clusters_reply__init)
         frame.list_clusters_reply.pointee.run = RunSummaryCodec.message(listing.run, arena: arena)
@@ -19,6 +22,7 @@ enum ListClustersCodec {
         frame.list_clusters_reply.pointee.clusters = arena.array(listing.clusters) {
             Optional(cluster($0, arena: arena))
         }
+        frame.list_clusters_reply.pointee.next_page_token = arena.string(page.nextPageToken)
     }
 
     private static func cluster(_ cluster: ClusterSummary, arena: CArena)
@@ -44,7 +48,11 @@ enum ListClustersCodec {
 
     /// The ListClusters request of an unpacked frame.
     static func request(_ frame: Clusterd__V1__Frame) -> RPCRequest {
-        .listClusters(runID: WireText.text(frame.list_clusters.pointee.run_id))
+        let request = frame.list_clusters.pointee
+        return .listClusters(
+            runID: WireText.text(request.run_id),
+            page: PageRequest(token: WireText.text(request.page_token), size: request.page_size)
+        )
     }
 
     /// The ListClustersReply of an unpacked frame.
@@ -54,7 +62,12 @@ enum ListClustersCodec {
             reply.clusters[index].map { cluster($0.pointee) }
         }
         let run = reply.run.map { RunSummaryCodec.run($0.pointee) } ?? RunSummaryCodec.empty
-        return .listClusters(ClusterListing(run: run, clusters: clusters))
+        return .listClusters(
+            ClusterPage(
+                listing: ClusterListing(run: run, clusters: clusters),
+                nextPageToken: WireText.text(reply.next_page_token)
+            )
+        )
     }
 
     private static func cluster(_ cluster: Clusterd__V1__ClusterInfo) -> ClusterSummary {

@@ -350,13 +350,15 @@ CLUSTERD_EXPORT bool clusterd_client_get_status(clusterd_client_t *client, clust
                                                 clusterd_error_t *error);
 
 /* ListRuns: up to limit runs of any status, newest first (0: the server's default of 20; the
- * server caps it at 1000). SERVER/UNAVAILABLE when the server cannot reach MongoDB. On success
- * *runs is a new handle (clusterd_run_list_destroy). Not thread-safe (client). */
+ * server caps it at 1000), all pages of them (the server sends at most CLUSTERD_LIST_PAGE_SIZE runs
+ * and 1 MiB per reply; the client asks for the next page until there is none). SERVER/UNAVAILABLE
+ * when the server cannot reach MongoDB. On success *runs is a new handle (clusterd_run_list_destroy).
+ * Not thread-safe (client). */
 CLUSTERD_EXPORT bool clusterd_client_list_runs(clusterd_client_t *client, uint32_t limit, clusterd_run_list_t **runs,
                                                clusterd_error_t *error);
 
-/* ListClusters: the clusters of run_id, or of the latest successful run when run_id is NULL or "".
- * SERVER/NOT_FOUND for an unknown run id or before any successful run. On success *clusters is a
+/* ListClusters: the clusters of run_id, or of the latest successful run when run_id is NULL or "",
+ * all pages of them (gathered into one list, all of the first page's run). SERVER/NOT_FOUND for an unknown run id or before any successful run. On success *clusters is a
  * new handle (clusterd_cluster_list_destroy). Not thread-safe (client). */
 CLUSTERD_EXPORT bool clusterd_client_list_clusters(clusterd_client_t *client, const char *run_id,
                                                    clusterd_cluster_list_t **clusters, clusterd_error_t *error);

@@ -5,7 +5,7 @@ and replies turned into results or exceptions. Feed it bytes, take frames out; i
 from __future__ import annotations
 
 import ssl
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import _wire
 from .errors import Code, FrameTooLargeError, ProtocolError, ServerError
@@ -27,6 +27,29 @@ DEFAULT_MAX_FRAME = 1024 * 1024
 MAX_BATCH = 10000
 
 __all__ = ["FrameReader", "Call", "Protocol", "PROTOCOL_VERSION", "DEFAULT_MAX_FRAME", "MAX_BATCH"]
+
+
+class Page(NamedTuple):
+    """One reply of a paged list call: its value (runs, or a ClusterListing) and the next page's token ("" on
+    the last page)."""
+
+    value: Any
+    next_page_token: str
+
+
+def merge_pages(pages: List[Page]) -> Any:
+    """The value of a whole paged listing: runs concatenated, or the first listing with every page's clusters."""
+    first = pages[0].value
+    if isinstance(first, ClusterListing):
+        return ClusterListing(run=first.run, clusters=[c for page in pages for c in page.value.clusters])
+    return [item for page in pages for item in page.value]
+
+
+def next_page(page: Page, token: str) -> str:
+    """The token to ask for after ``page`` (asked for with ``token``); ProtocolError when the server repeats it."""
+    if page.next_page_token and page.next_page_token == token:
+        raise ProtocolError(f"the server repeated page token {page.next_page_token!r}")
+    return page.next_page_token
 
 
 class FrameReader:
@@ -209,12 +232,13 @@ class Protocol:
 
         return self._call("get_status", {}, "get_status_reply", parse)
 
-    def list_runs(self, limit: int = 0) -> Call:
+    def list_runs(self, limit: int = 0, page_token: str = "") -> Call:
+        """One page of ListRuns, parsed to a Page of RunSummary."""
         return self._call(
             "list_runs",
-            {"limit": max(0, min(int(limit), 0xFFFFFFFF))},
+            {"limit": max(0, min(int(limit), 0xFFFFFFFF)), "page_token": page_token},
             "list_runs_reply",
-            lambda body: [RunSummary.from_wire(run) for run in body["runs"]],
+            lambda body: Page([RunSummary.from_wire(run) for run in body["runs"]], body["next_page_token"]),
         )
 
     def forget_messages(self, message_ids: Sequence[Any], conversation_id: Optional[str] = None) -> Call:
@@ -242,16 +266,21 @@ class Protocol:
             ConversationPlacement.from_wire,
         )
 
-    def list_clusters(self, run_id: Optional[str] = None) -> Call:
-        def parse(body: Dict[str, Any]) -> ClusterListing:
+    def list_clusters(self, run_id: Optional[str] = None, page_token: str = "") -> Call:
+        """One page of ListClusters, parsed to a Page of ClusterListing."""
+
+        def parse(body: Dict[str, Any]) -> Page:
             if body["run"] is None:
                 raise ProtocolError("cluster listing names no run")
-            return ClusterListing(
+            listing = ClusterListing(
                 run=RunSummary.from_wire(body["run"]),
                 clusters=[ClusterInfo.from_wire(cluster) for cluster in body["clusters"]],
             )
+            return Page(listing, body["next_page_token"])
 
-        return self._call("list_clusters", {"run_id": run_id or ""}, "list_clusters_reply", parse)
+        return self._call(
+            "list_clusters", {"run_id": run_id or "", "page_token": page_token}, "list_clusters_reply", parse
+        )
 
 
 def split_address(address: str, default_port: int = 7420) -> Tuple[str, int]:

@@ -73,13 +73,25 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
     },
     "GetStatusRequest": {},
     "GetStatusReply": {1: _f("status", "message", message="Status")},
-    "ListClustersRequest": {1: _f("run_id", "string")},
+    "ListClustersRequest": {
+        1: _f("run_id", "string"),
+        2: _f("page_token", "string"),
+        3: _f("page_size", "uint32"),
+    },
     "ListClustersReply": {
         1: _f("run", "message", message="RunSummary"),
         2: _f("clusters", "message", True, "ClusterInfo"),
+        3: _f("next_page_token", "string"),
     },
-    "ListRunsRequest": {1: _f("limit", "uint32")},
-    "ListRunsReply": {1: _f("runs", "message", True, "RunSummary")},
+    "ListRunsRequest": {
+        1: _f("limit", "uint32"),
+        2: _f("page_token", "string"),
+        3: _f("page_size", "uint32"),
+    },
+    "ListRunsReply": {
+        1: _f("runs", "message", True, "RunSummary"),
+        2: _f("next_page_token", "string"),
+    },
     "TriggerAnalysisBatchRequest": {1: _f("items", "message", True, "TriggerAnalysisRequest")},
     "TriggerAnalysisBatchReply": {
         1: _f("results", "message", True, "TriggerAnalysisBatchReply.Result"),

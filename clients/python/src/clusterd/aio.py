@@ -9,7 +9,7 @@ import socket
 import ssl as ssl_module
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
+from ._protocol import Call, ConnectionSettings, FrameReader, Page, Protocol, merge_pages, next_page
 from ._tls import env_options
 from .client import CLIENT_NAME, DEFAULT_ADDRESS
 from .errors import ClusterdConnectionError, ClusterdError, ClusterdTimeoutError, ProtocolError, ServerError
@@ -203,6 +203,16 @@ class AsyncClient(ConnectionSettings):
             await self.connect()
         return await self._send(make(*args))
 
+    async def _invoke_pages(self, make: Any, *args: Any) -> Any:
+        """A paged list call: asks for pages until the server's next page token is empty; their merged value."""
+        pages: List[Page] = []
+        token = ""
+        while True:
+            pages.append(await self._invoke(make, *args, token))
+            token = next_page(pages[-1], token)
+            if not token:
+                return merge_pages(pages)
+
     async def trigger_analysis(self, message_id: Any, conversation_id: Any = None) -> TriggerOutcome:
         """TriggerAnalysis; see Client.trigger_analysis."""
         return await self._invoke(self._protocol.trigger_analysis, str(message_id), conversation_id)  # type: ignore[no-any-return]
@@ -225,7 +235,7 @@ class AsyncClient(ConnectionSettings):
 
     async def list_runs(self, limit: int = 0) -> List[RunSummary]:
         """ListRuns; see Client.list_runs."""
-        return await self._invoke(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
+        return await self._invoke_pages(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
 
     async def forget_messages(self, message_ids: Sequence[Any]) -> ForgetResult:
         """ForgetMessages by message ids; see Client.forget_messages."""
@@ -245,4 +255,4 @@ class AsyncClient(ConnectionSettings):
 
     async def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
         """ListClusters; see Client.list_clusters."""
-        return await self._invoke(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
+        return await self._invoke_pages(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]

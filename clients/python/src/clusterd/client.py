@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._protocol import Call, ConnectionSettings, FrameReader, Protocol
+from ._protocol import Call, ConnectionSettings, FrameReader, Page, Protocol, merge_pages, next_page
 from ._tls import env_options
 from .errors import (
     ClusterdConnectionError,
@@ -257,6 +257,16 @@ class Client(ConnectionSettings):
             self._ensure_connected()
             return self._round_trip(make(*args))
 
+    def _invoke_pages(self, make: Any, *args: Any) -> Any:
+        """A paged list call: asks for pages until the server's next page token is empty; their merged value."""
+        pages: List[Page] = []
+        token = ""
+        while True:
+            pages.append(self._invoke(make, *args, token))
+            token = next_page(pages[-1], token)
+            if not token:
+                return merge_pages(pages)
+
     # ---- calls ----
 
     def trigger_analysis(self, message_id: Any, conversation_id: Any = None) -> TriggerOutcome:
@@ -292,8 +302,9 @@ class Client(ConnectionSettings):
         return self._invoke(self._protocol.get_status)  # type: ignore[no-any-return]
 
     def list_runs(self, limit: int = 0) -> List[RunSummary]:
-        """ListRuns: the most recent runs of any status, newest first (0: the server's default of 20)."""
-        return self._invoke(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
+        """ListRuns: the most recent runs of any status, newest first (0: the server's default of 20), every page
+        of them (the server sends at most its page size and 1 MiB per reply)."""
+        return self._invoke_pages(self._protocol.list_runs, limit)  # type: ignore[no-any-return]
 
     def forget_messages(self, message_ids: Sequence[Any]) -> ForgetResult:
         """ForgetMessages: erases the server's analyses of these messages (a data-erasure request; at most
@@ -315,8 +326,9 @@ class Client(ConnectionSettings):
         )
 
     def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
-        """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND)."""
-        return self._invoke(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
+        """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND), every page
+        of them."""
+        return self._invoke_pages(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
 
     def wait_for_run(self, previous_run_id: Optional[str], timeout: float = 600.0, poll: float = 0.2) -> RunSummary:
         """Polls status until no run is queued or running and a run other than ``previous_run_id`` has ended;
