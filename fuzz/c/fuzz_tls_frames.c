@@ -22,6 +22,7 @@
 
 #include "clusterd/clusterd.h"
 #include "clusterd.pb-c.h"
+#include "fuzz_frames.h"
 #include "private.h"
 
 static SSL *server;
@@ -93,27 +94,6 @@ static void connect_once(void) {
     EVP_PKEY_free(key);
 }
 
-/* Every complete frame in the reader: unpacked, packed again (its size must match). */
-static int drain_frames(clusterd_reader_t *reader) {
-    const uint8_t *frame = NULL;
-    size_t length = 0;
-    int status;
-    while ((status = clusterd_reader_next(reader, &frame, &length)) == 1) {
-        if (length > 4096) abort(); /* the limit must hold */
-        Clusterd__V1__Frame *message = clusterd__v1__frame__unpack(NULL, length, frame);
-        if (message != NULL) {
-            size_t packed_size = clusterd__v1__frame__get_packed_size(message);
-            uint8_t *packed = malloc(packed_size ? packed_size : 1);
-            if (packed != NULL) {
-                if (clusterd__v1__frame__pack(message, packed) != packed_size) abort();
-                free(packed);
-            }
-            clusterd__v1__frame__free_unpacked(message, NULL);
-        }
-    }
-    return status;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (client == NULL) connect_once();
     /* One record per chunk, all written before reading (the socket buffer holds a whole input). */
@@ -136,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if ((size_t)got > size - received || memcmp(plain, data + received, (size_t)got) != 0) abort();
         received += (size_t)got;
         if (status >= 0 && clusterd_reader_feed(reader, plain, (size_t)got) == 0) {
-            status = drain_frames(reader);
+            status = fuzz_drain_frames(reader);
         } else {
             status = -1; /* a refused frame: the client would drop the connection; keep the stream in step */
         }
