@@ -24,4 +24,16 @@ enum BSONStorage {
             return try body(reply)
         }
     }
+
+    /// A new `bson_t` parsed from (extended) JSON; the caller destroys it. An unreadable text throws
+    /// `.invalidArgument` described as `what`.
+    static func parse(json text: String, what: String) throws -> OpaquePointer {
+        var error = bson_error_t()
+        let bytes = Array(text.utf8)
+        let document = bytes.withUnsafeBufferPointer { bson_new_from_json($0.baseAddress, $0.count, &error) }
+        guard let document else {
+            throw StoreError(.invalidArgument, StoreError(error, context: what).message)
+        }
+        return document
+    }
 }

@@ -144,15 +144,7 @@ public final class MessageChangeStream: MessageChangeFeed, @unchecked Sendable {
 
     /// A token's BSON, parsed from its canonical extended JSON; the caller destroys it.
     private static func bson(from token: ChangeStreamToken) throws -> OpaquePointer {
-        var error = bson_error_t()
-        let bytes = Array(token.text.utf8)
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            bson_new_from_json(buffer.baseAddress, buffer.count, &error)
-        }
-        guard let document else {
-            throw StoreError(.invalidArgument, StoreError(error, context: "unreadable change stream token").message)
-        }
-        return document
+        try BSONStorage.parse(json: token.text, what: "unreadable change stream token")
     }
 
     /// Destroys the stream, the collection and the client, in that order. Idempotent.

@@ -42,12 +42,7 @@ public final class MongoStore: Sendable {
     /// Runs a command written as (extended) JSON on the `admin` database, such as the `configureFailPoint` tests
     /// use to make the server slow or failing, and throws its error.
     public func runAdminCommand(json: String) throws {
-        var error = bson_error_t()
-        let bytes = Array(json.utf8)
-        let command = bytes.withUnsafeBufferPointer { bson_new_from_json($0.baseAddress, $0.count, &error) }
-        guard let command else {
-            throw StoreError(.invalidArgument, StoreError(error, context: "unreadable command").message)
-        }
+        let command = try BSONStorage.parse(json: json, what: "unreadable command")
         defer { bson_destroy(command) }
         try runAdminCommand(command, context: "admin command")
     }
