@@ -20,6 +20,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private var state: RPCConnectionStateMachine
     private var stallTimer: Scheduled<Void>?
     private var lingerTimer: Scheduled<Void>?
+    /// Who calls on this connection (curation changes are logged under it).
+    private var caller: RPCCaller
 
     init(
         service: any RPCServiceHandler,
@@ -33,6 +35,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         self.counters = counters
         self.metrics = metrics
         self.logger = logger
+        self.caller = RPCCaller(authenticated: configuration.token != nil)
         self.state = RPCConnectionStateMachine(
             token: configuration.token,
             maxFrameBytes: configuration.maxFrameBytes,
@@ -140,6 +143,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             serve(request, callID: callID, context: context, start: start)
         case .answerHello(let callID, let clientName):
             logger.debug("Hello from \(clientName)")
+            caller.clientName = clientName
             let reply = RPCReply.hello(
                 protocolVersion: WireCodec.protocolVersion,
                 serverVersion: configuration.serverVersion,
@@ -173,7 +177,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let eventLoop = context.eventLoop
         state.callStarted()
         counters.started()
-        service.dispatch(request) { reply in
+        service.dispatch(request, caller: caller) { reply in
             if eventLoop.inEventLoop {
                 loopBound.value.handler.complete(context: loopBound.value.context, callID, reply, method, start)
             } else {

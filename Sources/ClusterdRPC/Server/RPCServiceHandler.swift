@@ -30,6 +30,18 @@ public protocol RPCServiceHandler: Sendable {
     /// provisional placement since).
     func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>)
 
+    /// ExportAssignments: one page of a run's assignments or provisional placements, after a cursor.
+    func exportAssignments(_ request: ExportRequest, reply: RPCResponder<ExportPage>)
+
+    /// GetTopicHistory: a topic's size, name and lineage in each retained successful run, newest first.
+    func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>)
+
+    /// CurateTopic: change a topic's hand curation, logged as made by `caller`.
+    func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>)
+
+    /// ListCuration: the curated topics and the curation log, newest first.
+    func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>)
+
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
     /// request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
@@ -40,8 +52,38 @@ extension RPCServiceHandler {
     /// No packed replies: every request goes to its method.
     public func packedReply(to request: RPCRequest, receivedAt: UInt64) -> PackedReply? { nil }
 
-    /// Sends `request` to its method; `complete` gets the reply. Hello is the server's, so it is refused here.
-    func dispatch(_ request: RPCRequest, complete: @escaping @Sendable (RPCReply) -> Void) {
+    /// A handler without exports answers UNIMPLEMENTED.
+    public func exportAssignments(_ request: ExportRequest, reply: RPCResponder<ExportPage>) {
+        reply.fail(Self.unimplemented("ExportAssignments"))
+    }
+
+    /// A handler without topic history answers UNIMPLEMENTED.
+    public func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>) {
+        reply.fail(Self.unimplemented("GetTopicHistory"))
+    }
+
+    /// A handler without curation answers UNIMPLEMENTED.
+    public func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
+        reply.fail(Self.unimplemented("CurateTopic"))
+    }
+
+    /// A handler without curation answers UNIMPLEMENTED.
+    public func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>) {
+        reply.fail(Self.unimplemented("ListCuration"))
+    }
+
+    /// The error of a call this handler does not serve.
+    private static func unimplemented(_ call: String) -> RPCError {
+        RPCError(code: .unimplemented, message: "\(call) is not served here")
+    }
+
+    /// Sends `request` from `caller` to its method; `complete` gets the reply. Hello is the server's, so it is
+    /// refused here.
+    func dispatch(
+        _ request: RPCRequest,
+        caller: RPCCaller = .local,
+        complete: @escaping @Sendable (RPCReply) -> Void
+    ) {
         switch request {
         case .triggerAnalysis(let messageID, let conversationID):
             triggerAnalysis(
@@ -69,6 +111,22 @@ extension RPCServiceHandler {
             getConversationCluster(
                 conversationID: conversationID,
                 reply: RPCResponder(wrap: RPCReply.getConversationCluster, complete: complete)
+            )
+        case .exportAssignments(let export):
+            exportAssignments(export, reply: RPCResponder(wrap: RPCReply.exportAssignments, complete: complete))
+        case .getTopicHistory(let stableID, let level):
+            getTopicHistory(
+                stableID: stableID,
+                level: level,
+                reply: RPCResponder(wrap: RPCReply.getTopicHistory, complete: complete)
+            )
+        case .curateTopic(let call):
+            curateTopic(call, caller: caller, reply: RPCResponder(wrap: RPCReply.curateTopic, complete: complete))
+        case .listCuration(let stableID, let limit):
+            listCuration(
+                stableID: stableID,
+                limit: limit,
+                reply: RPCResponder(wrap: RPCReply.listCuration, complete: complete)
             )
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))
