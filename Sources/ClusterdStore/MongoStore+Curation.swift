@@ -29,7 +29,9 @@ extension MongoStore {
     public func saveAbsorbedCentroids(_ topics: [(stableID: String, level: Int, centroid: [Float])]) throws {
         guard !topics.isEmpty else { return }
         let operations = topics.map { topic -> (BSONDocument, BSONDocument) in
-            let fields: BSONDocument = ["centroid": BSONValue(float32: topic.centroid), "level": BSONValue(topic.level)]
+            let fields: BSONDocument = [
+                "centroid": BSONValue(float32: topic.centroid), "level": BSONValue(topic.level),
+            ]
             return (["_id": .string(topic.stableID)], ["$set": .document(fields)])
         }
         try withCollection(configuration.curationCollection) { collection in

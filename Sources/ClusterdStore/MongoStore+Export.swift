@@ -66,17 +66,24 @@ extension MongoStore {
 
     /// Up to `limit` successful runs, newest first.
     public func successfulRuns(limit: Int) throws -> [ClusteringRun] {
-        let options: BSONDocument = ["sort": .document(["created_at": .int32(-1)]), "limit": .int64(Int64(max(1, limit)))]
+        let options: BSONDocument = [
+            "sort": .document(["created_at": .int32(-1)]), "limit": .int64(Int64(max(1, limit))),
+        ]
         return try withCollection(configuration.runsCollection) { runs in
-            try runs.find(["status": .string(RunStatus.succeeded.rawValue)], options: options).compactMap(StoreCodec.run)
+            try runs.find(["status": .string(RunStatus.succeeded.rawValue)], options: options).compactMap(
+                StoreCodec.run
+            )
         }
     }
 
     /// Every stored cluster with this stable id, of any run.
     public func clusters(stableID: String) throws -> [Cluster] {
         try withCollection(configuration.clustersCollection) { collection in
-            try collection.find(["stable_id": .string(stableID)], options: ["projection": .document(["centroid": .int32(0)])])
-                .compactMap(StoreCodec.cluster)
+            try collection.find(
+                ["stable_id": .string(stableID)],
+                options: ["projection": .document(["centroid": .int32(0)])]
+            )
+            .compactMap(StoreCodec.cluster)
         }
     }
 }

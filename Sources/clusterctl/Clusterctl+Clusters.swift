@@ -31,7 +31,9 @@ extension Clusterctl {
 
         func validate() throws {
             if let level, level < 0 { throw ValidationError("--level must be 0 or more.") }
-            if history != nil, run != nil { throw ValidationError("--history covers every retained run; leave out --run.") }
+            if history != nil, run != nil {
+                throw ValidationError("--history covers every retained run; leave out --run.")
+            }
         }
 
         func run() async throws {

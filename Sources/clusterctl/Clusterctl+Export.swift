@@ -58,7 +58,11 @@ extension Clusterctl {
             defer { sink.close() }
             let summary = try await connection.withClient { client in
                 let listing = try await client.listClusters(runID: run ?? "")
-                let writer = ExportWriter(format: format == .csv ? .csv : .jsonl, runID: listing.run.id, clusters: listing.clusters)
+                let writer = ExportWriter(
+                    format: format == .csv ? .csv : .jsonl,
+                    runID: listing.run.id,
+                    clusters: listing.clusters
+                )
                 switch records {
                 case .clusters:
                     try sink.write([writer.clustersHeader].compactMap { $0 } + listing.clusters.map(writer.line))
@@ -67,8 +71,10 @@ extension Clusterctl {
                     if let header = writer.assignmentsHeader { try sink.write([header]) }
                     let assigned = try await pages(client, runID: listing.run.id, provisional: false, writer, sink)
                     let provisional =
-                        noProvisional ? 0 : try await pages(client, runID: listing.run.id, provisional: true, writer, sink)
-                    return "exported \(assigned) assignment(s) and \(provisional) provisional placement(s) of run \(listing.run.id)"
+                        noProvisional
+                        ? 0 : try await pages(client, runID: listing.run.id, provisional: true, writer, sink)
+                    return
+                        "exported \(assigned) assignment(s) and \(provisional) provisional placement(s) of run \(listing.run.id)"
                 }
             }
             if output != nil { Terminal.writeError(summary + "\n") }
@@ -94,4 +100,3 @@ extension Clusterctl {
         }
     }
 }
-

@@ -78,7 +78,9 @@ struct CurationApplierTests {
         var assignments = [assignment("y", "c-b")]
         var lineage: [LineageEvent] = []
         // c-b → c-gone → c-c: a chain; and p-2 merged into p-1 empties nothing but moves c-b's parent.
-        let applier = CurationApplier([topic("c-b", into: "c-gone"), topic("c-gone", into: "c-x"), topic("p-2", into: "p-1")])
+        let applier = CurationApplier([
+            topic("c-b", into: "c-gone"), topic("c-gone", into: "c-x"), topic("p-2", into: "p-1"),
+        ])
         #expect(applier.survivor(of: "c-b") == "c-x")
         applier.apply(merges: &clusters, assignments: &assignments, lineage: &lineage)
         #expect(clusters.map(\.stableID) == ["c-x", "c-c", "p-1", "q-1"])

@@ -69,12 +69,14 @@ import Testing
         return try #require(try store.latestSuccessfulRun())
     }
 
-    private func code(_ body: () throws(ServiceError) -> Void) -> ServiceError.Code? {
+    private func code(_ body: () throws -> Void) -> ServiceError.Code? {
         do {
             try body()
             return nil
-        } catch {
+        } catch let error as ServiceError {
             return error.code
+        } catch {
+            return nil
         }
     }
 
@@ -137,17 +139,43 @@ import Testing
         let ship = try #require(try store.assignment(conversationID: .string("ship-0"), runID: first.id))
         #expect(refund.stableID != ship.stableID)
 
-        #expect(code { _ = try service.curate(CurationRequest(action: .merge, stableID: ship.stableID, intoStableID: ship.stableID), by: "local") } == .invalidArgument)
-        #expect(code { _ = try service.curate(CurationRequest(action: .merge, stableID: "c-unknown", intoStableID: ship.stableID), by: "local") } == .notFound)
-        #expect(code { _ = try service.curate(CurationRequest(action: .rename, stableID: "c-unknown", name: "x"), by: "local") } == .notFound)
-        #expect(code { _ = try service.curate(CurationRequest(action: .unpin, stableID: ship.stableID), by: "local") } == .invalidArgument)
+        #expect(
+            code {
+                _ = try service.curate(
+                    CurationRequest(action: .merge, stableID: ship.stableID, intoStableID: ship.stableID),
+                    by: "local"
+                )
+            } == .invalidArgument
+        )
+        #expect(
+            code {
+                _ = try service.curate(
+                    CurationRequest(action: .merge, stableID: "c-unknown", intoStableID: ship.stableID),
+                    by: "local"
+                )
+            } == .notFound
+        )
+        #expect(
+            code {
+                _ = try service.curate(CurationRequest(action: .rename, stableID: "c-unknown", name: "x"), by: "local")
+            } == .notFound
+        )
+        #expect(
+            code { _ = try service.curate(CurationRequest(action: .unpin, stableID: ship.stableID), by: "local") }
+                == .invalidArgument
+        )
         let merge = try service.curate(
             CurationRequest(action: .merge, stableID: ship.stableID, intoStableID: refund.stableID),
             by: "local"
         )
         #expect(merge.message.contains("next run"))
         #expect(
-            code { _ = try service.curate(CurationRequest(action: .merge, stableID: refund.stableID, intoStableID: ship.stableID), by: "local") }
+            code {
+                _ = try service.curate(
+                    CurationRequest(action: .merge, stableID: refund.stableID, intoStableID: ship.stableID),
+                    by: "local"
+                )
+            }
                 == .invalidArgument,
             "merging the survivor back would make a cycle"
         )
@@ -186,8 +214,20 @@ import Testing
         for id in try insert("refund-new", Self.topics[0].1, into: store) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: "refund-new")
         }
-        _ = try service.triggerAnalysis(messageID: try insert("ship-0x", ["parcel shipping"], into: store)[0], conversationID: "ship-0")
-        #expect(try waitUntil(5) { try store.provisionalAssignments(conversationIDs: [.string("refund-new"), .string("ship-0")]).count == 2 })
+        try store.insertHostMessages([
+            MessageRecord(
+                id: .string("ship-0-9"),
+                conversationID: .string("ship-0"),
+                role: "user",
+                content: "parcel shipping"
+            )
+        ])
+        _ = try service.triggerAnalysis(messageID: "ship-0-9", conversationID: "ship-0")
+        #expect(
+            try waitUntil(5) {
+                try store.provisionalAssignments(conversationIDs: [.string("refund-new"), .string("ship-0")]).count == 2
+            }
+        )
 
         var rows: [ExportedAssignment] = []
         for provisional in [false, true] {
@@ -209,17 +249,23 @@ import Testing
         let provisional = rows.filter(\.provisional)
         #expect(provisional.map(\.conversationID) == ["refund-new"], "ship-0 is the run's own, not provisional")
         #expect(provisional.first?.assignedAt != nil)
-        #expect(code { _ = try service.exportPage(runID: "", provisional: false, after: "bogus", limit: 0) } == .invalidArgument)
-        #expect(code { _ = try service.exportPage(runID: "nope", provisional: false, after: "", limit: 0) } == .notFound)
+        #expect(
+            code { _ = try service.exportPage(runID: "", provisional: false, after: "bogus", limit: 0) }
+                == .invalidArgument
+        )
+        #expect(
+            code { _ = try service.exportPage(runID: "nope", provisional: false, after: "", limit: 0) } == .notFound
+        )
 
         let stable = try #require(assigned.first { $0.conversationID == "refund-0" }).stableID
         let second = try run(service, store, after: first.id)
         let history = try service.topicHistory(stableID: stable, level: nil)
-        #expect(history.map(\.runID) == [second.id.description, first.id.description])
-        #expect(history.allSatisfy(\.present))
+        // The newest two are the forced runs (a first automatic run may precede them).
+        #expect(history.prefix(2).map(\.runID) == [second.id.description, first.id.description])
+        #expect(history.allSatisfy { $0.present })
         #expect(history[0].size == 5 && history[1].size == 4, "refund-new joined in the second run")
         #expect(history[0].events.contains { $0.kind == .continued })
-        #expect(history[1].events.contains { $0.kind == .born })
+        #expect(history.last?.events.contains { $0.kind == .born } == true)
         #expect(code { _ = try service.topicHistory(stableID: "c-none", level: nil) } == .notFound)
     }
 }

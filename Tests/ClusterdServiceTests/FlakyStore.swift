@@ -166,14 +166,6 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.saveProvisionalAssignments(placements) }
     }
     func close() { inner.close() }
-}
-
-/// A scan that finds nothing (a `FlakyStore` with `sweepBlind` set).
-struct BlindScan: MessageScanning {
-    func next(limit: Int, maxExamined: Int, embedder: String) throws -> SweepPage {
-        SweepPage(ids: [], scannedThrough: nil, reachedEnd: true)
-    }
-    func close() {}
     func curations() throws -> [TopicCuration] { try checked { try inner.curations() } }
     func saveCuration(_ topic: TopicCuration, change: CurationChange) throws {
         try checked { try inner.saveCuration(topic, change: change) }
@@ -191,7 +183,13 @@ struct BlindScan: MessageScanning {
         -> Bool
     {
         try checked {
-            try inner.renameCluster(runID: runID, stableID: stableID, name: name, description: description, source: source)
+            try inner.renameCluster(
+                runID: runID,
+                stableID: stableID,
+                name: name,
+                description: description,
+                source: source
+            )
         }
     }
     func assignmentPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [(
@@ -207,4 +205,12 @@ struct BlindScan: MessageScanning {
     }
     func successfulRuns(limit: Int) throws -> [ClusteringRun] { try checked { try inner.successfulRuns(limit: limit) } }
     func clusters(stableID: String) throws -> [Cluster] { try checked { try inner.clusters(stableID: stableID) } }
+}
+
+/// A scan that finds nothing (a `FlakyStore` with `sweepBlind` set).
+struct BlindScan: MessageScanning {
+    func next(limit: Int, maxExamined: Int, embedder: String) throws -> SweepPage {
+        SweepPage(ids: [], scannedThrough: nil, reachedEnd: true)
+    }
+    func close() {}
 }

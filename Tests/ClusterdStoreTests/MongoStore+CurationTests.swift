@@ -29,7 +29,14 @@ struct MongoStoreCurationTests {
         let renamed = TopicCuration(stableID: "c-1", name: "Hand", updatedBy: "local", updatedAt: at)
         try store.saveCuration(
             renamed,
-            change: CurationChange(action: .rename, stableID: "c-1", name: "Hand", previousName: "old", by: "local", at: at)
+            change: CurationChange(
+                action: .rename,
+                stableID: "c-1",
+                name: "Hand",
+                previousName: "old",
+                by: "local",
+                at: at
+            )
         )
         let merged = TopicCuration(stableID: "c-2", mergedInto: "c-1", updatedBy: "token (clusterctl)", updatedAt: at)
         try store.saveCuration(
@@ -67,8 +74,12 @@ struct MongoStoreCurationTests {
         let second = RecordID.string("run-2")
         try store.saveClusters([cluster("c-1", run: first, size: 3), cluster("c-2", run: first)], assignments: [])
         try store.saveClusters([cluster("c-1", run: second, size: 5)], assignments: [])
-        #expect(try store.renameCluster(runID: second, stableID: "c-1", name: "Hand", description: nil, source: "curated"))
-        #expect(try !store.renameCluster(runID: second, stableID: "c-9", name: "x", description: nil, source: "curated"))
+        #expect(
+            try store.renameCluster(runID: second, stableID: "c-1", name: "Hand", description: nil, source: "curated")
+        )
+        #expect(
+            try !store.renameCluster(runID: second, stableID: "c-9", name: "x", description: nil, source: "curated")
+        )
         let renamed = try #require(try store.cluster(runID: second, stableID: "c-1"))
         #expect(renamed.name == "Hand" && renamed.nameSource == "curated" && renamed.description == "about c-1")
         #expect(try store.cluster(runID: first, stableID: "c-1")?.name == "name")
@@ -84,7 +95,12 @@ struct MongoStoreCurationTests {
         let assignments = (0..<7).map {
             ClusterAssignment(conversationID: .string("conv-\($0)"), runID: run, stableID: "c-1", distance: 0.1)
         }
-        let other = ClusterAssignment(conversationID: .string("x"), runID: .string("run-0"), stableID: "c-1", distance: 0)
+        let other = ClusterAssignment(
+            conversationID: .string("x"),
+            runID: .string("run-0"),
+            stableID: "c-1",
+            distance: 0
+        )
         try store.saveClusters([], assignments: assignments + [other])
         var seen: [String] = []
         var after: RecordID?

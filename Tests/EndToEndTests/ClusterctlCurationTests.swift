@@ -5,7 +5,10 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-    @Suite("clusterctl export, history and topic curation", .enabled(if: TestBinaries.clusterctl != nil, "clusterctl is not built"))
+    @Suite(
+        "clusterctl export, history and topic curation",
+        .enabled(if: TestBinaries.clusterctl != nil, "clusterctl is not built")
+    )
     struct ClusterctlCuration {
         private static func clusterctl(_ arguments: [String]) async throws -> ChildProcess.Output {
             let program = try #require(TestBinaries.clusterctl)
@@ -41,23 +44,33 @@ extension EndToEnd {
                 #expect(csv.exitCode == 0, "\(csv.stderr)")
                 #expect(csv.stderr.contains("exported \(conversations.count) assignment(s)"), "\(csv.stderr)")
                 let lines = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
-                #expect(lines.first?.hasPrefix("conversation_id,run_id,provisional,distance,assigned_at,stable_id_l0") == true)
+                #expect(
+                    lines.first?.hasPrefix("conversation_id,run_id,provisional,distance,assigned_at,stable_id_l0")
+                        == true
+                )
                 #expect(lines.count == conversations.count + 1, "a header and one row per conversation")
                 #expect(Set(lines.dropFirst().map { String($0.prefix { $0 != "," }) }) == conversations)
                 #expect(lines.dropFirst().allSatisfy { $0.contains(",\(run.id),false,") })
 
-                let jsonl = try await Self.clusterctl(["export", "--format", "jsonl", "--records", "clusters"] + address)
+                let jsonl = try await Self.clusterctl(
+                    ["export", "--format", "jsonl", "--records", "clusters"] + address
+                )
                 #expect(jsonl.exitCode == 0, "\(jsonl.stderr)")
                 let clusters = try jsonl.stdout.split(separator: "\n").map {
                     try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
                 }
                 #expect(clusters.count == (try store.clusters(runID: run.id)).count)
-                let topic = try #require(clusters.first { ($0["level"] as? Int) == 0 && ($0["stable_id"] as? String) != "other" })
+                let topic = try #require(
+                    clusters.first { ($0["level"] as? Int) == 0 && ($0["stable_id"] as? String) != "other" }
+                )
                 let stableID = try #require(topic["stable_id"] as? String)
                 #expect(topic["record"] as? String == "cluster" && topic["top_concepts"] is [String])
 
                 let rename = try await Self.clusterctl(["topic", "rename", stableID, "Hand, \"named\""] + address)
-                #expect(rename.exitCode == 0 && rename.stdout.contains("renamed topic \(stableID)"), "\(rename.stdout)\(rename.stderr)")
+                #expect(
+                    rename.exitCode == 0 && rename.stdout.contains("renamed topic \(stableID)"),
+                    "\(rename.stdout)\(rename.stderr)"
+                )
                 let unknown = try await Self.clusterctl(["topic", "rename", "c-nowhere", "x"] + address)
                 #expect(unknown.exitCode == 66, "NOT_FOUND: \(unknown.stderr)")
                 let itself = try await Self.clusterctl(["topic", "merge", stableID, stableID] + address)
@@ -69,17 +82,24 @@ extension EndToEnd {
 
                 let history = try await Self.clusterctl(["clusters", "--history", stableID, "--json"] + address)
                 #expect(history.exitCode == 0, "\(history.stderr)")
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any]
+                )
                 let runs = try #require(object["runs"] as? [[String: Any]])
                 #expect(runs.first?["run_id"] as? String == run.id.description)
                 #expect(runs.first?["name"] as? String == "Hand, \"named\"")
 
                 let log = try await Self.clusterctl(["topic", "log", "--json"] + address)
-                let entries = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [String: Any])
+                let entries = try #require(
+                    try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [String: Any]
+                )
                 let changes = try #require(entries["changes"] as? [[String: Any]])
                 #expect(changes.count == 1)
                 #expect(changes.first?["action"] as? String == "rename")
-                #expect((changes.first?["by"] as? String)?.hasPrefix("local (clusterctl") == true, "no token: local, with the client name")
+                #expect(
+                    (changes.first?["by"] as? String)?.hasPrefix("local (clusterctl") == true,
+                    "no token: local, with the client name"
+                )
             }
         }
     }

@@ -151,7 +151,10 @@ public struct CurationApplier: Sendable {
         cluster.topConcepts = Array(
             (lead.topConcepts + other.topConcepts.filter { !lead.topConcepts.contains($0) }).prefix(conceptCount)
         )
-        let representativeCount = max(lead.representativeConversationIDs.count, other.representativeConversationIDs.count)
+        let representativeCount = max(
+            lead.representativeConversationIDs.count,
+            other.representativeConversationIDs.count
+        )
         cluster.representativeConversationIDs = Array(
             (lead.representativeConversationIDs + other.representativeConversationIDs).prefix(representativeCount)
         )

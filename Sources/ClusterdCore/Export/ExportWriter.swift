@@ -56,7 +56,10 @@ public struct ExportWriter: Sendable {
         case .csv:
             let levels = (0..<levelCount).map { $0 < path.count ? path[$0] : "" }
             return Self.csvLine(
-                [row.conversationID, runID, row.provisional ? "true" : "false", Self.number(row.distance), assignedAt ?? ""]
+                [
+                    row.conversationID, runID, row.provisional ? "true" : "false", Self.number(row.distance),
+                    assignedAt ?? "",
+                ]
                     + levels
             )
         case .jsonl:

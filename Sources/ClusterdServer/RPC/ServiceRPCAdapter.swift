@@ -122,7 +122,10 @@ struct ServiceRPCAdapter: RPCServiceHandler {
 
     func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>) {
         offLoop(reply) { service throws(ServiceError) in
-            TopicHistory(stableID: stableID, entries: try service.topicHistory(stableID: stableID, level: level.map { Int($0) }))
+            TopicHistory(
+                stableID: stableID,
+                entries: try service.topicHistory(stableID: stableID, level: level.map { Int($0) })
+            )
         }
     }
 

@@ -33,7 +33,9 @@ extension BackgroundClusteringService {
             let cluster = try existingTopic(request.stableID, in: run)
             let applier = CurationApplier(try store.curations())
             let now = context.now()
-            var topic = applier.topics[request.stableID] ?? TopicCuration(stableID: request.stableID, updatedBy: who, updatedAt: now)
+            var topic =
+                applier.topics[request.stableID]
+                ?? TopicCuration(stableID: request.stableID, updatedBy: who, updatedAt: now)
             topic.updatedBy = who
             topic.updatedAt = now
             var change = CurationChange(
@@ -109,7 +111,10 @@ extension BackgroundClusteringService {
             let topics = try context.store.curations().filter { topic in
                 stableID.map { topic.stableID == $0 || topic.mergedInto == $0 } ?? true
             }
-            return CurationLog(topics: topics, changes: try context.store.curationChanges(stableID: stableID, limit: limit))
+            return CurationLog(
+                topics: topics,
+                changes: try context.store.curationChanges(stableID: stableID, limit: limit)
+            )
         }
     }
 

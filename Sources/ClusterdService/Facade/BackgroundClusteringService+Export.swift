@@ -29,13 +29,21 @@ extension BackgroundClusteringService {
         return try withStore { () throws -> [TopicHistoryEntry] in
             let runs = try context.store.successfulRuns(limit: max(1, context.configuration.keepRuns))
             var clusters: [String: Cluster] = [:]
-            for cluster in try context.store.clusters(stableID: stableID) where level.map({ cluster.level == $0 }) ?? true {
+            for cluster in try context.store.clusters(stableID: stableID)
+            where level.map({ cluster.level == $0 }) ?? true {
                 clusters[cluster.runID.description] = cluster
             }
             let entries = runs.map { run in
-                let events = run.lineage.filter { $0.stableIDs.contains(stableID) || $0.previousStableIDs.contains(stableID) }
+                let events = run.lineage.filter {
+                    $0.stableIDs.contains(stableID) || $0.previousStableIDs.contains(stableID)
+                }
                 guard let cluster = clusters[run.id.description] else {
-                    return TopicHistoryEntry(runID: run.id.description, createdAt: run.createdAt, present: false, events: events)
+                    return TopicHistoryEntry(
+                        runID: run.id.description,
+                        createdAt: run.createdAt,
+                        present: false,
+                        events: events
+                    )
                 }
                 return TopicHistoryEntry(
                     runID: run.id.description,
@@ -50,7 +58,10 @@ extension BackgroundClusteringService {
             }
             guard entries.contains(where: { $0.present || !$0.events.isEmpty }) else {
                 let scope = level.map { " at level \($0)" } ?? ""
-                throw ServiceError(.notFound, "no retained successful run has a topic with stable id \(stableID)\(scope)")
+                throw ServiceError(
+                    .notFound,
+                    "no retained successful run has a topic with stable id \(stableID)\(scope)"
+                )
             }
             return entries
         }
@@ -64,7 +75,8 @@ extension BackgroundClusteringService {
             }
             return run
         }
-        guard let run = try RecordID.candidates(for: runID).lazy.compactMap({ try self.context.store.run(id: $0) }).first
+        guard
+            let run = try RecordID.candidates(for: runID).lazy.compactMap({ try self.context.store.run(id: $0) }).first
         else { throw ServiceError(.notFound, "no clustering run with id \(runID)") }
         return run
     }

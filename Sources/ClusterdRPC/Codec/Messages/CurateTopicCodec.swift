@@ -42,7 +42,9 @@ enum CurateTopicCodec {
     /// The CurateTopicReply of an unpacked frame.
     static func reply(_ frame: Clusterd__V1__Frame) -> RPCReply {
         let reply = frame.curate_topic_reply.pointee
-        let logged = reply.change.flatMap { change($0.pointee) } ?? CurationChange(action: .rename, stableID: "", by: "", at: .distantPast)
+        let logged =
+            reply.change.flatMap { change($0.pointee) }
+            ?? CurationChange(action: .rename, stableID: "", by: "", at: .distantPast)
         return .curateTopic(CurationOutcome(change: logged, message: WireText.text(reply.message)))
     }
 

@@ -13,8 +13,13 @@ public struct CurateTopicCall: Sendable, Equatable {
     public var intoStableID: String
 
     /// Creates a request.
-    public init(action: String, stableID: String, name: String = "", description: String = "", intoStableID: String = "")
-    {
+    public init(
+        action: String,
+        stableID: String,
+        name: String = "",
+        description: String = "",
+        intoStableID: String = ""
+    ) {
         self.action = action
         self.stableID = stableID
         self.name = name
