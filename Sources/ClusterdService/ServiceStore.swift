@@ -138,10 +138,8 @@ public protocol ServiceStore: Sendable {
     @discardableResult
     func renameCluster(runID: RecordID, stableID: String, name: String, description: String?, source: String) throws
         -> Bool
-    /// A page of a run's assignments after an assignment document id (see `MongoStore.assignmentPage`).
-    func assignmentPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [(
-        cursor: RecordID, assignment: ClusterAssignment
-    )]
+    /// Opens a read of a run's assignments on a cursor of its own (see `MongoStore.openAssignmentExport`).
+    func openAssignmentExport(runID: RecordID) throws -> any AssignmentExporting
     /// A page of provisional placements against a run (see `MongoStore.provisionalPage`).
     func provisionalPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [ProvisionalAssignment]
     /// Of these conversations, those a run assigned.

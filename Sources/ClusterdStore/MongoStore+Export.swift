@@ -1,24 +1,6 @@
 import ClusterdCore
 
 extension MongoStore {
-    /// Up to `limit` of a run's assignments whose document `_id` (an ObjectId the driver gave it) follows `after`,
-    /// in `_id` order, each with its `_id` as the next page's cursor.
-    public func assignmentPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [(
-        cursor: RecordID, assignment: ClusterAssignment
-    )] {
-        var filter: BSONDocument = ["run_id": BSONValue(runID)]
-        if let after { filter["_id"] = .document(["$gt": BSONValue(after)]) }
-        let options: BSONDocument = ["sort": .document(["_id": .int32(1)]), "limit": .int64(Int64(max(1, limit)))]
-        return try withCollection(configuration.assignmentsCollection) { collection in
-            try collection.find(filter, options: options).compactMap { document in
-                guard let cursor = document["_id"]?.recordID, let assignment = StoreCodec.assignment(document) else {
-                    return nil
-                }
-                return (cursor, assignment)
-            }
-        }
-    }
-
     /// Up to `limit` provisional placements against a run whose conversation id follows `after`: string ids in
     /// order, then ObjectIds in order (two plain ranges, as BSON compares ids of one type only). The summed
     /// vectors and message lists are not read.

@@ -94,7 +94,7 @@ extension Clusterctl {
                 let page = try await client.exportPage(request)
                 try sink.write(page.rows.map(writer.line))
                 count += page.rows.count
-                if page.done || page.nextAfter.isEmpty || page.nextAfter == request.after { return count }
+                if page.done || page.nextAfter.isEmpty { return count }
                 request.after = page.nextAfter
             }
         }

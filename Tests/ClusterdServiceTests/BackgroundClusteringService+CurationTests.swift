@@ -256,6 +256,11 @@ import Testing
         #expect(
             code { _ = try service.exportPage(runID: "nope", provisional: false, after: "", limit: 0) } == .notFound
         )
+        #expect(
+            code { _ = try service.exportPage(runID: "", provisional: false, after: "k0123", limit: 0) }
+                == .invalidArgument,
+            "an unknown or expired export token"
+        )
 
         let stable = try #require(assigned.first { $0.conversationID == "refund-0" }).stableID
         let second = try run(service, store, after: first.id)

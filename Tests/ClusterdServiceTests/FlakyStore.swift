@@ -192,10 +192,8 @@ final class FlakyStore: ServiceStore {
             )
         }
     }
-    func assignmentPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [(
-        cursor: RecordID, assignment: ClusterAssignment
-    )] {
-        try checked { try inner.assignmentPage(runID: runID, after: after, limit: limit) }
+    func openAssignmentExport(runID: RecordID) throws -> any AssignmentExporting {
+        try checked { try inner.openAssignmentExport(runID: runID) }
     }
     func provisionalPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [ProvisionalAssignment] {
         try checked { try inner.provisionalPage(runID: runID, after: after, limit: limit) }

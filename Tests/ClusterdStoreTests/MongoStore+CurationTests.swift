@@ -87,7 +87,9 @@ struct MongoStoreCurationTests {
         #expect(history.map(\.size) == [3, 5])
     }
 
-    @Test("assignment pages follow the document id; provisional pages read string ids, then ObjectIds")
+    @Test(
+        "an assignment export reads one cursor in pages within a byte budget; provisional pages read strings, then ObjectIds"
+    )
     func exportPages() throws {
         let store = try EmbeddedMongo.store()
         defer { store.close() }
@@ -102,15 +104,20 @@ struct MongoStoreCurationTests {
             distance: 0
         )
         try store.saveClusters([], assignments: assignments + [other])
-        var seen: [String] = []
-        var after: RecordID?
+        let export: AssignmentExport = try store.openAssignmentExport(runID: run)
+        defer { export.close() }
+        var pages: [[String]] = []
         while true {
-            let page = try store.assignmentPage(runID: run, after: after, limit: 3)
-            seen += page.map(\.assignment.conversationID.description)
-            guard let last = page.last, page.count == 3 else { break }
-            after = last.cursor
+            // Two rows' worth of budget a page (ids of 6 characters, stable ids of 3, 10 bytes of margin).
+            let page = try export.next(limit: 5, byteBudget: 38) {
+                $0.conversationID.description.count + $0.stableID.count + 10
+            }
+            pages.append(page.rows.map(\.conversationID.description))
+            if page.done { break }
         }
-        #expect(seen == assignments.map(\.conversationID.description))
+        #expect(pages.map(\.count) == [2, 2, 2, 1], "the budget, not the limit, ends each page; no row is lost")
+        #expect(pages.flatMap { $0 }.sorted() == assignments.map(\.conversationID.description).sorted())
+        #expect(try export.next(limit: 5, byteBudget: 100) { _ in 1 }.rows.isEmpty)
 
         let hex = "65a1b2c3d4e5f60718293a4b"
         let placements: [RecordID] = [.string("conv-1"), .string("late-1"), .objectID(hex), .string("late-2")]

@@ -15,9 +15,12 @@ extension BackgroundClusteringService {
         let cursor = try Self.exportCursor(after, provisional: provisional)
         return try withStore { () throws -> ExportPage in
             let run = try resolveRun(runID)
-            return provisional
-                ? try provisionalPage(run: run.id, after: cursor, limit: count)
-                : try assignmentPage(run: run.id, after: cursor, limit: count)
+            switch cursor {
+            case .token(let token): return try assignmentPage(run: run.id, token: token, limit: count)
+            case .start where !provisional: return try assignmentPage(run: run.id, token: nil, limit: count)
+            case .start: return try provisionalPage(run: run.id, after: nil, limit: count)
+            case .after(let id): return try provisionalPage(run: run.id, after: id, limit: count)
+            }
         }
     }
 
@@ -81,29 +84,42 @@ extension BackgroundClusteringService {
         return run
     }
 
-    /// A page of the run's own assignments (cursor: the assignment document's ObjectId).
-    private func assignmentPage(run: RecordID, after: RecordID?, limit: Int) throws -> ExportPage {
-        let found = try context.store.assignmentPage(runID: run, after: after, limit: limit)
-        var budget = ExportPage.maxTextBytes
-        var rows: [ExportedAssignment] = []
-        var next = after
-        for (cursor, assignment) in found {
-            let row = ExportedAssignment(
-                conversationID: assignment.conversationID.description,
-                stableID: assignment.stableID,
-                distance: assignment.distance
-            )
-            budget -= Self.textBytes(row)
-            guard budget >= 0 || rows.isEmpty else { break }
-            rows.append(row)
-            next = cursor
+    /// A page of the run's own assignments, read on one cursor for the whole export (cursor text: "k" and the
+    /// export's token; an unknown or expired token is `invalidArgument`).
+    private func assignmentPage(run: RecordID, token: String?, limit: Int) throws -> ExportPage {
+        let export: any AssignmentExporting
+        if let token {
+            guard let held = context.exports.take(token, runID: run, now: context.now()) else {
+                throw ServiceError(
+                    .invalidArgument,
+                    "this export's cursor has expired or is unknown (idle over \(Int(context.exports.idleSeconds)) s, or the server restarted); start the export again"
+                )
+            }
+            export = held
+        } else {
+            export = try context.store.openAssignmentExport(runID: run)
         }
-        return ExportPage(
-            runID: run.description,
-            rows: rows,
-            nextAfter: next.map { "a" + $0.description } ?? "",
-            done: found.count < limit && rows.count == found.count
-        )
+        do {
+            let page = try export.next(limit: limit, byteBudget: ExportPage.maxTextBytes) { assignment in
+                assignment.conversationID.description.utf8.count + assignment.stableID.utf8.count + Self.rowMargin
+            }
+            let rows = page.rows.map {
+                ExportedAssignment(
+                    conversationID: $0.conversationID.description,
+                    stableID: $0.stableID,
+                    distance: $0.distance
+                )
+            }
+            guard !page.done else {
+                export.close()
+                return ExportPage(runID: run.description, rows: rows, nextAfter: "", done: true)
+            }
+            let next = context.exports.put(export, runID: run, token: token, now: context.now())
+            return ExportPage(runID: run.description, rows: rows, nextAfter: "k" + next, done: false)
+        } catch {
+            export.close()
+            throw error
+        }
     }
 
     /// A page of provisional placements against the run, those of conversations the run assigned left out (cursor:
@@ -124,7 +140,7 @@ extension BackgroundClusteringService {
                     provisional: true,
                     assignedAt: placement.assignedAt
                 )
-                budget -= Self.textBytes(row)
+                budget -= row.conversationID.utf8.count + row.stableID.utf8.count + Self.rowMargin
                 guard budget >= 0 || rows.isEmpty else { break }
                 rows.append(row)
             }
@@ -145,20 +161,28 @@ extension BackgroundClusteringService {
         )
     }
 
-    /// The cursor of a page request: nil for none; `invalidArgument` for one this server did not give.
-    static func exportCursor(_ text: String, provisional: Bool) throws(ServiceError) -> RecordID? {
-        guard let kind = text.first else { return nil }
+    /// Where a page request starts.
+    enum ExportCursor: Equatable {
+        /// The first page.
+        case start
+        /// The next page of a held assignment export.
+        case token(String)
+        /// The provisional placements after this conversation.
+        case after(RecordID)
+    }
+
+    /// The cursor of a page request; `invalidArgument` for one this server did not give.
+    static func exportCursor(_ text: String, provisional: Bool) throws(ServiceError) -> ExportCursor {
+        guard let kind = text.first else { return .start }
         let rest = String(text.dropFirst())
         switch (provisional, kind) {
-        case (false, "a") where RecordID.looksLikeObjectID(rest): return .objectID(rest.lowercased())
-        case (true, "o") where RecordID.looksLikeObjectID(rest): return .objectID(rest.lowercased())
-        case (true, "s") where !rest.isEmpty: return .string(rest)
+        case (false, "k") where !rest.isEmpty: return .token(rest)
+        case (true, "o") where RecordID.looksLikeObjectID(rest): return .after(.objectID(rest.lowercased()))
+        case (true, "s") where !rest.isEmpty: return .after(.string(rest))
         default: throw ServiceError(.invalidArgument, "after is not a cursor of this export (\(text.prefix(40)))")
         }
     }
 
-    /// The bytes a row adds to a page: its ids and a margin for the numbers and framing.
-    private static func textBytes(_ row: ExportedAssignment) -> Int {
-        row.conversationID.utf8.count + row.stableID.utf8.count + 48
-    }
+    /// The bytes a row adds to a page besides its ids: the numbers and the framing.
+    static let rowMargin = 48
 }
