@@ -920,7 +920,9 @@ struct  Clusterd__V1__ExportAssignmentsRequest
    */
   char *run_id;
   /*
-   * Opaque cursor from the previous page's reply; empty for the first page.
+   * Opaque cursor from the previous page's reply; empty for the first page. For the run's assignments it names a
+   * server-side read the server holds between pages (closed when read to its end, or idle for 5 minutes: then
+   * INVALID_ARGUMENT, and the client starts again).
    */
   char *after;
   /*
