@@ -102,5 +102,42 @@ extension EndToEnd {
                 )
             }
         }
+
+        @Test("with a token, a change is logged under the token and the client's name; merge applies from the next run")
+        func tokenAndMerge() async throws {
+            let configuration = try EmbeddedMongo.configuration()
+            let store = try MongoStore(configuration: configuration)
+            defer { store.close() }
+            let corpus = Corpus(conversationsPerTopic: 3, messagesPerConversation: 2)
+            try corpus.insert(into: store)
+            let token = "e2e-token-\(UUID().uuidString)"
+            var environment = Clusterctl.fallbackEmbedder
+            environment["CLUSTERD_TOKEN"] = token
+            environment["CLUSTERD_FIXED_K"] = "3"
+            try await ServerProcess.with(store: configuration, environment: environment) { server in
+                let options = ["--address", server.address, "--token", token]
+                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + options)
+                #expect(force.exitCode == 0, "\(force.stdout)\(force.stderr)")
+                let run = try #require(try store.latestSuccessfulRun())
+                let base = try store.clusters(runID: run.id).filter { $0.level == 0 && $0.stableID != "other" }
+                try #require(base.count >= 2)
+                let merge = try await Self.clusterctl(["topic", "merge", base[1].stableID, base[0].stableID] + options)
+                #expect(merge.exitCode == 0 && merge.stdout.contains("next run"), "\(merge.stdout)\(merge.stderr)")
+                let log = try #require(try store.curationChanges(stableID: nil, limit: 5).first)
+                #expect(log.by.hasPrefix("token (clusterctl"), "\(log.by)")
+
+                let again = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + options)
+                #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+                let next = try #require(try store.latestSuccessfulRun())
+                #expect(next.id != run.id)
+                let ids = Set(try store.clusters(runID: next.id).map(\.stableID))
+                #expect(ids.contains(base[0].stableID) && !ids.contains(base[1].stableID), "\(ids)")
+                let history = try await Self.clusterctl(["clusters", "--history", base[1].stableID] + options)
+                #expect(
+                    history.exitCode == 0 && history.stdout.contains("absent"),
+                    "\(history.stdout)\(history.stderr)"
+                )
+            }
+        }
     }
 }
