@@ -11,7 +11,16 @@ extension MongoStore: ServiceStore {
     ) throws -> any MessageScanning {
         try scanMessages(after: after, patience: patience, whenReadable: whenReadable)
     }
+
+    /// `openAssignmentExport(runID:)` as the protocol's existential.
+    public func openAssignmentExport(runID: RecordID) throws -> any AssignmentExporting {
+        let export: AssignmentExport = try openAssignmentExport(runID: runID)
+        return export
+    }
 }
+
+/// The store's assignment export is the service's.
+extension AssignmentExport: AssignmentExporting {}
 
 /// The store's scan is the sweep's.
 extension MessageScan: MessageScanning {}

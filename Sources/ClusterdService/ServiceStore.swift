@@ -123,4 +123,29 @@ public protocol ServiceStore: Sendable {
     /// conversations whose write lost to another writer.
     @discardableResult
     func saveProvisionalAssignments(_ placements: [ProvisionalAssignment]) throws -> Set<RecordID>
+
+    /// Every topic's hand curation (see `MongoStore.curations`).
+    func curations() throws -> [TopicCuration]
+    /// Stores a topic's curation and logs the change (see `MongoStore.saveCuration`).
+    func saveCuration(_ topic: TopicCuration, change: CurationChange) throws
+    /// Records merged topics' last-seen centroids (see `MongoStore.saveAbsorbedCentroids`).
+    func saveAbsorbedCentroids(_ topics: [(stableID: String, level: Int, centroid: [Float])]) throws
+    /// The curation audit log, newest first (see `MongoStore.curationChanges`).
+    func curationChanges(stableID: String?, limit: Int) throws -> [CurationChange]
+    /// One cluster of a run, or nil.
+    func cluster(runID: RecordID, stableID: String) throws -> Cluster?
+    /// Gives a run's cluster a name; false when the run has no such cluster.
+    @discardableResult
+    func renameCluster(runID: RecordID, stableID: String, name: String, description: String?, source: String) throws
+        -> Bool
+    /// Opens a read of a run's assignments on a cursor of its own (see `MongoStore.openAssignmentExport`).
+    func openAssignmentExport(runID: RecordID) throws -> any AssignmentExporting
+    /// A page of provisional placements against a run (see `MongoStore.provisionalPage`).
+    func provisionalPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [ProvisionalAssignment]
+    /// Of these conversations, those a run assigned.
+    func assignedConversations(runID: RecordID, among conversationIDs: [RecordID]) throws -> Set<RecordID>
+    /// Up to `limit` successful runs, newest first.
+    func successfulRuns(limit: Int) throws -> [ClusteringRun]
+    /// Every stored cluster with this stable id, of any run.
+    func clusters(stableID: String) throws -> [Cluster]
 }

@@ -28,6 +28,10 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var provisionalCollection: String = "provisional_assignments"
     /// clusterd's leases (the clustering leader's: `_id` "clustering"), one document per lease.
     public var leasesCollection: String = "clusterd_leases"
+    /// clusterd's hand curation of topics (kept names, merges), one document per stable id (`_id`).
+    public var curationCollection: String = "clusterd_curation"
+    /// clusterd's audit log of curation changes (who, what, when), one document per change.
+    public var curationLogCollection: String = "clusterd_curation_log"
     /// clusterd's own progress markers, one document per marker (the sweep's position, the change stream's resume
     /// token), keyed by a name.
     public var stateCollection: String

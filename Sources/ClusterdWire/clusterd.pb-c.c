@@ -1273,7 +1273,547 @@ void   clusterd__v1__replica_status__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20] =
+void   clusterd__v1__export_assignments_request__init
+                     (Clusterd__V1__ExportAssignmentsRequest         *message)
+{
+  static const Clusterd__V1__ExportAssignmentsRequest init_value = CLUSTERD__V1__EXPORT_ASSIGNMENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__export_assignments_request__get_packed_size
+                     (const Clusterd__V1__ExportAssignmentsRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__export_assignments_request__pack
+                     (const Clusterd__V1__ExportAssignmentsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__export_assignments_request__pack_to_buffer
+                     (const Clusterd__V1__ExportAssignmentsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ExportAssignmentsRequest *
+       clusterd__v1__export_assignments_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ExportAssignmentsRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__export_assignments_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__export_assignments_request__free_unpacked
+                     (Clusterd__V1__ExportAssignmentsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__export_assignments_reply__init
+                     (Clusterd__V1__ExportAssignmentsReply         *message)
+{
+  static const Clusterd__V1__ExportAssignmentsReply init_value = CLUSTERD__V1__EXPORT_ASSIGNMENTS_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__export_assignments_reply__get_packed_size
+                     (const Clusterd__V1__ExportAssignmentsReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__export_assignments_reply__pack
+                     (const Clusterd__V1__ExportAssignmentsReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__export_assignments_reply__pack_to_buffer
+                     (const Clusterd__V1__ExportAssignmentsReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ExportAssignmentsReply *
+       clusterd__v1__export_assignments_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ExportAssignmentsReply *)
+     protobuf_c_message_unpack (&clusterd__v1__export_assignments_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__export_assignments_reply__free_unpacked
+                     (Clusterd__V1__ExportAssignmentsReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__export_assignments_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__exported_assignment__init
+                     (Clusterd__V1__ExportedAssignment         *message)
+{
+  static const Clusterd__V1__ExportedAssignment init_value = CLUSTERD__V1__EXPORTED_ASSIGNMENT__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__exported_assignment__get_packed_size
+                     (const Clusterd__V1__ExportedAssignment *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__exported_assignment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__exported_assignment__pack
+                     (const Clusterd__V1__ExportedAssignment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__exported_assignment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__exported_assignment__pack_to_buffer
+                     (const Clusterd__V1__ExportedAssignment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__exported_assignment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ExportedAssignment *
+       clusterd__v1__exported_assignment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ExportedAssignment *)
+     protobuf_c_message_unpack (&clusterd__v1__exported_assignment__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__exported_assignment__free_unpacked
+                     (Clusterd__V1__ExportedAssignment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__exported_assignment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__get_topic_history_request__init
+                     (Clusterd__V1__GetTopicHistoryRequest         *message)
+{
+  static const Clusterd__V1__GetTopicHistoryRequest init_value = CLUSTERD__V1__GET_TOPIC_HISTORY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_topic_history_request__get_packed_size
+                     (const Clusterd__V1__GetTopicHistoryRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_topic_history_request__pack
+                     (const Clusterd__V1__GetTopicHistoryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_topic_history_request__pack_to_buffer
+                     (const Clusterd__V1__GetTopicHistoryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetTopicHistoryRequest *
+       clusterd__v1__get_topic_history_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetTopicHistoryRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__get_topic_history_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_topic_history_request__free_unpacked
+                     (Clusterd__V1__GetTopicHistoryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__get_topic_history_reply__init
+                     (Clusterd__V1__GetTopicHistoryReply         *message)
+{
+  static const Clusterd__V1__GetTopicHistoryReply init_value = CLUSTERD__V1__GET_TOPIC_HISTORY_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_topic_history_reply__get_packed_size
+                     (const Clusterd__V1__GetTopicHistoryReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_topic_history_reply__pack
+                     (const Clusterd__V1__GetTopicHistoryReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_topic_history_reply__pack_to_buffer
+                     (const Clusterd__V1__GetTopicHistoryReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetTopicHistoryReply *
+       clusterd__v1__get_topic_history_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetTopicHistoryReply *)
+     protobuf_c_message_unpack (&clusterd__v1__get_topic_history_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_topic_history_reply__free_unpacked
+                     (Clusterd__V1__GetTopicHistoryReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_topic_history_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__topic_history_entry__init
+                     (Clusterd__V1__TopicHistoryEntry         *message)
+{
+  static const Clusterd__V1__TopicHistoryEntry init_value = CLUSTERD__V1__TOPIC_HISTORY_ENTRY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__topic_history_entry__get_packed_size
+                     (const Clusterd__V1__TopicHistoryEntry *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_history_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__topic_history_entry__pack
+                     (const Clusterd__V1__TopicHistoryEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_history_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__topic_history_entry__pack_to_buffer
+                     (const Clusterd__V1__TopicHistoryEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_history_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TopicHistoryEntry *
+       clusterd__v1__topic_history_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TopicHistoryEntry *)
+     protobuf_c_message_unpack (&clusterd__v1__topic_history_entry__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__topic_history_entry__free_unpacked
+                     (Clusterd__V1__TopicHistoryEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__topic_history_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__curate_topic_request__init
+                     (Clusterd__V1__CurateTopicRequest         *message)
+{
+  static const Clusterd__V1__CurateTopicRequest init_value = CLUSTERD__V1__CURATE_TOPIC_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__curate_topic_request__get_packed_size
+                     (const Clusterd__V1__CurateTopicRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__curate_topic_request__pack
+                     (const Clusterd__V1__CurateTopicRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__curate_topic_request__pack_to_buffer
+                     (const Clusterd__V1__CurateTopicRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__CurateTopicRequest *
+       clusterd__v1__curate_topic_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__CurateTopicRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__curate_topic_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__curate_topic_request__free_unpacked
+                     (Clusterd__V1__CurateTopicRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__curate_topic_reply__init
+                     (Clusterd__V1__CurateTopicReply         *message)
+{
+  static const Clusterd__V1__CurateTopicReply init_value = CLUSTERD__V1__CURATE_TOPIC_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__curate_topic_reply__get_packed_size
+                     (const Clusterd__V1__CurateTopicReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__curate_topic_reply__pack
+                     (const Clusterd__V1__CurateTopicReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__curate_topic_reply__pack_to_buffer
+                     (const Clusterd__V1__CurateTopicReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__CurateTopicReply *
+       clusterd__v1__curate_topic_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__CurateTopicReply *)
+     protobuf_c_message_unpack (&clusterd__v1__curate_topic_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__curate_topic_reply__free_unpacked
+                     (Clusterd__V1__CurateTopicReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__curate_topic_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__curation_change__init
+                     (Clusterd__V1__CurationChange         *message)
+{
+  static const Clusterd__V1__CurationChange init_value = CLUSTERD__V1__CURATION_CHANGE__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__curation_change__get_packed_size
+                     (const Clusterd__V1__CurationChange *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__curation_change__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__curation_change__pack
+                     (const Clusterd__V1__CurationChange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__curation_change__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__curation_change__pack_to_buffer
+                     (const Clusterd__V1__CurationChange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__curation_change__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__CurationChange *
+       clusterd__v1__curation_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__CurationChange *)
+     protobuf_c_message_unpack (&clusterd__v1__curation_change__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__curation_change__free_unpacked
+                     (Clusterd__V1__CurationChange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__curation_change__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__list_curation_request__init
+                     (Clusterd__V1__ListCurationRequest         *message)
+{
+  static const Clusterd__V1__ListCurationRequest init_value = CLUSTERD__V1__LIST_CURATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_curation_request__get_packed_size
+                     (const Clusterd__V1__ListCurationRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_curation_request__pack
+                     (const Clusterd__V1__ListCurationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_curation_request__pack_to_buffer
+                     (const Clusterd__V1__ListCurationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListCurationRequest *
+       clusterd__v1__list_curation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListCurationRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__list_curation_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_curation_request__free_unpacked
+                     (Clusterd__V1__ListCurationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_curation_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__list_curation_reply__init
+                     (Clusterd__V1__ListCurationReply         *message)
+{
+  static const Clusterd__V1__ListCurationReply init_value = CLUSTERD__V1__LIST_CURATION_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__list_curation_reply__get_packed_size
+                     (const Clusterd__V1__ListCurationReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__list_curation_reply__pack
+                     (const Clusterd__V1__ListCurationReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__list_curation_reply__pack_to_buffer
+                     (const Clusterd__V1__ListCurationReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__list_curation_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__ListCurationReply *
+       clusterd__v1__list_curation_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__ListCurationReply *)
+     protobuf_c_message_unpack (&clusterd__v1__list_curation_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__list_curation_reply__free_unpacked
+                     (Clusterd__V1__ListCurationReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__list_curation_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__topic_curation__init
+                     (Clusterd__V1__TopicCuration         *message)
+{
+  static const Clusterd__V1__TopicCuration init_value = CLUSTERD__V1__TOPIC_CURATION__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__topic_curation__get_packed_size
+                     (const Clusterd__V1__TopicCuration *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_curation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__topic_curation__pack
+                     (const Clusterd__V1__TopicCuration *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_curation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__topic_curation__pack_to_buffer
+                     (const Clusterd__V1__TopicCuration *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__topic_curation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__TopicCuration *
+       clusterd__v1__topic_curation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__TopicCuration *)
+     protobuf_c_message_unpack (&clusterd__v1__topic_curation__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__topic_curation__free_unpacked
+                     (Clusterd__V1__TopicCuration *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__topic_curation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[28] =
 {
   {
     "call_id",
@@ -1515,10 +2055,110 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "export_assignments",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, export_assignments),
+    &clusterd__v1__export_assignments_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "export_assignments_reply",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, export_assignments_reply),
+    &clusterd__v1__export_assignments_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_topic_history",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_topic_history),
+    &clusterd__v1__get_topic_history_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_topic_history_reply",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_topic_history_reply),
+    &clusterd__v1__get_topic_history_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "curate_topic",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, curate_topic),
+    &clusterd__v1__curate_topic_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "curate_topic_reply",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, curate_topic_reply),
+    &clusterd__v1__curate_topic_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_curation",
+    37,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_curation),
+    &clusterd__v1__list_curation_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_curation_reply",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, list_curation_reply),
+    &clusterd__v1__list_curation_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
+  24,   /* field[24] = curate_topic */
+  25,   /* field[25] = curate_topic_reply */
   11,   /* field[11] = error */
+  20,   /* field[20] = export_assignments */
+  21,   /* field[21] = export_assignments_reply */
   5,   /* field[5] = force_clustering */
   6,   /* field[6] = force_clustering_reply */
   16,   /* field[16] = forget_messages */
@@ -1527,10 +2167,14 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   19,   /* field[19] = get_conversation_cluster_reply */
   7,   /* field[7] = get_status */
   8,   /* field[8] = get_status_reply */
+  22,   /* field[22] = get_topic_history */
+  23,   /* field[23] = get_topic_history_reply */
   1,   /* field[1] = hello */
   2,   /* field[2] = hello_reply */
   9,   /* field[9] = list_clusters */
   10,   /* field[10] = list_clusters_reply */
+  26,   /* field[26] = list_curation */
+  27,   /* field[27] = list_curation_reply */
   12,   /* field[12] = list_runs */
   13,   /* field[13] = list_runs_reply */
   3,   /* field[3] = trigger_analysis */
@@ -1538,11 +2182,12 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   15,   /* field[15] = trigger_analysis_batch_reply */
   4,   /* field[4] = trigger_analysis_reply */
 };
-static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
+static const ProtobufCIntRange clusterd__v1__frame__number_ranges[3 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 20 }
+  { 31, 20 },
+  { 0, 28 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -1552,10 +2197,10 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  20,
+  28,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
-  2,  clusterd__v1__frame__number_ranges,
+  3,  clusterd__v1__frame__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -4113,6 +4758,969 @@ const ProtobufCMessageDescriptor clusterd__v1__replica_status__descriptor =
   clusterd__v1__replica_status__field_indices_by_name,
   1,  clusterd__v1__replica_status__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__replica_status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__export_assignments_request__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsRequest, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsRequest, after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "provisional",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsRequest, provisional),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__export_assignments_request__field_indices_by_name[] = {
+  1,   /* field[1] = after */
+  3,   /* field[3] = limit */
+  2,   /* field[2] = provisional */
+  0,   /* field[0] = run_id */
+};
+static const ProtobufCIntRange clusterd__v1__export_assignments_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__export_assignments_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ExportAssignmentsRequest",
+  "ExportAssignmentsRequest",
+  "Clusterd__V1__ExportAssignmentsRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ExportAssignmentsRequest),
+  4,
+  clusterd__v1__export_assignments_request__field_descriptors,
+  clusterd__v1__export_assignments_request__field_indices_by_name,
+  1,  clusterd__v1__export_assignments_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__export_assignments_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__export_assignments_reply__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsReply, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignments",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__ExportAssignmentsReply, n_assignments),
+    offsetof(Clusterd__V1__ExportAssignmentsReply, assignments),
+    &clusterd__v1__exported_assignment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsReply, next_after),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "done",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportAssignmentsReply, done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__export_assignments_reply__field_indices_by_name[] = {
+  1,   /* field[1] = assignments */
+  3,   /* field[3] = done */
+  2,   /* field[2] = next_after */
+  0,   /* field[0] = run_id */
+};
+static const ProtobufCIntRange clusterd__v1__export_assignments_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__export_assignments_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ExportAssignmentsReply",
+  "ExportAssignmentsReply",
+  "Clusterd__V1__ExportAssignmentsReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ExportAssignmentsReply),
+  4,
+  clusterd__v1__export_assignments_reply__field_descriptors,
+  clusterd__v1__export_assignments_reply__field_indices_by_name,
+  1,  clusterd__v1__export_assignments_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__export_assignments_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__exported_assignment__field_descriptors[5] =
+{
+  {
+    "conversation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportedAssignment, conversation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stable_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportedAssignment, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "distance",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportedAssignment, distance),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "provisional",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportedAssignment, provisional),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assigned_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ExportedAssignment, assigned_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__exported_assignment__field_indices_by_name[] = {
+  4,   /* field[4] = assigned_at_ms */
+  0,   /* field[0] = conversation_id */
+  2,   /* field[2] = distance */
+  3,   /* field[3] = provisional */
+  1,   /* field[1] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__exported_assignment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__exported_assignment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ExportedAssignment",
+  "ExportedAssignment",
+  "Clusterd__V1__ExportedAssignment",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ExportedAssignment),
+  5,
+  clusterd__v1__exported_assignment__field_descriptors,
+  clusterd__v1__exported_assignment__field_indices_by_name,
+  1,  clusterd__v1__exported_assignment__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__exported_assignment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_topic_history_request__field_descriptors[3] =
+{
+  {
+    "stable_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetTopicHistoryRequest, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_level",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetTopicHistoryRequest, has_level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetTopicHistoryRequest, level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_topic_history_request__field_indices_by_name[] = {
+  1,   /* field[1] = has_level */
+  2,   /* field[2] = level */
+  0,   /* field[0] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_topic_history_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_topic_history_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetTopicHistoryRequest",
+  "GetTopicHistoryRequest",
+  "Clusterd__V1__GetTopicHistoryRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetTopicHistoryRequest),
+  3,
+  clusterd__v1__get_topic_history_request__field_descriptors,
+  clusterd__v1__get_topic_history_request__field_indices_by_name,
+  1,  clusterd__v1__get_topic_history_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_topic_history_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_topic_history_reply__field_descriptors[2] =
+{
+  {
+    "stable_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetTopicHistoryReply, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__GetTopicHistoryReply, n_entries),
+    offsetof(Clusterd__V1__GetTopicHistoryReply, entries),
+    &clusterd__v1__topic_history_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_topic_history_reply__field_indices_by_name[] = {
+  1,   /* field[1] = entries */
+  0,   /* field[0] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_topic_history_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_topic_history_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetTopicHistoryReply",
+  "GetTopicHistoryReply",
+  "Clusterd__V1__GetTopicHistoryReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetTopicHistoryReply),
+  2,
+  clusterd__v1__get_topic_history_reply__field_descriptors,
+  clusterd__v1__get_topic_history_reply__field_indices_by_name,
+  1,  clusterd__v1__get_topic_history_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_topic_history_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__topic_history_entry__field_descriptors[8] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, created_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "present",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, present),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parent",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicHistoryEntry, parent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "events",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__TopicHistoryEntry, n_events),
+    offsetof(Clusterd__V1__TopicHistoryEntry, events),
+    &clusterd__v1__lineage_event__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__topic_history_entry__field_indices_by_name[] = {
+  1,   /* field[1] = created_at_ms */
+  7,   /* field[7] = events */
+  5,   /* field[5] = level */
+  3,   /* field[3] = name */
+  6,   /* field[6] = parent */
+  2,   /* field[2] = present */
+  0,   /* field[0] = run_id */
+  4,   /* field[4] = size */
+};
+static const ProtobufCIntRange clusterd__v1__topic_history_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__topic_history_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TopicHistoryEntry",
+  "TopicHistoryEntry",
+  "Clusterd__V1__TopicHistoryEntry",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TopicHistoryEntry),
+  8,
+  clusterd__v1__topic_history_entry__field_descriptors,
+  clusterd__v1__topic_history_entry__field_indices_by_name,
+  1,  clusterd__v1__topic_history_entry__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__topic_history_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__curate_topic_request__field_descriptors[5] =
+{
+  {
+    "action",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicRequest, action),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stable_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicRequest, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "description",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicRequest, description),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "into_stable_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicRequest, into_stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__curate_topic_request__field_indices_by_name[] = {
+  0,   /* field[0] = action */
+  3,   /* field[3] = description */
+  4,   /* field[4] = into_stable_id */
+  2,   /* field[2] = name */
+  1,   /* field[1] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__curate_topic_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__curate_topic_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.CurateTopicRequest",
+  "CurateTopicRequest",
+  "Clusterd__V1__CurateTopicRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__CurateTopicRequest),
+  5,
+  clusterd__v1__curate_topic_request__field_descriptors,
+  clusterd__v1__curate_topic_request__field_indices_by_name,
+  1,  clusterd__v1__curate_topic_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__curate_topic_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__curate_topic_reply__field_descriptors[2] =
+{
+  {
+    "change",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicReply, change),
+    &clusterd__v1__curation_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurateTopicReply, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__curate_topic_reply__field_indices_by_name[] = {
+  0,   /* field[0] = change */
+  1,   /* field[1] = message */
+};
+static const ProtobufCIntRange clusterd__v1__curate_topic_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__curate_topic_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.CurateTopicReply",
+  "CurateTopicReply",
+  "Clusterd__V1__CurateTopicReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__CurateTopicReply),
+  2,
+  clusterd__v1__curate_topic_reply__field_descriptors,
+  clusterd__v1__curate_topic_reply__field_indices_by_name,
+  1,  clusterd__v1__curate_topic_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__curate_topic_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__curation_change__field_descriptors[8] =
+{
+  {
+    "action",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, action),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stable_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "description",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, description),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "into_stable_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, into_stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_name",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, previous_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__CurationChange, at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__curation_change__field_indices_by_name[] = {
+  0,   /* field[0] = action */
+  7,   /* field[7] = at_ms */
+  6,   /* field[6] = by */
+  3,   /* field[3] = description */
+  4,   /* field[4] = into_stable_id */
+  2,   /* field[2] = name */
+  5,   /* field[5] = previous_name */
+  1,   /* field[1] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__curation_change__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__curation_change__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.CurationChange",
+  "CurationChange",
+  "Clusterd__V1__CurationChange",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__CurationChange),
+  8,
+  clusterd__v1__curation_change__field_descriptors,
+  clusterd__v1__curation_change__field_indices_by_name,
+  1,  clusterd__v1__curation_change__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__curation_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__list_curation_request__field_descriptors[2] =
+{
+  {
+    "stable_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListCurationRequest, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__ListCurationRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_curation_request__field_indices_by_name[] = {
+  1,   /* field[1] = limit */
+  0,   /* field[0] = stable_id */
+};
+static const ProtobufCIntRange clusterd__v1__list_curation_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_curation_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListCurationRequest",
+  "ListCurationRequest",
+  "Clusterd__V1__ListCurationRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListCurationRequest),
+  2,
+  clusterd__v1__list_curation_request__field_descriptors,
+  clusterd__v1__list_curation_request__field_indices_by_name,
+  1,  clusterd__v1__list_curation_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_curation_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__list_curation_reply__field_descriptors[2] =
+{
+  {
+    "topics",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__ListCurationReply, n_topics),
+    offsetof(Clusterd__V1__ListCurationReply, topics),
+    &clusterd__v1__topic_curation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__ListCurationReply, n_changes),
+    offsetof(Clusterd__V1__ListCurationReply, changes),
+    &clusterd__v1__curation_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__list_curation_reply__field_indices_by_name[] = {
+  1,   /* field[1] = changes */
+  0,   /* field[0] = topics */
+};
+static const ProtobufCIntRange clusterd__v1__list_curation_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__list_curation_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.ListCurationReply",
+  "ListCurationReply",
+  "Clusterd__V1__ListCurationReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__ListCurationReply),
+  2,
+  clusterd__v1__list_curation_reply__field_descriptors,
+  clusterd__v1__list_curation_reply__field_indices_by_name,
+  1,  clusterd__v1__list_curation_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__list_curation_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__topic_curation__field_descriptors[6] =
+{
+  {
+    "stable_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, stable_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "description",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, description),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "merged_into",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, merged_into),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_by",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, updated_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__TopicCuration, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__topic_curation__field_indices_by_name[] = {
+  2,   /* field[2] = description */
+  3,   /* field[3] = merged_into */
+  1,   /* field[1] = name */
+  0,   /* field[0] = stable_id */
+  5,   /* field[5] = updated_at_ms */
+  4,   /* field[4] = updated_by */
+};
+static const ProtobufCIntRange clusterd__v1__topic_curation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__topic_curation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.TopicCuration",
+  "TopicCuration",
+  "Clusterd__V1__TopicCuration",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__TopicCuration),
+  6,
+  clusterd__v1__topic_curation__field_descriptors,
+  clusterd__v1__topic_curation__field_indices_by_name,
+  1,  clusterd__v1__topic_curation__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__topic_curation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue clusterd__v1__code__enum_values_by_number[9] =

@@ -166,6 +166,43 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.saveProvisionalAssignments(placements) }
     }
     func close() { inner.close() }
+    func curations() throws -> [TopicCuration] { try checked { try inner.curations() } }
+    func saveCuration(_ topic: TopicCuration, change: CurationChange) throws {
+        try checked { try inner.saveCuration(topic, change: change) }
+    }
+    func saveAbsorbedCentroids(_ topics: [(stableID: String, level: Int, centroid: [Float])]) throws {
+        try checked { try inner.saveAbsorbedCentroids(topics) }
+    }
+    func curationChanges(stableID: String?, limit: Int) throws -> [CurationChange] {
+        try checked { try inner.curationChanges(stableID: stableID, limit: limit) }
+    }
+    func cluster(runID: RecordID, stableID: String) throws -> Cluster? {
+        try checked { try inner.cluster(runID: runID, stableID: stableID) }
+    }
+    func renameCluster(runID: RecordID, stableID: String, name: String, description: String?, source: String) throws
+        -> Bool
+    {
+        try checked {
+            try inner.renameCluster(
+                runID: runID,
+                stableID: stableID,
+                name: name,
+                description: description,
+                source: source
+            )
+        }
+    }
+    func openAssignmentExport(runID: RecordID) throws -> any AssignmentExporting {
+        try checked { try inner.openAssignmentExport(runID: runID) }
+    }
+    func provisionalPage(runID: RecordID, after: RecordID?, limit: Int) throws -> [ProvisionalAssignment] {
+        try checked { try inner.provisionalPage(runID: runID, after: after, limit: limit) }
+    }
+    func assignedConversations(runID: RecordID, among conversationIDs: [RecordID]) throws -> Set<RecordID> {
+        try checked { try inner.assignedConversations(runID: runID, among: conversationIDs) }
+    }
+    func successfulRuns(limit: Int) throws -> [ClusteringRun] { try checked { try inner.successfulRuns(limit: limit) } }
+    func clusters(stableID: String) throws -> [Cluster] { try checked { try inner.clusters(stableID: stableID) } }
 }
 
 /// A scan that finds nothing (a `FlakyStore` with `sweepBlind` set).

@@ -206,6 +206,36 @@ public final class ClusterdClient: Sendable {
         return placement
     }
 
+    /// ExportAssignments: one page of a run's export (its assignments, or with `provisional` the provisional
+    /// placements since); ask again with the page's `nextAfter` and the same (resolved) run id until `done`.
+    public func exportPage(_ request: ExportRequest) async throws -> ExportPage {
+        let reply = try await call(.exportAssignments(request))
+        guard case .exportAssignments(let page) = reply else { throw Self.unexpected(reply) }
+        return page
+    }
+
+    /// GetTopicHistory: a topic's size, name and lineage events in each retained successful run, newest first.
+    public func topicHistory(stableID: String, level: UInt32? = nil) async throws -> TopicHistory {
+        let reply = try await call(.getTopicHistory(stableID: stableID, level: level))
+        guard case .getTopicHistory(let history) = reply else { throw Self.unexpected(reply) }
+        return history
+    }
+
+    /// CurateTopic: rename, pin, unpin or merge a topic; the logged change and what it does.
+    public func curateTopic(_ request: CurateTopicCall) async throws -> CurationOutcome {
+        let reply = try await call(.curateTopic(request))
+        guard case .curateTopic(let outcome) = reply else { throw Self.unexpected(reply) }
+        return outcome
+    }
+
+    /// ListCuration: the curated topics and the curation log, newest first (of one topic when `stableID` is not
+    /// empty; `limit` 0: 100).
+    public func curationLog(stableID: String = "", limit: UInt32 = 0) async throws -> CurationLog {
+        let reply = try await call(.listCuration(stableID: stableID, limit: limit))
+        guard case .listCuration(let log) = reply else { throw Self.unexpected(reply) }
+        return log
+    }
+
     /// TriggerAnalysisBatch: queues many messages in one frame; one result per item, in order, plus the queue
     /// depth after the batch. The whole call fails (INVALID_ARGUMENT) only for an empty or over-10000-item batch.
     public func triggerAnalysisBatch(_ items: [TriggerItem]) async throws -> (

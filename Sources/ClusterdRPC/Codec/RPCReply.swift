@@ -21,6 +21,14 @@ public enum RPCReply: Sendable, Equatable {
     case forgetMessages(ForgetMessagesResult)
     /// Where a conversation sits (boxed, like the listing).
     indirect case getConversationCluster(ConversationPlacement)
+    /// One page of an export (boxed, like the listing).
+    indirect case exportAssignments(ExportPage)
+    /// A topic across runs (boxed).
+    indirect case getTopicHistory(TopicHistory)
+    /// The logged curation change and what it does (boxed).
+    indirect case curateTopic(CurationOutcome)
+    /// The curated topics and the log (boxed).
+    indirect case listCuration(CurationLog)
     /// A failed call.
     case error(RPCError)
 

@@ -18,4 +18,12 @@ public enum RPCRequest: Sendable, Equatable {
     case forgetMessages(messageIDs: [String], conversationID: String)
     /// Ask where a conversation sits: its cluster path in the latest successful run, provisional or not.
     case getConversationCluster(conversationID: String)
+    /// Ask for a page of a run's export (its assignments or provisional placements, after a cursor).
+    indirect case exportAssignments(ExportRequest)
+    /// Ask for a topic's size, name and lineage in each retained successful run (only clusters at `level`, if given).
+    case getTopicHistory(stableID: String, level: UInt32?)
+    /// Change a topic's hand curation (rename, pin, unpin, merge).
+    indirect case curateTopic(CurateTopicCall)
+    /// Ask for the curated topics and the curation log (of one topic when the id is not empty; limit 0: 100).
+    case listCuration(stableID: String, limit: UInt32)
 }

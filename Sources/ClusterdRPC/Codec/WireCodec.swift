@@ -124,6 +124,14 @@ public enum WireCodec {
             ForgetMessagesCodec.fill(&frame, messageIDs: messageIDs, conversationID: conversationID, arena: arena)
         case .getConversationCluster(let conversationID):
             GetConversationClusterCodec.fill(&frame, conversationID: conversationID, arena: arena)
+        case .exportAssignments(let request):
+            ExportAssignmentsCodec.fill(&frame, request: request, arena: arena)
+        case .getTopicHistory(let stableID, let level):
+            GetTopicHistoryCodec.fill(&frame, stableID: stableID, level: level, arena: arena)
+        case .curateTopic(let request):
+            CurateTopicCodec.fill(&frame, request: request, arena: arena)
+        case .listCuration(let stableID, let limit):
+            ListCurationCodec.fill(&frame, stableID: stableID, limit: limit, arena: arena)
         }
     }
 
@@ -153,6 +161,14 @@ public enum WireCodec {
             ForgetMessagesCodec.fill(&frame, result: result, arena: arena)
         case .getConversationCluster(let placement):
             GetConversationClusterCodec.fill(&frame, placement: placement, arena: arena)
+        case .exportAssignments(let page):
+            ExportAssignmentsCodec.fill(&frame, page: page, arena: arena)
+        case .getTopicHistory(let history):
+            GetTopicHistoryCodec.fill(&frame, history: history, arena: arena)
+        case .curateTopic(let outcome):
+            CurateTopicCodec.fill(&frame, outcome: outcome, arena: arena)
+        case .listCuration(let log):
+            ListCurationCodec.fill(&frame, log: log, arena: arena)
         case .error(let error):
             ErrorCodec.fill(&frame, error: error, arena: arena)
         }
@@ -181,6 +197,14 @@ public enum WireCodec {
             return .request(GetConversationClusterCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY:
             return .reply(GetConversationClusterCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS: return .request(ExportAssignmentsCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS_REPLY: return .reply(ExportAssignmentsCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY: return .request(GetTopicHistoryCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY_REPLY: return .reply(GetTopicHistoryCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC: return .request(CurateTopicCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY: return .reply(CurateTopicCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_LIST_CURATION: return .request(ListCurationCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY: return .reply(ListCurationCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_ERROR: return .reply(ErrorCodec.reply(frame))
         default: return .unknown
         }

@@ -9,6 +9,10 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case triggerAnalysisBatch
     case forgetMessages
     case getConversationCluster
+    case exportAssignments
+    case getTopicHistory
+    case curateTopic
+    case listCuration
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -24,6 +28,10 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
         case .forgetMessages: return "ForgetMessages"
         case .getConversationCluster: return "GetConversationCluster"
+        case .exportAssignments: return "ExportAssignments"
+        case .getTopicHistory: return "GetTopicHistory"
+        case .curateTopic: return "CurateTopic"
+        case .listCuration: return "ListCuration"
         case .invalid: return "Invalid"
         }
     }
@@ -40,6 +48,10 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .triggerAnalysisBatch: self = .triggerAnalysisBatch
         case .forgetMessages: self = .forgetMessages
         case .getConversationCluster: self = .getConversationCluster
+        case .exportAssignments: self = .exportAssignments
+        case .getTopicHistory: self = .getTopicHistory
+        case .curateTopic: self = .curateTopic
+        case .listCuration: self = .listCuration
         }
     }
 }

@@ -27,6 +27,8 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
     private let cancellation = CallCancellation()
     /// A `ReadPause.paused` was sent and no `.resumed` since.
     private var readsPaused = false
+    /// Who calls on this connection (curation changes are logged under it).
+    private var caller: RPCCaller
 
     init(
         service: any RPCServiceHandler,
@@ -40,6 +42,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         self.counters = counters
         self.metrics = metrics
         self.logger = logger
+        self.caller = RPCCaller(authenticated: configuration.token != nil)
         self.state = RPCConnectionStateMachine(
             token: configuration.token,
             maxFrameBytes: configuration.maxFrameBytes,
@@ -179,6 +182,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
             serve(request, callID: callID, context: context, start: start)
         case .answerHello(let callID, let clientName):
             logger.debug("Hello from \(clientName)")
+            caller.clientName = clientName
             let reply = RPCReply.hello(
                 protocolVersion: WireCodec.protocolVersion,
                 serverVersion: configuration.serverVersion,
@@ -212,7 +216,7 @@ final class RPCConnectionHandler: ChannelDuplexHandler {
         let eventLoop = context.eventLoop
         state.callStarted()
         counters.started()
-        service.dispatch(request, cancellation: cancellation) { reply in
+        service.dispatch(request, caller: caller, cancellation: cancellation) { reply in
             if eventLoop.inEventLoop {
                 loopBound.value.handler.complete(context: loopBound.value.context, callID, reply, method, start)
             } else {

@@ -30,6 +30,18 @@ public protocol RPCServiceHandler: Sendable {
     /// provisional placement since).
     func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>)
 
+    /// ExportAssignments: one page of a run's assignments or provisional placements, after a cursor.
+    func exportAssignments(_ request: ExportRequest, reply: RPCResponder<ExportPage>)
+
+    /// GetTopicHistory: a topic's size, name and lineage in each retained successful run, newest first.
+    func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>)
+
+    /// CurateTopic: change a topic's hand curation, logged as made by `caller`.
+    func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>)
+
+    /// ListCuration: the curated topics and the curation log, newest first.
+    func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>)
+
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
     /// request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
@@ -40,10 +52,36 @@ extension RPCServiceHandler {
     /// No packed replies: every request goes to its method.
     public func packedReply(to request: RPCRequest, receivedAt: UInt64) -> PackedReply? { nil }
 
-    /// Sends `request` to its method; `complete` gets the reply, and the method sees `cancellation` (the
-    /// connection closed) through its responder. Hello is the server's, so it is refused here.
+    /// A handler without exports answers UNIMPLEMENTED.
+    public func exportAssignments(_ request: ExportRequest, reply: RPCResponder<ExportPage>) {
+        reply.fail(Self.unimplemented("ExportAssignments"))
+    }
+
+    /// A handler without topic history answers UNIMPLEMENTED.
+    public func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>) {
+        reply.fail(Self.unimplemented("GetTopicHistory"))
+    }
+
+    /// A handler without curation answers UNIMPLEMENTED.
+    public func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
+        reply.fail(Self.unimplemented("CurateTopic"))
+    }
+
+    /// A handler without curation answers UNIMPLEMENTED.
+    public func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>) {
+        reply.fail(Self.unimplemented("ListCuration"))
+    }
+
+    /// The error of a call this handler does not serve.
+    private static func unimplemented(_ call: String) -> RPCError {
+        RPCError(code: .unimplemented, message: "\(call) is not served here")
+    }
+
+    /// Sends `request` from `caller` to its method; `complete` gets the reply, and the method sees `cancellation`
+    /// (the connection closed) through its responder. Hello is the server's, so it is refused here.
     func dispatch(
         _ request: RPCRequest,
+        caller: RPCCaller = .local,
         cancellation: CallCancellation? = nil,
         complete: @escaping @Sendable (RPCReply) -> Void
     ) {
@@ -77,6 +115,22 @@ extension RPCServiceHandler {
             getConversationCluster(
                 conversationID: conversationID,
                 reply: responder(RPCReply.getConversationCluster)
+            )
+        case .exportAssignments(let export):
+            exportAssignments(export, reply: responder(RPCReply.exportAssignments))
+        case .getTopicHistory(let stableID, let level):
+            getTopicHistory(
+                stableID: stableID,
+                level: level,
+                reply: responder(RPCReply.getTopicHistory)
+            )
+        case .curateTopic(let call):
+            curateTopic(call, caller: caller, reply: responder(RPCReply.curateTopic))
+        case .listCuration(let stableID, let limit):
+            listCuration(
+                stableID: stableID,
+                limit: limit,
+                reply: responder(RPCReply.listCuration)
             )
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))

@@ -6,10 +6,11 @@ import Foundation
 import Metrics
 
 /// Connects the RPC server to the background service, one method per call: cheap calls are answered on the spot;
-/// MongoDB reads (ListClusters, ListRuns, GetConversationCluster) and erasures (ForgetMessages) run on the bounded
-/// read queue (RESOURCE_EXHAUSTED when full; calls of a closed connection dropped), batch triggers on a lane of
-/// their own (they never touch MongoDB, so they do not wait behind reads during an outage), never on an event loop.
-/// List replies are cut into pages (`ListPaging`).
+/// MongoDB reads and writes (ListClusters, ListRuns, GetConversationCluster, ExportAssignments, GetTopicHistory,
+/// CurateTopic, ListCuration) and erasures (ForgetMessages) run on the bounded read queue (RESOURCE_EXHAUSTED when
+/// full; calls of a closed connection dropped), batch triggers on a lane of their own (they never touch MongoDB, so
+/// they do not wait behind reads during an outage), never on an event loop. List replies are cut into pages
+/// (`ListPaging`).
 struct ServiceRPCAdapter: RPCServiceHandler {
     let service: BackgroundClusteringService
     let readQueue: BoundedWorkQueue
@@ -134,6 +135,52 @@ struct ServiceRPCAdapter: RPCServiceHandler {
 
     func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
         offLoop(reply) { service throws(ServiceError) in try service.conversationCluster(id: conversationID) }
+    }
+
+    func exportAssignments(_ request: ExportRequest, reply: RPCResponder<ExportPage>) {
+        offLoop(reply) { service throws(ServiceError) in
+            try service.exportPage(
+                runID: request.runID,
+                provisional: request.provisional,
+                after: request.after,
+                limit: Int(request.limit)
+            )
+        }
+    }
+
+    func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>) {
+        offLoop(reply) { service throws(ServiceError) in
+            TopicHistory(
+                stableID: stableID,
+                entries: try service.topicHistory(stableID: stableID, level: level.map { Int($0) })
+            )
+        }
+    }
+
+    func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
+        offLoop(reply) { service throws(ServiceError) in
+            guard let action = CurationAction(rawValue: request.action) else {
+                let known = CurationAction.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ServiceError(.invalidArgument, "unknown curation action \"\(request.action)\" (one of \(known))")
+            }
+            let change = CurationRequest(
+                action: action,
+                stableID: request.stableID,
+                name: request.name,
+                description: request.description,
+                intoStableID: request.intoStableID
+            )
+            return try service.curate(change, by: caller.who)
+        }
+    }
+
+    func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>) {
+        offLoop(reply) { service throws(ServiceError) in
+            try service.curationLog(
+                stableID: stableID.isEmpty ? nil : stableID,
+                limit: limit == 0 ? 100 : min(Int(limit), 1000)
+            )
+        }
     }
 
     /// Runs `work` on `queue` (the read queue unless told: it blocks on MongoDB or takes long) and answers with its

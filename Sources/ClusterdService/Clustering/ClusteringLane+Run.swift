@@ -69,11 +69,15 @@ extension ClusteringLane {
                 context.logger.info("Skipped background clustering: \(run.error!)")
             } else {
                 setStage("clustering", progress: 0.2)
-                let previous = try previousClustering()
+                let curation = CurationApplier(try context.store.curations())
+                let previous = try previousClustering(curation: curation)
                 let engine = ClusteringEngine(configuration: context.configuration.clustering)
-                let outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
+                var outcome = engine.run(runID: run.id, conversations: conversations, previous: previous) { fraction in
                     self.setStage("clustering", progress: 0.2 + 0.5 * fraction)
                 }
+                // Hand curation, once stable ids are matched: merged ids map to their survivors before the rest of
+                // a sampled run is assigned, and kept names replace local ones before Claude names the others.
+                try applyCuratedMerges(&outcome, curation: curation)
                 var clusters = outcome.clusters
                 var metrics = outcome.metrics
                 var assignments = outcome.assignments
@@ -100,7 +104,13 @@ extension ClusteringLane {
                     )
                 }
                 ClusterNamingPlanner.carryNameSources(&clusters, previous: previous.clusters)
-                nameClusters(&clusters, assignments: outcome.assignments, conversations: conversations)
+                let curatedNames = curation.applyNames(&clusters)
+                nameClusters(
+                    &clusters,
+                    assignments: outcome.assignments,
+                    conversations: conversations,
+                    keeping: curatedNames
+                )
                 setStage("writing", progress: 0.85)
                 try context.store.saveClusters(clusters, assignments: assignments)
                 written = clusters
@@ -171,20 +181,23 @@ extension ClusteringLane {
     /// Names clusters with the name provider (Claude), contrasting each with its nearest neighbours; the others
     /// keep their names. `needingNames` chooses which (by stable id); by default every nameable cluster whose name
     /// is not the provider's — new stable ids, and continued clusters named locally before — so a continued
-    /// cluster keeps a name Claude gave it and no call is repeated. The "Other" bucket and clusters below the
-    /// minimum size are never named. Blocking: runs on the clustering lane only.
+    /// cluster keeps a name Claude gave it and no call is repeated. The "Other" bucket, clusters below the
+    /// minimum size and the ids in `keeping` (names kept by hand curation) are never named. Blocking: runs on the
+    /// clustering lane only.
     func nameClusters(
         _ clusters: inout [Cluster],
         assignments: [ClusterAssignment],
         conversations: [ConversationInput],
-        needingNames: Set<String>? = nil
+        needingNames: Set<String>? = nil,
+        keeping: Set<String> = []
     ) {
         guard let nameProvider = llm.nameProvider else { return }
         let planner = ClusterNamingPlanner(
             minClusterSize: context.configuration.clustering.minClusterSize,
             seed: context.configuration.clustering.seed
         )
-        let wanted = needingNames ?? planner.clustersNeedingNames(clusters, namedBy: nameProvider.source)
+        let wanted = (needingNames ?? planner.clustersNeedingNames(clusters, namedBy: nameProvider.source))
+            .subtracting(keeping)
         let requests = planner.requests(
             for: wanted,
             clusters: clusters,
@@ -202,11 +215,13 @@ extension ClusteringLane {
         context.logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
     }
 
-    /// The latest successful run's clusters, memberships and k: what stable ids and lineage are matched against.
-    private func previousClustering() throws -> PreviousClustering {
+    /// The latest successful run's clusters (with stand-ins for merged topics it no longer has, see
+    /// `CurationApplier.standIns`), memberships and k: what stable ids and lineage are matched against.
+    private func previousClustering(curation: CurationApplier) throws -> PreviousClustering {
         guard let latest = try context.store.latestSuccessfulRun() else { return .none }
+        let clusters = try context.store.clusters(runID: latest.id)
         return PreviousClustering(
-            clusters: try context.store.clusters(runID: latest.id),
+            clusters: clusters + curation.standIns(for: clusters, runID: latest.id),
             assignments: try context.store.assignments(runID: latest.id),
             k: latest.metrics?.k
         )

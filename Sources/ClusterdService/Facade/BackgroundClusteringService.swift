@@ -135,6 +135,7 @@ public final class BackgroundClusteringService: Sendable {
             within: max(0, remaining)
         )
         sweeper.closeScan()
+        context.exports.closeAll()
         leases.release(within: max(0, grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         llm.persist()
         if state.read({ $0.clustering.isRunning }) {

@@ -22,6 +22,8 @@ final class ServiceContext: Sendable {
     let metrics: ServiceMetrics
     /// Places conversations analysed since the latest run among its base clusters.
     let placer = ProvisionalPlacer()
+    /// Assignment exports open between two page requests.
+    let exports = ExportCursors()
     /// Called when a full catch-up pass is wanted soon (the sweeper takes a step now, not at the next tick): MongoDB
     /// reachable again, a change stream gap.
     private let sweepWanted = Mutex<@Sendable () -> Void>({})

@@ -44,6 +44,18 @@ typedef struct Clusterd__V1__GetConversationClusterRequest Clusterd__V1__GetConv
 typedef struct Clusterd__V1__GetConversationClusterReply Clusterd__V1__GetConversationClusterReply;
 typedef struct Clusterd__V1__ClusterPathEntry Clusterd__V1__ClusterPathEntry;
 typedef struct Clusterd__V1__ReplicaStatus Clusterd__V1__ReplicaStatus;
+typedef struct Clusterd__V1__ExportAssignmentsRequest Clusterd__V1__ExportAssignmentsRequest;
+typedef struct Clusterd__V1__ExportAssignmentsReply Clusterd__V1__ExportAssignmentsReply;
+typedef struct Clusterd__V1__ExportedAssignment Clusterd__V1__ExportedAssignment;
+typedef struct Clusterd__V1__GetTopicHistoryRequest Clusterd__V1__GetTopicHistoryRequest;
+typedef struct Clusterd__V1__GetTopicHistoryReply Clusterd__V1__GetTopicHistoryReply;
+typedef struct Clusterd__V1__TopicHistoryEntry Clusterd__V1__TopicHistoryEntry;
+typedef struct Clusterd__V1__CurateTopicRequest Clusterd__V1__CurateTopicRequest;
+typedef struct Clusterd__V1__CurateTopicReply Clusterd__V1__CurateTopicReply;
+typedef struct Clusterd__V1__CurationChange Clusterd__V1__CurationChange;
+typedef struct Clusterd__V1__ListCurationRequest Clusterd__V1__ListCurationRequest;
+typedef struct Clusterd__V1__ListCurationReply Clusterd__V1__ListCurationReply;
+typedef struct Clusterd__V1__TopicCuration Clusterd__V1__TopicCuration;
 
 
 /* --- enums --- */
@@ -130,7 +142,15 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES = 25,
   CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY = 26,
   CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER = 27,
-  CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY = 28
+  CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY = 28,
+  CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS = 31,
+  CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS_REPLY = 32,
+  CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY = 33,
+  CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY_REPLY = 34,
+  CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC = 35,
+  CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY = 36,
+  CLUSTERD__V1__FRAME__BODY_LIST_CURATION = 37,
+  CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY = 38
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CLUSTERD__V1__FRAME__BODY__CASE)
 } Clusterd__V1__Frame__BodyCase;
 
@@ -162,6 +182,14 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__ForgetMessagesReply *forget_messages_reply;
     Clusterd__V1__GetConversationClusterRequest *get_conversation_cluster;
     Clusterd__V1__GetConversationClusterReply *get_conversation_cluster_reply;
+    Clusterd__V1__ExportAssignmentsRequest *export_assignments;
+    Clusterd__V1__ExportAssignmentsReply *export_assignments_reply;
+    Clusterd__V1__GetTopicHistoryRequest *get_topic_history;
+    Clusterd__V1__GetTopicHistoryReply *get_topic_history_reply;
+    Clusterd__V1__CurateTopicRequest *curate_topic;
+    Clusterd__V1__CurateTopicReply *curate_topic_reply;
+    Clusterd__V1__ListCurationRequest *list_curation;
+    Clusterd__V1__ListCurationReply *list_curation_reply;
   };
 };
 #define CLUSTERD__V1__FRAME__INIT \
@@ -905,6 +933,230 @@ struct  Clusterd__V1__ReplicaStatus
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
+/*
+ * One page of a run's export, in a stable order after a cursor: the run's own assignments, or (provisional) the
+ * provisional placements against the run of conversations analysed since that the run did not assign. A client
+ * asks again with `after` = the reply's `next_after` until `done`. At most `limit` rows (0: 2,000; at most 5,000),
+ * and a page stops before about 512 KiB of ids, so a reply stays far below 1 MiB. NOT_FOUND for an unknown run (or
+ * none yet); INVALID_ARGUMENT for a cursor the server did not give. Reads MongoDB.
+ */
+struct  Clusterd__V1__ExportAssignmentsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty: the latest successful run (the reply names it; ask the next pages with it).
+   */
+  char *run_id;
+  /*
+   * Opaque cursor from the previous page's reply; empty for the first page. For the run's assignments it names a
+   * server-side read the server holds between pages (closed when read to its end, or idle for 5 minutes: then
+   * INVALID_ARGUMENT, and the client starts again).
+   */
+  char *after;
+  /*
+   * Provisional placements instead of the run's assignments.
+   */
+  protobuf_c_boolean provisional;
+  uint32_t limit;
+};
+#define CLUSTERD__V1__EXPORT_ASSIGNMENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__export_assignments_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Clusterd__V1__ExportAssignmentsReply
+{
+  ProtobufCMessage base;
+  char *run_id;
+  size_t n_assignments;
+  Clusterd__V1__ExportedAssignment **assignments;
+  char *next_after;
+  /*
+   * No row follows this page.
+   */
+  protobuf_c_boolean done;
+};
+#define CLUSTERD__V1__EXPORT_ASSIGNMENTS_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__export_assignments_reply__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Clusterd__V1__ExportedAssignment
+{
+  ProtobufCMessage base;
+  char *conversation_id;
+  /*
+   * The base cluster's stable id (its parents follow from ListClusters' parent links).
+   */
+  char *stable_id;
+  double distance;
+  protobuf_c_boolean provisional;
+  /*
+   * Unix milliseconds of a provisional placement; 0 for the run's own assignment.
+   */
+  int64_t assigned_at_ms;
+};
+#define CLUSTERD__V1__EXPORTED_ASSIGNMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__exported_assignment__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * A topic (stable id) in each retained successful run, newest first: its size and name there, and the run's
+ * lineage events that name it. NOT_FOUND when no retained run has it; INVALID_ARGUMENT for an empty id. Reads
+ * MongoDB.
+ */
+struct  Clusterd__V1__GetTopicHistoryRequest
+{
+  ProtobufCMessage base;
+  char *stable_id;
+  /*
+   * Only clusters at this level count when has_level.
+   */
+  protobuf_c_boolean has_level;
+  uint32_t level;
+};
+#define CLUSTERD__V1__GET_TOPIC_HISTORY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_topic_history_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Clusterd__V1__GetTopicHistoryReply
+{
+  ProtobufCMessage base;
+  char *stable_id;
+  size_t n_entries;
+  Clusterd__V1__TopicHistoryEntry **entries;
+};
+#define CLUSTERD__V1__GET_TOPIC_HISTORY_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_topic_history_reply__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Clusterd__V1__TopicHistoryEntry
+{
+  ProtobufCMessage base;
+  char *run_id;
+  int64_t created_at_ms;
+  /*
+   * The run has a cluster with the id (else name, size, level and parent are empty).
+   */
+  protobuf_c_boolean present;
+  char *name;
+  uint64_t size;
+  uint32_t level;
+  char *parent;
+  size_t n_events;
+  Clusterd__V1__LineageEvent **events;
+};
+#define CLUSTERD__V1__TOPIC_HISTORY_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__topic_history_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * Hand curation of a topic, stored in MongoDB and applied by every later run; each change is logged with who (the
+ * server's token: "token", else "local"; with the Hello's client name) and when. action: "rename" (name, optional
+ * description: kept while the stable id continues, neither Claude nor local naming replaces it; the latest run
+ * shows it at once), "pin" (keep the current name likewise), "unpin" (drop a kept name from the next run), "merge"
+ * (from the next run, stable_id's conversations are reported under into_stable_id and the two clusters are one).
+ * NOT_FOUND for an id the latest successful run does not have; INVALID_ARGUMENT for an unknown action, an empty
+ * id or name, a merge of a topic into itself or across levels, an unpin of a topic with no kept name.
+ */
+struct  Clusterd__V1__CurateTopicRequest
+{
+  ProtobufCMessage base;
+  char *action;
+  char *stable_id;
+  char *name;
+  char *description;
+  char *into_stable_id;
+};
+#define CLUSTERD__V1__CURATE_TOPIC_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__curate_topic_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__CurateTopicReply
+{
+  ProtobufCMessage base;
+  Clusterd__V1__CurationChange *change;
+  char *message;
+};
+#define CLUSTERD__V1__CURATE_TOPIC_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__curate_topic_reply__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Clusterd__V1__CurationChange
+{
+  ProtobufCMessage base;
+  char *action;
+  char *stable_id;
+  char *name;
+  char *description;
+  char *into_stable_id;
+  /*
+   * The topic's name in the latest successful run before the change.
+   */
+  char *previous_name;
+  char *by;
+  int64_t at_ms;
+};
+#define CLUSTERD__V1__CURATION_CHANGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__curation_change__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * The curated topics and the audit log (newest first, at most `limit`: 0 for 100, at most 1,000), of one topic
+ * when stable_id is given. Reads MongoDB.
+ */
+struct  Clusterd__V1__ListCurationRequest
+{
+  ProtobufCMessage base;
+  char *stable_id;
+  uint32_t limit;
+};
+#define CLUSTERD__V1__LIST_CURATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_curation_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Clusterd__V1__ListCurationReply
+{
+  ProtobufCMessage base;
+  size_t n_topics;
+  Clusterd__V1__TopicCuration **topics;
+  size_t n_changes;
+  Clusterd__V1__CurationChange **changes;
+};
+#define CLUSTERD__V1__LIST_CURATION_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__list_curation_reply__descriptor) \
+    , 0,NULL, 0,NULL }
+
+
+struct  Clusterd__V1__TopicCuration
+{
+  ProtobufCMessage base;
+  char *stable_id;
+  /*
+   * The kept name (rename or pin); empty when the name is not curated.
+   */
+  char *name;
+  char *description;
+  /*
+   * The topic it was merged into; empty when not merged.
+   */
+  char *merged_into;
+  char *updated_by;
+  int64_t updated_at_ms;
+};
+#define CLUSTERD__V1__TOPIC_CURATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__topic_curation__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
 /* Clusterd__V1__Frame methods */
 void   clusterd__v1__frame__init
                      (Clusterd__V1__Frame         *message);
@@ -1440,6 +1692,234 @@ Clusterd__V1__ReplicaStatus *
 void   clusterd__v1__replica_status__free_unpacked
                      (Clusterd__V1__ReplicaStatus *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__ExportAssignmentsRequest methods */
+void   clusterd__v1__export_assignments_request__init
+                     (Clusterd__V1__ExportAssignmentsRequest         *message);
+size_t clusterd__v1__export_assignments_request__get_packed_size
+                     (const Clusterd__V1__ExportAssignmentsRequest   *message);
+size_t clusterd__v1__export_assignments_request__pack
+                     (const Clusterd__V1__ExportAssignmentsRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__export_assignments_request__pack_to_buffer
+                     (const Clusterd__V1__ExportAssignmentsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ExportAssignmentsRequest *
+       clusterd__v1__export_assignments_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__export_assignments_request__free_unpacked
+                     (Clusterd__V1__ExportAssignmentsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ExportAssignmentsReply methods */
+void   clusterd__v1__export_assignments_reply__init
+                     (Clusterd__V1__ExportAssignmentsReply         *message);
+size_t clusterd__v1__export_assignments_reply__get_packed_size
+                     (const Clusterd__V1__ExportAssignmentsReply   *message);
+size_t clusterd__v1__export_assignments_reply__pack
+                     (const Clusterd__V1__ExportAssignmentsReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__export_assignments_reply__pack_to_buffer
+                     (const Clusterd__V1__ExportAssignmentsReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ExportAssignmentsReply *
+       clusterd__v1__export_assignments_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__export_assignments_reply__free_unpacked
+                     (Clusterd__V1__ExportAssignmentsReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ExportedAssignment methods */
+void   clusterd__v1__exported_assignment__init
+                     (Clusterd__V1__ExportedAssignment         *message);
+size_t clusterd__v1__exported_assignment__get_packed_size
+                     (const Clusterd__V1__ExportedAssignment   *message);
+size_t clusterd__v1__exported_assignment__pack
+                     (const Clusterd__V1__ExportedAssignment   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__exported_assignment__pack_to_buffer
+                     (const Clusterd__V1__ExportedAssignment   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ExportedAssignment *
+       clusterd__v1__exported_assignment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__exported_assignment__free_unpacked
+                     (Clusterd__V1__ExportedAssignment *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetTopicHistoryRequest methods */
+void   clusterd__v1__get_topic_history_request__init
+                     (Clusterd__V1__GetTopicHistoryRequest         *message);
+size_t clusterd__v1__get_topic_history_request__get_packed_size
+                     (const Clusterd__V1__GetTopicHistoryRequest   *message);
+size_t clusterd__v1__get_topic_history_request__pack
+                     (const Clusterd__V1__GetTopicHistoryRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_topic_history_request__pack_to_buffer
+                     (const Clusterd__V1__GetTopicHistoryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetTopicHistoryRequest *
+       clusterd__v1__get_topic_history_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_topic_history_request__free_unpacked
+                     (Clusterd__V1__GetTopicHistoryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetTopicHistoryReply methods */
+void   clusterd__v1__get_topic_history_reply__init
+                     (Clusterd__V1__GetTopicHistoryReply         *message);
+size_t clusterd__v1__get_topic_history_reply__get_packed_size
+                     (const Clusterd__V1__GetTopicHistoryReply   *message);
+size_t clusterd__v1__get_topic_history_reply__pack
+                     (const Clusterd__V1__GetTopicHistoryReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_topic_history_reply__pack_to_buffer
+                     (const Clusterd__V1__GetTopicHistoryReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetTopicHistoryReply *
+       clusterd__v1__get_topic_history_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_topic_history_reply__free_unpacked
+                     (Clusterd__V1__GetTopicHistoryReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TopicHistoryEntry methods */
+void   clusterd__v1__topic_history_entry__init
+                     (Clusterd__V1__TopicHistoryEntry         *message);
+size_t clusterd__v1__topic_history_entry__get_packed_size
+                     (const Clusterd__V1__TopicHistoryEntry   *message);
+size_t clusterd__v1__topic_history_entry__pack
+                     (const Clusterd__V1__TopicHistoryEntry   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__topic_history_entry__pack_to_buffer
+                     (const Clusterd__V1__TopicHistoryEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TopicHistoryEntry *
+       clusterd__v1__topic_history_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__topic_history_entry__free_unpacked
+                     (Clusterd__V1__TopicHistoryEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__CurateTopicRequest methods */
+void   clusterd__v1__curate_topic_request__init
+                     (Clusterd__V1__CurateTopicRequest         *message);
+size_t clusterd__v1__curate_topic_request__get_packed_size
+                     (const Clusterd__V1__CurateTopicRequest   *message);
+size_t clusterd__v1__curate_topic_request__pack
+                     (const Clusterd__V1__CurateTopicRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__curate_topic_request__pack_to_buffer
+                     (const Clusterd__V1__CurateTopicRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__CurateTopicRequest *
+       clusterd__v1__curate_topic_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__curate_topic_request__free_unpacked
+                     (Clusterd__V1__CurateTopicRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__CurateTopicReply methods */
+void   clusterd__v1__curate_topic_reply__init
+                     (Clusterd__V1__CurateTopicReply         *message);
+size_t clusterd__v1__curate_topic_reply__get_packed_size
+                     (const Clusterd__V1__CurateTopicReply   *message);
+size_t clusterd__v1__curate_topic_reply__pack
+                     (const Clusterd__V1__CurateTopicReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__curate_topic_reply__pack_to_buffer
+                     (const Clusterd__V1__CurateTopicReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__CurateTopicReply *
+       clusterd__v1__curate_topic_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__curate_topic_reply__free_unpacked
+                     (Clusterd__V1__CurateTopicReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__CurationChange methods */
+void   clusterd__v1__curation_change__init
+                     (Clusterd__V1__CurationChange         *message);
+size_t clusterd__v1__curation_change__get_packed_size
+                     (const Clusterd__V1__CurationChange   *message);
+size_t clusterd__v1__curation_change__pack
+                     (const Clusterd__V1__CurationChange   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__curation_change__pack_to_buffer
+                     (const Clusterd__V1__CurationChange   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__CurationChange *
+       clusterd__v1__curation_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__curation_change__free_unpacked
+                     (Clusterd__V1__CurationChange *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListCurationRequest methods */
+void   clusterd__v1__list_curation_request__init
+                     (Clusterd__V1__ListCurationRequest         *message);
+size_t clusterd__v1__list_curation_request__get_packed_size
+                     (const Clusterd__V1__ListCurationRequest   *message);
+size_t clusterd__v1__list_curation_request__pack
+                     (const Clusterd__V1__ListCurationRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_curation_request__pack_to_buffer
+                     (const Clusterd__V1__ListCurationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListCurationRequest *
+       clusterd__v1__list_curation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_curation_request__free_unpacked
+                     (Clusterd__V1__ListCurationRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__ListCurationReply methods */
+void   clusterd__v1__list_curation_reply__init
+                     (Clusterd__V1__ListCurationReply         *message);
+size_t clusterd__v1__list_curation_reply__get_packed_size
+                     (const Clusterd__V1__ListCurationReply   *message);
+size_t clusterd__v1__list_curation_reply__pack
+                     (const Clusterd__V1__ListCurationReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__list_curation_reply__pack_to_buffer
+                     (const Clusterd__V1__ListCurationReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__ListCurationReply *
+       clusterd__v1__list_curation_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__list_curation_reply__free_unpacked
+                     (Clusterd__V1__ListCurationReply *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__TopicCuration methods */
+void   clusterd__v1__topic_curation__init
+                     (Clusterd__V1__TopicCuration         *message);
+size_t clusterd__v1__topic_curation__get_packed_size
+                     (const Clusterd__V1__TopicCuration   *message);
+size_t clusterd__v1__topic_curation__pack
+                     (const Clusterd__V1__TopicCuration   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__topic_curation__pack_to_buffer
+                     (const Clusterd__V1__TopicCuration   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__TopicCuration *
+       clusterd__v1__topic_curation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__topic_curation__free_unpacked
+                     (Clusterd__V1__TopicCuration *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Clusterd__V1__Frame_Closure)
@@ -1529,6 +2009,42 @@ typedef void (*Clusterd__V1__ClusterPathEntry_Closure)
 typedef void (*Clusterd__V1__ReplicaStatus_Closure)
                  (const Clusterd__V1__ReplicaStatus *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__ExportAssignmentsRequest_Closure)
+                 (const Clusterd__V1__ExportAssignmentsRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ExportAssignmentsReply_Closure)
+                 (const Clusterd__V1__ExportAssignmentsReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ExportedAssignment_Closure)
+                 (const Clusterd__V1__ExportedAssignment *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__GetTopicHistoryRequest_Closure)
+                 (const Clusterd__V1__GetTopicHistoryRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__GetTopicHistoryReply_Closure)
+                 (const Clusterd__V1__GetTopicHistoryReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TopicHistoryEntry_Closure)
+                 (const Clusterd__V1__TopicHistoryEntry *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__CurateTopicRequest_Closure)
+                 (const Clusterd__V1__CurateTopicRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__CurateTopicReply_Closure)
+                 (const Clusterd__V1__CurateTopicReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__CurationChange_Closure)
+                 (const Clusterd__V1__CurationChange *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ListCurationRequest_Closure)
+                 (const Clusterd__V1__ListCurationRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__ListCurationReply_Closure)
+                 (const Clusterd__V1__ListCurationReply *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__TopicCuration_Closure)
+                 (const Clusterd__V1__TopicCuration *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1566,6 +2082,18 @@ extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_r
 extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__replica_status__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__export_assignments_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__export_assignments_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__exported_assignment__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_topic_history_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_topic_history_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__topic_history_entry__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__curate_topic_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__curate_topic_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__curation_change__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_curation_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__list_curation_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__topic_curation__descriptor;
 
 PROTOBUF_C__END_DECLS
 

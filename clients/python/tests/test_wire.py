@@ -102,6 +102,34 @@ SAMPLES = {
         "assigned_at_ms": 1736544600123,
         "path": [{"stable_id": "s1", "name": "Refunds", "size": 12}, {"stable_id": "s2", "level": 1, "size": 2**40}],
     },
+    "export_assignments": {"run_id": "r1", "after": "a65a1b2c3d4e5f60718293a4b", "provisional": True, "limit": 500},
+    "export_assignments_reply": {
+        "run_id": "r1",
+        "assignments": [
+            {"conversation_id": "c,1", "stable_id": "s1", "distance": 0.5},
+            {"conversation_id": "c2", "stable_id": "s2", "provisional": True, "assigned_at_ms": 1736544600123},
+        ],
+        "next_after": "sc2",
+        "done": True,
+    },
+    "get_topic_history": {"stable_id": "s1", "has_level": True, "level": 0},
+    "get_topic_history_reply": {
+        "stable_id": "s1",
+        "entries": [
+            {"run_id": "r2", "created_at_ms": 1736544600000, "present": True, "name": "Refunds", "size": 4},
+            {"run_id": "r1", "events": [{"kind": "born", "stable_ids": ["s1"]}]},
+        ],
+    },
+    "curate_topic": {"action": "merge", "stable_id": "s2", "into_stable_id": "s1"},
+    "curate_topic_reply": {
+        "change": {"action": "rename", "stable_id": "s1", "name": "Money", "by": "local", "at_ms": 1736544600000},
+        "message": "renamed",
+    },
+    "list_curation": {"stable_id": "s1", "limit": 10},
+    "list_curation_reply": {
+        "topics": [{"stable_id": "s2", "merged_into": "s1", "updated_by": "token (pytest)"}],
+        "changes": [{"action": "merge", "stable_id": "s2", "into_stable_id": "s1", "by": "token (pytest)"}],
+    },
     "error": {"code": 16, "message": "no"},
 }
 

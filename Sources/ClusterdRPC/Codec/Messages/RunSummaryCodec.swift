@@ -39,7 +39,7 @@ enum RunSummaryCodec {
         return out
     }
 
-    private static func lineage(_ event: LineageEvent, arena: CArena)
+    static func lineage(_ event: LineageEvent, arena: CArena)
         -> UnsafeMutablePointer<Clusterd__V1__LineageEvent>
     {
         let out = arena.message(clusterd__v1__lineage_event__init)
@@ -99,7 +99,7 @@ enum RunSummaryCodec {
     }
 
     /// A lineage event; nil when its kind is unknown (a newer server).
-    private static func lineage(_ event: Clusterd__V1__LineageEvent) -> LineageEvent? {
+    static func lineage(_ event: Clusterd__V1__LineageEvent) -> LineageEvent? {
         guard let kind = LineageKind(rawValue: WireText.text(event.kind)) else { return nil }
         return LineageEvent(
             kind: kind,
