@@ -87,6 +87,8 @@ public protocol ServiceStore: Sendable {
     func llmTokensUsed(day: Int) throws -> Int
     /// Adds Claude tokens to a UTC day's count.
     func addLLMTokens(day: Int, tokens: Int) throws
+    /// The text of each conversation's first analysed message (the report's representative messages).
+    func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String]
     /// A run's per-conversation assignments.
     func assignments(runID: RecordID) throws -> [ClusterAssignment]
     /// Erases the analyses of these messages (ids as stored), and what a conversation left without analyses had

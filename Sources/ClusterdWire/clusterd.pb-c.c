@@ -1183,6 +1183,96 @@ void   clusterd__v1__get_conversation_cluster_reply__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__get_report_request__init
+                     (Clusterd__V1__GetReportRequest         *message)
+{
+  static const Clusterd__V1__GetReportRequest init_value = CLUSTERD__V1__GET_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_report_request__get_packed_size
+                     (const Clusterd__V1__GetReportRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_report_request__pack
+                     (const Clusterd__V1__GetReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_report_request__pack_to_buffer
+                     (const Clusterd__V1__GetReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetReportRequest *
+       clusterd__v1__get_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetReportRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__get_report_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_report_request__free_unpacked
+                     (Clusterd__V1__GetReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__get_report_reply__init
+                     (Clusterd__V1__GetReportReply         *message)
+{
+  static const Clusterd__V1__GetReportReply init_value = CLUSTERD__V1__GET_REPORT_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_report_reply__get_packed_size
+                     (const Clusterd__V1__GetReportReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_report_reply__pack
+                     (const Clusterd__V1__GetReportReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_report_reply__pack_to_buffer
+                     (const Clusterd__V1__GetReportReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetReportReply *
+       clusterd__v1__get_report_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetReportReply *)
+     protobuf_c_message_unpack (&clusterd__v1__get_report_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_report_reply__free_unpacked
+                     (Clusterd__V1__GetReportReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__cluster_path_entry__init
                      (Clusterd__V1__ClusterPathEntry         *message)
 {
@@ -1273,7 +1363,7 @@ void   clusterd__v1__replica_status__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__replica_status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20] =
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[22] =
 {
   {
     "call_id",
@@ -1515,6 +1605,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[20]
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "get_report",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_report),
+    &clusterd__v1__get_report_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_report_reply",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_report_reply),
+    &clusterd__v1__get_report_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
@@ -1525,6 +1639,8 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   17,   /* field[17] = forget_messages_reply */
   18,   /* field[18] = get_conversation_cluster */
   19,   /* field[19] = get_conversation_cluster_reply */
+  20,   /* field[20] = get_report */
+  21,   /* field[21] = get_report_reply */
   7,   /* field[7] = get_status */
   8,   /* field[8] = get_status_reply */
   1,   /* field[1] = hello */
@@ -1542,7 +1658,7 @@ static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 0, 20 }
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -1552,7 +1668,7 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  20,
+  22,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
   2,  clusterd__v1__frame__number_ranges,
@@ -3855,6 +3971,160 @@ const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__d
   clusterd__v1__get_conversation_cluster_reply__field_indices_by_name,
   1,  clusterd__v1__get_conversation_cluster_reply__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__get_conversation_cluster_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_report_request__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "no_text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, no_text),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_report_request__field_indices_by_name[] = {
+  3,   /* field[3] = limit */
+  1,   /* field[1] = no_text */
+  2,   /* field[2] = offset */
+  0,   /* field[0] = run_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetReportRequest",
+  "GetReportRequest",
+  "Clusterd__V1__GetReportRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetReportRequest),
+  4,
+  clusterd__v1__get_report_request__field_descriptors,
+  clusterd__v1__get_report_request__field_indices_by_name,
+  1,  clusterd__v1__get_report_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_report_reply__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_clusters",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, total_clusters),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, next_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_json",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, model_json),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_report_reply__field_indices_by_name[] = {
+  3,   /* field[3] = model_json */
+  2,   /* field[2] = next_offset */
+  0,   /* field[0] = run_id */
+  1,   /* field[1] = total_clusters */
+};
+static const ProtobufCIntRange clusterd__v1__get_report_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_report_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetReportReply",
+  "GetReportReply",
+  "Clusterd__V1__GetReportReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetReportReply),
+  4,
+  clusterd__v1__get_report_reply__field_descriptors,
+  clusterd__v1__get_report_reply__field_indices_by_name,
+  1,  clusterd__v1__get_report_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_report_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor clusterd__v1__cluster_path_entry__field_descriptors[4] =

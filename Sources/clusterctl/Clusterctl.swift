@@ -20,6 +20,7 @@ struct Clusterctl: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             Status.self, Watch.self, Force.self, Trigger.self, Runs.self, Clusters.self, Conversation.self, Forget.self,
+            Report.self,
         ]
     )
 }

@@ -56,6 +56,9 @@ final class FlakyStore: ServiceStore {
     ) throws -> Set<RecordID> {
         try checked { try inner.claimAnalyses(messageIDs, states: states, owner: owner, expiresAt: expiresAt) }
     }
+    func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String] {
+        try checked { try inner.firstMessageTexts(conversationIDs: conversationIDs) }
+    }
     func forgetMessages(ids: [RecordID]) throws -> ErasureCounts { try checked { try inner.forgetMessages(ids: ids) } }
     func forgetConversation(id: RecordID) throws -> ErasureCounts {
         try checked { try inner.forgetConversation(id: id) }

@@ -21,6 +21,8 @@ public enum RPCReply: Sendable, Equatable {
     case forgetMessages(ForgetMessagesResult)
     /// Where a conversation sits (boxed, like the listing).
     indirect case getConversationCluster(ConversationPlacement)
+    /// One page of the topic report's model (boxed: it carries up to hundreds of KiB of JSON text).
+    indirect case getReport(ReportPage)
     /// A failed call.
     case error(RPCError)
 

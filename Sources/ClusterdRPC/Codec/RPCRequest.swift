@@ -18,4 +18,6 @@ public enum RPCRequest: Sendable, Equatable {
     case forgetMessages(messageIDs: [String], conversationID: String)
     /// Ask where a conversation sits: its cluster path in the latest successful run, provisional or not.
     case getConversationCluster(conversationID: String)
+    /// Ask for one page of the topic report's model.
+    case getReport(ReportPageRequest)
 }

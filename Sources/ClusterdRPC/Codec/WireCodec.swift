@@ -109,6 +109,8 @@ public enum WireCodec {
             ForgetMessagesCodec.fill(&frame, messageIDs: messageIDs, conversationID: conversationID, arena: arena)
         case .getConversationCluster(let conversationID):
             GetConversationClusterCodec.fill(&frame, conversationID: conversationID, arena: arena)
+        case .getReport(let request):
+            GetReportCodec.fill(&frame, request: request, arena: arena)
         }
     }
 
@@ -138,6 +140,8 @@ public enum WireCodec {
             ForgetMessagesCodec.fill(&frame, result: result, arena: arena)
         case .getConversationCluster(let placement):
             GetConversationClusterCodec.fill(&frame, placement: placement, arena: arena)
+        case .getReport(let page):
+            GetReportCodec.fill(&frame, page: page, arena: arena)
         case .error(let error):
             ErrorCodec.fill(&frame, error: error, arena: arena)
         }
@@ -166,6 +170,8 @@ public enum WireCodec {
             return .request(GetConversationClusterCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY:
             return .reply(GetConversationClusterCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_REPORT: return .request(GetReportCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_REPORT_REPLY: return .reply(GetReportCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_ERROR: return .reply(ErrorCodec.reply(frame))
         default: return .unknown
         }

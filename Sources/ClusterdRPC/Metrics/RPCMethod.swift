@@ -9,6 +9,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case triggerAnalysisBatch
     case forgetMessages
     case getConversationCluster
+    case getReport
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -24,6 +25,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .triggerAnalysisBatch: return "TriggerAnalysisBatch"
         case .forgetMessages: return "ForgetMessages"
         case .getConversationCluster: return "GetConversationCluster"
+        case .getReport: return "GetReport"
         case .invalid: return "Invalid"
         }
     }
@@ -40,6 +42,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .triggerAnalysisBatch: self = .triggerAnalysisBatch
         case .forgetMessages: self = .forgetMessages
         case .getConversationCluster: self = .getConversationCluster
+        case .getReport: self = .getReport
         }
     }
 }

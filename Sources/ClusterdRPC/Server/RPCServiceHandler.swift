@@ -30,6 +30,9 @@ public protocol RPCServiceHandler: Sendable {
     /// provisional placement since).
     func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>)
 
+    /// GetReport: one page of the topic report's model (the model built once per run and cut into pages).
+    func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>)
+
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
     /// request was decoded, in monotonic-clock nanoseconds (saves reading the clock again).
@@ -70,6 +73,8 @@ extension RPCServiceHandler {
                 conversationID: conversationID,
                 reply: RPCResponder(wrap: RPCReply.getConversationCluster, complete: complete)
             )
+        case .getReport(let page):
+            getReport(page, reply: RPCResponder(wrap: RPCReply.getReport, complete: complete))
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))
         }

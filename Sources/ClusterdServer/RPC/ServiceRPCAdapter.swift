@@ -1,5 +1,6 @@
 import ClusterdCore
 import ClusterdRPC
+import ClusterdReport
 import ClusterdService
 import Foundation
 
@@ -106,6 +107,24 @@ struct ServiceRPCAdapter: RPCServiceHandler {
 
     func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
         offLoop(reply) { service throws(ServiceError) in try service.conversationCluster(id: conversationID) }
+    }
+
+    func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
+        offLoop(reply) { service throws(ServiceError) in
+            let model = try service.reportModel(runID: request.runID, includeText: !request.noText)
+            let page: (json: String, next: Int)
+            do {
+                page = try model.encodedPage(offset: Int(request.offset), limit: Int(request.limit))
+            } catch {
+                throw ServiceError(.invalidArgument, "the report could not be encoded: \(error)")
+            }
+            return ReportPage(
+                runID: model.run.id,
+                totalClusters: UInt32(clamping: model.clusters.count),
+                nextOffset: UInt32(clamping: page.next),
+                modelJSON: page.json
+            )
+        }
     }
 
     /// Runs `work` on the read queue (it blocks on MongoDB or takes long) and answers with its result.

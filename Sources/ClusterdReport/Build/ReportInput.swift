@@ -1,0 +1,35 @@
+import ClusterdCore
+
+/// What the report model is built from: the run, its clusters, the previous runs' clusters and a few messages per
+/// cluster, as the service reads them from MongoDB.
+public struct ReportInput: Sendable {
+    /// The run to show.
+    public var run: ClusteringRun
+    /// Its clusters (all levels, with centroids).
+    public var clusters: [Cluster]
+    /// Earlier successful runs' clusters, newest first (the first is the previous run: growth and alignment).
+    public var earlierRuns: [(run: ClusteringRun, clusters: [Cluster])]
+    /// Representative message texts by conversation id text (absent when text is left out).
+    public var messagesByConversation: [String: [String]]
+    /// The language model configured for naming, empty when none.
+    public var llmModel: String
+    /// False to leave message text out.
+    public var includesText: Bool
+
+    /// Creates an input.
+    public init(
+        run: ClusteringRun,
+        clusters: [Cluster],
+        earlierRuns: [(run: ClusteringRun, clusters: [Cluster])],
+        messagesByConversation: [String: [String]],
+        llmModel: String,
+        includesText: Bool
+    ) {
+        self.run = run
+        self.clusters = clusters
+        self.earlierRuns = earlierRuns
+        self.messagesByConversation = messagesByConversation
+        self.llmModel = llmModel
+        self.includesText = includesText
+    }
+}
