@@ -1,4 +1,5 @@
 import ClusterdCore
+import Foundation
 
 extension MongoStore {
     /// The text of each conversation's first analysed message (lowest message id), for the topic report's
@@ -28,5 +29,36 @@ extension MongoStore {
             if let record = messages[message.description] { texts[conversation] = record.content }
         }
         return texts
+    }
+}
+
+extension MongoStore {
+    /// The `clusterd_state` document holding the newest report map layouts.
+    static let mapLayoutsMarker = "report_map_layouts"
+
+    /// The saved report map layouts, oldest first (one `_id` read).
+    public func savedMapLayouts() throws -> [SavedMapLayout] {
+        let entries = try progressMarker(Self.mapLayoutsMarker)?["layouts"]?.arrayValue ?? []
+        return entries.compactMap { entry in
+            guard let document = entry.documentValue, let runID = document["run_id"]?.stringValue else { return nil }
+            let ids = document["stable_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let x = document["x"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+            let y = document["y"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+            guard ids.count == x.count, ids.count == y.count else { return nil }
+            return SavedMapLayout(runID: runID, stableIDs: ids, x: x, y: y)
+        }
+    }
+
+    /// Replaces the saved layouts with the newest `SavedMapLayout.kept` of `layouts` (oldest first; one upsert).
+    public func saveMapLayouts(_ layouts: [SavedMapLayout], now: Date) throws {
+        let kept = layouts.suffix(SavedMapLayout.kept).map { layout -> BSONValue in
+            .document([
+                "run_id": .string(layout.runID),
+                "stable_ids": .array(layout.stableIDs.map { .string($0) }),
+                "x": .array(layout.x.map { .double($0) }),
+                "y": .array(layout.y.map { .double($0) }),
+            ])
+        }
+        try saveProgressMarker(Self.mapLayoutsMarker, fields: ["layouts": .array(Array(kept))], now: now)
     }
 }

@@ -1,3 +1,4 @@
+import ClusterdCore
 import Foundation
 import Testing
 
@@ -80,6 +81,53 @@ struct LayoutTests {
         let aligned = ReportModelBuilder.layout(current, previous: previous)
         for id in ids {
             #expect(abs(aligned[id]!.x - earlier[id]!.x) < 1e-4 && abs(aligned[id]!.y - earlier[id]!.y) < 1e-4)
+        }
+    }
+
+    /// A run's saved layout is used as it is; without one the run's MDS is aligned to the reference layout.
+    @Test func builderUsesTheSavedLayoutOrAlignsToTheReference() {
+        let ids = (0..<6).map { "c\($0)" }
+        let centroids = ids.indices.map { i -> [Float] in [Float(i), Float(i * i % 5), 0] }
+        let clusters = ReportFixtures.clusters(ids: ids, centroids: centroids)
+        let run = ClusteringRun(
+            id: .string("run"),
+            createdAt: Date(timeIntervalSince1970: 0),
+            status: .succeeded,
+            triggerReason: "forced",
+            inputs: RunInputs(
+                seed: 1,
+                embedder: "e",
+                kRule: "fixed:6",
+                messageThreshold: 1,
+                timeThresholdMinutes: 1,
+                snapshotAnalyzedBefore: Date(timeIntervalSince1970: 0)
+            )
+        )
+        func input(saved: [String: MapPoint]?, reference: [String: MapPoint]?) -> ReportInput {
+            ReportInput(
+                run: run,
+                clusters: clusters,
+                earlierRuns: [],
+                messagesByConversation: [:],
+                llmModel: "",
+                includesText: false,
+                savedLayout: saved,
+                referenceLayout: reference
+            )
+        }
+        var saved: [String: MapPoint] = [:]
+        for (index, id) in ids.enumerated() { saved[id] = MapPoint(x: Double(index), y: -1) }
+        let fromSaved = ReportModelBuilder.build(input(saved: saved, reference: nil))
+        #expect(fromSaved.clusters.allSatisfy { saved[$0.stableID] == MapPoint(x: $0.x!, y: $0.y!) })
+        // The reference: this run's MDS turned by 2 rad and moved; the build lands on it.
+        let mds = ReportModelBuilder.mdsLayout(clusters)
+        let reference = mds.mapValues { p in
+            MapPoint(x: cos(2) * p.x - sin(2) * p.y + 5, y: sin(2) * p.x + cos(2) * p.y)
+        }
+        let aligned = ReportModelBuilder.build(input(saved: nil, reference: reference))
+        for cluster in aligned.clusters {
+            let target = reference[cluster.stableID]!
+            #expect(abs(cluster.x! - target.x) < 1e-6 && abs(cluster.y! - target.y) < 1e-6)
         }
     }
 

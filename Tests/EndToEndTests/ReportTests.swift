@@ -25,25 +25,37 @@ extension EndToEnd {
                 try await waitUntil("every message analysed", timeout: .seconds(60)) {
                     try store.countAnalyses() == corpus.messages.count
                 }
-                // Two runs: the second has a previous run (growth, alignment, two points per size line).
-                var runs = Set<String>()
+                // Two runs, a report after each: the second has a previous run (growth, two points per size line)
+                // and its map is aligned to the first report's saved layout.
+                var runs: [String] = []
+                var firstPage = ""
                 for _ in 0..<2 {
                     #expect(try await Gateway.post(server, "/api/clustering/background-force").status == 200)
                     try await waitUntil("a forced run to succeed", timeout: .seconds(60)) {
                         guard let run = try store.latestSuccessfulRun(), !runs.contains(run.id.description) else {
                             return false
                         }
-                        runs.insert(run.id.description)
+                        runs.append(run.id.description)
                         return true
                     }
+                    // Automatic runs may come and go meanwhile: name the run.
+                    let report = try await Gateway.get(server, "/report?run=\(runs[runs.count - 1])")
+                    #expect(report.status == 200, "\(report)")
+                    if firstPage.isEmpty { firstPage = report.text }
                 }
-                let run = try #require(try store.latestSuccessfulRun())
+                #expect(try store.savedMapLayouts().map(\.runID) == runs)
+                // The first run's report, asked for again after the second run, is the same page (its saved layout).
+                let again = try await Gateway.get(server, "/report?run=\(runs[0])")
+                #expect(again.text == firstPage)
+                let run = try #require(try store.run(id: RecordID.objectID(runs[1])))
                 let clusters = try store.clusters(runID: run.id)
                 let base = clusters.filter { $0.level == 0 }
 
                 let port = try #require(server.httpPort)
                 #expect(try await HTTPTestClient.fetch(port: port, "GET", "/report").status == 401)
-                let page = try await Gateway.get(server, "/report")
+                let latest = try await Gateway.get(server, "/report")
+                #expect(latest.status == 200, "\(latest)")
+                let page = try await Gateway.get(server, "/report?run=\(runs[1])")
                 #expect(page.status == 200, "\(page)")
                 #expect(page.header("content-type") == "text/html; charset=utf-8")
                 let html = page.text
@@ -55,7 +67,7 @@ extension EndToEnd {
                 let texts = corpus.messages.map { String($0.content.prefix(30)) }
                 #expect(texts.contains { html.contains($0) }, "no representative message in the page")
 
-                let bare = try await Gateway.get(server, "/report?no_text=1")
+                let bare = try await Gateway.get(server, "/report?no_text=1&run=\(runs[1])")
                 #expect(bare.status == 200)
                 #expect(!texts.contains { bare.text.contains($0) }, "message text despite no_text=1")
                 #expect(try await Gateway.get(server, "/report?run=65a1b2c3d4e5f60718293a4b").status == 404)
@@ -68,8 +80,8 @@ extension EndToEnd {
                 let cli = try await ChildProcess.run(
                     clusterctl,
                     [
-                        "report", "--html", file.path, "--page-size", "2", "--address", server.address, "--token",
-                        Gateway.token,
+                        "report", "--html", file.path, "--run", runs[1], "--page-size", "2", "--address",
+                        server.address, "--token", Gateway.token,
                     ],
                     timeout: .seconds(60)
                 )

@@ -15,6 +15,10 @@ public struct ReportInput: Sendable {
     public var llmModel: String
     /// False to leave message text out.
     public var includesText: Bool
+    /// This run's map layout as saved by an earlier report (used as it is), or nil.
+    public var savedLayout: [String: MapPoint]?
+    /// An earlier run's saved layout to align this run's to (else the previous run's MDS layout), or nil.
+    public var referenceLayout: [String: MapPoint]?
 
     /// Creates an input.
     public init(
@@ -23,7 +27,9 @@ public struct ReportInput: Sendable {
         earlierRuns: [(run: ClusteringRun, clusters: [Cluster])],
         messagesByConversation: [String: [String]],
         llmModel: String,
-        includesText: Bool
+        includesText: Bool,
+        savedLayout: [String: MapPoint]? = nil,
+        referenceLayout: [String: MapPoint]? = nil
     ) {
         self.run = run
         self.clusters = clusters
@@ -31,5 +37,7 @@ public struct ReportInput: Sendable {
         self.messagesByConversation = messagesByConversation
         self.llmModel = llmModel
         self.includesText = includesText
+        self.savedLayout = savedLayout
+        self.referenceLayout = referenceLayout
     }
 }

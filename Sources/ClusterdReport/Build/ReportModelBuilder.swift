@@ -1,9 +1,9 @@
 import ClusterdCore
 
-/// Builds a ``ReportModel`` from a ``ReportInput``: the map layout (classical MDS on the base clusters' centroids,
-/// aligned with orthogonal Procrustes through the stable ids to the previous run's MDS layout, computed the same
-/// way), growth against the previous run, sizes over the history runs, lineage, and truncated representative
-/// messages.
+/// Builds a ``ReportModel`` from a ``ReportInput``: the map layout (the run's saved one when a report drew it before;
+/// else classical MDS on the base clusters' centroids, aligned with orthogonal Procrustes through the stable ids to
+/// an earlier run's saved layout, or to the previous run's MDS layout when none was saved), growth against the
+/// previous run, sizes over the history runs, lineage, and truncated representative messages.
 public enum ReportModelBuilder {
     /// Representative messages per cluster, at most.
     public static let messagesPerCluster = 3
@@ -15,7 +15,12 @@ public enum ReportModelBuilder {
     /// The model of `input`.
     public static func build(_ input: ReportInput) -> ReportModel {
         let previous = input.earlierRuns.first
-        let positions = layout(input.clusters, previous: previous?.clusters ?? [])
+        let positions =
+            input.savedLayout
+            ?? ProcrustesAlignment.align(
+                mdsLayout(input.clusters),
+                to: input.referenceLayout ?? mdsLayout(previous?.clusters ?? [])
+            )
         let history = Array(input.earlierRuns.reversed()) + [(run: input.run, clusters: input.clusters)]
         let sizesByRun = history.map { entry in
             Dictionary(entry.clusters.map { ($0.stableID, $0.size) }, uniquingKeysWith: { first, _ in first })

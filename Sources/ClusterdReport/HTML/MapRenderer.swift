@@ -1,6 +1,6 @@
 /// The map's SVG: parent regions (a padded convex hull around each parent's base clusters, one shade per level),
-/// then one bubble per base cluster, each a `g.bubble` with its name as `aria-label` and `<title>` (the hover text)
-/// and a visible label where it fits.
+/// then one bubble per base cluster, each a `g.bubble` with its name as `aria-label` and `<title>` (the hover text),
+/// then the visible labels where they fit (`text[data-for]`, above all bubbles).
 enum MapRenderer {
     /// The map of `model`.
     static func svg(_ model: ReportModel) -> String {
@@ -12,6 +12,9 @@ enum MapRenderer {
         out += regions(model, centres: centres)
         out += "<g class=\"bubbles\">"
         for bubble in layout.bubbles { out += self.bubble(bubble) }
+        // Labels above every bubble, so a smaller bubble drawn later never covers a larger one's label.
+        out += "</g><g class=\"labels\">"
+        for bubble in layout.bubbles { out += label(bubble) }
         out += "</g></svg>"
         return out
     }
@@ -25,10 +28,16 @@ enum MapRenderer {
         out += "tabindex=\"0\"><title>\(name) · \(cluster.size) conversations \(GrowthStyle.badge(cluster))</title>"
         out += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"\(HTMLText.number(bubble.radius))\" "
         out += "fill=\"\(GrowthStyle.colour(cluster))\"/>"
-        if let label = bubble.label {
-            out += "<text x=\"\(x)\" y=\"\(y)\" dy=\"0.35em\">\(HTMLText.escape(label))</text>"
-        }
         return out + "</g>"
+    }
+
+    /// The visible label of a bubble where it fits; nothing otherwise.
+    private static func label(_ bubble: MapLayout.Bubble) -> String {
+        guard let label = bubble.label else { return "" }
+        let x = HTMLText.number(bubble.centre.x)
+        let y = HTMLText.number(bubble.centre.y)
+        let id = HTMLText.escape(bubble.cluster.stableID)
+        return "<text data-for=\"\(id)\" x=\"\(x)\" y=\"\(y)\" dy=\"0.35em\">\(HTMLText.escape(label))</text>"
     }
 
     /// One outline per parent cluster around the centres of its base clusters, higher levels drawn first (wider).

@@ -16,8 +16,8 @@ enum ReportAssets {
         .region.level-1{fill:#f59e0b;stroke:#f59e0b}
         .bubble circle{stroke:#fff;stroke-width:1;fill-opacity:.85}
         .bubble:hover circle,.bubble:focus circle,.bubble.selected circle{stroke:#111827;stroke-width:2;fill-opacity:1}
-        .bubble text{font-size:11px;text-anchor:middle;pointer-events:none;fill:#111827;paint-order:stroke;
-          stroke:#fff;stroke-width:3px;stroke-opacity:.7}
+        .labels text{font-size:11px;text-anchor:middle;pointer-events:none;fill:#111827;paint-order:stroke;
+          stroke:#fff;stroke-width:3px;stroke-opacity:.8}
         .legend{display:flex;gap:12px;flex-wrap:wrap;color:var(--muted);font-size:12px;margin:6px 0}
         .legend i{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px;vertical-align:-1px}
         aside{position:sticky;top:12px;align-self:start;border:1px solid var(--line);border-radius:8px;padding:12px;

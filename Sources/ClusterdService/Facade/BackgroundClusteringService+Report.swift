@@ -9,8 +9,9 @@ extension BackgroundClusteringService {
     /// The topic report's model of a run (the latest successful one when `runID` is nil or empty), with the
     /// representative messages' text unless `includeText` is false. Reads the run, its clusters, the earlier
     /// successful runs' clusters and one message per representative conversation; the last model built is kept,
-    /// so asking again for the same run (the RPC's pages) reads nothing. Blocks on MongoDB: call it off the event
-    /// loops.
+    /// so asking again for the same run (the RPC's pages) reads nothing. The map layout a run's first report drew
+    /// is saved (`clusterd_state`, the newest `SavedMapLayout.kept` runs) and reused, and the next run's layout is
+    /// aligned to it, so the picture does not jump between reports. Blocks on MongoDB: call it off the event loops.
     public func reportModel(runID: String?, includeText: Bool) throws(ServiceError) -> ReportModel {
         do {
             let run = try reportRun(runID)
@@ -30,6 +31,9 @@ extension BackgroundClusteringService {
                     texts[conversation.description] = [text]
                 }
             }
+            let saved = try context.store.savedMapLayouts()
+            let savedByRun = Dictionary(saved.map { ($0.runID, $0) }, uniquingKeysWith: { _, last in last })
+            let reference = earlierRuns.lazy.compactMap { savedByRun[$0.run.id.description] }.first
             let model = ReportModelBuilder.build(
                 ReportInput(
                     run: run,
@@ -37,9 +41,21 @@ extension BackgroundClusteringService {
                     earlierRuns: Array(earlierRuns),
                     messagesByConversation: texts,
                     llmModel: status().llm.model,
-                    includesText: includeText
+                    includesText: includeText,
+                    savedLayout: savedByRun[key].map(Self.points),
+                    referenceLayout: reference.map(Self.points)
                 )
             )
+            if savedByRun[key] == nil {
+                let base = model.baseClusters
+                let layout = SavedMapLayout(
+                    runID: key,
+                    stableIDs: base.map(\.stableID),
+                    x: base.map { $0.x ?? 0 },
+                    y: base.map { $0.y ?? 0 }
+                )
+                try context.store.saveMapLayouts(saved.filter { $0.runID != key } + [layout], now: context.now())
+            }
             context.noteStoreHealthy()
             reportCache.withLock { $0 = ReportCacheEntry(runID: key, includesText: includeText, model: model) }
             return model
@@ -49,6 +65,15 @@ extension BackgroundClusteringService {
             context.noteStoreFailure(error)
             throw ServiceError(.storeUnavailable, "MongoDB is unavailable: \(error)")
         }
+    }
+
+    /// A saved layout's positions by stable id.
+    static func points(_ layout: SavedMapLayout) -> [String: MapPoint] {
+        var points: [String: MapPoint] = [:]
+        for (index, id) in layout.stableIDs.enumerated() {
+            points[id] = MapPoint(x: layout.x[index], y: layout.y[index])
+        }
+        return points
     }
 
     /// The run a report shows: the one named (any of its id forms), else the latest successful one.
