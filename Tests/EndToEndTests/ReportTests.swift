@@ -88,6 +88,17 @@ extension EndToEnd {
                 #expect(cli.exitCode == 0, "\(cli.stderr)")
                 let written = try String(contentsOf: file, encoding: .utf8)
                 #expect(written == html, "clusterctl's page differs from GET /report's")
+
+                // An erasure takes a quoted message out of the next report (the built model is not reused).
+                let quoted = try #require(corpus.messages.first { html.contains(String($0.content.prefix(30))) })
+                let prefix = String(quoted.content.prefix(30))
+                let sameText = corpus.messages.filter { $0.content.hasPrefix(prefix) }
+                for conversation in Set(sameText.map(\.conversationID.description)) {
+                    #expect(try await Gateway.post(server, "/api/conversations/\(conversation)/forget").status == 200)
+                }
+                let afterErasure = try await Gateway.get(server, "/report?run=\(runs[1])")
+                #expect(afterErasure.status == 200)
+                #expect(!afterErasure.text.contains(prefix), "an erased message is quoted")
             }
         }
 
