@@ -10,11 +10,13 @@ import Testing
 @Suite struct GatewayReportRouteTests {
     let backend = FakeBackend()
 
+    /// What the router makes of a GET.
     func outcome(_ uri: String, token: String? = nil, authorization: String? = nil) -> GatewayRouter.Outcome {
         GatewayRouter(backend: backend, token: token, openAPI: Array("{}".utf8))
             .route(method: .GET, uri: uri, authorization: authorization)
     }
 
+    /// The response of an off-loop outcome, rendered here.
     func rendered(_ outcome: GatewayRouter.Outcome) throws -> GatewayResponse {
         guard case .offLoop(let work) = outcome else {
             Issue.record("expected the report to be rendered off the event loop")

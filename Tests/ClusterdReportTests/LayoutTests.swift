@@ -131,6 +131,7 @@ struct LayoutTests {
         }
     }
 
+    /// Five points of a layout.
     static func sample() -> [String: MapPoint] {
         [
             "a": MapPoint(x: 0, y: 0), "b": MapPoint(x: 2, y: 0.5), "c": MapPoint(x: -1, y: 3),

@@ -23,16 +23,19 @@ struct ReportBrowserTests {
         return directory
     }()
 
+    /// The browser, or a failure naming what is missing.
     func browser() throws -> HeadlessChromium {
         try #require(HeadlessChromium.find(), "chromium is required when CI is set (scripts/setup installs it)")
     }
 
+    /// Writes a page into the output directory; its URL.
     func write(_ html: String, named name: String) throws -> URL {
         let url = Self.outputDirectory.appendingPathComponent(name)
         try Data(html.utf8).write(to: url)
         return url
     }
 
+    /// A fresh browser profile directory for one run.
     func profile(_ name: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("clusterd-chromium-\(name)-\(getpid())")
         try? FileManager.default.removeItem(at: url)
@@ -101,6 +104,7 @@ struct ReportBrowserTests {
         #expect(rendered < 2000)
     }
 
+    /// Matches of a regular expression in `text`.
     static func matches(_ pattern: String, in text: String) -> Int {
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return -1 }
         return regex.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text))

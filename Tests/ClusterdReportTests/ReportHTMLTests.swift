@@ -67,6 +67,22 @@ struct ReportHTMLTests {
         #expect(ReportModel.joining(decoded) == model)
     }
 
+    /// A page over the byte budget holds fewer clusters; the pages still cover every cluster once.
+    @Test func pagesShrinkToTheirByteBudget() throws {
+        let model = ReportFixtures.model(baseCount: 40, parentCount: 4)
+        var offset = 0
+        var pages: [ReportModel] = []
+        while offset < model.clusters.count {
+            let page = try model.encodedPage(offset: offset, limit: 0, maxBytes: 4_000)
+            #expect(page.json.utf8.count <= 4_000 || page.next == offset + 1)
+            #expect(page.next > offset)
+            pages.append(try ReportModel(jsonData: Data(page.json.utf8)))
+            offset = page.next
+        }
+        #expect(pages.count > 1)
+        #expect(ReportModel.joining(pages) == model)
+    }
+
     @Test func sparklineHasGapsAndALastDot() {
         let svg = Sparkline.svg([3, nil, 4, 8])
         #expect(Self.count("<polyline", in: svg) == 1)
@@ -74,6 +90,7 @@ struct ReportHTMLTests {
         #expect(svg.contains("3 → – → 4 → 8"))
     }
 
+    /// Occurrences of `needle` in `text`.
     static func count(_ needle: String, in text: String) -> Int {
         text.components(separatedBy: needle).count - 1
     }

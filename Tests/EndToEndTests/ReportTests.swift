@@ -102,6 +102,7 @@ extension EndToEnd {
             }
         }
 
+        /// Occurrences of `needle` in `text`.
         static func count(_ needle: String, in text: String) -> Int {
             text.components(separatedBy: needle).count - 1
         }

@@ -79,6 +79,7 @@ public enum ReportModelBuilder {
         return layout
     }
 
+    /// Up to `messagesPerCluster` truncated texts of the cluster's representative conversations.
     private static func messages(of cluster: Cluster, in texts: [String: [String]]) -> [String] {
         var out: [String] = []
         for conversation in cluster.representativeConversationIDs {
@@ -88,6 +89,7 @@ public enum ReportModelBuilder {
         return out
     }
 
+    /// The run's part of the report: counts, inputs, metrics and the LLM that named the clusters.
     private static func reportRun(_ input: ReportInput, clusters: [Cluster]) -> ReportRun {
         let run = input.run
         let named = clusters.filter { $0.nameSource != Cluster.localNameSource }.count

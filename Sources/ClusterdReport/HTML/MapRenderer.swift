@@ -19,6 +19,7 @@ enum MapRenderer {
         return out
     }
 
+    /// One bubble: its circle, name and hover text.
     private static func bubble(_ bubble: MapLayout.Bubble) -> String {
         let cluster = bubble.cluster
         let name = HTMLText.escape(cluster.name)

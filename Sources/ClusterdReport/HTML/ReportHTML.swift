@@ -26,6 +26,7 @@ public enum ReportHTML {
         return out
     }
 
+    /// The colour legend and how to read the map.
     private static func legend() -> String {
         let entries = [
             (GrowthStyle.newColour, "new"), ("rgb(22,163,74)", "grew ≥50%"), ("rgb(156,163,175)", "steady"),
@@ -36,6 +37,7 @@ public enum ReportHTML {
             + "labels where they fit, names on hover · wheel to zoom, drag to pan</span></div>"
     }
 
+    /// The run's table: metrics, inputs and the LLM.
     private static func metrics(_ model: ReportModel) -> String {
         let run = model.run
         func optional(_ value: Double?, _ digits: Int = 3) -> String {
@@ -66,6 +68,7 @@ public enum ReportHTML {
         return HTMLText.scriptJSON(json)
     }
 
+    /// A date as ISO 8601 (seconds).
     private static func dateText(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

@@ -19,10 +19,12 @@ enum TreeRenderer {
         return out + "</div>"
     }
 
+    /// Higher levels first, then larger clusters, then stable ids.
     private static func order(_ a: ReportCluster, _ b: ReportCluster) -> Bool {
         (a.level, a.size, b.stableID) > (b.level, b.size, a.stableID)
     }
 
+    /// Appends a cluster's node and, below it, its children's.
     private static func node(
         _ cluster: ReportCluster,
         children: [String: [ReportCluster]],
@@ -43,6 +45,7 @@ enum TreeRenderer {
         out += "</div></details>"
     }
 
+    /// A node's row: name, size, growth, size line, lineage.
     private static func row(_ cluster: ReportCluster) -> String {
         var out = "<span class=\"row\"><span class=\"name\">\(HTMLText.escape(cluster.name))</span>"
         out += "<span class=\"size\">\(cluster.size)</span>"

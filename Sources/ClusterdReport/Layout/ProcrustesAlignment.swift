@@ -64,6 +64,7 @@ public enum ProcrustesAlignment {
         return Matrix2(a: cos(angle), b: sin(angle), c: sin(angle), d: -cos(angle))
     }
 
+    /// The centroid of points.
     private static func mean(_ points: [MapPoint]) -> MapPoint {
         let count = Double(points.count)
         return MapPoint(
