@@ -139,3 +139,23 @@ struct LayoutTests {
         ]
     }
 }
+
+extension LayoutTests {
+    /// More points than dimensions (the d × d route) keeps the planar distances too.
+    @Test func mdsWithMorePointsThanDimensions() {
+        let plane: [(Double, Double)] = (0..<40).map { (i: Int) -> (Double, Double) in
+            let x = Double(i % 7) * 1.5
+            let y = Double(i / 7) - Double(i % 3)
+            return (x, y)
+        }
+        let points = plane.map { p -> [Float] in [Float(p.0), Float(p.1), 0] }
+        let layout = ClassicalMDS.layout(points)
+        for i in plane.indices {
+            for j in plane.indices where j > i {
+                let expected = hypot(plane[i].0 - plane[j].0, plane[i].1 - plane[j].1)
+                let actual = hypot(layout[i].x - layout[j].x, layout[i].y - layout[j].y)
+                #expect(abs(expected - actual) < 1e-3, "distance \(i)-\(j): \(actual) vs \(expected)")
+            }
+        }
+    }
+}
