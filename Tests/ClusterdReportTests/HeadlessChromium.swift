@@ -34,7 +34,8 @@ struct HeadlessChromium {
         "--hide-scrollbars", "--window-size=1400,1000",
     ]
 
-    /// Runs the browser on `page` with `arguments`; its standard output and the wall time in seconds.
+    /// Runs the browser on `page` with `arguments` and the profile directory `profile` (removed afterwards); its
+    /// standard output and the wall time in seconds.
     func run(_ arguments: [String], page: URL, profile: URL) throws -> (output: String, seconds: Double) {
         let process = Process()
         process.executableURL = executable
@@ -42,6 +43,7 @@ struct HeadlessChromium {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        defer { try? FileManager.default.removeItem(at: profile) }
         let started = Date()
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
