@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "ClusterdEmbedding", dependencies: ["ClusterdCore", "COpenBLAS"]),
         // Clustering: k-means and the k rule, silhouette, Hungarian matching, stable ids, lineage, naming, the engine.
         .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
+        // The topic report: its model (built from a run, its clusters and the recent runs; map layout by classical MDS
+        // aligned with orthogonal Procrustes) and the self-contained HTML page; pure Swift, shared by the server and
+        // clusterctl.
+        .target(name: "ClusterdReport", dependencies: ["ClusterdCore"]),
         // Log handlers: the seed's text lines, JSON lines, secret redaction, the background writer.
         .target(
             name: "ClusterdLogging",
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "ClusterdService",
             dependencies: [
-                "ClusterdCore", "ClusterdClustering", "ClusterdStore", "ClusterdLLM",
+                "ClusterdCore", "ClusterdClustering", "ClusterdStore", "ClusterdLLM", "ClusterdReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -91,7 +95,7 @@ let package = Package(
         .target(
             name: "ClusterdHTTP",
             dependencies: [
-                "ClusterdService", "ClusterdCore", "ClusterdNetworking",
+                "ClusterdService", "ClusterdCore", "ClusterdNetworking", "ClusterdReport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -112,7 +116,7 @@ let package = Package(
             name: "ClusterdServer",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
-                "ClusterdLLM", "ClusterdModel", "ClusterdLogging", "ClusterdNetworking",
+                "ClusterdLLM", "ClusterdModel", "ClusterdLogging", "ClusterdNetworking", "ClusterdReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -171,7 +175,7 @@ let package = Package(
         .executableTarget(
             name: "clusterctl",
             dependencies: [
-                "ClusterdRPC", "ClusterdCore",
+                "ClusterdRPC", "ClusterdCore", "ClusterdReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -196,6 +200,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
+        .testTarget(name: "ClusterdReportTests", dependencies: ["ClusterdReport", "ClusterdCore"]),
         .testTarget(name: "ClusterdEmbeddingTests", dependencies: ["ClusterdEmbedding", "ClusterdCore"]),
         .testTarget(
             name: "ClusterdClusteringTests",
@@ -247,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "ClusterdHTTPTests",
             dependencies: [
-                "ClusterdHTTP", "ClusterdService", "ClusterdCore", "ClusterdTestSupport",
+                "ClusterdHTTP", "ClusterdService", "ClusterdCore", "ClusterdTestSupport", "ClusterdReport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -22,6 +22,8 @@ enum GatewayEndpoint: Equatable {
     case readyz
     /// `GET /metrics`.
     case metrics
+    /// `GET /report`: the topic report, one self-contained HTML page.
+    case report
 
     /// The endpoint a request path names (query and fragment already removed); nil for an unknown path.
     init?(path: Substring) {
@@ -32,6 +34,7 @@ enum GatewayEndpoint: Equatable {
         case "/livez": self = .livez
         case "/readyz": self = .readyz
         case "/metrics": self = .metrics
+        case "/report": self = .report
         default:
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             guard segments.count == 5, segments[0].isEmpty, segments[1] == "api" else { return nil }
@@ -48,7 +51,7 @@ enum GatewayEndpoint: Equatable {
     /// The methods it answers (a GET endpoint answers HEAD too, as Starlette's do).
     var methods: [HTTPMethod] {
         switch self {
-        case .status, .conversationCluster, .openAPI, .livez, .readyz, .metrics: return [.GET, .HEAD]
+        case .status, .conversationCluster, .openAPI, .livez, .readyz, .metrics, .report: return [.GET, .HEAD]
         case .force, .trigger, .forgetMessage, .forgetConversation: return [.POST]
         }
     }
@@ -57,7 +60,7 @@ enum GatewayEndpoint: Equatable {
     /// open, as an orchestrator's probes and API tooling expect.
     var requiresToken: Bool {
         switch self {
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .metrics:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .metrics, .report:
             return true
         case .openAPI, .livez, .readyz: return false
         }
@@ -68,7 +71,7 @@ enum GatewayEndpoint: Equatable {
     var isProbe: Bool {
         switch self {
         case .livez, .readyz, .metrics: return true
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .report:
             return false
         }
     }
@@ -78,7 +81,8 @@ enum GatewayEndpoint: Equatable {
     var checksHostAndOrigin: Bool {
         switch self {
         case .livez, .readyz: return false
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .metrics:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .metrics,
+            .report:
             return true
         }
     }

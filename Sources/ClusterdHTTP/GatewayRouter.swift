@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdReport
 import ClusterdService
 import Foundation
 import NIOHTTP1
@@ -108,7 +109,59 @@ struct GatewayRouter: Sendable {
             return .response(readyz())
         case .metrics:
             return .metrics
+        case .report:
+            return report(query: uri.drop(while: { $0 != "?" }).dropFirst())
         }
+    }
+
+    /// `GET /report[?no_text=1][&run=ID]`: the topic report rendered off the event loop.
+    private func report(query: Substring) -> Outcome {
+        let parameters = Self.queryParameters(query)
+        var includeText = true
+        if let raw = parameters["no_text"] {
+            switch raw.lowercased() {
+            case "1", "true": includeText = false
+            case "0", "false": includeText = true
+            default:
+                return .response(
+                    .validationError(
+                        location: ["query", "no_text"],
+                        message: "Input should be 0, 1, true or false",
+                        type: "bool_parsing",
+                        input: raw
+                    )
+                )
+            }
+        }
+        let runID = parameters["run"]
+        let backend = self.backend
+        return .offLoop { [includeText] in
+            do throws(ServiceError) {
+                let model = try backend.reportModel(runID: runID, includeText: includeText)
+                return GatewayResponse(
+                    status: .ok,
+                    contentType: "text/html; charset=utf-8",
+                    body: Array(ReportHTML.render(model).utf8)
+                )
+            } catch {
+                return Self.refusal(error, location: ["query", "run"], input: runID ?? "")
+            }
+        }
+    }
+
+    /// The query's parameters, percent-decoded ('+' as a space); the first of a repeated name wins.
+    static func queryParameters(_ query: Substring) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in query.prefix(while: { $0 != "#" }).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let name = decoded(parts[0])
+            if parameters[name] == nil { parameters[name] = parts.count > 1 ? decoded(parts[1]) : "" }
+        }
+        return parameters
     }
 
     /// The response to `GET /metrics` once the exposition is rendered (nil: metrics are off).

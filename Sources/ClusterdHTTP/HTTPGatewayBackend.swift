@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdReport
 import ClusterdService
 
 /// What the HTTP gateway asks of the service behind it. Every method but `metricsText()`, the erasures and
@@ -19,6 +20,9 @@ public protocol HTTPGatewayBackend: Sendable {
     func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts
     /// Where a conversation sits (GetConversationCluster). Blocks on MongoDB: called off the event loops.
     func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement
+    /// The topic report's model of a run (the latest successful one when nil). Blocks on MongoDB: called off the
+    /// event loops.
+    func reportModel(runID: String?, includeText: Bool) throws(ServiceError) -> ReportModel
     /// Whether the service takes work.
     func readiness() -> Readiness
     /// The Prometheus text exposition; nil when metrics are switched off.
@@ -60,6 +64,11 @@ public struct ServiceGatewayBackend: HTTPGatewayBackend {
     /// The service's placement of one conversation.
     public func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement {
         try service.conversationCluster(id: id)
+    }
+
+    /// The service's report model.
+    public func reportModel(runID: String?, includeText: Bool) throws(ServiceError) -> ReportModel {
+        try service.reportModel(runID: runID, includeText: includeText)
     }
 
     /// The service's readiness.

@@ -193,6 +193,38 @@ enum OpenAPIDocument {
                     ],
                 ]
             ],
+            "/report": [
+                "get": secured([
+                    "operationId": "getReport",
+                    "summary": "Topic Report",
+                    "description":
+                        "The topic report of a run (the latest successful one by default) as one self-contained "
+                        + "HTML page: a map of the base clusters, the hierarchy as a collapsible tree, sizes over "
+                        + "the last runs, lineage, quality metrics (the same page as `clusterctl report --html`).",
+                    "tags": ["clustering"],
+                    "parameters": [
+                        [
+                            "name": "no_text", "in": "query", "required": false,
+                            "description": "1 or true leaves the representative messages' text out",
+                            "schema": ["type": "string", "enum": ["0", "1", "true", "false"]],
+                        ],
+                        [
+                            "name": "run", "in": "query", "required": false,
+                            "description": "The run to show (its id); the latest successful run when absent",
+                            "schema": ["type": "string"],
+                        ],
+                    ],
+                    "responses": [
+                        "200": [
+                            "description": "The HTML page",
+                            "content": ["text/html": ["schema": ["type": "string"]]],
+                        ],
+                        "404": json("No successful run yet, or no such run", ref("HTTPError")),
+                        "422": json("Validation Error", ref("HTTPValidationError")),
+                        "503": json("MongoDB is unreachable, or the server is shutting down", ref("HTTPError")),
+                    ],
+                ])
+            ],
             "/metrics": [
                 "get": secured([
                     "operationId": "getMetrics",

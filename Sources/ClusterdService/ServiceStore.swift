@@ -87,6 +87,12 @@ public protocol ServiceStore: Sendable {
     func llmTokensUsed(day: Int) throws -> Int
     /// Adds Claude tokens to a UTC day's count.
     func addLLMTokens(day: Int, tokens: Int) throws
+    /// The text of each conversation's first analysed message (the report's representative messages).
+    func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String]
+    /// The saved report map layouts, oldest first.
+    func savedMapLayouts() throws -> [SavedMapLayout]
+    /// Replaces the saved report map layouts with the newest of `layouts`.
+    func saveMapLayouts(_ layouts: [SavedMapLayout], now: Date) throws
     /// A run's per-conversation assignments.
     func assignments(runID: RecordID) throws -> [ClusterAssignment]
     /// Erases the analyses of these messages (ids as stored), and what a conversation left without analyses had

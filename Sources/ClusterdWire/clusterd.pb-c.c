@@ -1183,6 +1183,96 @@ void   clusterd__v1__get_conversation_cluster_reply__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__get_conversation_cluster_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clusterd__v1__get_report_request__init
+                     (Clusterd__V1__GetReportRequest         *message)
+{
+  static const Clusterd__V1__GetReportRequest init_value = CLUSTERD__V1__GET_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_report_request__get_packed_size
+                     (const Clusterd__V1__GetReportRequest *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_report_request__pack
+                     (const Clusterd__V1__GetReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_report_request__pack_to_buffer
+                     (const Clusterd__V1__GetReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetReportRequest *
+       clusterd__v1__get_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetReportRequest *)
+     protobuf_c_message_unpack (&clusterd__v1__get_report_request__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_report_request__free_unpacked
+                     (Clusterd__V1__GetReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clusterd__v1__get_report_reply__init
+                     (Clusterd__V1__GetReportReply         *message)
+{
+  static const Clusterd__V1__GetReportReply init_value = CLUSTERD__V1__GET_REPORT_REPLY__INIT;
+  *message = init_value;
+}
+size_t clusterd__v1__get_report_reply__get_packed_size
+                     (const Clusterd__V1__GetReportReply *message)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clusterd__v1__get_report_reply__pack
+                     (const Clusterd__V1__GetReportReply *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clusterd__v1__get_report_reply__pack_to_buffer
+                     (const Clusterd__V1__GetReportReply *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clusterd__V1__GetReportReply *
+       clusterd__v1__get_report_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clusterd__V1__GetReportReply *)
+     protobuf_c_message_unpack (&clusterd__v1__get_report_reply__descriptor,
+                                allocator, len, data);
+}
+void   clusterd__v1__get_report_reply__free_unpacked
+                     (Clusterd__V1__GetReportReply *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clusterd__v1__get_report_reply__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clusterd__v1__cluster_path_entry__init
                      (Clusterd__V1__ClusterPathEntry         *message)
 {
@@ -1813,7 +1903,7 @@ void   clusterd__v1__topic_curation__free_unpacked
   assert(message->base.descriptor == &clusterd__v1__topic_curation__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[28] =
+static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[30] =
 {
   {
     "call_id",
@@ -2056,6 +2146,30 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[28]
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "get_report",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_report),
+    &clusterd__v1__get_report_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_report_reply",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clusterd__V1__Frame, body_case),
+    offsetof(Clusterd__V1__Frame, get_report_reply),
+    &clusterd__v1__get_report_reply__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "export_assignments",
     31,
     PROTOBUF_C_LABEL_NONE,
@@ -2154,27 +2268,29 @@ static const ProtobufCFieldDescriptor clusterd__v1__frame__field_descriptors[28]
 };
 static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
-  24,   /* field[24] = curate_topic */
-  25,   /* field[25] = curate_topic_reply */
+  26,   /* field[26] = curate_topic */
+  27,   /* field[27] = curate_topic_reply */
   11,   /* field[11] = error */
-  20,   /* field[20] = export_assignments */
-  21,   /* field[21] = export_assignments_reply */
+  22,   /* field[22] = export_assignments */
+  23,   /* field[23] = export_assignments_reply */
   5,   /* field[5] = force_clustering */
   6,   /* field[6] = force_clustering_reply */
   16,   /* field[16] = forget_messages */
   17,   /* field[17] = forget_messages_reply */
   18,   /* field[18] = get_conversation_cluster */
   19,   /* field[19] = get_conversation_cluster_reply */
+  20,   /* field[20] = get_report */
+  21,   /* field[21] = get_report_reply */
   7,   /* field[7] = get_status */
   8,   /* field[8] = get_status_reply */
-  22,   /* field[22] = get_topic_history */
-  23,   /* field[23] = get_topic_history_reply */
+  24,   /* field[24] = get_topic_history */
+  25,   /* field[25] = get_topic_history_reply */
   1,   /* field[1] = hello */
   2,   /* field[2] = hello_reply */
   9,   /* field[9] = list_clusters */
   10,   /* field[10] = list_clusters_reply */
-  26,   /* field[26] = list_curation */
-  27,   /* field[27] = list_curation_reply */
+  28,   /* field[28] = list_curation */
+  29,   /* field[29] = list_curation_reply */
   12,   /* field[12] = list_runs */
   13,   /* field[13] = list_runs_reply */
   3,   /* field[3] = trigger_analysis */
@@ -2182,12 +2298,11 @@ static const unsigned clusterd__v1__frame__field_indices_by_name[] = {
   15,   /* field[15] = trigger_analysis_batch_reply */
   4,   /* field[4] = trigger_analysis_reply */
 };
-static const ProtobufCIntRange clusterd__v1__frame__number_ranges[3 + 1] =
+static const ProtobufCIntRange clusterd__v1__frame__number_ranges[2 + 1] =
 {
   { 1, 0 },
   { 10, 1 },
-  { 31, 20 },
-  { 0, 28 }
+  { 0, 30 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
 {
@@ -2197,10 +2312,10 @@ const ProtobufCMessageDescriptor clusterd__v1__frame__descriptor =
   "Clusterd__V1__Frame",
   "clusterd.v1",
   sizeof(Clusterd__V1__Frame),
-  28,
+  30,
   clusterd__v1__frame__field_descriptors,
   clusterd__v1__frame__field_indices_by_name,
-  3,  clusterd__v1__frame__number_ranges,
+  2,  clusterd__v1__frame__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -4578,6 +4693,160 @@ const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__d
   clusterd__v1__get_conversation_cluster_reply__field_indices_by_name,
   1,  clusterd__v1__get_conversation_cluster_reply__number_ranges,
   (ProtobufCMessageInit) clusterd__v1__get_conversation_cluster_reply__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_report_request__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "no_text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, no_text),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_report_request__field_indices_by_name[] = {
+  3,   /* field[3] = limit */
+  1,   /* field[1] = no_text */
+  2,   /* field[2] = offset */
+  0,   /* field[0] = run_id */
+};
+static const ProtobufCIntRange clusterd__v1__get_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetReportRequest",
+  "GetReportRequest",
+  "Clusterd__V1__GetReportRequest",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetReportRequest),
+  4,
+  clusterd__v1__get_report_request__field_descriptors,
+  clusterd__v1__get_report_request__field_indices_by_name,
+  1,  clusterd__v1__get_report_request__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clusterd__v1__get_report_reply__field_descriptors[4] =
+{
+  {
+    "run_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, run_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_clusters",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, total_clusters),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, next_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_json",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__GetReportReply, model_json),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clusterd__v1__get_report_reply__field_indices_by_name[] = {
+  3,   /* field[3] = model_json */
+  2,   /* field[2] = next_offset */
+  0,   /* field[0] = run_id */
+  1,   /* field[1] = total_clusters */
+};
+static const ProtobufCIntRange clusterd__v1__get_report_reply__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clusterd__v1__get_report_reply__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clusterd.v1.GetReportReply",
+  "GetReportReply",
+  "Clusterd__V1__GetReportReply",
+  "clusterd.v1",
+  sizeof(Clusterd__V1__GetReportReply),
+  4,
+  clusterd__v1__get_report_reply__field_descriptors,
+  clusterd__v1__get_report_reply__field_indices_by_name,
+  1,  clusterd__v1__get_report_reply__number_ranges,
+  (ProtobufCMessageInit) clusterd__v1__get_report_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor clusterd__v1__cluster_path_entry__field_descriptors[4] =

@@ -21,6 +21,7 @@ struct Clusterctl: AsyncParsableCommand {
         subcommands: [
             Status.self, Watch.self, Force.self, Trigger.self, Runs.self, Clusters.self, Conversation.self, Forget.self,
             Export.self, Topic.self,
+            Report.self,
         ]
     )
 }

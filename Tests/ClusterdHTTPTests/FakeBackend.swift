@@ -1,5 +1,6 @@
 import ClusterdCore
 import ClusterdHTTP
+import ClusterdReport
 import Foundation
 import Synchronization
 
@@ -63,6 +64,40 @@ final class FakeBackend: HTTPGatewayBackend {
                 ClusterPathEntry(stableID: "c-base", name: "Refunds", level: 0, size: 12),
                 ClusterPathEntry(stableID: "c-top", name: "Billing", level: 1, size: 40),
             ]
+        )
+    }
+
+    /// The report requests seen: (run id, include text).
+    let reports = Mutex<[(String?, Bool)]>([])
+
+    func reportModel(runID: String?, includeText: Bool) throws(ServiceError) -> ReportModel {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        reports.withLock { $0.append((runID, includeText)) }
+        let run = ReportRun(
+            id: runID ?? "run-1",
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000),
+            totalConversations: 3,
+            totalMessages: 9,
+            embedder: "hashing-v1",
+            kRule: "fixed:1",
+            k: 1,
+            llm: "none (local names)"
+        )
+        let cluster = ReportCluster(
+            stableID: "c1",
+            name: "Refunds",
+            size: 3,
+            messages: includeText ? ["refund please"] : [],
+            x: 0,
+            y: 0,
+            history: [3]
+        )
+        return ReportModel(
+            run: run,
+            previousRunID: nil,
+            historyRunIDs: [run.id],
+            includesText: includeText,
+            clusters: [cluster]
         )
     }
 

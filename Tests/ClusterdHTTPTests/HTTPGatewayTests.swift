@@ -230,7 +230,7 @@ struct HTTPGatewayTests {
                 "/api/clustering/background-status", "/api/clustering/background-force",
                 "/api/messages/{message_id}/trigger-analysis", "/openapi.json", "/livez", "/readyz", "/metrics",
                 "/api/messages/{message_id}/forget", "/api/conversations/{conversation_id}/forget",
-                "/api/conversations/{conversation_id}/cluster",
+                "/api/conversations/{conversation_id}/cluster", "/report",
             ]
         )
         #expect(paths["/api/clustering/background-status"]?.keys.sorted() == ["get"])

@@ -49,6 +49,10 @@ struct RPCMetricsTests {
             reply.fail(Self.notHere)
         }
 
+        func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
+            reply.fail(Self.notHere)
+        }
+
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 

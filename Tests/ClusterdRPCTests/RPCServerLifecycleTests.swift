@@ -58,6 +58,10 @@ struct RPCServerLifecycleTests {
             reply.fail(Self.notHere)
         }
 
+        func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
+            reply.fail(Self.notHere)
+        }
+
         static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 

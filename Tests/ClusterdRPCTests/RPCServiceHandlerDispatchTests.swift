@@ -54,6 +54,12 @@ import Testing
             answer("placement \(conversationID)", reply, Self.placement)
         }
 
+        func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
+            answer("report \(request.runID) \(request.offset)", reply, Self.reportPage)
+        }
+
+        static let reportPage = ReportPage(runID: "r", totalClusters: 9, nextOffset: 4, modelJSON: "{}")
+
         static let trigger = TriggerAnalysisResult(outcome: .alreadyQueued, queueDepth: 4)
         static let batch = TriggerAnalysisBatchResult(results: [TriggerItemResult(outcome: .queued)], queueDepth: 1)
         static let forget = ForgetMessagesResult(analysesErased: 3, assignmentsErased: 2, clustersScrubbed: 1)
@@ -97,6 +103,7 @@ import Testing
         (.listClusters(runID: "r"), "clusters r", .listClusters(ClusterPage(listing: Recorder.listing))),
         (.forgetMessages(messageIDs: ["a"], conversationID: "c"), "forget [\"a\"] c", .forgetMessages(Recorder.forget)),
         (.getConversationCluster(conversationID: "c"), "placement c", .getConversationCluster(Recorder.placement)),
+        (.getReport(ReportPageRequest(runID: "r", offset: 4)), "report r 4", .getReport(Recorder.reportPage)),
     ]
 
     private static func dispatch(_ request: RPCRequest, to handler: Recorder) -> RPCReply? {

@@ -57,6 +57,18 @@ import Testing
                 )
             )
         ),
+        .request(.getReport(ReportPageRequest())),
+        .request(.getReport(ReportPageRequest(runID: "65a1b2c3d4e5f6a7b8c9d0e1", noText: true, offset: 250, limit: 9))),
+        .reply(
+            .getReport(
+                ReportPage(
+                    runID: "65a1b2c3d4e5f6a7b8c9d0e1",
+                    totalClusters: 1001,
+                    nextOffset: 250,
+                    modelJSON: "{\"name\":\"<script>\\\"é\"}"
+                )
+            )
+        ),
         .request(
             .triggerAnalysisBatch([TriggerItem(messageID: "a"), TriggerItem(messageID: "b", conversationID: "c")])
         ),

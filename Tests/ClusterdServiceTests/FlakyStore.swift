@@ -56,6 +56,13 @@ final class FlakyStore: ServiceStore {
     ) throws -> Set<RecordID> {
         try checked { try inner.claimAnalyses(messageIDs, states: states, owner: owner, expiresAt: expiresAt) }
     }
+    func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String] {
+        try checked { try inner.firstMessageTexts(conversationIDs: conversationIDs) }
+    }
+    func savedMapLayouts() throws -> [SavedMapLayout] { try checked { try inner.savedMapLayouts() } }
+    func saveMapLayouts(_ layouts: [SavedMapLayout], now: Date) throws {
+        try checked { try inner.saveMapLayouts(layouts, now: now) }
+    }
     func forgetMessages(ids: [RecordID]) throws -> ErasureCounts { try checked { try inner.forgetMessages(ids: ids) } }
     func forgetConversation(id: RecordID) throws -> ErasureCounts {
         try checked { try inner.forgetConversation(id: id) }

@@ -36,7 +36,8 @@ extension EndToEnd {
             #expect(output.exitCode == 0)
             let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             for word in [
-                "status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget", "Exit codes:",
+                "status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget", "report",
+                "Exit codes:",
                 "69 server unreachable",
                 "--generate-completion-script", "NO_COLOR", "TERM=dumb", "Errors go to stderr",
             ] {
@@ -54,7 +55,9 @@ extension EndToEnd {
             ] {
                 #expect(entries.filter { $0.contains(status) }.count == 1, "\(status) in \(entries)")
             }
-            for subcommand in ["status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget"] {
+            for subcommand in [
+                "status", "watch", "force", "trigger", "runs", "clusters", "conversation", "forget", "report",
+            ] {
                 let help = try await Self.clusterctl([subcommand, "--help"])
                 #expect(help.exitCode == 0)
                 #expect(help.stdout.contains("--address") && help.stdout.contains("Exit codes:"), "\(subcommand)")

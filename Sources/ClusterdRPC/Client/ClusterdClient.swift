@@ -236,6 +236,14 @@ public final class ClusterdClient: Sendable {
         return log
     }
 
+    /// GetReport: one page of the topic report's model (see `ReportPageRequest`); fetch pages from offset 0 until
+    /// `nextOffset` reaches `totalClusters`, naming the first page's run in the later ones.
+    public func reportPage(_ request: ReportPageRequest) async throws -> ReportPage {
+        let reply = try await call(.getReport(request))
+        guard case .getReport(let page) = reply else { throw Self.unexpected(reply) }
+        return page
+    }
+
     /// TriggerAnalysisBatch: queues many messages in one frame; one result per item, in order, plus the queue
     /// depth after the batch. The whole call fails (INVALID_ARGUMENT) only for an empty or over-10000-item batch.
     public func triggerAnalysisBatch(_ items: [TriggerItem]) async throws -> (

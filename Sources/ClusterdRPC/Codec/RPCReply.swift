@@ -29,6 +29,8 @@ public enum RPCReply: Sendable, Equatable {
     indirect case curateTopic(CurationOutcome)
     /// The curated topics and the log (boxed).
     indirect case listCuration(CurationLog)
+    /// One page of the topic report's model (boxed: it carries up to hundreds of KiB of JSON text).
+    indirect case getReport(ReportPage)
     /// A failed call.
     case error(RPCError)
 

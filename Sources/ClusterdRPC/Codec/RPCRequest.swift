@@ -26,4 +26,6 @@ public enum RPCRequest: Sendable, Equatable {
     indirect case curateTopic(CurateTopicCall)
     /// Ask for the curated topics and the curation log (of one topic when the id is not empty; limit 0: 100).
     case listCuration(stableID: String, limit: UInt32)
+    /// Ask for one page of the topic report's model.
+    case getReport(ReportPageRequest)
 }

@@ -132,6 +132,8 @@ public enum WireCodec {
             CurateTopicCodec.fill(&frame, request: request, arena: arena)
         case .listCuration(let stableID, let limit):
             ListCurationCodec.fill(&frame, stableID: stableID, limit: limit, arena: arena)
+        case .getReport(let request):
+            GetReportCodec.fill(&frame, request: request, arena: arena)
         }
     }
 
@@ -169,6 +171,8 @@ public enum WireCodec {
             CurateTopicCodec.fill(&frame, outcome: outcome, arena: arena)
         case .listCuration(let log):
             ListCurationCodec.fill(&frame, log: log, arena: arena)
+        case .getReport(let page):
+            GetReportCodec.fill(&frame, page: page, arena: arena)
         case .error(let error):
             ErrorCodec.fill(&frame, error: error, arena: arena)
         }
@@ -205,6 +209,8 @@ public enum WireCodec {
         case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY: return .reply(CurateTopicCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_CURATION: return .request(ListCurationCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY: return .reply(ListCurationCodec.reply(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_REPORT: return .request(GetReportCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_GET_REPORT_REPLY: return .reply(GetReportCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_ERROR: return .reply(ErrorCodec.reply(frame))
         default: return .unknown
         }

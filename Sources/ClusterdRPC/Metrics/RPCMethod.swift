@@ -13,6 +13,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
     case getTopicHistory
     case curateTopic
     case listCuration
+    case getReport
     /// Undecodable frames, unknown body kinds and reply kinds sent as requests.
     case invalid
 
@@ -32,6 +33,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .getTopicHistory: return "GetTopicHistory"
         case .curateTopic: return "CurateTopic"
         case .listCuration: return "ListCuration"
+        case .getReport: return "GetReport"
         case .invalid: return "Invalid"
         }
     }
@@ -52,6 +54,7 @@ enum RPCMethod: Int, CaseIterable, Sendable {
         case .getTopicHistory: self = .getTopicHistory
         case .curateTopic: self = .curateTopic
         case .listCuration: self = .listCuration
+        case .getReport: self = .getReport
         }
     }
 }

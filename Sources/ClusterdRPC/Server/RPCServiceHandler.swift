@@ -41,6 +41,8 @@ public protocol RPCServiceHandler: Sendable {
 
     /// ListCuration: the curated topics and the curation log, newest first.
     func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>)
+    /// GetReport: one page of the topic report's model (the model built once per run and cut into pages).
+    func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>)
 
     /// A reply packed ahead of time for `request`, when the handler keeps one (a snapshot many calls share); nil
     /// sends the request to its method. Called on an event loop: it must answer at once. `receivedAt` is when the
@@ -132,6 +134,8 @@ extension RPCServiceHandler {
                 limit: limit,
                 reply: responder(RPCReply.listCuration)
             )
+        case .getReport(let page):
+            getReport(page, reply: responder(RPCReply.getReport))
         case .hello:
             complete(.error(RPCError(code: .internal, message: "Hello is answered by the server")))
         }

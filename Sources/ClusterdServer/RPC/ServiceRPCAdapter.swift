@@ -1,5 +1,6 @@
 import ClusterdCore
 import ClusterdRPC
+import ClusterdReport
 import ClusterdService
 import CoreMetrics
 import Foundation
@@ -179,6 +180,24 @@ struct ServiceRPCAdapter: RPCServiceHandler {
             try service.curationLog(
                 stableID: stableID.isEmpty ? nil : stableID,
                 limit: limit == 0 ? 100 : min(Int(limit), 1000)
+            )
+        }
+    }
+
+    func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
+        offLoop(reply) { service throws(ServiceError) in
+            let model = try service.reportModel(runID: request.runID, includeText: !request.noText)
+            let page: (json: String, next: Int)
+            do {
+                page = try model.encodedPage(offset: Int(request.offset), limit: Int(request.limit))
+            } catch {
+                throw ServiceError(.invalidArgument, "the report could not be encoded: \(error)")
+            }
+            return ReportPage(
+                runID: model.run.id,
+                totalClusters: UInt32(clamping: model.clusters.count),
+                nextOffset: UInt32(clamping: page.next),
+                modelJSON: page.json
             )
         }
     }

@@ -58,7 +58,7 @@ extension BackgroundClusteringService {
 
     /// Carries out an erasure: counts it (a run in progress is then not published), drops the queued analyses
     /// among `queued(pending ids)`, erases, and when some of those were in flight waits for them (bounded) and
-    /// erases again what they saved.
+    /// erases again what they saved. The cached report model is dropped (it may quote the erased messages).
     private func erase(
         what: String,
         queued: ([RecordID]) throws -> Set<RecordID>,
@@ -71,6 +71,9 @@ extension BackgroundClusteringService {
             }
             let erased = pending.isEmpty ? [] : try queued(pending.flatMap(RecordID.candidates(for:)))
             let inFlight = analysis.dropQueued(erased: erased)
+            // A report model built before holds representative messages' text: never serve it after an erasure.
+            reportCache.withLock { $0 = nil }
+            defer { reportCache.withLock { $0 = nil } }
             var counts = try body(context.store)
             if !inFlight.isEmpty {
                 let left = analysis.awaitSettled(inFlight, within: Self.erasureSettleSeconds)

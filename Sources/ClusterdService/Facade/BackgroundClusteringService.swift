@@ -34,6 +34,8 @@ public final class BackgroundClusteringService: Sendable {
     /// Start-up, sweep and timer work: one at a time.
     let maintenanceQueue: OperationQueue
     let timer: Mutex<Ticker?> = Mutex(nil)
+    /// The last topic report model built (pages of one report are cut from one build).
+    let reportCache: Mutex<ReportCacheEntry?> = Mutex(nil)
 
     /// The shared in-memory state.
     var state: VersionedState { context.state }

@@ -42,6 +42,8 @@ typedef struct Clusterd__V1__LineageEvent Clusterd__V1__LineageEvent;
 typedef struct Clusterd__V1__ClusterInfo Clusterd__V1__ClusterInfo;
 typedef struct Clusterd__V1__GetConversationClusterRequest Clusterd__V1__GetConversationClusterRequest;
 typedef struct Clusterd__V1__GetConversationClusterReply Clusterd__V1__GetConversationClusterReply;
+typedef struct Clusterd__V1__GetReportRequest Clusterd__V1__GetReportRequest;
+typedef struct Clusterd__V1__GetReportReply Clusterd__V1__GetReportReply;
 typedef struct Clusterd__V1__ClusterPathEntry Clusterd__V1__ClusterPathEntry;
 typedef struct Clusterd__V1__ReplicaStatus Clusterd__V1__ReplicaStatus;
 typedef struct Clusterd__V1__ExportAssignmentsRequest Clusterd__V1__ExportAssignmentsRequest;
@@ -143,6 +145,8 @@ typedef enum {
   CLUSTERD__V1__FRAME__BODY_FORGET_MESSAGES_REPLY = 26,
   CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER = 27,
   CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER_REPLY = 28,
+  CLUSTERD__V1__FRAME__BODY_GET_REPORT = 29,
+  CLUSTERD__V1__FRAME__BODY_GET_REPORT_REPLY = 30,
   CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS = 31,
   CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS_REPLY = 32,
   CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY = 33,
@@ -182,6 +186,8 @@ struct  Clusterd__V1__Frame
     Clusterd__V1__ForgetMessagesReply *forget_messages_reply;
     Clusterd__V1__GetConversationClusterRequest *get_conversation_cluster;
     Clusterd__V1__GetConversationClusterReply *get_conversation_cluster_reply;
+    Clusterd__V1__GetReportRequest *get_report;
+    Clusterd__V1__GetReportReply *get_report_reply;
     Clusterd__V1__ExportAssignmentsRequest *export_assignments;
     Clusterd__V1__ExportAssignmentsReply *export_assignments_reply;
     Clusterd__V1__GetTopicHistoryRequest *get_topic_history;
@@ -882,6 +888,61 @@ struct  Clusterd__V1__GetConversationClusterReply
 #define CLUSTERD__V1__GET_CONVERSATION_CLUSTER_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_conversation_cluster_reply__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
+
+
+/*
+ * One page of the topic report's model: clusterctl fetches the pages and renders the HTML page itself, with the
+ * same code as the HTTP gateway's GET /report. The model has no centroids (the server computes the map's 2-D
+ * coordinates) and is sent as JSON, in pages that each stay well under the clients' 1 MiB reply limit.
+ */
+struct  Clusterd__V1__GetReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The run to show; empty: the latest successful run. Pages after the first name the run the first page returned.
+   */
+  char *run_id;
+  /*
+   * Leave the representative messages' text out.
+   */
+  protobuf_c_boolean no_text;
+  /*
+   * Index of the first cluster of this page (0 for the first page).
+   */
+  uint32_t offset;
+  /*
+   * Clusters per page at most; 0: the server's default (250). A page that would exceed 768 KiB holds fewer.
+   */
+  uint32_t limit;
+};
+#define CLUSTERD__V1__GET_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_report_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+struct  Clusterd__V1__GetReportReply
+{
+  ProtobufCMessage base;
+  /*
+   * The run shown.
+   */
+  char *run_id;
+  /*
+   * Clusters in the whole report (all levels).
+   */
+  uint32_t total_clusters;
+  /*
+   * Where the next page starts; equal to total_clusters after the last page.
+   */
+  uint32_t next_offset;
+  /*
+   * The report model (ClusterdReport's ReportModel, UTF-8 JSON) holding this page's clusters only.
+   */
+  char *model_json;
+};
+#define CLUSTERD__V1__GET_REPORT_REPLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__get_report_reply__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Clusterd__V1__ClusterPathEntry
@@ -1654,6 +1715,44 @@ Clusterd__V1__GetConversationClusterReply *
 void   clusterd__v1__get_conversation_cluster_reply__free_unpacked
                      (Clusterd__V1__GetConversationClusterReply *message,
                       ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetReportRequest methods */
+void   clusterd__v1__get_report_request__init
+                     (Clusterd__V1__GetReportRequest         *message);
+size_t clusterd__v1__get_report_request__get_packed_size
+                     (const Clusterd__V1__GetReportRequest   *message);
+size_t clusterd__v1__get_report_request__pack
+                     (const Clusterd__V1__GetReportRequest   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_report_request__pack_to_buffer
+                     (const Clusterd__V1__GetReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetReportRequest *
+       clusterd__v1__get_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_report_request__free_unpacked
+                     (Clusterd__V1__GetReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clusterd__V1__GetReportReply methods */
+void   clusterd__v1__get_report_reply__init
+                     (Clusterd__V1__GetReportReply         *message);
+size_t clusterd__v1__get_report_reply__get_packed_size
+                     (const Clusterd__V1__GetReportReply   *message);
+size_t clusterd__v1__get_report_reply__pack
+                     (const Clusterd__V1__GetReportReply   *message,
+                      uint8_t             *out);
+size_t clusterd__v1__get_report_reply__pack_to_buffer
+                     (const Clusterd__V1__GetReportReply   *message,
+                      ProtobufCBuffer     *buffer);
+Clusterd__V1__GetReportReply *
+       clusterd__v1__get_report_reply__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clusterd__v1__get_report_reply__free_unpacked
+                     (Clusterd__V1__GetReportReply *message,
+                      ProtobufCAllocator *allocator);
 /* Clusterd__V1__ClusterPathEntry methods */
 void   clusterd__v1__cluster_path_entry__init
                      (Clusterd__V1__ClusterPathEntry         *message);
@@ -2003,6 +2102,12 @@ typedef void (*Clusterd__V1__GetConversationClusterRequest_Closure)
 typedef void (*Clusterd__V1__GetConversationClusterReply_Closure)
                  (const Clusterd__V1__GetConversationClusterReply *message,
                   void *closure_data);
+typedef void (*Clusterd__V1__GetReportRequest_Closure)
+                 (const Clusterd__V1__GetReportRequest *message,
+                  void *closure_data);
+typedef void (*Clusterd__V1__GetReportReply_Closure)
+                 (const Clusterd__V1__GetReportReply *message,
+                  void *closure_data);
 typedef void (*Clusterd__V1__ClusterPathEntry_Closure)
                  (const Clusterd__V1__ClusterPathEntry *message,
                   void *closure_data);
@@ -2080,6 +2185,8 @@ extern const ProtobufCMessageDescriptor clusterd__v1__lineage_event__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_info__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_request__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__get_conversation_cluster_reply__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_report_request__descriptor;
+extern const ProtobufCMessageDescriptor clusterd__v1__get_report_reply__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__cluster_path_entry__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__replica_status__descriptor;
 extern const ProtobufCMessageDescriptor clusterd__v1__export_assignments_request__descriptor;

@@ -130,6 +130,8 @@ SAMPLES = {
         "topics": [{"stable_id": "s2", "merged_into": "s1", "updated_by": "token (pytest)"}],
         "changes": [{"action": "merge", "stable_id": "s2", "into_stable_id": "s1", "by": "token (pytest)"}],
     },
+    "get_report": {"run_id": "r1", "no_text": True, "offset": 250, "limit": 250},
+    "get_report_reply": {"run_id": "r1", "total_clusters": 300, "next_offset": 300, "model_json": "{}"},
     "error": {"code": 16, "message": "no"},
 }
 
@@ -355,7 +357,7 @@ def test_unknown_fields_are_skipped_and_a_new_body_kind_has_no_body() -> None:
     data += key(102, 5) + b"\0\0\0\0"  # unknown fixed32
     frame = _wire.decode("Frame", bytes(data))
     assert _wire.body_of(frame)[0] == "trigger_analysis_reply"
-    newer = _wire.encode("Frame", {"call_id": 3}) + key(30, 2) + b"\x00"  # body field 30: unknown here
+    newer = _wire.encode("Frame", {"call_id": 3}) + key(60, 2) + b"\x00"  # body field 60: unknown here
     assert _wire.body_of(_wire.decode("Frame", newer)) == (None, None)
 
 

@@ -56,6 +56,8 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         26: _f("forget_messages_reply", "message", message="ForgetMessagesReply"),
         27: _f("get_conversation_cluster", "message", message="GetConversationClusterRequest"),
         28: _f("get_conversation_cluster_reply", "message", message="GetConversationClusterReply"),
+        29: _f("get_report", "message", message="GetReportRequest"),
+        30: _f("get_report_reply", "message", message="GetReportReply"),
         31: _f("export_assignments", "message", message="ExportAssignmentsRequest"),
         32: _f("export_assignments_reply", "message", message="ExportAssignmentsReply"),
         33: _f("get_topic_history", "message", message="GetTopicHistoryRequest"),
@@ -288,6 +290,18 @@ SCHEMA: Dict[str, Dict[int, Field]] = {
         8: _f("at_ms", "int64"),
     },
     "ListCurationRequest": {1: _f("stable_id", "string"), 2: _f("limit", "uint32")},
+    "GetReportRequest": {
+        1: _f("run_id", "string"),
+        2: _f("no_text", "bool"),
+        3: _f("offset", "uint32"),
+        4: _f("limit", "uint32"),
+    },
+    "GetReportReply": {
+        1: _f("run_id", "string"),
+        2: _f("total_clusters", "uint32"),
+        3: _f("next_offset", "uint32"),
+        4: _f("model_json", "string"),
+    },
     "ListCurationReply": {
         1: _f("topics", "message", True, "TopicCuration"),
         2: _f("changes", "message", True, "CurationChange"),
