@@ -10,6 +10,6 @@ public enum MiniLMModelLoader {
         let base = URL(fileURLWithPath: directory)
         let weights = try Data(contentsOf: base.appendingPathComponent("model.safetensors"), options: .alwaysMapped)
         let vocabulary = try String(contentsOf: base.appendingPathComponent("vocab.txt"), encoding: .utf8)
-        return try MiniLMEmbedder(safetensors: weights, vocabulary: vocabulary, threads: threads, fusedAttentionLength: Int(ProcessInfo.processInfo.environment["EXP_FUSED"] ?? "64")!)
+        return try MiniLMEmbedder(safetensors: weights, vocabulary: vocabulary, threads: threads)
     }
 }

@@ -180,7 +180,7 @@ extension MiniLMEmbedder {
 
     /// Scaled dot-product attention per text and head, context = softmax(Q Kᵀ / √d) V; the (text, head) pairs
     /// are dealt round-robin to the workers, each with its own scratch. Texts up to `fusedAttentionLength`
-    /// tokens (chat's common case) take the fused kernel; longer ones two sgemm calls around a row softmax.
+    /// tokens take the fused kernel (off by default); others two sgemm calls around a row softmax.
     private func attention(
         lengths: [Int],
         offsets: [Int],
@@ -199,7 +199,7 @@ extension MiniLMEmbedder {
         let (qkv, scores, context) = (SharedBuffer(qkv), SharedBuffer(scores), SharedBuffer(context))
         let headSize = headSize
         let heads = heads
-        let fusedLength = headSize == MiniLMKernels.fusedHeadSize ? fusedAttentionLength : 0
+        let fusedLength = headSize % 8 == 0 ? fusedAttentionLength : 0
         parallel(parts) { part in
             let matrix = scores.base + part * scoreStride
             var pair = part
@@ -218,6 +218,7 @@ extension MiniLMEmbedder {
                         value: value,
                         stride: stride,
                         length: length,
+                        size: headSize,
                         scale: scale,
                         weights: matrix,
                         into: output,
