@@ -144,7 +144,9 @@ bench-ingest: setup
 	CLUSTERD_BIN="$$PWD/.build/release/clusterd" .build/release/clusterd-ingest-bench --messages $(N) \
 	  --minilm-messages $(MINILM_N) --rounds $(ROUNDS) $(BENCH_INGEST_ARGS)
 
-# The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each
+# The native MiniLM embedder against onnxruntime (fp32, same model) on 1,000 chat texts, 2 threads each: clusterd as
+# 2 threads per call and as 2 callers of 1 thread, 3 rounds, median and spread, load before and after (no ratio
+# above load 1)
 # (bench/README.md). The baseline's PyPI packages go into .venv on first use.
 bench: setup
 	swift build -c release --product clusterd-bench

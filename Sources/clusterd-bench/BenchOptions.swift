@@ -2,19 +2,23 @@
 struct BenchOptions {
     static let usage = """
         usage: clusterd-bench [--texts FILE.jsonl] [--limit N] [--batch 1,32] [--rounds N] [--model-dir DIR]
-                              [--threads N] [--slice N] [--baseline 'COMMAND']
+                              [--configs 2x1,1x2] [--golden FILE.json] [--slice N] [--baseline 'COMMAND']
+          A configuration is THREADSxCALLERS: workers of one forward pass, callers embedding batches side by side
+          (the service's analysis workers). --golden checks each configuration's token ids and cosines against the reference.
           The baseline command (scripts/bench-onnxruntime.py) introduces itself with one JSON line, then answers
           "time BATCH START END SORTED" with the seconds taken; clusterd and it alternate every --slice texts.
+          Ratios are printed only when the one-minute load average was at most 1 before the bench.
         """
 
     var textsPath = "bench/sgd-user-messages.jsonl"
     var limit = 1000
     var batchSizes = [1, 32]
-    var rounds = 2
+    var rounds = 3
     var sliceSize = 100
     var modelDirectory: String?
     var baselineCommand: String?
-    var threads: Int?
+    var configurations = BenchConfiguration.defaults
+    var goldenPath: String?
 
     /// Parses `arguments` (without the program name).
     init(arguments: [String]) throws {
@@ -31,7 +35,11 @@ struct BenchOptions {
             case "--slice": sliceSize = try Self.positive(try value(flag), flag)
             case "--model-dir": modelDirectory = try value(flag)
             case "--baseline": baselineCommand = try value(flag)
-            case "--threads": threads = try Self.positive(try value(flag), flag)
+            case "--threads":
+                let threads = try Self.positive(try value(flag), flag)
+                configurations = ["\(threads)x1"]
+            case "--configs": configurations = try value(flag).split(separator: ",").map(String.init)
+            case "--golden": goldenPath = try value(flag)
             case "--batch":
                 batchSizes = try value(flag).split(separator: ",").map { try Self.positive(String($0), flag) }
             case "-h", "--help": throw BenchError("help")

@@ -1,7 +1,6 @@
-import ClusterdCore
 import Foundation
 
-/// The benchmark's texts and its timing loop.
+/// The benchmark's texts.
 enum BenchTexts {
     /// The `text` of each JSON line of `path`, at most `limit`.
     static func load(path: String, limit: Int) throws -> [String] {
@@ -15,21 +14,5 @@ enum BenchTexts {
         }
         guard !texts.isEmpty else { throw BenchError("no texts") }
         return texts
-    }
-
-    /// Seconds to embed every text in batches of `batch` (texts in the order given), tokenizer included.
-    static func seconds(embedder: any Embedder, texts: [String], batch: Int) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var index = 0
-        var checksum: Float = 0
-        while index < texts.count {
-            let end = min(index + batch, texts.count)
-            let vectors = (try? embedder.embed(Array(texts[index..<end]))) ?? []
-            checksum += vectors.first?.first ?? 0
-            index = end
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        precondition(checksum.isFinite)
-        return seconds
     }
 }

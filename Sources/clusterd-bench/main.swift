@@ -39,21 +39,35 @@ do {
     exit(1)
 }
 
-let loadStart = Date()
-let embedder: MiniLMEmbedder
+let loadBefore = MachineLoad.now()
+print("uptime before: \(loadBefore.line)")
+
+var configurations: [BenchConfiguration] = []
+var embedders: [MiniLMEmbedder] = []
+var loadSeconds: [Double] = []
 do {
-    embedder = try MiniLMModelLoader.load(directory: directory, threads: options.threads)
+    for text in options.configurations {
+        let configuration = try BenchConfiguration(parsing: text)
+        let started = Date()
+        embedders.append(
+            try MiniLMModelLoader.load(
+                directory: directory,
+                threads: configuration.threadsPerCall
+            )
+        )
+        loadSeconds.append(Date().timeIntervalSince(started))
+        configurations.append(configuration)
+    }
 } catch {
     FileHandle.standardError.write(Data("clusterd-bench: loading \(directory) failed: \(error)\n".utf8))
     exit(1)
 }
-let loadSeconds = Date().timeIntervalSince(loadStart)
 
+let tokenizer = embedders[0].tokenizer
 let tokenizeStart = Date()
-let tokenCounts = texts.map { embedder.tokenizer.tokenIDs($0).count }
+let tokenCounts = texts.map { tokenizer.tokenIDs($0).count }
 let tokenizeSeconds = Date().timeIntervalSince(tokenizeStart)
 let meanTokens = Double(tokenCounts.reduce(0, +)) / Double(max(1, texts.count))
-let blasThreads = openblas_get_num_threads()
 let blasConfig = String(cString: openblas_get_config())
 let blasCore = String(cString: openblas_get_corename())
 
@@ -61,15 +75,26 @@ print(
     "clusterd-bench: \(texts.count) texts from \(options.textsPath), mean \(String(format: "%.1f", meanTokens)) "
         + "tokens with [CLS]/[SEP]"
 )
-print("  model: \(directory)/model.safetensors (loaded in \(String(format: "%.2f", loadSeconds)) s)")
-print("  OpenBLAS: \(blasConfig), core \(blasCore), \(blasThreads) thread(s); embedder workers \(embedder.threads)")
+print("  model: \(directory)/model.safetensors (loaded in \(loadSeconds.map { String(format: "%.2f", $0) }) s)")
+print("  OpenBLAS: \(blasConfig), core \(blasCore), \(openblas_get_num_threads()) thread(s)")
 print(
     "  tokenizer: \(String(format: "%.0f", Double(texts.count) / max(tokenizeSeconds, 1e-9))) texts/s "
         + "(\(String(format: "%.1f", tokenizeSeconds * 1e6 / Double(max(1, texts.count)))) µs per text)"
 )
+if let goldenPath = options.goldenPath {
+    do {
+        let golden = try GoldenParity(path: goldenPath)
+        for (configuration, embedder) in zip(configurations, embedders) {
+            print("  parity \(configuration.label): \(golden.check(embedder))")
+        }
+    } catch {
+        FileHandle.standardError.write(Data("clusterd-bench: cannot read \(goldenPath): \(error)\n".utf8))
+        exit(1)
+    }
+}
 
-// Warm-up: page in the weights, let OpenBLAS start its threads.
-_ = try? embedder.embed(Array(texts.prefix(64)))
+// Warm-up: page in the weights, let the threads start.
+for embedder in embedders { _ = try? embedder.embed(Array(texts.prefix(64))) }
 
 let baseline: BaselineProcess?
 do {
@@ -82,7 +107,8 @@ if let baseline {
     print("  baseline: \(baseline.name), lowest cosine to the golden embeddings \(baseline.lowestCosine)")
 }
 
-// Alternate slice by slice: clusterd, then each baseline configuration, on the same texts and batch size.
+// Alternate slice by slice: each clusterd configuration, then each baseline configuration, on the same texts and
+// batch size.
 let slices = stride(from: 0, to: texts.count, by: options.sliceSize).map {
     $0..<min(texts.count, $0 + options.sliceSize)
 }
@@ -96,38 +122,46 @@ let baselineRows: [BaselineRow] =
         [false, true].flatMap { sorted in baseline.variants.indices.map { BaselineRow(variant: $0, sorted: sorted) } }
     } ?? []
 let variantNames = baseline?.variants ?? []
-var ourSeconds: [Int: Double] = [:]
-var theirSeconds: [BaselineRow: [Int: Double]] = [:]
-var sliceRatios: [Int: [Double]] = [:]
+/// Per batch size, one rate (sentences/s) per round.
+var ourRates: [Int: [[Double]]] = [:]
+var theirRates: [BaselineRow: [Int: [Double]]] = [:]
 do {
     for round in 1...options.rounds {
-        var roundOurs: [Int: Double] = [:]
-        var roundTheirs: [BaselineRow: [Int: Double]] = [:]
+        var ours: [Int: [Double]] = [:]
+        var theirs: [BaselineRow: [Int: Double]] = [:]
         for slice in slices {
             for batch in options.batchSizes {
-                let mine = BenchTexts.seconds(embedder: embedder, texts: Array(texts[slice]), batch: batch)
-                roundOurs[batch, default: 0] += mine
+                for (index, configuration) in configurations.enumerated() {
+                    let seconds = configuration.seconds(
+                        embedder: embedders[index],
+                        texts: Array(texts[slice]),
+                        batch: batch
+                    )
+                    ours[batch, default: Array(repeating: 0, count: configurations.count)][index] += seconds
+                }
                 guard let baseline else { continue }
-                var fastest = Double.infinity
                 for row in baselineRows where !row.sorted || batch > 1 {
-                    let theirs = try baseline.seconds(
+                    theirs[row, default: [:]][batch, default: 0] += try baseline.seconds(
                         batch: batch,
                         range: slice,
                         sortedByLength: row.sorted,
                         variant: row.variant
                     )
-                    roundTheirs[row, default: [:]][batch, default: 0] += theirs
-                    if !row.sorted { fastest = min(fastest, theirs) }
                 }
-                sliceRatios[batch, default: []].append(fastest / mine)
             }
         }
         for batch in options.batchSizes {
-            ourSeconds[batch, default: 0] += roundOurs[batch] ?? 0
-            var line = "  round \(round) batch \(batch): clusterd \(rate(texts.count, roundOurs[batch]))"
+            let seconds = ours[batch] ?? []
+            for index in seconds.indices {
+                ourRates[batch, default: Array(repeating: [], count: configurations.count)][index].append(
+                    Double(texts.count) / seconds[index]
+                )
+            }
+            var line = "  round \(round) batch \(batch): "
+            line += zip(configurations, seconds).map { "\($0.label) \(rate(texts.count, $1))" }.joined(separator: ", ")
             for row in baselineRows {
-                guard let seconds = roundTheirs[row]?[batch] else { continue }
-                theirSeconds[row, default: [:]][batch, default: 0] += seconds
+                guard let seconds = theirs[row]?[batch] else { continue }
+                theirRates[row, default: [:]][batch, default: []].append(Double(texts.count) / seconds)
                 line += ", \(label(row, variantNames)) \(rate(texts.count, seconds))"
             }
             print(line + " sentences/s")
@@ -138,6 +172,7 @@ do {
     exit(1)
 }
 baseline?.close()
+let loadAfter = MachineLoad.now()
 
 func rate(_ count: Int, _ seconds: Double?) -> String {
     guard let seconds, seconds > 0 else { return "-" }
@@ -148,48 +183,65 @@ func label(_ row: BaselineRow, _ variants: [String]) -> String {
     "onnxruntime \(variants[row.variant])" + (row.sorted ? ", sorted by length" : "")
 }
 
-let total = texts.count * options.rounds
-let columns = options.batchSizes
-var rows: [(String, [Int: String])] = [
-    ("clusterd (Swift, OpenBLAS kernels, \(embedder.threads) threads)", ourSeconds.mapValues { rate(total, $0) })
-]
-if let baseline {
-    for row in baselineRows {
-        rows.append((label(row, variantNames), (theirSeconds[row] ?? [:]).mapValues { rate(total, $0) }))
-    }
-    for sorted in [false, true] {
-        var ratio: [Int: String] = [:]
-        for batch in columns {
-            let best = baselineRows.filter { $0.sorted == sorted }.compactMap { theirSeconds[$0]?[batch] }.min()
-            if let mine = ourSeconds[batch], let best { ratio[batch] = String(format: "%.2fx", best / mine) }
-        }
-        rows.append(
-            (sorted ? "ratio clusterd / fastest onnxruntime sorted" : "ratio clusterd / fastest onnxruntime", ratio)
-        )
-    }
-    print("")
-    print("baseline: \(baseline.name)")
+/// Per round, the fastest of the baseline `rates` (unsorted rows, or sorted rows where a batch has them).
+func fastestBaseline(_ rates: [BaselineRow: [Int: [Double]]], batch: Int, sorted: Bool) -> [Double] {
+    let rows = rates.filter { $0.key.sorted == sorted }.compactMap { $0.value[batch] }
+    guard let first = rows.first else { return [] }
+    return first.indices.map { round in rows.map { $0[round] }.max() ?? 0 }
 }
+
+let columns = options.batchSizes
+var rows: [(String, [Int: String])] = []
+for (index, configuration) in configurations.enumerated() {
+    rows.append(
+        (configuration.label, ourRates.mapValues { RoundStatistics(values: $0[index]).formatted() })
+    )
+}
+for row in baselineRows {
+    rows.append(
+        (label(row, variantNames), (theirRates[row] ?? [:]).mapValues { RoundStatistics(values: $0).formatted() })
+    )
+}
+let quiet = loadBefore.isQuiet
+if baseline != nil {
+    for (index, configuration) in configurations.enumerated() {
+        for sorted in [false, true] {
+            var ratio: [Int: String] = [:]
+            for batch in columns {
+                let best = fastestBaseline(theirRates, batch: batch, sorted: sorted)
+                guard let mine = ourRates[batch]?[index], best.count == mine.count, !best.isEmpty else { continue }
+                let ratios = zip(mine, best).map { $0 / $1 }
+                ratio[batch] = quiet ? RoundStatistics(values: ratios).formatted("%.2fx") : "not quiet"
+            }
+            let against = sorted ? "fastest onnxruntime sorted" : "fastest onnxruntime"
+            rows.append(("ratio \(configuration.label) / \(against)", ratio))
+        }
+    }
+}
+print("")
+if let baseline { print("baseline: \(baseline.name)") }
+print(
+    "sentences/s, median (lowest–highest) over \(options.rounds) round(s) of \(texts.count) texts "
+        + "(mean \(String(format: "%.1f", meanTokens)) tokens), engines alternating every \(options.sliceSize) texts; "
+        + "same batches unless sorted by length"
+)
 let nameWidth = (rows.map(\.0.count).max() ?? 0) + 2
 func padded(_ text: String, _ width: Int, left: Bool) -> String {
     let fill = String(repeating: " ", count: max(0, width - text.count))
     return left ? text + fill : fill + text
 }
-print(
-    "sentences/s over \(options.rounds) round(s) of \(texts.count) texts (mean \(String(format: "%.1f", meanTokens)) "
-        + "tokens), engines alternating every \(options.sliceSize) texts; same batches unless sorted by length"
-)
-print(padded("", nameWidth, left: true) + columns.map { padded("batch \($0)", 12, left: false) }.joined())
+print(padded("", nameWidth, left: true) + columns.map { padded("batch \($0)", 26, left: false) }.joined())
 for (name, values) in rows {
-    print(padded(name, nameWidth, left: true) + columns.map { padded(values[$0] ?? "-", 12, left: false) }.joined())
-}
-for batch in columns {
-    guard let ratios = sliceRatios[batch]?.sorted(), !ratios.isEmpty else { continue }
-    print(
-        "  batch \(batch): ratio to the fastest onnxruntime per slice: min \(String(format: "%.2f", ratios.first!)), "
-            + "median \(String(format: "%.2f", ratios[ratios.count / 2])), max \(String(format: "%.2f", ratios.last!))"
-    )
+    print(padded(name, nameWidth, left: true) + columns.map { padded(values[$0] ?? "-", 26, left: false) }.joined())
 }
 print("")
+print("uptime before: \(loadBefore.line)")
+print("uptime after:  \(loadAfter.line)")
+if !quiet {
+    print(
+        "not a quiet machine (one-minute load \(loadBefore.averages.first.map { String(format: "%.2f", $0) } ?? "unknown") "
+            + "> \(MachineLoad.quietLimit) before the bench): no ratio reported; the numbers above are not a measurement"
+    )
+}
 print("clusterd model: \(directory)/model.safetensors")
 if let baseline { print("onnxruntime model: \(baseline.model)") }

@@ -71,6 +71,34 @@ struct MiniLMParityTests {
         }
     }
 
+    /// Every switchable path against the golden embeddings and against each other: the fused attention kernel
+    /// (texts up to 64 tokens) and the sgemm path (every text), one and two threads per call.
+    @Test(arguments: [(64, 1), (64, 2), (0, 1), (0, 2)])
+    func everyPathMatchesTheReference(fusedAttentionLength: Int, threads: Int) throws {
+        let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
+        let embedder = try MiniLMEmbedder(
+            safetensors: Data(
+                contentsOf: directory.appendingPathComponent("model.safetensors"),
+                options: .alwaysMapped
+            ),
+            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
+            threads: threads,
+            fusedAttentionLength: fusedAttentionLength
+        )
+        let reference = try ModelFixture.embedder()
+        let texts = ModelFixture.golden.map(\.text)
+        let vectors = try embedder.embed(texts)
+        let expected = try reference.embed(texts)
+        var lowest = 1.0
+        for (index, sentence) in ModelFixture.golden.enumerated() {
+            let cosine = ModelFixture.cosine(vectors[index], sentence.embedding)
+            lowest = min(lowest, cosine)
+            #expect(cosine >= 0.999, "\(sentence.text.debugDescription): cosine \(cosine)")
+            #expect(ModelFixture.cosine(vectors[index], expected[index].map(Double.init)) >= 0.99999)
+        }
+        print("MiniLM parity (fused attention up to \(fusedAttentionLength), \(threads) thread(s)): lowest \(lowest)")
+    }
+
     @Test func concurrentCallsGiveTheSameVectorsAsSequentialOnes() throws {
         let embedder = try ModelFixture.embedder()
         let texts = ModelFixture.golden.map(\.text)

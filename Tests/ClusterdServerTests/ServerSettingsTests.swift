@@ -41,6 +41,7 @@ import Testing
             "CLUSTERD_LLM_TIMEOUT_SECONDS": "2.5",
             "CLUSTERD_ANTHROPIC_THINKING": "default",
             "CLUSTERD_CHANGE_STREAM": "OFF",
+            "CLUSTERD_EMBEDDER_THREADS": "2",
         ])
         #expect(settings.rpc.host == "::1" && settings.rpc.port == 9000)
         #expect(settings.rpc.token == "s3cret-0123456789abcdef-0123456789")
@@ -62,6 +63,8 @@ import Testing
         #expect(settings.process.logFormat == .json)
         #expect(!settings.process.metricsEnabled)
         #expect(settings.service.changeStream == .off)
+        #expect(settings.process.embedderThreads == 2)
+        #expect(try ServerSettings(environment: [:]).process.embedderThreads == 1)
         let claude = try #require(settings.service.anthropic)
         #expect(claude.http.totalTimeoutMilliseconds == 2500)
         #expect(!claude.disableThinking)
@@ -83,6 +86,8 @@ import Testing
         ("CLUSTERD_LOG_FORMAT", "xml", "CLUSTERD_LOG_FORMAT must be text or json, not xml"),
         ("CLUSTERD_FIXED_K", "two", "CLUSTERD_FIXED_K must be a non-negative integer, not two"),
         ("CLUSTERD_CHANGE_STREAM", "sometimes", "CLUSTERD_CHANGE_STREAM must be auto or off, not sometimes"),
+        ("CLUSTERD_EMBEDDER_THREADS", "0", "CLUSTERD_EMBEDDER_THREADS must be 1 to 64, not 0"),
+        ("CLUSTERD_EMBEDDER_THREADS", "two", "CLUSTERD_EMBEDDER_THREADS must be a non-negative integer, not two"),
     ])
     func badValuesNameTheirKey(key: String, value: String, message: String) {
         #expect(throws: SettingsError(message)) { try ServerSettings(environment: [key: value]) }

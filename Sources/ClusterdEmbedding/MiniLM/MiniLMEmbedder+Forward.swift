@@ -14,32 +14,42 @@ extension MiniLMEmbedder {
             running += length
         }
         let longest = lengths.max() ?? 0
-        let hidden = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: rows * 3 * hiddenSize)
-        let context = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let update = UnsafeMutablePointer<Float>.allocate(capacity: rows * hiddenSize)
-        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: rows * intermediateSize)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: threads * longest * longest)
-        defer {
-            hidden.deallocate()
-            qkv.deallocate()
-            context.deallocate()
-            update.deallocate()
-            intermediate.deallocate()
-            scores.deallocate()
+        return scratchPool.with { scratch in
+            scratch.reserve(
+                tokens: rows,
+                longest: longest,
+                hidden: hiddenSize,
+                intermediate: intermediateSize,
+                workers: threads
+            )
+            let (hidden, qkv, context, update) = (scratch.hidden, scratch.qkv, scratch.context, scratch.update)
+            let intermediate = scratch.intermediate
+            embedTokens(sequences, into: hidden)
+            for layer in layers {
+                linear(hidden, layer.qkvWeight, layer.qkvBias, into: qkv, rows: rows)
+                attention(
+                    lengths: lengths,
+                    offsets: offsets,
+                    qkv: qkv,
+                    scores: scratch.scores,
+                    scoreStride: scratch.longest * scratch.longest,
+                    into: context
+                )
+                linear(context, layer.attentionOutputWeight, layer.attentionOutputBias, into: update, rows: rows)
+                layerNorm(hidden, adding: update, layer.attentionNormGamma, layer.attentionNormBeta, rows: rows)
+                linear(
+                    hidden,
+                    layer.intermediateWeight,
+                    layer.intermediateBias,
+                    into: intermediate,
+                    rows: rows,
+                    gelu: true
+                )
+                linear(intermediate, layer.outputWeight, layer.outputBias, into: update, rows: rows)
+                layerNorm(hidden, adding: update, layer.outputNormGamma, layer.outputNormBeta, rows: rows)
+            }
+            return pool(lengths: lengths, offsets: offsets, hidden: hidden)
         }
-
-        embedTokens(sequences, into: hidden)
-        for layer in layers {
-            linear(hidden, layer.qkvWeight, layer.qkvBias, into: qkv, rows: rows)
-            attention(lengths: lengths, offsets: offsets, qkv: qkv, scores: scores, into: context)
-            linear(context, layer.attentionOutputWeight, layer.attentionOutputBias, into: update, rows: rows)
-            layerNorm(hidden, adding: update, layer.attentionNormGamma, layer.attentionNormBeta, rows: rows)
-            linear(hidden, layer.intermediateWeight, layer.intermediateBias, into: intermediate, rows: rows, gelu: true)
-            linear(intermediate, layer.outputWeight, layer.outputBias, into: update, rows: rows)
-            layerNorm(hidden, adding: update, layer.outputNormGamma, layer.outputNormBeta, rows: rows)
-        }
-        return pool(lengths: lengths, offsets: offsets, hidden: hidden)
     }
 
     /// Runs `body(part)` for every part in `0..<parts`, on as many threads when there is more than one.
@@ -64,7 +74,7 @@ extension MiniLMEmbedder {
 
     /// output[rows, out] = input[rows, in] · weight + bias, then GELU when `gelu`. The panels are split over the
     /// workers; each multiplies its panels by blocks of rows (panel outermost, so a panel stays in cache across
-    /// the row blocks), then adds the bias to its own columns.
+    /// the row blocks) and adds the bias to each block as soon as it is written.
     private func linear(
         _ input: UnsafePointer<Float>,
         _ weight: PanelMatrix,
@@ -103,17 +113,18 @@ extension MiniLMEmbedder {
                             columns: width,
                             inner: inputSize
                         )
+                        // Bias (and GELU) on the block just written, while it is still in cache.
+                        MiniLMKernels.addBias(
+                            bias.base,
+                            to: output.base,
+                            stride: outputSize,
+                            rows: row..<(row + count),
+                            columns: column..<(column + width),
+                            gelu: gelu
+                        )
                         row += count
                     }
                 }
-                MiniLMKernels.addBias(
-                    bias.base,
-                    to: output.base,
-                    stride: outputSize,
-                    rows: 0..<rows,
-                    columns: (first * panelWidth)..<min(outputSize, last * panelWidth),
-                    gelu: gelu
-                )
             }
         }
     }
@@ -168,25 +179,29 @@ extension MiniLMEmbedder {
     }
 
     /// Scaled dot-product attention per text and head, context = softmax(Q Kᵀ / √d) V; the (text, head) pairs
-    /// are dealt round-robin to the workers, each with its own score matrix.
+    /// are dealt round-robin to the workers, each with its own scratch. Texts up to `fusedAttentionLength`
+    /// tokens take the fused kernel (off by default); others two sgemm calls around a row softmax.
     private func attention(
         lengths: [Int],
         offsets: [Int],
         qkv: UnsafeMutablePointer<Float>,
         scores: UnsafeMutablePointer<Float>,
+        scoreStride: Int,
         into context: UnsafeMutablePointer<Float>
     ) {
         let hiddenSize = dimension
         let stride = 3 * hiddenSize
         let scale = 1 / Float(headSize).squareRoot()
         let pairs = lengths.count * heads
-        let parts = min(threads, pairs)
-        let longest = lengths.max() ?? 0
+        // Multiply-adds of both products: below about 2¹⁸ one worker is quicker than waking the others.
+        let work = lengths.reduce(0) { $0 + $1 * $1 } * 2 * hiddenSize
+        let parts = min(work < 1 << 18 ? 1 : threads, pairs)
         let (qkv, scores, context) = (SharedBuffer(qkv), SharedBuffer(scores), SharedBuffer(context))
         let headSize = headSize
         let heads = heads
+        let fusedLength = headSize % 8 == 0 ? fusedAttentionLength : 0
         parallel(parts) { part in
-            let matrix = scores.base + part * longest * longest
+            let matrix = scores.base + part * scoreStride
             var pair = part
             while pair < pairs {
                 let sequence = pair / heads
@@ -195,27 +210,43 @@ extension MiniLMEmbedder {
                 let query = qkv.base + offsets[sequence] * stride + head * headSize
                 let key = query + hiddenSize
                 let value = query + 2 * hiddenSize
-                MiniLMKernels.scores(
-                    query,
-                    key,
-                    stride: stride,
-                    length: length,
-                    size: headSize,
-                    scale: scale,
-                    into: matrix
-                )
-                MiniLMKernels.softmaxRows(matrix, rows: length, count: length)
-                MiniLMKernels.product(
-                    matrix,
-                    lda: length,
-                    value,
-                    ldb: stride,
-                    into: context.base + offsets[sequence] * hiddenSize + head * headSize,
-                    ldc: hiddenSize,
-                    rows: length,
-                    columns: headSize,
-                    inner: length
-                )
+                let output = context.base + offsets[sequence] * hiddenSize + head * headSize
+                if length <= fusedLength {
+                    MiniLMKernels.attendHead(
+                        query: query,
+                        key: key,
+                        value: value,
+                        stride: stride,
+                        length: length,
+                        size: headSize,
+                        scale: scale,
+                        weights: matrix,
+                        into: output,
+                        outputStride: hiddenSize
+                    )
+                } else {
+                    MiniLMKernels.scores(
+                        query,
+                        key,
+                        stride: stride,
+                        length: length,
+                        size: headSize,
+                        scale: scale,
+                        into: matrix
+                    )
+                    MiniLMKernels.softmaxRows(matrix, rows: length, count: length)
+                    MiniLMKernels.product(
+                        matrix,
+                        lda: length,
+                        value,
+                        ldb: stride,
+                        into: output,
+                        ldc: hiddenSize,
+                        rows: length,
+                        columns: headSize,
+                        inner: length
+                    )
+                }
                 pair += parts
             }
         }

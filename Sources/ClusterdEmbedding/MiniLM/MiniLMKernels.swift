@@ -158,26 +158,110 @@ enum MiniLMKernels {
         count: Int
     ) {
         for row in rows {
-            let line = hidden + row * count
-            let delta = update + row * count
-            for index in 0..<count { line[index] += delta[index] }
-            normalizeRow(line, gamma: gamma, beta: beta, count: count)
+            normalizeRow(hidden + row * count, adding: update + row * count, gamma: gamma, beta: beta, count: count)
         }
     }
 
-    /// One row of LayerNorm in place: (x - mean) / sqrt(var + 1e-12) · gamma + beta.
+    /// One row of LayerNorm in place, (x - mean) / sqrt(var + 1e-12) · gamma + beta, where x is the row plus
+    /// `delta` when given. Two passes over the row: the first adds `delta` and sums x and x² (shifted by the
+    /// row's first value, so the variance does not lose digits to cancellation), the second writes the result.
     @inline(__always)
     static func normalizeRow(
         _ line: UnsafeMutablePointer<Float>,
+        adding delta: UnsafePointer<Float>? = nil,
         gamma: UnsafePointer<Float>,
         beta: UnsafePointer<Float>,
         count: Int
     ) {
-        let mean = sum(line, count: count) / Float(count)
-        for index in 0..<count { line[index] -= mean }
-        let variance = sumOfSquares(line, count: count) / Float(count)
+        guard count > 0 else { return }
+        let raw = UnsafeMutableRawPointer(line)
+        let shift = line[0] + (delta?[0] ?? 0)
+        let shifts = SIMD8<Float>(repeating: shift)
+        var sums = SIMD8<Float>()
+        var squares = SIMD8<Float>()
+        var index = 0
+        if let delta {
+            let added = UnsafeRawPointer(delta)
+            while index + 8 <= count {
+                let x =
+                    raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                    + added.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                raw.storeBytes(of: x, toByteOffset: index * 4, as: SIMD8<Float>.self)
+                let y = x - shifts
+                sums += y
+                squares += y * y
+                index += 8
+            }
+        } else {
+            while index + 8 <= count {
+                let y = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self) - shifts
+                sums += y
+                squares += y * y
+                index += 8
+            }
+        }
+        var sum = sums.sum()
+        var square = squares.sum()
+        while index < count {
+            if let delta { line[index] += delta[index] }
+            let y = line[index] - shift
+            sum += y
+            square += y * y
+            index += 1
+        }
+        let shiftedMean = sum / Float(count)
+        let variance = Swift.max(0, square / Float(count) - shiftedMean * shiftedMean)
+        let mean = shift + shiftedMean
         let scale = 1 / (variance + 1e-12).squareRoot()
-        for index in 0..<count { line[index] = line[index] * scale * gamma[index] + beta[index] }
+        for index in 0..<count { line[index] = (line[index] - mean) * scale * gamma[index] + beta[index] }
+    }
+
+    /// Attention for one head of one short text, fused: for each query row, its scores against every key
+    /// (scaled), their softmax, and the weighted sum of the value rows, without a score matrix or a BLAS call.
+    /// Q, K and V are `length` rows of `size` values (a multiple of 8), `stride` apart; `weights` holds `length`
+    /// floats of scratch; context rows are `outputStride` apart. (A SIMD32-per-row form measured 4× slower.)
+    static func attendHead(
+        query: UnsafePointer<Float>,
+        key: UnsafePointer<Float>,
+        value: UnsafePointer<Float>,
+        stride: Int,
+        length: Int,
+        size: Int,
+        scale: Float,
+        weights: UnsafeMutablePointer<Float>,
+        into context: UnsafeMutablePointer<Float>,
+        outputStride: Int
+    ) {
+        let keys = UnsafeRawPointer(key)
+        let values = UnsafeRawPointer(value)
+        for row in 0..<length {
+            let q = UnsafeRawPointer(query + row * stride)
+            for other in 0..<length {
+                let k = keys + other * stride * 4
+                var lanes = SIMD8<Float>()
+                var offset = 0
+                while offset < size {
+                    lanes +=
+                        q.loadUnaligned(fromByteOffset: offset * 4, as: SIMD8<Float>.self)
+                        * k.loadUnaligned(fromByteOffset: offset * 4, as: SIMD8<Float>.self)
+                    offset += 8
+                }
+                weights[other] = lanes.sum() * scale
+            }
+            softmaxRows(weights, rows: 1, count: length)
+            let out = UnsafeMutableRawPointer(context + row * outputStride)
+            var offset = 0
+            while offset < size {
+                var lanes = SIMD8<Float>()
+                for other in 0..<length {
+                    lanes +=
+                        SIMD8<Float>(repeating: weights[other])
+                        * values.loadUnaligned(fromByteOffset: (other * stride + offset) * 4, as: SIMD8<Float>.self)
+                }
+                out.storeBytes(of: lanes, toByteOffset: offset * 4, as: SIMD8<Float>.self)
+                offset += 8
+            }
+        }
     }
 
     /// Largest of `count` values, eight lanes at a time.

@@ -104,9 +104,10 @@ struct ServerAssembly {
 
     /// all-MiniLM-L6-v2 from CLUSTERD_MODEL_DIR or the project's .venv (searched from the working directory and
     /// the executable's ancestors), else the hashing fallback, announced loudly. Reads ~90 MB: runs on its own
-    /// thread, off the cooperative pool. One thread per forward pass: the server's parallelism is its analysis
-    /// workers, each embedding its own batch on its own utility-QoS thread; a pass split over `concurrentPerform`
-    /// would run its other parts on libdispatch's default-QoS threads, the ones Swift concurrency's pool uses.
+    /// thread, off the cooperative pool. `CLUSTERD_EMBEDDER_THREADS` workers per forward pass, 1 by default: the
+    /// server's parallelism is then its analysis workers, each embedding its own batch on its own utility-QoS
+    /// thread; a pass split over `concurrentPerform` runs its other parts on libdispatch's default-QoS threads,
+    /// the ones Swift concurrency's pool uses (a setting for the lead's quiet-machine comparison, `make bench`).
     private func loadEmbedder() async -> EmbedderChoice {
         let locator = MiniLMModelLocator(
             overrideDirectory: settings.process.modelDirectory,
@@ -116,8 +117,9 @@ struct ServerAssembly {
             )
         )
         let started = Date()
+        let threads = settings.process.embedderThreads
         let choice = await withCheckedContinuation { (continuation: CheckedContinuation<EmbedderChoice, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator, threads: 1)) }
+            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator, threads: threads)) }
         }
         if let directory = choice.modelDirectory {
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

