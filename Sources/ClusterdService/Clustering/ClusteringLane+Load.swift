@@ -84,7 +84,8 @@ extension ClusteringLane {
 
     /// A fit on a sample extended to every conversation: the clusters' sizes and the run's sizes, inertia
     /// (2 × cosine distance per conversation: unit vectors and centroids), churn and adjusted Rand index against the
-    /// previous run over all `assignments`; the silhouette (the sample's) and k stay.
+    /// previous run over all `assignments`; the silhouette (the sample's) and k stay. Assignments name base clusters,
+    /// so a parent's size is the sum of its children's, level by level.
     static func completeSampledRun(
         clusters: inout [Cluster],
         metrics: inout RunMetrics,
@@ -102,8 +103,20 @@ extension ClusteringLane {
             before.append(old)
             after.append(assignment.stableID)
         }
-        for index in clusters.indices { clusters[index].size = sizes[clusters[index].stableID] ?? 0 }
-        metrics.sizes = clusters.map(\.size).sorted(by: >)
+        for index in clusters.indices where clusters[index].level == 0 {
+            clusters[index].size = sizes[clusters[index].stableID] ?? 0
+        }
+        let top = clusters.map(\.level).max() ?? 0
+        for level in stride(from: 1, through: top, by: 1) {
+            var sums: [String: Int] = [:]
+            for child in clusters where child.level == level - 1 {
+                if let parent = child.parent { sums[parent, default: 0] += child.size }
+            }
+            for index in clusters.indices where clusters[index].level == level {
+                clusters[index].size = sums[clusters[index].stableID] ?? 0
+            }
+        }
+        metrics.sizes = clusters.filter { $0.level == 0 }.map(\.size).sorted(by: >)
         metrics.inertia = inertia
         metrics.churn = PartitionAgreement.churn(before, after)
         metrics.adjustedRandIndex = PartitionAgreement.adjustedRandIndex(before, after)
