@@ -144,6 +144,8 @@ extension AnalysisLane {
         guard !analyses.isEmpty else { return outcomes }
         try context.store.saveAnalyses(analyses)
         context.state.withLock { state in state.count(analysed: previous, embedder: rule.embedder) }
+        // Claude's concepts come later, from the backlog: the analysis never waits for them.
+        try backlog?.enqueue(analyses)
         do {
             try context.placer.place(analyses, context: context)
         } catch {

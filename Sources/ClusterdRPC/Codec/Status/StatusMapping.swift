@@ -226,6 +226,50 @@ enum StatusMapping {
         } decode: { o, s in
             s.llm.lastError = WireText.text(o.llm_last_error)
         },
+    ] + backlogFields
+
+    /// The concept backlog's part of the Claude report (fields 86-93).
+    static let backlogFields: [StatusField] = [
+        StatusField("llm.backlog", "llm_backlog") { s, o, _ in
+            o.llm_backlog = count(s.llm.backlog)
+        } decode: { o, s in
+            s.llm.backlog = Int(clamping: o.llm_backlog)
+        },
+        StatusField("llm.backlogRatePerMinute", "llm_backlog_rate_per_minute") { s, o, _ in
+            o.llm_backlog_rate_per_minute = s.llm.backlogRatePerMinute
+        } decode: { o, s in
+            s.llm.backlogRatePerMinute = o.llm_backlog_rate_per_minute
+        },
+        StatusField("llm.backlogClearsInSeconds", "llm_backlog_clears_in_seconds") { s, o, _ in
+            o.llm_backlog_clears_in_seconds = s.llm.backlogClearsInSeconds
+        } decode: { o, s in
+            s.llm.backlogClearsInSeconds = o.llm_backlog_clears_in_seconds
+        },
+        StatusField("llm.conceptRequests", "llm_concept_requests") { s, o, _ in
+            o.llm_concept_requests = count(s.llm.conceptRequests)
+        } decode: { o, s in
+            s.llm.conceptRequests = Int(clamping: o.llm_concept_requests)
+        },
+        StatusField("llm.messagesUpgraded", "llm_messages_upgraded") { s, o, _ in
+            o.llm_messages_upgraded = count(s.llm.messagesUpgraded)
+        } decode: { o, s in
+            s.llm.messagesUpgraded = Int(clamping: o.llm_messages_upgraded)
+        },
+        StatusField("llm.tokensPerMessage", "llm_tokens_per_message") { s, o, _ in
+            o.llm_tokens_per_message = s.llm.tokensPerMessage
+        } decode: { o, s in
+            s.llm.tokensPerMessage = o.llm_tokens_per_message
+        },
+        StatusField("llm.namesPending", "llm_names_pending") { s, o, _ in
+            o.llm_names_pending = small(s.llm.namesPending)
+        } decode: { o, s in
+            s.llm.namesPending = Int(o.llm_names_pending)
+        },
+        StatusField("llm.batchAPI", "llm_batch_api") { s, o, a in
+            o.llm_batch_api = a.string(s.llm.batchAPI)
+        } decode: { o, s in
+            s.llm.batchAPI = WireText.text(o.llm_batch_api)
+        },
     ]
 
     /// The clustering settings and the automatic-run schedule.
