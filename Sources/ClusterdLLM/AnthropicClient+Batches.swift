@@ -4,7 +4,8 @@ extension AnthropicClient {
     /// Creates a Message Batch of `requests` (`POST /v1/messages/batches`). One request, not retried, outside the
     /// rate limit of `/v1/messages` (batches have limits of their own). Throws ``LLMError`` (a 404 is
     /// ``LLMError/Code-swift.struct/notFound``: no batches endpoint).
-    public func createBatch(_ requests: [(customID: String, request: MessageRequest)]) throws(LLMError) -> MessageBatch {
+    public func createBatch(_ requests: [(customID: String, request: MessageRequest)]) throws(LLMError) -> MessageBatch
+    {
         let body: Data
         do {
             body = try MessagesWire.encodeBatch(

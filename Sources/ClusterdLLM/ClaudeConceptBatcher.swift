@@ -34,7 +34,8 @@ public final class ClaudeConceptBatcher: Sendable {
         for item in items {
             let cost = estimatedTokens(of: item)
             if !current.isEmpty
-                && (current.count >= configuration.conceptBatchItems || tokens + cost > configuration.conceptBatchTokens)
+                && (current.count >= configuration.conceptBatchItems
+                    || tokens + cost > configuration.conceptBatchTokens)
             {
                 batches.append(current)
                 (current, tokens) = ([], 0)

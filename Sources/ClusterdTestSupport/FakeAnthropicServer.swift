@@ -135,7 +135,8 @@ public final class FakeAnthropicServer: Sendable {
     /// and `batch_requests`.
     public func stats() throws -> [String: Int] {
         let response = try http.send(HTTPRequest(url: baseURL + "/_control/stats"))
-        guard response.status == 200, let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Int]
+        guard response.status == 200,
+            let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Int]
         else { throw FakeError(description: "bad /_control/stats reply (status \(response.status))") }
         return object
     }

@@ -157,7 +157,8 @@ enum StatusTable {
     static func backlogText(_ llm: LLMStatusReport) -> String {
         guard llm.backlog > 0 else { return "empty (\(llm.messagesUpgraded) upgraded)" }
         let rate = String(format: "%.0f/min", llm.backlogRatePerMinute)
-        let clears = llm.backlogClearsInSeconds < 0 ? "clear time unknown" : "clears in \(uptime(llm.backlogClearsInSeconds))"
+        let clears =
+            llm.backlogClearsInSeconds < 0 ? "clear time unknown" : "clears in \(uptime(llm.backlogClearsInSeconds))"
         return "\(llm.backlog) waiting, \(rate), \(clears)"
     }
 

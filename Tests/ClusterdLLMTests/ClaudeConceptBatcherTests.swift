@@ -52,7 +52,8 @@ struct ClaudeConceptBatcherTests {
         let batcher = ClaudeConceptBatcher(client: try makeClient(configuration), limit: 8)
         let long = String(repeating: "word ", count: 100)  // about 170 tokens
         let plan = batcher.plan(items(["a", "b", "c", "d", long, long, "e"]))
-        #expect(plan.map(\.count) == [3, 2, 2])  // three items at most; "d" and one long text fit 200 tokens, two long ones do not
+        // Three items at most; "d" and one long text fit 200 tokens, two long ones do not.
+        #expect(plan.map(\.count) == [3, 2, 2])
         #expect(batcher.maxTokens(forItems: 40) > batcher.maxTokens(forItems: 1))
     }
 

@@ -192,7 +192,10 @@ extension LLMGateTests {
         var gate = LLMGate(configuration: configuration)
         let t0 = Date(timeIntervalSince1970: 1_000_000)
         for second in 0..<3 {
-            #expect(gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(Double(second))) == .granted(probe: false))
+            #expect(
+                gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(Double(second)))
+                    == .granted(probe: false)
+            )
         }
         #expect(gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(3)) == .wait(57.5))
         #expect(gate.backgroundDelay(now: t0.addingTimeInterval(3)) == 57.5)

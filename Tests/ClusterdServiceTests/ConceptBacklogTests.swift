@@ -180,4 +180,64 @@ import Testing
         #expect(stored.map(\.name) == ["Claude name", "local b"])
         #expect(stored.map(\.nameSource) == ["claude", "pinned"])
     }
+
+    @Test("Names that fell back during a run get Claude's after it, in place, without a new run")
+    func namesCatchUpAfterTheRun() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([], otherwise: .error(status: 500, type: "api_error", message: "down"))
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        var records: [MessageRecord] = []
+        for (conversation, texts) in BackgroundClusteringServiceLLMTests.conversations {
+            for (index, text) in texts.enumerated() {
+                let id = RecordID.string("\(conversation)-\(index)")
+                records.append(
+                    MessageRecord(id: id, conversationID: .string(conversation), role: "user", content: text)
+                )
+            }
+        }
+        try store.insertHostMessages(records)
+        var configuration = ServiceConfiguration(
+            trigger: TriggerConfiguration(enabled: false),
+            tickSeconds: 0.2,
+            clustering: ClusteringConfiguration(kRule: .fixed(2), minClusterSize: 2)
+        )
+        configuration.anthropic = AnthropicConfiguration(
+            apiKey: fake.apiKey,
+            baseURL: fake.baseURL,
+            model: "claude-test-model",
+            http: HTTPClientConfiguration(connectTimeoutMilliseconds: 500, totalTimeoutMilliseconds: 2_000),
+            retry: RetryPolicy(maxAttempts: 1),
+            maxQueueWaitSeconds: 1,
+            failuresBeforeDegraded: 100
+        )
+        let service = BackgroundClusteringService(
+            configuration: configuration,
+            store: store,
+            embedder: HashingEmbedder(),
+            logger: Logger(label: "test")
+        )
+        service.start()
+        defer { service.shutdown() }
+        #expect(service.forceClustering().started)
+        #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
+        #expect(waitUntil { !service.status().clusteringInProgress })
+        let run = try #require(try store.latestSuccessfulRun())
+        let before = try store.clusters(runID: run.id).filter { $0.stableID != "other" }
+        #expect(!before.isEmpty && before.allSatisfy { $0.nameSource == "local" })
+        #expect(service.status().llm.namesPending == before.count)
+
+        try fake.script([], otherwise: .auto)
+        #expect(
+            try waitUntil(10) {
+                try store.clusters(runID: run.id).filter { $0.stableID != "other" }.allSatisfy {
+                    $0.nameSource == "claude" && $0.name.hasPrefix("Fake group: ")
+                }
+            }
+        )
+        #expect(try store.latestSuccessfulRun()?.id == run.id)
+        let after = try store.clusters(runID: run.id).filter { $0.stableID != "other" }
+        #expect(Set(after.map(\.stableID)) == Set(before.map(\.stableID)))
+        #expect(waitUntil { service.status().llm.namesPending == 0 })
+    }
 }

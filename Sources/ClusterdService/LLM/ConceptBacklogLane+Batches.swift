@@ -67,7 +67,9 @@ extension ConceptBacklogLane {
             batches.withLock {
                 $0.inFlight = .init(id: batch.id, chunks: chunks, nextPoll: now.addingTimeInterval(Self.pollSeconds))
             }
-            context.logger.info("Sent \(items.count) message(s) in \(chunks.count) request(s) as message batch \(batch.id)")
+            context.logger.info(
+                "Sent \(items.count) message(s) in \(chunks.count) request(s) as message batch \(batch.id)"
+            )
         } catch {
             try giveUp(chunks, after: error, now: now)
         }

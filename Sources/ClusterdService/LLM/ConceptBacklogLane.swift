@@ -105,9 +105,9 @@ final class ConceptBacklogLane: Sendable {
     func step() throws -> Double {
         refreshCount()
         let governor = batcher.client.governor
-        guard governor.mayCall(estimatedTokens: batcher.client.configuration.conceptBatchTokens) else {
-            return Self.idleSeconds
-        }
+        // Circuit open or the day's budget used up: wait. (A request whose estimate does not fit what is left is
+        // refused by the governor, which shows "over budget", and its entries go back for later.)
+        guard governor.mayCall(estimatedTokens: 1) else { return Self.idleSeconds }
         try stepBatches()
         if buffer.withLock({ $0.isEmpty }) {
             guard try fill() else { return Self.idleSeconds }

@@ -172,61 +172,62 @@ enum StatusMapping {
         ] + llmFields + schedulingFields + replicaFields
 
     /// The Claude integration's report (`ServiceStatus.llm`), flattened into `llm_*` fields.
-    static let llmFields: [StatusField] = [
-        StatusField("llm.state", "llm_state") { s, o, a in
-            o.llm_state = a.string(s.llm.state)
-        } decode: { o, s in
-            let state = WireText.text(o.llm_state)
-            s.llm.state = state.isEmpty ? LLMStatusReport.notConfigured : state
-        },
-        StatusField("llm.model", "llm_model") { s, o, a in
-            o.llm_model = a.string(s.llm.model)
-        } decode: { o, s in
-            s.llm.model = WireText.text(o.llm_model)
-        },
-        StatusField("llm.calls", "llm_calls") { s, o, _ in
-            o.llm_calls = count(s.llm.calls)
-        } decode: { o, s in
-            s.llm.calls = Int(clamping: o.llm_calls)
-        },
-        StatusField("llm.failures", "llm_failures") { s, o, _ in
-            o.llm_failures = count(s.llm.failures)
-        } decode: {
-            o,
-            s in
-            s.llm.failures = Int(clamping: o.llm_failures)
-        },
-        StatusField("llm.retries", "llm_retries") { s, o, _ in
-            o.llm_retries = count(s.llm.retries)
-        } decode: { o, s in
-            s.llm.retries = Int(clamping: o.llm_retries)
-        },
-        StatusField("llm.localFallbacks", "llm_local_fallbacks") { s, o, _ in
-            o.llm_local_fallbacks = count(s.llm.localFallbacks)
-        } decode: { o, s in
-            s.llm.localFallbacks = Int(clamping: o.llm_local_fallbacks)
-        },
-        StatusField("llm.tokensToday", "llm_tokens_today") { s, o, _ in
-            o.llm_tokens_today = count(s.llm.tokensToday)
-        } decode: { o, s in
-            s.llm.tokensToday = Int(clamping: o.llm_tokens_today)
-        },
-        StatusField("llm.dailyTokenBudget", "llm_daily_token_budget") { s, o, _ in
-            o.llm_daily_token_budget = count(s.llm.dailyTokenBudget)
-        } decode: { o, s in
-            s.llm.dailyTokenBudget = Int(clamping: o.llm_daily_token_budget)
-        },
-        StatusField("llm.tokensTotal", "llm_tokens_total") { s, o, _ in
-            o.llm_tokens_total = count(s.llm.tokensTotal)
-        } decode: { o, s in
-            s.llm.tokensTotal = Int(clamping: o.llm_tokens_total)
-        },
-        StatusField("llm.lastError", "llm_last_error") { s, o, a in
-            o.llm_last_error = a.string(s.llm.lastError)
-        } decode: { o, s in
-            s.llm.lastError = WireText.text(o.llm_last_error)
-        },
-    ] + backlogFields
+    static let llmFields: [StatusField] =
+        [
+            StatusField("llm.state", "llm_state") { s, o, a in
+                o.llm_state = a.string(s.llm.state)
+            } decode: { o, s in
+                let state = WireText.text(o.llm_state)
+                s.llm.state = state.isEmpty ? LLMStatusReport.notConfigured : state
+            },
+            StatusField("llm.model", "llm_model") { s, o, a in
+                o.llm_model = a.string(s.llm.model)
+            } decode: { o, s in
+                s.llm.model = WireText.text(o.llm_model)
+            },
+            StatusField("llm.calls", "llm_calls") { s, o, _ in
+                o.llm_calls = count(s.llm.calls)
+            } decode: { o, s in
+                s.llm.calls = Int(clamping: o.llm_calls)
+            },
+            StatusField("llm.failures", "llm_failures") { s, o, _ in
+                o.llm_failures = count(s.llm.failures)
+            } decode: {
+                o,
+                s in
+                s.llm.failures = Int(clamping: o.llm_failures)
+            },
+            StatusField("llm.retries", "llm_retries") { s, o, _ in
+                o.llm_retries = count(s.llm.retries)
+            } decode: { o, s in
+                s.llm.retries = Int(clamping: o.llm_retries)
+            },
+            StatusField("llm.localFallbacks", "llm_local_fallbacks") { s, o, _ in
+                o.llm_local_fallbacks = count(s.llm.localFallbacks)
+            } decode: { o, s in
+                s.llm.localFallbacks = Int(clamping: o.llm_local_fallbacks)
+            },
+            StatusField("llm.tokensToday", "llm_tokens_today") { s, o, _ in
+                o.llm_tokens_today = count(s.llm.tokensToday)
+            } decode: { o, s in
+                s.llm.tokensToday = Int(clamping: o.llm_tokens_today)
+            },
+            StatusField("llm.dailyTokenBudget", "llm_daily_token_budget") { s, o, _ in
+                o.llm_daily_token_budget = count(s.llm.dailyTokenBudget)
+            } decode: { o, s in
+                s.llm.dailyTokenBudget = Int(clamping: o.llm_daily_token_budget)
+            },
+            StatusField("llm.tokensTotal", "llm_tokens_total") { s, o, _ in
+                o.llm_tokens_total = count(s.llm.tokensTotal)
+            } decode: { o, s in
+                s.llm.tokensTotal = Int(clamping: o.llm_tokens_total)
+            },
+            StatusField("llm.lastError", "llm_last_error") { s, o, a in
+                o.llm_last_error = a.string(s.llm.lastError)
+            } decode: { o, s in
+                s.llm.lastError = WireText.text(o.llm_last_error)
+            },
+        ] + backlogFields
 
     /// The concept backlog's part of the Claude report (fields 86-93).
     static let backlogFields: [StatusField] = [
