@@ -28,9 +28,9 @@ public final class ClaudeIntegration: Sendable {
         batcher = ClaudeConceptBatcher(client: client, limit: conceptLimit)
     }
 
-    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-v1/names-v1".
+    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-batch-v1/names-v1".
     public var promptVersion: String {
-        "\(client.configuration.model)/\(ConceptPrompt.version)/\(NamingPrompt.version)"
+        "\(client.configuration.model)/\(ConceptBatchPrompt.version)/\(NamingPrompt.version)"
     }
 
     /// State, calls, failures and tokens for status.

@@ -58,6 +58,8 @@ struct LLMGate {
     /// A call was refused for the budget this UTC day.
     private(set) var budgetExhausted = false
     private(set) var stopping = false
+    /// Interactive calls waiting for a slot or a request: background ones hold back meanwhile.
+    var interactiveWaiting = 0
 
     /// The rate limit's window, seconds: a minute and a half second, so a request sent just as the window turns
     /// cannot reach the API (whose minute starts on arrival) inside the previous one's minute.
@@ -109,6 +111,7 @@ struct LLMGate {
     /// full for that priority (a background request sees the limit less the naming reserve).
     mutating func attemptDelay(priority: LLMPriority, now: Date) -> Double {
         if let until = rateLimitedUntil, now < until { return until.timeIntervalSince(now) }
+        if priority == .background && interactiveWaiting > 0 { return 0.05 }
         let rpm = configuration.requestsPerMinute
         guard rpm > 0 else { return 0 }
         let limit = priority == .interactive ? rpm : max(1, rpm - configuration.namingRequestsPerMinute)

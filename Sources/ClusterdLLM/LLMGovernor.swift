@@ -36,15 +36,28 @@ public final class LLMGovernor: Sendable {
     /// not be made (over budget, circuit open, stopping), and ``LLMError/Code-swift.struct/rateLimiterTimeout``
     /// when no slot came free in time.
     public func beginCall(estimatedTokens: Int, priority: LLMPriority = .interactive) throws(LLMError) -> Ticket {
-        let probe = try waitForAdmission { gate, time in
-            gate.beginCall(estimatedTokens: estimatedTokens, priority: priority, now: time)
+        let probe = try waitingAs(priority) { () throws(LLMError) -> Bool in
+            try waitForAdmission { gate, time in
+                gate.beginCall(estimatedTokens: estimatedTokens, priority: priority, now: time)
+            }
         }
         return Ticket(estimatedTokens: estimatedTokens, probe: probe, priority: priority)
     }
 
     /// Takes a request slot (rate limit, `retry-after`) for the next request of the call holding `ticket`.
     public func beginAttempt(_ ticket: Ticket) throws(LLMError) {
-        _ = try waitForAdmission { gate, time in gate.beginAttempt(priority: ticket.priority, now: time) }
+        _ = try waitingAs(ticket.priority) { () throws(LLMError) -> Bool in
+            try waitForAdmission { gate, time in gate.beginAttempt(priority: ticket.priority, now: time) }
+        }
+    }
+
+    /// Runs a wait for admission; an interactive one is counted meanwhile, and background calls hold back until it
+    /// is over (names never wait behind concept work).
+    private func waitingAs<R>(_ priority: LLMPriority, _ body: () throws(LLMError) -> R) throws(LLMError) -> R {
+        guard priority == .interactive else { return try body() }
+        gate.withLock { $0.interactiveWaiting += 1 }
+        defer { gate.withLock { $0.interactiveWaiting -= 1 } }
+        return try body()
     }
 
     /// Seconds until a background call could start without waiting (0: now).

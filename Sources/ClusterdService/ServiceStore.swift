@@ -83,8 +83,8 @@ public protocol ServiceStore: Sendable {
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
     /// A run's clusters, largest first.
     func clusters(runID: RecordID) throws -> [Cluster]
-    /// Puts analysed messages on the concept backlog (claimable at once).
-    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)]) throws
+    /// Puts messages on the concept backlog, claimable from `availableAt` (at once when nil).
+    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)], availableAt: Date?) throws
     /// Claims up to `limit` claimable backlog entries, newest first (oldest first with `oldestFirst`).
     func claimConceptBacklog(
         limit: Int,

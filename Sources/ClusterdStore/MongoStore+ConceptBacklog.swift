@@ -9,15 +9,20 @@ import Foundation
 /// retry time. Claims are compare-and-set on the `claims` counter (as the analysis claims are on `attempts`): two
 /// replicas never both win an entry. Newest first: claims take the entries with the latest `queued_at`.
 extension MongoStore {
-    /// Puts messages on the backlog (or back on it, claimable at once): one bulk upsert.
-    public func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)]) throws {
+    /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil): one bulk
+    /// upsert.
+    public func enqueueConceptBacklog(
+        _ entries: [(messageID: RecordID, queuedAt: Date)],
+        availableAt: Date? = nil
+    ) throws {
         guard !entries.isEmpty else { return }
         let operations = entries.map { entry -> (BSONDocument, BSONDocument) in
             (
                 ["_id": BSONValue(entry.messageID)],
                 [
                     "$set": .document([
-                        "queued_at": .date(entry.queuedAt), "available_at": .date(Date(timeIntervalSince1970: 0)),
+                        "queued_at": .date(entry.queuedAt),
+                        "available_at": .date(availableAt ?? Date(timeIntervalSince1970: 0)),
                     ]),
                     "$setOnInsert": .document(["claims": .int32(0), "attempts": .int32(0)]),
                     "$unset": .document(["owner": .string("")]),

@@ -215,3 +215,16 @@ extension LLMGateTests {
         #expect(gate.beginCall(estimatedTokens: 1, priority: .interactive, now: t0) == .granted(probe: false))
     }
 }
+
+extension LLMGateTests {
+    @Test("A waiting interactive call holds background requests back")
+    func interactiveWaitingHoldsBackground() {
+        var gate = LLMGate(configuration: AnthropicConfiguration(apiKey: "k", requestsPerMinute: 50))
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        #expect(gate.backgroundDelay(now: t0) == 0)
+        gate.interactiveWaiting = 1
+        #expect(gate.backgroundDelay(now: t0) > 0)
+        #expect(gate.beginAttempt(priority: .background, now: t0) == .wait(0.05))
+        #expect(gate.beginAttempt(priority: .interactive, now: t0) == .granted(probe: false))
+    }
+}

@@ -88,7 +88,7 @@ import Testing
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
         let run = try #require(try store.latestSuccessfulRun())
-        #expect(run.inputs.promptVersion == "claude-test-model/concepts-v1/names-v1")
+        #expect(run.inputs.promptVersion == "claude-test-model/concepts-batch-v1/names-v1")
         // Concepts are written locally at once; the backlog replaces them with Claude's in one batched request.
         #expect(
             try waitUntil {
@@ -216,10 +216,12 @@ import Testing
         let sources = try store.analyses(analyzedAtOrBefore: Date(), embedder: HashingEmbedder().identifier).map(
             \.conceptSource
         )
-        // A batched request's estimate does not fit what is left: concepts stay local on the backlog.
+        // The backlog's batched request (its entries claimable a few seconds after the analyses) does not fit what
+        // is left: it is refused, and concepts stay local on the backlog.
+        #expect(waitUntil(15) { service.status().llm.state == "over budget" })
         #expect(sources.allSatisfy { $0 == "local" }, "\(sources)")
         let status = service.status()
-        #expect(status.llm.state == "over budget")
+        #expect(status.llm.backlog == sources.count)
         #expect(status.llm.tokensToday <= 1_500)
         #expect(status.llm.lastError.contains("daily token budget of 1500 reached"))
         #expect(!status.degraded.contains("llm"))

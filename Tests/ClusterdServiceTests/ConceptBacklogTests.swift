@@ -81,6 +81,9 @@ import Testing
         let lane = try #require(service.llm.backlog)
         try lane.enqueue(try seed(store, clock: clock))
         #expect(try store.conceptBacklogCount() == 4)
+        _ = try lane.step()  // entries wait for their analyses' save first
+        #expect(try fake.requests().isEmpty)
+        clock.advance(by: ConceptBacklogLane.settleSeconds)
         // Items 0 and 1 of the request are answered (newest first: m3, m2), the others are missing.
         let reply = """
             [{"id": "0", "concepts": ["cheap flights"], "topic": "travel", "language": "en", "summary": "s"},
@@ -136,6 +139,7 @@ import Testing
         let lane = try #require(service.llm.backlog)
         let analyses = try seed(store, clock: clock)
         try lane.enqueue(Array(analyses.prefix(2)))
+        clock.advance(by: ConceptBacklogLane.settleSeconds)
         _ = try lane.step()  // submits the batch; nothing left for normal requests
         #expect(service.llm.report().batchAPI == "in flight")
         clock.advance(by: ConceptBacklogLane.pollSeconds + 1)
@@ -147,6 +151,7 @@ import Testing
 
         try fake.setOptions(batchesEnabled: false)
         try lane.enqueue(Array(analyses.suffix(2)))
+        clock.advance(by: ConceptBacklogLane.settleSeconds)
         _ = try lane.step()  // the batch is refused (404): the entries go to a normal request at once
         #expect(try sources(store) == ["claude", "claude", "claude", "claude"])
         stats = try fake.stats()

@@ -68,8 +68,8 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.pruneRuns(keep: keep) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
-    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)]) throws {
-        try checked { try inner.enqueueConceptBacklog(entries) }
+    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)], availableAt: Date?) throws {
+        try checked { try inner.enqueueConceptBacklog(entries, availableAt: availableAt) }
     }
     func claimConceptBacklog(
         limit: Int,

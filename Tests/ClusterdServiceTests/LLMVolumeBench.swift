@@ -60,7 +60,16 @@ struct LLMVolumeBench {
         for start in stride(from: 0, to: records.count, by: 5_000) {
             try store.insertHostMessages(Array(records[start..<min(records.count, start + 5_000)]))
         }
-        var configuration = ServiceConfiguration(trigger: TriggerConfiguration(enabled: false), tickSeconds: 1)
+        // Background analysis on (the sweep analyses what the forced run's inline catch-up leaves), automatic runs
+        // off in effect: the one forced run is what is measured.
+        var configuration = ServiceConfiguration(
+            trigger: TriggerConfiguration(
+                enabled: true,
+                messageThreshold: 100_000_000,
+                timeThresholdMinutes: 1_000_000
+            ),
+            tickSeconds: 1
+        )
         configuration.anthropic = AnthropicConfiguration(
             apiKey: fake.apiKey,
             baseURL: fake.baseURL,
@@ -105,6 +114,7 @@ struct LLMVolumeBench {
         }
         let status = service.status()
         let stats = try fake.stats()
+        let analysed = try store.countAnalyses(analyzedAfter: nil, embedder: nil)
         let report = """
             bench-llm: \(messages) messages in \(conversationCount) conversations, batch API \(batchAPI.rawValue)
               run published at \(String(format: "%.1f", runDone)) s; clusters at or above \(minimum): \(namedInRun.nameable), \
@@ -117,7 +127,7 @@ struct LLMVolumeBench {
               fake: accepted \(stats["accepted"] ?? 0), 429s \(stats["rate_limited"] ?? 0), \
             most in a minute \(stats["max_in_window"] ?? 0), cache-read tokens \(stats["cache_read_input_tokens"] ?? 0), \
             batches \(stats["batches"] ?? 0) (\(stats["batch_requests"] ?? 0) requests)
-              wall time \(String(format: "%.1f", elapsed())) s
+              analysed \(analysed) of \(messages); wall time \(String(format: "%.1f", elapsed())) s
             """
         print(report)
         #expect((stats["rate_limited"] ?? 1) == 0)

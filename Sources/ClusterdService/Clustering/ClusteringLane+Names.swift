@@ -9,9 +9,14 @@ extension ClusteringLane {
     /// cluster in place (same run, same stable id; a pinned cluster is left alone). What is still unanswered stays
     /// pending for the next tick.
     func catchUpNames() {
-        guard let claude = llm.claude, let pending = llm.pendingNames.withLock({ $0 }), !pending.requests.isEmpty,
+        guard let claude = llm.claude,
             claude.client.governor.mayCall(estimatedTokens: claude.client.configuration.namingMaxTokens),
-            !context.state.read({ $0.clustering.isBusy || $0.stopping })
+            !context.state.read({ $0.clustering.isBusy || $0.stopping }),
+            let pending = llm.pendingNames.withLock({ pending -> PendingNames? in
+                guard let current = pending, !current.requests.isEmpty, !current.scheduled else { return nil }
+                pending?.scheduled = true
+                return current
+            })
         else { return }
         queue.addOperation { [self] in
             var left = pending.requests
@@ -33,7 +38,7 @@ extension ClusteringLane {
             let named = pending.requests.count - left.count
             llm.pendingNames.withLock { current in
                 // A newer run's naming replaced the list meanwhile: leave its list alone.
-                guard current?.runID == pending.runID else { return }
+                guard current?.runID == pending.runID, current?.scheduled == true else { return }
                 current = left.isEmpty ? nil : PendingNames(runID: pending.runID, requests: left)
             }
             if named > 0 {

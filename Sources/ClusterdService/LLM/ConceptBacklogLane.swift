@@ -58,11 +58,21 @@ final class ConceptBacklogLane: Sendable {
         thread.start()
     }
 
-    /// Puts freshly analysed messages on the backlog and wakes the lane. Analysis lane; throws the store's error.
+    /// How long after it is queued an entry becomes claimable, seconds: the analysis lane queues a message before
+    /// it saves its analysis (so no saved analysis lacks its entry, even after a crash between the two writes), and
+    /// the entry waits for that save.
+    static let settleSeconds = 5.0
+
+    /// Puts messages about to be saved with local concepts on the backlog, claimable after `settleSeconds`, and
+    /// wakes the lane. Analysis lane, before the save; throws the store's error. (An entry whose analysis is never
+    /// saved is dropped when its turn comes: the upgrade writes only over an existing analysis.)
     func enqueue(_ analyses: [MessageAnalysis]) throws {
         let local = analyses.filter { $0.conceptSource != ConceptExtraction.claudeSource }
         guard !local.isEmpty else { return }
-        try context.store.enqueueConceptBacklog(local.map { ($0.messageID, $0.analyzedAt) })
+        try context.store.enqueueConceptBacklog(
+            local.map { ($0.messageID, $0.analyzedAt) },
+            availableAt: context.now().addingTimeInterval(Self.settleSeconds)
+        )
         progress.withLock { $0.backlog += local.count }
         wake.signal()
     }

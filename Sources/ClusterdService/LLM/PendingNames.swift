@@ -7,4 +7,6 @@ struct PendingNames: Sendable {
     var runID: RecordID
     /// The naming requests still unanswered, as the run built them.
     var requests: [ClusterNamingRequest]
+    /// An operation asking for them is queued or running: no second one is queued.
+    var scheduled = false
 }
