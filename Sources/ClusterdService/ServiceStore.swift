@@ -85,10 +85,13 @@ public protocol ServiceStore: Sendable {
     func clusters(runID: RecordID) throws -> [Cluster]
     /// Puts messages on the concept backlog, claimable from `availableAt` (at once when nil).
     func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)], availableAt: Date?) throws
-    /// Claims up to `limit` claimable backlog entries, newest first (oldest first with `oldestFirst`).
+    /// Claims up to `limit` claimable backlog entries (and `owner`'s own under tokens not in `liveTokens`) with
+    /// `token`, newest first (oldest first with `oldestFirst`).
     func claimConceptBacklog(
         limit: Int,
         owner: String,
+        token: String,
+        liveTokens: [String],
         now: Date,
         expiresAt: Date,
         oldestFirst: Bool

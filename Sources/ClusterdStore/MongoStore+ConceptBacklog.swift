@@ -3,7 +3,7 @@ import Foundation
 
 /// The concept backlog (`concept_backlog`): analyses saved with local concepts that wait for Claude's.
 ///
-/// One document per message: `{_id: message id, queued_at, available_at, owner, claims, attempts}`. An entry is
+/// One document per message: `{_id: message id, queued_at, available_at, owner, claim_token, claims, attempts}`. An entry is
 /// claimable while `available_at` ≤ now: a claim sets `owner` and moves `available_at` to the claim's expiry, so
 /// an entry whose claimer died becomes claimable again when the claim expires; a failed try moves it to a later
 /// retry time. Claims are compare-and-set on the `claims` counter (as the analysis claims are on `attempts`): two
@@ -37,17 +37,26 @@ extension MongoStore {
     /// Claims up to `limit` claimable entries for `owner` until `expiresAt`, newest first (oldest first with
     /// `oldestFirst`, for the Message Batches API); the entries won (another replica's concurrent claim of the same
     /// entry makes ours collide on `_id` and lose).
+    ///
+    /// Each claim carries a `claim_token`; `owner`'s own entries claimed under a token not in `liveTokens` are
+    /// claimable at once (a claim whose write timed out but landed, or a claim of this owner's previous process):
+    /// nothing of this process holds them.
     public func claimConceptBacklog(
         limit: Int,
         owner: String,
+        token: String = "",
+        liveTokens: [String] = [],
         now: Date,
         expiresAt: Date,
         oldestFirst: Bool = false
     ) throws -> [ConceptBacklogEntry] {
         guard limit > 0 else { return [] }
         return try withCollection(configuration.conceptBacklogCollection) { backlog in
+            let orphaned: BSONDocument = [
+                "owner": .string(owner), "claim_token": .document(["$nin": .array(liveTokens.map { .string($0) })]),
+            ]
             let candidates = try backlog.find(
-                ["available_at": .document(["$lte": .date(now)])],
+                ["$or": .array([.document(["available_at": .document(["$lte": .date(now)])]), .document(orphaned)])],
                 options: [
                     "sort": .document(["queued_at": .int32(oldestFirst ? 1 : -1)]), "limit": .int64(Int64(limit)),
                     "projection": .document(["claims": .int32(1), "attempts": .int32(1)]),
@@ -63,7 +72,9 @@ extension MongoStore {
                 .updateOne(
                     filter: ["_id": BSONValue(entry.messageID), "claims": BSONValue(claims)],
                     update: [
-                        "$set": .document(["owner": .string(owner), "available_at": .date(expiresAt)]),
+                        "$set": .document([
+                            "owner": .string(owner), "available_at": .date(expiresAt), "claim_token": .string(token),
+                        ]),
                         "$inc": .document(["claims": .int32(1)]),
                     ],
                     upsert: true

@@ -127,6 +127,36 @@ import Testing
         #expect(try store.conceptBacklogCount() == 4)
         try store.finishConceptBacklog([.string("m3")], owner: "b")
         #expect(try store.conceptBacklogCount() == 3)
+
+        // A claim under a token no longer live (a write that timed out after landing, a previous process) is the
+        // owner's to take back at once; one under a live token is not.
+        let claimed = try store.claimConceptBacklog(
+            limit: 10,
+            owner: "c",
+            token: "t1",
+            now: now + 200,
+            expiresAt: now + 3_600
+        )
+        #expect(claimed.count == 3)
+        let live = try store.claimConceptBacklog(
+            limit: 10,
+            owner: "c",
+            token: "t2",
+            liveTokens: ["t1"],
+            now: now + 201,
+            expiresAt: now + 3_600
+        )
+        #expect(live.isEmpty)
+        let orphans = try store.claimConceptBacklog(
+            limit: 10,
+            owner: "c",
+            token: "t3",
+            liveTokens: ["t2"],
+            now: now + 202,
+            expiresAt: now + 3_600
+        )
+        #expect(orphans.count == 3)
+        #expect(try store.claimConceptBacklog(limit: 10, owner: "d", now: now + 203, expiresAt: now + 3_600).isEmpty)
     }
 
     @Test("CLUSTERD_LLM_BATCH_API=auto: a large backlog goes through a message batch; a 404 falls back")

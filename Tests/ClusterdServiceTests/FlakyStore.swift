@@ -74,6 +74,8 @@ final class FlakyStore: ServiceStore {
     func claimConceptBacklog(
         limit: Int,
         owner: String,
+        token: String,
+        liveTokens: [String],
         now: Date,
         expiresAt: Date,
         oldestFirst: Bool
@@ -82,6 +84,8 @@ final class FlakyStore: ServiceStore {
             try inner.claimConceptBacklog(
                 limit: limit,
                 owner: owner,
+                token: token,
+                liveTokens: liveTokens,
                 now: now,
                 expiresAt: expiresAt,
                 oldestFirst: oldestFirst

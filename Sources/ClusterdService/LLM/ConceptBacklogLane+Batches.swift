@@ -33,9 +33,14 @@ extension ConceptBacklogLane {
     private func submit(now: Date) throws {
         let configuration = batcher.client.configuration
         let owner = context.configuration.instanceID
+        // A token of its own: if this claim's write times out after it landed, the next claim takes the entries
+        // back at once instead of an hour later.
+        let token = "batch-" + UUID().uuidString.lowercased()
         let entries = try context.store.claimConceptBacklog(
             limit: Self.requestsPerBatch * configuration.conceptBatchItems,
             owner: owner,
+            token: token,
+            liveTokens: liveTokens(),
             now: now,
             expiresAt: now.addingTimeInterval(Self.batchClaimSeconds),
             oldestFirst: true
@@ -65,7 +70,12 @@ extension ConceptBacklogLane {
         do {
             let batch = try batcher.client.createBatch(requests)
             batches.withLock {
-                $0.inFlight = .init(id: batch.id, chunks: chunks, nextPoll: now.addingTimeInterval(Self.pollSeconds))
+                $0.inFlight = .init(
+                    id: batch.id,
+                    token: token,
+                    chunks: chunks,
+                    nextPoll: now.addingTimeInterval(Self.pollSeconds)
+                )
             }
             context.logger.info(
                 "Sent \(items.count) message(s) in \(chunks.count) request(s) as message batch \(batch.id)"

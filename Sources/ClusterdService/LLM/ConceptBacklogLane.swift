@@ -27,6 +27,8 @@ final class ConceptBacklogLane: Sendable {
     private let running = DispatchGroup()
     /// Signalled by new entries and by `stop()`: the thread's pause ends at once.
     private let wake = DispatchSemaphore(value: 0)
+    /// The claim token of this process's normal-request claims (a message batch's claims carry their own).
+    let bufferToken = "buffer-" + UUID().uuidString.lowercased()
     /// When the backlog's size was last read from MongoDB (uptime seconds).
     private let countedAt = Mutex<Double>(-1e9)
 
@@ -146,6 +148,8 @@ final class ConceptBacklogLane: Sendable {
         let entries = try context.store.claimConceptBacklog(
             limit: 2 * configuration.conceptBatchItems,
             owner: context.configuration.instanceID,
+            token: bufferToken,
+            liveTokens: liveTokens(),
             now: now,
             expiresAt: now.addingTimeInterval(Self.claimSeconds),
             oldestFirst: false
@@ -165,6 +169,11 @@ final class ConceptBacklogLane: Sendable {
         try context.store.finishConceptBacklog(gone, owner: context.configuration.instanceID)
         buffer.withLock { $0.append(contentsOf: items) }
         return true
+    }
+
+    /// The claim tokens something of this process still works under: the buffer's, and the batch in flight's.
+    func liveTokens() -> [String] {
+        [bufferToken] + (batches.withLock { $0.inFlight?.token }.map { [$0] } ?? [])
     }
 
     /// Sends the buffer's first planned batch and applies the reply.

@@ -8,6 +8,8 @@ struct MessageBatchState: Sendable {
     struct InFlight: Sendable {
         /// The batch id.
         var id: String
+        /// The claim token its entries carry.
+        var token: String
         /// The claimed entries of each request, by position (custom id "c<position>").
         var chunks: [[(id: RecordID, text: String, attempts: Int)]]
         /// When to poll next.
