@@ -6,7 +6,7 @@ MONGO_PORT ?= 27018
 TEST_MONGO_PORT ?= 27099
 
 .PHONY: all setup build run replicas test test-python demo bench eval clean lint proto fuzz fuzz-smoke load bench-rpc \
-	bench-metrics bench-ingest bench-cluster
+	bench-metrics bench-ingest bench-cluster bench-llm
 
 all: build
 
@@ -164,6 +164,24 @@ bench-cluster: setup
 	swift build -c release --product clusterd-cluster-bench
 	scripts/bench-cluster .build/release/clusterd-cluster-bench --sizes $(N) --k $(K) --rounds $(ROUNDS) \
 	  --memory-mb $(CLUSTER_MEMORY_MB) $(BENCH_CLUSTER_ARGS)
+
+# Claude at volume (issue 15): the in-process service against the fake Messages API at 50 requests per minute
+# (429 past it), hashing embedder, default Claude settings. Prints when 95% of messages carry Claude concepts, the
+# concept requests, tokens, the most requests in any minute and when every cluster was named by Claude; checks the
+# targets for the default 940 messages in 120 conversations. Bounded by BENCH_LLM_SECONDS (300). Larger:
+# `make bench-llm BENCH_LLM_MESSAGES=100000 BENCH_LLM_CONVERSATIONS=12000 BENCH_LLM_BATCH_API=auto`.
+BENCH_LLM_MESSAGES ?= 940
+BENCH_LLM_CONVERSATIONS ?= 120
+BENCH_LLM_SECONDS ?= 300
+BENCH_LLM_BATCH_API ?= off
+bench-llm: setup
+	swift build --build-tests
+	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
+	uri=$$(scripts/mongo-embedded start $(TEST_MONGO_PORT) :memory:) || exit 1; \
+	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
+	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BENCH_LLM=1 BENCH_LLM_MESSAGES=$(BENCH_LLM_MESSAGES) \
+	  BENCH_LLM_CONVERSATIONS=$(BENCH_LLM_CONVERSATIONS) BENCH_LLM_SECONDS=$(BENCH_LLM_SECONDS) \
+	  BENCH_LLM_BATCH_API=$(BENCH_LLM_BATCH_API) swift test --skip-build --filter LLMVolumeBench
 
 # Clustering quality: the engine's own code path (native MiniLM, ClusteringEngine, its k-means and k rule) on the
 # labelled sets in EVAL_DATA, ACC / NMI / ARI per set for gold k and the unknown-k grid rule, seeds 0..4, beside the

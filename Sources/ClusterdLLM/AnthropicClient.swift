@@ -14,7 +14,7 @@ public final class AnthropicClient: Sendable {
     public let configuration: AnthropicConfiguration
     /// The limiter, budget and health this client reports to.
     public let governor: LLMGovernor
-    private let http: CurlHTTPClient
+    let http: CurlHTTPClient
 
     /// Creates a client. Throws ``LLMError/Code-swift.struct/invalidRequest`` for a base URL that is not https
     /// (or plain http to a loopback host), an empty key, or a bad HTTP configuration.
@@ -60,9 +60,9 @@ public final class AnthropicClient: Sendable {
             ],
             body: body
         )
-        let ticket = try governor.beginCall(estimatedTokens: request.estimatedTokens)
+        let ticket = try governor.beginCall(estimatedTokens: request.estimatedTokens, priority: request.priority)
         do {
-            let response = try send(httpRequest)
+            let response = try send(httpRequest, ticket: ticket)
             governor.endCall(ticket, outcome: .success(response.usage))
             return response
         } catch {
@@ -72,11 +72,11 @@ public final class AnthropicClient: Sendable {
     }
 
     /// The retry loop of one call that holds a slot.
-    private func send(_ request: HTTPRequest) throws(LLMError) -> MessageResponse {
+    func send(_ request: HTTPRequest, ticket: LLMGovernor.Ticket) throws(LLMError) -> MessageResponse {
         var random = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
-            try governor.beginAttempt()
+            try governor.beginAttempt(ticket)
             let failure: LLMError
             let decision: RetryPolicy.Decision
             switch try self.attempt(request, number: attempt, random: &random) {

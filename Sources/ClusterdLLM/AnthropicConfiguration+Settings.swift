@@ -68,10 +68,42 @@ extension AnthropicConfiguration {
         "Longest wait for a concurrency or rate slot before the local fallback is used."
     )
 
+    /// `CLUSTERD_LLM_NAMING_RPM`.
+    public static let namingRPMKey = SettingKey(
+        "CLUSTERD_LLM_NAMING_RPM",
+        default: "5",
+        "Of the requests per minute, how many the concept backlog leaves to cluster naming."
+    )
+    /// `CLUSTERD_LLM_BATCH_TOKENS`.
+    public static let batchTokensKey = SettingKey(
+        "CLUSTERD_LLM_BATCH_TOKENS",
+        default: "6000",
+        "Estimated input tokens of the messages in one batched concept request."
+    )
+    /// `CLUSTERD_LLM_BATCH_ITEMS`.
+    public static let batchItemsKey = SettingKey(
+        "CLUSTERD_LLM_BATCH_ITEMS",
+        default: "40",
+        "Most messages in one batched concept request."
+    )
+    /// `CLUSTERD_LLM_BATCH_API`.
+    public static let batchAPIKey = SettingKey(
+        "CLUSTERD_LLM_BATCH_API",
+        default: "off",
+        "auto: a large concept backlog goes through the Message Batches API (normal requests when it fails); off."
+    )
+    /// `CLUSTERD_LLM_BATCH_API_MIN`.
+    public static let batchAPIMinKey = SettingKey(
+        "CLUSTERD_LLM_BATCH_API_MIN",
+        default: "2000",
+        "Concept backlog size from which the Message Batches API is used (CLUSTERD_LLM_BATCH_API=auto)."
+    )
+
     /// The Claude keys, in the order they are documented.
     public static let settingKeys = [
         apiKeyKey, baseURLKey, modelKey, thinkingKey, concurrencyKey, requestsPerMinuteKey, dailyTokensKey,
-        maxAttemptsKey, timeoutKey, connectTimeoutKey, maxWaitKey,
+        maxAttemptsKey, timeoutKey, connectTimeoutKey, maxWaitKey, namingRPMKey, batchTokensKey, batchItemsKey,
+        batchAPIKey, batchAPIMinKey,
     ]
 
     /// The Claude settings when `ANTHROPIC_API_KEY` is set; nil otherwise (local concepts and names). Refuses a base
@@ -97,6 +129,16 @@ extension AnthropicConfiguration {
             anthropic.http.connectTimeoutMilliseconds = value
         }
         if let value = try settings.milliseconds(maxWaitKey) { anthropic.maxQueueWaitSeconds = Double(value) / 1000 }
+        if let value = try settings.number(namingRPMKey, as: Int.self) { anthropic.namingRequestsPerMinute = value }
+        if let value = try settings.number(batchTokensKey, as: Int.self) { anthropic.conceptBatchTokens = value }
+        if let value = try settings.number(batchItemsKey, as: Int.self) { anthropic.conceptBatchItems = value }
+        if let value = settings.raw(batchAPIKey) {
+            guard let mode = AnthropicConfiguration.BatchAPIMode(rawValue: value.lowercased()) else {
+                throw SettingsError("\(batchAPIKey.name) must be auto or off, not \(value)")
+            }
+            anthropic.batchAPI = mode
+        }
+        if let value = try settings.number(batchAPIMinKey, as: Int.self) { anthropic.batchAPIMinBacklog = value }
         do {
             _ = try AnthropicClient(configuration: anthropic, governor: LLMGovernor(configuration: anthropic))
         } catch {

@@ -38,6 +38,24 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
     public var circuitOpenSeconds: Double
     /// After a 401 (key rejected), how long calls are skipped before one probe call, seconds.
     public var authRetrySeconds: Double
+    /// Of `requestsPerMinute`, how many the concept backlog leaves to cluster naming.
+    public var namingRequestsPerMinute: Int
+    /// Estimated input tokens of the messages in one batched concept request.
+    public var conceptBatchTokens: Int
+    /// Most messages in one batched concept request.
+    public var conceptBatchItems: Int
+    /// Whether a large concept backlog goes through the Message Batches API.
+    public var batchAPI: BatchAPIMode
+    /// Backlog size from which the Message Batches API is used (`batchAPI` auto).
+    public var batchAPIMinBacklog: Int
+
+    /// `CLUSTERD_LLM_BATCH_API`.
+    public enum BatchAPIMode: String, Sendable, Equatable {
+        /// Large backlogs go through `/v1/messages/batches`, with normal requests as the fallback.
+        case auto
+        /// Normal requests only.
+        case off
+    }
 
     /// `https://api.anthropic.com`.
     public static let defaultBaseURL = "https://api.anthropic.com"
@@ -66,7 +84,12 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
         maxQueueWaitSeconds: Double = 30,
         failuresBeforeDegraded: Int = 3,
         circuitOpenSeconds: Double = 30,
-        authRetrySeconds: Double = 300
+        authRetrySeconds: Double = 300,
+        namingRequestsPerMinute: Int = 5,
+        conceptBatchTokens: Int = 6_000,
+        conceptBatchItems: Int = 40,
+        batchAPI: BatchAPIMode = .off,
+        batchAPIMinBacklog: Int = 2_000
     ) {
         self.apiKey = apiKey
         self.baseURL = baseURL
@@ -85,7 +108,15 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
         self.failuresBeforeDegraded = max(1, failuresBeforeDegraded)
         self.circuitOpenSeconds = max(0, circuitOpenSeconds)
         self.authRetrySeconds = max(0, authRetrySeconds)
+        self.namingRequestsPerMinute = max(0, namingRequestsPerMinute)
+        self.conceptBatchTokens = max(100, conceptBatchTokens)
+        self.conceptBatchItems = max(1, conceptBatchItems)
+        self.batchAPI = batchAPI
+        self.batchAPIMinBacklog = max(1, batchAPIMinBacklog)
     }
+
+    /// `POST` target of the Message Batches API: the base URL, then `/v1/messages/batches`.
+    public var batchesURL: String { messagesURL + "/batches" }
 
     /// `POST` target: the base URL without trailing slashes, then `/v1/messages`.
     public var messagesURL: String {

@@ -10,6 +10,8 @@ public final class ClaudeIntegration: Sendable {
     public let concepts: ClaudeConceptProvider
     /// Contrastive cluster names.
     public let names: ClaudeClusterNameProvider
+    /// Concepts of many messages per request, for the concept backlog.
+    public let batcher: ClaudeConceptBatcher
 
     /// Builds the integration; `onStateChange` hears every change of the state status shows (for logging).
     /// Throws for an unusable configuration (empty key, base URL that is not https or loopback http).
@@ -23,11 +25,12 @@ public final class ClaudeIntegration: Sendable {
         client = try AnthropicClient(configuration: configuration, governor: governor)
         concepts = ClaudeConceptProvider(client: client, limit: conceptLimit)
         names = ClaudeClusterNameProvider(client: client)
+        batcher = ClaudeConceptBatcher(client: client, limit: conceptLimit)
     }
 
-    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-v1/names-v1".
+    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-batch-v1/names-v1".
     public var promptVersion: String {
-        "\(client.configuration.model)/\(ConceptPrompt.version)/\(NamingPrompt.version)"
+        "\(client.configuration.model)/\(ConceptBatchPrompt.version)/\(NamingPrompt.version)"
     }
 
     /// State, calls, failures and tokens for status.

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The messages go as a JSON array of `{"id": …, "text": …}` objects, JSON-encoded so that no message can close a
 /// tag or forge an instruction boundary; the reply is a JSON array of `{"id", "concepts", "topic", "language",
-/// "summary"}` objects. Not yet wired into ``ClaudeConceptProvider``.
+/// "summary"}` objects. ``ClaudeConceptBatcher`` sends it.
 public enum ConceptBatchPrompt {
     /// Recorded in run inputs; bump when the prompt or the validation changes.
     public static let version = "concepts-batch-v1"

@@ -46,7 +46,7 @@ public enum ConceptPrompt {
     }
 
     /// The concepts of one reply object, validated as ``parse(_:limit:)`` does; nil when a field is missing or of
-    /// the wrong type. Shared with the batched prompt, whose items are validated one by one.
+    /// the wrong type. An optional `summary` is cleaned like the topic. Shared with the batched prompt, whose items are validated one by one.
     static func extraction(from object: [String: Any], limit: Int) -> ConceptExtraction? {
         guard let rawConcepts = object["concepts"] as? [Any],
             let topic = object["topic"] as? String, let language = object["language"] as? String
@@ -61,13 +61,17 @@ public enum ConceptPrompt {
             else { continue }
             concepts.append(cleaned)
         }
-        return ConceptExtraction(
+        var extraction = ConceptExtraction(
             concepts: Array(concepts.prefix(max(0, limit))),
             topic: String(ReplyText.withoutPersonalWords(topic).prefix(120)),
             language: languageCode(ReplyText.clean(language)),
             source: ConceptExtraction.claudeSource,
             promptVersion: version
         )
+        if let summary = object["summary"] as? String {
+            extraction.summary = String(ReplyText.withoutPersonalWords(summary).prefix(240))
+        }
+        return extraction
     }
 
     /// True for text that looks like an email address, a URL, or a number long enough to identify someone.

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// - Concurrency: at most `concurrency` calls hold a slot; a call keeps its slot across its retries.
 /// - Rate: at most `requestsPerMinute` requests (each retry counts) start in any 60-second window, and none while a
-///   429's `retry-after` runs.
+///   429's `retry-after` runs. Background requests (the concept backlog) leave `namingRequestsPerMinute` of them,
+///   and one of the `concurrency` slots when there are several, to interactive ones (cluster naming), so naming never
+///   waits behind concept work.
 /// - Budget: a call starts only if the tokens used this UTC day, plus the estimates of calls still running, plus its
 ///   own estimate fit in `dailyTokenBudget`; afterwards its real usage replaces the estimate.
 /// - Health: `failuresBeforeDegraded` failed calls in a row (or one 401) open the circuit: calls are refused for
@@ -56,13 +58,19 @@ struct LLMGate {
     /// A call was refused for the budget this UTC day.
     private(set) var budgetExhausted = false
     private(set) var stopping = false
+    /// Interactive calls waiting for a slot or a request: background ones hold back meanwhile.
+    var interactiveWaiting = 0
+
+    /// The rate limit's window, seconds: a minute and a half second, so a request sent just as the window turns
+    /// cannot reach the API (whose minute starts on arrival) inside the previous one's minute.
+    static let rateWindow = 60.5
 
     init(configuration: AnthropicConfiguration) {
         self.configuration = configuration
     }
 
     /// Asks for a call slot for a call that may use `estimatedTokens`.
-    mutating func beginCall(estimatedTokens: Int, now: Date) -> Admission {
+    mutating func beginCall(estimatedTokens: Int, priority: LLMPriority = .interactive, now: Date) -> Admission {
         rollDay(now)
         if stopping { return .refused(LLMError(.stopping, "the service is shutting down")) }
         var probe = false
@@ -82,7 +90,7 @@ struct LLMGate {
                 LLMError(.overBudget, "daily token budget of \(budget) reached (\(tokensToday) used today, UTC)")
             )
         }
-        if inFlight >= configuration.concurrency { return .wait(0.05) }
+        if inFlight >= concurrencyLimit(priority) { return .wait(0.05) }
         inFlight += 1
         reservedTokens += estimatedTokens
         if probe { probing = true }
@@ -90,20 +98,44 @@ struct LLMGate {
     }
 
     /// Asks to send one request (the first or a retry) of a call that holds a slot.
-    mutating func beginAttempt(now: Date) -> Admission {
+    mutating func beginAttempt(priority: LLMPriority = .interactive, now: Date) -> Admission {
         if stopping { return .refused(LLMError(.stopping, "the service is shutting down")) }
-        if let until = rateLimitedUntil, now < until { return .wait(until.timeIntervalSince(now)) }
-        let rpm = configuration.requestsPerMinute
-        if rpm > 0 {
-            let horizon = now.addingTimeInterval(-60)
-            starts.removeAll { $0 <= horizon }
-            if starts.count >= rpm, let oldest = starts.first {
-                return .wait(max(0.001, oldest.addingTimeInterval(60).timeIntervalSince(now)))
-            }
-            starts.append(now)
-        }
+        let delay = attemptDelay(priority: priority, now: now)
+        if delay > 0 { return .wait(delay) }
+        if configuration.requestsPerMinute > 0 { starts.append(now) }
         calls += 1
         return .granted(probe: false)
+    }
+
+    /// Seconds until a request of `priority` could start (0: now): a running `retry-after`, or the sliding minute
+    /// full for that priority (a background request sees the limit less the naming reserve).
+    mutating func attemptDelay(priority: LLMPriority, now: Date) -> Double {
+        if let until = rateLimitedUntil, now < until { return until.timeIntervalSince(now) }
+        if priority == .background && interactiveWaiting > 0 { return 0.05 }
+        let rpm = configuration.requestsPerMinute
+        guard rpm > 0 else { return 0 }
+        let limit = priority == .interactive ? rpm : max(1, rpm - configuration.namingRequestsPerMinute)
+        let horizon = now.addingTimeInterval(-Self.rateWindow)
+        starts.removeAll { $0 <= horizon }
+        guard starts.count >= limit else { return 0 }
+        let oldest = starts[starts.count - limit]
+        return max(0.001, oldest.addingTimeInterval(Self.rateWindow).timeIntervalSince(now))
+    }
+
+    /// Seconds until a background call could get a slot and send at once (0: now): what the concept backlog waits
+    /// before it asks, so it never queues inside the governor.
+    mutating func backgroundDelay(now: Date) -> Double {
+        if stopping { return 0 }
+        let delay = attemptDelay(priority: .background, now: now)
+        if delay > 0 { return delay }
+        return inFlight >= concurrencyLimit(.background) ? 0.05 : 0
+    }
+
+    /// The slots a call of `priority` may fill: all of them for interactive calls, all but one (when there are
+    /// several) for background ones.
+    private func concurrencyLimit(_ priority: LLMPriority) -> Int {
+        let all = configuration.concurrency
+        return priority == .interactive || all == 1 ? all : all - 1
     }
 
     /// A request failed; `status` is its HTTP status when one arrived, `retryAfter` its `retry-after` in seconds.
@@ -174,6 +206,22 @@ struct LLMGate {
                 }
             }
         }
+    }
+
+    /// Whether ``beginCall(estimatedTokens:priority:now:)`` would not refuse now (it may still wait).
+    mutating func mayCall(estimatedTokens: Int, now: Date) -> Bool {
+        rollDay(now)
+        if stopping { return false }
+        if let until = openUntil, now < until || probing { return false }
+        let budget = configuration.dailyTokenBudget
+        return budget == 0 || tokensToday + reservedTokens + estimatedTokens <= budget
+    }
+
+    /// Adds tokens used outside the slots (Message Batches results) to the day and the total.
+    mutating func addUsage(_ usage: TokenUsage, now: Date) {
+        rollDay(now)
+        tokensToday += usage.total
+        tokensTotal += usage.total
     }
 
     /// Refuses every later call and wait.

@@ -9,6 +9,7 @@ public final class LLMGovernor: Sendable {
     public struct Ticket: Sendable {
         let estimatedTokens: Int
         let probe: Bool
+        let priority: LLMPriority
     }
 
     private let gate: Mutex<LLMGate>
@@ -34,14 +35,48 @@ public final class LLMGovernor: Sendable {
     /// Takes a call slot, waiting for one at most the configured time. Throws without waiting when the call may
     /// not be made (over budget, circuit open, stopping), and ``LLMError/Code-swift.struct/rateLimiterTimeout``
     /// when no slot came free in time.
-    public func beginCall(estimatedTokens: Int) throws(LLMError) -> Ticket {
-        let probe = try waitForAdmission { gate, time in gate.beginCall(estimatedTokens: estimatedTokens, now: time) }
-        return Ticket(estimatedTokens: estimatedTokens, probe: probe)
+    public func beginCall(estimatedTokens: Int, priority: LLMPriority = .interactive) throws(LLMError) -> Ticket {
+        let probe = try waitingAs(priority) { () throws(LLMError) -> Bool in
+            try waitForAdmission { gate, time in
+                gate.beginCall(estimatedTokens: estimatedTokens, priority: priority, now: time)
+            }
+        }
+        return Ticket(estimatedTokens: estimatedTokens, probe: probe, priority: priority)
     }
 
-    /// Takes a request slot (rate limit, `retry-after`) for the next request of a call.
-    public func beginAttempt() throws(LLMError) {
-        _ = try waitForAdmission { gate, time in gate.beginAttempt(now: time) }
+    /// Takes a request slot (rate limit, `retry-after`) for the next request of the call holding `ticket`.
+    public func beginAttempt(_ ticket: Ticket) throws(LLMError) {
+        _ = try waitingAs(ticket.priority) { () throws(LLMError) -> Bool in
+            try waitForAdmission { gate, time in gate.beginAttempt(priority: ticket.priority, now: time) }
+        }
+    }
+
+    /// Runs a wait for admission; an interactive one is counted meanwhile, and background calls hold back until it
+    /// is over (names never wait behind concept work).
+    private func waitingAs<R>(_ priority: LLMPriority, _ body: () throws(LLMError) -> R) throws(LLMError) -> R {
+        guard priority == .interactive else { return try body() }
+        gate.withLock { $0.interactiveWaiting += 1 }
+        defer { gate.withLock { $0.interactiveWaiting -= 1 } }
+        return try body()
+    }
+
+    /// Seconds until a background call could start without waiting (0: now).
+    public func backgroundDelay() -> Double {
+        let time = now()
+        return gate.withLock { $0.backgroundDelay(now: time) }
+    }
+
+    /// Whether a call may be made at all now (not stopping, circuit closed or ready to probe, budget left for
+    /// `estimatedTokens`): what the concept backlog checks before it claims work.
+    public func mayCall(estimatedTokens: Int) -> Bool {
+        let time = now()
+        return gate.withLock { $0.mayCall(estimatedTokens: estimatedTokens, now: time) }
+    }
+
+    /// Records the usage of a call made outside the slots (the Message Batches API's results): counted against the
+    /// day's budget and in the totals.
+    public func addUsage(_ usage: TokenUsage) {
+        update { $0.addUsage(usage, now: now()) }
     }
 
     /// Records a failed request; `retryAfter` is its `retry-after` in seconds.

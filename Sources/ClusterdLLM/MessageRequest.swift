@@ -6,12 +6,15 @@ public struct MessageRequest: Sendable, Equatable {
     public var userText: String
     /// `max_tokens`: the output cap.
     public var maxTokens: Int
+    /// Whose capacity the request uses (interactive: cluster naming; background: the concept backlog).
+    public var priority: LLMPriority
 
     /// Creates a request.
-    public init(system: String, userText: String, maxTokens: Int) {
+    public init(system: String, userText: String, maxTokens: Int, priority: LLMPriority = .interactive) {
         self.system = system
         self.userText = userText
         self.maxTokens = maxTokens
+        self.priority = priority
     }
 
     /// A generous guess of the tokens the call may use (input at about 3 bytes a token, plus the whole output

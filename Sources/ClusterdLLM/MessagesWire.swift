@@ -94,16 +94,20 @@ enum MessagesWire {
 
     /// The request body as JSON.
     static func encode(_ request: MessageRequest, model: String, disableThinking: Bool) throws -> Data {
-        let body = Request(
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Self.request(request, model: model, disableThinking: disableThinking))
+    }
+
+    /// The request body's value (also a batch entry's `params`).
+    static func request(_ request: MessageRequest, model: String, disableThinking: Bool) -> Request {
+        Request(
             model: model,
             maxTokens: request.maxTokens,
             system: [SystemBlock(text: request.system)],
             messages: [Message(role: "user", content: request.userText)],
             thinking: disableThinking ? Thinking(type: "disabled") : nil
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(body)
     }
 
     /// A 2xx body as a reply; nil when it is not one.

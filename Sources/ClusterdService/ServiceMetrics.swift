@@ -67,6 +67,16 @@ final class ServiceMetrics: Sendable {
     let queueCapacity: Gauge
     let inFlightAnalyses: Gauge
     let storeUp: Gauge
+    /// `clusterd_llm_backlog`: messages waiting for Claude's concepts.
+    let llmBacklog: Gauge
+    /// `clusterd_llm_backlog_rate_per_minute`: messages upgraded per minute.
+    let llmBacklogRate: Gauge
+    /// `clusterd_llm_backlog_clears_in_seconds`: the backlog's estimated time to clear (-1 unknown).
+    let llmBacklogClears: Gauge
+    /// `clusterd_llm_tokens_per_message`: concept tokens per upgraded message.
+    let llmTokensPerMessage: Gauge
+    /// `clusterd_llm_names_pending`: clusters waiting for a Claude name.
+    let llmNamesPending: Gauge
     /// `clusterd_sweeps_total{kind="full"|"incremental"}`: catch-up passes started (each one query on MongoDB).
     private let fullSweeps: Counter
     private let incrementalSweeps: Counter
@@ -104,6 +114,11 @@ final class ServiceMetrics: Sendable {
         queueCapacity = Gauge(label: "clusterd_analysis_queue_capacity", dimensions: [], factory: factory)
         inFlightAnalyses = Gauge(label: "clusterd_analyses_in_flight", dimensions: [], factory: factory)
         storeUp = Gauge(label: "clusterd_store_up", dimensions: [], factory: factory)
+        llmBacklog = Gauge(label: "clusterd_llm_backlog", dimensions: [], factory: factory)
+        llmBacklogRate = Gauge(label: "clusterd_llm_backlog_rate_per_minute", dimensions: [], factory: factory)
+        llmBacklogClears = Gauge(label: "clusterd_llm_backlog_clears_in_seconds", dimensions: [], factory: factory)
+        llmTokensPerMessage = Gauge(label: "clusterd_llm_tokens_per_message", dimensions: [], factory: factory)
+        llmNamesPending = Gauge(label: "clusterd_llm_names_pending", dimensions: [], factory: factory)
         fullSweeps = Counter(label: "clusterd_sweeps_total", dimensions: [("kind", "full")], factory: factory)
         incrementalSweeps = Counter(
             label: "clusterd_sweeps_total",
@@ -158,6 +173,11 @@ final class ServiceMetrics: Sendable {
         if delta.failed > 0 { llmFailed.increment(by: delta.failed) }
         if delta.fallbacks > 0 { llmFallbacks.increment(by: delta.fallbacks) }
         if delta.tokens > 0 { llmTokens.increment(by: delta.tokens) }
+        llmBacklog.record(report.backlog)
+        llmBacklogRate.record(report.backlogRatePerMinute)
+        llmBacklogClears.record(report.backlogClearsInSeconds)
+        llmTokensPerMessage.record(report.tokensPerMessage)
+        llmNamesPending.record(report.namesPending)
     }
 
     /// Counts one analysis attempt and its duration.

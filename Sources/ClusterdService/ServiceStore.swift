@@ -83,6 +83,30 @@ public protocol ServiceStore: Sendable {
     func saveClusters(_ clusters: [Cluster], assignments: [ClusterAssignment]) throws
     /// A run's clusters, largest first.
     func clusters(runID: RecordID) throws -> [Cluster]
+    /// Puts messages on the concept backlog, claimable from `availableAt` (at once when nil).
+    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)], availableAt: Date?) throws
+    /// Claims up to `limit` claimable backlog entries (and `owner`'s own under tokens not in `liveTokens`) with
+    /// `token`, newest first (oldest first with `oldestFirst`).
+    func claimConceptBacklog(
+        limit: Int,
+        owner: String,
+        token: String,
+        liveTokens: [String],
+        now: Date,
+        expiresAt: Date,
+        oldestFirst: Bool
+    ) throws -> [ConceptBacklogEntry]
+    /// Writes Claude's concepts over analyses; how many were updated.
+    @discardableResult
+    func upgradeConcepts(_ upgrades: [(messageID: RecordID, extraction: ConceptExtraction)]) throws -> Int
+    /// Drops backlog entries `owner` claimed.
+    func finishConceptBacklog(_ ids: [RecordID], owner: String) throws
+    /// Gives claimed backlog entries back, claimable from `at`.
+    func releaseConceptBacklog(_ ids: [RecordID], owner: String, at: Date, countAttempt: Bool) throws
+    /// Entries on the concept backlog.
+    func conceptBacklogCount() throws -> Int
+    /// Renames a published cluster in place unless it is pinned; true when it changed.
+    func renameCluster(runID: RecordID, stableID: String, naming: ClusterNaming, source: String) throws -> Bool
     /// Claude tokens recorded for a UTC day (days since 1970-01-01).
     func llmTokensUsed(day: Int) throws -> Int
     /// Adds Claude tokens to a UTC day's count.

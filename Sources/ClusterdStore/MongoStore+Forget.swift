@@ -82,11 +82,13 @@ extension MongoStore {
         }
     }
 
-    /// Deletes the claims (attempt records) of these messages, in batches.
+    /// Deletes the claims (attempt records) and concept backlog entries of these messages, in batches.
     func deleteClaims(ids: [RecordID]) throws {
-        try withCollection(configuration.claimsCollection) { claims in
-            for batch in Self.batches(ids) {
-                _ = try claims.deleteMany(["_id": .document(["$in": .array(batch.map { BSONValue($0) })])])
+        for collection in [configuration.claimsCollection, configuration.conceptBacklogCollection] {
+            try withCollection(collection) { claims in
+                for batch in Self.batches(ids) {
+                    _ = try claims.deleteMany(["_id": .document(["$in": .array(batch.map { BSONValue($0) })])])
+                }
             }
         }
     }

@@ -73,6 +73,7 @@ public final class MongoStore: Sendable {
             (configuration.runsCollection, [["created_at": .int32(-1)], ["status": .int32(1)]]),
             (configuration.clustersCollection, [["run_id": .int32(1)]]),
             (configuration.assignmentsCollection, [["run_id": .int32(1), "conversation_id": .int32(1)]]),
+            (configuration.conceptBacklogCollection, [["available_at": .int32(1), "queued_at": .int32(-1)]]),
         ]
         for (collection, keys) in wanted {
             let indexes: [BSONValue] = keys.map { key in

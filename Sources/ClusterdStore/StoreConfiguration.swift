@@ -26,6 +26,9 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// clusterd's provisional placements of conversations analysed since the latest run, one document per
     /// conversation.
     public var provisionalCollection: String = "provisional_assignments"
+    /// clusterd's concept backlog: analyses with local concepts waiting for Claude's, one document per message,
+    /// with a claim (owner, `available_at`) so replicas share it.
+    public var conceptBacklogCollection: String = "concept_backlog"
     /// clusterd's leases (the clustering leader's: `_id` "clustering"), one document per lease.
     public var leasesCollection: String = "clusterd_leases"
     /// clusterd's hand curation of topics (kept names, merges), one document per stable id (`_id`).

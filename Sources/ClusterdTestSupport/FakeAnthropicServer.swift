@@ -11,7 +11,10 @@ import Foundation
 /// `content-type` headers; `model`, `max_tokens`, `messages` ending with a user turn; no sampling parameters) and
 /// answers with the next scripted ``Behaviour``, or the default one. ``Behaviour/auto`` recognises clusterd's two
 /// prompts: concepts are the message's distinct words of five letters or more (at most five), topic "about <first>",
-/// language "en"; a cluster name is "Fake group: <first top concept>". Replies start with an empty thinking block
+/// language "en"; the batched concept prompt gets one such item per message of its JSON array (with a summary); a
+/// cluster name is "Fake group: <first top concept>". The Message Batches endpoints (create, retrieve, results as
+/// JSON lines) answer with the same replies; a system block marked `cache_control` is reported as cache reads from
+/// its second use. Optionally a per-minute limit answers 429 with `retry-after` past it. Replies start with an empty thinking block
 /// before the text block, as models that think do. Every request is recorded with its arrival time.
 /// The child exits when this process dies, and is SIGKILLed when the object is released or ``stop()`` is called.
 public final class FakeAnthropicServer: Sendable {
@@ -69,8 +72,10 @@ public final class FakeAnthropicServer: Sendable {
     private let directory: TemporaryDirectory
     private let http: CurlHTTPClient
 
-    /// Starts a fake that accepts `apiKey`, waiting (at most 10 s) until it listens.
-    public init(apiKey: String = "test-key") throws {
+    /// Starts a fake that accepts `apiKey`, waiting (at most 10 s) until it listens. With `requestsPerMinute`
+    /// above 0, `/v1/messages` requests past that many in a sliding minute (counted on arrival) get 429 with a
+    /// `retry-after`, as the real API's rate limit does.
+    public init(apiKey: String = "test-key", requestsPerMinute: Int = 0) throws {
         directory = try TemporaryDirectory(prefix: "fake-anthropic")
         let scriptPath = directory.path("fake_anthropic.py")
         let portFile = directory.path("port")
@@ -80,7 +85,7 @@ public final class FakeAnthropicServer: Sendable {
         }
         child = try ChildProcess(
             executable: python ?? "/usr/bin/python3",
-            arguments: [scriptPath, "\(getpid())", portFile, apiKey],
+            arguments: [scriptPath, "\(getpid())", portFile, apiKey, "\(requestsPerMinute)"],
             environment: ChildProcess.baseEnvironment,
             stderrPath: directory.path("stderr.log")
         )
@@ -113,6 +118,27 @@ public final class FakeAnthropicServer: Sendable {
     public func script(_ queue: [Behaviour], otherwise: Behaviour = .auto) throws {
         let body: [String: Any] = ["queue": queue.map(Self.object), "default": Self.object(otherwise)]
         try control("/_control/script", body: try JSONSerialization.data(withJSONObject: body))
+    }
+
+    /// Turns the Message Batches endpoints on or off (off: 404, as an API without them), sets how many polls a batch
+    /// takes to end, and whether request bodies are recorded (off for long benchmarks).
+    public func setOptions(batchesEnabled: Bool? = nil, batchPolls: Int? = nil, recordBodies: Bool? = nil) throws {
+        var body: [String: Any] = [:]
+        if let batchesEnabled { body["batches_enabled"] = batchesEnabled }
+        if let batchPolls { body["batch_polls"] = batchPolls }
+        if let recordBodies { body["record_bodies"] = recordBodies }
+        try control("/_control/options", body: try JSONSerialization.data(withJSONObject: body))
+    }
+
+    /// The fake's counters: `messages` (arrived), `accepted`, `rate_limited` (answered 429), `input_tokens`,
+    /// `output_tokens`, `cache_read_input_tokens`, `max_in_window` (most accepted in a sliding minute), `batches`
+    /// and `batch_requests`.
+    public func stats() throws -> [String: Int] {
+        let response = try http.send(HTTPRequest(url: baseURL + "/_control/stats"))
+        guard response.status == 200,
+            let object = try JSONSerialization.jsonObject(with: response.body) as? [String: Int]
+        else { throw FakeError(description: "bad /_control/stats reply (status \(response.status))") }
+        return object
     }
 
     /// Forgets the script and the recorded requests.

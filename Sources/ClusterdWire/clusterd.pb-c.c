@@ -3281,7 +3281,7 @@ const ProtobufCMessageDescriptor clusterd__v1__error__descriptor =
   (ProtobufCMessageInit) clusterd__v1__error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[46] =
+static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[54] =
 {
   {
     "enabled",
@@ -3835,6 +3835,102 @@ static const ProtobufCFieldDescriptor clusterd__v1__status__field_descriptors[46
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "llm_backlog",
+    86,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_backlog),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_backlog_rate_per_minute",
+    87,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_backlog_rate_per_minute),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_backlog_clears_in_seconds",
+    88,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_backlog_clears_in_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_concept_requests",
+    89,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_concept_requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_messages_upgraded",
+    90,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_messages_upgraded),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_tokens_per_message",
+    91,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_tokens_per_message),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_names_pending",
+    92,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_names_pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "llm_batch_api",
+    93,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clusterd__V1__Status, llm_batch_api),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   11,   /* field[11] = analyzed_total */
@@ -3855,14 +3951,22 @@ static const unsigned clusterd__v1__status__field_indices_by_name[] = {
   13,   /* field[13] = last_error */
   24,   /* field[24] = last_run */
   7,   /* field[7] = latest_clustering_run */
+  46,   /* field[46] = llm_backlog */
+  48,   /* field[48] = llm_backlog_clears_in_seconds */
+  47,   /* field[47] = llm_backlog_rate_per_minute */
+  53,   /* field[53] = llm_batch_api */
   31,   /* field[31] = llm_calls */
+  49,   /* field[49] = llm_concept_requests */
   36,   /* field[36] = llm_daily_token_budget */
   32,   /* field[32] = llm_failures */
   38,   /* field[38] = llm_last_error */
   34,   /* field[34] = llm_local_fallbacks */
+  50,   /* field[50] = llm_messages_upgraded */
   30,   /* field[30] = llm_model */
+  52,   /* field[52] = llm_names_pending */
   33,   /* field[33] = llm_retries */
   29,   /* field[29] = llm_state */
+  51,   /* field[51] = llm_tokens_per_message */
   35,   /* field[35] = llm_tokens_today */
   37,   /* field[37] = llm_tokens_total */
   43,   /* field[43] = max_automatic_runs_per_hour */
@@ -3892,7 +3996,7 @@ static const ProtobufCIntRange clusterd__v1__status__number_ranges[6 + 1] =
   { 50, 29 },
   { 70, 39 },
   { 80, 40 },
-  { 0, 46 }
+  { 0, 54 }
 };
 const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
 {
@@ -3902,7 +4006,7 @@ const ProtobufCMessageDescriptor clusterd__v1__status__descriptor =
   "Clusterd__V1__Status",
   "clusterd.v1",
   sizeof(Clusterd__V1__Status),
-  46,
+  54,
   clusterd__v1__status__field_descriptors,
   clusterd__v1__status__field_indices_by_name,
   6,  clusterd__v1__status__number_ranges,

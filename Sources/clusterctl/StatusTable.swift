@@ -101,6 +101,14 @@ enum StatusTable {
             let budget = llm.dailyTokenBudget == 0 ? "no budget" : "of \(llm.dailyTokenBudget)"
             rows.append(("  tokens today / total", "\(llm.tokensToday) \(budget) / \(llm.tokensTotal)"))
             rows.append(("  local fallbacks", "\(llm.localFallbacks)"))
+            rows.append(("  concept backlog", Self.backlogText(llm)))
+            rows.append(
+                (
+                    "  concept requests / tokens per message",
+                    "\(llm.conceptRequests) / \(String(format: "%.0f", llm.tokensPerMessage))"
+                )
+            )
+            rows.append(("  names pending / batch API", "\(llm.namesPending) / \(llm.batchAPI)"))
             if !llm.lastError.isEmpty {
                 rows.append(("  llm last error", terminal.paint(PrintableText.escaped(llm.lastError), .red)))
             }
@@ -143,6 +151,15 @@ enum StatusTable {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
             .joined(separator: "\n")
+    }
+
+    /// "120 waiting, 45/min, clears in 2m40s" (or "empty").
+    static func backlogText(_ llm: LLMStatusReport) -> String {
+        guard llm.backlog > 0 else { return "empty (\(llm.messagesUpgraded) upgraded)" }
+        let rate = String(format: "%.0f/min", llm.backlogRatePerMinute)
+        let clears =
+            llm.backlogClearsInSeconds < 0 ? "clear time unknown" : "clears in \(uptime(llm.backlogClearsInSeconds))"
+        return "\(llm.backlog) waiting, \(rate), \(clears)"
     }
 
     private static func clustering(_ status: ServiceStatus, terminal: Terminal) -> String {

@@ -20,6 +20,21 @@ struct AnalysisClaimRuleTests {
         #expect(rule.decide(otherPrompt, now: now) == .analyse(attempt: 2))
     }
 
+    @Test func claudesUpgradedConceptsStayUpToDate() {
+        var upgraded = AnalysisState(
+            attempts: 1,
+            analyzedAt: now,
+            embedder: "minilm",
+            promptVersion: "concepts-batch-v1"
+        )
+        #expect(rule.decide(upgraded, now: now) == .analyse(attempt: 2))
+        var backlogRule = rule
+        backlogRule.upgradedPromptVersions = ["concepts-batch-v1"]
+        #expect(backlogRule.decide(upgraded, now: now) == .upToDate, "re-analysing would bring local concepts back")
+        upgraded.embedder = "hashing-v1"
+        #expect(backlogRule.decide(upgraded, now: now) == .analyse(attempt: 2))
+    }
+
     @Test func aStaleAnalysisIsRedoneHoweverManyAttemptsItTook() {
         let stale = AnalysisState(attempts: 7, analyzedAt: now, embedder: "hashing-v1", promptVersion: "local-v1")
         #expect(rule.decide(stale, now: now) == .analyse(attempt: 8))

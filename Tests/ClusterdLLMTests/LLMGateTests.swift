@@ -47,8 +47,8 @@ struct LLMGateTests {
         var gate = gate(rpm: 2)
         #expect(gate.beginAttempt(now: t0) == .granted(probe: false))
         #expect(gate.beginAttempt(now: t0.addingTimeInterval(10)) == .granted(probe: false))
-        #expect(gate.beginAttempt(now: t0.addingTimeInterval(20)) == .wait(40))
-        #expect(gate.beginAttempt(now: t0.addingTimeInterval(60.5)) == .granted(probe: false))
+        #expect(gate.beginAttempt(now: t0.addingTimeInterval(20)) == .wait(40.5))
+        #expect(gate.beginAttempt(now: t0.addingTimeInterval(61)) == .granted(probe: false))
         #expect(gate.calls == 3)
     }
 
@@ -181,5 +181,50 @@ struct LLMGateTests {
             Issue.record("expected a refusal")
             return
         }
+    }
+}
+
+extension LLMGateTests {
+    @Test("Names first: background requests leave the naming reserve and one slot; interactive ones get them")
+    func namingReserve() {
+        var configuration = AnthropicConfiguration(apiKey: "k", concurrency: 2, requestsPerMinute: 5)
+        configuration.namingRequestsPerMinute = 2
+        var gate = LLMGate(configuration: configuration)
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        for second in 0..<3 {
+            #expect(
+                gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(Double(second)))
+                    == .granted(probe: false)
+            )
+        }
+        #expect(gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(3)) == .wait(57.5))
+        #expect(gate.backgroundDelay(now: t0.addingTimeInterval(3)) == 57.5)
+        #expect(gate.beginAttempt(priority: .interactive, now: t0.addingTimeInterval(3)) == .granted(probe: false))
+        #expect(gate.beginAttempt(priority: .interactive, now: t0.addingTimeInterval(4)) == .granted(probe: false))
+        guard case .wait = gate.beginAttempt(priority: .interactive, now: t0.addingTimeInterval(5)) else {
+            Issue.record("the whole limit is used")
+            return
+        }
+        #expect(gate.beginAttempt(priority: .background, now: t0.addingTimeInterval(63)) == .granted(probe: false))
+
+        #expect(gate.beginCall(estimatedTokens: 1, priority: .background, now: t0) == .granted(probe: false))
+        guard case .wait = gate.beginCall(estimatedTokens: 1, priority: .background, now: t0) else {
+            Issue.record("a background call may not take the last slot")
+            return
+        }
+        #expect(gate.beginCall(estimatedTokens: 1, priority: .interactive, now: t0) == .granted(probe: false))
+    }
+}
+
+extension LLMGateTests {
+    @Test("A waiting interactive call holds background requests back")
+    func interactiveWaitingHoldsBackground() {
+        var gate = LLMGate(configuration: AnthropicConfiguration(apiKey: "k", requestsPerMinute: 50))
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        #expect(gate.backgroundDelay(now: t0) == 0)
+        gate.interactiveWaiting = 1
+        #expect(gate.backgroundDelay(now: t0) > 0)
+        #expect(gate.beginAttempt(priority: .background, now: t0) == .wait(0.05))
+        #expect(gate.beginAttempt(priority: .interactive, now: t0) == .granted(probe: false))
     }
 }

@@ -51,6 +51,14 @@ import Testing
         status.llm.dailyTokenBudget = 2_000_000
         status.llm.tokensTotal = 75_000
         status.llm.lastError = "rateLimited (429): rate_limit_error: slow down"
+        status.llm.backlog = 120
+        status.llm.backlogRatePerMinute = 40.5
+        status.llm.backlogClearsInSeconds = 177.75
+        status.llm.conceptRequests = 25
+        status.llm.messagesUpgraded = 940
+        status.llm.tokensPerMessage = 79.25
+        status.llm.namesPending = 2
+        status.llm.batchAPI = "in flight"
         status.kRule = "fixed:8"
         status.minClusterSize = 5
         status.nextAutomaticRunAt = Date(timeIntervalSince1970: 1_736_544_600.123)

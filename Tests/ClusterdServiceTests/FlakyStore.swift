@@ -75,6 +75,43 @@ final class FlakyStore: ServiceStore {
         try checked { try inner.pruneRuns(keep: keep) }
     }
     func saveAnalyses(_ analyses: [MessageAnalysis]) throws { try checked { try inner.saveAnalyses(analyses) } }
+    func enqueueConceptBacklog(_ entries: [(messageID: RecordID, queuedAt: Date)], availableAt: Date?) throws {
+        try checked { try inner.enqueueConceptBacklog(entries, availableAt: availableAt) }
+    }
+    func claimConceptBacklog(
+        limit: Int,
+        owner: String,
+        token: String,
+        liveTokens: [String],
+        now: Date,
+        expiresAt: Date,
+        oldestFirst: Bool
+    ) throws -> [ConceptBacklogEntry] {
+        try checked {
+            try inner.claimConceptBacklog(
+                limit: limit,
+                owner: owner,
+                token: token,
+                liveTokens: liveTokens,
+                now: now,
+                expiresAt: expiresAt,
+                oldestFirst: oldestFirst
+            )
+        }
+    }
+    func upgradeConcepts(_ upgrades: [(messageID: RecordID, extraction: ConceptExtraction)]) throws -> Int {
+        try checked { try inner.upgradeConcepts(upgrades) }
+    }
+    func finishConceptBacklog(_ ids: [RecordID], owner: String) throws {
+        try checked { try inner.finishConceptBacklog(ids, owner: owner) }
+    }
+    func releaseConceptBacklog(_ ids: [RecordID], owner: String, at: Date, countAttempt: Bool) throws {
+        try checked { try inner.releaseConceptBacklog(ids, owner: owner, at: at, countAttempt: countAttempt) }
+    }
+    func conceptBacklogCount() throws -> Int { try checked { try inner.conceptBacklogCount() } }
+    func renameCluster(runID: RecordID, stableID: String, naming: ClusterNaming, source: String) throws -> Bool {
+        try checked { try inner.renameCluster(runID: runID, stableID: stableID, naming: naming, source: source) }
+    }
     func recordFailures(_ failures: [AnalysisFailure]) throws { try checked { try inner.recordFailures(failures) } }
     func unanalysedMessageIDs(limit: Int, embedder: String, patience: Double) throws -> [RecordID] {
         try checked { try inner.unanalysedMessageIDs(limit: limit, embedder: embedder, patience: patience) }

@@ -34,22 +34,28 @@ extension EndToEnd {
                 return status.latestClusteringRun != nil && !status.clusteringInProgress
             }
 
+            // Analysis writes local concepts at once; Claude's fill in from the backlog, several messages a request.
+            try await waitUntil("every analysis upgraded to Claude's concepts", timeout: .seconds(60)) {
+                try corpus.messages.allSatisfy { try store.analysis(messageID: $0.id)?.conceptSource == "claude" }
+            }
             for message in corpus.messages {
                 let analysis = try #require(try store.analysis(messageID: message.id))
-                #expect(analysis.conceptSource == "claude")
                 #expect(analysis.language == "en")
                 #expect(!analysis.concepts.isEmpty)
             }
+            try await waitUntil("every cluster named by Claude", timeout: .seconds(60)) {
+                let clusters = try await client.listClusters().clusters.filter { $0.stableID != "other" }
+                return !clusters.isEmpty && clusters.allSatisfy { $0.name.hasPrefix("Fake group: ") }
+            }
             let listing = try await client.listClusters()
             let named = listing.clusters.filter { $0.stableID != "other" }
-            #expect(!named.isEmpty)
             for cluster in named {
-                #expect(cluster.name.hasPrefix("Fake group: "), "\(cluster.name)")
                 #expect(cluster.description.hasPrefix("Conversations about "))
             }
 
             let requests = try fake.requests()
-            #expect(requests.count == corpus.messages.count + named.count)
+            #expect(requests.count < corpus.messages.count + named.count, "concept requests carry several messages")
+            #expect(requests.count >= 1 + named.count)
             #expect(requests.allSatisfy { $0.headers["x-api-key"] == "test-key" && $0.status == 200 })
             #expect(requests.allSatisfy { $0.json?["model"] as? String == "claude-e2e-model" })
 
@@ -124,7 +130,7 @@ extension EndToEnd {
                 let status = try await client.status()
                 #expect(status.llm.state == "degraded")
                 #expect(status.degraded.contains("llm"))
-                #expect(status.llm.localFallbacks >= corpus.messages.count)
+                #expect(status.llm.backlog == corpus.messages.count, "every message waits for Claude's concepts")
                 #expect(status.failedTotal == 0)
             }
         }

@@ -48,9 +48,13 @@ public struct ClusterNamingPlanner: Sendable {
 
     /// The default choice: every nameable cluster whose name did not come from `source` — new stable ids (the
     /// engine names them locally) and continued clusters named locally before (while the provider was unavailable
-    /// or over budget). A cluster `source` named keeps its name.
+    /// or over budget). A cluster `source` named keeps its name, and so does a pinned one (hand-curated).
     public func clustersNeedingNames(_ clusters: [Cluster], namedBy source: String) -> Set<String> {
-        Set(clusters.filter { isNameable($0) && $0.nameSource != source }.map(\.stableID))
+        Set(
+            clusters.filter {
+                isNameable($0) && $0.nameSource != source && $0.nameSource != Cluster.pinnedNameSource
+            }.map(\.stableID)
+        )
     }
 
     /// True unless the cluster is "Other" or below the minimum size.

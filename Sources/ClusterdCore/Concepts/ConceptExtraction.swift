@@ -11,6 +11,9 @@ public struct ConceptExtraction: Sendable, Equatable {
     /// The version of the extractor or prompt that produced them (stored as the analysis's `prompt_version`: a
     /// message re-triggered with the same embedder and prompt version is not analysed again).
     public var promptVersion: String
+    /// One sentence on what the message asks or says; empty when the source gives none (the local extractor, the
+    /// single-message prompt).
+    public var summary: String = ""
 
     /// `concept_source` of the local key-phrase extractor.
     public static let localSource = "local"

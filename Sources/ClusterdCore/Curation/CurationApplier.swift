@@ -17,7 +17,7 @@
 /// (source `curated`), and the caller leaves those ids out of Claude naming.
 public struct CurationApplier: Sendable {
     /// `name_source` of a name kept by hand curation.
-    public static let nameSource = "curated"
+    public static let nameSource = Cluster.pinnedNameSource
 
     /// Curated topics by stable id.
     public let topics: [String: TopicCuration]

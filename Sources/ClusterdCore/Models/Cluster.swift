@@ -57,4 +57,7 @@ public struct Cluster: Sendable, Equatable {
 
     /// `name_source` of a name made from the cluster's top concepts.
     public static let localNameSource = "local"
+    /// `name_source` of a hand-curated name (`clusterctl topic rename|pin`) that nothing automatic overwrites: a
+    /// cluster with this source, or with `pinned: true` in MongoDB, keeps its name when Claude names catch up.
+    public static let pinnedNameSource = "curated"
 }

@@ -10,6 +10,9 @@ public struct AnalysisClaimRule: Sendable, Equatable {
     public var embedder: String
     /// The concept provider's prompt version.
     public var promptVersion: String
+    /// Other prompt versions an analysis may carry and still be up to date: Claude's, which the concept backlog
+    /// writes over the local concepts (re-analysing would only bring the local ones back).
+    public var upgradedPromptVersions: Set<String> = []
     /// This process's claim owner name.
     public var owner: String
     /// Attempts after which a message with no analysis is given up.
@@ -38,7 +41,11 @@ public struct AnalysisClaimRule: Sendable, Equatable {
     /// The decision for a message with `state` (nil: no analysis document) at `now`.
     public func decide(_ state: AnalysisState?, now: Date) -> Decision {
         guard let state else { return .analyse(attempt: 1) }
-        if state.isAnalysed, state.embedder == embedder, state.promptVersion == promptVersion { return .upToDate }
+        if state.isAnalysed, state.embedder == embedder,
+            state.promptVersion == promptVersion || upgradedPromptVersions.contains(state.promptVersion ?? "")
+        {
+            return .upToDate
+        }
         if let claimOwner = state.claimOwner, claimOwner != owner, let expiry = state.claimExpiresAt, expiry > now {
             return .claimedElsewhere
         }

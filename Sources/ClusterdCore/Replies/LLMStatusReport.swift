@@ -21,6 +21,22 @@ public struct LLMStatusReport: Sendable, Equatable {
     public var tokensTotal: Int = 0
     /// The latest failure, empty when none; never contains the API key.
     public var lastError: String = ""
+    /// Messages whose local concepts wait for Claude's (the concept backlog, all replicas).
+    public var backlog: Int = 0
+    /// Messages upgraded to Claude's concepts per minute, over the last five minutes (this replica).
+    public var backlogRatePerMinute: Double = 0
+    /// Seconds until the backlog clears at that rate: 0 when empty, -1 when unknown.
+    public var backlogClearsInSeconds: Double = 0
+    /// Batched concept requests sent by this replica.
+    public var conceptRequests: Int = 0
+    /// Messages this replica upgraded to Claude's concepts.
+    public var messagesUpgraded: Int = 0
+    /// Concept tokens per upgraded message (input, output and cache, over all concept requests).
+    public var tokensPerMessage: Double = 0
+    /// Clusters of the latest run whose Claude name is still to come (they show their local name until then).
+    public var namesPending: Int = 0
+    /// The Message Batches API: "off", "idle", "in flight" or "unavailable".
+    public var batchAPI: String = "off"
 
     /// The state when no API key is configured.
     public static let notConfigured = "not configured"

@@ -142,6 +142,9 @@ extension AnalysisLane {
             outcomes.append((item.index, .analysed))
         }
         guard !analyses.isEmpty else { return outcomes }
+        // Claude's concepts come later, from the backlog: the analysis never waits for them. Queued before the save,
+        // so no saved analysis misses its entry.
+        try backlog?.enqueue(analyses)
         try context.store.saveAnalyses(analyses)
         context.state.withLock { state in state.count(analysed: previous, embedder: rule.embedder) }
         do {

@@ -11,6 +11,10 @@ final class AnalysisLane: Sendable {
     let context: ServiceContext
     /// Where concepts come from.
     let conceptProvider: any ConceptProvider
+    /// Prompt versions of Claude's concepts an analysis may carry and still be up to date.
+    let upgradedPromptVersions: Set<String>
+    /// The concept backlog that saved analyses with local concepts go on; nil without Claude.
+    let backlog: ConceptBacklogLane?
     /// `analysisWorkers` + 1 wide; suspended until start-up has loaded the counters from MongoDB.
     let queue: OperationQueue
     /// `analysisWorkers` permits: concept extraction and embedding run under one, so at most that many compute at
@@ -21,9 +25,16 @@ final class AnalysisLane: Sendable {
     /// Run after every batch (the sweep goes on with its pass when the queue has room).
     private let afterBatch = Mutex<@Sendable () -> Void>({})
 
-    init(context: ServiceContext, conceptProvider: any ConceptProvider) {
+    init(
+        context: ServiceContext,
+        conceptProvider: any ConceptProvider,
+        upgradedPromptVersions: Set<String> = [],
+        backlog: ConceptBacklogLane? = nil
+    ) {
         self.context = context
         self.conceptProvider = conceptProvider
+        self.upgradedPromptVersions = upgradedPromptVersions
+        self.backlog = backlog
         queue = OperationQueue()
         queue.name = "clusterd.analysis"
         // One more than the compute permits: that operation reads, claims and saves while the others embed.
@@ -43,12 +54,14 @@ final class AnalysisLane: Sendable {
 
     /// What decides whether a message is analysed: the current embedder and prompt version, this process's claims.
     var claimRule: AnalysisClaimRule {
-        AnalysisClaimRule(
+        var rule = AnalysisClaimRule(
             embedder: context.embedder.identifier,
             promptVersion: conceptProvider.promptVersion,
             owner: context.configuration.instanceID,
             maxAttempts: context.configuration.maxAttempts
         )
+        rule.upgradedPromptVersions = upgradedPromptVersions
+        return rule
     }
 
     /// Sets what runs after every batch.

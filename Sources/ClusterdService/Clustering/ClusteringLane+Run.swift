@@ -204,15 +204,25 @@ extension ClusteringLane {
             assignments: assignments,
             conversations: conversations
         )
+        llm.pendingNames.withLock { $0 = nil }
         guard !requests.isEmpty else { return }
         var named = 0
+        var missed: [ClusterNamingRequest] = []
         for (index, request) in requests.enumerated() {
             setStage("naming", progress: 0.8 + 0.05 * Double(index) / Double(requests.count))
-            guard let naming = nameProvider.name(request) else { continue }
+            guard let naming = nameProvider.name(request) else {
+                missed.append(request)
+                continue
+            }
             ClusterNamingPlanner.apply(naming, source: nameProvider.source, stableID: request.stableID, to: &clusters)
             named += 1
         }
-        context.logger.info("Named \(named) of \(requests.count) cluster(s) with Claude; the rest keep local names")
+        if let runID = clusters.first?.runID, !missed.isEmpty {
+            llm.pendingNames.withLock { $0 = PendingNames(runID: runID, requests: missed) }
+        }
+        context.logger.info(
+            "Named \(named) of \(requests.count) cluster(s) with Claude; \(missed.count) keep local names until Claude answers"
+        )
     }
 
     /// The latest successful run's clusters (with stand-ins for merged topics it no longer has, see

@@ -64,6 +64,7 @@ extension BackgroundClusteringService {
             context.noteStoreHealthy()
             changes.start()
             leases.start()
+            llm.backlog?.start()
         } catch {
             context.noteStoreFailure(error)
         }
@@ -108,5 +109,6 @@ extension BackgroundClusteringService {
         }
         llm.persist()
         clustering.checkTriggers()
+        clustering.catchUpNames()
     }
 }

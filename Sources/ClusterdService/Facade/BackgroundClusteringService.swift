@@ -64,7 +64,12 @@ public final class BackgroundClusteringService: Sendable {
             backlogDeferSeconds: configuration.backlogDeferSeconds
         )
         llm = LLMUsageKeeper(context: context)
-        analysis = AnalysisLane(context: context, conceptProvider: llm.conceptProvider)
+        analysis = AnalysisLane(
+            context: context,
+            conceptProvider: llm.conceptProvider,
+            upgradedPromptVersions: llm.upgradedPromptVersions,
+            backlog: llm.backlog
+        )
         clustering = ClusteringLane(context: context, analysis: analysis, llm: llm, automaticRuns: automaticRuns)
         let maintenanceQueue = OperationQueue()
         maintenanceQueue.name = "clusterd.maintenance"
@@ -136,6 +141,7 @@ public final class BackgroundClusteringService: Sendable {
             [analysis.queue, clustering.queue, maintenanceQueue],
             within: max(0, remaining)
         )
+        llm.backlog?.stop(within: max(0, grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         sweeper.closeScan()
         context.exports.closeAll()
         leases.release(within: max(0, grace - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))

@@ -12,8 +12,12 @@ final class LLMUsageKeeper: Sendable {
     let claude: ClaudeIntegration?
     /// Why the configured Claude integration could not be built, if it could not.
     let setupError: String?
-    /// Concepts per message: Claude's (the local extractor as fallback) or the local extractor's.
+    /// Concepts written at analysis: always the local extractor's; Claude's replace them later from the backlog.
     let conceptProvider: any ConceptProvider
+    /// The concept backlog lane; nil without Claude.
+    let backlog: ConceptBacklogLane?
+    /// Clusters of the latest run still waiting for a Claude name.
+    let pendingNames = Mutex<PendingNames?>(nil)
     /// Contrastive cluster names; nil keeps the local names.
     var nameProvider: (any ClusterNameProvider)? { claude?.names }
     /// Claude tokens of the day already added to MongoDB.
@@ -22,11 +26,17 @@ final class LLMUsageKeeper: Sendable {
     init(context: ServiceContext) {
         self.context = context
         (claude, setupError) = Self.makeClaude(context.configuration, logger: context.logger, now: context.now)
-        conceptProvider = claude?.concepts ?? LocalConceptProvider(limit: context.configuration.conceptsPerMessage)
+        conceptProvider = LocalConceptProvider(limit: context.configuration.conceptsPerMessage)
+        backlog = claude.map { ConceptBacklogLane(context: context, batcher: $0.batcher) }
     }
 
     /// The prompt version runs record.
     var promptVersion: String { claude?.promptVersion ?? "local-v1" }
+
+    /// Prompt versions of Claude's concepts that an analysis may carry and still be up to date.
+    var upgradedPromptVersions: Set<String> {
+        claude == nil ? [] : [ConceptBatchPrompt.version, ConceptPrompt.version]
+    }
 
     /// Builds the Claude integration when configured; an unusable configuration leaves it off with the reason.
     static func makeClaude(
@@ -86,7 +96,20 @@ final class LLMUsageKeeper: Sendable {
 
     /// The `llm` part of status.
     func report() -> LLMStatusReport {
-        if let claude { return claude.report() }
+        if let claude {
+            var report = claude.report()
+            let now = context.now()
+            let progress = backlog?.progress.withLock { $0 } ?? ConceptBacklogProgress()
+            report.backlog = progress.backlog
+            report.backlogRatePerMinute = progress.ratePerMinute(now: now)
+            report.backlogClearsInSeconds = progress.clearsInSeconds(now: now)
+            report.conceptRequests = progress.requests
+            report.messagesUpgraded = progress.upgraded
+            report.tokensPerMessage = progress.tokensPerMessage
+            report.namesPending = pendingNames.withLock { $0?.requests.count ?? 0 }
+            report.batchAPI = progress.batchAPI
+            return report
+        }
         var report = LLMStatusReport()
         if let setupError {
             report.state = "degraded"

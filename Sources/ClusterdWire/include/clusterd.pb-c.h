@@ -678,10 +678,42 @@ struct  Clusterd__V1__Status
    * This replica and the clustering lease (several replicas on one MongoDB); always present.
    */
   Clusterd__V1__ReplicaStatus *replica;
+  /*
+   * The concept backlog (fields 86-95): messages whose local concepts wait for Claude's (all replicas).
+   */
+  uint64_t llm_backlog;
+  /*
+   * Messages upgraded to Claude's concepts per minute over the last five minutes (this replica).
+   */
+  double llm_backlog_rate_per_minute;
+  /*
+   * Seconds until the backlog clears at that rate: 0 when empty, -1 when unknown.
+   */
+  double llm_backlog_clears_in_seconds;
+  /*
+   * Batched concept requests sent (this replica).
+   */
+  uint64_t llm_concept_requests;
+  /*
+   * Messages upgraded to Claude's concepts (this replica).
+   */
+  uint64_t llm_messages_upgraded;
+  /*
+   * Concept tokens per upgraded message.
+   */
+  double llm_tokens_per_message;
+  /*
+   * Clusters of the latest run whose Claude name is still to come.
+   */
+  uint32_t llm_names_pending;
+  /*
+   * The Message Batches API: "off", "idle", "in flight" or "unavailable".
+   */
+  char *llm_batch_api;
 };
 #define CLUSTERD__V1__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clusterd__v1__status__descriptor) \
-    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL }
+    , 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, NULL, NULL, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Clusterd__V1__Configuration

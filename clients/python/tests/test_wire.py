@@ -326,6 +326,14 @@ def test_status_quality_and_llm_fields() -> None:
         "llm_daily_token_budget": 100000,
         "llm_tokens_total": 2**40 + 7,
         "llm_last_error": "HTTP 529",
+        "llm_backlog": 120,
+        "llm_backlog_rate_per_minute": 40.5,
+        "llm_backlog_clears_in_seconds": 177.8,
+        "llm_concept_requests": 25,
+        "llm_messages_upgraded": 940,
+        "llm_tokens_per_message": 79.3,
+        "llm_names_pending": 2,
+        "llm_batch_api": "in flight",
     }
     decoded = Status.from_wire(_wire.decode("Status", _wire.encode("Status", status)))
     operator = decoded.to_dict()["operator"]
@@ -341,6 +349,14 @@ def test_status_quality_and_llm_fields() -> None:
         "daily_token_budget": 100000,
         "tokens_total": 2**40 + 7,
         "last_error": "HTTP 529",
+        "backlog": 120,
+        "backlog_rate_per_minute": 40.5,
+        "backlog_clears_in_seconds": 177.8,
+        "concept_requests": 25,
+        "messages_upgraded": 940,
+        "tokens_per_message": 79.3,
+        "names_pending": 2,
+        "batch_api": "in flight",
     }
     # A server before the Claude fields: "not configured", as clusterctl shows it.
     older = Status.from_wire(_wire.decode("Status", b"")).to_dict()["operator"]

@@ -172,59 +172,104 @@ enum StatusMapping {
         ] + llmFields + schedulingFields + replicaFields
 
     /// The Claude integration's report (`ServiceStatus.llm`), flattened into `llm_*` fields.
-    static let llmFields: [StatusField] = [
-        StatusField("llm.state", "llm_state") { s, o, a in
-            o.llm_state = a.string(s.llm.state)
+    static let llmFields: [StatusField] =
+        [
+            StatusField("llm.state", "llm_state") { s, o, a in
+                o.llm_state = a.string(s.llm.state)
+            } decode: { o, s in
+                let state = WireText.text(o.llm_state)
+                s.llm.state = state.isEmpty ? LLMStatusReport.notConfigured : state
+            },
+            StatusField("llm.model", "llm_model") { s, o, a in
+                o.llm_model = a.string(s.llm.model)
+            } decode: { o, s in
+                s.llm.model = WireText.text(o.llm_model)
+            },
+            StatusField("llm.calls", "llm_calls") { s, o, _ in
+                o.llm_calls = count(s.llm.calls)
+            } decode: { o, s in
+                s.llm.calls = Int(clamping: o.llm_calls)
+            },
+            StatusField("llm.failures", "llm_failures") { s, o, _ in
+                o.llm_failures = count(s.llm.failures)
+            } decode: {
+                o,
+                s in
+                s.llm.failures = Int(clamping: o.llm_failures)
+            },
+            StatusField("llm.retries", "llm_retries") { s, o, _ in
+                o.llm_retries = count(s.llm.retries)
+            } decode: { o, s in
+                s.llm.retries = Int(clamping: o.llm_retries)
+            },
+            StatusField("llm.localFallbacks", "llm_local_fallbacks") { s, o, _ in
+                o.llm_local_fallbacks = count(s.llm.localFallbacks)
+            } decode: { o, s in
+                s.llm.localFallbacks = Int(clamping: o.llm_local_fallbacks)
+            },
+            StatusField("llm.tokensToday", "llm_tokens_today") { s, o, _ in
+                o.llm_tokens_today = count(s.llm.tokensToday)
+            } decode: { o, s in
+                s.llm.tokensToday = Int(clamping: o.llm_tokens_today)
+            },
+            StatusField("llm.dailyTokenBudget", "llm_daily_token_budget") { s, o, _ in
+                o.llm_daily_token_budget = count(s.llm.dailyTokenBudget)
+            } decode: { o, s in
+                s.llm.dailyTokenBudget = Int(clamping: o.llm_daily_token_budget)
+            },
+            StatusField("llm.tokensTotal", "llm_tokens_total") { s, o, _ in
+                o.llm_tokens_total = count(s.llm.tokensTotal)
+            } decode: { o, s in
+                s.llm.tokensTotal = Int(clamping: o.llm_tokens_total)
+            },
+            StatusField("llm.lastError", "llm_last_error") { s, o, a in
+                o.llm_last_error = a.string(s.llm.lastError)
+            } decode: { o, s in
+                s.llm.lastError = WireText.text(o.llm_last_error)
+            },
+        ] + backlogFields
+
+    /// The concept backlog's part of the Claude report (fields 86-93).
+    static let backlogFields: [StatusField] = [
+        StatusField("llm.backlog", "llm_backlog") { s, o, _ in
+            o.llm_backlog = count(s.llm.backlog)
         } decode: { o, s in
-            let state = WireText.text(o.llm_state)
-            s.llm.state = state.isEmpty ? LLMStatusReport.notConfigured : state
+            s.llm.backlog = Int(clamping: o.llm_backlog)
         },
-        StatusField("llm.model", "llm_model") { s, o, a in
-            o.llm_model = a.string(s.llm.model)
+        StatusField("llm.backlogRatePerMinute", "llm_backlog_rate_per_minute") { s, o, _ in
+            o.llm_backlog_rate_per_minute = s.llm.backlogRatePerMinute
         } decode: { o, s in
-            s.llm.model = WireText.text(o.llm_model)
+            s.llm.backlogRatePerMinute = o.llm_backlog_rate_per_minute
         },
-        StatusField("llm.calls", "llm_calls") { s, o, _ in
-            o.llm_calls = count(s.llm.calls)
+        StatusField("llm.backlogClearsInSeconds", "llm_backlog_clears_in_seconds") { s, o, _ in
+            o.llm_backlog_clears_in_seconds = s.llm.backlogClearsInSeconds
         } decode: { o, s in
-            s.llm.calls = Int(clamping: o.llm_calls)
+            s.llm.backlogClearsInSeconds = o.llm_backlog_clears_in_seconds
         },
-        StatusField("llm.failures", "llm_failures") { s, o, _ in
-            o.llm_failures = count(s.llm.failures)
-        } decode: {
-            o,
-            s in
-            s.llm.failures = Int(clamping: o.llm_failures)
-        },
-        StatusField("llm.retries", "llm_retries") { s, o, _ in
-            o.llm_retries = count(s.llm.retries)
+        StatusField("llm.conceptRequests", "llm_concept_requests") { s, o, _ in
+            o.llm_concept_requests = count(s.llm.conceptRequests)
         } decode: { o, s in
-            s.llm.retries = Int(clamping: o.llm_retries)
+            s.llm.conceptRequests = Int(clamping: o.llm_concept_requests)
         },
-        StatusField("llm.localFallbacks", "llm_local_fallbacks") { s, o, _ in
-            o.llm_local_fallbacks = count(s.llm.localFallbacks)
+        StatusField("llm.messagesUpgraded", "llm_messages_upgraded") { s, o, _ in
+            o.llm_messages_upgraded = count(s.llm.messagesUpgraded)
         } decode: { o, s in
-            s.llm.localFallbacks = Int(clamping: o.llm_local_fallbacks)
+            s.llm.messagesUpgraded = Int(clamping: o.llm_messages_upgraded)
         },
-        StatusField("llm.tokensToday", "llm_tokens_today") { s, o, _ in
-            o.llm_tokens_today = count(s.llm.tokensToday)
+        StatusField("llm.tokensPerMessage", "llm_tokens_per_message") { s, o, _ in
+            o.llm_tokens_per_message = s.llm.tokensPerMessage
         } decode: { o, s in
-            s.llm.tokensToday = Int(clamping: o.llm_tokens_today)
+            s.llm.tokensPerMessage = o.llm_tokens_per_message
         },
-        StatusField("llm.dailyTokenBudget", "llm_daily_token_budget") { s, o, _ in
-            o.llm_daily_token_budget = count(s.llm.dailyTokenBudget)
+        StatusField("llm.namesPending", "llm_names_pending") { s, o, _ in
+            o.llm_names_pending = small(s.llm.namesPending)
         } decode: { o, s in
-            s.llm.dailyTokenBudget = Int(clamping: o.llm_daily_token_budget)
+            s.llm.namesPending = Int(o.llm_names_pending)
         },
-        StatusField("llm.tokensTotal", "llm_tokens_total") { s, o, _ in
-            o.llm_tokens_total = count(s.llm.tokensTotal)
+        StatusField("llm.batchAPI", "llm_batch_api") { s, o, a in
+            o.llm_batch_api = a.string(s.llm.batchAPI)
         } decode: { o, s in
-            s.llm.tokensTotal = Int(clamping: o.llm_tokens_total)
-        },
-        StatusField("llm.lastError", "llm_last_error") { s, o, a in
-            o.llm_last_error = a.string(s.llm.lastError)
-        } decode: { o, s in
-            s.llm.lastError = WireText.text(o.llm_last_error)
+            s.llm.batchAPI = WireText.text(o.llm_batch_api)
         },
     ]
 

@@ -285,6 +285,14 @@ class LLMStatus:
     daily_token_budget: int = 0  # 0 for none
     tokens_total: int = 0  # tokens since the server started
     last_error: str = ""  # the latest failure; empty when none
+    backlog: int = 0  # messages whose local concepts wait for Claude's
+    backlog_rate_per_minute: float = 0.0  # messages upgraded per minute (last five minutes)
+    backlog_clears_in_seconds: float = 0.0  # 0 when empty, -1 when unknown
+    concept_requests: int = 0  # batched concept requests sent
+    messages_upgraded: int = 0  # messages given Claude's concepts
+    tokens_per_message: float = 0.0  # concept tokens per upgraded message
+    names_pending: int = 0  # clusters still waiting for a Claude name
+    batch_api: str = "off"  # off, idle, in flight or unavailable
 
     @classmethod
     def from_wire(cls, status: Mapping[str, Any]) -> "LLMStatus":
@@ -300,6 +308,14 @@ class LLMStatus:
             daily_token_budget=status["llm_daily_token_budget"],
             tokens_total=status["llm_tokens_total"],
             last_error=status["llm_last_error"],
+            backlog=status.get("llm_backlog", 0),
+            backlog_rate_per_minute=status.get("llm_backlog_rate_per_minute", 0.0),
+            backlog_clears_in_seconds=status.get("llm_backlog_clears_in_seconds", 0.0),
+            concept_requests=status.get("llm_concept_requests", 0),
+            messages_upgraded=status.get("llm_messages_upgraded", 0),
+            tokens_per_message=status.get("llm_tokens_per_message", 0.0),
+            names_pending=status.get("llm_names_pending", 0),
+            batch_api=status.get("llm_batch_api", "") or "off",
         )
 
     def to_dict(self) -> Dict[str, Any]:
@@ -315,6 +331,14 @@ class LLMStatus:
             "daily_token_budget": self.daily_token_budget,
             "tokens_total": self.tokens_total,
             "last_error": self.last_error,
+            "backlog": self.backlog,
+            "backlog_rate_per_minute": self.backlog_rate_per_minute,
+            "backlog_clears_in_seconds": self.backlog_clears_in_seconds,
+            "concept_requests": self.concept_requests,
+            "messages_upgraded": self.messages_upgraded,
+            "tokens_per_message": self.tokens_per_message,
+            "names_pending": self.names_pending,
+            "batch_api": self.batch_api,
         }
 
 

@@ -1,0 +1,49 @@
+import ClusterdCore
+import ClusterdLLM
+import Foundation
+
+extension ClusteringLane {
+    /// Names that fell back to local ones in the latest run get Claude's once it has capacity again: checked on
+    /// each tick; when some are pending, Claude may be called and the lane is idle, one operation on the lane asks
+    /// for them (interactive priority, ahead of the concept backlog) and writes each answer over the published
+    /// cluster in place (same run, same stable id; a pinned cluster is left alone). What is still unanswered stays
+    /// pending for the next tick.
+    func catchUpNames() {
+        guard let claude = llm.claude,
+            claude.client.governor.mayCall(estimatedTokens: claude.client.configuration.namingMaxTokens),
+            !context.state.read({ $0.clustering.isBusy || $0.stopping }),
+            let pending = llm.pendingNames.withLock({ pending -> PendingNames? in
+                guard let current = pending, !current.requests.isEmpty, !current.scheduled else { return nil }
+                pending?.scheduled = true
+                return current
+            })
+        else { return }
+        queue.addOperation { [self] in
+            var left = pending.requests
+            while let request = left.first, !context.state.read({ $0.stopping }) {
+                guard let naming = claude.names.name(request) else { break }
+                do {
+                    _ = try context.store.renameCluster(
+                        runID: pending.runID,
+                        stableID: request.stableID,
+                        naming: naming,
+                        source: claude.names.source
+                    )
+                } catch {
+                    context.noteStoreFailure(error)
+                    break
+                }
+                left.removeFirst()
+            }
+            let named = pending.requests.count - left.count
+            llm.pendingNames.withLock { current in
+                // A newer run's naming replaced the list meanwhile: leave its list alone.
+                guard current?.runID == pending.runID, current?.scheduled == true else { return }
+                current = left.isEmpty ? nil : PendingNames(runID: pending.runID, requests: left)
+            }
+            if named > 0 {
+                context.logger.info("Named \(named) cluster(s) of run \(pending.runID) with Claude after the run")
+            }
+        }
+    }
+}

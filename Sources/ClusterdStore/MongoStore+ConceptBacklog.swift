@@ -1,0 +1,166 @@
+import ClusterdCore
+import Foundation
+
+/// The concept backlog (`concept_backlog`): analyses saved with local concepts that wait for Claude's.
+///
+/// One document per message: `{_id: message id, queued_at, available_at, owner, claim_token, claims, attempts}`. An entry is
+/// claimable while `available_at` ≤ now: a claim sets `owner` and moves `available_at` to the claim's expiry, so
+/// an entry whose claimer died becomes claimable again when the claim expires; a failed try moves it to a later
+/// retry time. Claims are compare-and-set on the `claims` counter (as the analysis claims are on `attempts`): two
+/// replicas never both win an entry. Newest first: claims take the entries with the latest `queued_at`.
+extension MongoStore {
+    /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil): one bulk
+    /// upsert.
+    public func enqueueConceptBacklog(
+        _ entries: [(messageID: RecordID, queuedAt: Date)],
+        availableAt: Date? = nil
+    ) throws {
+        guard !entries.isEmpty else { return }
+        let operations = entries.map { entry -> (BSONDocument, BSONDocument) in
+            (
+                ["_id": BSONValue(entry.messageID)],
+                [
+                    "$set": .document([
+                        "queued_at": .date(entry.queuedAt),
+                        "available_at": .date(availableAt ?? Date(timeIntervalSince1970: 0)),
+                    ]),
+                    "$setOnInsert": .document(["claims": .int32(0), "attempts": .int32(0)]),
+                    "$unset": .document(["owner": .string("")]),
+                ]
+            )
+        }
+        try withCollection(configuration.conceptBacklogCollection) { backlog in
+            try backlog.bulkUpdateOne(operations, upsert: true)
+        }
+    }
+
+    /// Claims up to `limit` claimable entries for `owner` until `expiresAt`, newest first (oldest first with
+    /// `oldestFirst`, for the Message Batches API); the entries won (another replica's concurrent claim of the same
+    /// entry makes ours collide on `_id` and lose).
+    ///
+    /// Each claim carries a `claim_token`; `owner`'s own entries claimed under a token not in `liveTokens` are
+    /// claimable at once (a claim whose write timed out but landed, or a claim of this owner's previous process):
+    /// nothing of this process holds them.
+    public func claimConceptBacklog(
+        limit: Int,
+        owner: String,
+        token: String = "",
+        liveTokens: [String] = [],
+        now: Date,
+        expiresAt: Date,
+        oldestFirst: Bool = false
+    ) throws -> [ConceptBacklogEntry] {
+        guard limit > 0 else { return [] }
+        return try withCollection(configuration.conceptBacklogCollection) { backlog in
+            let orphaned: BSONDocument = [
+                "owner": .string(owner), "claim_token": .document(["$nin": .array(liveTokens.map { .string($0) })]),
+            ]
+            let candidates = try backlog.find(
+                ["$or": .array([.document(["available_at": .document(["$lte": .date(now)])]), .document(orphaned)])],
+                options: [
+                    "sort": .document(["queued_at": .int32(oldestFirst ? 1 : -1)]), "limit": .int64(Int64(limit)),
+                    "projection": .document(["claims": .int32(1), "attempts": .int32(1)]),
+                ]
+            )
+            let entries = candidates.compactMap { document -> (ConceptBacklogEntry, Int)? in
+                guard let id = document["_id"]?.recordID else { return nil }
+                let attempts = document["attempts"]?.intValue ?? 0
+                return (ConceptBacklogEntry(messageID: id, attempts: attempts), document["claims"]?.intValue ?? 0)
+            }
+            guard !entries.isEmpty else { return [] }
+            let operations = entries.map { entry, claims -> MongoCollection.BulkOperation in
+                .updateOne(
+                    filter: ["_id": BSONValue(entry.messageID), "claims": BSONValue(claims)],
+                    update: [
+                        "$set": .document([
+                            "owner": .string(owner), "available_at": .date(expiresAt), "claim_token": .string(token),
+                        ]),
+                        "$inc": .document(["claims": .int32(1)]),
+                    ],
+                    upsert: true
+                )
+            }
+            let lost = try backlog.bulkWrite(operations, toleratingDuplicateKeys: true).duplicates
+            return entries.enumerated().filter { !lost.contains($0.offset) }.map(\.element.0)
+        }
+    }
+
+    /// Replaces the local concepts of analysed messages with Claude's (`concept_source` claude, the batched
+    /// prompt's `prompt_version`, topic, language and summary), one bulk update; a message whose analysis is gone
+    /// (erased meanwhile) is not recreated. Returns how many analyses were updated.
+    @discardableResult
+    public func upgradeConcepts(_ upgrades: [(messageID: RecordID, extraction: ConceptExtraction)]) throws -> Int {
+        guard !upgrades.isEmpty else { return 0 }
+        let operations = upgrades.map { upgrade -> (BSONDocument, BSONDocument) in
+            let extraction = upgrade.extraction
+            let fields: BSONDocument = [
+                "concepts": .array(extraction.concepts.map { .string($0) }),
+                "concept_source": .string(extraction.source),
+                "prompt_version": .string(extraction.promptVersion),
+                "topic": .string(extraction.topic),
+                "language": .string(extraction.language),
+                "summary": .string(extraction.summary),
+            ]
+            return (["_id": BSONValue(upgrade.messageID)], ["$set": .document(fields)])
+        }
+        let reply = try withCollection(configuration.analysesCollection) { analyses in
+            try analyses.bulkUpdateOne(operations, upsert: false)
+        }
+        return reply["nMatched"]?.intValue ?? upgrades.count
+    }
+
+    /// Removes entries done (upgraded, or whose message is gone) that `owner` claimed; an entry re-queued meanwhile
+    /// (its message analysed again, which clears the owner) stays.
+    public func finishConceptBacklog(_ ids: [RecordID], owner: String) throws {
+        guard !ids.isEmpty else { return }
+        try withCollection(configuration.conceptBacklogCollection) { backlog in
+            for batch in Self.batches(ids) {
+                let filter: BSONDocument = [
+                    "_id": .document(["$in": .array(batch.map { BSONValue($0) })]), "owner": .string(owner),
+                ]
+                _ = try backlog.deleteMany(filter)
+            }
+        }
+    }
+
+    /// Gives entries `owner` claimed back, claimable from `at`: one bulk update; `countAttempt` adds a failed try
+    /// (a reply without a valid item for them), not done for a call that never got an answer.
+    public func releaseConceptBacklog(_ ids: [RecordID], owner: String, at: Date, countAttempt: Bool) throws {
+        guard !ids.isEmpty else { return }
+        var update: BSONDocument = [
+            "$set": .document(["available_at": .date(at)]), "$unset": .document(["owner": .string("")]),
+        ]
+        if countAttempt { update["$inc"] = .document(["attempts": .int32(1)]) }
+        let operations = ids.map { id -> (BSONDocument, BSONDocument) in
+            (["_id": BSONValue(id), "owner": .string(owner)], update)
+        }
+        try withCollection(configuration.conceptBacklogCollection) { backlog in
+            try backlog.bulkUpdateOne(operations, upsert: false)
+        }
+    }
+
+    /// Entries on the backlog, claimed or not.
+    public func conceptBacklogCount() throws -> Int {
+        try withCollection(configuration.conceptBacklogCollection) { try $0.count([:]) }
+    }
+
+    /// Sets a published cluster's name in place (its run and stable id unchanged) unless it is pinned (a
+    /// hand-curated name: `pinned: true` or `name_source` "curated", `Cluster.pinnedNameSource`) or already named by `source`. True when it
+    /// changed.
+    public func renameCluster(runID: RecordID, stableID: String, naming: ClusterNaming, source: String) throws -> Bool {
+        let filter: BSONDocument = [
+            "run_id": BSONValue(runID), "stable_id": .string(stableID),
+            "pinned": .document(["$ne": .bool(true)]),
+            "name_source": .document(["$nin": .array([.string(source), .string(Cluster.pinnedNameSource)])]),
+        ]
+        let update: BSONDocument = [
+            "$set": .document([
+                "name": .string(naming.name), "description": .string(naming.description),
+                "name_source": .string(source),
+            ])
+        ]
+        return try withCollection(configuration.clustersCollection) { clusters in
+            try clusters.updateOne(filter, update).modified > 0
+        }
+    }
+}
