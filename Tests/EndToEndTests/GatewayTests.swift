@@ -226,8 +226,11 @@ extension EndToEnd {
                     return status?["latest_clustering_run"] is [String: Any]
                         && status?["clustering_in_progress"] as? Bool == false
                 }
+                try await waitUntil("Claude's concepts on every message", timeout: .seconds(60)) {
+                    try corpus.messages.allSatisfy { try store.analysis(messageID: $0.id)?.conceptSource == "claude" }
+                }
                 let requests = try fake.requests()
-                #expect(requests.count >= corpus.messages.count)
+                #expect(requests.count >= 2, "a concept request (several messages) and the naming")
                 let after = try await Self.scrape(server)
                 #expect(after["clusterd_llm_requests_total{result=\"success\"}"] == Double(requests.count))
                 #expect(after["clusterd_llm_requests_total{result=\"failure\"}"] == 0)

@@ -92,7 +92,14 @@ public struct CurationApplier: Sendable {
     public func applyNames(_ clusters: inout [Cluster]) -> Set<String> {
         var named: Set<String> = []
         for index in clusters.indices {
-            guard let topic = topics[clusters[index].stableID], let name = topic.name else { continue }
+            guard let topic = topics[clusters[index].stableID], let name = topic.name else {
+                // A curated name carried over from the previous run whose curation ended (unpinned): an ordinary
+                // name again, which Claude may replace.
+                if clusters[index].nameSource == Self.nameSource {
+                    clusters[index].nameSource = Cluster.localNameSource
+                }
+                continue
+            }
             clusters[index].name = name
             if let description = topic.description { clusters[index].description = description }
             clusters[index].nameSource = Self.nameSource
