@@ -11,6 +11,11 @@ extension MongoStore: ServiceStore {
     ) throws -> any MessageScanning {
         try scanMessages(after: after, patience: patience, whenReadable: whenReadable)
     }
+
+    /// `leaseConnection(timeoutMS:)`: a store with connections of its own.
+    public func openLeaseStore(timeoutSeconds: Double) throws -> any LeaseStore {
+        try leaseConnection(timeoutMS: Int32(clamping: Int((timeoutSeconds * 1000).rounded())))
+    }
 }
 
 /// The store's scan is the sweep's.
