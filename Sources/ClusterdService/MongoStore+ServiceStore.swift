@@ -17,6 +17,11 @@ extension MongoStore: ServiceStore {
         let export: AssignmentExport = try openAssignmentExport(runID: runID)
         return export
     }
+
+    /// `leaseConnection(timeoutMS:)`: a store with connections of its own.
+    public func openLeaseStore(timeoutSeconds: Double) throws -> any LeaseStore {
+        try leaseConnection(timeoutMS: Int32(clamping: Int((timeoutSeconds * 1000).rounded())))
+    }
 }
 
 /// The store's assignment export is the service's.

@@ -3,7 +3,7 @@ import Foundation
 
 /// The store operations the service needs (MongoStore provides them; all calls block and run on the service's
 /// queues, never on an event loop or the cooperative pool).
-public protocol ServiceStore: Sendable {
+public protocol ServiceStore: LeaseStore {
     /// Checks the connection.
     func ping() throws
     /// Creates clusterd's indexes.
@@ -57,20 +57,13 @@ public protocol ServiceStore: Sendable {
     func insertRun(_ run: ClusteringRun) throws
     /// Finishes a run if it is still `running`; false when it was not.
     func finishRun(_ run: ClusteringRun) throws -> Bool
-    /// Marks `running` runs started under a fencing token below `token` as abandoned; returns how many.
-    func abandonRunningRuns(before token: Int64, reason: String, now: Date) throws -> Int
-    /// The store's clock.
-    func serverTime() throws -> Date
-    /// One round of the lease protocol (see `MongoStore.leaseRound`); the lease as it stands after it.
-    func leaseRound(named name: String, owner: String, incarnation: String, ttl: Double, now: Date) throws -> Lease?
-    /// Ends `owner`'s lease if it still holds `token`.
-    func releaseLease(named name: String, owner: String, token: Int64, now: Date) throws
+    /// A connection of its own for the lease's thread, outside the pool, with `timeoutSeconds` as every timeout of
+    /// its calls.
+    func openLeaseStore(timeoutSeconds: Double) throws -> any LeaseStore
     /// The publication fence: true when `owner` still holds the lease with `token` (and records the run).
     func passFence(named name: String, owner: String, token: Int64, runID: RecordID, now: Date) throws -> Bool
     /// Asks the lease holder for a forced run.
     func requestForcedRun(named name: String, by replica: String, now: Date) throws
-    /// Takes a pending forced-run request if `owner` holds the lease with `token`; who asked, or nil.
-    func takeForcedRunRequest(named name: String, owner: String, token: Int64) throws -> String?
     /// The newest run of any status.
     func latestRun() throws -> ClusteringRun?
     /// The newest succeeded run.

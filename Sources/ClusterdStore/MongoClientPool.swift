@@ -37,13 +37,15 @@ final class MongoClientPool: @unchecked Sendable {
         _ = libraryInitialized
     }
 
-    /// Parses `uri`, adds the timeouts it does not set itself and creates the pool.
+    /// Parses `uri`, adds the timeouts it does not set itself (all of them, over the URI's own, when
+    /// `overridingURITimeouts`) and creates the pool.
     init(
         uri uriString: String,
         maxSize: Int,
         serverSelectionTimeoutMS: Int32,
         connectTimeoutMS: Int32,
-        socketTimeoutMS: Int32
+        socketTimeoutMS: Int32,
+        overridingURITimeouts: Bool = false
     ) throws {
         Self.initializeLibrary()
         guard maxSize >= 1 else { throw StoreError(.invalidArgument, "pool size must be at least 1, got \(maxSize)") }
@@ -51,7 +53,8 @@ final class MongoClientPool: @unchecked Sendable {
             uriString,
             serverSelectionTimeoutMS: serverSelectionTimeoutMS,
             connectTimeoutMS: connectTimeoutMS,
-            socketTimeoutMS: socketTimeoutMS
+            socketTimeoutMS: socketTimeoutMS,
+            overriding: overridingURITimeouts
         )
         var error = bson_error_t()
         guard let pool = mongoc_client_pool_new_with_error(uri, &error) else {
@@ -64,13 +67,14 @@ final class MongoClientPool: @unchecked Sendable {
         self.uri = uri
     }
 
-    /// Parses `uriString` and adds the timeouts it does not set itself; the caller destroys the returned
-    /// `mongoc_uri_t`.
+    /// Parses `uriString` and adds the timeouts it does not set itself (or sets them all when `overriding`); the
+    /// caller destroys the returned `mongoc_uri_t`.
     static func makeURI(
         _ uriString: String,
         serverSelectionTimeoutMS: Int32,
         connectTimeoutMS: Int32,
-        socketTimeoutMS: Int32
+        socketTimeoutMS: Int32,
+        overriding: Bool = false
     ) throws -> OpaquePointer {
         var error = bson_error_t()
         guard let uri = mongoc_uri_new_with_error(uriString, &error) else {
@@ -81,7 +85,7 @@ final class MongoClientPool: @unchecked Sendable {
             ("connectTimeoutMS", connectTimeoutMS),
             ("socketTimeoutMS", socketTimeoutMS),
         ]
-        for (key, value) in timeouts where !mongoc_uri_has_option(uri, key) {
+        for (key, value) in timeouts where overriding || !mongoc_uri_has_option(uri, key) {
             guard mongoc_uri_set_option_as_int32(uri, key, value) else {
                 mongoc_uri_destroy(uri)
                 throw StoreError(.invalidArgument, "cannot set \(key)=\(value) on the MongoDB URI")

@@ -9,6 +9,23 @@ import Foundation
 /// once used, `published_run`/`published_at` (the last run published through the fence) and
 /// `force_requested_at`/`force_requested_by` (a forced run asked for on a follower).
 extension MongoStore {
+    /// A store of its own for the lease's thread: connections outside the shared pool (whose lanes can hold
+    /// every pooled connection for seconds when the server is saturated, and a pooled call waits for one without
+    /// bound), on the same server and database, with `timeoutMS` as its server-selection, connect and socket
+    /// timeout, over the URI's own (they follow from the lease's settings: a round that hangs must fail early
+    /// enough for another before the lease ends). A small pool rather than a single-threaded client: after a
+    /// failed call a single-threaded client waits out a 5-second cooldown before it selects the server again, a
+    /// pooled one retries at once. Two connections: a round reads the lease while it holds the collection. No I/O until
+    /// first used; close it when done.
+    public func leaseConnection(timeoutMS: Int32) throws -> MongoStore {
+        var dedicated = configuration
+        dedicated.poolSize = 2
+        dedicated.serverSelectionTimeoutMS = timeoutMS
+        dedicated.connectTimeoutMS = timeoutMS
+        dedicated.socketTimeoutMS = timeoutMS
+        return try MongoStore(configuration: dedicated, overridingURITimeouts: true)
+    }
+
     /// The store's clock (`hello`'s `localTime`): what lease expiry is judged on, so replicas whose clocks differ
     /// still agree.
     public func serverTime() throws -> Date {

@@ -13,14 +13,21 @@ public final class MongoStore: Sendable {
     let pool: MongoClientPool
 
     /// Opens a store (no I/O yet: connections are made on first use). Throws for an invalid URI or pool size.
-    public init(configuration: StoreConfiguration) throws {
+    public convenience init(configuration: StoreConfiguration) throws {
+        try self.init(configuration: configuration, overridingURITimeouts: false)
+    }
+
+    /// Opens a store whose timeouts are `configuration`'s even where the URI sets its own, when
+    /// `overridingURITimeouts` (the lease's connection: its timeouts follow from the lease's settings).
+    init(configuration: StoreConfiguration, overridingURITimeouts: Bool) throws {
         self.configuration = configuration
         pool = try MongoClientPool(
             uri: configuration.uri,
             maxSize: configuration.poolSize,
             serverSelectionTimeoutMS: configuration.serverSelectionTimeoutMS,
             connectTimeoutMS: configuration.connectTimeoutMS,
-            socketTimeoutMS: configuration.socketTimeoutMS
+            socketTimeoutMS: configuration.socketTimeoutMS,
+            overridingURITimeouts: overridingURITimeouts
         )
     }
 

@@ -6,8 +6,10 @@ import Foundation
 /// per scenario for a fresh store whose process they can measure (`pid`).
 public final class MongoInstance: @unchecked Sendable {
     // @unchecked Sendable: `process` is only replaced by start()/stop(), which a test calls from one task.
-    /// The port on 127.0.0.1.
+    /// The port on `host`.
     public let port: Int
+    /// The address it listens on.
+    public let host: String
     private let storage: TemporaryDirectory
     private let server: String
     private let inMemory: Bool
@@ -17,11 +19,13 @@ public final class MongoInstance: @unchecked Sendable {
     public var pid: Int32? { process?.pid }
 
     /// The URI (no database).
-    public var uri: String { "mongodb://127.0.0.1:\(port)" }
+    public var uri: String { "mongodb://\(host):\(port)" }
 
-    /// Creates an instance on a free port; call `start()`. `inMemory`: `:memory:` storage, lost at every stop.
-    public init(inMemory: Bool = false) throws {
+    /// Creates an instance on a free port of `host` (loopback unless a test gives another address of this
+    /// machine's); call `start()`. `inMemory`: `:memory:` storage, lost at every stop.
+    public init(inMemory: Bool = false, host: String = "127.0.0.1") throws {
         self.inMemory = inMemory
+        self.host = host
         port = try EmbeddedMongo.freePort()
         storage = try TemporaryDirectory(prefix: "clusterd-mongo")
         server = try EmbeddedMongo.serverExecutable()
@@ -32,7 +36,7 @@ public final class MongoInstance: @unchecked Sendable {
         process = try ChildProcess(
             executable: server,
             arguments: [
-                "--host", "127.0.0.1", "--port", "\(port)", "--storage-path",
+                "--host", host, "--port", "\(port)", "--storage-path",
                 inMemory ? ":memory:" : storage.path("data"), "--log-level",
                 "WARNING",
             ],

@@ -59,12 +59,14 @@ public final class ServerProcess: Sendable {
 
     /// Starts clusterd on `store`'s database with `defaultEnvironment` overlaid by `environment`, listening on
     /// `listen` (`127.0.0.1:0`: a free port; a fixed port restarts a server where a dead one was), and waits (at
-    /// most `startupTimeout`) for it to write its port file.
+    /// most `startupTimeout`) for it to write its port file. `launcher` is a command prefix that execs clusterd
+    /// (`NetworkNamespace.launcher`: inside a network namespace, where `connect()` cannot reach it).
     public static func start(
         store: StoreConfiguration,
         environment: [String: String] = [:],
         binary: String? = nil,
         listen: String = "127.0.0.1:0",
+        launcher: [String] = [],
         startupTimeout: Duration = .seconds(20)
     ) async throws -> ServerProcess {
         let executable = try binary ?? TestBinaries.require(TestBinaries.clusterd, "clusterd")
@@ -76,9 +78,10 @@ public final class ServerProcess: Sendable {
         merged.merge(defaultEnvironment) { _, new in new }
         merged.merge(environment) { _, new in new }
         let wantsHTTP = !(merged["CLUSTERD_HTTP_LISTEN"] ?? "").isEmpty
+        let command = launcher + [executable]
         let child = try ChildProcess(
-            executable: executable,
-            arguments: [
+            executable: command[0],
+            arguments: Array(command[1...]) + [
                 "--listen", listen,
                 "--mongodb-uri", mongoURI(for: store),
                 "--port-file", portFile,

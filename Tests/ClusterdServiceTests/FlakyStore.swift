@@ -35,7 +35,8 @@ final class FlakyStore: ServiceStore {
         set { isSweepBlind.store(newValue, ordering: .sequentiallyConsistent) }
     }
 
-    private func checked<T>(_ body: () throws -> T) throws -> T {
+    /// `body`'s result, or `Outage` while the store is down.
+    func checked<T>(_ body: () throws -> T) throws -> T {
         if down { throw Outage() }
         return try body()
     }

@@ -1,6 +1,5 @@
 import ClusterdCore
 import ClusterdEmbedding
-import ClusterdStore
 import ClusterdTestSupport
 import Foundation
 import Logging
@@ -8,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import ClusterdService
+@testable import ClusterdStore
 
 /// Several replicas on one store, in process against the embedded MongoDB: one clustering leader by lease, forced
 /// runs forwarded to it, runs of a replica that lost the lease fenced off, and a newcomer that leaves the leader's
@@ -83,6 +83,50 @@ struct ReplicaTests {
         #expect(runs.allSatisfy { $0.owner == "a" && $0.fencingToken == 1 }, "\(runs.map(\.owner))")
         let run = try #require(try store.latestSuccessfulRun())
         #expect(waitUntil { b.status().latestClusteringRun?.id == run.id.description }, "the follower shows it")
+    }
+
+    @Test func aLeaseCallGivesUpInTimeForOneMoreRoundBeforeTheLeaseEnds() {
+        #expect(LeaseKeeper.callTimeout(lease: 15, renew: 5) == 5)
+        #expect(LeaseKeeper.callTimeout(lease: 60, renew: 10) == 25)
+        #expect(LeaseKeeper.callTimeout(lease: 3, renew: 1) == 1)
+        #expect(LeaseKeeper.callTimeout(lease: 1, renew: 0.2) == 1, "at least a second")
+    }
+
+    @Test func theLeaseIsRenewedOnItsOwnConnectionWhileEveryPooledOneIsBusy() throws {
+        var configuration = try EmbeddedMongo.configuration()
+        configuration.poolSize = 1
+        let store = try MongoStore(configuration: configuration)
+        defer { store.close() }
+        configuration.poolSize = 2
+        let observer = try MongoStore(configuration: configuration)
+        defer { observer.close() }
+        let a = replica("a", store: store)
+        defer { a.shutdown() }
+        #expect(a.leases.isLeader)
+        // The pool's only connection stays busy (as when a saturated store keeps the lanes' calls waiting).
+        let busy = Gate(open: false)
+        defer { busy.open() }
+        let borrowed = DispatchSemaphore(value: 0)
+        let collection = configuration.leasesCollection
+        Thread {
+            try? store.withCollection(collection) { _ in
+                borrowed.signal()
+                busy.pass(within: 30)
+            }
+        }.start()
+        borrowed.wait()
+        let before = try #require(try observer.lease(named: LeaseKeeper.leaseName))
+        // Renewed again and again (every 0.2 s) for more than twice the lease's length, under the same token.
+        #expect(
+            try waitUntil(10) {
+                try observer.lease(named: LeaseKeeper.leaseName).map {
+                    $0.expiresAt.timeIntervalSince(before.expiresAt) > 2.5
+                } ?? false
+            }
+        )
+        let lease = try #require(try observer.lease(named: LeaseKeeper.leaseName))
+        #expect(lease.owner == "a" && lease.token == 1, "\(lease)")
+        #expect(a.leases.isLeader)
     }
 
     @Test func statusOnEveryReplicaShowsTheLeaseAndAFollowerStaysReady() throws {

@@ -11,6 +11,11 @@ import Synchronization
 /// (`MongoStore.passFence`) before it is. The leader also takes forced runs asked for on followers; a follower
 /// refreshes the latest runs (and the centroids placements use) from the store, so its status shows the leader's
 /// work. A replica that cannot reach the store stops leading when its lease would have ended.
+///
+/// The lease's calls go through a connection of their own (`ServiceStore.openLeaseStore`, opened at the first
+/// round), never the shared pool: when a saturated store keeps every pooled connection busy, a pooled call waits
+/// for one without bound and the lease would end under a live leader. Each call on it gives up after
+/// `callTimeout(lease:renew:)`, so a hung round leaves time for another before the lease ends.
 final class LeaseKeeper: Sendable {
     /// The lease's name (`_id` in `clusterd_leases`).
     static let leaseName = "clustering"
@@ -23,6 +28,15 @@ final class LeaseKeeper: Sendable {
     /// Refreshes the latest runs from the store (a follower's status).
     private let refreshRuns: @Sendable () throws -> Void
     private let started = Mutex(false)
+    /// The lease's connection: opened at the first round, closed by `release`.
+    private let connection = Mutex(Connection.unopened)
+
+    /// Where the lease's connection is in its life.
+    private enum Connection {
+        case unopened
+        case open(any LeaseStore)
+        case closed
+    }
     /// Entered when the thread starts, left when it ends.
     private let running = DispatchGroup()
     /// Signalled by `stop()`: the thread's pause between rounds ends at once.
@@ -41,6 +55,44 @@ final class LeaseKeeper: Sendable {
 
     private var uptime: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+    /// How long one call of a lease round may take, seconds: half of what is left of a lease renewed every
+    /// `renew` seconds once the next renewal is due, so a round that hangs that long and fails still leaves time
+    /// for one more before the lease ends (15 s renewed every 5: 5 s; 3 s renewed every second: 1 s), at least
+    /// a second (shorter, a store answering slowly but in time would fail every round).
+    static func callTimeout(lease: Double, renew: Double) -> Double {
+        max(1, (lease - renew) / 2)
+    }
+
+    /// The lease's connection, opened on first use; the shared store once it was closed, or when it cannot be
+    /// opened (which only a URI the shared store refused first would cause).
+    private var leaseStore: any LeaseStore {
+        connection.withLock { connection in
+            switch connection {
+            case .open(let store):
+                return store
+            case .closed:
+                return context.store
+            case .unopened:
+                let configuration = context.configuration
+                let timeout = Self.callTimeout(
+                    lease: configuration.leaseSeconds,
+                    renew: configuration.leaseRenewSeconds
+                )
+                do {
+                    let opened = try context.store.openLeaseStore(timeoutSeconds: timeout)
+                    connection = .open(opened)
+                    return opened
+                } catch {
+                    context.logger.warning(
+                        "Could not open the lease's own MongoDB connection (\(error)); using the shared pool"
+                    )
+                    connection = .closed
+                    return context.store
+                }
+            }
+        }
+    }
+
     /// Whether this replica leads clustering now: it holds the lease and its lease has not run out since the last
     /// round that renewed it.
     var isLeader: Bool {
@@ -51,7 +103,7 @@ final class LeaseKeeper: Sendable {
     /// on becoming leader. Throws the store's error (the round is retried at the next one).
     @discardableResult
     func round() throws -> Int {
-        let store = context.store
+        let store = leaseStore
         let configuration = context.configuration
         let id = configuration.instanceID
         let now = try store.serverTime()
@@ -100,6 +152,7 @@ final class LeaseKeeper: Sendable {
                 forceRun()
             }
         } else {
+            // On the shared pool: a follower holds no lease a busy pool could make it lose.
             try refreshRuns()
         }
         return abandoned
@@ -133,13 +186,16 @@ final class LeaseKeeper: Sendable {
         thread.start()
     }
 
-    /// The thread's loop: a round every `leaseRenewSeconds` until the service stops.
+    /// The thread's loop: a round every `leaseRenewSeconds` (from the start of one to the start of the next, so a
+    /// slow round does not push the next renewal back) until the service stops.
     private func keep() {
         let period = context.configuration.leaseRenewSeconds
+        var last = uptime
         while true {
             // Its own semaphore, not the state's condition: a thread parked there would count as a waiter.
-            _ = stopSignal.wait(timeout: .now() + period)
+            _ = stopSignal.wait(timeout: .now() + max(0, last + period - uptime))
             if context.state.read({ $0.stopping }) { return }
+            last = uptime
             do {
                 try round()
             } catch {
@@ -154,14 +210,21 @@ final class LeaseKeeper: Sendable {
     }
 
     /// Ends this replica's lease (at shutdown, after its runs stopped) so another replica, or this one restarted,
-    /// leads at once. Waits for the thread first.
+    /// leads at once. Waits for the thread first; closes the lease's connection.
     func release(within seconds: Double) {
         _ = running.wait(timeout: .now() + max(0, seconds))
+        let opened = connection.withLock { connection -> (any LeaseStore)? in
+            defer { connection = .closed }
+            guard case .open(let store) = connection else { return nil }
+            return store
+        }
+        defer { opened?.close() }
+        let store = opened ?? context.store
         let (leading, token) = context.state.read { ($0.replica.isLeader, $0.replica.fencingToken) }
         guard leading else { return }
         do {
-            let now = try context.store.serverTime()
-            try context.store.releaseLease(
+            let now = try store.serverTime()
+            try store.releaseLease(
                 named: Self.leaseName,
                 owner: context.configuration.instanceID,
                 token: token,
