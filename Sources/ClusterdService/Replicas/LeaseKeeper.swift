@@ -143,7 +143,7 @@ final class LeaseKeeper: Sendable {
             state.replica.isLeader = leading
             state.replica.fencingToken = lease.token
             state.replica.leaseAcquiredAt = lease.acquiredAt
-            state.replica.lastRound = (now, roundUptime)
+            state.replica.lastRound = ReplicaState.Round(storeTime: now, uptime: roundUptime)
             state.replica.leadsUntilUptime = leading ? roundUptime + lease.expiresAt.timeIntervalSince(now) : 0
         }
         if leading {

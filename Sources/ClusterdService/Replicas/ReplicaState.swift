@@ -2,6 +2,14 @@ import Foundation
 
 /// This replica's view of the clustering lease, kept by `LeaseKeeper` and shown in status under `operator.replica`.
 struct ReplicaState: Equatable, Sendable {
+    /// One lease round's clocks.
+    struct Round: Equatable, Sendable {
+        /// The store's time at the round.
+        var storeTime: Date
+        /// This process's uptime clock then (seconds).
+        var uptime: Double
+    }
+
     /// This replica's id (`CLUSTERD_INSTANCE_ID`).
     var id: String
     /// The lease holder's id; empty before the first round.
@@ -12,20 +20,12 @@ struct ReplicaState: Equatable, Sendable {
     var fencingToken: Int64 = 0
     /// When the holder acquired the lease, by the store's clock.
     var leaseAcquiredAt: Date?
-    /// The store's time at the last round, and this process's uptime clock then (seconds): the lease's age is
-    /// judged from them.
-    var lastRound: (storeTime: Date, uptime: Double)?
+    /// The store's time at the last round, and this process's uptime clock then: the lease's age is judged from
+    /// them.
+    var lastRound: Round?
     /// While leading: the uptime (seconds) at which the lease ends unless renewed (a replica that cannot reach the
     /// store stops leading then).
     var leadsUntilUptime: Double = 0
-
-    /// Two states are equal when everything shown and decided on is.
-    static func == (lhs: ReplicaState, rhs: ReplicaState) -> Bool {
-        lhs.id == rhs.id && lhs.leader == rhs.leader && lhs.isLeader == rhs.isLeader
-            && lhs.fencingToken == rhs.fencingToken && lhs.leaseAcquiredAt == rhs.leaseAcquiredAt
-            && lhs.lastRound?.storeTime == rhs.lastRound?.storeTime && lhs.lastRound?.uptime == rhs.lastRound?.uptime
-            && lhs.leadsUntilUptime == rhs.leadsUntilUptime
-    }
 
     /// Seconds since the holder acquired the lease, at this process's uptime `uptime`; nil before a round.
     func leaseAge(atUptime uptime: Double) -> Double? {
