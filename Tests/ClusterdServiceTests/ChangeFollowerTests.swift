@@ -121,7 +121,8 @@ struct ChangeFollowerTests {
         #expect(try store.deleteHostMessages(ids: [.string("d-1")]) == 1)
         #expect(try waitUntil(20) { try store.analysis(messageID: .string("d-1")) == nil })
         #expect(try store.analysis(messageID: .string("d-2")) != nil)
-        #expect(events(metrics, "delete") == 1)
+        // The event is counted after its deletion is applied: wait for the count too.
+        #expect(waitUntil(20) { events(metrics, "delete") == 1 })
     }
 
     @Test func aTriggerAndTheChangeEventForOneMessageAnalyseItOnce() throws {

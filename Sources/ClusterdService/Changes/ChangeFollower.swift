@@ -27,11 +27,11 @@ final class ChangeFollower: Sendable {
     /// Longest `start()` waits for the stream's first opening, seconds.
     static let firstOpenWaitSeconds = 5.0
 
-    private let started = Mutex(false)
-    /// Entered when the thread starts, left when it ends.
-    private let running = DispatchGroup()
     /// Signalled once the first attempt to open the stream has succeeded or failed.
     private let firstAttempt = DispatchSemaphore(value: 0)
+
+    /// The lane's own thread.
+    private let thread = LaneThread(name: "clusterd.changes", qualityOfService: .utility)
 
     init(context: ServiceContext, analysis: AnalysisLane, maxAwaitSeconds: Double = 1) {
         self.context = context
@@ -46,26 +46,14 @@ final class ChangeFollower: Sendable {
     /// written before the stream's start. Call on the maintenance lane after start-up has loaded.
     func start() {
         guard context.configuration.changeStream == .auto else { return }
-        let first = started.withLock { started in
-            defer { started = true }
-            return !started
-        }
-        guard first else { return }
-        running.enter()
-        let thread = Thread { [self] in
-            follow()
-            running.leave()
-        }
-        thread.name = "clusterd.changes"
-        thread.qualityOfService = .utility
-        thread.start()
+        guard thread.start({ [self] in follow() }) else { return }
         _ = firstAttempt.wait(timeout: .now() + Self.firstOpenWaitSeconds)
     }
 
     /// Waits (at most `seconds`) for the lane's thread to end after the service began stopping; true when it ended
     /// (or never started). The lane saves its position before it ends.
     func waitUntilStopped(within seconds: Double) -> Bool {
-        running.wait(timeout: .now() + max(0, seconds)) == .success
+        thread.waitUntilStopped(within: seconds)
     }
 
     private var isStopping: Bool { context.state.read { $0.stopping } }

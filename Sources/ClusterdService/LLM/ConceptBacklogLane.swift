@@ -22,9 +22,6 @@ final class ConceptBacklogLane: Sendable {
     let buffer = Mutex<[(id: RecordID, text: String, attempts: Int)]>([])
     /// The Message Batches API's state on this process.
     let batches = Mutex(MessageBatchState())
-    private let started = Mutex(false)
-    /// Entered when the thread starts, left when it ends.
-    private let running = DispatchGroup()
     /// Signalled by new entries and by `stop()`: the thread's pause ends at once.
     private let wake = DispatchSemaphore(value: 0)
     /// The claim token of this process's normal-request claims (a message batch's claims carry their own).
@@ -37,6 +34,9 @@ final class ConceptBacklogLane: Sendable {
     /// Longest pause between two looks at the backlog, seconds.
     static let idleSeconds = 2.0
 
+    /// The lane's own thread.
+    private let thread = LaneThread(name: "clusterd.concepts")
+
     init(context: ServiceContext, batcher: ClaudeConceptBatcher) {
         self.context = context
         self.batcher = batcher
@@ -46,18 +46,7 @@ final class ConceptBacklogLane: Sendable {
 
     /// Starts the lane's thread (once).
     func start() {
-        let first = started.withLock { started in
-            defer { started = true }
-            return !started
-        }
-        guard first else { return }
-        running.enter()
-        let thread = Thread { [self] in
-            loop()
-            running.leave()
-        }
-        thread.name = "clusterd.concepts"
-        thread.start()
+        thread.start { [self] in loop() }
     }
 
     /// How long after it is queued an entry becomes claimable, seconds: the analysis lane queues a message before
@@ -83,7 +72,7 @@ final class ConceptBacklogLane: Sendable {
     /// not sent, so another replica (or the next start) takes it at once.
     func stop(within seconds: Double) {
         wake.signal()
-        _ = running.wait(timeout: .now() + max(0, seconds))
+        thread.waitUntilStopped(within: seconds)
         let left = buffer.withLock { buffer in
             defer { buffer = [] }
             return buffer.map(\.id)

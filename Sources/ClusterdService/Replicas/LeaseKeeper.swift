@@ -27,7 +27,6 @@ final class LeaseKeeper: Sendable {
     private let forceRun: @Sendable () -> Void
     /// Refreshes the latest runs from the store (a follower's status).
     private let refreshRuns: @Sendable () throws -> Void
-    private let started = Mutex(false)
     /// The lease's connection: opened at the first round, closed by `release`.
     private let connection = Mutex(Connection.unopened)
 
@@ -37,10 +36,11 @@ final class LeaseKeeper: Sendable {
         case open(any LeaseStore)
         case closed
     }
-    /// Entered when the thread starts, left when it ends.
-    private let running = DispatchGroup()
     /// Signalled by `stop()`: the thread's pause between rounds ends at once.
     private let stopSignal = DispatchSemaphore(value: 0)
+
+    /// The lane's own thread.
+    private let thread = LaneThread(name: "clusterd.lease")
 
     init(
         context: ServiceContext,
@@ -172,18 +172,7 @@ final class LeaseKeeper: Sendable {
 
     /// Starts the renewal thread (once).
     func start() {
-        let first = started.withLock { started in
-            defer { started = true }
-            return !started
-        }
-        guard first else { return }
-        running.enter()
-        let thread = Thread { [self] in
-            keep()
-            running.leave()
-        }
-        thread.name = "clusterd.lease"
-        thread.start()
+        guard thread.start({ [self] in keep() }) else { return }
     }
 
     /// The thread's loop: a round every `leaseRenewSeconds` (from the start of one to the start of the next, so a
@@ -212,7 +201,7 @@ final class LeaseKeeper: Sendable {
     /// Ends this replica's lease (at shutdown, after its runs stopped) so another replica, or this one restarted,
     /// leads at once. Waits for the thread first; closes the lease's connection.
     func release(within seconds: Double) {
-        _ = running.wait(timeout: .now() + max(0, seconds))
+        thread.waitUntilStopped(within: seconds)
         let opened = connection.withLock { connection -> (any LeaseStore)? in
             defer { connection = .closed }
             guard case .open(let store) = connection else { return nil }
