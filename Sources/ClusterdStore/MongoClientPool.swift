@@ -1,4 +1,5 @@
 internal import CMongoC
+import Logging
 import Synchronization
 
 /// Owns a `mongoc_client_pool_t` and its URI, and lends pooled clients inside `withClient { }`.
@@ -19,14 +20,23 @@ final class MongoClientPool: @unchecked Sendable {
         var borrowed = 0
     }
 
+    /// libmongoc's own warnings and errors, through the process's logging system (so a JSON log stays JSON).
+    private static let libraryLogger = Logger(label: "libmongoc")
+
     private static let libraryInitialized: Void = {
         mongoc_init()
-        // libmongoc's default handler prints DEBUG lines (e.g. every failed heartbeat while the server is down);
-        // keep warnings and worse only. The store reports failures through thrown errors.
+        // libmongoc's default handler prints DEBUG lines (e.g. every failed heartbeat while the server is down) in a
+        // format of its own straight to stderr; keep warnings and worse, and log them as every other line is. The
+        // store reports failures through thrown errors.
         mongoc_log_set_handler(
-            { level, domain, message, userData in
-                guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue else { return }
-                mongoc_log_default_handler(level, domain, message, userData)
+            { level, domain, message, _ in
+                guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
+                let text = String(cString: message)
+                let origin = domain.map { String(cString: $0) } ?? "mongoc"
+                let severity: Logger.Level =
+                    level.rawValue <= MONGOC_LOG_LEVEL_CRITICAL.rawValue
+                    ? .critical : level == MONGOC_LOG_LEVEL_ERROR ? .error : .warning
+                MongoClientPool.libraryLogger.log(level: severity, "\(origin): \(text)")
             },
             nil
         )
