@@ -181,20 +181,21 @@ struct HTTPGatewayTests {
         try await withGateway(configuration) { port, _ in
             let first = try HTTPTestClient(port: port)
             let second = try HTTPTestClient(port: port)
-            // The third takes the one probe place (served the probes only) and sends nothing.
+            // The third takes the one probe place (served the probes only) and sends nothing; the fourth connects
+            // at once, before the probe place's 2 s deadline can free it, even on a loaded machine.
             let third = try HTTPTestClient(port: port)
+            let fourth = try HTTPTestClient(port: port)
             defer {
                 first.close()
                 second.close()
                 third.close()
+                fourth.close()
             }
-            #expect(try await first.send("GET", "/livez").status == 200)
-            #expect(try await second.send("GET", "/livez").status == 200)
-            let fourth = try HTTPTestClient(port: port)
-            defer { fourth.close() }
             let refused = try await fourth.readResponse()
             #expect(refused.status == 503)
             #expect(refused.json?["detail"] as? String == "too many connections")
+            #expect(try await first.send("GET", "/livez").status == 200)
+            #expect(try await second.send("GET", "/livez").status == 200)
             first.close()
             try await waitUntil("a slot to free up", timeout: .seconds(5)) {
                 (try? await HTTPTestClient.fetch(port: port, "GET", "/api/clustering/background-status").status)
