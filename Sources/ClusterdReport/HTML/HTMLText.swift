@@ -2,34 +2,27 @@
 enum HTMLText {
     /// `text` safe in element content and in quoted attribute values: & < > " ' escaped.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        replacing(text, ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"])
     }
 
     /// JSON text safe inside a `<script>` element: <, >, & and the JavaScript line separators as \u escapes (they
     /// only occur inside JSON strings, where the escapes mean the same characters).
     static func scriptJSON(_ json: String) -> String {
+        replacing(
+            json,
+            ["<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u{2028}": "\\u2028", "\u{2029}": "\\u2029"]
+        )
+    }
+
+    /// `text` with each scalar found in `table` replaced by its entry.
+    private static func replacing(_ text: String, _ table: [Unicode.Scalar: String]) -> String {
         var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for character in json.unicodeScalars {
-            switch character {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(character)
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if let replacement = table[scalar] {
+                out += replacement
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out
