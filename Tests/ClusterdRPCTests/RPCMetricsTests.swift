@@ -12,7 +12,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct RPCMetricsTests {
     /// Answers GetStatus, refuses triggers for "full" with RESOURCE_EXHAUSTED, queues the rest.
-    struct Handler: RPCServiceHandler {
+    struct Handler: RefusingRPCHandler {
         func getStatus(reply: RPCResponder<ServiceStatus>) {
             reply.succeed(ServiceStatus())
         }
@@ -24,36 +24,6 @@ struct RPCMetricsTests {
                 reply.succeed(TriggerAnalysisResult(outcome: .queued, queueDepth: 1))
             }
         }
-
-        func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
-            reply.fail(Self.notHere)
-        }
-
-        func forceClustering(reply: RPCResponder<ForceClusteringResult>) {
-            reply.fail(Self.notHere)
-        }
-
-        func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) {
-            reply.fail(Self.notHere)
-        }
-
-        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
-            reply.fail(Self.notHere)
-        }
-
-        func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
-            reply.fail(Self.notHere)
-        }
-
-        func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
-            reply.fail(Self.notHere)
-        }
-
-        func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
-            reply.fail(Self.notHere)
-        }
-
-        static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 
     @Test func callsAreCountedByMethodAndCodeAndTimed() async throws {

@@ -12,7 +12,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct RPCServerLifecycleTests {
     /// Answers ForceClustering only after `release` is called; tells `received` when the call arrived.
-    final class SlowHandler: RPCServiceHandler {
+    final class SlowHandler: RefusingRPCHandler {
         let received: AsyncStream<Void>
         private let receivedContinuation: AsyncStream<Void>.Continuation
 
@@ -41,28 +41,6 @@ struct RPCServerLifecycleTests {
         }
 
         func getStatus(reply: RPCResponder<ServiceStatus>) { reply.succeed(ServiceStatus()) }
-        func triggerAnalysis(messageID: String, conversationID: String, reply: RPCResponder<TriggerAnalysisResult>) {
-            reply.fail(Self.notHere)
-        }
-        func triggerAnalysisBatch(_ items: [TriggerItem], reply: RPCResponder<TriggerAnalysisBatchResult>) {
-            reply.fail(Self.notHere)
-        }
-        func listRuns(limit: UInt32, page: PageRequest, reply: RPCResponder<RunPage>) { reply.fail(Self.notHere) }
-        func listClusters(runID: String, page: PageRequest, reply: RPCResponder<ClusterPage>) {
-            reply.fail(Self.notHere)
-        }
-        func forgetMessages(messageIDs: [String], conversationID: String, reply: RPCResponder<ForgetMessagesResult>) {
-            reply.fail(Self.notHere)
-        }
-        func getConversationCluster(conversationID: String, reply: RPCResponder<ConversationPlacement>) {
-            reply.fail(Self.notHere)
-        }
-
-        func getReport(_ request: ReportPageRequest, reply: RPCResponder<ReportPage>) {
-            reply.fail(Self.notHere)
-        }
-
-        static let notHere = RPCError(code: .invalidArgument, message: "not here")
     }
 
     @Test func gracefulShutdownAnswersTheCallInFlightThenCloses() async throws {

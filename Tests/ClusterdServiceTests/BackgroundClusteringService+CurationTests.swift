@@ -20,40 +20,17 @@ import Testing
     private func makeService(store: MongoStore, k: Int, anthropic: AnthropicConfiguration? = nil)
         -> BackgroundClusteringService
     {
-        var configuration = ServiceConfiguration(
-            trigger: TriggerConfiguration(enabled: true, messageThreshold: 100_000, timeThresholdMinutes: 10_000),
-            analysisWorkers: 1,
-            queueCapacity: 200,
-            notFoundRetryDelays: [0.05],
-            tickSeconds: 3600,
-            clustering: ClusteringConfiguration(kRule: .fixed(k), minClusterSize: 2)
-        )
-        configuration.anthropic = anthropic
-        return BackgroundClusteringService(
-            configuration: configuration,
+        ScenarioService.make(
             store: store,
-            embedder: HashingEmbedder(),
-            logger: Logger(label: "test")
+            clustering: ClusteringConfiguration(kRule: .fixed(k), minClusterSize: 2),
+            anthropic: anthropic
         )
-    }
-
-    private func insert(_ conversation: String, _ texts: [String], into store: MongoStore) throws -> [String] {
-        let records = texts.enumerated().map { index, text in
-            MessageRecord(
-                id: .string("\(conversation)-\(index)"),
-                conversationID: .string(conversation),
-                role: "user",
-                content: text
-            )
-        }
-        try store.insertHostMessages(records)
-        return records.map(\.id.description)
     }
 
     /// Inserts `copies` conversations of each of the first `count` topics.
     private func insertCorpus(_ store: MongoStore, topics count: Int, copies: Int = 3) throws -> Int {
         for (name, texts) in Self.topics.prefix(count) {
-            for index in 0..<copies { _ = try insert("\(name)-\(index)", texts, into: store) }
+            for index in 0..<copies { _ = try store.insertConversation("\(name)-\(index)", texts) }
         }
         return count * copies * 2
     }
@@ -211,7 +188,7 @@ import Testing
         #expect(try waitUntil { try store.countAnalyses() == messages })
         let first = try run(service, store, after: nil)
         // A conversation analysed after the run is placed provisionally; so is a new message of one in the run.
-        for id in try insert("refund-new", Self.topics[0].1, into: store) {
+        for id in try store.insertConversation("refund-new", Self.topics[0].1) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: "refund-new")
         }
         try store.insertHostMessages([

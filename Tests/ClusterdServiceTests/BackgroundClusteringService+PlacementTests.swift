@@ -14,33 +14,9 @@ import Testing
     static let shipping = ["my parcel shipping is late", "where is my parcel, shipping takes ages"]
 
     private func makeService(store: MongoStore) -> BackgroundClusteringService {
-        var configuration = ServiceConfiguration(
-            trigger: TriggerConfiguration(enabled: true, messageThreshold: 100_000, timeThresholdMinutes: 10_000),
-            analysisWorkers: 1,
-            queueCapacity: 100,
-            notFoundRetryDelays: [0.05],
-            tickSeconds: 3600
-        )
-        configuration.clustering.kRule = .fixed(2)
-        return BackgroundClusteringService(
-            configuration: configuration,
-            store: store,
-            embedder: HashingEmbedder(),
-            logger: Logger(label: "test")
-        )
-    }
-
-    private func insert(_ conversation: String, _ texts: [String], into store: MongoStore) throws -> [String] {
-        let records = texts.enumerated().map { index, text in
-            MessageRecord(
-                id: .string("\(conversation)-\(index)"),
-                conversationID: .string(conversation),
-                role: "user",
-                content: text
-            )
-        }
-        try store.insertHostMessages(records)
-        return records.map(\.id.description)
+        var clustering = ClusteringConfiguration()
+        clustering.kRule = .fixed(2)
+        return ScenarioService.make(store: store, clustering: clustering, queueCapacity: 100)
     }
 
     @Test("a run's conversation answers with its assignment; one analysed after the run is placed within seconds")
@@ -48,8 +24,8 @@ import Testing
         let store = try EmbeddedMongo.store()
         defer { store.close() }
         for index in 0..<3 {
-            _ = try insert("refund-\(index)", Self.refund, into: store)
-            _ = try insert("ship-\(index)", Self.shipping, into: store)
+            _ = try store.insertConversation("refund-\(index)", Self.refund)
+            _ = try store.insertConversation("ship-\(index)", Self.shipping)
         }
         let service = makeService(store: store)
         service.start()
@@ -69,7 +45,7 @@ import Testing
         #expect(shipping.path.first?.stableID != assignment.stableID, "two topics, two clusters")
 
         #expect(throws: ServiceError.self) { try service.conversationCluster(id: "refund-9") }
-        for id in try insert("refund-9", Self.refund, into: store) {
+        for id in try store.insertConversation("refund-9", Self.refund) {
             _ = try service.triggerAnalysis(messageID: id, conversationID: "refund-9")
         }
         #expect(

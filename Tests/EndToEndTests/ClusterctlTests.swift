@@ -167,14 +167,7 @@ extension EndToEnd {
             try corpus.insert(into: store)
             try await ServerProcess.with(store: configuration, environment: Self.fallbackEmbedder) { server in
                 let address = ["--address", server.address]
-                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + address)
-                #expect(force.exitCode == 0 && force.stdout.contains("succeeded"), "\(force.stdout)\(force.stderr)")
-                // An automatic run may have been started by the start-up sweep: wait until none is queued or running.
-                let client = try await server.connect()
-                try await waitUntil("no run in progress", timeout: .seconds(60)) {
-                    try await !client.status().clusteringInProgress
-                }
-                await client.close()
+                try await Self.forceAndSettle(server)
                 let run = try #require(try store.latestSuccessfulRun())
                 let conversation = corpus.conversations[0]
                 #expect(try store.assignments(runID: run.id).contains { $0.conversationID == conversation })
@@ -226,14 +219,7 @@ extension EndToEnd {
             environment["CLUSTERING_TIME_THRESHOLD_MINUTES"] = "100000"
             try await ServerProcess.with(store: configuration, environment: environment) { server in
                 let address = ["--address", server.address]
-                let force = try await Self.clusterctl(["force", "--wait", "--wait-timeout", "60"] + address)
-                #expect(force.exitCode == 0 && force.stdout.contains("succeeded"), "\(force.stdout)\(force.stderr)")
-                // The first-run rule may have started a run before the forced one: wait until none is in progress.
-                let client = try await server.connect()
-                try await waitUntil("no run in progress", timeout: .seconds(60)) {
-                    try await !client.status().clusteringInProgress
-                }
-                await client.close()
+                try await Self.forceAndSettle(server)
                 let run = try #require(try store.latestSuccessfulRun())
                 let conversation = corpus.conversations[0].description
 
@@ -367,6 +353,18 @@ extension EndToEnd {
 
         /// A server without its model: the hashing fallback, so status shows a degraded part to highlight.
         static let fallbackEmbedder = ["CLUSTERD_MODEL_DIR": "/nonexistent/clusterd-model"]
+
+        /// Forces a run with `clusterctl force --wait` (expected to succeed), then waits until no run is queued or
+        /// running: the start-up sweep or the first-run rule may have started one before the forced one.
+        private static func forceAndSettle(_ server: ServerProcess) async throws {
+            let force = try await clusterctl(["force", "--wait", "--wait-timeout", "60", "--address", server.address])
+            #expect(force.exitCode == 0 && force.stdout.contains("succeeded"), "\(force.stdout)\(force.stderr)")
+            let client = try await server.connect()
+            try await waitUntil("no run in progress", timeout: .seconds(60)) {
+                try await !client.status().clusteringInProgress
+            }
+            await client.close()
+        }
 
         @Test("colour only on a terminal or with --color always, never with NO_COLOR or TERM=dumb")
         func colour() async throws {

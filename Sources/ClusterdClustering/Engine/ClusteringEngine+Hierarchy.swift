@@ -131,7 +131,12 @@ extension ClusteringEngine {
         conversations: [ConversationInput]
     ) -> Cluster {
         let representatives = representatives(Self.distances(group, vectors), conversations: conversations)
-        return Cluster(
+        return Self.cluster(of: group, level: level, runID: runID, representatives: representatives)
+    }
+
+    /// The cluster `group` publishes at `level` of run `runID`, with `representatives`.
+    static func cluster(of group: Group, level: Int, runID: RecordID, representatives: [RecordID]) -> Cluster {
+        Cluster(
             runID: runID,
             stableID: group.stableID,
             name: group.label.name,

@@ -134,20 +134,7 @@ public struct ClusteringEngine: Sendable {
                 )
             }
             let representatives = group.label.isOther ? [] : representatives(distances, conversations: sorted)
-            clusters.append(
-                Cluster(
-                    runID: runID,
-                    stableID: group.stableID,
-                    name: group.label.name,
-                    description: group.label.description,
-                    size: group.members.count,
-                    topConcepts: group.label.topConcepts,
-                    representativeConversationIDs: representatives,
-                    centroid: group.centroid,
-                    lineage: group.lineage,
-                    parent: group.parent
-                )
-            )
+            clusters.append(Self.cluster(of: group, level: 0, runID: runID, representatives: representatives))
         }
         let baseSizes = clusters.map(\.size).sorted(by: >)
         for (index, level) in parents.enumerated() {
