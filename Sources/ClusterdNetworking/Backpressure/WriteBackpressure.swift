@@ -1,7 +1,8 @@
 /// The write-backpressure rule of a server connection, as a value: reading pauses while the socket is not writable
 /// (its outbound buffer is above the high water mark: a peer that does not read what it is sent), and a connection
 /// that stays unwritable for the write-stall timeout is closed. `WriteBackpressureHandler` carries it out for the
-/// HTTP gateway; it touches no channel, so it is tested without one.
+/// HTTP gateway, and the RPC server's connection state machine keeps one; it touches no channel, so it is tested
+/// without one.
 public struct WriteBackpressure: Sendable, Equatable {
     /// What a change of the socket's writability asks for.
     public enum WritabilityAction: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import ClusterdNetworking
 import NIOCore
 
 /// The decisions of one server connection, as a value: authentication (the Hello a token requires), the in-flight
@@ -28,15 +29,8 @@ struct RPCConnectionStateMachine {
         case serve(callID: UInt64, RPCRequest)
     }
 
-    /// What a change of the socket's writability asks for.
-    enum WritabilityAction: Equatable {
-        /// Writable again: cancel the stall timer, and pass a held-back read on when `read` is true.
-        case cancelStallTimer(read: Bool)
-        /// No longer writable: start the stall timer.
-        case startStallTimer
-        /// Nothing new.
-        case none
-    }
+    /// What a change of the socket's writability asks for (the HTTP gateway's rule, shared).
+    typealias WritabilityAction = WriteBackpressure.WritabilityAction
 
     /// What to do with a dispatched call's reply.
     enum CompletionAction: Equatable {
@@ -64,10 +58,13 @@ struct RPCConnectionStateMachine {
     private(set) var inFlight = 0
     /// A read was held back by the backpressure rules.
     private(set) var readPending = false
+    /// The write-stall rule: whether the socket accepts writes and whether the stall timer runs. Reads held back
+    /// are this machine's own (`readPending`), since the in-flight limit and quiescing hold them back too.
+    private(set) var writes = WriteBackpressure()
     /// The socket accepts writes (as last reported).
-    private(set) var writable = true
+    var writable: Bool { writes.writable }
     /// The write-stall timer runs.
-    private(set) var stallTimerArmed = false
+    var stallTimerArmed: Bool { writes.stallTimerArmed }
     /// Between a read burst's first frame and its end: replies are written, then flushed once at the end.
     private(set) var inReadBurst = false
     /// Replies written but not flushed yet.
@@ -244,19 +241,15 @@ struct RPCConnectionStateMachine {
 
     /// The socket's writability changed.
     mutating func writabilityChanged(isWritable: Bool) -> WritabilityAction {
-        writable = isWritable
-        if isWritable {
-            stallTimerArmed = false
-            return .cancelStallTimer(read: resumeReading())
+        switch writes.writabilityChanged(isWritable: isWritable) {
+        case .cancelStallTimer: return .cancelStallTimer(read: resumeReading())
+        case let action: return action
         }
-        guard !stallTimerArmed else { return .none }
-        stallTimerArmed = true
-        return .startStallTimer
     }
 
     /// The stall timer fired: true to close the connection (the peer has not read its replies all that time).
     mutating func stallTimerFired() -> Bool {
-        guard stallTimerArmed, !writable else { return false }
+        guard writes.stallTimerFired() else { return false }
         phase = .closing
         return true
     }
@@ -273,7 +266,7 @@ struct RPCConnectionStateMachine {
         let unsettled = inFlight
         inFlight = 0
         phase = .closing
-        stallTimerArmed = false
+        writes.connectionClosed()
         lingering = false
         held.removeAll()
         return unsettled
