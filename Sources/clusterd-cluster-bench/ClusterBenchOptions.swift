@@ -4,7 +4,9 @@ struct ClusterBenchOptions {
         usage: clusterd-cluster-bench [--sizes 100000,1000000] [--k 100] [--dimension 384] [--noise 0.08] [--rounds 1]
                                       [--memory-mb 1024] [--initializations 1] [--max-iterations 50]
                                       [--python .venv/bin/python] [--peers sklearn,minibatch,faiss] [--data-dir DIR]
-          Generates unit vectors around k known centres (written once to DIR), runs clusterd's k-means and the Python
+                                      [--training-per-centroid 256]
+          Generates unit vectors around k known centres (written once to DIR), runs clusterd's k-means (on every row,
+          and fitted on N rows per centroid then assigning all, as faiss does; 0 skips that row) and the Python
           peers on the same file, each in its own process, and prints wall time, peak RSS, inertia and ARI.
         """
 
@@ -19,6 +21,8 @@ struct ClusterBenchOptions {
     var python = ".venv/bin/python"
     var peers = ["sklearn", "minibatch", "faiss"]
     var dataDirectory = ".state/bench-cluster"
+    /// Rows per centroid of the second clusterd row's training sample (0: no such row); in a child run, this run's.
+    var trainingPerCentroid = 256
     /// Set in a child run: the data file whose rows this process clusters (then prints one JSON line).
     var childData: String?
 
@@ -57,6 +61,11 @@ struct ClusterBenchOptions {
             case "--peers": peers = try value(flag).split(separator: ",").map(String.init).filter { !$0.isEmpty }
             case "--data-dir": dataDirectory = try value(flag)
             case "--child": childData = try value(flag)
+            case "--training-per-centroid":
+                guard let number = Int(try value(flag)), number >= 0 else {
+                    throw ClusterBenchError("--training-per-centroid needs a number ≥ 0")
+                }
+                trainingPerCentroid = number
             case "-h", "--help": throw ClusterBenchError("help")
             default: throw ClusterBenchError("unknown option \(flag)")
             }

@@ -12,6 +12,11 @@ enum EngineChild {
         max(2, ((memoryMB << 20) - (32 << 20)) / (2 * dimension * 4 + 64))
     }
 
+    /// The suffix of the labels file a child run writes beside the data.
+    static func labelsSuffix(_ options: ClusterBenchOptions) -> String {
+        options.trainingPerCentroid > 0 ? ".clusterd-t\(options.trainingPerCentroid).labels" : ".clusterd.labels"
+    }
+
     /// Runs and prints {"engine", "seconds", "rss_kb", "iterations", "fitted"}.
     static func run(path: String, count: Int, options: ClusterBenchOptions) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw ClusterBenchError("cannot read \(path)") }
@@ -35,14 +40,15 @@ enum EngineChild {
             k: options.k,
             maxIterations: options.maxIterations,
             seed: 42,
-            initializations: options.initializations
+            initializations: options.initializations,
+            trainingPointsPerCentroid: options.trainingPerCentroid > 0 ? options.trainingPerCentroid : nil
         )
-        let fit = kmeans.fit(rows: rows, dimension: dimension)
+        let fit = kmeans.fit(rows: consume rows, dimension: dimension)
+        rows = []
         var labels: [Int32]
         if fitted == count {
             labels = fit.assignments.map { Int32($0) }
         } else {
-            rows = []
             labels = []
             labels.reserveCapacity(count)
             let assigner = CentroidAssigner(centroids: fit.centroids)
@@ -58,7 +64,7 @@ enum EngineChild {
         }
         let seconds = Date().timeIntervalSince(started)
         try labels.withUnsafeBufferPointer {
-            try Data(buffer: $0).write(to: URL(fileURLWithPath: path + ".clusterd.labels"))
+            try Data(buffer: $0).write(to: URL(fileURLWithPath: path + labelsSuffix(options)))
         }
         let line =
             "{\"engine\": \"clusterd\", \"seconds\": \(seconds), \"load_seconds\": \(loadSeconds), "

@@ -76,15 +76,20 @@ do {
         var order: [String] = []
         for _ in 0..<options.rounds {
             var runs: [(String, [String: Any], String)] = []
-            let ours = try runChild(
-                me,
-                [
-                    "--child", path, "--dimension", "\(options.dimension)", "--k", "\(options.k)",
-                    "--memory-mb", "\(options.memoryMB)", "--initializations", "\(options.initializations)",
-                    "--max-iterations", "\(options.maxIterations)",
-                ]
-            )
-            runs.append(("clusterd", ours, path + ".clusterd.labels"))
+            for training in options.trainingPerCentroid > 0 ? [0, options.trainingPerCentroid] : [0] {
+                var child = options
+                child.trainingPerCentroid = training
+                let ours = try runChild(
+                    me,
+                    [
+                        "--child", path, "--dimension", "\(options.dimension)", "--k", "\(options.k)",
+                        "--memory-mb", "\(options.memoryMB)", "--initializations", "\(options.initializations)",
+                        "--max-iterations", "\(options.maxIterations)", "--training-per-centroid", "\(training)",
+                    ]
+                )
+                let name = training > 0 ? "clusterd \(training)/centre" : "clusterd"
+                runs.append((name, ours, path + EngineChild.labelsSuffix(child)))
+            }
             for peer in options.peers {
                 let result = try runChild(
                     "/usr/bin/env",
@@ -114,9 +119,9 @@ do {
                         (result["rss_kb"] as? NSNumber)?.intValue ?? 0, inertia, ari
                     )
                 )
-                if name == "clusterd" {
+                if name.hasPrefix("clusterd") {
                     print(
-                        "  clusterd: fitted on \(result["fitted"] ?? "?") rows, \(result["iterations"] ?? "?") iterations, BLAS threads \(result["threads"] ?? "?")"
+                        "  \(name): fitted on \(result["fitted"] ?? "?") rows, \(result["iterations"] ?? "?") iterations, BLAS threads \(result["threads"] ?? "?")"
                     )
                 }
             }

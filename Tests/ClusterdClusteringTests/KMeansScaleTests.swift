@@ -45,6 +45,23 @@ import Testing
         #expect(ari > 0.98)
     }
 
+    @Test func fittingOnATrainingSampleAssignsEveryPointAndRecoversCentres() throws {
+        let data = Self.centres(count: 6_000, centres: 10, dimension: 24, noise: 0.1, seed: 7)
+        let full = KMeans(k: 10, initializations: 1).fit(rows: data.rows, dimension: 24)
+        let sampled = KMeans(k: 10, initializations: 1, trainingPointsPerCentroid: 40).fit(
+            rows: data.rows,
+            dimension: 24
+        )
+        #expect(sampled.assignments.count == 6_000 && sampled.distances.count == 6_000)
+        let ari = try #require(PartitionAgreement.adjustedRandIndex(data.labels, sampled.assignments))
+        #expect(ari > 0.98)
+        // Trained on 400 of 6,000 points, it ends near the full fit's objective (every point assigned once more).
+        #expect(sampled.inertia <= full.inertia * 1.02)
+        // The same seed and points give the same fit.
+        let again = KMeans(k: 10, initializations: 1, trainingPointsPerCentroid: 40).fit(rows: data.rows, dimension: 24)
+        #expect(again == sampled)
+    }
+
     @Test func blockedProductAgreesWithPlainDistances() {
         // Enough centroids that the scratch holds fewer rows than there are points: several sgemm blocks.
         let clusterCount = 700

@@ -20,17 +20,18 @@ struct PointMatrix {
         self.init(normalized: values, dimension: dimension, count: points.count)
     }
 
-    /// Normalises the rows of `rows` (`dimension` floats each, row-major; a trailing partial row is dropped).
-    init(rows: [Float], dimension: Int) {
+    /// Normalises the rows of `rows` (`dimension` floats each, row-major; a trailing partial row is dropped), in
+    /// place when the caller hands its only reference over (no copy of a large input).
+    init(rows: consuming [Float], dimension: Int) {
         let count = dimension > 0 ? rows.count / dimension : 0
-        var values = Array(rows.prefix(count * dimension))
+        var values = rows
+        if values.count > count * dimension { values.removeLast(values.count - count * dimension) }
         values.withUnsafeMutableBufferPointer { buffer in
             for row in 0..<count {
-                var sum: Float = 0
-                for index in 0..<dimension { sum += buffer[row * dimension + index] * buffer[row * dimension + index] }
+                let start = buffer.baseAddress! + row * dimension
+                let sum = MatrixProduct.dot(start, start, count: dimension)
                 guard sum > 0 else { continue }
-                let scale = 1 / sum.squareRoot()
-                for index in 0..<dimension { buffer[row * dimension + index] *= scale }
+                MatrixProduct.scale(start, count: dimension, by: 1 / sum.squareRoot())
             }
         }
         self.init(normalized: values, dimension: dimension)
@@ -50,9 +51,15 @@ struct PointMatrix {
 
     /// The points at `indices`, in that order.
     func subset(_ indices: [Int]) -> PointMatrix {
-        var picked: [Float] = []
-        picked.reserveCapacity(indices.count * dimension)
-        for index in indices { picked += values[(index * dimension)..<((index + 1) * dimension)] }
+        var picked = [Float](repeating: 0, count: indices.count * dimension)
+        values.withUnsafeBufferPointer { source in
+            picked.withUnsafeMutableBufferPointer { target in
+                for (position, index) in indices.enumerated() {
+                    (target.baseAddress! + position * dimension)
+                        .update(from: source.baseAddress! + index * dimension, count: dimension)
+                }
+            }
+        }
         return PointMatrix(normalized: picked, dimension: dimension, count: indices.count)
     }
 
@@ -82,15 +89,13 @@ struct PointMatrix {
         return squared
     }
 
+    /// The squared norm of each of the `count` rows of `values` (`dimension` floats each, row-major).
     static func squaredNorms(_ values: [Float], count: Int, dimension: Int) -> [Double] {
-        values.withUnsafeBufferPointer { buffer in
+        guard dimension > 0 else { return [Double](repeating: 0, count: count) }
+        return values.withUnsafeBufferPointer { buffer in
             (0..<count).map { row in
-                var sum: Double = 0
-                for index in 0..<dimension {
-                    let value = Double(buffer[row * dimension + index])
-                    sum += value * value
-                }
-                return sum
+                let start = buffer.baseAddress! + row * dimension
+                return Double(MatrixProduct.dot(start, start, count: dimension))
             }
         }
     }

@@ -80,6 +80,16 @@ package enum MatrixProduct {
         }
     }
 
+    /// The dot product of `count` floats at `a` and at `b` (OpenBLAS `sdot`: vectorised, one thread).
+    package static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        cblas_sdot(Int32(count), a, 1, b, 1)
+    }
+
+    /// Multiplies the `count` floats at `values` by `factor` in place (OpenBLAS `sscal`).
+    package static func scale(_ values: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        cblas_sscal(Int32(count), factor, values, 1)
+    }
+
     /// OpenBLAS's thread count (what every product above may use).
     package static var threadCount: Int { Int(openblas_get_num_threads()) }
 }
