@@ -4,7 +4,7 @@ import Testing
 @testable import ClusterdEmbedding
 
 /// The int8 product (VNNI kernel and scalar fallback) against a naive reference over the same quantisation, on odd
-/// sizes: inputs not a multiple of 4, columns not a multiple of 16 or 64, 1 to 33 rows, column sub-ranges.
+/// sizes: inputs not a multiple of 4 or of the scale blocks, columns not a multiple of 16 or 64, 1 to 33 rows, column sub-ranges.
 @Suite struct Int8MatrixTests {
     /// A small deterministic generator (xorshift) of floats in -range ... range.
     struct Values {
@@ -34,13 +34,18 @@ import Testing
         let input = (0..<(rows * k)).map { _ in random.next(3) }
         let matrix = Int8Matrix(storedOutIn: weight, outputSize: n, inputSize: k)
         var quantized = [UInt8](repeating: 0, count: rows * matrix.quantizedRowSize)
-        var rowScales = [Float](repeating: 0, count: rows)
+        let blocks = Int8Matrix.inputBlocks(k)
+        var rowScales = [Float](repeating: 0, count: rows * blocks)
         Int8Matrix.quantize(input, rows: rows, inputSize: k, into: &quantized, rowScales: &rowScales, scalar: scalar)
         var output = [Float](repeating: .nan, count: rows * n)
         matrix.product(quantized, rowScales: rowScales, rows: rows, columns: first..<n, into: &output, scalar: scalar)
         let columns = (0..<n).map { quantize(weight[($0 * k)..<(($0 + 1) * k)]) }
         for row in 0..<rows {
-            let x = quantize(input[(row * k)..<((row + 1) * k)])
+            // One scale per block of inputs.
+            let size = Int(minilm_int8_block_size())
+            let x = stride(from: 0, to: k, by: size).map {
+                quantize(input[(row * k + $0)..<(row * k + min(k, $0 + size))])
+            }
             for column in 0..<n {
                 let value = output[row * n + column]
                 guard column >= first else {
@@ -48,8 +53,11 @@ import Testing
                     continue
                 }
                 let w = columns[column]
-                let sum = zip(x.levels, w.levels).reduce(0) { $0 + $1.0 * $1.1 }
-                let expected = x.scale * w.scale * Double(sum)
+                let expected = x.enumerated().reduce(0.0) { total, block in
+                    let levels = w.levels[(block.offset * size)...].prefix(block.element.levels.count)
+                    let sum = zip(block.element.levels, levels).reduce(0) { $0 + $1.0 * $1.1 }
+                    return total + block.element.scale * w.scale * Double(sum)
+                }
                 #expect(
                     abs(Double(value) - expected) <= 1e-5 * max(1, abs(expected)),
                     "rows \(rows) k \(k) n \(n) at [\(row), \(column)]: \(value) vs \(expected)"
@@ -59,7 +67,7 @@ import Testing
         return output
     }
 
-    @Test(arguments: [1, 3, 4, 5, 33, 384])
+    @Test(arguments: [1, 3, 4, 5, 33, 64, 65, 131, 384])
     func theKernelMatchesTheReference(k: Int) {
         for (index, rows) in [1, 2, 3, 4, 5, 7, 8, 13, 33].enumerated() {
             for n in [1, 15, 16, 17, 64, 65, 100] {

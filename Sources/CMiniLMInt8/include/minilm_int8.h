@@ -13,18 +13,23 @@
 
 /// Inputs rounded up to a multiple of 4 (the row stride of quantised activations).
 int minilm_int8_padded_inputs(int k);
+/// Inputs per block (32): activations get one scale per row and block, weights one sum per column and block.
+int minilm_int8_block_size(void);
+/// Blocks of `minilm_int8_block_size()` inputs in k.
+int minilm_int8_input_blocks(int k);
 /// Bytes of a packed [k, n] weight.
 long minilm_int8_packed_size(int k, int n);
 /// Packs `weight` (stored [n, k], row n = output column n, as in a safetensors Linear weight) into `packed`
-/// (`minilm_int8_packed_size` bytes), writing per-column `scales` [n] and per-column sums of the int8 weights
-/// `column_sums` [n] (the correction for the +128 shift of the activations).
+/// (`minilm_int8_packed_size` bytes), writing per-column `scales` [n] and the sums of the int8 weights of each
+/// block of inputs of each column, `column_sums` [input_blocks, n] (the correction for the +128 shift).
 void minilm_int8_pack(const float *weight, int k, int n, int8_t *packed, float *scales, int32_t *column_sums);
 /// Quantises rows [m, k] of `input` (row stride `lda`) into `output` (row stride `minilm_int8_padded_inputs(k)`,
-/// values round(x / scale) + 128, padding 128) and their `row_scales` [m] (max |x| / 127). `force_scalar` non-zero
+/// values round(x / scale) + 128, padding 128) and their `row_scales` [m, input_blocks] (max |x| / 127 over each
+/// block of inputs, so an outlier channel costs only its block resolution). `force_scalar` non-zero
 /// takes the portable loop (the same bytes).
 void minilm_int8_quantize_rows(
     const float *input, int m, int k, int lda, uint8_t *output, float *row_scales, int force_scalar);
-/// output[i, j] = row_scales[i] * scales[j] * Σ (a[i, p] - 128) * w[p, j] for rows 0 ..< m and columns
+/// output[i, j] = scales[j] * Σ_blocks row_scales[i, block] * Σ_block (a[i, p] - 128) * w[p, j] for rows 0 ..< m and columns
 /// first_column ..< last_column (the first a multiple of 16), from quantised rows `a` and a packed weight of k inputs
 /// and n columns; `output` has row stride `ldc`. `force_scalar` non-zero takes the portable loop even on a VNNI CPU.
 void minilm_int8_gemm(

@@ -177,7 +177,7 @@ extension MiniLMEmbedder {
                 rows: range.count,
                 inputSize: inputSize,
                 into: quantized.base + range.lowerBound * rowSize,
-                rowScales: rowScales.base + range.lowerBound
+                rowScales: rowScales.base + range.lowerBound * Int8Matrix.inputBlocks(inputSize)
             )
         }
         let outputSize = weight.outputSize

@@ -27,11 +27,11 @@ struct MiniLMLayer: Sendable {
     var outputNormGamma: [Float]
     var outputNormBeta: [Float]
     /// The int8 forms of the four Linear weights (same order: qkv, attention output, intermediate, output), present
-    /// for `MiniLMPrecision.int8`; a nil entry keeps that product in fp32.
+    /// where the precision quantises them; a nil entry keeps that product in fp32.
     var quantized: [Int8Matrix?] = [nil, nil, nil, nil]
 
     /// Reads layer `index` from `tensors`, checking every shape.
-    /// `precision` `.int8` also quantises the four Linear weights.
+    /// `precision` other than fp32 also quantises the Linear weights it names.
     init(
         _ tensors: SafeTensors,
         index: Int,
@@ -46,7 +46,8 @@ struct MiniLMLayer: Sendable {
         var quantized: [Int8Matrix?] = []
         func panels(_ weight: [Float], out: Int, in input: Int) -> PanelMatrix {
             quantized.append(
-                precision == .int8 ? Int8Matrix(storedOutIn: weight, outputSize: out, inputSize: input) : nil
+                precision.quantizes(linear: quantized.count)
+                    ? Int8Matrix(storedOutIn: weight, outputSize: out, inputSize: input) : nil
             )
             return PanelMatrix(
                 storedOutIn: weight,

@@ -21,7 +21,7 @@ final class MiniLMScratch: @unchecked Sendable {
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// [tokens, intermediate rounded up to 4]: quantised activations of the int8 path.
     private(set) var quantized = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
-    /// [tokens]: the scale of each quantised row.
+    /// [tokens, intermediate / 32 rounded up]: the scales of each quantised row (one per block of 32 inputs).
     private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// [workers, longest, longest]: one score matrix (or weight row) per worker.
     private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 0)
@@ -36,7 +36,7 @@ final class MiniLMScratch: @unchecked Sendable {
             Self.replace(&update, capacity * hiddenSize)
             Self.replace(&intermediate, capacity * intermediateSize)
             Self.replace(&quantized, capacity * (max(hiddenSize, intermediateSize) + 3))
-            Self.replace(&rowScales, capacity)
+            Self.replace(&rowScales, capacity * Int8Matrix.inputBlocks(max(hiddenSize, intermediateSize)))
             self.tokens = capacity
         }
         if longest > self.longest {
