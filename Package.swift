@@ -119,7 +119,8 @@ let package = Package(
             name: "ClusterdServer",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
-                "ClusterdLLM", "ClusterdModel", "ClusterdLogging", "ClusterdNetworking", "ClusterdReport",
+                "ClusterdLLM", "ClusterdModel", "ClusterdEmbedding", "ClusterdLogging", "ClusterdNetworking",
+                "ClusterdReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
