@@ -35,7 +35,10 @@ let package = Package(
         .target(name: "ClusterdCore"),
         // The embedders: native all-MiniLM-L6-v2 (WordPiece, safetensors, kernels), the hashing fallback, and the dense
         // matrix product; the only target that links OpenBLAS.
-        .target(name: "ClusterdEmbedding", dependencies: ["ClusterdCore", "COpenBLAS"]),
+        .target(name: "ClusterdEmbedding", dependencies: ["ClusterdCore", "COpenBLAS", "CMiniLMInt8"]),
+        // The int8 matrix product of the native MiniLM (AVX-512 VNNI with a scalar fallback, chosen at run time);
+        // optimised in debug builds too, so tests over the model stay quick.
+        .target(name: "CMiniLMInt8", cSettings: [.unsafeFlags(["-O2"])]),
         // Clustering: k-means and the k rule, silhouette, Hungarian matching, stable ids, lineage, naming, the engine.
         .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
         // The topic report: its model (built from a run, its clusters and the recent runs; map layout by classical MDS
@@ -116,7 +119,8 @@ let package = Package(
             name: "ClusterdServer",
             dependencies: [
                 "ClusterdService", "ClusterdRPC", "ClusterdHTTP", "ClusterdMetrics", "ClusterdStore", "ClusterdCore",
-                "ClusterdLLM", "ClusterdModel", "ClusterdLogging", "ClusterdNetworking", "ClusterdReport",
+                "ClusterdLLM", "ClusterdModel", "ClusterdEmbedding", "ClusterdLogging", "ClusterdNetworking",
+                "ClusterdReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -201,7 +205,10 @@ let package = Package(
 
         .testTarget(name: "ClusterdCoreTests", dependencies: ["ClusterdCore"]),
         .testTarget(name: "ClusterdReportTests", dependencies: ["ClusterdReport", "ClusterdCore"]),
-        .testTarget(name: "ClusterdEmbeddingTests", dependencies: ["ClusterdEmbedding", "ClusterdCore"]),
+        .testTarget(
+            name: "ClusterdEmbeddingTests",
+            dependencies: ["ClusterdEmbedding", "ClusterdCore", "CMiniLMInt8"]
+        ),
         .testTarget(
             name: "ClusterdClusteringTests",
             dependencies: ["ClusterdClustering", "ClusterdCore", "ClusterdEmbedding"]

@@ -20,8 +20,12 @@ public struct EmbedderChoice: Sendable {
     }
 
     /// Locates and loads the model; falls back to `HashingEmbedder` (never throws) when it is missing or broken.
-    /// `threads`: workers of one forward pass, as in `MiniLMEmbedder` (nil: OpenBLAS's thread count).
-    public static func choose(_ locator: MiniLMModelLocator, threads: Int? = nil) -> EmbedderChoice {
+    /// `threads`: workers of one forward pass, as in `MiniLMEmbedder` (nil: OpenBLAS's thread count); `precision` of its Linear layers.
+    public static func choose(
+        _ locator: MiniLMModelLocator,
+        threads: Int? = nil,
+        precision: MiniLMPrecision = .fp32
+    ) -> EmbedderChoice {
         guard let directory = locator.locate() else {
             let searched = locator.candidates()
             let reason: String
@@ -41,7 +45,7 @@ public struct EmbedderChoice: Sendable {
             return EmbedderChoice(embedder: HashingEmbedder(), modelDirectory: nil, detail: "fallback: " + reason)
         }
         do {
-            let embedder = try MiniLMModelLoader.load(directory: directory, threads: threads)
+            let embedder = try MiniLMModelLoader.load(directory: directory, threads: threads, precision: precision)
             return EmbedderChoice(embedder: embedder, modelDirectory: directory, detail: directory)
         } catch {
             return EmbedderChoice(

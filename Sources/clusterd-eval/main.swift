@@ -35,11 +35,24 @@ guard let modelDirectory = locator.locate() else {
     fail("all-MiniLM-L6-v2 not found in \(locator.candidates()); run scripts/setup")
 }
 
+/// The Linear layers' arithmetic, from CLUSTERD_EMBEDDER_PRECISION as in the server (fp32 when unset), so
+/// `CLUSTERD_EMBEDDER_PRECISION=int8 make eval` compares the int8 path with fp32.
+let precision: MiniLMPrecision = {
+    guard let value = ProcessInfo.processInfo.environment["CLUSTERD_EMBEDDER_PRECISION"], !value.isEmpty else {
+        return .fp32
+    }
+    guard let precision = MiniLMPrecision.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() })
+    else {
+        fail("CLUSTERD_EMBEDDER_PRECISION must be fp32, int8 or int8All, not \(value)")
+    }
+    return precision
+}()
+
 var embedderStorage: MiniLMEmbedder?
 @MainActor func embedder() -> MiniLMEmbedder {
     if let embedderStorage { return embedderStorage }
     do {
-        let loaded = try MiniLMModelLoader.load(directory: modelDirectory)
+        let loaded = try MiniLMModelLoader.load(directory: modelDirectory, precision: precision)
         embedderStorage = loaded
         return loaded
     } catch {

@@ -42,6 +42,7 @@ import Testing
             "CLUSTERD_ANTHROPIC_THINKING": "default",
             "CLUSTERD_CHANGE_STREAM": "OFF",
             "CLUSTERD_EMBEDDER_THREADS": "2",
+            "CLUSTERD_EMBEDDER_PRECISION": "INT8",
         ])
         #expect(settings.rpc.host == "::1" && settings.rpc.port == 9000)
         #expect(settings.rpc.token == "s3cret-0123456789abcdef-0123456789")
@@ -65,6 +66,8 @@ import Testing
         #expect(settings.service.changeStream == .off)
         #expect(settings.process.embedderThreads == 2)
         #expect(try ServerSettings(environment: [:]).process.embedderThreads == 1)
+        #expect(settings.process.embedderPrecision == .int8)
+        #expect(try ServerSettings(environment: [:]).process.embedderPrecision == .fp32)
         let claude = try #require(settings.service.anthropic)
         #expect(claude.http.totalTimeoutMilliseconds == 2500)
         #expect(!claude.disableThinking)
@@ -88,6 +91,7 @@ import Testing
         ("CLUSTERD_CHANGE_STREAM", "sometimes", "CLUSTERD_CHANGE_STREAM must be auto or off, not sometimes"),
         ("CLUSTERD_EMBEDDER_THREADS", "0", "CLUSTERD_EMBEDDER_THREADS must be 1 to 64, not 0"),
         ("CLUSTERD_EMBEDDER_THREADS", "two", "CLUSTERD_EMBEDDER_THREADS must be a non-negative integer, not two"),
+        ("CLUSTERD_EMBEDDER_PRECISION", "bf16", "CLUSTERD_EMBEDDER_PRECISION must be fp32, int8 or int8All, not bf16"),
     ])
     func badValuesNameTheirKey(key: String, value: String, message: String) {
         #expect(throws: SettingsError(message)) { try ServerSettings(environment: [key: value]) }

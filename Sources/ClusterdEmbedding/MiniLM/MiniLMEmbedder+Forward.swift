@@ -26,7 +26,8 @@ extension MiniLMEmbedder {
             let intermediate = scratch.intermediate
             embedTokens(sequences, into: hidden)
             for layer in layers {
-                linear(hidden, layer.qkvWeight, layer.qkvBias, into: qkv, rows: rows)
+                let quantized = layer.quantized
+                linear(hidden, layer.qkvWeight, quantized[0], layer.qkvBias, into: qkv, rows: rows, scratch: scratch)
                 attention(
                     lengths: lengths,
                     offsets: offsets,
@@ -35,17 +36,35 @@ extension MiniLMEmbedder {
                     scoreStride: scratch.longest * scratch.longest,
                     into: context
                 )
-                linear(context, layer.attentionOutputWeight, layer.attentionOutputBias, into: update, rows: rows)
+                linear(
+                    context,
+                    layer.attentionOutputWeight,
+                    quantized[1],
+                    layer.attentionOutputBias,
+                    into: update,
+                    rows: rows,
+                    scratch: scratch
+                )
                 layerNorm(hidden, adding: update, layer.attentionNormGamma, layer.attentionNormBeta, rows: rows)
                 linear(
                     hidden,
                     layer.intermediateWeight,
+                    quantized[2],
                     layer.intermediateBias,
                     into: intermediate,
                     rows: rows,
+                    scratch: scratch,
                     gelu: true
                 )
-                linear(intermediate, layer.outputWeight, layer.outputBias, into: update, rows: rows)
+                linear(
+                    intermediate,
+                    layer.outputWeight,
+                    quantized[3],
+                    layer.outputBias,
+                    into: update,
+                    rows: rows,
+                    scratch: scratch
+                )
                 layerNorm(hidden, adding: update, layer.outputNormGamma, layer.outputNormBeta, rows: rows)
             }
             return pool(lengths: lengths, offsets: offsets, hidden: hidden)
@@ -74,15 +93,22 @@ extension MiniLMEmbedder {
 
     /// output[rows, out] = input[rows, in] · weight + bias, then GELU when `gelu`. The panels are split over the
     /// workers; each multiplies its panels by blocks of rows (panel outermost, so a panel stays in cache across
-    /// the row blocks) and adds the bias to each block as soon as it is written.
+    /// the row blocks) and adds the bias to each block as soon as it is written. With a `quantized` weight the
+    /// product is the int8 one instead.
     private func linear(
         _ input: UnsafePointer<Float>,
         _ weight: PanelMatrix,
+        _ quantized: Int8Matrix?,
         _ bias: UnsafePointer<Float>,
         into output: UnsafeMutablePointer<Float>,
         rows: Int,
+        scratch: MiniLMScratch,
         gelu: Bool = false
     ) {
+        if let quantized {
+            linearInt8(input, quantized, bias, into: output, rows: rows, scratch: scratch, gelu: gelu)
+            return
+        }
         let inputSize = weight.inputSize
         let outputSize = weight.outputSize
         let panelWidth = weight.panelWidth
@@ -126,6 +152,55 @@ extension MiniLMEmbedder {
                     }
                 }
             }
+        }
+    }
+
+    /// The int8 form of `linear`: the rows are quantised once, then the columns are split over the workers in tiles
+    /// of 64, each product followed by the bias (and GELU) on its columns.
+    private func linearInt8(
+        _ input: UnsafePointer<Float>,
+        _ weight: Int8Matrix,
+        _ bias: UnsafePointer<Float>,
+        into output: UnsafeMutablePointer<Float>,
+        rows: Int,
+        scratch: MiniLMScratch,
+        gelu: Bool
+    ) {
+        let rowSize = weight.quantizedRowSize
+        let inputSize = weight.inputSize
+        let (input, quantized, rowScales) = (
+            SharedBuffer(input), SharedBuffer(scratch.quantized), SharedBuffer(scratch.rowScales)
+        )
+        parallelRows(rows, width: inputSize) { range in
+            Int8Matrix.quantize(
+                input.base + range.lowerBound * inputSize,
+                rows: range.count,
+                inputSize: inputSize,
+                into: quantized.base + range.lowerBound * rowSize,
+                rowScales: rowScales.base + range.lowerBound * Int8Matrix.inputBlocks(inputSize)
+            )
+        }
+        let outputSize = weight.outputSize
+        let tiles = (outputSize + 63) / 64
+        let parts = min(threads, tiles)
+        let (bias, output) = (SharedBuffer(bias), SharedBuffer(output))
+        parallel(parts) { part in
+            let columns = (part * tiles / parts * 64)..<min(outputSize, (part + 1) * tiles / parts * 64)
+            weight.product(
+                quantized.base,
+                rowScales: rowScales.base,
+                rows: rows,
+                columns: columns,
+                into: output.base
+            )
+            MiniLMKernels.addBias(
+                bias.base,
+                to: output.base,
+                stride: outputSize,
+                rows: 0..<rows,
+                columns: columns,
+                gelu: gelu
+            )
         }
     }
 

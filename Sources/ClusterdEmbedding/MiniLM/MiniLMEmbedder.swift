@@ -52,12 +52,14 @@ public final class MiniLMEmbedder: Embedder {
     /// ones two sgemm calls per head. 0 by default: on an AVX-512 OpenBLAS the sgemm path measured a few percent
     /// less CPU than the kernel (compiled for baseline x86-64, SSE only) at 13–30 tokens.
     public let fusedAttentionLength: Int
+    /// The arithmetic of the Linear layers (fp32 unless given).
+    public let precision: MiniLMPrecision
 
     /// Loads the model from the bytes of `model.safetensors` (may be memory-mapped; it is copied, not kept) and
     /// the text of `vocab.txt`. Sizes come from the tensor shapes; `heads` is not stored in the weights.
     /// `threads` defaults to OpenBLAS's thread count (OPENBLAS_NUM_THREADS). `fusedAttentionLength`: texts up to
     /// this many tokens take the fused attention kernel (0, the default: every text takes the sgemm path; parity
-    /// tests compare the two).
+    /// tests compare the two). `precision` `.int8` quantises the Linear weights at load (see `MiniLMPrecision`).
     /// Throws `EmbedderError` when a tensor is missing or mis-shaped or the vocabulary is unusable.
     public init(
         safetensors: Data,
@@ -66,7 +68,8 @@ public final class MiniLMEmbedder: Embedder {
         maxLength: Int = 256,
         maxTokensPerPass: Int = 4096,
         threads: Int? = nil,
-        fusedAttentionLength: Int = 0
+        fusedAttentionLength: Int = 0,
+        precision: MiniLMPrecision = .fp32
     ) throws {
         let tensors = try SafeTensors(data: safetensors)
         guard let wordShape = tensors.shape("embeddings.word_embeddings.weight"), wordShape.count == 2 else {
@@ -111,7 +114,7 @@ public final class MiniLMEmbedder: Embedder {
         embeddingNormGamma = try tensors.floats("embeddings.LayerNorm.weight", shape: [hidden])
         embeddingNormBeta = try tensors.floats("embeddings.LayerNorm.bias", shape: [hidden])
         layers = try (0..<layerCount).map {
-            try MiniLMLayer(tensors, index: $0, hidden: hidden, intermediate: intermediate)
+            try MiniLMLayer(tensors, index: $0, hidden: hidden, intermediate: intermediate, precision: precision)
         }
         guard !layers.isEmpty else { throw EmbedderError(.missingTensor, "the weights have no encoder layers") }
         dimension = hidden
@@ -121,6 +124,7 @@ public final class MiniLMEmbedder: Embedder {
         self.maxTokensPerPass = max(maxTokensPerPass, tokenizer.maxLength)
         self.threads = min(64, max(1, threads ?? Int(openblas_get_num_threads())))
         self.fusedAttentionLength = max(0, fusedAttentionLength)
+        self.precision = precision
         let core = String(cString: openblas_get_corename()).lowercased()
         callBudget = ["skylakex", "cooperlake", "sapphirerapids"].contains(core) ? 786_432 : 262_144
     }

@@ -26,30 +26,47 @@ struct MiniLMLayer: Sendable {
     /// LayerNorm after the feed-forward block: [hidden] each.
     var outputNormGamma: [Float]
     var outputNormBeta: [Float]
+    /// The int8 forms of the four Linear weights (same order: qkv, attention output, intermediate, output), present
+    /// where the precision quantises them; a nil entry keeps that product in fp32.
+    var quantized: [Int8Matrix?] = [nil, nil, nil, nil]
 
     /// Reads layer `index` from `tensors`, checking every shape.
-    init(_ tensors: SafeTensors, index: Int, hidden: Int, intermediate: Int) throws {
+    /// `precision` other than fp32 also quantises the Linear weights it names.
+    init(
+        _ tensors: SafeTensors,
+        index: Int,
+        hidden: Int,
+        intermediate: Int,
+        precision: MiniLMPrecision = .fp32
+    ) throws {
         let prefix = "encoder.layer.\(index)."
         func floats(_ name: String, _ shape: [Int]) throws -> [Float] {
             try tensors.floats(prefix + name, shape: shape)
         }
-        func panels(_ name: String, out: Int, in input: Int) throws -> PanelMatrix {
-            PanelMatrix(
-                storedOutIn: try floats(name, [out, input]),
+        var quantized: [Int8Matrix?] = []
+        func panels(_ weight: [Float], out: Int, in input: Int) -> PanelMatrix {
+            quantized.append(
+                precision.quantizes(linear: quantized.count)
+                    ? Int8Matrix(storedOutIn: weight, outputSize: out, inputSize: input) : nil
+            )
+            return PanelMatrix(
+                storedOutIn: weight,
                 outputSize: out,
                 inputSize: input,
                 panelWidth: Self.panelWidth(inputSize: input)
             )
         }
+        func panels(_ name: String, out: Int, in input: Int) throws -> PanelMatrix {
+            panels(try floats(name, [out, input]), out: out, in: input)
+        }
         let attention = "attention.self."
         // Stacking the [out, in] weights of query, key and value gives the fused [3·hidden, hidden] weight.
-        qkvWeight = PanelMatrix(
-            storedOutIn: try floats(attention + "query.weight", [hidden, hidden])
+        qkvWeight = panels(
+            try floats(attention + "query.weight", [hidden, hidden])
                 + floats(attention + "key.weight", [hidden, hidden])
                 + floats(attention + "value.weight", [hidden, hidden]),
-            outputSize: 3 * hidden,
-            inputSize: hidden,
-            panelWidth: Self.panelWidth(inputSize: hidden)
+            out: 3 * hidden,
+            in: hidden
         )
         qkvBias =
             try floats(attention + "query.bias", [hidden])
@@ -65,6 +82,7 @@ struct MiniLMLayer: Sendable {
         outputBias = try floats("output.dense.bias", [hidden])
         outputNormGamma = try floats("output.LayerNorm.weight", [hidden])
         outputNormBeta = try floats("output.LayerNorm.bias", [hidden])
+        self.quantized = quantized
     }
 
     /// Panel width for a product over `inputSize` inputs: 64 columns, 32 for wide inputs, so that a panel times a

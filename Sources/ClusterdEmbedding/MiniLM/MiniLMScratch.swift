@@ -19,6 +19,10 @@ final class MiniLMScratch: @unchecked Sendable {
     private(set) var update = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// [tokens, intermediate].
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    /// [tokens, intermediate rounded up to 4]: quantised activations of the int8 path.
+    private(set) var quantized = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+    /// [tokens, intermediate / 32 rounded up]: the scales of each quantised row (one per block of 32 inputs).
+    private(set) var rowScales = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// [workers, longest, longest]: one score matrix (or weight row) per worker.
     private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 0)
 
@@ -31,6 +35,8 @@ final class MiniLMScratch: @unchecked Sendable {
             Self.replace(&context, capacity * hiddenSize)
             Self.replace(&update, capacity * hiddenSize)
             Self.replace(&intermediate, capacity * intermediateSize)
+            Self.replace(&quantized, capacity * (max(hiddenSize, intermediateSize) + 3))
+            Self.replace(&rowScales, capacity * Int8Matrix.inputBlocks(max(hiddenSize, intermediateSize)))
             self.tokens = capacity
         }
         if longest > self.longest {
@@ -40,9 +46,10 @@ final class MiniLMScratch: @unchecked Sendable {
         }
     }
 
-    private static func replace(_ buffer: inout UnsafeMutablePointer<Float>, _ count: Int) {
+    /// Frees `buffer` and allocates `count` elements in its place.
+    private static func replace<Element>(_ buffer: inout UnsafeMutablePointer<Element>, _ count: Int) {
         buffer.deallocate()
-        buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        buffer = UnsafeMutablePointer<Element>.allocate(capacity: count)
     }
 
     deinit {
@@ -52,5 +59,7 @@ final class MiniLMScratch: @unchecked Sendable {
         update.deallocate()
         intermediate.deallocate()
         scores.deallocate()
+        quantized.deallocate()
+        rowScales.deallocate()
     }
 }

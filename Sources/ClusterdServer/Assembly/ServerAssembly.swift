@@ -118,8 +118,11 @@ struct ServerAssembly {
         )
         let started = Date()
         let threads = settings.process.embedderThreads
+        let precision = settings.process.embedderPrecision
         let choice = await withCheckedContinuation { (continuation: CheckedContinuation<EmbedderChoice, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: EmbedderChoice.choose(locator, threads: threads)) }
+            Thread.detachNewThread {
+                continuation.resume(returning: EmbedderChoice.choose(locator, threads: threads, precision: precision))
+            }
         }
         if let directory = choice.modelDirectory {
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

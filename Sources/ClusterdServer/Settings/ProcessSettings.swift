@@ -1,4 +1,5 @@
 import ClusterdCore
+import ClusterdEmbedding
 
 /// Process-wide settings: where the model is, whether metrics are kept, how log lines are written.
 public struct ProcessSettings: Sendable, Equatable {
@@ -14,6 +15,12 @@ public struct ProcessSettings: Sendable, Equatable {
         default: "1",
         "Workers of one MiniLM forward pass (1 to 64). With 1, the parallelism is `CLUSTERD_ANALYSIS_WORKERS` callers each embedding a batch on its own thread; with 2 or more, each call also splits its products, attention and LayerNorm over that many threads (libdispatch's, outside the utility-QoS analysis queue). `make bench` prints both (`2x1`, `1x2`)."
     )
+    /// `CLUSTERD_EMBEDDER_PRECISION`.
+    public static let embedderPrecisionKey = SettingKey(
+        "CLUSTERD_EMBEDDER_PRECISION",
+        default: "fp32",
+        "Arithmetic of the MiniLM Linear layers: `fp32` (OpenBLAS sgemm), `int8` (attention output and first feed-forward Linear in int8 with AVX-512 VNNI where the CPU has it, a scalar loop elsewhere; cosine ≥ 0.999 to fp32 on the golden texts) or `int8All` (all four Linear layers, about 0.995)."
+    )
     /// `CLUSTERD_METRICS`.
     public static let metricsKey = SettingKey(
         "CLUSTERD_METRICS",
@@ -28,7 +35,9 @@ public struct ProcessSettings: Sendable, Equatable {
     )
 
     /// The process keys, in the order they are documented.
-    public static let settingKeys = [modelDirectoryKey, embedderThreadsKey, metricsKey, logFormatKey]
+    public static let settingKeys = [
+        modelDirectoryKey, embedderThreadsKey, embedderPrecisionKey, metricsKey, logFormatKey,
+    ]
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable {
@@ -42,6 +51,8 @@ public struct ProcessSettings: Sendable, Equatable {
     public var modelDirectory: String?
     /// Workers of one MiniLM forward pass.
     public var embedderThreads = 1
+    /// Arithmetic of the MiniLM Linear layers.
+    public var embedderPrecision = MiniLMPrecision.fp32
     /// Record and export metrics.
     public var metricsEnabled = true
     /// How log lines are written.
@@ -58,6 +69,15 @@ public struct ProcessSettings: Sendable, Equatable {
                 throw SettingsError("\(Self.embedderThreadsKey.name) must be 1 to 64, not \(threads)")
             }
             embedderThreads = threads
+        }
+        if let value = settings.raw(Self.embedderPrecisionKey) {
+            guard
+                let precision = MiniLMPrecision.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }
+                )
+            else {
+                throw SettingsError("\(Self.embedderPrecisionKey.name) must be fp32, int8 or int8All, not \(value)")
+            }
+            embedderPrecision = precision
         }
         if let enabled = try settings.bool(Self.metricsKey, expected: "on or off") { metricsEnabled = enabled }
         if let value = settings.raw(Self.logFormatKey) {
