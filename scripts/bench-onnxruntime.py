@@ -3,8 +3,10 @@
 on CPU, tokenizer (Hugging Face `tokenizers`, tokenizer.json, truncation 256), padding to the longest text of each
 batch, mean pooling over the attention mask and L2 normalisation included in every timing.
 
-Two sessions: onnxruntime's default (its intra-op threads spin while waiting for work) and with spinning off,
-which is much faster when other processes compete for the cores; clusterd-bench compares against the faster.
+Three variants: onnxruntime's default (its intra-op threads spin while waiting for work), with spinning off
+(much faster when other processes compete for the cores), and two worker processes of one intra-op thread each
+taking the batches in turn (the form that ran fastest on two cores, as two analysis workers would);
+clusterd-bench compares against the fastest.
 
 Checks the graph against the golden fixture first, prints one JSON line {"name", "model", "lowest_cosine",
 "variants"}, then serves timing requests from clusterd-bench on stdin so the engines can alternate over slices of
@@ -16,12 +18,53 @@ usage: bench-onnxruntime.py MODEL_ONNX MODEL_DIR TEXTS_JSONL GOLDEN_JSON [--thre
 """
 import argparse
 import json
+import multiprocessing
 import sys
 import time
+from multiprocessing.connection import Connection
 
 import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
+
+
+def make_embedder(model: str, model_dir: str, threads: int, spinning: str):
+    """The embedding function of one onnxruntime session: tokenizer, padding, pooling and normalisation included."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(f"{model_dir}/tokenizer.json")
+    tokenizer.enable_truncation(max_length=256)
+    tokenizer.no_padding()
+
+    def embed(texts: list[str]) -> np.ndarray:
+        encodings = tokenizer.encode_batch(texts)
+        length = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), length), dtype=np.int64)
+        mask = np.zeros((len(texts), length), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    return embed, tokenizer
+
+
+def worker(connection: Connection, model: str, model_dir: str) -> None:
+    """One process of the two-process variant: one intra-op thread; embeds each list of batches it is sent, then
+    answers; None ends it."""
+    embed, _ = make_embedder(model, model_dir, 1, "1")
+    embed(["warm up"])
+    connection.send("ready")
+    while (batches := connection.recv()) is not None:
+        for batch in batches:
+            embed(batch)
+        connection.send("done")
 
 
 def main() -> int:
@@ -34,29 +77,20 @@ def main() -> int:
     args = parser.parse_args()
 
     variants = {"spinning": "1", "no spinning": "0"}
-    sessions = []
-    for spinning in variants.values():
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = args.threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
-        sessions.append(ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"]))
-    tokenizer = Tokenizer.from_file(f"{args.model_dir}/tokenizer.json")
-    tokenizer.enable_truncation(max_length=256)
-    tokenizer.no_padding()
+    embedders = [make_embedder(args.model, args.model_dir, args.threads, spinning) for spinning in variants.values()]
+    tokenizer = embedders[0][1]
+    sessions = [embedder for embedder, _ in embedders]
+    context = multiprocessing.get_context("spawn")
+    pipes = [context.Pipe() for _ in range(2)]
+    workers = [context.Process(target=worker, args=(child, args.model, args.model_dir)) for _, child in pipes]
+    for process in workers:
+        process.start()
+    for parent, _ in pipes:
+        assert parent.recv() == "ready"
+    two_processes = "2 processes × 1 thread"
 
     def embed(texts: list[str], session=sessions[0]) -> np.ndarray:
-        encodings = tokenizer.encode_batch(texts)
-        length = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), length), dtype=np.int64)
-        mask = np.zeros((len(texts), length), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return session(texts)
 
     golden = json.load(open(args.golden))["sentences"]
     lowest = 1.0
@@ -75,7 +109,14 @@ def main() -> int:
         embed(texts[:64], each)  # warm-up
     name = f"onnxruntime {ort.__version__} (CPU, intra_op {args.threads} threads)"
     print(
-        json.dumps({"name": name, "model": args.model, "lowest_cosine": lowest, "variants": list(variants)}),
+        json.dumps(
+            {
+                "name": name,
+                "model": args.model,
+                "lowest_cosine": lowest,
+                "variants": list(variants) + [two_processes],
+            }
+        ),
         flush=True,
     )
     for line in sys.stdin:
@@ -86,10 +127,21 @@ def main() -> int:
         items = list(range(start, min(end, len(texts))))
         if by_length:
             items.sort(key=lambda index: counts[index])
+        batches = [[texts[i] for i in items[index : index + batch]] for index in range(0, len(items), batch)]
         began = time.perf_counter()
-        for index in range(0, len(items), batch):
-            embed([texts[i] for i in items[index : index + batch]], sessions[variant])
+        if variant < len(sessions):
+            for each in batches:
+                embed(each, sessions[variant])
+        else:
+            for turn, (parent, _) in enumerate(pipes):
+                parent.send(batches[turn::2])
+            for parent, _ in pipes:
+                parent.recv()
         print(f"{time.perf_counter() - began:.6f}", flush=True)
+    for parent, _ in pipes:
+        parent.send(None)
+    for process in workers:
+        process.join(timeout=10)
     return 0
 
 

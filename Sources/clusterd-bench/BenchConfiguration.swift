@@ -3,30 +3,39 @@ import Foundation
 
 /// One way of running the native embedder in the bench: the workers of one forward pass (`threadsPerCall`) and
 /// how many callers embed batches side by side (`callers`, as the service's analysis workers do). "2x1" is two
-/// threads per call, one caller; "1x2" one thread per call, two callers.
+/// threads per call, one caller; "1x2" one thread per call, two callers; a ":int8" suffix (or ":int8All") runs the
+/// Linear layers that precision quantises in int8 (`MiniLMPrecision`).
 struct BenchConfiguration {
     /// Workers of one forward pass.
     let threadsPerCall: Int
     /// Concurrent callers.
     let callers: Int
+    /// The Linear layers' arithmetic.
+    let precision: MiniLMPrecision
 
-    /// Parses "2x1" (threads per call, callers).
+    /// Parses "2x1" or "1x2:int8" (threads per call, callers, and optionally the precision).
     init(parsing text: String) throws {
-        let shape = text.split(separator: "x").compactMap { Int($0) }
-        guard shape.count == 2, shape.allSatisfy({ $0 > 0 }) else {
-            throw BenchError("a configuration is THREADSxCALLERS (e.g. 2x1), not \(text)")
+        let parts = text.split(separator: ":", maxSplits: 1)
+        let shape = (parts.first ?? "").split(separator: "x").compactMap { Int($0) }
+        guard shape.count == 2, shape.allSatisfy({ $0 > 0 }),
+            let precision = parts.count == 2 ? MiniLMPrecision(rawValue: String(parts[1])) : .fp32
+        else {
+            throw BenchError("a configuration is THREADSxCALLERS[:fp32|int8|int8All] (e.g. 2x1), not \(text)")
         }
         threadsPerCall = shape[0]
         callers = shape[1]
+        self.precision = precision
     }
 
-    /// The bench's default list: two threads per call, and one thread per call with two callers.
-    static let defaults = ["2x1", "1x2"]
+    /// The bench's default list: two threads per call, and one thread per call with two callers, in fp32 and with
+    /// the int8 option.
+    static let defaults = ["2x1", "1x2", "2x1:int8", "1x2:int8"]
 
-    /// "clusterd, 2 threads per call" or "clusterd, 1 thread per call × 2 callers".
+    /// "clusterd, 2 threads per call" or "clusterd int8, 1 thread per call × 2 callers".
     var label: String {
         let threads = "\(threadsPerCall) thread\(threadsPerCall == 1 ? "" : "s") per call"
-        return "clusterd, \(threads)" + (callers > 1 ? " × \(callers) callers" : "")
+        let engine = precision == .fp32 ? "clusterd" : "clusterd \(precision.rawValue)"
+        return "\(engine), \(threads)" + (callers > 1 ? " × \(callers) callers" : "")
     }
 
     /// Seconds to embed every text in batches of `batch` (in the order given), tokenizer included, the batches

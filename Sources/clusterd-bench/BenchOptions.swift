@@ -2,7 +2,7 @@
 struct BenchOptions {
     static let usage = """
         usage: clusterd-bench [--texts FILE.jsonl] [--limit N] [--batch 1,32] [--rounds N] [--model-dir DIR]
-                              [--configs 2x1,1x2] [--golden FILE.json] [--slice N] [--baseline 'COMMAND']
+                              [--configs 2x1,1x2,2x1:int8,1x2:int8] [--golden FILE.json] [--slice N] [--baseline 'COMMAND']
           A configuration is THREADSxCALLERS: workers of one forward pass, callers embedding batches side by side
           (the service's analysis workers). --golden checks each configuration's token ids and cosines against the reference.
           The baseline command (scripts/bench-onnxruntime.py) introduces itself with one JSON line, then answers

@@ -52,7 +52,8 @@ do {
         embedders.append(
             try MiniLMModelLoader.load(
                 directory: directory,
-                threads: configuration.threadsPerCall
+                threads: configuration.threadsPerCall,
+                precision: configuration.precision
             )
         )
         loadSeconds.append(Date().timeIntervalSince(started))
