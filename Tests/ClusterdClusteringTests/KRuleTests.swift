@@ -10,6 +10,28 @@ import Testing
         #expect(KRule.grid(sampleSize: 3000).description == "grid")
     }
 
+    @Test("between silhouettes within the tolerance of the best, the smallest k wins; a clearly better one still wins")
+    func choosesTheSmallestKAmongNearTies() {
+        func fit(_ k: Int) -> KMeansResult {
+            KMeansResult(
+                centroids: Array(repeating: [1], count: k),
+                assignments: [],
+                distances: [],
+                inertia: 0,
+                iterations: 0
+            )
+        }
+        let tolerance = ClusteringEngine.silhouetteTolerance
+        // 180 is just within the tolerance of 240's score: 180 is chosen.
+        let nearTie = [(fit(160), 0.20), (fit(180), 0.30 * (1 - tolerance / 2)), (fit(240), 0.30)]
+        #expect(ClusteringEngine.parsimonious(nearTie.map { ($0.0, Optional($0.1)) }).fit.centroids.count == 180)
+        // 240 beats 180 by more than the tolerance: 240.
+        let clear = [(fit(180), 0.30 * (1 - 2 * tolerance)), (fit(240), 0.30)]
+        #expect(ClusteringEngine.parsimonious(clear.map { ($0.0, Optional($0.1)) }).fit.centroids.count == 240)
+        // No scores at all: the first candidate.
+        #expect(ClusteringEngine.parsimonious([(fit(2), nil), (fit(3), nil)]).fit.centroids.count == 2)
+    }
+
     @Test func gridGrowsWithTheData() {
         let rule = KRule.grid(sampleSize: 3000)
         #expect(rule.candidates(count: 0, distinctCount: 0) == [0])

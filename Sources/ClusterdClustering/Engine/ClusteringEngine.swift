@@ -172,8 +172,10 @@ public struct ClusteringEngine: Sendable {
     }
 
     /// Runs k-means for every candidate k (also started from the previous candidate's centroids; the previous run's
-    /// k also warm-started from the previous run's centroids) and keeps the best by silhouette (see `KRule`), or the
-    /// previous run's k unless the best beats it by more than `kSwitchMargin`. With `.grid` the candidates are
+    /// k also warm-started from the previous run's centroids), fits the candidates within `contenderMargin` of the
+    /// best silhouette again with `contenderInitializations` starts, and keeps the smallest k within
+    /// `silhouetteTolerance` of the best (see `KRule`), or the previous run's k unless that choice beats it by more
+    /// than `kSwitchMargin`. With `.grid` the candidates are
     /// fitted on a seeded sample of at most `fitSampleFactor` × the silhouette sample size (all points when they
     /// fit; the silhouette sample is drawn from it, so a candidate is not scored only on the points it was fitted
     /// to at the sample's own scale), the previous run's k joins them when within the cap, and the chosen k is then
@@ -223,8 +225,7 @@ public struct ClusteringEngine: Sendable {
         )
         let steps = Double(candidates.count + (onSample ? 1 : 0))
 
-        var best: (fit: KMeansResult, score: Double?)?
-        var previousFit: (fit: KMeansResult, score: Double?)?
+        var fits: [(fit: KMeansResult, score: Double?)] = []
         var chain: [[Float]] = []
         for (position, k) in candidates.enumerated() {
             let fit = kMeans(k).fit(
@@ -234,17 +235,29 @@ public struct ClusteringEngine: Sendable {
             )
             chain = Self.bySize(fit)
             let labels = scored.map { fit.assignments[$0] }
-            let score = Silhouette.score(similarities: similarities, labels: labels)
-            if k == previousK { previousFit = (fit, score) }
-            if let current = best {
-                if let score, score > (current.score ?? -.infinity) { best = (fit, score) }
-            } else {
-                best = (fit, score)
-            }
+            fits.append((fit, Silhouette.score(similarities: similarities, labels: labels)))
             progress(Double(position + 1) / steps)
         }
-        var chosen = best!
-        if let kept = previousFit, let keptScore = kept.score, let bestScore = best!.score,
+        // The leading candidates are fitted again with more starts: between close scores, the fits' own noise
+        // decides otherwise.
+        if candidates.count > 1, let top = fits.compactMap(\.score).max() {
+            for index in fits.indices where (fits[index].score ?? -.infinity) >= top - Self.contenderMargin * abs(top) {
+                var more = kMeans(candidates[index])
+                more.initializations = max(more.initializations, Self.contenderInitializations)
+                let fit = more.fit(
+                    fitVectors,
+                    warmStart: candidates[index] == previousK ? warmStart : [],
+                    extraStarts: [Self.bySize(fits[index].fit)]
+                )
+                fits[index] = (
+                    fit, Silhouette.score(similarities: similarities, labels: scored.map { fit.assignments[$0] })
+                )
+            }
+        }
+        let best = Self.parsimonious(fits)
+        let previousFit = candidates.firstIndex(of: previousK ?? -1).map { fits[$0] }
+        var chosen = best
+        if let kept = previousFit, let keptScore = kept.score, let bestScore = best.score,
             bestScore - keptScore <= configuration.kSwitchMargin
         {
             chosen = kept
@@ -258,6 +271,24 @@ public struct ClusteringEngine: Sendable {
         )
         progress(1)
         return (full, chosen.score)
+    }
+
+    /// Candidates whose silhouette is within this fraction of the best are fitted again with
+    /// `contenderInitializations` starts (and their first fit as one more) before the choice.
+    static let contenderMargin = 0.03
+    /// k-means++ starts of a leading candidate's second fit (the reference pipeline's `n_init`).
+    static let contenderInitializations = 10
+
+    /// Silhouettes within this fraction of the best count as equal, and the smallest k among them wins: a finer
+    /// partition must score clearly better to be chosen.
+    static let silhouetteTolerance = 0.02
+
+    /// The candidate fit chosen by silhouette: the smallest k whose score is within `silhouetteTolerance` of the best
+    /// (the first fit when none has a score).
+    static func parsimonious(_ fits: [(fit: KMeansResult, score: Double?)]) -> (fit: KMeansResult, score: Double?) {
+        guard let top = fits.compactMap(\.score).max() else { return fits[0] }
+        let floor = top - silhouetteTolerance * abs(top)
+        return fits.first { ($0.score ?? -.infinity) >= floor }!
     }
 
     /// The `.grid` rule fits its candidates on at most this many times its silhouette sample size (12,000 points

@@ -5,9 +5,9 @@
 ///   so they share one cluster).
 /// - `.fixed(k)` uses min(k, m), at least 1.
 /// - `.silhouette(range:sampleSize:)` tries every k from max(2, range.lowerBound) to
-///   kMax = min(range.upperBound, n − 1, max(2, n / 2), m), runs seeded k-means for each and keeps the k with the
-///   highest mean cosine silhouette (computed on the same deterministic sample of at most `sampleSize` points);
-///   ties go to the smaller k. When the range starts above kMax, k = kMax. With a previous run whose k is a
+///   kMax = min(range.upperBound, n − 1, max(2, n / 2), m), runs seeded k-means for each and keeps the smallest k
+///   whose mean cosine silhouette (computed on the same deterministic sample of at most `sampleSize` points) is
+///   within 2% of the highest, after fitting the candidates within 3% of it again with 10 starts. When the range starts above kMax, k = kMax. With a previous run whose k is a
 ///   candidate, `ClusteringEngine` keeps that k unless the best k's silhouette is higher by more than
 ///   `ClusteringConfiguration.kSwitchMargin` (0.02), so k does not flip on noise between runs.
 /// - `.grid(sampleSize:)` (the default) grows with the data. With
@@ -15,9 +15,10 @@
 ///   grid k = 15..50 step 5, 60..100 step 10, 120..240 step 20, 280..400 step 40, 480..800 step 80, then steps of
 ///   160, up to cap: a few dozen points get a handful of clusters at most; 3,000 and more (with the default sample
 ///   of 3,000) up to 300, the most the sample resolves at ten points a cluster. `ClusteringEngine` fits k-means for
-///   each candidate on a deterministic sample of at most `sampleSize` points, keeps the k with the best silhouette
-///   on that sample (the same hysteresis as `.silhouette`; the previous run's k joins the candidates when it is
-///   within the cap), then fits the chosen k on all points, started from its sample fit.
+///   each candidate on a deterministic sample of at most `sampleSize` points, scores each by silhouette on that
+///   sample, fits the leading candidates (within 3% of the best) again with 10 starts, and keeps the smallest k
+///   within 2% of the best score (the same hysteresis as `.silhouette`; the previous run's k joins the candidates
+///   when it is within the cap), then fits the chosen k on all points, started from its sample fit.
 public enum KRule: Sendable, Equatable, CustomStringConvertible {
     /// Always this many clusters (capped by the number of distinct points).
     case fixed(Int)
