@@ -9,7 +9,7 @@ import Testing
 
 /// The RPC server's request counts and latencies, recorded on a test metrics factory through a real loopback
 /// connection.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct RPCMetricsTests {
     /// Answers GetStatus, refuses triggers for "full" with RESOURCE_EXHAUSTED, queues the rest.
     struct Handler: RefusingRPCHandler {

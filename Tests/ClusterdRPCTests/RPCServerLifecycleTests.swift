@@ -9,7 +9,7 @@ import Testing
 
 /// The RPC server as a lifecycle service: graceful shutdown answers the calls already received, then closes;
 /// the connection limit refuses with the protocol's own error frame.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct RPCServerLifecycleTests {
     /// Answers ForceClustering only after `release` is called; tells `received` when the call arrived.
     final class SlowHandler: RefusingRPCHandler {
