@@ -54,16 +54,8 @@ struct MiniLMParityTests {
     @Test func batchesSplitAcrossPassesGiveTheSameVectors() throws {
         let embedder = try ModelFixture.embedder()
         let texts = ModelFixture.golden.map(\.text)
-        let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
         // A pass limit of 256 tokens forces the batch into several passes.
-        let split = try MiniLMEmbedder(
-            safetensors: Data(
-                contentsOf: directory.appendingPathComponent("model.safetensors"),
-                options: .alwaysMapped
-            ),
-            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
-            maxTokensPerPass: 256
-        )
+        let split = try ModelFixture.freshEmbedder(maxTokensPerPass: 256)
         let whole = try embedder.embed(texts)
         let parts = try split.embed(texts)
         for index in texts.indices {
@@ -75,16 +67,7 @@ struct MiniLMParityTests {
     /// (texts up to 64 tokens) and the sgemm path (every text), one and two threads per call.
     @Test(arguments: [(64, 1), (64, 2), (0, 1), (0, 2)])
     func everyPathMatchesTheReference(fusedAttentionLength: Int, threads: Int) throws {
-        let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
-        let embedder = try MiniLMEmbedder(
-            safetensors: Data(
-                contentsOf: directory.appendingPathComponent("model.safetensors"),
-                options: .alwaysMapped
-            ),
-            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
-            threads: threads,
-            fusedAttentionLength: fusedAttentionLength
-        )
+        let embedder = try ModelFixture.freshEmbedder(threads: threads, fusedAttentionLength: fusedAttentionLength)
         let reference = try ModelFixture.embedder()
         let texts = ModelFixture.golden.map(\.text)
         let vectors = try embedder.embed(texts)
@@ -104,16 +87,7 @@ struct MiniLMParityTests {
     /// 0.99913, mean 0.99975) and ≥ 0.99 for `.int8All` (lowest 0.99488, mean 0.99886).
     @Test(arguments: [(MiniLMPrecision.int8, 1), (.int8, 2), (.int8All, 1), (.int8All, 2)])
     func theInt8PathsMatchTheReference(precision: MiniLMPrecision, threads: Int) throws {
-        let directory = URL(fileURLWithPath: try #require(ModelFixture.directory))
-        let embedder = try MiniLMEmbedder(
-            safetensors: Data(
-                contentsOf: directory.appendingPathComponent("model.safetensors"),
-                options: .alwaysMapped
-            ),
-            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
-            threads: threads,
-            precision: precision
-        )
+        let embedder = try ModelFixture.freshEmbedder(threads: threads, precision: precision)
         let floor = precision == .int8 ? 0.999 : 0.99
         let texts = ModelFixture.golden.map(\.text)
         let vectors = try embedder.embed(texts)

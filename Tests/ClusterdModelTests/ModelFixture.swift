@@ -64,6 +64,28 @@ enum ModelFixture {
         try loaded.get()
     }
 
+    /// A fresh embedder from the fixture's model files with these settings (`MiniLMEmbedder`'s defaults otherwise);
+    /// fails the test when the model is not installed.
+    static func freshEmbedder(
+        maxTokensPerPass: Int = 4096,
+        threads: Int? = nil,
+        fusedAttentionLength: Int = 0,
+        precision: MiniLMPrecision = .fp32
+    ) throws -> MiniLMEmbedder {
+        let directory = URL(fileURLWithPath: try #require(directory))
+        return try MiniLMEmbedder(
+            safetensors: Data(
+                contentsOf: directory.appendingPathComponent("model.safetensors"),
+                options: .alwaysMapped
+            ),
+            vocabulary: String(contentsOf: directory.appendingPathComponent("vocab.txt"), encoding: .utf8),
+            maxTokensPerPass: maxTokensPerPass,
+            threads: threads,
+            fusedAttentionLength: fusedAttentionLength,
+            precision: precision
+        )
+    }
+
     /// Cosine of two vectors, in Double.
     static func cosine(_ lhs: [Float], _ rhs: [Double]) -> Double {
         var dot = 0.0
