@@ -36,7 +36,9 @@ public struct KMeans: Sendable {
     /// of `k` × this many, then every point is refined from that fit by `refinementIterations` Lloyd iterations. Nil
     /// fits every point.
     public var trainingPointsPerCentroid: Int?
-    /// Lloyd iterations on every point after a fit on a sample (each one assignment pass and one mean update).
+    /// Lloyd iterations on every point after a fit on a sample (each one assignment pass and one mean update); by
+    /// default none, only the final assignment: at 10⁵ × 384, k = 100, 1–3 of them lowered the inertia by 0.001%
+    /// at up to twice the time.
     public var refinementIterations: Int
     /// Most points k-means++ seeds on (nil: `seedingSampleLimit`, or 20 per centre when that is more).
     private var seedingLimit: Int?
@@ -50,7 +52,7 @@ public struct KMeans: Sendable {
         initializations: Int = 3,
         warmStartTolerance: Double = 0.01,
         trainingPointsPerCentroid: Int? = nil,
-        refinementIterations: Int = 2
+        refinementIterations: Int = 0
     ) {
         self.k = k
         self.maxIterations = max(0, maxIterations)
