@@ -41,8 +41,7 @@ let precision: MiniLMPrecision = {
     guard let value = ProcessInfo.processInfo.environment["CLUSTERD_EMBEDDER_PRECISION"], !value.isEmpty else {
         return .fp32
     }
-    guard let precision = MiniLMPrecision.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() })
-    else {
+    guard let precision = MiniLMPrecision(setting: value) else {
         fail("CLUSTERD_EMBEDDER_PRECISION must be fp32, int8 or int8All, not \(value)")
     }
     return precision

@@ -88,6 +88,7 @@ struct MiniLMParityTests {
     @Test(arguments: [(MiniLMPrecision.int8, 1), (.int8, 2), (.int8All, 1), (.int8All, 2)])
     func theInt8PathsMatchTheReference(precision: MiniLMPrecision, threads: Int) throws {
         let embedder = try ModelFixture.freshEmbedder(threads: threads, precision: precision)
+        #expect(embedder.identifier == "all-MiniLM-L6-v2+\(precision.rawValue)")
         let floor = precision == .int8 ? 0.999 : 0.99
         let texts = ModelFixture.golden.map(\.text)
         let vectors = try embedder.embed(texts)

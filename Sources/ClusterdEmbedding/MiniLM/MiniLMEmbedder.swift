@@ -18,8 +18,9 @@ import Foundation
 /// the calling worker, unpacked: the weights stay in a panel layout that streams from memory, so small batches
 /// (one message) are not dominated by OpenBLAS packing the weights on every call.
 public final class MiniLMEmbedder: Embedder {
-    /// "all-MiniLM-L6-v2".
-    public let identifier = "all-MiniLM-L6-v2"
+    /// "all-MiniLM-L6-v2", with "+int8" or "+int8All" when the Linear layers run in int8: the vectors differ a
+    /// little, so analyses (and cached embeddings) of one precision are not taken for the other's.
+    public var identifier: String { precision == .fp32 ? "all-MiniLM-L6-v2" : "all-MiniLM-L6-v2+\(precision.rawValue)" }
     /// 384.
     public let dimension: Int
     /// Always false.

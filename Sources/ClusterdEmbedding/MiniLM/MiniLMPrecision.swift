@@ -10,6 +10,14 @@ public enum MiniLMPrecision: String, Sendable, CaseIterable {
     /// All four Linear layers in int8: the fastest, cosine about 0.995 to the reference at worst.
     case int8All
 
+    /// The precision a setting names, in any letter case ("fp32", "int8", "int8all"); nil for anything else.
+    public init?(setting value: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) else {
+            return nil
+        }
+        self = match
+    }
+
     /// Whether Linear `index` of a layer (0 QKV, 1 attention output, 2 intermediate, 3 output) runs in int8.
     func quantizes(linear index: Int) -> Bool {
         switch self {

@@ -71,10 +71,7 @@ public struct ProcessSettings: Sendable, Equatable {
             embedderThreads = threads
         }
         if let value = settings.raw(Self.embedderPrecisionKey) {
-            guard
-                let precision = MiniLMPrecision.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }
-                )
-            else {
+            guard let precision = MiniLMPrecision(setting: value) else {
                 throw SettingsError("\(Self.embedderPrecisionKey.name) must be fp32, int8 or int8All, not \(value)")
             }
             embedderPrecision = precision
