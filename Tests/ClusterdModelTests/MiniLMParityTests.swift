@@ -7,7 +7,11 @@ import Testing
 
 /// Parity with sentence-transformers' all-MiniLM-L6-v2 on the 20 golden sentences (empty text, accents, CJK,
 /// emoji, URLs, a 120-character word, a text over the 256-token limit, control characters).
-@Suite(.enabled(if: ModelFixture.shouldRun, Comment(rawValue: ModelFixture.skipNote)), .timeLimit(.minutes(5)))
+@Suite(
+    .enabled(if: ModelFixture.shouldRun, Comment(rawValue: ModelFixture.skipNote)),
+    .timeLimit(.minutes(5)),
+    .serialized
+)
 struct MiniLMParityTests {
     @Test func tokenIDsMatchTheReferenceExactly() throws {
         let embedder = try ModelFixture.embedder()
