@@ -5,13 +5,14 @@ batch, mean pooling over the attention mask and L2 normalisation included in eve
 
 Three variants: onnxruntime's default (its intra-op threads spin while waiting for work), with spinning off
 (much faster when other processes compete for the cores), and two worker processes of one intra-op thread each
-taking the batches in turn (the form that ran fastest on two cores, as two analysis workers would);
-clusterd-bench compares against the fastest.
+taking every other text of a slice and batching its half (the form that ran fastest on two cores, as two analysis
+workers would); clusterd-bench compares against the fastest.
 
 Checks the graph against the golden fixture first, prints one JSON line {"name", "model", "lowest_cosine",
 "variants"}, then serves timing requests from clusterd-bench on stdin so the engines can alternate over slices of
 the texts (fair on a shared machine): `time BATCH START END SORTED VARIANT` embeds texts[START:END] in batches of
-BATCH (sorted by token count first when SORTED is 1, the baseline's best case) with session VARIANT (an index
+BATCH (when SORTED is 1, positions START:END of every text in order of token count, ties by position, as
+clusterd-bench's sorted rows take them: the baseline's best case, its batches padded least) with session VARIANT (an index
 into "variants") and prints the seconds taken; `quit` ends.
 
 usage: bench-onnxruntime.py MODEL_ONNX MODEL_DIR TEXTS_JSONL GOLDEN_JSON [--threads 2]
@@ -105,6 +106,7 @@ def main() -> int:
 
     texts = [json.loads(line)["text"] for line in open(args.texts) if line.strip()]
     counts = [len(tokenizer.encode(text).ids) for text in texts]
+    length_order = sorted(range(len(texts)), key=lambda index: (counts[index], index))
     for each in sessions:
         embed(texts[:64], each)  # warm-up
     name = f"onnxruntime {ort.__version__} (CPU, intra_op {args.threads} threads)"
@@ -124,17 +126,23 @@ def main() -> int:
         if not words or words[0] == "quit":
             break
         batch, start, end, by_length, variant = (int(word) for word in words[1:6])
-        items = list(range(start, min(end, len(texts))))
-        if by_length:
-            items.sort(key=lambda index: counts[index])
-        batches = [[texts[i] for i in items[index : index + batch]] for index in range(0, len(items), batch)]
+        items = length_order[start:end] if by_length else list(range(start, min(end, len(texts))))
+
+        def batched(indices: list[int]) -> list[list[str]]:
+            return [[texts[i] for i in indices[index : index + batch]] for index in range(0, len(indices), batch)]
+
+        # The two processes take every other text (of the sorted order when sorted), each batching its own half: an
+        # even split of texts and tokens at every batch size (dealing out whole batches left one process 64 texts of
+        # a 100-text slice at batch 32 and the other 36).
+        batches = batched(items)
+        halves = [batched(items[turn::2]) for turn in range(2)]
         began = time.perf_counter()
         if variant < len(sessions):
             for each in batches:
                 embed(each, sessions[variant])
         else:
-            for turn, (parent, _) in enumerate(pipes):
-                parent.send(batches[turn::2])
+            for (parent, _), half in zip(pipes, halves):
+                parent.send(half)
             for parent, _ in pipes:
                 parent.recv()
         print(f"{time.perf_counter() - began:.6f}", flush=True)

@@ -68,6 +68,9 @@ let tokenizer = embedders[0].tokenizer
 let tokenizeStart = Date()
 let tokenCounts = texts.map { tokenizer.tokenIDs($0).count }
 let tokenizeSeconds = Date().timeIntervalSince(tokenizeStart)
+/// Every text's index in order of token count (ties by position): the sorted rows' slices are runs of this order for
+/// both engines, so a sorted batch holds texts of about one length wherever they sit in the file.
+let lengthOrder = texts.indices.sorted { (tokenCounts[$0], $0) < (tokenCounts[$1], $1) }
 let meanTokens = Double(tokenCounts.reduce(0, +)) / Double(max(1, texts.count))
 let blasConfig = String(cString: openblas_get_config())
 let blasCore = String(cString: openblas_get_corename())
@@ -123,12 +126,14 @@ let baselineRows: [BaselineRow] =
         [false, true].flatMap { sorted in baseline.variants.indices.map { BaselineRow(variant: $0, sorted: sorted) } }
     } ?? []
 let variantNames = baseline?.variants ?? []
-/// Per batch size, one rate (sentences/s) per round.
+/// Per batch size, one rate (sentences/s) per round; `ourSortedRates` for the slices of `lengthOrder` (batch > 1).
 var ourRates: [Int: [[Double]]] = [:]
+var ourSortedRates: [Int: [[Double]]] = [:]
 var theirRates: [BaselineRow: [Int: [Double]]] = [:]
 do {
     for round in 1...options.rounds {
         var ours: [Int: [Double]] = [:]
+        var oursSorted: [Int: [Double]] = [:]
         var theirs: [BaselineRow: [Int: Double]] = [:]
         for slice in slices {
             for batch in options.batchSizes {
@@ -139,6 +144,13 @@ do {
                         batch: batch
                     )
                     ours[batch, default: Array(repeating: 0, count: configurations.count)][index] += seconds
+                    guard batch > 1 else { continue }
+                    let sortedSeconds = configuration.seconds(
+                        embedder: embedders[index],
+                        texts: slice.map { texts[lengthOrder[$0]] },
+                        batch: batch
+                    )
+                    oursSorted[batch, default: Array(repeating: 0, count: configurations.count)][index] += sortedSeconds
                 }
                 guard let baseline else { continue }
                 for row in baselineRows where !row.sorted || batch > 1 {
@@ -153,13 +165,22 @@ do {
         }
         for batch in options.batchSizes {
             let seconds = ours[batch] ?? []
+            let sortedSeconds = oursSorted[batch] ?? []
             for index in seconds.indices {
                 ourRates[batch, default: Array(repeating: [], count: configurations.count)][index].append(
                     Double(texts.count) / seconds[index]
                 )
             }
+            for index in sortedSeconds.indices {
+                ourSortedRates[batch, default: Array(repeating: [], count: configurations.count)][index].append(
+                    Double(texts.count) / sortedSeconds[index]
+                )
+            }
             var line = "  round \(round) batch \(batch): "
             line += zip(configurations, seconds).map { "\($0.label) \(rate(texts.count, $1))" }.joined(separator: ", ")
+            for (configuration, seconds) in zip(configurations, sortedSeconds) {
+                line += ", \(configuration.label), sorted by length \(rate(texts.count, seconds))"
+            }
             for row in baselineRows {
                 guard let seconds = theirs[row]?[batch] else { continue }
                 theirRates[row, default: [:]][batch, default: []].append(Double(texts.count) / seconds)
@@ -197,6 +218,12 @@ for (index, configuration) in configurations.enumerated() {
     rows.append(
         (configuration.label, ourRates.mapValues { RoundStatistics(values: $0[index]).formatted() })
     )
+    rows.append(
+        (
+            "\(configuration.label), sorted by length",
+            ourSortedRates.mapValues { RoundStatistics(values: $0[index]).formatted() }
+        )
+    )
 }
 for row in baselineRows {
     rows.append(
@@ -210,12 +237,15 @@ if baseline != nil {
             var ratio: [Int: String] = [:]
             for batch in columns {
                 let best = fastestBaseline(theirRates, batch: batch, sorted: sorted)
-                guard let mine = ourRates[batch]?[index], best.count == mine.count, !best.isEmpty else { continue }
+                guard let mine = (sorted ? ourSortedRates : ourRates)[batch]?[index], best.count == mine.count,
+                    !best.isEmpty
+                else { continue }
                 let ratios = zip(mine, best).map { $0 / $1 }
                 ratio[batch] = quiet ? RoundStatistics(values: ratios).formatted("%.2fx") : "not quiet"
             }
             let against = sorted ? "fastest onnxruntime sorted" : "fastest onnxruntime"
-            rows.append(("ratio \(configuration.label) / \(against)", ratio))
+            let mineSorted = sorted ? ", sorted by length" : ""
+            rows.append(("ratio \(configuration.label)\(mineSorted) / \(against)", ratio))
         }
     }
 }
@@ -224,7 +254,7 @@ if let baseline { print("baseline: \(baseline.name)") }
 print(
     "sentences/s, median (lowest–highest) over \(options.rounds) round(s) of \(texts.count) texts "
         + "(mean \(String(format: "%.1f", meanTokens)) tokens), engines alternating every \(options.sliceSize) texts; "
-        + "same batches unless sorted by length"
+        + "same batches unless sorted by length (then both engines take slices of all texts in order of length)"
 )
 let nameWidth = (rows.map(\.0.count).max() ?? 0) + 2
 func padded(_ text: String, _ width: Int, left: Bool) -> String {
