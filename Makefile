@@ -40,6 +40,11 @@ demo: build
 	.venv/bin/python scripts/load-sample.py "$$uri" samples/sgd-sample.jsonl && \
 	$(BIN)/clusterctl force --wait && $(BIN)/clusterctl clusters
 
+# The compute-bound test targets (k-means, k rules, stability seeds, MiniLM parity and kernels) run in a pass of
+# their own before the rest: their synchronous work holds Swift Testing's cooperative threads (two on two cores),
+# and beside them the socket, lifecycle and time-limited suites stalled for up to two minutes.
+COMPUTE_TESTS := ^(ClusterdClusteringTests|ClusterdEmbeddingTests|ClusterdModelTests)\.
+
 # Every test: the C client's own (reader, fake server, header, exports), then the Swift suites (unit, channel,
 # integration, end-to-end: clusterctl, the C client against the real server, also under valgrind), then the
 # Python client's (mypy --strict, pytest against the real server), all on one embedded MongoDB.
@@ -52,7 +57,8 @@ test: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	export CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BIN="$$PWD/.build/debug/clusterd" \
 	  CLUSTERCTL_BIN="$$PWD/.build/debug/clusterctl" CLUSTERD_C_TEST_BIN="$$PWD/clients/c/build/clusterd-test"; \
-	swift test --skip-build && $(MAKE) -s test-python
+	swift test --skip-build --filter '$(COMPUTE_TESTS)' && swift test --skip-build --skip '$(COMPUTE_TESTS)' && \
+	  $(MAKE) -s test-python
 	.build/debug/clusterd-fuzz fuzz/corpus
 
 # The Python client: types, then pytest (exit 5, "no tests collected", fails like any other failure). Uses
