@@ -3,8 +3,9 @@ import ClusterdService
 import Foundation
 
 extension GatewayRouter {
-    /// The most changes `GET /api/clustering/curation` returns (as ListCuration), and its default.
+    /// The most changes `GET /api/clustering/curation` returns (as ListCuration).
     static let maxCurationChanges = 1000
+    /// The changes `GET /api/clustering/curation` returns without `limit` (as ListCuration's 0).
     static let defaultCurationChanges = 100
 
     /// Who a change made through the gateway is logged under: "token (http)" when the gateway has a token (the
