@@ -1,3 +1,4 @@
+import ClusterdCore
 import NIOHTTP1
 
 /// The gateway's endpoints and what each accepts.
@@ -14,6 +15,10 @@ enum GatewayEndpoint: Equatable {
     case forgetConversation(rawConversationID: Substring)
     /// `GET /api/conversations/{conversation_id}/cluster`, with the id as it appears in the path.
     case conversationCluster(rawConversationID: Substring)
+    /// `POST /api/clustering/topics/{stable_id}/{rename|pin|unpin|merge}`, with the id as it appears in the path.
+    case curateTopic(rawStableID: Substring, action: CurationAction)
+    /// `GET /api/clustering/curation`: the curated topics and the curation log.
+    case curationLog
     /// `GET /openapi.json`.
     case openAPI
     /// `GET /livez`.
@@ -30,6 +35,7 @@ enum GatewayEndpoint: Equatable {
         switch path {
         case "/api/clustering/background-status": self = .status
         case "/api/clustering/background-force": self = .force
+        case "/api/clustering/curation": self = .curationLog
         case "/openapi.json": self = .openAPI
         case "/livez": self = .livez
         case "/readyz": self = .readyz
@@ -37,6 +43,12 @@ enum GatewayEndpoint: Equatable {
         case "/report": self = .report
         default:
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            if segments.count == 6, segments[0].isEmpty, segments[1] == "api", segments[2] == "clustering",
+                segments[3] == "topics", let action = CurationAction(rawValue: String(segments[5]))
+            {
+                self = .curateTopic(rawStableID: segments[4], action: action)
+                return
+            }
             guard segments.count == 5, segments[0].isEmpty, segments[1] == "api" else { return nil }
             switch (segments[2], segments[4]) {
             case ("messages", "trigger-analysis"): self = .trigger(rawMessageID: segments[3])
@@ -51,8 +63,9 @@ enum GatewayEndpoint: Equatable {
     /// The methods it answers (a GET endpoint answers HEAD too, as Starlette's do).
     var methods: [HTTPMethod] {
         switch self {
-        case .status, .conversationCluster, .openAPI, .livez, .readyz, .metrics, .report: return [.GET, .HEAD]
-        case .force, .trigger, .forgetMessage, .forgetConversation: return [.POST]
+        case .status, .conversationCluster, .curationLog, .openAPI, .livez, .readyz, .metrics, .report:
+            return [.GET, .HEAD]
+        case .force, .trigger, .forgetMessage, .forgetConversation, .curateTopic: return [.POST]
         }
     }
 
@@ -60,7 +73,8 @@ enum GatewayEndpoint: Equatable {
     /// open, as an orchestrator's probes and API tooling expect.
     var requiresToken: Bool {
         switch self {
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .metrics, .report:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .curateTopic,
+            .curationLog, .metrics, .report:
             return true
         case .openAPI, .livez, .readyz: return false
         }
@@ -71,7 +85,8 @@ enum GatewayEndpoint: Equatable {
     var isProbe: Bool {
         switch self {
         case .livez, .readyz, .metrics: return true
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .report:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .curateTopic,
+            .curationLog, .openAPI, .report:
             return false
         }
     }
@@ -81,8 +96,8 @@ enum GatewayEndpoint: Equatable {
     var checksHostAndOrigin: Bool {
         switch self {
         case .livez, .readyz: return false
-        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .openAPI, .metrics,
-            .report:
+        case .status, .force, .trigger, .forgetMessage, .forgetConversation, .conversationCluster, .curateTopic,
+            .curationLog, .openAPI, .metrics, .report:
             return true
         }
     }

@@ -19,8 +19,8 @@ final class GatewayHandler: ChannelInboundHandler {
     private enum State {
         /// Waiting for a request head.
         case idle
-        /// Reading a request's body.
-        case reading(HTTPRequestHead, bodyBytes: Int)
+        /// Reading a request's body (kept whole, within `maxBodyBytes`).
+        case reading(HTTPRequestHead, body: [UInt8])
         /// A response is being produced off the event loop.
         case responding
         /// A response is ready but the socket is not writable: it is written once it is.
@@ -61,23 +61,24 @@ final class GatewayHandler: ChannelInboundHandler {
                 refuse(context: context, .detail(.payloadTooLarge, "Request body is larger than \(maxBodyBytes) bytes"))
                 return
             }
-            state = .reading(head, bodyBytes: 0)
+            state = .reading(head, body: [])
         case .body(let buffer):
-            guard case .reading(let head, let bodyBytes) = state else { return }
-            let total = bodyBytes + buffer.readableBytes
-            if total > maxBodyBytes {
+            guard case .reading(let head, var body) = state else { return }
+            if body.count + buffer.readableBytes > maxBodyBytes {
                 refuse(context: context, .detail(.payloadTooLarge, "Request body is larger than \(maxBodyBytes) bytes"))
                 return
             }
-            state = .reading(head, bodyBytes: total)
+            state = .responding  // drops the state's copy so the append below does not copy the body
+            body.append(contentsOf: buffer.readableBytesView)
+            state = .reading(head, body: body)
         case .end:
-            guard case .reading(let head, _) = state else { return }
+            guard case .reading(let head, let body) = state else { return }
             context.triggerUserOutboundEvent(RequestDeadlineHandler.RequestReceived(), promise: nil)
-            respond(context: context, head: head)
+            respond(context: context, head: head, body: body)
         }
     }
 
-    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
+    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: [UInt8]) {
         var head = head
         if let probesOnly {
             let path = head.uri.prefix { $0 != "?" && $0 != "#" }
@@ -92,7 +93,8 @@ final class GatewayHandler: ChannelInboundHandler {
             uri: head.uri,
             authorization: head.headers.first(name: "authorization"),
             host: head.headers.first(name: "host"),
-            origin: head.headers.first(name: "origin")
+            origin: head.headers.first(name: "origin"),
+            body: body
         )
         switch outcome {
         case .response(let response):

@@ -38,13 +38,15 @@ struct GatewayRouter: Sendable {
         self.policy = policy
     }
 
-    /// Routes one complete request; `host` and `origin` are its headers of those names, if any.
+    /// Routes one complete request; `host` and `origin` are its headers of those names, if any, and `body` its
+    /// body (read by the curation endpoints only).
     func route(
         method: HTTPMethod,
         uri: String,
         authorization: String?,
         host: String? = nil,
-        origin: String? = nil
+        origin: String? = nil,
+        body: [UInt8] = []
     ) -> Outcome {
         let path = uri.prefix { $0 != "?" && $0 != "#" }
         guard let endpoint = GatewayEndpoint(path: path) else {
@@ -101,6 +103,10 @@ struct GatewayRouter: Sendable {
             return offLoop(raw: raw, name: "conversation_id") { backend, id throws(ServiceError) in
                 try backend.conversationCluster(id: id).jsonObject
             }
+        case .curateTopic(let raw, let action):
+            return curate(rawStableID: raw, action: action, body: body)
+        case .curationLog:
+            return curationLog(query: uri.drop(while: { $0 != "?" }).dropFirst())
         case .openAPI:
             return .response(GatewayResponse(status: .ok, contentType: "application/json", body: openAPI))
         case .livez:
@@ -229,8 +235,12 @@ struct GatewayRouter: Sendable {
         let response: GatewayResponse
     }
 
-    /// A path segment as an id: percent-decoded, 1 to `maxMessageIDLength` characters; else FastAPI's 422.
-    static func pathID(_ raw: Substring, name: String) -> Result<String, PathRefusal> {
+    /// A path segment as an id: percent-decoded, 1 to `limit` characters; else FastAPI's 422.
+    static func pathID(
+        _ raw: Substring,
+        name: String,
+        limit: Int = BackgroundClusteringService.maxMessageIDLength
+    ) -> Result<String, PathRefusal> {
         let location = ["path", name]
         guard let id = String(raw).removingPercentEncoding else {
             return .failure(
@@ -244,32 +254,37 @@ struct GatewayRouter: Sendable {
                 )
             )
         }
-        if id.isEmpty {
+        return validatedText(id, location: location, limit: limit)
+    }
+
+    /// A text value (a path id, a query parameter, a body field) of 1 to `limit` characters; else FastAPI's 422
+    /// naming `location`.
+    static func validatedText(_ text: String, location: [String], limit: Int) -> Result<String, PathRefusal> {
+        if text.isEmpty {
             return .failure(
                 PathRefusal(
                     response: .validationError(
                         location: location,
                         message: "String should have at least 1 character",
                         type: "string_too_short",
-                        input: id
+                        input: text
                     )
                 )
             )
         }
-        let limit = BackgroundClusteringService.maxMessageIDLength
-        if id.unicodeScalars.count > limit {
+        if text.unicodeScalars.count > limit {
             return .failure(
                 PathRefusal(
                     response: .validationError(
                         location: location,
                         message: "String should have at most \(limit) characters",
                         type: "string_too_long",
-                        input: id
+                        input: text
                     )
                 )
             )
         }
-        return .success(id)
+        return .success(text)
     }
 
     /// An erasure of the id in the path: validated on the event loop, carried out off it.
@@ -289,7 +304,7 @@ struct GatewayRouter: Sendable {
 
     /// A call on the id in the path that blocks on MongoDB: the id validated on the event loop, `work` run off it;
     /// its object is the 200 reply, its error a refusal.
-    private func offLoop(
+    func offLoop(
         raw: Substring,
         name: String,
         _ work: @escaping @Sendable (any HTTPGatewayBackend, String) throws(ServiceError) -> [String: Any]

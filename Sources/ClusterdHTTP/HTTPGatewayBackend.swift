@@ -2,9 +2,10 @@ import ClusterdCore
 import ClusterdReport
 import ClusterdService
 
-/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()`, the erasures and
-/// `conversationCluster(id:)` answers from memory at once and is called on an event loop; `metricsText()` may read
-/// files (/proc) and the others block on MongoDB, so they are called on a queue of their own.
+/// What the HTTP gateway asks of the service behind it. Every method but `metricsText()`, the erasures,
+/// `conversationCluster(id:)`, the curation calls and `reportModel` answers from memory at once and is called on an
+/// event loop; `metricsText()` may read files (/proc) and the others block on MongoDB, so they are called on a queue
+/// of their own.
 public protocol HTTPGatewayBackend: Sendable {
     /// The status (the seed's document plus the operator's fields).
     func status() -> ServiceStatus
@@ -20,6 +21,12 @@ public protocol HTTPGatewayBackend: Sendable {
     func forgetConversation(id: String) throws(ServiceError) -> ErasureCounts
     /// Where a conversation sits (GetConversationCluster). Blocks on MongoDB: called off the event loops.
     func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement
+    /// Carries out a hand-curation change by `who` and logs it (CurateTopic). Blocks on MongoDB: called off the
+    /// event loops.
+    func curate(_ request: CurationRequest, by who: String) throws(ServiceError) -> CurationOutcome
+    /// The curated topics (of `stableID` only, when given) and up to `limit` changes, newest first (ListCuration).
+    /// Blocks on MongoDB: called off the event loops.
+    func curationLog(stableID: String?, limit: Int) throws(ServiceError) -> CurationLog
     /// The topic report's model of a run (the latest successful one when nil). Blocks on MongoDB: called off the
     /// event loops.
     func reportModel(runID: String?, includeText: Bool) throws(ServiceError) -> ReportModel
@@ -64,6 +71,16 @@ public struct ServiceGatewayBackend: HTTPGatewayBackend {
     /// The service's placement of one conversation.
     public func conversationCluster(id: String) throws(ServiceError) -> ConversationPlacement {
         try service.conversationCluster(id: id)
+    }
+
+    /// The service's curation.
+    public func curate(_ request: CurationRequest, by who: String) throws(ServiceError) -> CurationOutcome {
+        try service.curate(request, by: who)
+    }
+
+    /// The service's curation log.
+    public func curationLog(stableID: String?, limit: Int) throws(ServiceError) -> CurationLog {
+        try service.curationLog(stableID: stableID, limit: limit)
     }
 
     /// The service's report model.

@@ -1,3 +1,4 @@
+import ClusterdCore
 import ClusterdService
 import Foundation
 
@@ -28,7 +29,12 @@ enum OpenAPIDocument {
             operation["responses"] = responses
             return operation
         }
-        func pathID(_ name: String, title: String, description: String) -> [[String: Any]] {
+        func pathID(
+            _ name: String,
+            title: String,
+            description: String,
+            maxLength: Int = BackgroundClusteringService.maxMessageIDLength
+        ) -> [[String: Any]] {
             [
                 [
                     "name": name,
@@ -39,10 +45,46 @@ enum OpenAPIDocument {
                         "type": "string",
                         "title": title,
                         "minLength": 1,
-                        "maxLength": BackgroundClusteringService.maxMessageIDLength,
+                        "maxLength": maxLength,
                     ],
                 ]
             ]
+        }
+        let storeDown = json("MongoDB is unreachable, or the server is shutting down", ref("HTTPError"))
+        let who =
+            "Logged with who (\"token (http)\" when the gateway has a token, else \"local (http)\") and when; "
+            + "`GET /api/clustering/curation` lists the log."
+        func curateOperation(
+            _ action: CurationAction,
+            summary: String,
+            description: String,
+            body: String?
+        ) -> [String: Any] {
+            var operation: [String: Any] = [
+                "operationId": "\(action.rawValue)Topic",
+                "summary": summary,
+                "description": description + " " + who,
+                "tags": ["curation"],
+                "parameters": pathID(
+                    "stable_id",
+                    title: "Stable Id",
+                    description: "The topic's stable id (as the latest successful run has it)",
+                    maxLength: BackgroundClusteringService.maxCuratedTextLength
+                ),
+                "responses": [
+                    "200": json("The change as logged, and what it does", ref("CurationResult")),
+                    "404": json("No successful run yet, or it has no topic with the id", ref("HTTPError")),
+                    "422": json("Validation Error", ref("HTTPValidationError")),
+                    "503": storeDown,
+                ],
+            ]
+            if let body {
+                operation["requestBody"] = [
+                    "required": true,
+                    "content": ["application/json": ["schema": ref(body)]],
+                ]
+            }
+            return operation
         }
         func forgetOperation(
             id: String,
@@ -158,6 +200,89 @@ enum OpenAPIDocument {
                         "404": json("No successful run yet, or the conversation has no cluster", ref("HTTPError")),
                         "422": json("Validation Error", ref("HTTPValidationError")),
                         "503": json("MongoDB is unreachable, or the server is shutting down", ref("HTTPError")),
+                    ],
+                ])
+            ],
+            "/api/clustering/topics/{stable_id}/rename": [
+                "post": secured(
+                    curateOperation(
+                        .rename,
+                        summary: "Rename Topic",
+                        description:
+                            "Gives the topic a name (and optionally a description) that the latest successful run "
+                            + "shows at once and every later run keeps while the stable id continues; neither Claude "
+                            + "nor local naming replaces it (`clusterctl topic rename`).",
+                        body: "RenameTopicRequest"
+                    )
+                )
+            ],
+            "/api/clustering/topics/{stable_id}/pin": [
+                "post": secured(
+                    curateOperation(
+                        .pin,
+                        summary: "Pin Topic Name",
+                        description:
+                            "Keeps the topic's current name in every later run, as a rename to it would "
+                            + "(`clusterctl topic pin`).",
+                        body: nil
+                    )
+                )
+            ],
+            "/api/clustering/topics/{stable_id}/unpin": [
+                "post": secured(
+                    curateOperation(
+                        .unpin,
+                        summary: "Unpin Topic Name",
+                        description:
+                            "Drops a kept name: from the next run the topic is named by the usual rules. 422 when "
+                            + "the topic has no kept name (`clusterctl topic unpin`).",
+                        body: nil
+                    )
+                )
+            ],
+            "/api/clustering/topics/{stable_id}/merge": [
+                "post": secured(
+                    curateOperation(
+                        .merge,
+                        summary: "Merge Topic",
+                        description:
+                            "Merges the topic into another of the same level: from the next run its conversations "
+                            + "are reported under the surviving id and the two clusters are one. 422 for a merge "
+                            + "into itself (directly or through earlier merges) or across levels "
+                            + "(`clusterctl topic merge`).",
+                        body: "MergeTopicRequest"
+                    )
+                )
+            ],
+            "/api/clustering/curation": [
+                "get": secured([
+                    "operationId": "getCurationLog",
+                    "summary": "Get Curation Log",
+                    "description":
+                        "The curated topics (kept names, merges) and the audit log of changes, newest first: who "
+                        + "made each and when (the same JSON as `clusterctl topic log --json`; the RPC's "
+                        + "ListCuration).",
+                    "tags": ["curation"],
+                    "parameters": [
+                        [
+                            "name": "stable_id", "in": "query", "required": false,
+                            "description": "Only this topic (and topics merged into it)",
+                            "schema": [
+                                "type": "string", "minLength": 1,
+                                "maxLength": BackgroundClusteringService.maxCuratedTextLength,
+                            ],
+                        ],
+                        [
+                            "name": "limit", "in": "query", "required": false,
+                            "description":
+                                "At most this many changes (default \(GatewayRouter.defaultCurationChanges))",
+                            "schema": ["type": "integer", "minimum": 1, "maximum": GatewayRouter.maxCurationChanges],
+                        ],
+                    ],
+                    "responses": [
+                        "200": json("The curated topics and the log", ref("CurationLog")),
+                        "422": json("Validation Error", ref("HTTPValidationError")),
+                        "503": storeDown,
                     ],
                 ])
             ],
@@ -286,6 +411,7 @@ enum OpenAPIDocument {
         let boolean: [String: Any] = ["type": "boolean"]
         let number: [String: Any] = ["type": "number"]
         let dateTime: [String: Any] = ["type": "string", "format": "date-time"]
+        let curatedText = BackgroundClusteringService.maxCuratedTextLength
         return [
             "RunSummary": object([
                 "id": string,
@@ -374,6 +500,51 @@ enum OpenAPIDocument {
                 "distance": nullable("number"),
                 "assigned_at": ["anyOf": [dateTime, ["type": "null"]]],
                 "path": ["type": "array", "items": ref("ClusterPathEntry")],
+            ]),
+            "RenameTopicRequest": object(
+                [
+                    "name": ["type": "string", "minLength": 1, "maxLength": curatedText],
+                    "description": [
+                        "type": ["string", "null"], "maxLength": curatedText,
+                        "description": "Empty or absent: the run's own description",
+                    ],
+                ],
+                required: ["name"]
+            ),
+            "MergeTopicRequest": object(
+                [
+                    "into": [
+                        "type": "string", "minLength": 1, "maxLength": curatedText,
+                        "description": "The surviving topic",
+                    ]
+                ]
+            ),
+            "CurationChange": object([
+                "action": ["type": "string", "enum": CurationAction.allCases.map(\.rawValue)],
+                "stable_id": string,
+                "name": string,
+                "description": string,
+                "into_stable_id": string,
+                "previous_name": string,
+                "by": string,
+                "at": dateTime,
+            ]),
+            "CurationResult": object([
+                "success": boolean,
+                "change": ref("CurationChange"),
+                "message": string,
+            ]),
+            "TopicCuration": object([
+                "stable_id": string,
+                "name": nullable("string"),
+                "description": nullable("string"),
+                "merged_into": nullable("string"),
+                "updated_by": string,
+                "updated_at": dateTime,
+            ]),
+            "CurationLog": object([
+                "topics": ["type": "array", "items": ref("TopicCuration")],
+                "changes": ["type": "array", "items": ref("CurationChange")],
             ]),
             "TriggerResult": object([
                 "success": boolean,

@@ -20,7 +20,7 @@ extension Clusterctl {
         )
 
         /// Sends one change and prints what it does.
-        static func curate(_ call: CurateTopicCall, connection: ConnectionOptions) async throws {
+        static func curate(_ call: CurationRequest, connection: ConnectionOptions) async throws {
             let outcome = try await connection.withClient { try await $0.curateTopic(call) }
             print(PrintableText.escaped(outcome.message))
         }
@@ -34,7 +34,7 @@ extension Clusterctl {
             @Option(help: "A new description (default: the run's own).") var description: String?
 
             func run() async throws {
-                let call = CurateTopicCall(action: "rename", stableID: id, name: name, description: description ?? "")
+                let call = CurationRequest(action: .rename, stableID: id, name: name, description: description ?? "")
                 try await Topic.curate(call, connection: connection)
             }
         }
@@ -46,7 +46,7 @@ extension Clusterctl {
             @Argument(help: "The topic's stable id.") var id: String
 
             func run() async throws {
-                try await Topic.curate(CurateTopicCall(action: "pin", stableID: id), connection: connection)
+                try await Topic.curate(CurationRequest(action: .pin, stableID: id), connection: connection)
             }
         }
 
@@ -59,7 +59,7 @@ extension Clusterctl {
             @Argument(help: "The topic's stable id.") var id: String
 
             func run() async throws {
-                try await Topic.curate(CurateTopicCall(action: "unpin", stableID: id), connection: connection)
+                try await Topic.curate(CurationRequest(action: .unpin, stableID: id), connection: connection)
             }
         }
 
@@ -73,7 +73,7 @@ extension Clusterctl {
             @Argument(help: "The surviving topic (stable id).") var into: String
 
             func run() async throws {
-                let call = CurateTopicCall(action: "merge", stableID: id, intoStableID: into)
+                let call = CurationRequest(action: .merge, stableID: id, intoStableID: into)
                 try await Topic.curate(call, connection: connection)
             }
         }

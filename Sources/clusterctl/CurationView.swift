@@ -33,27 +33,9 @@ enum CurationView {
         }
     }
 
-    /// `topic log --json`: topics [{stable_id, name, description, merged_into, updated_by, updated_at}] and
-    /// changes [{action, stable_id, name, description, into_stable_id, previous_name, by, at}].
+    /// `topic log --json`: the log's `jsonObject` (the gateway serves the same object).
     static func json(_ log: CurationLog) -> String {
-        let object: [String: Any] = [
-            "topics": log.topics.map { topic in
-                [
-                    "stable_id": topic.stableID, "name": topic.name.map { $0 as Any } ?? NSNull(),
-                    "description": topic.description.map { $0 as Any } ?? NSNull(),
-                    "merged_into": topic.mergedInto.map { $0 as Any } ?? NSNull(), "updated_by": topic.updatedBy,
-                    "updated_at": ServiceStatus.isoText(topic.updatedAt),
-                ] as [String: Any]
-            },
-            "changes": log.changes.map { change in
-                [
-                    "action": change.action.rawValue, "stable_id": change.stableID, "name": change.name,
-                    "description": change.description, "into_stable_id": change.intoStableID,
-                    "previous_name": change.previousName, "by": change.by, "at": ServiceStatus.isoText(change.at),
-                ] as [String: Any]
-            },
-        ]
-        return encode(object)
+        encode(log.jsonObject)
     }
 
     /// `clusters --history`: one line per retained successful run, newest first: run, start, size, name, events.

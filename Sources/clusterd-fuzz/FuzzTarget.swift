@@ -41,8 +41,11 @@ enum FuzzTarget {
     /// Decoding may fail (INVALID_ARGUMENT); when it succeeds, encode → decode must give the same frame.
     static func checkRoundTrip(_ body: ByteBufferView) {
         guard let frame = try? WireCodec.decode(body) else { return }
-        // A refused batch has no body to re-encode.
-        if case .oversizedBatch = frame.body { return }
+        // A refused batch or request has no body to re-encode.
+        switch frame.body {
+        case .oversizedBatch, .invalidRequest: return
+        case .request, .reply, .unknown: break
+        }
         let again = try? WireCodec.decode(WireCodec.encode(frame))
         precondition(again == frame, "round trip changed \(frame) into \(String(describing: again))")
     }

@@ -67,6 +67,39 @@ final class FakeBackend: HTTPGatewayBackend {
         )
     }
 
+    /// The curation changes asked for, with who asked.
+    let curations = Mutex<[(CurationRequest, String)]>([])
+    /// The curation log requests seen: (stable id, limit).
+    let curationLogs = Mutex<[(String?, Int)]>([])
+
+    func curate(_ request: CurationRequest, by who: String) throws(ServiceError) -> CurationOutcome {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        curations.withLock { $0.append((request, who)) }
+        let change = CurationChange(
+            action: request.action,
+            stableID: request.stableID,
+            name: request.name,
+            description: request.description,
+            intoStableID: request.intoStableID,
+            previousName: "Refunds",
+            by: who,
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
+        return CurationOutcome(change: change, message: "\(request.action.rawValue)d \(request.stableID)")
+    }
+
+    func curationLog(stableID: String?, limit: Int) throws(ServiceError) -> CurationLog {
+        if let error = refuse.withLock({ $0 }) { throw error }
+        curationLogs.withLock { $0.append((stableID, limit)) }
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        return CurationLog(
+            topics: [TopicCuration(stableID: "c-base", name: "Money back", updatedBy: "token (http)", updatedAt: at)],
+            changes: [
+                CurationChange(action: .rename, stableID: "c-base", name: "Money back", by: "token (http)", at: at)
+            ]
+        )
+    }
+
     /// The report requests seen: (run id, include text).
     let reports = Mutex<[(String?, Bool)]>([])
 

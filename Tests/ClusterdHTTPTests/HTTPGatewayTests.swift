@@ -223,6 +223,37 @@ struct HTTPGatewayTests {
         }
     }
 
+    @Test func aCurationBodyArrivesWholeOverTheSocket() async throws {
+        try await withGateway { port, backend in
+            let client = try HTTPTestClient(port: port)
+            defer { client.close() }
+            let name = String(repeating: "é", count: 500)
+            let rename = try await client.send(
+                "POST",
+                "/api/clustering/topics/c-1/rename",
+                headers: [("content-type", "application/json")],
+                body: Array(#"{"name": "\#(name)"}"#.utf8)
+            )
+            #expect(rename.status == 200, "\(rename.text)")
+            #expect((rename.json?["change"] as? [String: Any])?["name"] as? String == name)
+            let merge = try await client.send(
+                "POST",
+                "/api/clustering/topics/c-2/merge",
+                body: Array(#"{"into": "c-1"}"#.utf8)
+            )
+            #expect(merge.status == 200)
+            let refused = try await client.send("POST", "/api/clustering/topics/c-2/merge", body: Array("{}".utf8))
+            #expect(refused.status == 422)
+            // The connection carries on after each: bodies are consumed whole.
+            let log = try await client.send("GET", "/api/clustering/curation?limit=5")
+            #expect(log.status == 200)
+            #expect((log.json?["changes"] as? [Any])?.count == 1)
+            let seen = backend.curations.withLock { $0.map(\.0) }
+            #expect(seen.map(\.action) == [.rename, .merge])
+            #expect(seen.last?.intoStableID == "c-1")
+        }
+    }
+
     @Test func theOpenAPIDocumentDescribesExactlyTheEndpoints() throws {
         let open = OpenAPIDocument.document(serverVersion: "1.2.3", requiresToken: false)
         let paths = try #require(open["paths"] as? [String: [String: Any]])
@@ -232,8 +263,20 @@ struct HTTPGatewayTests {
                 "/api/messages/{message_id}/trigger-analysis", "/openapi.json", "/livez", "/readyz", "/metrics",
                 "/api/messages/{message_id}/forget", "/api/conversations/{conversation_id}/forget",
                 "/api/conversations/{conversation_id}/cluster", "/report",
+                "/api/clustering/topics/{stable_id}/rename", "/api/clustering/topics/{stable_id}/pin",
+                "/api/clustering/topics/{stable_id}/unpin", "/api/clustering/topics/{stable_id}/merge",
+                "/api/clustering/curation",
             ]
         )
+        for action in CurationAction.allCases {
+            let operation = paths["/api/clustering/topics/{stable_id}/\(action.rawValue)"]?["post"] as? [String: Any]
+            #expect(operation?["operationId"] as? String == "\(action.rawValue)Topic")
+            let responses = operation?["responses"] as? [String: Any]
+            #expect(Set(responses?.keys.map { $0 } ?? []) == ["200", "403", "404", "422", "503"], "\(action)")
+            let hasBody = operation?["requestBody"] != nil
+            #expect(hasBody == (action == .rename || action == .merge), "\(action)")
+        }
+        #expect(paths["/api/clustering/curation"]?.keys.sorted() == ["get"])
         #expect(paths["/api/clustering/background-status"]?.keys.sorted() == ["get"])
         #expect(paths["/api/clustering/background-force"]?.keys.sorted() == ["post"])
         #expect(paths["/api/messages/{message_id}/trigger-analysis"]?.keys.sorted() == ["post"])

@@ -60,7 +60,7 @@ import Testing
                 )
             )
         ),
-        .request(.curateTopic(CurateTopicCall(action: "rename", stableID: "c-1", name: "Money", description: "d"))),
+        .request(.curateTopic(CurationRequest(action: .rename, stableID: "c-1", name: "Money", description: "d"))),
         .reply(.curateTopic(CurationOutcome(change: change, message: "merged"))),
         .request(.listCuration(stableID: "", limit: 0)),
         .reply(
@@ -78,6 +78,33 @@ import Testing
     func roundTrips(body: RPCMessage) throws {
         let decoded = try WireCodec.decode(WireCodec.encode(RPCFrame(callID: 7, body: body)))
         #expect(decoded.body == body)
+    }
+
+    /// A CurateTopic frame (call id 5) whose request carries only `action`, encoded by hand as another client's
+    /// encoder would.
+    static func curateFrame(action: String) -> [UInt8] {
+        let text = Array(action.utf8)
+        let request: [UInt8] = [0x0A, UInt8(text.count)] + text
+        // Frame field 1 (call_id) = 5; field 35 (curate_topic), length-delimited: tag 35 << 3 | 2 = 0x9A 0x02.
+        return [0x08, 0x05, 0x9A, 0x02, UInt8(request.count)] + request
+    }
+
+    @Test func eachActionDecodesToItsCase() throws {
+        for action in CurationAction.allCases {
+            let frame = try WireCodec.decode(Self.curateFrame(action: action.rawValue))
+            #expect(frame.body == .request(.curateTopic(CurationRequest(action: action, stableID: ""))))
+        }
+    }
+
+    @Test func anUnknownActionIsRefusedWhileDecodingWithTheKnownOnesNamed() throws {
+        let frame = try WireCodec.decode(Self.curateFrame(action: "Rename"))
+        #expect(frame.callID == 5)
+        guard case .invalidRequest(let error) = frame.body else {
+            Issue.record("expected a refused request, got \(frame.body)")
+            return
+        }
+        #expect(error.code == .invalidArgument)
+        #expect(error.message == "unknown curation action \"Rename\" (one of rename, pin, unpin, merge)")
     }
 
     @Test func changesAreLoggedUnderTheTokenOrLocalWithTheClientsName() {

@@ -83,6 +83,16 @@ import Testing
             return
         }
         #expect(unknown.code == .unimplemented)
+        let refusal = RPCError(code: .invalidArgument, message: "unknown curation action")
+        guard
+            case .fail(5, let refused, .invalid) = machine.frameReceived(
+                RPCFrame(callID: 5, body: .invalidRequest(refusal))
+            )
+        else {
+            Issue.record("expected the decoder's refusal")
+            return
+        }
+        #expect(refused == refusal)
         #expect(machine.phase == .open)
     }
 

@@ -134,6 +134,15 @@ import Testing
         )
         #expect(
             code {
+                _ = try service.curate(
+                    CurationRequest(action: .merge, stableID: "c-unknown", intoStableID: "c-unknown"),
+                    by: "local"
+                )
+            } == .notFound,
+            "an unknown topic is NOT_FOUND before its merge target is looked at"
+        )
+        #expect(
+            code {
                 _ = try service.curate(CurationRequest(action: .rename, stableID: "c-unknown", name: "x"), by: "local")
             } == .notFound
         )

@@ -56,6 +56,11 @@ extension EndToEnd {
             #expect(text.contains(" passed, 0 failed"), "\(text)\n\(stderr())")
             #expect(!text.contains("FAIL"), "\(text)")
             #expect(text.contains("ok   after the restart the same client reconnects automatically"), "\(text)")
+            #expect(text.contains("ok   curation: the log, newest first, with the merge"), "\(text)")
+            // The C client's curation is in MongoDB, logged under the token and its client name.
+            let changes = try store.curationChanges(stableID: nil, limit: 100)
+            #expect(changes.map(\.action) == [.merge, .unpin, .pin, .rename])
+            #expect(changes.allSatisfy { $0.by == "token (clusterd-test)" })
             if termination == nil { child.kill(SIGKILL) }
 
             // What the C client triggered is analysed; the token never reaches the log.

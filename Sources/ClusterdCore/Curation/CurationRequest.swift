@@ -1,4 +1,6 @@
-/// A curation change as a caller asks for it (CurateTopic).
+/// A curation change as a caller asks for it: the CurateTopic call as the RPC codec, the clients and the service
+/// carry it. A request on the wire whose action is not a `CurationAction` is refused by the codec (INVALID_ARGUMENT)
+/// before it becomes one.
 public struct CurationRequest: Sendable, Equatable {
     /// What to do.
     public var action: CurationAction

@@ -118,7 +118,7 @@ public final class ClusterdClient: Sendable {
         switch frame.body {
         case .reply(.error(let error)): throw error
         case .reply(let reply): return reply
-        case .request, .unknown, .oversizedBatch:
+        case .request, .unknown, .oversizedBatch, .invalidRequest:
             throw RPCError(code: .internal, message: "the server sent a non-reply body")
         }
     }
@@ -222,7 +222,7 @@ public final class ClusterdClient: Sendable {
     }
 
     /// CurateTopic: rename, pin, unpin or merge a topic; the logged change and what it does.
-    public func curateTopic(_ request: CurateTopicCall) async throws -> CurationOutcome {
+    public func curateTopic(_ request: CurationRequest) async throws -> CurationOutcome {
         let reply = try await call(.curateTopic(request))
         guard case .curateTopic(let outcome) = reply else { throw Self.unexpected(reply) }
         return outcome

@@ -9,4 +9,7 @@ public enum RPCMessage: Sendable, Equatable {
     /// A TriggerAnalysisBatch with more items than a batch may hold, refused before its items were unpacked; a
     /// server answers it with INVALID_ARGUMENT.
     case oversizedBatch(items: Int)
+    /// A request of a known kind whose fields this version cannot accept (a CurateTopic with an unknown action),
+    /// refused while decoding; a server answers it with the error.
+    case invalidRequest(RPCError)
 }

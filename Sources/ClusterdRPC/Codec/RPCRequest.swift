@@ -1,3 +1,5 @@
+import ClusterdCore
+
 /// A request a client sends: every call of protocol version 1.
 public enum RPCRequest: Sendable, Equatable {
     /// Opens a session (protocol version, client name, token).
@@ -23,7 +25,7 @@ public enum RPCRequest: Sendable, Equatable {
     /// Ask for a topic's size, name and lineage in each retained successful run (only clusters at `level`, if given).
     case getTopicHistory(stableID: String, level: UInt32?)
     /// Change a topic's hand curation (rename, pin, unpin, merge).
-    indirect case curateTopic(CurateTopicCall)
+    indirect case curateTopic(CurationRequest)
     /// Ask for the curated topics and the curation log (of one topic when the id is not empty; limit 0: 100).
     case listCuration(stableID: String, limit: UInt32)
     /// Ask for one page of the topic report's model.

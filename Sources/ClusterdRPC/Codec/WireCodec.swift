@@ -99,7 +99,7 @@ public enum WireCodec {
         switch body {
         case .request(let request): fill(&frame, with: request, arena: arena)
         case .reply(let reply): fill(&frame, with: reply, arena: arena)
-        case .unknown, .oversizedBatch: frame.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
+        case .unknown, .oversizedBatch, .invalidRequest: frame.body_case = CLUSTERD__V1__FRAME__BODY__NOT_SET
         }
     }
 
@@ -205,7 +205,7 @@ public enum WireCodec {
         case CLUSTERD__V1__FRAME__BODY_EXPORT_ASSIGNMENTS_REPLY: return .reply(ExportAssignmentsCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY: return .request(GetTopicHistoryCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_GET_TOPIC_HISTORY_REPLY: return .reply(GetTopicHistoryCodec.reply(frame))
-        case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC: return .request(CurateTopicCodec.request(frame))
+        case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC: return CurateTopicCodec.request(frame)
         case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY: return .reply(CurateTopicCodec.reply(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_CURATION: return .request(ListCurationCodec.request(frame))
         case CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY: return .reply(ListCurationCodec.reply(frame))

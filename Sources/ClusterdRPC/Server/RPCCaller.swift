@@ -1,3 +1,5 @@
+import ClusterdCore
+
 /// Who is calling on a connection, as far as the server knows: whether the connection authenticated with the
 /// server's token, and the client name its Hello gave.
 public struct RPCCaller: Sendable, Equatable {
@@ -17,9 +19,5 @@ public struct RPCCaller: Sendable, Equatable {
 
     /// The name a change is logged under: "token" (the server has one token, which carries no name of its own) or
     /// "local" (no token), with the client's name in brackets when its Hello gave one.
-    public var who: String {
-        let base = authenticated ? "token" : "local"
-        let client = String(clientName.prefix(64))
-        return client.isEmpty ? base : "\(base) (\(client))"
-    }
+    public var who: String { CurationChange.author(authenticated: authenticated, client: clientName) }
 }

@@ -165,6 +165,8 @@ struct RPCConnectionStateMachine {
                 RPCError(code: .invalidArgument, message: message),
                 method: .triggerAnalysisBatch
             )
+        case (.open, .invalidRequest(let error)):
+            return .fail(callID: frame.callID, error, method: .invalid)
         case (.open, .unknown):
             let error = RPCError(code: .unimplemented, message: "unknown body kind for protocol version 1")
             return .fail(callID: frame.callID, error, method: .invalid)

@@ -37,7 +37,7 @@ public protocol RPCServiceHandler: Sendable {
     func getTopicHistory(stableID: String, level: UInt32?, reply: RPCResponder<TopicHistory>)
 
     /// CurateTopic: change a topic's hand curation, logged as made by `caller`.
-    func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>)
+    func curateTopic(_ request: CurationRequest, caller: RPCCaller, reply: RPCResponder<CurationOutcome>)
 
     /// ListCuration: the curated topics and the curation log, newest first.
     func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>)
@@ -65,7 +65,7 @@ extension RPCServiceHandler {
     }
 
     /// A handler without curation answers UNIMPLEMENTED.
-    public func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
+    public func curateTopic(_ request: CurationRequest, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
         reply.fail(Self.unimplemented("CurateTopic"))
     }
 

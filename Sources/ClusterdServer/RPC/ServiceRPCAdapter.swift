@@ -158,21 +158,8 @@ struct ServiceRPCAdapter: RPCServiceHandler {
         }
     }
 
-    func curateTopic(_ request: CurateTopicCall, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
-        offLoop(reply) { service throws(ServiceError) in
-            guard let action = CurationAction(rawValue: request.action) else {
-                let known = CurationAction.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ServiceError(.invalidArgument, "unknown curation action \"\(request.action)\" (one of \(known))")
-            }
-            let change = CurationRequest(
-                action: action,
-                stableID: request.stableID,
-                name: request.name,
-                description: request.description,
-                intoStableID: request.intoStableID
-            )
-            return try service.curate(change, by: caller.who)
-        }
+    func curateTopic(_ request: CurationRequest, caller: RPCCaller, reply: RPCResponder<CurationOutcome>) {
+        offLoop(reply) { service throws(ServiceError) in try service.curate(request, by: caller.who) }
     }
 
     func listCuration(stableID: String, limit: UInt32, reply: RPCResponder<CurationLog>) {

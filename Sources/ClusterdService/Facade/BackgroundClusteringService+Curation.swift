@@ -19,9 +19,6 @@ extension BackgroundClusteringService {
             if !request.description.isEmpty { try Self.validateCurationText(request.description, field: "description") }
         case .merge:
             try Self.validateCurationText(request.intoStableID, field: "into_stable_id")
-            guard request.intoStableID != request.stableID else {
-                throw ServiceError(.invalidArgument, "cannot merge topic \(request.stableID) into itself")
-            }
         case .pin, .unpin:
             break
         }
@@ -76,6 +73,10 @@ extension BackgroundClusteringService {
                 message =
                     "unpinned topic \(request.stableID): from the next run it is named by the usual rules (Claude when configured, else its concepts)"
             case .merge:
+                // After the topic is found: an unknown id is NOT_FOUND whatever it is merged into.
+                guard request.intoStableID != request.stableID else {
+                    throw ServiceError(.invalidArgument, "cannot merge topic \(request.stableID) into itself")
+                }
                 let target = try existingTopic(request.intoStableID, in: run)
                 guard target.level == cluster.level else {
                     throw ServiceError(

@@ -923,3 +923,90 @@ bool clusterd_client_forget_messages(clusterd_client_t *client, const char *cons
     clusterd__v1__frame__free_unpacked(reply, NULL);
     return true;
 }
+
+/* CurateTopic with one action: every string but description must be non-NULL (description NULL sends ""). */
+static bool curate_topic(clusterd_client_t *client, const char *action, const char *stable_id, const char *name,
+                         const char *description, const char *into_stable_id, clusterd_curation_result_t **result,
+                         clusterd_error_t *error) {
+    if (!check_out(client, result, error)) {
+        return false;
+    }
+    if (stable_id == NULL || name == NULL || into_stable_id == NULL) {
+        clusterd_error_set(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT,
+                           "%s: a topic id or name is NULL", action);
+        return false;
+    }
+    Clusterd__V1__CurateTopicRequest body = CLUSTERD__V1__CURATE_TOPIC_REQUEST__INIT;
+    body.action = (char *)action;
+    body.stable_id = (char *)stable_id;
+    body.name = (char *)name;
+    if (description != NULL) {
+        body.description = (char *)description;
+    }
+    body.into_stable_id = (char *)into_stable_id;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC;
+    request.curate_topic = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY, &reply, error)) {
+        return false;
+    }
+    /* A result always carries its change: a reply without one is empty. */
+    const Clusterd__V1__CurateTopicReply *body_reply =
+        reply->curate_topic_reply != NULL && reply->curate_topic_reply->change != NULL ? reply->curate_topic_reply
+                                                                                       : NULL;
+    clusterd_curation_result_t *wrapped =
+        (clusterd_curation_result_t *)wrap_reply(client, reply, body_reply, "curation", error);
+    if (wrapped == NULL) {
+        return false;
+    }
+    *result = wrapped;
+    return true;
+}
+
+bool clusterd_client_rename_topic(clusterd_client_t *client, const char *stable_id, const char *name,
+                                  const char *description, clusterd_curation_result_t **result,
+                                  clusterd_error_t *error) {
+    return curate_topic(client, "rename", stable_id, name, description, "", result, error);
+}
+
+bool clusterd_client_pin_topic(clusterd_client_t *client, const char *stable_id, clusterd_curation_result_t **result,
+                               clusterd_error_t *error) {
+    return curate_topic(client, "pin", stable_id, "", NULL, "", result, error);
+}
+
+bool clusterd_client_unpin_topic(clusterd_client_t *client, const char *stable_id,
+                                 clusterd_curation_result_t **result, clusterd_error_t *error) {
+    return curate_topic(client, "unpin", stable_id, "", NULL, "", result, error);
+}
+
+bool clusterd_client_merge_topic(clusterd_client_t *client, const char *stable_id, const char *into_stable_id,
+                                 clusterd_curation_result_t **result, clusterd_error_t *error) {
+    return curate_topic(client, "merge", stable_id, "", NULL, into_stable_id, result, error);
+}
+
+bool clusterd_client_list_curation(clusterd_client_t *client, const char *stable_id, uint32_t limit,
+                                   clusterd_curation_log_t **log, clusterd_error_t *error) {
+    if (!check_out(client, log, error)) {
+        return false;
+    }
+    Clusterd__V1__ListCurationRequest body = CLUSTERD__V1__LIST_CURATION_REQUEST__INIT;
+    if (stable_id != NULL) {
+        body.stable_id = (char *)stable_id;
+    }
+    body.limit = limit;
+    Clusterd__V1__Frame request = CLUSTERD__V1__FRAME__INIT;
+    request.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CURATION;
+    request.list_curation = &body;
+    Clusterd__V1__Frame *reply = NULL;
+    if (!round_trip(client, &request, CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY, &reply, error)) {
+        return false;
+    }
+    clusterd_curation_log_t *wrapped =
+        (clusterd_curation_log_t *)wrap_reply(client, reply, reply->list_curation_reply, "curation log", error);
+    if (wrapped == NULL) {
+        return false;
+    }
+    *log = wrapped;
+    return true;
+}

@@ -94,6 +94,14 @@ struct clusterd_placement {
     clusterd_reply_t reply; /* body: Clusterd__V1__GetConversationClusterReply */
 };
 
+struct clusterd_curation_result {
+    clusterd_reply_t reply; /* body: Clusterd__V1__CurateTopicReply, its change never NULL */
+};
+
+struct clusterd_curation_log {
+    clusterd_reply_t reply; /* body: Clusterd__V1__ListCurationReply */
+};
+
 /* Wrap the generated messages so that a generated pointer converts to a public one. */
 struct clusterd_run {
     Clusterd__V1__RunSummary summary;
@@ -105,6 +113,14 @@ struct clusterd_cluster {
 
 struct clusterd_path_entry {
     Clusterd__V1__ClusterPathEntry entry;
+};
+
+struct clusterd_curation_change {
+    Clusterd__V1__CurationChange change;
+};
+
+struct clusterd_topic_curation {
+    Clusterd__V1__TopicCuration topic;
 };
 
 #endif /* CLUSTERD_PRIVATE_H */

@@ -11,7 +11,9 @@
  *  - GetStatus; ForceClustering; with --expect-run, waits for the run to succeed, then ListRuns and
  *    ListClusters (latest, by id, and an unknown id: SERVER/NOT_FOUND), GetConversationCluster of
  *    a representative conversation (its cluster first on the path), an unknown one (SERVER/NOT_FOUND)
- *    and an empty id (SERVER/INVALID_ARGUMENT);
+ *    and an empty id (SERVER/INVALID_ARGUMENT); then topic curation: rename (shown by the latest run at once), the
+ *    refusals that change nothing (an unknown topic: SERVER/NOT_FOUND; an empty name, a merge into itself, an unpin
+ *    with no kept name: SERVER/INVALID_ARGUMENT), pin, unpin, merge, and the log with who and when;
  *  - with --server-pid: the server dies mid-call (SIGSTOP, the call is sent, SIGKILL): an IO error;
  *    the next call finds the server down (IO/ECONNREFUSED); then, once the test harness has
  *    restarted a server on the same port, the same client reconnects by itself;
@@ -334,6 +336,139 @@ static void check_conversation_cluster(clusterd_client_t *client, const clusterd
           "conversation cluster of an empty id: SERVER/INVALID_ARGUMENT", ok ? NULL : &error);
 }
 
+/* The first two base clusters (level 0, not the "other" bucket) of a listing; false when there are fewer. */
+static bool two_base_clusters(const clusterd_cluster_list_t *clusters, const clusterd_cluster_t **first,
+                              const clusterd_cluster_t **second) {
+    *first = NULL;
+    *second = NULL;
+    for (size_t i = 0; i < clusterd_cluster_list_get_count(clusters) && *second == NULL; i++) {
+        const clusterd_cluster_t *cluster = clusterd_cluster_list_get(clusters, i);
+        if (clusterd_cluster_get_level(cluster) != 0 || strcmp(clusterd_cluster_get_stable_id(cluster), "other") == 0) {
+            continue;
+        }
+        *(*first == NULL ? first : second) = cluster;
+    }
+    return *second != NULL;
+}
+
+/* The curation log's changes, newest first, as "action stable_id" joined by ", " into out. */
+static void log_actions(const clusterd_curation_log_t *log, char *out, size_t size) {
+    out[0] = '\0';
+    for (size_t i = 0; i < clusterd_curation_log_get_change_count(log); i++) {
+        const clusterd_curation_change_t *change = clusterd_curation_log_get_change(log, i);
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i == 0 ? "" : ", ", clusterd_curation_change_get_action(change));
+    }
+}
+
+/* A refused curation call: false, the expected server code, and *result untouched. */
+static void check_refused(bool ok, clusterd_curation_result_t *result, const clusterd_error_t *error, int code,
+                          const char *what) {
+    check(!ok && result == NULL && is_error(error, CLUSTERD_ERROR_DOMAIN_SERVER, code), what, ok ? NULL : error);
+}
+
+/* Hand curation against the real server: a rename shows in the latest run at once and is logged under the token
+ * and this client's name; bad input is refused and changes nothing; pin, unpin and merge are logged newest first. */
+static void check_curation(clusterd_client_t *client, const clusterd_cluster_list_t *clusters) {
+    const clusterd_cluster_t *first = NULL;
+    const clusterd_cluster_t *second = NULL;
+    check(two_base_clusters(clusters, &first, &second), "curation: two base clusters to curate", NULL);
+    if (second == NULL) {
+        return;
+    }
+    char a[128];
+    char b[128];
+    char previous[256];
+    snprintf(a, sizeof a, "%s", clusterd_cluster_get_stable_id(first));
+    snprintf(b, sizeof b, "%s", clusterd_cluster_get_stable_id(second));
+    snprintf(previous, sizeof previous, "%s", clusterd_cluster_get_name(first));
+    clusterd_error_t error;
+    memset(&error, 0, sizeof error);
+    clusterd_curation_result_t *result = NULL;
+    bool ok = clusterd_client_rename_topic(client, a, "Named from C", "Set by libclusterd", &result, &error);
+    const clusterd_curation_change_t *change = clusterd_curation_result_get_change(result);
+    check(ok && strcmp(clusterd_curation_change_get_action(change), "rename") == 0 &&
+              strcmp(clusterd_curation_change_get_stable_id(change), a) == 0 &&
+              strcmp(clusterd_curation_change_get_name(change), "Named from C") == 0 &&
+              strcmp(clusterd_curation_change_get_previous_name(change), previous) == 0 &&
+              strcmp(clusterd_curation_change_get_by(change), "token (clusterd-test)") == 0 &&
+              clusterd_curation_change_get_at_ms(change) > 1700000000000 &&
+              clusterd_curation_result_get_message(result)[0] != '\0',
+          "curation: rename, logged by \"token (clusterd-test)\" with the previous name", ok ? NULL : &error);
+    clusterd_curation_result_destroy(result);
+
+    clusterd_cluster_list_t *latest = NULL;
+    const char *shown = "";
+    if (clusterd_client_list_clusters(client, NULL, &latest, &error)) {
+        for (size_t i = 0; i < clusterd_cluster_list_get_count(latest); i++) {
+            const clusterd_cluster_t *cluster = clusterd_cluster_list_get(latest, i);
+            if (strcmp(clusterd_cluster_get_stable_id(cluster), a) == 0) {
+                shown = clusterd_cluster_get_name(cluster);
+            }
+        }
+    }
+    check(strcmp(shown, "Named from C") == 0, "curation: the latest run shows the new name at once", NULL);
+    clusterd_cluster_list_destroy(latest);
+
+    result = NULL;
+    memset(&error, 0, sizeof error);
+    ok = clusterd_client_rename_topic(client, "c-nowhere", "x", NULL, &result, &error);
+    check_refused(ok, result, &error, CLUSTERD_CODE_NOT_FOUND, "curation: rename of an unknown topic: NOT_FOUND");
+    ok = clusterd_client_rename_topic(client, a, "", NULL, &result, &error);
+    check_refused(ok, result, &error, CLUSTERD_CODE_INVALID_ARGUMENT, "curation: an empty name: INVALID_ARGUMENT");
+    ok = clusterd_client_merge_topic(client, a, a, &result, &error);
+    check_refused(ok, result, &error, CLUSTERD_CODE_INVALID_ARGUMENT,
+                  "curation: a merge into itself: INVALID_ARGUMENT");
+    ok = clusterd_client_unpin_topic(client, b, &result, &error);
+    check_refused(ok, result, &error, CLUSTERD_CODE_INVALID_ARGUMENT,
+                  "curation: an unpin with no kept name: INVALID_ARGUMENT");
+    clusterd_curation_log_t *log = NULL;
+    ok = clusterd_client_list_curation(client, NULL, 0, &log, &error);
+    check(ok && clusterd_curation_log_get_change_count(log) == 1 && clusterd_curation_log_get_topic_count(log) == 1 &&
+              strcmp(clusterd_topic_curation_get_name(clusterd_curation_log_get_topic(log, 0)), "Named from C") == 0,
+          "curation: the refusals logged nothing and lost nothing", ok ? NULL : &error);
+    clusterd_curation_log_destroy(log);
+
+    const char *steps[] = {"pin", "unpin", "merge"};
+    for (size_t i = 0; i < 3; i++) {
+        result = NULL;
+        memset(&error, 0, sizeof error);
+        ok = i == 0   ? clusterd_client_pin_topic(client, b, &result, &error)
+             : i == 1 ? clusterd_client_unpin_topic(client, b, &result, &error)
+                      : clusterd_client_merge_topic(client, b, a, &result, &error);
+        char what[64];
+        snprintf(what, sizeof what, "curation: %s", steps[i]);
+        check(ok && strcmp(clusterd_curation_change_get_action(clusterd_curation_result_get_change(result)),
+                           steps[i]) == 0,
+              what, ok ? NULL : &error);
+        clusterd_curation_result_destroy(result);
+    }
+
+    log = NULL;
+    char actions[200];
+    ok = clusterd_client_list_curation(client, NULL, 0, &log, &error);
+    log_actions(log, actions, sizeof actions);
+    const clusterd_topic_curation_t *merged = NULL;
+    for (size_t i = 0; i < clusterd_curation_log_get_topic_count(log); i++) {
+        const clusterd_topic_curation_t *topic = clusterd_curation_log_get_topic(log, i);
+        if (strcmp(clusterd_topic_curation_get_stable_id(topic), b) == 0) {
+            merged = topic;
+        }
+    }
+    check(ok && strcmp(actions, "merge, unpin, pin, rename") == 0 &&
+              strcmp(clusterd_topic_curation_get_merged_into(merged), a) == 0 &&
+              strcmp(clusterd_topic_curation_get_updated_by(merged), "token (clusterd-test)") == 0 &&
+              clusterd_topic_curation_get_updated_at_ms(merged) > 1700000000000,
+          "curation: the log, newest first, with the merge", ok ? NULL : &error);
+    clusterd_curation_log_destroy(log);
+    log = NULL;
+    ok = clusterd_client_list_curation(client, b, 1, &log, &error);
+    check(ok && clusterd_curation_log_get_change_count(log) == 1 &&
+              strcmp(clusterd_curation_change_get_action(clusterd_curation_log_get_change(log, 0)), "merge") == 0,
+          "curation: the log of one topic, limit 1", ok ? NULL : &error);
+    clusterd_curation_log_destroy(log);
+}
+
 static void test_status_force_and_lists(clusterd_client_t *client, int expect_run, int n_expected) {
     clusterd_error_t error;
     char what[400];
@@ -423,6 +558,7 @@ static void test_status_force_and_lists(clusterd_client_t *client, int expect_ru
     check(ok && strcmp(clusterd_run_get_id(clusterd_cluster_list_get_run(clusters)), run_id) == 0,
           "list clusters by run id", &error);
     check_conversation_cluster(client, clusters, run_id);
+    check_curation(client, clusters);
     clusterd_cluster_list_destroy(clusters);
 
     clusters = NULL;

@@ -2,8 +2,8 @@
  * through the generated protobuf-c code). Needs no clusterd. Covers: options and address
  * parsing, connection refused, lazy connect, Hello and tokens, every call and its reply handle,
  * error mapping, stale replies ignored by call_id, read and write timeouts, malformed and
- * oversized replies, server-closed connections and automatic reconnect, ForgetMessages and
- * GetConversationCluster. */
+ * oversized replies, server-closed connections and automatic reconnect, ForgetMessages,
+ * GetConversationCluster, CurateTopic and ListCuration. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 
@@ -306,6 +306,72 @@ static void send_placement(int fd, uint64_t call_id, const char *conversation_id
     send_frame(fd, &frame);
 }
 
+/* CurateTopic: the request echoed as the logged change (previous name "Refunds", by "local (fake)"), message
+ * "<action> done"; stable id "" INVALID_ARGUMENT, "missing" NOT_FOUND, "empty" a reply without its change. */
+static void send_curation(int fd, uint64_t call_id, const Clusterd__V1__CurateTopicRequest *request) {
+    if (request->stable_id[0] == '\0') {
+        send_error(fd, call_id, CLUSTERD__V1__CODE__INVALID_ARGUMENT, "stable_id is empty");
+        return;
+    }
+    if (strcmp(request->stable_id, "missing") == 0) {
+        send_error(fd, call_id, CLUSTERD__V1__CODE__NOT_FOUND, "no topic with stable id missing");
+        return;
+    }
+    Clusterd__V1__CurationChange change = CLUSTERD__V1__CURATION_CHANGE__INIT;
+    change.action = request->action;
+    change.stable_id = request->stable_id;
+    change.name = request->name;
+    change.description = request->description;
+    change.into_stable_id = request->into_stable_id;
+    change.previous_name = (char *)"Refunds";
+    change.by = (char *)"local (fake)";
+    change.at_ms = 1700000000123;
+    char message[64];
+    snprintf(message, sizeof message, "%s done", request->action);
+    Clusterd__V1__CurateTopicReply body = CLUSTERD__V1__CURATE_TOPIC_REPLY__INIT;
+    body.change = strcmp(request->stable_id, "empty") == 0 ? NULL : &change;
+    body.message = message;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC_REPLY;
+    frame.curate_topic_reply = &body;
+    send_frame(fd, &frame);
+}
+
+/* ListCuration: one topic (the asked-for id, else "c-2") merged into "c-1", and min(limit, 2) changes (limit 0:
+ * 2), the newest a merge. */
+static void send_curation_log(int fd, uint64_t call_id, const Clusterd__V1__ListCurationRequest *request) {
+    Clusterd__V1__TopicCuration topic = CLUSTERD__V1__TOPIC_CURATION__INIT;
+    topic.stable_id = request->stable_id[0] != '\0' ? request->stable_id : (char *)"c-2";
+    topic.merged_into = (char *)"c-1";
+    topic.updated_by = (char *)"token (py)";
+    topic.updated_at_ms = 1700000000456;
+    Clusterd__V1__TopicCuration *topics[] = {&topic};
+    Clusterd__V1__CurationChange merge = CLUSTERD__V1__CURATION_CHANGE__INIT;
+    merge.action = (char *)"merge";
+    merge.stable_id = topic.stable_id;
+    merge.into_stable_id = (char *)"c-1";
+    merge.by = (char *)"token (py)";
+    merge.at_ms = 1700000000456;
+    Clusterd__V1__CurationChange rename = CLUSTERD__V1__CURATION_CHANGE__INIT;
+    rename.action = (char *)"rename";
+    rename.stable_id = (char *)"c-1";
+    rename.name = (char *)"Money back";
+    rename.by = (char *)"local";
+    rename.at_ms = 1700000000123;
+    Clusterd__V1__CurationChange *changes[] = {&merge, &rename};
+    Clusterd__V1__ListCurationReply body = CLUSTERD__V1__LIST_CURATION_REPLY__INIT;
+    body.n_topics = 1;
+    body.topics = topics;
+    body.n_changes = request->limit == 1 ? 1 : 2;
+    body.changes = changes;
+    Clusterd__V1__Frame frame = CLUSTERD__V1__FRAME__INIT;
+    frame.call_id = call_id;
+    frame.body_case = CLUSTERD__V1__FRAME__BODY_LIST_CURATION_REPLY;
+    frame.list_curation_reply = &body;
+    send_frame(fd, &frame);
+}
+
 /* Answers one request; returns 0 to go on, -1 to close the connection, 1 to stop reading (and
  * keep the connection open until the server stops). */
 static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, int *greeted) {
@@ -418,6 +484,12 @@ static int handle(fake_server_t *server, int fd, Clusterd__V1__Frame *request, i
         return 0;
     case CLUSTERD__V1__FRAME__BODY_GET_CONVERSATION_CLUSTER:
         send_placement(fd, id, request->get_conversation_cluster->conversation_id);
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC:
+        send_curation(fd, id, request->curate_topic);
+        return 0;
+    case CLUSTERD__V1__FRAME__BODY_LIST_CURATION:
+        send_curation_log(fd, id, request->list_curation);
         return 0;
     default:
         send_error(fd, id, CLUSTERD__V1__CODE__UNIMPLEMENTED, "unknown body");
@@ -1030,6 +1102,102 @@ static void test_conversation_cluster(void) {
     fake_stop(&server);
 }
 
+/* Each curation call sends its action and fields (the fake echoes them as the change); the result and log handles
+ * read every field; refusals (a NULL argument locally; the server's INVALID_ARGUMENT and NOT_FOUND; a reply
+ * without its change) leave *result untouched and the connection usable. */
+static void test_curation(void) {
+    fake_server_t server;
+    fake_start(&server, NULL, 0);
+    clusterd_error_t error;
+    clusterd_client_t *client = connect_to("127.0.0.1", server.port, NULL, 2000, &error);
+    CHECK(client != NULL);
+    clusterd_curation_result_t *result = NULL;
+    CHECK(clusterd_client_rename_topic(client, "c-1", "Money back", "Refunds and returns", &result, &error));
+    const clusterd_curation_change_t *change = clusterd_curation_result_get_change(result);
+    CHECK(strcmp(clusterd_curation_change_get_action(change), "rename") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_stable_id(change), "c-1") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_name(change), "Money back") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_description(change), "Refunds and returns") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_into_stable_id(change), "") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_previous_name(change), "Refunds") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_by(change), "local (fake)") == 0);
+    CHECK(clusterd_curation_change_get_at_ms(change) == 1700000000123);
+    CHECK(strcmp(clusterd_curation_result_get_message(result), "rename done") == 0);
+    clusterd_curation_result_destroy(result);
+
+    CHECK(clusterd_client_rename_topic(client, "c-1", "Money", NULL, &result, &error));
+    CHECK(strcmp(clusterd_curation_change_get_description(clusterd_curation_result_get_change(result)), "") == 0);
+    clusterd_curation_result_destroy(result);
+    CHECK(clusterd_client_pin_topic(client, "c-3", &result, &error));
+    change = clusterd_curation_result_get_change(result);
+    CHECK(strcmp(clusterd_curation_change_get_action(change), "pin") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_name(change), "") == 0);
+    clusterd_curation_result_destroy(result);
+    CHECK(clusterd_client_unpin_topic(client, "c-3", &result, &error));
+    CHECK(strcmp(clusterd_curation_change_get_action(clusterd_curation_result_get_change(result)), "unpin") == 0);
+    clusterd_curation_result_destroy(result);
+    CHECK(clusterd_client_merge_topic(client, "c-2", "c-1", &result, &error));
+    change = clusterd_curation_result_get_change(result);
+    CHECK(strcmp(clusterd_curation_change_get_action(change), "merge") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_stable_id(change), "c-2") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_into_stable_id(change), "c-1") == 0);
+    clusterd_curation_result_destroy(result);
+
+    /* NULL handles read as empty. */
+    CHECK(clusterd_curation_result_get_change(NULL) == NULL);
+    CHECK(strcmp(clusterd_curation_result_get_message(NULL), "") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_by(NULL), "") == 0 && clusterd_curation_change_get_at_ms(NULL) == 0);
+    clusterd_curation_result_destroy(NULL);
+
+    result = NULL;
+    CHECK(!clusterd_client_rename_topic(client, "missing", "x", NULL, &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_NOT_FOUND);
+    CHECK(strstr(error.message, "no topic with stable id missing") != NULL);
+    CHECK(!clusterd_client_pin_topic(client, "", &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_SERVER, CLUSTERD_CODE_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_pin_topic(client, "empty", &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_PROTOCOL, CLUSTERD_PROTOCOL_UNEXPECTED_REPLY);
+    CHECK(!clusterd_client_rename_topic(client, "c-1", NULL, NULL, &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_merge_topic(client, "c-1", NULL, &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_unpin_topic(client, NULL, &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_pin_topic(client, "c-1", NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(!clusterd_client_pin_topic(NULL, "c-1", &result, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    CHECK(result == NULL);
+
+    clusterd_curation_log_t *log = NULL;
+    CHECK(clusterd_client_list_curation(client, NULL, 0, &log, &error));
+    CHECK(clusterd_curation_log_get_topic_count(log) == 1 && clusterd_curation_log_get_change_count(log) == 2);
+    const clusterd_topic_curation_t *topic = clusterd_curation_log_get_topic(log, 0);
+    CHECK(strcmp(clusterd_topic_curation_get_stable_id(topic), "c-2") == 0);
+    CHECK(strcmp(clusterd_topic_curation_get_name(topic), "") == 0);
+    CHECK(strcmp(clusterd_topic_curation_get_description(topic), "") == 0);
+    CHECK(strcmp(clusterd_topic_curation_get_merged_into(topic), "c-1") == 0);
+    CHECK(strcmp(clusterd_topic_curation_get_updated_by(topic), "token (py)") == 0);
+    CHECK(clusterd_topic_curation_get_updated_at_ms(topic) == 1700000000456);
+    CHECK(strcmp(clusterd_curation_change_get_action(clusterd_curation_log_get_change(log, 0)), "merge") == 0);
+    CHECK(strcmp(clusterd_curation_change_get_name(clusterd_curation_log_get_change(log, 1)), "Money back") == 0);
+    CHECK(clusterd_curation_log_get_change(log, 2) == NULL && clusterd_curation_log_get_topic(log, 1) == NULL);
+    clusterd_curation_log_destroy(log);
+    CHECK(clusterd_client_list_curation(client, "c-9", 1, &log, &error));
+    CHECK(strcmp(clusterd_topic_curation_get_stable_id(clusterd_curation_log_get_topic(log, 0)), "c-9") == 0);
+    CHECK(clusterd_curation_log_get_change_count(log) == 1);
+    clusterd_curation_log_destroy(log);
+    CHECK(clusterd_curation_log_get_change_count(NULL) == 0 && clusterd_curation_log_get_topic(NULL, 0) == NULL);
+    CHECK(strcmp(clusterd_topic_curation_get_merged_into(NULL), "") == 0);
+    clusterd_curation_log_destroy(NULL);
+    CHECK(!clusterd_client_list_curation(client, NULL, 0, NULL, &error));
+    CHECK_ERROR(error, CLUSTERD_ERROR_DOMAIN_CLIENT, CLUSTERD_CLIENT_INVALID_ARGUMENT);
+    /* The connection survived every refusal. */
+    CHECK(clusterd_client_is_connected(client));
+    clusterd_client_destroy(client);
+    fake_stop(&server);
+}
+
 int main(void) {
     test_options();
     test_connection_refused();
@@ -1041,6 +1209,7 @@ int main(void) {
     test_hello_timeout();
     test_forget();
     test_conversation_cluster();
+    test_curation();
     printf("test-offline: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -17,7 +17,10 @@ from clusterd.models import (
     ClusterListing,
     ClusterPathEntry,
     ConversationPlacement,
+    CurationChange,
+    CurationResult,
     ForgetResult,
+    TopicCuration,
     RunSummary,
     Status,
     TriggerOutcome,
@@ -503,6 +506,67 @@ def test_conversation_cluster_request_and_typed_reply() -> None:
     with pytest.raises(ServerError) as caught:
         call.result(missing)
     assert caught.value.code is Code.NOT_FOUND
+
+
+def test_curation_requests_and_typed_replies() -> None:
+    protocol = Protocol("pytest", "tok")
+    call = protocol.curate_topic("merge", "c-2", into_stable_id="c-1")
+    assert _wire.decode("Frame", call.data[4:])["curate_topic"] == {
+        "action": "merge",
+        "stable_id": "c-2",
+        "name": "",
+        "description": "",
+        "into_stable_id": "c-1",
+    }
+    change = {
+        "action": "merge",
+        "stable_id": "c-2",
+        "into_stable_id": "c-1",
+        "previous_name": "Parcels",
+        "by": "token (pytest)",
+        "at_ms": 1736544600000,
+    }
+    reply = _wire.decode(
+        "Frame", _wire.encode_frame(call.call_id, "curate_topic_reply", {"change": change, "message": "merged"})
+    )
+    result = call.result(reply)
+    assert result == CurationResult(
+        CurationChange("merge", "c-2", "", "", "c-1", "Parcels", "token (pytest)", result.change.at), "merged"
+    )
+    assert result.change.to_dict()["at"] == "2025-01-10T21:30:00Z"
+    without_change = _wire.decode("Frame", _wire.encode_frame(call.call_id, "curate_topic_reply", {"message": "m"}))
+    with pytest.raises(ProtocolError):
+        call.result(without_change)
+
+    listing = protocol.list_curation("c-1", 5000000000)
+    assert _wire.decode("Frame", listing.data[4:])["list_curation"] == {"stable_id": "c-1", "limit": 0xFFFFFFFF}
+    assert _wire.decode("Frame", protocol.list_curation().data[4:])["list_curation"] == {"stable_id": "", "limit": 0}
+    log_reply = _wire.decode(
+        "Frame",
+        _wire.encode_frame(
+            listing.call_id,
+            "list_curation_reply",
+            {
+                "topics": [
+                    {"stable_id": "c-1", "name": "Money", "updated_by": "local", "updated_at_ms": 1736544600000},
+                    {"stable_id": "c-2", "merged_into": "c-1", "updated_by": "local"},
+                ],
+                "changes": [change],
+            },
+        ),
+    )
+    log = listing.result(log_reply)
+    assert [t.stable_id for t in log.topics] == ["c-1", "c-2"]
+    assert log.topics[1] == TopicCuration("c-2", None, None, "c-1", "local", None)
+    assert log.to_dict()["topics"][0] == {
+        "stable_id": "c-1",
+        "name": "Money",
+        "description": None,
+        "merged_into": None,
+        "updated_by": "local",
+        "updated_at": "2025-01-10T21:30:00Z",
+    }
+    assert [c.action for c in log.changes] == ["merge"]
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ import Foundation
 /// CurateTopicRequest and CurateTopicReply, and the CurationChange both curation calls carry.
 enum CurateTopicCodec {
     /// Fills a CurateTopic request.
-    static func fill(_ frame: inout Clusterd__V1__Frame, request: CurateTopicCall, arena: CArena) {
+    static func fill(_ frame: inout Clusterd__V1__Frame, request: CurationRequest, arena: CArena) {
         frame.body_case = CLUSTERD__V1__FRAME__BODY_CURATE_TOPIC
         let out = arena.message(clusterd__v1__curate_topic_request__init)
-        out.pointee.action = arena.string(request.action)
+        out.pointee.action = arena.string(request.action.rawValue)
         out.pointee.stable_id = arena.string(request.stableID)
         out.pointee.name = arena.string(request.name)
         out.pointee.description = arena.string(request.description)
@@ -25,16 +25,30 @@ enum CurateTopicCodec {
         frame.curate_topic_reply = reply
     }
 
-    /// The CurateTopic request of an unpacked frame.
-    static func request(_ frame: Clusterd__V1__Frame) -> RPCRequest {
+    /// The CurateTopic request of an unpacked frame; a request whose action is not a `CurationAction` (a client's
+    /// typo, or a newer client) is refused with INVALID_ARGUMENT.
+    static func request(_ frame: Clusterd__V1__Frame) -> RPCMessage {
         let request = frame.curate_topic.pointee
-        return .curateTopic(
-            CurateTopicCall(
-                action: WireText.text(request.action),
-                stableID: WireText.text(request.stable_id),
-                name: WireText.text(request.name),
-                description: WireText.text(request.description),
-                intoStableID: WireText.text(request.into_stable_id)
+        let actionName = WireText.text(request.action)
+        guard let action = CurationAction(rawValue: actionName) else {
+            let known = CurationAction.allCases.map(\.rawValue).joined(separator: ", ")
+            return .invalidRequest(
+                RPCError(
+                    code: .invalidArgument,
+                    message:
+                        "unknown curation action \"\(PrintableText.escaped(String(actionName.prefix(64))))\" (one of \(known))"
+                )
+            )
+        }
+        return .request(
+            .curateTopic(
+                CurationRequest(
+                    action: action,
+                    stableID: WireText.text(request.stable_id),
+                    name: WireText.text(request.name),
+                    description: WireText.text(request.description),
+                    intoStableID: WireText.text(request.into_stable_id)
+                )
             )
         )
     }

@@ -13,13 +13,16 @@
  *    (empty when absent), and valid until that object is destroyed.
  *  - Thread safety is stated per function. In short: a client is not thread-safe (use one per
  *    thread, or serialise access yourself); distinct handles may be used from distinct threads;
- *    reply handles (status, run list, cluster list, trigger batch, placement) are immutable and may be read
+ *    reply handles (status, run list, cluster list, trigger batch, placement, curation result, curation log) are
+ *    immutable and may be read
  *    from several threads at once.
  *  - Every RPC of the protocol has one call: clusterd_client_connect (Hello),
  *    clusterd_client_trigger_analysis, clusterd_client_trigger_analysis_batch,
  *    clusterd_client_force_clustering, clusterd_client_get_status, clusterd_client_list_runs,
  *    clusterd_client_list_clusters, clusterd_client_forget_messages,
- *    clusterd_client_get_conversation_cluster. Each returns true on success, false with error filled.
+ *    clusterd_client_get_conversation_cluster, CurateTopic as clusterd_client_rename_topic,
+ *    clusterd_client_pin_topic, clusterd_client_unpin_topic and clusterd_client_merge_topic, and
+ *    clusterd_client_list_curation. Each returns true on success, false with error filled.
  */
 #ifndef CLUSTERD_CLUSTERD_H
 #define CLUSTERD_CLUSTERD_H
@@ -344,6 +347,18 @@ typedef struct clusterd_placement clusterd_placement_t;
 /* One cluster on a placement's path, borrowed from the placement. */
 typedef struct clusterd_path_entry clusterd_path_entry_t;
 
+/* The reply to a curation call (rename, pin, unpin, merge): the change as logged and what it does. */
+typedef struct clusterd_curation_result clusterd_curation_result_t;
+
+/* The reply to ListCuration: the curated topics and the audit log of changes, newest first. */
+typedef struct clusterd_curation_log clusterd_curation_log_t;
+
+/* One logged change, borrowed from a curation result or a curation log. */
+typedef struct clusterd_curation_change clusterd_curation_change_t;
+
+/* One curated topic (a kept name or a merge), borrowed from a curation log. */
+typedef struct clusterd_topic_curation clusterd_topic_curation_t;
+
 /* GetStatus, answered from the server's memory. On success *status is a new handle
  * (clusterd_status_destroy). On failure *status is left untouched. Not thread-safe (client). */
 CLUSTERD_EXPORT bool clusterd_client_get_status(clusterd_client_t *client, clusterd_status_t **status,
@@ -402,11 +417,50 @@ CLUSTERD_EXPORT bool clusterd_client_get_conversation_cluster(clusterd_client_t 
                                                               clusterd_placement_t **placement,
                                                               clusterd_error_t *error);
 
+/* Hand curation of a topic (CurateTopic), stored in MongoDB and applied by every later run. The server logs each
+ * change with who made it ("token" when it has a token, else "local", with this client's name in brackets) and
+ * when. On success *result is a new handle (clusterd_curation_result_destroy) holding the change as logged and a
+ * message saying what it does. Errors, after which nothing has changed: a NULL client, string or result is
+ * CLIENT/INVALID_ARGUMENT, nothing sent; SERVER/NOT_FOUND before any successful run or for an id the latest
+ * successful run does not have; SERVER/INVALID_ARGUMENT for an empty or over-500-character id or name, a merge of a
+ * topic into itself (directly or through earlier merges) or across levels, an unpin of a topic with no kept name;
+ * SERVER/UNAVAILABLE when the server cannot reach MongoDB. Strings are only read during the call. Not thread-safe
+ * (client). */
+
+/* Rename: stable_id keeps name (and description, unless NULL or "": the run's own) while the stable id
+ * continues; neither Claude nor local naming replaces it. The latest successful run shows it at once. */
+CLUSTERD_EXPORT bool clusterd_client_rename_topic(clusterd_client_t *client, const char *stable_id, const char *name,
+                                                  const char *description, clusterd_curation_result_t **result,
+                                                  clusterd_error_t *error);
+
+/* Pin: stable_id keeps its current name (as the latest successful run shows it), as a rename to it would. */
+CLUSTERD_EXPORT bool clusterd_client_pin_topic(clusterd_client_t *client, const char *stable_id,
+                                               clusterd_curation_result_t **result, clusterd_error_t *error);
+
+/* Unpin: drops a kept name (rename or pin); from the next run the topic is named by the usual rules. */
+CLUSTERD_EXPORT bool clusterd_client_unpin_topic(clusterd_client_t *client, const char *stable_id,
+                                                 clusterd_curation_result_t **result, clusterd_error_t *error);
+
+/* Merge: from the next run stable_id's conversations are reported under into_stable_id (a topic of the same
+ * level) and the two clusters are one. */
+CLUSTERD_EXPORT bool clusterd_client_merge_topic(clusterd_client_t *client, const char *stable_id,
+                                                 const char *into_stable_id, clusterd_curation_result_t **result,
+                                                 clusterd_error_t *error);
+
+/* ListCuration: the curated topics and up to limit logged changes, newest first (0: 100; the server caps it at
+ * 1000), of stable_id only (the topic and those merged into it) unless it is NULL or "". SERVER/UNAVAILABLE when
+ * the server cannot reach MongoDB. On success *log is a new handle (clusterd_curation_log_destroy). Not
+ * thread-safe (client). */
+CLUSTERD_EXPORT bool clusterd_client_list_curation(clusterd_client_t *client, const char *stable_id, uint32_t limit,
+                                                   clusterd_curation_log_t **log, clusterd_error_t *error);
+
 CLUSTERD_EXPORT void clusterd_status_destroy(clusterd_status_t *status);
 CLUSTERD_EXPORT void clusterd_run_list_destroy(clusterd_run_list_t *runs);
 CLUSTERD_EXPORT void clusterd_cluster_list_destroy(clusterd_cluster_list_t *clusters);
 CLUSTERD_EXPORT void clusterd_trigger_batch_destroy(clusterd_trigger_batch_t *batch);
 CLUSTERD_EXPORT void clusterd_placement_destroy(clusterd_placement_t *placement);
+CLUSTERD_EXPORT void clusterd_curation_result_destroy(clusterd_curation_result_t *result);
+CLUSTERD_EXPORT void clusterd_curation_log_destroy(clusterd_curation_log_t *log);
 
 /* ---- status ---- */
 
@@ -538,6 +592,46 @@ CLUSTERD_EXPORT const char *clusterd_cluster_get_representative(const clusterd_c
 CLUSTERD_EXPORT unsigned clusterd_cluster_get_level(const clusterd_cluster_t *cluster);
 /* Stable id of its parent at the next level; "" at the top level (and from servers before the hierarchy). */
 CLUSTERD_EXPORT const char *clusterd_cluster_get_parent(const clusterd_cluster_t *cluster);
+
+/* ---- curation ---- */
+
+/* The change a curation call made (never NULL for a result from a clusterd_client_*_topic call). */
+CLUSTERD_EXPORT const clusterd_curation_change_t *clusterd_curation_result_get_change(
+    const clusterd_curation_result_t *result);
+/* For humans: what changed now and what applies from the next run. */
+CLUSTERD_EXPORT const char *clusterd_curation_result_get_message(const clusterd_curation_result_t *result);
+
+/* Curated topics, by stable id; index < count, else NULL. */
+CLUSTERD_EXPORT size_t clusterd_curation_log_get_topic_count(const clusterd_curation_log_t *log);
+CLUSTERD_EXPORT const clusterd_topic_curation_t *clusterd_curation_log_get_topic(const clusterd_curation_log_t *log,
+                                                                                 size_t index);
+/* Logged changes, newest first; index < count, else NULL. */
+CLUSTERD_EXPORT size_t clusterd_curation_log_get_change_count(const clusterd_curation_log_t *log);
+CLUSTERD_EXPORT const clusterd_curation_change_t *clusterd_curation_log_get_change(const clusterd_curation_log_t *log,
+                                                                                   size_t index);
+
+/* Change fields ("" / 0 for a NULL change). action: "rename", "pin", "unpin" or "merge"; name and description:
+ * what a rename or pin kept; into_stable_id: a merge's surviving topic; previous_name: the topic's name in the
+ * latest successful run before the change; by: who ("token" or "local", with the client's name in brackets); at:
+ * Unix epoch milliseconds. */
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_action(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_stable_id(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_name(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_description(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_into_stable_id(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_previous_name(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT const char *clusterd_curation_change_get_by(const clusterd_curation_change_t *change);
+CLUSTERD_EXPORT int64_t clusterd_curation_change_get_at_ms(const clusterd_curation_change_t *change);
+
+/* Curated topic fields ("" / 0 for a NULL topic). name: the kept name ("" when the name is not curated);
+ * merged_into: the topic it was merged into ("" when not merged); updated_by and updated_at_ms (Unix epoch
+ * milliseconds): the latest change. */
+CLUSTERD_EXPORT const char *clusterd_topic_curation_get_stable_id(const clusterd_topic_curation_t *topic);
+CLUSTERD_EXPORT const char *clusterd_topic_curation_get_name(const clusterd_topic_curation_t *topic);
+CLUSTERD_EXPORT const char *clusterd_topic_curation_get_description(const clusterd_topic_curation_t *topic);
+CLUSTERD_EXPORT const char *clusterd_topic_curation_get_merged_into(const clusterd_topic_curation_t *topic);
+CLUSTERD_EXPORT const char *clusterd_topic_curation_get_updated_by(const clusterd_topic_curation_t *topic);
+CLUSTERD_EXPORT int64_t clusterd_topic_curation_get_updated_at_ms(const clusterd_topic_curation_t *topic);
 
 /* ---- batch triggers ---- */
 

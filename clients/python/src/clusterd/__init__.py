@@ -24,6 +24,10 @@ from .models import (
     ClusterListing,
     ClusterPathEntry,
     ConversationPlacement,
+    CURATION_ACTIONS,
+    CurationChange,
+    CurationLog,
+    CurationResult,
     ForceResult,
     ForgetResult,
     LineageEvent,
@@ -32,6 +36,7 @@ from .models import (
     RunMetrics,
     RunSummary,
     Status,
+    TopicCuration,
     TriggerOutcome,
 )
 from .service import BackgroundClusteringService
@@ -51,6 +56,10 @@ __all__ = [
     "ClusterListing",
     "ClusterPathEntry",
     "ConversationPlacement",
+    "CURATION_ACTIONS",
+    "CurationChange",
+    "CurationLog",
+    "CurationResult",
     "ClusterdConnectionError",
     "ClusterdError",
     "ClusterdTimeoutError",
@@ -68,5 +77,6 @@ __all__ = [
     "SEED_STATUS_KEYS",
     "ServerError",
     "Status",
+    "TopicCuration",
     "TriggerOutcome",
 ]

@@ -16,7 +16,11 @@ from .models import (
     ClusterListing,
     ForceResult,
     ConversationPlacement,
+    CurationChange,
+    CurationLog,
+    CurationResult,
     ForgetResult,
+    TopicCuration,
     RunSummary,
     Status,
     TriggerOutcome,
@@ -264,6 +268,39 @@ class Protocol:
             {"conversation_id": str(conversation_id)},
             "get_conversation_cluster_reply",
             ConversationPlacement.from_wire,
+        )
+
+    def curate_topic(
+        self, action: str, stable_id: str, name: str = "", description: str = "", into_stable_id: str = ""
+    ) -> Call:
+        """CurateTopic with ``action`` ("rename", "pin", "unpin" or "merge"), sent as given: the server refuses an
+        unknown action, an empty id or name, or a merge into itself with INVALID_ARGUMENT."""
+
+        def parse(body: Dict[str, Any]) -> CurationResult:
+            if body["change"] is None:
+                raise ProtocolError("curation reply carries no change")
+            return CurationResult(CurationChange.from_wire(body["change"]), body["message"])
+
+        values = {
+            "action": action,
+            "stable_id": str(stable_id),
+            "name": name,
+            "description": description,
+            "into_stable_id": str(into_stable_id),
+        }
+        return self._call("curate_topic", values, "curate_topic_reply", parse)
+
+    def list_curation(self, stable_id: Optional[str] = None, limit: int = 0) -> Call:
+        """ListCuration: the curated topics and up to ``limit`` changes (0: the server's 100), of one topic when
+        ``stable_id`` is given."""
+        return self._call(
+            "list_curation",
+            {"stable_id": str(stable_id or ""), "limit": max(0, min(int(limit), 0xFFFFFFFF))},
+            "list_curation_reply",
+            lambda body: CurationLog(
+                topics=[TopicCuration.from_wire(topic) for topic in body["topics"]],
+                changes=[CurationChange.from_wire(change) for change in body["changes"]],
+            ),
         )
 
     def list_clusters(self, run_id: Optional[str] = None, page_token: str = "") -> Call:

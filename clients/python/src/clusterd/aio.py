@@ -17,6 +17,8 @@ from .models import (
     BatchResult,
     ClusterListing,
     ConversationPlacement,
+    CurationLog,
+    CurationResult,
     ForceResult,
     ForgetResult,
     RunSummary,
@@ -256,3 +258,28 @@ class AsyncClient(ConnectionSettings):
     async def list_clusters(self, run_id: Optional[str] = None) -> ClusterListing:
         """ListClusters; see Client.list_clusters."""
         return await self._invoke_pages(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
+
+    async def rename_topic(self, stable_id: Any, name: str, description: str = "") -> CurationResult:
+        """CurateTopic "rename"; see Client.rename_topic."""
+        return await self._invoke(  # type: ignore[no-any-return]
+            self._protocol.curate_topic, "rename", str(stable_id), name, description
+        )
+
+    async def pin_topic(self, stable_id: Any) -> CurationResult:
+        """CurateTopic "pin"; see Client.pin_topic."""
+        return await self._invoke(self._protocol.curate_topic, "pin", str(stable_id))  # type: ignore[no-any-return]
+
+    async def unpin_topic(self, stable_id: Any) -> CurationResult:
+        """CurateTopic "unpin"; see Client.unpin_topic."""
+        return await self._invoke(self._protocol.curate_topic, "unpin", str(stable_id))  # type: ignore[no-any-return]
+
+    async def merge_topic(self, stable_id: Any, into_stable_id: Any) -> CurationResult:
+        """CurateTopic "merge"; see Client.merge_topic."""
+        return await self._invoke(  # type: ignore[no-any-return]
+            self._protocol.curate_topic, "merge", str(stable_id), "", "", str(into_stable_id)
+        )
+
+    async def list_curation(self, stable_id: Optional[Any] = None, limit: int = 0) -> CurationLog:
+        """ListCuration; see Client.list_curation."""
+        topic = None if stable_id is None else str(stable_id)
+        return await self._invoke(self._protocol.list_curation, topic, limit)  # type: ignore[no-any-return]

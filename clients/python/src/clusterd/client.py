@@ -21,6 +21,8 @@ from .models import (
     BatchResult,
     ClusterListing,
     ConversationPlacement,
+    CurationLog,
+    CurationResult,
     ForceResult,
     ForgetResult,
     RunSummary,
@@ -329,6 +331,39 @@ class Client(ConnectionSettings):
         """ListClusters: the latest successful run's clusters, or ``run_id``'s (ServerError NOT_FOUND), every page
         of them."""
         return self._invoke_pages(self._protocol.list_clusters, run_id)  # type: ignore[no-any-return]
+
+    def rename_topic(self, stable_id: Any, name: str, description: str = "") -> CurationResult:
+        """CurateTopic "rename": the topic keeps ``name`` (and ``description``; "" keeps the run's own) while its
+        stable id continues; neither Claude nor local naming replaces it, and the latest successful run shows it at
+        once. The server logs the change with who ("token" or "local", with this client's name) and when.
+        ServerError NOT_FOUND for an id the latest successful run lacks (or before one); INVALID_ARGUMENT for an
+        empty or over-500-character id or name. A refused change changes nothing."""
+        return self._invoke(  # type: ignore[no-any-return]
+            self._protocol.curate_topic, "rename", str(stable_id), name, description
+        )
+
+    def pin_topic(self, stable_id: Any) -> CurationResult:
+        """CurateTopic "pin": the topic keeps its current name in every later run, as a rename to it would."""
+        return self._invoke(self._protocol.curate_topic, "pin", str(stable_id))  # type: ignore[no-any-return]
+
+    def unpin_topic(self, stable_id: Any) -> CurationResult:
+        """CurateTopic "unpin": drops a kept name; from the next run the topic is named by the usual rules.
+        ServerError INVALID_ARGUMENT when it has no kept name."""
+        return self._invoke(self._protocol.curate_topic, "unpin", str(stable_id))  # type: ignore[no-any-return]
+
+    def merge_topic(self, stable_id: Any, into_stable_id: Any) -> CurationResult:
+        """CurateTopic "merge": from the next run the topic's conversations are reported under ``into_stable_id``
+        (a topic of the same level) and the two clusters are one. ServerError INVALID_ARGUMENT for a merge into
+        itself (directly or through earlier merges) or across levels; NOT_FOUND for an unknown id."""
+        return self._invoke(  # type: ignore[no-any-return]
+            self._protocol.curate_topic, "merge", str(stable_id), "", "", str(into_stable_id)
+        )
+
+    def list_curation(self, stable_id: Optional[Any] = None, limit: int = 0) -> CurationLog:
+        """ListCuration: the curated topics and up to ``limit`` logged changes, newest first (0: 100; the server
+        caps it at 1000), of one topic (and those merged into it) when ``stable_id`` is given."""
+        topic = None if stable_id is None else str(stable_id)
+        return self._invoke(self._protocol.list_curation, topic, limit)  # type: ignore[no-any-return]
 
     def wait_for_run(self, previous_run_id: Optional[str], timeout: float = 600.0, poll: float = 0.2) -> RunSummary:
         """Polls status until no run is queued or running and a run other than ``previous_run_id`` has ended;

@@ -625,6 +625,105 @@ class ConversationPlacement:
         }
 
 
+CURATION_ACTIONS = ("rename", "pin", "unpin", "merge")
+
+
+@dataclass(frozen=True)
+class CurationChange:
+    """One entry of the curation audit log (and the change a curation call made): who changed which topic, how,
+    and when."""
+
+    action: str  # one of CURATION_ACTIONS
+    stable_id: str
+    name: str  # the name a rename or pin kept; "" otherwise
+    description: str  # the description a rename gave; "" otherwise
+    into_stable_id: str  # a merge's surviving topic; "" otherwise
+    previous_name: str  # the topic's name in the latest successful run before the change
+    by: str  # "token" or "local", with the client's name in brackets: "token (my-backend)"
+    at: Optional[datetime]
+
+    @classmethod
+    def from_wire(cls, change: Mapping[str, Any]) -> "CurationChange":
+        return cls(
+            action=change["action"],
+            stable_id=change["stable_id"],
+            name=change["name"],
+            description=change["description"],
+            into_stable_id=change["into_stable_id"],
+            previous_name=change["previous_name"],
+            by=change["by"],
+            at=_time(change["at_ms"]),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The change as ``clusterctl topic log --json`` and the HTTP gateway show it."""
+        return {
+            "action": self.action,
+            "stable_id": self.stable_id,
+            "name": self.name,
+            "description": self.description,
+            "into_stable_id": self.into_stable_id,
+            "previous_name": self.previous_name,
+            "by": self.by,
+            "at": iso(self.at),
+        }
+
+
+@dataclass(frozen=True)
+class TopicCuration:
+    """A curated topic as it stands: a kept name (rename or pin) or a merge into another topic."""
+
+    stable_id: str
+    name: Optional[str]  # the kept name; None when the name is not curated
+    description: Optional[str]
+    merged_into: Optional[str]  # the surviving topic; None when not merged
+    updated_by: str
+    updated_at: Optional[datetime]
+
+    @classmethod
+    def from_wire(cls, topic: Mapping[str, Any]) -> "TopicCuration":
+        return cls(
+            stable_id=topic["stable_id"],
+            name=topic["name"] or None,
+            description=topic["description"] or None,
+            merged_into=topic["merged_into"] or None,
+            updated_by=topic["updated_by"],
+            updated_at=_time(topic["updated_at_ms"]),
+        )
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The topic as ``clusterctl topic log --json`` and the HTTP gateway show it."""
+        return {
+            "stable_id": self.stable_id,
+            "name": self.name,
+            "description": self.description,
+            "merged_into": self.merged_into,
+            "updated_by": self.updated_by,
+            "updated_at": iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class CurationResult:
+    """The reply to a curation call: the change as logged, and (for humans) what it does now and from the next
+    run."""
+
+    change: CurationChange
+    message: str
+
+
+@dataclass(frozen=True)
+class CurationLog:
+    """The reply to ListCuration: the curated topics and the logged changes, newest first."""
+
+    topics: List[TopicCuration]
+    changes: List[CurationChange]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The log as ``clusterctl topic log --json`` and ``GET /api/clustering/curation`` show it."""
+        return {"topics": [t.to_dict() for t in self.topics], "changes": [c.to_dict() for c in self.changes]}
+
+
 @dataclass(frozen=True)
 class BatchItemResult:
     """One id of a batch trigger: its outcome, or the error that refused it."""
