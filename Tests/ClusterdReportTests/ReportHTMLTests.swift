@@ -43,6 +43,19 @@ struct ReportHTMLTests {
         }
     }
 
+    /// Every circle lies inside the map's view, also when a few large clusters sit at the layout's edges (their
+    /// radius is more than the plain margin).
+    @Test(arguments: [3, 8, 37, 1000])
+    func everyBubbleStaysInsideTheView(baseCount: Int) {
+        let model = ReportFixtures.model(baseCount: baseCount, parentCount: max(1, baseCount / 8))
+        let layout = MapLayout(model.clusters)
+        #expect(layout.bubbles.count == baseCount)
+        for bubble in layout.bubbles {
+            #expect(bubble.centre.x - bubble.radius >= 0 && bubble.centre.x + bubble.radius <= MapLayout.width)
+            #expect(bubble.centre.y - bubble.radius >= 0 && bubble.centre.y + bubble.radius <= MapLayout.height)
+        }
+    }
+
     /// At 1,000 base clusters only some bubbles carry a visible label; every one has its name for hover.
     @Test func labelsOnlyWhereTheyFit() {
         let html = ReportHTML.render(ReportFixtures.model(baseCount: 1000, parentCount: 30))

@@ -19,7 +19,7 @@ struct MapLayout {
     static let width = 1000.0
     /// View height, pixels.
     static let height = 640.0
-    /// Margin around the fitted points, pixels.
+    /// Margin around the fitted points, pixels (more when the largest circle's radius is more).
     static let margin = 48.0
     /// Label font size, pixels.
     static let fontSize = 11.0
@@ -42,19 +42,21 @@ struct MapLayout {
         let ys = base.map { $0.y ?? 0 }
         let spanX = max((xs.max() ?? 0) - (xs.min() ?? 0), 1e-9)
         let spanY = max((ys.max() ?? 0) - (ys.min() ?? 0), 1e-9)
-        let scale = min((Self.width - 2 * Self.margin) / spanX, (Self.height - 2 * Self.margin) / spanY)
-        let offsetX = (Self.width - spanX * scale) / 2 - (xs.min() ?? 0) * scale
-        let offsetY = (Self.height - spanY * scale) / 2 - (ys.min() ?? 0) * scale
         let total = Double(max(1, base.reduce(0) { $0 + max(0, $1.size) }))
         let areaScale = (0.2 * Self.width * Self.height / (Double.pi * total)).squareRoot()
+        let radii = base.map { min(90, max(3, areaScale * Double(max(0, $0.size)).squareRoot())) }
+        // The largest circle stays inside the view wherever its centre lands.
+        let margin = max(Self.margin, (radii.max() ?? 0) + 2)
+        let scale = min((Self.width - 2 * margin) / spanX, (Self.height - 2 * margin) / spanY)
+        let offsetX = (Self.width - spanX * scale) / 2 - (xs.min() ?? 0) * scale
+        let offsetY = (Self.height - spanY * scale) / 2 - (ys.min() ?? 0) * scale
         var placedLabels: [(x0: Double, y0: Double, x1: Double, y1: Double)] = []
         var bubbles: [Bubble] = []
-        for cluster in base {
+        for (cluster, radius) in zip(base, radii) {
             let centre =
                 base.count == 1
                 ? MapPoint(x: Self.width / 2, y: Self.height / 2)
                 : MapPoint(x: (cluster.x ?? 0) * scale + offsetX, y: (cluster.y ?? 0) * scale + offsetY)
-            let radius = min(90, max(3, areaScale * Double(max(0, cluster.size)).squareRoot()))
             let room = Int(max(radius * 2.6, Self.minimumLabelWidth) / (Self.fontSize * 0.58))
             let text = ReportModelBuilder.truncated(cluster.name, to: min(Self.labelCharacters, room))
             let labelWidth = Double(text.count) * Self.fontSize * 0.58
