@@ -53,7 +53,8 @@ extension EndToEnd {
             ]
             try await ServerProcess.with(store: try EmbeddedMongo.configuration(), environment: environment) {
                 server in
-                #expect(server.stderr.contains("TLS on"), "\(server.stderr)")
+                // The log is read from a pipe: give its reader a moment on a busy machine.
+                try await waitUntil("the log says TLS on", timeout: .seconds(10)) { server.stderr.contains("TLS on") }
                 // The Swift client with the CA.
                 let client = try await ClusterdClient.connect(
                     host: "127.0.0.1",
@@ -127,7 +128,9 @@ extension EndToEnd {
             ]
             try await ServerProcess.with(store: try EmbeddedMongo.configuration(), environment: environment) {
                 server in
-                #expect(server.stderr.contains("client certificates required"), "\(server.stderr)")
+                try await waitUntil("the log says client certificates are required", timeout: .seconds(10)) {
+                    server.stderr.contains("client certificates required")
+                }
                 let good = ClientTLSOptions(
                     caFile: ca.certificateFile,
                     certificateFile: clientCertificate.certificateFile,
