@@ -74,6 +74,12 @@ extension AnthropicConfiguration {
         default: "5",
         "Of the requests per minute, how many the concept backlog leaves to cluster naming."
     )
+    /// `CLUSTERD_LLM_NAMING_BATCH`.
+    public static let namingBatchKey = SettingKey(
+        "CLUSTERD_LLM_NAMING_BATCH",
+        default: "20",
+        "Most clusters Claude names in one request (1: one request per cluster)."
+    )
     /// `CLUSTERD_LLM_BATCH_TOKENS`.
     public static let batchTokensKey = SettingKey(
         "CLUSTERD_LLM_BATCH_TOKENS",
@@ -102,7 +108,8 @@ extension AnthropicConfiguration {
     /// The Claude keys, in the order they are documented.
     public static let settingKeys = [
         apiKeyKey, baseURLKey, modelKey, thinkingKey, concurrencyKey, requestsPerMinuteKey, dailyTokensKey,
-        maxAttemptsKey, timeoutKey, connectTimeoutKey, maxWaitKey, namingRPMKey, batchTokensKey, batchItemsKey,
+        maxAttemptsKey, timeoutKey, connectTimeoutKey, maxWaitKey, namingRPMKey, namingBatchKey, batchTokensKey,
+        batchItemsKey,
         batchAPIKey, batchAPIMinKey,
     ]
 
@@ -132,6 +139,9 @@ extension AnthropicConfiguration {
         if let value = try settings.number(namingRPMKey, as: Int.self) { anthropic.namingRequestsPerMinute = value }
         if let value = try settings.number(batchTokensKey, as: Int.self) { anthropic.conceptBatchTokens = value }
         if let value = try settings.number(batchItemsKey, as: Int.self) { anthropic.conceptBatchItems = value }
+        if let value = try settings.number(namingBatchKey, as: Int.self) {
+            anthropic.namingBatchClusters = max(1, value)
+        }
         if let value = settings.raw(batchAPIKey) {
             guard let mode = AnthropicConfiguration.BatchAPIMode(rawValue: value.lowercased()) else {
                 throw SettingsError("\(batchAPIKey.name) must be auto or off, not \(value)")

@@ -17,6 +17,8 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
     public var conceptMaxTokens: Int
     /// Output cap of a cluster naming.
     public var namingMaxTokens: Int
+    /// Most clusters named in one request (``NamingBatchPrompt``); 1 names each cluster on its own.
+    public var namingBatchClusters: Int
     /// Message text longer than this (in characters) is cut before it is sent.
     public var maxMessageCharacters: Int
     /// Connect and total timeouts, response size limit.
@@ -71,6 +73,7 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
         disableThinking: Bool = true,
         conceptMaxTokens: Int = 512,
         namingMaxTokens: Int = 400,
+        namingBatchClusters: Int = 20,
         maxMessageCharacters: Int = 8_000,
         http: HTTPClientConfiguration = HTTPClientConfiguration(
             connectTimeoutMilliseconds: 5_000,
@@ -98,6 +101,7 @@ public struct AnthropicConfiguration: Sendable, CustomStringConvertible {
         self.disableThinking = disableThinking
         self.conceptMaxTokens = max(1, conceptMaxTokens)
         self.namingMaxTokens = max(1, namingMaxTokens)
+        self.namingBatchClusters = max(1, namingBatchClusters)
         self.maxMessageCharacters = max(1, maxMessageCharacters)
         self.http = http
         self.retry = retry

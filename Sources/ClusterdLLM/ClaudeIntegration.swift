@@ -28,9 +28,11 @@ public final class ClaudeIntegration: Sendable {
         batcher = ClaudeConceptBatcher(client: client, limit: conceptLimit)
     }
 
-    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-batch-v1/names-v1".
+    /// The prompt versions and model, for a run's inputs: "claude-haiku-5-5/concepts-batch-v1/names-batch-v1" (the
+    /// single naming prompt's version when each cluster is named on its own).
     public var promptVersion: String {
-        "\(client.configuration.model)/\(ConceptBatchPrompt.version)/\(NamingPrompt.version)"
+        let naming = client.configuration.namingBatchClusters > 1 ? NamingBatchPrompt.version : NamingPrompt.version
+        return "\(client.configuration.model)/\(ConceptBatchPrompt.version)/\(naming)"
     }
 
     /// State, calls, failures and tokens for status.

@@ -56,8 +56,13 @@ public enum NamingPrompt {
     /// characters. Control, bidi and zero-width characters are stripped, and words that look like personal details
     /// (``ConceptPrompt/looksPersonal(_:)``) dropped, from both.
     public static func parse(_ text: String) -> ClusterNaming? {
-        guard let object = JSONReply.object(in: text), let rawName = object["name"] as? String,
-            let rawDescription = object["description"] as? String
+        JSONReply.object(in: text).flatMap(naming(from:))
+    }
+
+    /// The name and description of one reply object (`{"name", "description"}`), validated and cleaned as
+    /// ``parse(_:)`` describes; nil when it is not usable. The batched prompt validates each of its items with it.
+    public static func naming(from object: [String: Any]) -> ClusterNaming? {
+        guard let rawName = object["name"] as? String, let rawDescription = object["description"] as? String
         else { return nil }
         var name = ReplyText.withoutPersonalWords(rawName)
         name = name.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”‘’`"))

@@ -63,6 +63,19 @@ extension FakeAnthropicServer {
             return json.dumps({"name": "Fake group: " + first,
                                "description": "Conversations about " + ", ".join(concepts[:3] or ["misc"]) + "."})
 
+        def batch_naming_reply(user):
+            try:
+                groups, _ = json.JSONDecoder().raw_decode(user)
+            except ValueError:
+                return "[]"
+            items = []
+            for group in groups if isinstance(groups, list) else []:
+                concepts = [str(c) for c in group.get("top_concepts", []) if str(c).strip()]
+                first = concepts[0] if concepts else "misc"
+                items.append({"id": group.get("id"), "name": "Fake group: " + first,
+                              "description": "Conversations about " + ", ".join(concepts[:3] or ["misc"]) + "."})
+            return json.dumps(items)
+
         def message_body(request, text, stop="end_turn"):
             # A system block marked cache_control is read from the cache by every later request with the same text.
             system = request.get("system", "")
@@ -100,6 +113,8 @@ extension FakeAnthropicServer {
                 return batch_concepts_reply(user)
             if '"concepts"' in system:
                 return concepts_reply(user)
+            if '"name"' in system and "JSON array of groups" in system:
+                return batch_naming_reply(user)
             if '"name"' in system:
                 return naming_reply(user)
             return "{}"

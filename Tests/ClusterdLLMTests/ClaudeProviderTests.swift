@@ -111,4 +111,54 @@ struct ClaudeProviderTests {
         #expect(provider.name(request) == nil)
         #expect(client.governor.report().localFallbacks == 1)
     }
+
+    @Test("Batched naming: many clusters per request; a bad or missing item falls back alone, then no call is lost")
+    func batchedNaming() throws {
+        let fake = try FakeAnthropicServer()
+        var configuration = testConfiguration(fake)
+        configuration.namingBatchClusters = 4
+        let client = try makeClient(configuration)
+        let provider = ClaudeClusterNameProvider(client: client)
+        let requests = (1...6).map { NamingBatchPromptTests.request($0, concept: "topic\($0)") }
+        // 6 clusters at 4 a request: two requests, every cluster named.
+        let all = provider.names(requests)
+        #expect(all.count == 6)
+        #expect(
+            all["c-5"] == ClusterNaming(name: "Fake group: topic5", description: "Conversations about topic5, oven.")
+        )
+        let sent = try fake.requests()
+        #expect(sent.count == 2)
+        #expect(sent.allSatisfy { $0.systemText?.contains("JSON array of groups") == true })
+        // The first batch's reply: item 2 malformed, item 4 missing. Only those two keep their local names.
+        try fake.script([
+            .text(
+                #"[{"id": "1", "name": "One", "description": "First."}, {"id": "2", "name": ""}, "#
+                    + #"{"id": "3", "name": "Three", "description": "Third."}]"#
+            )
+        ])
+        let partial = provider.names(requests)
+        #expect(Set(partial.keys) == ["c-1", "c-3", "c-5", "c-6"])
+        #expect(partial["c-1"]?.name == "One")
+        #expect(try fake.requests().count == 4)
+        #expect(client.governor.report().lastError.contains("2 of 4 item(s) missing or invalid"))
+        // A reply that is not a JSON array gets one retry with a reminder.
+        try fake.script([.text("Sure, here are names: One, Two")])
+        #expect(provider.names(Array(requests.prefix(3))).count == 3)
+        let retried = try fake.requests().suffix(2)
+        #expect(retried.count == 2)
+        let reminder = try #require(retried.last?.json?["messages"] as? [[String: Any]])
+        #expect((reminder.first?["content"] as? String)?.contains("previous reply was not the JSON array") == true)
+    }
+
+    @Test("Batched naming with the API down: no names, and no call after the first one that got no reply")
+    func batchedNamingAPIDown() throws {
+        let fake = try FakeAnthropicServer()
+        var configuration = testConfiguration(fake, maxAttempts: 1)
+        configuration.namingBatchClusters = 2
+        let client = try makeClient(configuration)
+        try fake.script([], otherwise: .error(status: 500, type: "api_error", message: "down"))
+        let requests = (1...6).map { NamingBatchPromptTests.request($0) }
+        #expect(ClaudeClusterNameProvider(client: client).names(requests).isEmpty)
+        #expect(try fake.requests().count == 1)
+    }
 }

@@ -5,7 +5,8 @@ import Foundation
 extension ClusteringLane {
     /// Names that fell back to local ones in the latest run get Claude's once it has capacity again: checked on
     /// each tick; when some are pending, Claude may be called and the lane is idle, one operation on the lane asks
-    /// for them (interactive priority, ahead of the concept backlog) and writes each answer over the published
+    /// for them (interactive priority, ahead of the concept backlog; many clusters per request) and writes each
+    /// answer over the published
     /// cluster in place (same run, same stable id; a pinned cluster is left alone). What is still unanswered stays
     /// pending for the next tick.
     func catchUpNames() {
@@ -19,9 +20,14 @@ extension ClusteringLane {
             })
         else { return }
         queue.addOperation { [self] in
-            var left = pending.requests
-            while let request = left.first, !context.state.read({ $0.stopping }) {
-                guard let naming = claude.names.name(request) else { break }
+            let namings = context.state.read({ $0.stopping }) ? [:] : claude.names.names(pending.requests)
+            var left: [ClusterNamingRequest] = []
+            var storeFailed = false
+            for request in pending.requests {
+                guard !storeFailed, let naming = namings[request.stableID] else {
+                    left.append(request)
+                    continue
+                }
                 do {
                     _ = try context.store.renameCluster(
                         runID: pending.runID,
@@ -31,9 +37,9 @@ extension ClusteringLane {
                     )
                 } catch {
                     context.noteStoreFailure(error)
-                    break
+                    storeFailed = true
+                    left.append(request)
                 }
-                left.removeFirst()
             }
             let named = pending.requests.count - left.count
             llm.pendingNames.withLock { current in

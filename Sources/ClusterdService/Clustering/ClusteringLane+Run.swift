@@ -206,11 +206,12 @@ extension ClusteringLane {
         )
         llm.pendingNames.withLock { $0 = nil }
         guard !requests.isEmpty else { return }
+        setStage("naming", progress: 0.8)
+        let namings = nameProvider.names(requests)
         var named = 0
         var missed: [ClusterNamingRequest] = []
-        for (index, request) in requests.enumerated() {
-            setStage("naming", progress: 0.8 + 0.05 * Double(index) / Double(requests.count))
-            guard let naming = nameProvider.name(request) else {
+        for request in requests {
+            guard let naming = namings[request.stableID] else {
                 missed.append(request)
                 continue
             }
