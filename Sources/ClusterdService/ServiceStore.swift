@@ -106,6 +106,10 @@ public protocol ServiceStore: LeaseStore {
     func addLLMTokens(day: Int, tokens: Int) throws
     /// The text of each conversation's first analysed message (the report's representative messages).
     func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String]
+    /// The clusters of a run still waiting for a Claude name; nil when none wait.
+    func pendingNames() throws -> (runID: RecordID, requests: [ClusterNamingRequest])?
+    /// Replaces the clusters waiting for a Claude name (none: nothing waits).
+    func savePendingNames(runID: RecordID?, requests: [ClusterNamingRequest], now: Date) throws
     /// The saved report map layouts, oldest first.
     func savedMapLayouts() throws -> [SavedMapLayout]
     /// Replaces the saved report map layouts with the newest of `layouts`.

@@ -216,12 +216,8 @@ import Testing
         #expect(stored.map(\.nameSource) == ["claude", "curated"])
     }
 
-    @Test("Names that fell back during a run get Claude's after it, in place, without a new run")
-    func namesCatchUpAfterTheRun() throws {
-        let fake = try FakeAnthropicServer()
-        try fake.script([], otherwise: .error(status: 500, type: "api_error", message: "down"))
-        let store = try EmbeddedMongo.store()
-        defer { store.close() }
+    /// The LLM suite's conversations as host messages in `store`.
+    private func insertNamingConversations(_ store: MongoStore) throws {
         var records: [MessageRecord] = []
         for (conversation, texts) in BackgroundClusteringServiceLLMTests.conversations {
             for (index, text) in texts.enumerated() {
@@ -232,6 +228,10 @@ import Testing
             }
         }
         try store.insertHostMessages(records)
+    }
+
+    /// A service on `store` with Claude at `fake` (one attempt per call, never degraded), k = 2, a 0.2 s tick.
+    private func namingService(_ store: MongoStore, fake: FakeAnthropicServer) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(
             trigger: TriggerConfiguration(enabled: false),
             tickSeconds: 0.2,
@@ -246,33 +246,81 @@ import Testing
             maxQueueWaitSeconds: 1,
             failuresBeforeDegraded: 100
         )
-        let service = BackgroundClusteringService(
+        return BackgroundClusteringService(
             configuration: configuration,
             store: store,
             embedder: HashingEmbedder(),
             logger: Logger(label: "test")
         )
-        service.start()
-        defer { service.shutdown() }
+    }
+
+    /// Runs a forced run on `service` while Claude answers 500: the named clusters of the run, all local.
+    private func runWithNamesFallingBack(
+        _ service: BackgroundClusteringService,
+        store: MongoStore
+    ) throws -> (run: ClusteringRun, clusters: [Cluster]) {
         #expect(service.forceClustering().started)
         #expect(try waitUntil { try store.latestSuccessfulRun() != nil })
         #expect(waitUntil { !service.status().clusteringInProgress })
         let run = try #require(try store.latestSuccessfulRun())
         let before = try store.clusters(runID: run.id).filter { $0.stableID != "other" }
         #expect(!before.isEmpty && before.allSatisfy { $0.nameSource == "local" })
+        return (run, before)
+    }
+
+    /// Whether every named cluster of `runID` carries the fake's Claude name.
+    private func namedByClaude(_ store: MongoStore, runID: RecordID) throws -> Bool {
+        try store.clusters(runID: runID).filter { $0.stableID != "other" }.allSatisfy {
+            $0.nameSource == "claude" && $0.name.hasPrefix("Fake group: ")
+        }
+    }
+
+    @Test("Names that fell back during a run get Claude's after it, in place, without a new run")
+    func namesCatchUpAfterTheRun() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([], otherwise: .error(status: 500, type: "api_error", message: "down"))
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try insertNamingConversations(store)
+        let service = namingService(store, fake: fake)
+        service.start()
+        defer { service.shutdown() }
+        let (run, before) = try runWithNamesFallingBack(service, store: store)
         #expect(service.status().llm.namesPending == before.count)
 
         try fake.script([], otherwise: .auto)
-        #expect(
-            try waitUntil(10) {
-                try store.clusters(runID: run.id).filter { $0.stableID != "other" }.allSatisfy {
-                    $0.nameSource == "claude" && $0.name.hasPrefix("Fake group: ")
-                }
-            }
-        )
+        #expect(try waitUntil(10) { try namedByClaude(store, runID: run.id) })
         #expect(try store.latestSuccessfulRun()?.id == run.id)
         let after = try store.clusters(runID: run.id).filter { $0.stableID != "other" }
         #expect(Set(after.map(\.stableID)) == Set(before.map(\.stableID)))
         #expect(waitUntil { service.status().llm.namesPending == 0 })
+        #expect(try store.pendingNames() == nil)
+    }
+
+    @Test("Names still pending are kept in MongoDB: a service started later (a restart, another leader) asks for them")
+    func pendingNamesSurviveARestart() throws {
+        let fake = try FakeAnthropicServer()
+        try fake.script([], otherwise: .error(status: 500, type: "api_error", message: "down"))
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try insertNamingConversations(store)
+        let first = namingService(store, fake: fake)
+        first.start()
+        let (run, before) = try runWithNamesFallingBack(first, store: store)
+        first.shutdown()
+        let stored = try #require(try store.pendingNames())
+        #expect(stored.runID == run.id)
+        #expect(Set(stored.requests.map(\.stableID)) == Set(before.map(\.stableID)))
+        #expect(stored.requests.allSatisfy { !$0.topConcepts.isEmpty && !$0.sampledMemberConcepts.isEmpty })
+
+        // Claude answers again; a new service over the same store names them without a run of its own.
+        try fake.script([], otherwise: .auto)
+        let second = namingService(store, fake: fake)
+        second.start()
+        defer { second.shutdown() }
+        #expect(try waitUntil(10) { try namedByClaude(store, runID: run.id) })
+        #expect(try store.latestSuccessfulRun()?.id == run.id)
+        #expect(try store.recentRuns(limit: 10).count == 1)
+        #expect(try waitUntil(5) { try store.pendingNames() == nil })
     }
 }

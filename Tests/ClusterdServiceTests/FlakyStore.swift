@@ -60,6 +60,12 @@ final class FlakyStore: ServiceStore {
     func firstMessageTexts(conversationIDs: [RecordID]) throws -> [RecordID: String] {
         try checked { try inner.firstMessageTexts(conversationIDs: conversationIDs) }
     }
+    func pendingNames() throws -> (runID: RecordID, requests: [ClusterNamingRequest])? {
+        try checked { try inner.pendingNames() }
+    }
+    func savePendingNames(runID: RecordID?, requests: [ClusterNamingRequest], now: Date) throws {
+        try checked { try inner.savePendingNames(runID: runID, requests: requests, now: now) }
+    }
     func savedMapLayouts() throws -> [SavedMapLayout] { try checked { try inner.savedMapLayouts() } }
     func saveMapLayouts(_ layouts: [SavedMapLayout], now: Date) throws {
         try checked { try inner.saveMapLayouts(layouts, now: now) }

@@ -10,6 +10,13 @@ extension ClusteringLane {
     /// cluster in place (same run, same stable id; a pinned cluster is left alone). What is still unanswered stays
     /// pending for the next tick.
     func catchUpNames() {
+        guard leads else {
+            // Another replica leads: its runs own the list. Read it back when this one leads again.
+            llm.pendingNamesRestored.store(false, ordering: .sequentiallyConsistent)
+            llm.pendingNames.withLock { if $0?.scheduled != true { $0 = nil } }
+            return
+        }
+        restorePendingNames()
         guard let claude = llm.claude,
             claude.client.governor.mayCall(estimatedTokens: claude.client.configuration.namingMaxTokens),
             !context.state.read({ $0.clustering.isBusy || $0.stopping }),
@@ -42,6 +49,7 @@ extension ClusteringLane {
                 }
             }
             let named = pending.requests.count - left.count
+            if named > 0 { persistPendingNames(runID: pending.runID, left) }
             llm.pendingNames.withLock { current in
                 // A newer run's naming replaced the list meanwhile: leave its list alone.
                 guard current?.runID == pending.runID, current?.scheduled == true else { return }
@@ -50,6 +58,42 @@ extension ClusteringLane {
             if named > 0 {
                 context.logger.info("Named \(named) cluster(s) of run \(pending.runID) with Claude after the run")
             }
+        }
+    }
+
+    /// Writes the clusters of run `runID` still waiting for a Claude name to MongoDB (none: nothing waits), so a
+    /// restart, or another replica taking over clustering, still asks for them. A failure is noted and the list
+    /// stays in memory.
+    func persistPendingNames(runID: RecordID?, _ requests: [ClusterNamingRequest]) {
+        guard llm.claude != nil else { return }
+        do {
+            try context.store.savePendingNames(runID: runID, requests: requests, now: context.now())
+        } catch {
+            context.noteStoreFailure(error)
+        }
+    }
+
+    /// Once after this replica begins to lead clustering (or starts): the pending names are read back from MongoDB
+    /// when memory holds none (a run since has set its own).
+    private func restorePendingNames() {
+        guard llm.claude != nil, !llm.pendingNamesRestored.load(ordering: .sequentiallyConsistent) else { return }
+        let stored: (runID: RecordID, requests: [ClusterNamingRequest])?
+        do {
+            stored = try context.store.pendingNames()
+        } catch {
+            context.noteStoreFailure(error)
+            return
+        }
+        llm.pendingNamesRestored.store(true, ordering: .sequentiallyConsistent)
+        let restored = llm.pendingNames.withLock { current -> Bool in
+            guard current == nil, let stored else { return false }
+            current = PendingNames(runID: stored.runID, requests: stored.requests)
+            return true
+        }
+        if restored, let stored {
+            context.logger.info(
+                "\(stored.requests.count) cluster(s) of run \(stored.runID) wait for a Claude name: asking when it has capacity"
+            )
         }
     }
 }

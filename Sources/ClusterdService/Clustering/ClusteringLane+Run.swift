@@ -205,7 +205,10 @@ extension ClusteringLane {
             conversations: conversations
         )
         llm.pendingNames.withLock { $0 = nil }
-        guard !requests.isEmpty else { return }
+        guard !requests.isEmpty else {
+            persistPendingNames(runID: nil, [])
+            return
+        }
         setStage("naming", progress: 0.8)
         let namings = nameProvider.names(requests)
         var named = 0
@@ -221,6 +224,7 @@ extension ClusteringLane {
         if let runID = clusters.first?.runID, !missed.isEmpty {
             llm.pendingNames.withLock { $0 = PendingNames(runID: runID, requests: missed) }
         }
+        persistPendingNames(runID: clusters.first?.runID, missed)
         context.logger.info(
             "Named \(named) of \(requests.count) cluster(s) with Claude; \(missed.count) keep local names until Claude answers"
         )

@@ -16,8 +16,10 @@ final class LLMUsageKeeper: Sendable {
     let conceptProvider: any ConceptProvider
     /// The concept backlog lane; nil without Claude.
     let backlog: ConceptBacklogLane?
-    /// Clusters of the latest run still waiting for a Claude name.
+    /// Clusters of the latest run still waiting for a Claude name (kept in MongoDB too).
     let pendingNames = Mutex<PendingNames?>(nil)
+    /// `pendingNames` has been read back from MongoDB since this replica last began to lead clustering.
+    let pendingNamesRestored = Atomic<Bool>(false)
     /// Contrastive cluster names; nil keeps the local names.
     var nameProvider: (any ClusterNameProvider)? { claude?.names }
     /// Claude tokens of the day already added to MongoDB.
