@@ -45,9 +45,11 @@ import Testing
         _ store: MongoStore,
         fake: FakeAnthropicServer,
         clock: ManualClock,
-        batchAPI: AnthropicConfiguration.BatchAPIMode = .off
+        batchAPI: AnthropicConfiguration.BatchAPIMode = .off,
+        instanceID: String? = nil
     ) -> BackgroundClusteringService {
         var configuration = ServiceConfiguration(trigger: TriggerConfiguration(enabled: false))
+        if let instanceID { configuration.instanceID = instanceID }
         configuration.anthropic = AnthropicConfiguration(
             apiKey: fake.apiKey,
             baseURL: fake.baseURL,
@@ -107,6 +109,62 @@ import Testing
         #expect(report.conceptRequests == 2)
         #expect(report.tokensPerMessage > 0)
         #expect(report.backlogRatePerMinute > 0)
+    }
+
+    @Test("A replica that dies holding a claimed batch: another takes it over once the claim expires; no item twice")
+    func aReplicaDyingMidBatchLosesNothing() throws {
+        let fake = try FakeAnthropicServer()
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let clock = ManualClock()
+        let dying = service(store, fake: fake, clock: clock, instanceID: "replica-a")
+        let survivor = service(store, fake: fake, clock: clock, instanceID: "replica-b")
+        let dyingLane = try #require(dying.llm.backlog)
+        let survivorLane = try #require(survivor.llm.backlog)
+        try dyingLane.enqueue(try seed(store, clock: clock))
+        clock.advance(by: ConceptBacklogLane.settleSeconds)
+        // Replica A claims the whole backlog into its buffer, then dies before its request goes out (its process is
+        // gone: no release, no finish).
+        #expect(try dyingLane.fill())
+        #expect(try store.conceptBacklogCount() == 4)
+        // B finds nothing to claim while A's claims hold, so asks nothing.
+        _ = try survivorLane.step()
+        #expect(try fake.requests().isEmpty)
+        clock.advance(by: ConceptBacklogLane.claimSeconds - 10)
+        _ = try survivorLane.step()
+        #expect(try fake.requests().isEmpty)
+        // Past the claim's expiry B takes the batch over: one request, every message upgraded once.
+        clock.advance(by: 11)
+        #expect(try survivorLane.step() == 0)
+        #expect(try sources(store) == ["claude", "claude", "claude", "claude"])
+        #expect(try store.conceptBacklogCount() == 0)
+        let requests = try fake.requests()
+        #expect(requests.count == 1)
+        let sent = try #require(requests.first?.json?["messages"] as? [[String: Any]])
+        let items = try JSONSerialization.jsonObject(with: Data(((sent.first?["content"] as? String) ?? "").utf8))
+        #expect((items as? [[String: Any]])?.count == 4)
+        #expect(survivor.llm.report().messagesUpgraded == 4)
+        _ = dying
+    }
+
+    @Test("A replica restarted under the same name takes its previous process's claims at once")
+    func aRestartedReplicaTakesItsOwnClaimsAtOnce() throws {
+        let fake = try FakeAnthropicServer()
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        let clock = ManualClock()
+        let before = service(store, fake: fake, clock: clock, instanceID: "replica-a")
+        let beforeLane = try #require(before.llm.backlog)
+        try beforeLane.enqueue(try seed(store, clock: clock))
+        clock.advance(by: ConceptBacklogLane.settleSeconds)
+        #expect(try beforeLane.fill())
+        // The same replica after a crash: a new process with a new claim token, no wait for the expiry.
+        let after = service(store, fake: fake, clock: clock, instanceID: "replica-a")
+        #expect(try #require(after.llm.backlog).step() == 0)
+        #expect(try sources(store) == ["claude", "claude", "claude", "claude"])
+        #expect(try store.conceptBacklogCount() == 0)
+        #expect(try fake.requests().count == 1)
+        _ = before
     }
 
     @Test("Two replicas never both claim an entry; an expired claim is taken over")
