@@ -55,7 +55,9 @@ extension EndToEnd {
 
             let requests = try fake.requests()
             #expect(requests.count < corpus.messages.count + named.count, "concept requests carry several messages")
-            #expect(requests.count >= 1 + named.count)
+            // At least one concept request and one naming request (the clusters are named together, in a batch).
+            #expect(requests.count >= 2)
+            #expect(requests.contains { ($0.body).contains("JSON array of groups") })
             #expect(requests.allSatisfy { $0.headers["x-api-key"] == "test-key" && $0.status == 200 })
             #expect(requests.allSatisfy { $0.json?["model"] as? String == "claude-e2e-model" })
 
@@ -127,8 +129,11 @@ extension EndToEnd {
                 }
                 let listing = try await client.listClusters()
                 #expect(listing.clusters.allSatisfy { !$0.name.hasPrefix("Fake") })
+                // The run's one batched naming call failed; the concept backlog's failing calls degrade the LLM soon.
+                try await waitUntil("the LLM marked degraded", timeout: .seconds(30)) {
+                    try await client.status().llm.state == "degraded"
+                }
                 let status = try await client.status()
-                #expect(status.llm.state == "degraded")
                 #expect(status.degraded.contains("llm"))
                 #expect(status.llm.backlog == corpus.messages.count, "every message waits for Claude's concepts")
                 #expect(status.failedTotal == 0)

@@ -21,8 +21,13 @@ extension EndToEnd {
             )
             // Written after start-up, with a slow sweep (the next one a minute away: a loaded test machine can stall
             // this process for seconds), so the triggers (not the sweep) find them first.
-            try corpus.insert(into: store)
+            // The start-up tick (state, lease, the first sweep of an empty collection) is done before the messages
+            // are written: on a loaded machine the process can reach it seconds after it accepts connections.
             let client = try await server.connect()
+            try await waitUntil("the start-up tick", timeout: .seconds(30)) {
+                try await !client.status().replica.leader.isEmpty
+            }
+            try corpus.insert(into: store)
             var queued: [String] = []
             for (index, message) in corpus.messages.enumerated() {
                 let outcome = try await client.triggerAnalysis(
