@@ -175,11 +175,13 @@ bench-cluster: setup
 # (429 past it), hashing embedder, default Claude settings. Prints when 95% of messages carry Claude concepts, the
 # concept requests, tokens, the most requests in any minute and when every cluster was named by Claude; checks the
 # targets for the default 940 messages in 120 conversations. Bounded by BENCH_LLM_SECONDS (300). Larger:
-# `make bench-llm BENCH_LLM_MESSAGES=100000 BENCH_LLM_CONVERSATIONS=12000 BENCH_LLM_BATCH_API=auto`.
+# `make bench-llm BENCH_LLM_MESSAGES=100000 BENCH_LLM_CONVERSATIONS=12000 BENCH_LLM_BATCH_API=auto
+# BENCH_LLM_DAILY_TOKENS=20000000` (about 79 tokens a message: the default daily budget covers about 25,000).
 BENCH_LLM_MESSAGES ?= 940
 BENCH_LLM_CONVERSATIONS ?= 120
 BENCH_LLM_SECONDS ?= 300
 BENCH_LLM_BATCH_API ?= off
+BENCH_LLM_DAILY_TOKENS ?= 2000000
 bench-llm: setup
 	swift build --build-tests
 	@scripts/mongo-embedded stop $(TEST_MONGO_PORT); \
@@ -187,7 +189,8 @@ bench-llm: setup
 	trap 'scripts/mongo-embedded stop $(TEST_MONGO_PORT)' EXIT; \
 	CLUSTERD_TEST_MONGODB_URI="$$uri" CLUSTERD_BENCH_LLM=1 BENCH_LLM_MESSAGES=$(BENCH_LLM_MESSAGES) \
 	  BENCH_LLM_CONVERSATIONS=$(BENCH_LLM_CONVERSATIONS) BENCH_LLM_SECONDS=$(BENCH_LLM_SECONDS) \
-	  BENCH_LLM_BATCH_API=$(BENCH_LLM_BATCH_API) swift test --skip-build --filter LLMVolumeBench
+	  BENCH_LLM_BATCH_API=$(BENCH_LLM_BATCH_API) BENCH_LLM_DAILY_TOKENS=$(BENCH_LLM_DAILY_TOKENS) \
+	  swift test --skip-build --filter LLMVolumeBench
 
 # Clustering quality: the engine's own code path (native MiniLM, ClusteringEngine, its k-means and k rule) on the
 # labelled sets in EVAL_DATA, ACC / NMI / ARI per set for gold k and the unknown-k grid rule, seeds 0..4, beside the
