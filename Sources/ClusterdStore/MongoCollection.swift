@@ -81,6 +81,15 @@ struct MongoCollection {
     }
 
     /// Number of matching documents.
+    /// The collection's document count from its metadata (`count` without a filter): no document is read where
+    /// the server keeps the number, and none is decoded where it does not.
+    func estimatedCount() throws -> Int {
+        var error = bson_error_t()
+        let count = mongoc_collection_estimated_document_count(handle, nil, nil, nil, &error)
+        guard count >= 0 else { throw StoreError(error, context: "estimated count on \(name)") }
+        return Int(count)
+    }
+
     func count(_ filter: BSONDocument) throws -> Int {
         var error = bson_error_t()
         let count = try filter.withBSON { filterBSON in

@@ -10,20 +10,20 @@ import Foundation
 /// replicas never both win an entry. Newest first: claims take the entries with the latest `queued_at`.
 extension MongoStore {
     /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil): one bulk
-    /// upsert.
+    /// upsert, and the backlog's floor lowered to a minute before it when that is lower (the minute covers a
+    /// release at a replica's `now` a little before another's entry, and clocks a little apart).
     public func enqueueConceptBacklog(
         _ entries: [(messageID: RecordID, queuedAt: Date)],
         availableAt: Date? = nil
     ) throws {
         guard !entries.isEmpty else { return }
+        let available = availableAt ?? Date(timeIntervalSince1970: 0)
+        try moveConceptBacklogFloor(to: available.addingTimeInterval(-60), lower: true)
         let operations = entries.map { entry -> (BSONDocument, BSONDocument) in
             (
                 ["_id": BSONValue(entry.messageID)],
                 [
-                    "$set": .document([
-                        "queued_at": .date(entry.queuedAt),
-                        "available_at": .date(availableAt ?? Date(timeIntervalSince1970: 0)),
-                    ]),
+                    "$set": .document(["queued_at": .date(entry.queuedAt), "available_at": .date(available)]),
                     "$setOnInsert": .document(["claims": .int32(0), "attempts": .int32(0)]),
                     "$unset": .document(["owner": .string("")]),
                 ]
@@ -40,7 +40,8 @@ extension MongoStore {
     ///
     /// Each claim carries a `claim_token`; `owner`'s own entries claimed under a token not in `liveTokens` are
     /// claimable at once (a claim whose write timed out but landed, or a claim of this owner's previous process):
-    /// nothing of this process holds them.
+    /// nothing of this process holds them. The others are read in windows of `available_at` by this process's
+    /// walk for `owner` (``ConceptBacklogWalk``): a claim reads about what it takes, not the whole backlog.
     public func claimConceptBacklog(
         limit: Int,
         owner: String,
@@ -52,25 +53,43 @@ extension MongoStore {
     ) throws -> [ConceptBacklogEntry] {
         guard limit > 0 else { return [] }
         return try withCollection(configuration.conceptBacklogCollection) { backlog in
-            let orphaned: BSONDocument = [
-                "owner": .string(owner), "claim_token": .document(["$nin": .array(liveTokens.map { .string($0) })]),
-            ]
-            let candidates = try backlog.find(
-                ["$or": .array([.document(["available_at": .document(["$lte": .date(now)])]), .document(orphaned)])],
-                options: [
-                    "sort": .document(["queued_at": .int32(oldestFirst ? 1 : -1)]), "limit": .int64(Int64(limit)),
-                    "projection": .document(["claims": .int32(1), "attempts": .int32(1)]),
-                ]
-            )
-            let entries = candidates.compactMap { document -> (ConceptBacklogEntry, Int)? in
-                guard let id = document["_id"]?.recordID else { return nil }
-                let attempts = document["attempts"]?.intValue ?? 0
-                return (ConceptBacklogEntry(messageID: id, attempts: attempts), document["claims"]?.intValue ?? 0)
+            let projection: BSONValue = .document([
+                "claims": .int32(1), "attempts": .int32(1), "available_at": .int32(1),
+            ])
+            let orphans = try backlog.find(
+                ["owner": .string(owner), "claim_token": .document(["$nin": .array(liveTokens.map { .string($0) })])],
+                options: ["projection": projection, "limit": .int64(Int64(limit))]
+            ).compactMap(Self.backlogCandidate)
+            var candidates = orphans
+            if candidates.count < limit {
+                let floor = try conceptBacklogFloor()
+                let key = owner + (oldestFirst ? "/oldest" : "/newest")
+                var walk = conceptWalks.withLock { $0[key] } ?? ConceptBacklogWalk(descending: !oldestFirst)
+                let orphanIDs = Set(orphans.map(\.id))
+                let read = try walk.next(limit: limit - candidates.count, now: now, floor: floor) { lo, hi in
+                    try backlog.find(
+                        ["available_at": .document(["$gte": .date(lo), "$lte": .date(hi)])],
+                        options: [
+                            // Ties (entries queued together) newest first by `queued_at` (oldest first for a batch).
+                            "sort": .document([
+                                "available_at": .int32(oldestFirst ? 1 : -1), "queued_at": .int32(oldestFirst ? 1 : -1),
+                            ]),
+                            "projection": projection,
+                        ]
+                    ).compactMap(Self.backlogCandidate).filter { !orphanIDs.contains($0.id) }
+                }
+                conceptWalks.withLock { $0[key] = walk }
+                candidates += read
+                if walk.readAll {
+                    // Nothing claimable below what it read: the floor may rise to it (less a margin for clocks).
+                    let lowest = read.map(\.availableAt).min() ?? now
+                    try moveConceptBacklogFloor(to: min(lowest, now).addingTimeInterval(-60), lower: false)
+                }
             }
-            guard !entries.isEmpty else { return [] }
-            let operations = entries.map { entry, claims -> MongoCollection.BulkOperation in
+            guard !candidates.isEmpty else { return [] }
+            let operations = candidates.map { candidate -> MongoCollection.BulkOperation in
                 .updateOne(
-                    filter: ["_id": BSONValue(entry.messageID), "claims": BSONValue(claims)],
+                    filter: ["_id": BSONValue(candidate.id), "claims": BSONValue(candidate.claims)],
                     update: [
                         "$set": .document([
                             "owner": .string(owner), "available_at": .date(expiresAt), "claim_token": .string(token),
@@ -81,8 +100,21 @@ extension MongoStore {
                 )
             }
             let lost = try backlog.bulkWrite(operations, toleratingDuplicateKeys: true).duplicates
-            return entries.enumerated().filter { !lost.contains($0.offset) }.map(\.element.0)
+            return candidates.enumerated().filter { !lost.contains($0.offset) }.map {
+                ConceptBacklogEntry(messageID: $0.element.id, attempts: $0.element.attempts)
+            }
         }
+    }
+
+    /// A backlog document as a claim candidate (nil without an `_id`).
+    private static func backlogCandidate(_ document: BSONDocument) -> ConceptBacklogWalk.Candidate? {
+        guard let id = document["_id"]?.recordID else { return nil }
+        return ConceptBacklogWalk.Candidate(
+            id: id,
+            availableAt: document["available_at"]?.dateValue ?? Date(timeIntervalSince1970: 0),
+            claims: document["claims"]?.intValue ?? 0,
+            attempts: document["attempts"]?.intValue ?? 0
+        )
     }
 
     /// Replaces the local concepts of analysed messages with Claude's (`concept_source` claude, the batched
@@ -139,9 +171,9 @@ extension MongoStore {
         }
     }
 
-    /// Entries on the backlog, claimed or not.
+    /// Entries on the backlog, claimed or not (the collection's estimated count: it reads no entry).
     public func conceptBacklogCount() throws -> Int {
-        try withCollection(configuration.conceptBacklogCollection) { try $0.count([:]) }
+        try withCollection(configuration.conceptBacklogCollection) { try $0.estimatedCount() }
     }
 
     /// Sets a published cluster's name in place (its run and stable id unchanged) unless it is pinned (a

@@ -42,3 +42,26 @@ extension MongoStore {
         )
     }
 }
+
+extension MongoStore {
+    /// The `clusterd_state` document holding the concept backlog's floor.
+    static let conceptBacklogFloorMarker = "concept_backlog_floor"
+
+    /// A time at or before every concept backlog entry's `available_at` (the epoch when none was kept): where a
+    /// claim's walk ends. One `_id` read.
+    func conceptBacklogFloor() throws -> Date {
+        try progressMarker(Self.conceptBacklogFloorMarker)?["at"]?.dateValue ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// Lowers the concept backlog's floor to `date` when it is higher (`lower`; before entries are written there),
+    /// or raises it when it is lower (when a claim found nothing below `date`). One upsert.
+    func moveConceptBacklogFloor(to date: Date, lower: Bool) throws {
+        _ = try withCollection(configuration.stateCollection) { state in
+            try state.updateOne(
+                ["_id": .string(Self.conceptBacklogFloorMarker)],
+                [lower ? "$min" : "$max": .document(["at": .date(date)])],
+                upsert: true
+            )
+        }
+    }
+}

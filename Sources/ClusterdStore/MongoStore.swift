@@ -1,6 +1,7 @@
 internal import CMongoC
 import ClusterdCore
 import Foundation
+import Synchronization
 
 /// clusterd's MongoDB store: reads host messages, writes analyses, runs, clusters and assignments.
 ///
@@ -11,6 +12,8 @@ public final class MongoStore: Sendable {
     /// The configuration the store was opened with.
     public let configuration: StoreConfiguration
     let pool: MongoClientPool
+    /// Where this process's claims on the concept backlog read next, by owner and order.
+    let conceptWalks = Mutex<[String: ConceptBacklogWalk]>([:])
 
     /// Opens a store (no I/O yet: connections are made on first use). Throws for an invalid URI or pool size.
     public convenience init(configuration: StoreConfiguration) throws {
@@ -80,7 +83,8 @@ public final class MongoStore: Sendable {
             (configuration.runsCollection, [["created_at": .int32(-1)], ["status": .int32(1)]]),
             (configuration.clustersCollection, [["run_id": .int32(1)]]),
             (configuration.assignmentsCollection, [["run_id": .int32(1), "conversation_id": .int32(1)]]),
-            (configuration.conceptBacklogCollection, [["available_at": .int32(1), "queued_at": .int32(-1)]]),
+            // Claims read windows of `available_at` and an owner's own claims (see `ConceptBacklogWalk`).
+            (configuration.conceptBacklogCollection, [["available_at": .int32(1)], ["owner": .int32(1)]]),
         ]
         for (collection, keys) in wanted {
             let indexes: [BSONValue] = keys.map { key in

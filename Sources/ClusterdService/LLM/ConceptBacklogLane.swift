@@ -119,10 +119,12 @@ final class ConceptBacklogLane: Sendable {
         return 0
     }
 
-    /// Reads the backlog's size from MongoDB at most every 5 seconds.
+    /// Reads the backlog's size from MongoDB at most every 5 seconds (every 30 past 10,000 entries: a count costs
+    /// the embedded server a pass over the collection); between reads the lane keeps it up to date itself.
     private func refreshCount() {
         let uptime = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-        guard countedAt.withLock({ uptime - $0 >= 5 }) else { return }
+        let every = progress.withLock { $0.backlog } > 10_000 ? 30.0 : 5.0
+        guard countedAt.withLock({ uptime - $0 >= every }) else { return }
         countedAt.withLock { $0 = uptime }
         if let count = try? context.store.conceptBacklogCount() {
             progress.withLock { $0.backlog = count }
