@@ -106,7 +106,10 @@ extension EndToEnd.ReplicaHandover {
                     && $0.createdAt > run.createdAt
             }
         }
-        #expect(try store.clusters(runID: run.id).isEmpty, "the fenced run's clusters are pruned")
+        // Pruning follows the publication.
+        try await waitUntil("the fenced run's clusters pruned", timeout: .seconds(20)) {
+            try store.clusters(runID: run.id).isEmpty
+        }
         print(
             "[replicas] SIGSTOP of the leader: new leader after \(handover), the paused one follows \(rejoined) after SIGCONT"
         )
