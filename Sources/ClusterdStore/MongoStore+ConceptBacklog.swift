@@ -30,7 +30,7 @@ extension MongoStore {
             )
         }
         try withCollection(configuration.conceptBacklogCollection) { backlog in
-            try backlog.bulkUpdateOne(operations, upsert: true)
+            for slice in Self.bulks(operations) { try backlog.bulkUpdateOne(Array(slice), upsert: true) }
         }
     }
 
@@ -87,22 +87,38 @@ extension MongoStore {
                 }
             }
             guard !candidates.isEmpty else { return [] }
-            let operations = candidates.map { candidate -> MongoCollection.BulkOperation in
-                .updateOne(
-                    filter: ["_id": BSONValue(candidate.id), "claims": BSONValue(candidate.claims)],
-                    update: [
-                        "$set": .document([
-                            "owner": .string(owner), "available_at": .date(expiresAt), "claim_token": .string(token),
-                        ]),
-                        "$inc": .document(["claims": .int32(1)]),
-                    ],
-                    upsert: true
-                )
+            var won: [ConceptBacklogEntry] = []
+            for slice in Self.bulks(candidates) {
+                let operations = slice.map { candidate -> MongoCollection.BulkOperation in
+                    .updateOne(
+                        filter: ["_id": BSONValue(candidate.id), "claims": BSONValue(candidate.claims)],
+                        update: [
+                            "$set": .document([
+                                "owner": .string(owner), "available_at": .date(expiresAt),
+                                "claim_token": .string(token),
+                            ]),
+                            "$inc": .document(["claims": .int32(1)]),
+                        ],
+                        upsert: true
+                    )
+                }
+                let lost = try backlog.bulkWrite(operations, toleratingDuplicateKeys: true).duplicates
+                won += slice.enumerated().filter { !lost.contains($0.offset) }.map {
+                    ConceptBacklogEntry(messageID: $0.element.id, attempts: $0.element.attempts)
+                }
             }
-            let lost = try backlog.bulkWrite(operations, toleratingDuplicateKeys: true).duplicates
-            return candidates.enumerated().filter { !lost.contains($0.offset) }.map {
-                ConceptBacklogEntry(messageID: $0.element.id, attempts: $0.element.attempts)
-            }
+            return won
+        }
+    }
+
+    /// Writes per bulk command on the backlog (and the upgrades of analyses): a message batch's 2,000 in one
+    /// command outlast the socket timeout on the embedded server when it is busy.
+    static let claimBulkSize = 200
+
+    /// `operations` in slices of `claimBulkSize`.
+    static func bulks<Operation>(_ operations: [Operation]) -> [ArraySlice<Operation>] {
+        stride(from: 0, to: operations.count, by: claimBulkSize).map {
+            operations[$0..<min($0 + claimBulkSize, operations.count)]
         }
     }
 
@@ -135,10 +151,12 @@ extension MongoStore {
             ]
             return (["_id": BSONValue(upgrade.messageID)], ["$set": .document(fields)])
         }
-        let reply = try withCollection(configuration.analysesCollection) { analyses in
-            try analyses.bulkUpdateOne(operations, upsert: false)
+        return try withCollection(configuration.analysesCollection) { analyses in
+            try Self.bulks(operations).reduce(0) { matched, slice in
+                let reply = try analyses.bulkUpdateOne(Array(slice), upsert: false)
+                return matched + (reply["nMatched"]?.intValue ?? slice.count)
+            }
         }
-        return reply["nMatched"]?.intValue ?? upgrades.count
     }
 
     /// Removes entries done (upgraded, or whose message is gone) that `owner` claimed; an entry re-queued meanwhile
@@ -167,7 +185,7 @@ extension MongoStore {
             (["_id": BSONValue(id), "owner": .string(owner)], update)
         }
         try withCollection(configuration.conceptBacklogCollection) { backlog in
-            try backlog.bulkUpdateOne(operations, upsert: false)
+            for slice in Self.bulks(operations) { try backlog.bulkUpdateOne(Array(slice), upsert: false) }
         }
     }
 
