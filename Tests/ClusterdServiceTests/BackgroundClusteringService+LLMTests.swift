@@ -183,7 +183,7 @@ import Testing
         let fake = try FakeAnthropicServer()
         let store = try EmbeddedMongo.store()
         defer { store.close() }
-        let messageCount = try insertCorpus(store)
+        _ = try insertCorpus(store)
         let logs = LogSink()
         let service = makeService(store: store, anthropic: anthropic(fake, key: "sk-wrong-secret"), logs: logs)
         service.start()
