@@ -101,7 +101,7 @@ extension EndToEnd {
 
             // MongoDB agrees: the run document carries the lineage and metrics.
             let runs = try store.recentRuns(limit: 2)
-            #expect(runs.count == 2)
+            try #require(runs.count == 2)
             #expect(runs[0].metrics?.churn == 0)
             #expect(runs[0].lineage.map(\.kind) == [.continued, .continued, .continued])
             #expect(runs[1].lineage.map(\.kind) == [.born, .born, .born])
