@@ -9,9 +9,10 @@ import Foundation
 /// retry time. Claims are compare-and-set on the `claims` counter (as the analysis claims are on `attempts`): two
 /// replicas never both win an entry. Newest first: claims take the entries with the latest `queued_at`.
 extension MongoStore {
-    /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil): one bulk
-    /// upsert, and the backlog's floor lowered to a minute before it when that is lower (the minute covers a
-    /// release at a replica's `now` a little before another's entry, and clocks a little apart).
+    /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil), and lowers the
+    /// backlog's floor to a minute before it when that is lower (the minute covers a release at a replica's `now` a
+    /// little before another's entry, and clocks a little apart). New entries are inserted, in bulks; only those
+    /// already there are updated (an upsert costs the embedded server about two and a half inserts).
     public func enqueueConceptBacklog(
         _ entries: [(messageID: RecordID, queuedAt: Date)],
         availableAt: Date? = nil
@@ -19,18 +20,33 @@ extension MongoStore {
         guard !entries.isEmpty else { return }
         let available = availableAt ?? Date(timeIntervalSince1970: 0)
         try moveConceptBacklogFloor(to: available.addingTimeInterval(-60), lower: true)
-        let operations = entries.map { entry -> (BSONDocument, BSONDocument) in
-            (
-                ["_id": BSONValue(entry.messageID)],
-                [
-                    "$set": .document(["queued_at": .date(entry.queuedAt), "available_at": .date(available)]),
-                    "$setOnInsert": .document(["claims": .int32(0), "attempts": .int32(0)]),
-                    "$unset": .document(["owner": .string("")]),
-                ]
-            )
-        }
         try withCollection(configuration.conceptBacklogCollection) { backlog in
-            for slice in Self.bulks(operations) { try backlog.bulkUpdateOne(Array(slice), upsert: true) }
+            for slice in Self.bulks(entries) {
+                let inserts = slice.map { entry -> MongoCollection.BulkOperation in
+                    .insert([
+                        "_id": BSONValue(entry.messageID), "queued_at": .date(entry.queuedAt),
+                        "available_at": .date(available), "claims": .int32(0), "attempts": .int32(0),
+                    ])
+                }
+                let present = try backlog.bulkWrite(inserts, toleratingDuplicateKeys: true).duplicates
+                guard !present.isEmpty else { continue }
+                // Back on the backlog: queued and claimable again, no longer anyone's (its counters kept). An
+                // upsert: a claimer may have finished the old entry since the insert found it.
+                let updates = present.sorted().map { offset -> (BSONDocument, BSONDocument) in
+                    let entry = slice[slice.startIndex + offset]
+                    return (
+                        ["_id": BSONValue(entry.messageID)],
+                        [
+                            "$set": .document([
+                                "queued_at": .date(entry.queuedAt), "available_at": .date(available),
+                            ]),
+                            "$setOnInsert": .document(["claims": .int32(0), "attempts": .int32(0)]),
+                            "$unset": .document(["owner": .string("")]),
+                        ]
+                    )
+                }
+                try backlog.bulkUpdateOne(updates, upsert: true)
+            }
         }
     }
 

@@ -64,4 +64,21 @@ struct MongoStoreConceptBacklogTests {
         #expect(rest.count == claimable.count - 300)
         #expect(Set(rest.map(\.messageID)).isDisjoint(with: batch.map(\.messageID)))
     }
+
+    @Test("queued again while claimed: claimable at once for anyone, and the old claimer's finish leaves it")
+    func requeuedWhileClaimed() throws {
+        let store = try EmbeddedMongo.store()
+        defer { store.close() }
+        try store.ensureIndexes()
+        let now = Self.base
+        try store.enqueueConceptBacklog([(.string("m"), now)], availableAt: now)
+        #expect(try store.claimConceptBacklog(limit: 5, owner: "a", now: now, expiresAt: now + 600).count == 1)
+        #expect(try store.claimConceptBacklog(limit: 5, owner: "b", now: now + 1, expiresAt: now + 600).isEmpty)
+        // Analysed again (its text changed): back on the backlog, no longer a's.
+        try store.enqueueConceptBacklog([(.string("m"), now + 2), (.string("n"), now + 2)], availableAt: now + 2)
+        try store.finishConceptBacklog([.string("m")], owner: "a")
+        let taken = try store.claimConceptBacklog(limit: 5, owner: "b", now: now + 3, expiresAt: now + 600)
+        #expect(Set(taken.map(\.messageID)) == [.string("m"), .string("n")])
+        #expect(try store.conceptBacklogCount() == 2)
+    }
 }
