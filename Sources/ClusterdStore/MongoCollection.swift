@@ -80,7 +80,6 @@ struct MongoCollection {
         return found
     }
 
-    /// Number of matching documents.
     /// The collection's document count from its metadata (`count` without a filter): no document is read where
     /// the server keeps the number, and none is decoded where it does not.
     func estimatedCount() throws -> Int {
@@ -90,6 +89,7 @@ struct MongoCollection {
         return Int(count)
     }
 
+    /// Number of matching documents.
     func count(_ filter: BSONDocument) throws -> Int {
         var error = bson_error_t()
         let count = try filter.withBSON { filterBSON in

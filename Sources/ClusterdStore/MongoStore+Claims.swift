@@ -48,9 +48,9 @@ extension MongoStore {
         }
     }
 
-    /// `ids` in slices of at most `size`.
-    static func slices(_ ids: [RecordID], of size: Int) -> [ArraySlice<RecordID>] {
-        stride(from: 0, to: ids.count, by: size).map { ids[$0..<min($0 + size, ids.count)] }
+    /// `items` in slices of at most `size`.
+    static func slices<Element>(_ items: [Element], of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
     }
 
     /// Of `ids`, those whose analysis document matches `condition`, `inChunk` ids per aggregation.

@@ -7,7 +7,8 @@ import Foundation
 /// claimable while `available_at` ≤ now: a claim sets `owner` and moves `available_at` to the claim's expiry, so
 /// an entry whose claimer died becomes claimable again when the claim expires; a failed try moves it to a later
 /// retry time. Claims are compare-and-set on the `claims` counter (as the analysis claims are on `attempts`): two
-/// replicas never both win an entry. Newest first: claims take the entries with the latest `queued_at`.
+/// replicas never both win an entry. Newest first: claims take the entries that became claimable last (ties by the
+/// latest `queued_at`); a message batch takes the oldest.
 extension MongoStore {
     /// Puts messages on the backlog (or back on it), claimable from `availableAt` (at once when nil), and lowers the
     /// backlog's floor to a minute before it when that is lower (the minute covers a release at a replica's `now` a
@@ -96,11 +97,10 @@ extension MongoStore {
                 }
                 conceptWalks.withLock { $0[key] = walk }
                 candidates += read
-                if walk.readAll {
-                    // Nothing claimable below what it read: the floor may rise to it (less a margin for clocks).
-                    let lowest = read.map(\.availableAt).min() ?? now
-                    try moveConceptBacklogFloor(to: min(lowest, now).addingTimeInterval(-60), lower: false)
-                }
+                // Nothing claimable below what a walk to its end read: the floor may rise to it (less a margin for
+                // clocks); written only when it moves.
+                let raised = min(read.map(\.availableAt).min() ?? now, now).addingTimeInterval(-60)
+                if walk.readAll, raised > floor { try moveConceptBacklogFloor(to: raised, lower: false) }
             }
             guard !candidates.isEmpty else { return [] }
             var won: [ConceptBacklogEntry] = []
@@ -129,13 +129,11 @@ extension MongoStore {
 
     /// Writes per bulk command on the backlog (and the upgrades of analyses): a message batch's 2,000 in one
     /// command outlast the socket timeout on the embedded server when it is busy.
-    static let claimBulkSize = 200
+    static let backlogBulkSize = 200
 
-    /// `operations` in slices of `claimBulkSize`.
+    /// `operations` in slices of `backlogBulkSize`.
     static func bulks<Operation>(_ operations: [Operation]) -> [ArraySlice<Operation>] {
-        stride(from: 0, to: operations.count, by: claimBulkSize).map {
-            operations[$0..<min($0 + claimBulkSize, operations.count)]
-        }
+        slices(operations, of: backlogBulkSize)
     }
 
     /// A backlog document as a claim candidate (nil without an `_id`).
