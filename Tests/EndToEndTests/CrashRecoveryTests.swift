@@ -102,7 +102,10 @@ extension EndToEnd {
                 try await waitUntil("the interrupted live run abandoned", timeout: .seconds(20)) {
                     try store.run(id: runRecordID(liveRunID))?.status == .abandoned
                 }
-                #expect(!logLines(current.stderr, level: "WARNING", containing: "interrupted clustering run").isEmpty)
+                // The warning is written after the run's status: wait for it as for the status.
+                try await waitUntil("the abandonment logged", timeout: .seconds(10)) {
+                    !logLines(current.stderr, level: "WARNING", containing: "interrupted clustering run").isEmpty
+                }
             } else {
                 print("crash recovery: the second server's run finished before a poll saw it running")
             }
