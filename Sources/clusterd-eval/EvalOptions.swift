@@ -3,10 +3,11 @@ struct EvalOptions {
     static let usage = """
         usage: clusterd-eval [--data DIR] [--cache DIR] [--model-dir DIR] [--seeds N] [--initializations N[,N...]]
                              [--k-range LO-HI] [--silhouette-sample N] [--max-iterations N] [--batch N]
-                             [--sets banking,clinc,sgd]
+                             [--sets banking,clinc,sgd] [--curves]
           DIR defaults to ../shared/eval; the cache to .state/eval-cache. --initializations lists the k-means++
           starts per fit to compare (default: the engine's default); --k-range tries every k in that range instead
-          of the engine's default grid rule; --max-iterations overrides the engine's Lloyd iteration cap.
+          of the engine's default grid rule; --max-iterations overrides the engine's Lloyd iteration cap;
+          --curves logs each seed's candidate k values with their silhouettes.
         """
 
     var dataDirectory = "../shared/eval"
@@ -19,6 +20,7 @@ struct EvalOptions {
     var batchSize = 32
     var maxIterations: Int?
     var sets: Set<String> = ["banking", "clinc", "sgd"]
+    var curves = false
 
     /// Parses `arguments` (without the program name).
     init(arguments: [String]) throws {
@@ -46,6 +48,7 @@ struct EvalOptions {
                 sets = Set(try value(flag).split(separator: ",").map(String.init))
                 let unknown = sets.subtracting(["banking", "clinc", "sgd"])
                 guard unknown.isEmpty else { throw EvalError("unknown set(s) \(unknown.sorted())") }
+            case "--curves": curves = true
             case "-h", "--help": throw EvalError("help")
             default: throw EvalError("unknown option \(flag)")
             }

@@ -12,6 +12,8 @@ struct EvalRunner {
         var ks: [Int] = []
         /// ACC, NMI, ARI per seed (fractions).
         var scores: [[Double]] = [[], [], []]
+        /// Per seed, the candidates the k rule scored.
+        var curves: [[KCandidateScore]] = []
         /// Wall seconds over all seeds.
         var seconds: Double = 0
     }
@@ -47,6 +49,7 @@ struct EvalRunner {
             precondition(!predicted.contains(""), "the engine assigned every item")
             let gold = dataset.labels
             outcome.ks.append(result.metrics.k)
+            outcome.curves.append(result.kCandidates)
             outcome.scores[0].append(ExternalClusteringMetrics.accuracy(gold: gold, predicted: predicted) ?? 0)
             outcome.scores[1].append(
                 ExternalClusteringMetrics.normalizedMutualInformation(gold: gold, predicted: predicted) ?? 0

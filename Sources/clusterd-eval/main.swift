@@ -137,12 +137,26 @@ for spec in specs where options.sets.contains(spec.key) {
                         + outcome.scores[0].map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
                         + " in \(String(format: "%.1f", outcome.seconds)) s"
                 )
+                if options.curves && ruleName == "silhouette" {
+                    for (seed, curve) in outcome.curves.enumerated() { log("    seed \(seed): " + curveText(curve)) }
+                }
                 rows.append(
                     EvalRow(set: name, rule: ruleName, initializations: used, n: variant.items.count, outcome: outcome)
                 )
             }
         }
     }
+}
+
+/// "k silhouette criterion[*starts]" for each candidate, the contenders' refits marked with their starts.
+func curveText(_ curve: [KCandidateScore]) -> String {
+    curve.map { candidate in
+        let score = candidate.silhouette.map { String(format: "%.4f", $0) } ?? "-"
+        let criterion = candidate.criterion.map { String(format: " %.0f", $0) } ?? ""
+        return "\(candidate.k) \(score)\(criterion)"
+            + (candidate.starts > defaultInitializations ? "*\(candidate.starts)" : "")
+    }
+    .joined(separator: ", ")
 }
 
 func meanSD(_ values: [Double]) -> (mean: Double, sd: Double) {
@@ -166,8 +180,9 @@ print(
     k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's unknown-k rule \(autoRule)
     (cosine silhouette on a sample of at most \(sampleSizeText(autoRule)) items; "grid" = every k to 12, then 15..50
     step 5, 60..100 step 10, 120..240 step 20, then coarser, capped at a tenth of min(n, sample); candidates fitted
-    on at most 4 × the sample, so these sets whole). The README's rule: k = 5..50 step 5, 60..100 step 10,
-    120..240 step 20, capped at n/10, candidates fitted on all items.
+    on at most 4 × the sample, so these sets whole; of those within 5% of the best silhouette, the 3 with the
+    highest information criterion are fitted again with more starts and the highest criterion wins). The README's
+    rule: k = 5..50 step 5, 60..100 step 10, 120..240 step 20, capped at n/10, candidates fitted on all items.
     """
 )
 

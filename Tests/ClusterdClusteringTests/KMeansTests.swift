@@ -18,6 +18,25 @@ import Testing
         #expect(result.inertia > 0)
     }
 
+    @Test("Lloyd moves centres to plain means; the result's unit centroids assign every point by cosine")
+    func overlappingTopicsAreAssignedToTheirNearestUnitCentroid() {
+        // Tight and diffuse topics side by side: a diffuse one's plain mean is shorter than a tight one's.
+        let tight = SyntheticBlobs.sphere(centres: 5, perCentre: 40, dimension: 6, noise: 0.2, seed: 8)
+        let diffuse = SyntheticBlobs.sphere(centres: 5, perCentre: 40, dimension: 6, noise: 1.2, seed: 9)
+        let overlapping = (points: tight.points + diffuse.points, blobs: tight.blobs + diffuse.blobs.map { $0 + 5 })
+        let result = KMeans(k: 10, seed: 3).fit(overlapping.points)
+        #expect(result.iterations > 1)
+        for centroid in result.centroids {
+            #expect(abs(VectorMath.dot(centroid, centroid) - 1) < 1e-5)
+        }
+        for (point, vector) in overlapping.points.enumerated() {
+            let cosines = result.centroids.map { VectorMath.dot(vector, $0) }
+            let nearest = cosines.indices.max { cosines[$0] < cosines[$1] }!
+            #expect(cosines[result.assignments[point]] >= cosines[nearest] - 1e-6)
+            #expect(abs(result.distances[point] - Double(1 - cosines[result.assignments[point]])) < 1e-5)
+        }
+    }
+
     @Test(arguments: [UInt64(1), 42, 1234])
     func sameSeedGivesAnIdenticalResult(seed: UInt64) {
         let first = KMeans(k: 3, seed: seed).fit(data.points)

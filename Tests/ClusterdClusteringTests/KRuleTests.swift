@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ClusterdClustering
@@ -10,26 +11,58 @@ import Testing
         #expect(KRule.grid(sampleSize: 3000).description == "grid")
     }
 
-    @Test("between silhouettes within the tolerance of the best, the smallest k wins; a clearly better one still wins")
-    func choosesTheSmallestKAmongNearTies() {
-        func fit(_ k: Int) -> KMeansResult {
-            KMeansResult(
-                centroids: Array(repeating: [1], count: k),
-                assignments: [],
-                distances: [],
-                inertia: 0,
-                iterations: 0
-            )
+    @Test("among the contenders the highest information criterion wins; without contenders the best silhouette")
+    func prefersTheBestCriterionAmongContenders() {
+        let data = SyntheticBlobs.sphere(centres: 6, perCentre: 30, dimension: 24, noise: 0.3, seed: 11)
+        let fits = [3, 6, 12].map { KMeans(k: $0, seed: 1).fit(data.points) }
+        let criteria = fits.map { $0.informationCriterion(dimension: 24) ?? -.infinity }
+        // The criterion peaks at the true 6: fewer clusters fit worse, more pay for centres they do not need.
+        #expect(criteria[1] > criteria[0] && criteria[1] > criteria[2])
+        // Silhouettes that rise with k do not move the choice among contenders.
+        let scored = zip(fits, [0.2, 0.3, 0.4]).map { ($0, Optional($1)) }
+        #expect(ClusteringEngine.preferred(scored, contenders: [0, 1, 2], dimension: 24) == 1)
+        #expect(
+            ClusteringEngine.preferred(scored, contenders: [0, 2], dimension: 24) == (criteria[0] > criteria[2] ? 0 : 2)
+        )
+        // No contenders: the best silhouette; no scores at all: the first candidate.
+        #expect(ClusteringEngine.preferred(scored, contenders: [], dimension: 24) == 2)
+        #expect(ClusteringEngine.preferred(fits.map { ($0, nil) }, contenders: [], dimension: 24) == 0)
+    }
+
+    @Test func contendersGetMoreStartsOnSmallerFitSamples() {
+        #expect(ClusteringEngine.contenderStarts(points: 836) == 30)
+        #expect(ClusteringEngine.contenderStarts(points: 4500) == 30)
+        #expect(ClusteringEngine.contenderStarts(points: 12_000) == 12)
+        #expect(ClusteringEngine.contenderStarts(points: 100_000) == 10)
+    }
+
+    @Test("the criterion read from cosine distances equals X-means' BIC computed from the points about their means")
+    func informationCriterionMatchesTheDirectFormula() throws {
+        let dimension = 8
+        let data = SyntheticBlobs.make(blobs: 3, perBlob: 10, dimension: dimension, noise: 0.3, seed: 2)
+        let fit = KMeans(k: 3, seed: 1).fit(data.points)
+        var spread = 0.0
+        var sizeTerm = 0.0
+        for cluster in 0..<3 {
+            let members = data.points.indices.filter { fit.assignments[$0] == cluster }.map { data.points[$0] }
+            let count = Double(members.count)
+            let mean = (0..<dimension).map { index in members.reduce(0.0) { $0 + Double($1[index]) } / count }
+            for point in members {
+                spread += zip(point, mean).reduce(0.0) { $0 + (Double($1.0) - $1.1) * (Double($1.0) - $1.1) }
+            }
+            sizeTerm += count * log(count)
         }
-        let tolerance = ClusteringEngine.silhouetteTolerance
-        // 180 is just within the tolerance of 240's score: 180 is chosen.
-        let nearTie = [(fit(160), 0.20), (fit(180), 0.30 * (1 - tolerance / 2)), (fit(240), 0.30)]
-        #expect(ClusteringEngine.parsimonious(nearTie.map { ($0.0, Optional($0.1)) }).fit.centroids.count == 180)
-        // 240 beats 180 by more than the tolerance: 240.
-        let clear = [(fit(180), 0.30 * (1 - 2 * tolerance)), (fit(240), 0.30)]
-        #expect(ClusteringEngine.parsimonious(clear.map { ($0.0, Optional($0.1)) }).fit.centroids.count == 240)
-        // No scores at all: the first candidate.
-        #expect(ClusteringEngine.parsimonious([(fit(2), nil), (fit(3), nil)]).fit.centroids.count == 2)
+        let n = Double(data.points.count)
+        let d = Double(dimension)
+        let variance = spread / (d * (n - 3))
+        let logLikelihood = sizeTerm - n * log(n) - n * d / 2 * log(2 * Double.pi * variance) - d * (n - 3) / 2
+        let direct = logLikelihood - 3 * (d + 1) / 2 * log(n)
+        let criterion = try #require(fit.informationCriterion(dimension: dimension))
+        #expect(abs(criterion - direct) < 1e-4 * abs(direct))
+        // Undefined: fewer than two points a cluster, or no spread at all.
+        #expect(KMeans(k: 20, seed: 1).fit(data.points).informationCriterion(dimension: dimension) == nil)
+        let same = [[Float]](repeating: data.points[0], count: 10)
+        #expect(KMeans(k: 2, seed: 1).fit(same).informationCriterion(dimension: dimension) == nil)
     }
 
     @Test func gridGrowsWithTheData() {

@@ -10,6 +10,8 @@ public struct ClusteringOutcome: Sendable, Equatable {
     public var kRule: String
     /// How the clusters relate to the previous run's.
     public var lineage: [LineageEvent]
+    /// The k values the k rule tried, smallest first, with their scores (one for a fixed k).
+    public var kCandidates: [KCandidateScore]
 
     /// Creates an outcome.
     public init(
@@ -17,12 +19,14 @@ public struct ClusteringOutcome: Sendable, Equatable {
         assignments: [ClusterAssignment],
         metrics: RunMetrics,
         kRule: String,
-        lineage: [LineageEvent] = []
+        lineage: [LineageEvent] = [],
+        kCandidates: [KCandidateScore] = []
     ) {
         self.clusters = clusters
         self.assignments = assignments
         self.metrics = metrics
         self.kRule = kRule
         self.lineage = lineage
+        self.kCandidates = kCandidates
     }
 }
