@@ -147,6 +147,24 @@ do {
                     ) + "   " + ratio(sklearn) + " " + ratio(faiss)
             )
         }
+        // Each round runs every engine once, one after another: a round's ratio compares runs seconds apart, so it
+        // shows the machine's drift less than a ratio of medians does.
+        for name in order {
+            let seconds = results[name]!.map(\.seconds)
+            var line =
+                "  " + name.padding(toLength: 20, withPad: " ", startingAt: 0) + " rounds (s): "
+                + seconds.map { String(format: "%.2f", $0) }.joined(separator: " ")
+            if let peer = results["faiss"], name.hasPrefix("clusterd"), peer.count == seconds.count {
+                let ratios = zip(seconds, peer.map(\.seconds)).map { $0 / $1 }
+                line += String(
+                    format: "; ×faiss by round: median %.2f (%.2f–%.2f)",
+                    median(ratios),
+                    ratios.min() ?? .nan,
+                    ratios.max() ?? .nan
+                )
+            }
+            print(line)
+        }
     }
     print("\nload average after: \(uptimeLine())")
 } catch {

@@ -45,6 +45,9 @@ public struct KMeans: Sendable {
     public var refinementIterations: Int
     /// Most points k-means++ seeds on (nil: `seedingSampleLimit`, or 20 per centre when that is more).
     private var seedingLimit: Int?
+    /// Whether a fit ends by assigning every point to its nearest unit centroid by cosine; off for the fit on a
+    /// sample, whose assignments the refinement on every point replaces.
+    private var cosineAssignment = true
 
     /// Creates a k-means configuration.
     public init(
@@ -133,10 +136,12 @@ public struct KMeans: Sendable {
         var sampled = self
         sampled.trainingPointsPerCentroid = nil
         sampled.seedingLimit = Self.sampledFitSeedingPointsPerCentroid * k
+        sampled.cosineAssignment = false
         let sample = data.subset(Silhouette.sampleIndices(count: data.count, sampleSize: size, seed: seed ^ 0x7a1a))
         let coarse = sampled.fit(sample, warmStart: warmStart, extraStarts: extraStarts)
         var refining = sampled
         refining.maxIterations = refinementIterations
+        refining.cosineAssignment = true
         let refined = refining.lloyd(
             data,
             centroids: coarse.centroids.flatMap { $0 },
@@ -277,7 +282,7 @@ public struct KMeans: Sendable {
         }
 
         centroids = Self.means(data, assignments: assignments, clusterCount: clusterCount, normalized: true)
-        if iterations > 0 {
+        if iterations > 0 && cosineAssignment {
             // The iterations moved to plain means; the result's unit centroids assign by cosine.
             assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
             _ = repairEmptyClusters(
