@@ -281,34 +281,49 @@ public struct KMeans: Sendable {
             if shift <= tolerance { finalPass = true }
         }
 
-        centroids = Self.means(data, assignments: assignments, clusterCount: clusterCount, normalized: true)
-        if iterations > 0 && cosineAssignment {
-            // The iterations moved to plain means; the result's unit centroids assign by cosine.
-            assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
-            _ = repairEmptyClusters(
-                data,
-                clusterCount: clusterCount,
-                centroids: &centroids,
-                assignments: &assignments,
-                squared: &squared
-            )
+        // With no iteration the centres are the given ones (unit rows: k-means++ picks points, a fit on a sample
+        // hands over its centroids, as faiss's search does) and the last assignment was to them.
+        var assignedToResult = iterations == 0
+        if iterations > 0 {
+            centroids = Self.means(data, assignments: assignments, clusterCount: clusterCount, normalized: true)
+            if cosineAssignment {
+                // The iterations moved to plain means; the result's unit centroids assign by cosine.
+                assign(data, centroids: centroids, clusterCount: clusterCount, to: &assignments, squared: &squared)
+                _ = repairEmptyClusters(
+                    data,
+                    clusterCount: clusterCount,
+                    centroids: &centroids,
+                    assignments: &assignments,
+                    squared: &squared
+                )
+                assignedToResult = true
+            }
         }
         let centroidNorms = PointMatrix.squaredNorms(centroids, count: clusterCount, dimension: dimension)
         var distances = [Double](repeating: 0, count: n)
         var inertia: Double = 0
-        data.values.withUnsafeBufferPointer { points in
-            centroids.withUnsafeBufferPointer { centres in
-                for point in 0..<n {
-                    let cluster = assignments[point]
-                    let similarity = Double(
-                        MatrixProduct.dot(
-                            points.baseAddress! + point * dimension,
-                            centres.baseAddress! + cluster * dimension,
-                            count: dimension
+        if assignedToResult {
+            // The assignment's squared distances already hold the cosines: ‖x‖² + ‖c‖² − 2 cos.
+            for point in 0..<n {
+                let cluster = assignments[point]
+                distances[point] = 1 - (data.squaredNorms[point] + centroidNorms[cluster] - squared[point]) / 2
+                inertia += squared[point]
+            }
+        } else {
+            data.values.withUnsafeBufferPointer { points in
+                centroids.withUnsafeBufferPointer { centres in
+                    for point in 0..<n {
+                        let cluster = assignments[point]
+                        let similarity = Double(
+                            MatrixProduct.dot(
+                                points.baseAddress! + point * dimension,
+                                centres.baseAddress! + cluster * dimension,
+                                count: dimension
+                            )
                         )
-                    )
-                    distances[point] = 1 - similarity
-                    inertia += max(0, data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity)
+                        distances[point] = 1 - similarity
+                        inertia += max(0, data.squaredNorms[point] + centroidNorms[cluster] - 2 * similarity)
+                    }
                 }
             }
         }
