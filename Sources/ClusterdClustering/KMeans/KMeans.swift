@@ -7,12 +7,13 @@ import Foundation
 /// Points are L2-normalised first. Lloyd moves each centre to its members' plain mean (Euclidean k-means: a diffuse
 /// cluster's mean is shorter, so it draws fewer points than a tight one at the same angle); the result's centroids
 /// are those means normalised, and every point is assigned to its nearest one by cosine, the assignment the service
-/// uses between runs. Against re-normalising after every update (spherical k-means), on CLINC150 at k = 180 with
-/// 11 starts and the same seeds it raised NMI on each of 5 seeds (89.70 against 89.16 on the mean). Initialisation is greedy k-means++ (each new centre is the best of
-/// 2 + ⌊ln k⌋ candidates drawn with probability ∝ D², 3 in a fit on a sample), repeated `initializations` times; the fit with the lowest
-/// inertia is kept (the first on ties). Iterations stop when assignments no longer change (at most one point in
-/// 10,000 changing, for 10,000 points or more), when no centroid moves
-/// by more than `tolerance` (squared distance), or after `maxIterations`. A cluster left empty is re-seeded with
+/// uses between runs. Against re-normalising after every update (spherical k-means), on CLINC150 at k = 180 with 11
+/// starts and the same k-means++ starts (a numpy replica, 5 seeds) NMI rose on every seed (89.70 against 89.16 on
+/// the mean; in the engine 89.37 → 89.55). Initialisation is greedy k-means++ (each new centre is the best of
+/// 2 + ⌊ln k⌋ candidates drawn with probability ∝ D², 3 in a fit on a sample), repeated `initializations` times; the
+/// fit with the lowest inertia is kept (the first on ties). Iterations stop when assignments no longer change (at
+/// most one point in 10,000 changing, for 10,000 points or more), when no centroid moves by more than `tolerance`
+/// (squared distance), or after `maxIterations`. A cluster left empty is re-seeded with
 /// the point farthest from its centroid (taken from a cluster that keeps at least one point). All randomness comes
 /// from a `SeededGenerator`, and ties go to the lower index, so the same points in the same order with the same seed
 /// give an identical result.
@@ -40,8 +41,8 @@ public struct KMeans: Sendable {
     /// fits every point.
     public var trainingPointsPerCentroid: Int?
     /// Lloyd iterations on every point after a fit on a sample (each one assignment pass and one mean update); by
-    /// default none, only the final assignment: at 10⁵ × 384, k = 100, 1–3 of them lowered the inertia by 0.001%
-    /// at up to twice the time.
+    /// default none: every point is assigned to the sample fit's centroids, which the result keeps (at 10⁵ × 384,
+    /// k = 100, 1–3 iterations lowered the inertia by 0.001% at up to twice the time).
     public var refinementIterations: Int
     /// Most points k-means++ seeds on (nil: `seedingSampleLimit`, or 20 per centre when that is more).
     private var seedingLimit: Int?
