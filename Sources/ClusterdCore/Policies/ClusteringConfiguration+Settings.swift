@@ -3,7 +3,7 @@ extension ClusteringConfiguration {
     public static let fixedKKey = SettingKey(
         "CLUSTERD_FIXED_K",
         default: "",
-        "Use exactly this many clusters (unset, empty or 0: k grows with the data, the best silhouette on a grid up to a tenth of the conversations)."
+        "Use exactly this many clusters (unset, empty or 0: k grows with the data, chosen by silhouette and an information criterion on a grid up to a tenth of the conversations)."
     )
     /// `CLUSTERD_MIN_CLUSTER_SIZE`.
     public static let minClusterSizeKey = SettingKey(
