@@ -10,7 +10,7 @@ import Foundation
 /// uses between runs. Against re-normalising after every update (spherical k-means), on CLINC150 at k = 180 with 11
 /// starts and the same k-means++ starts (a numpy replica, 5 seeds) NMI rose on every seed (89.70 against 89.16 on
 /// the mean; in the engine 89.37 → 89.55). Initialisation is greedy k-means++ (each new centre is the best of
-/// 2 + ⌊ln k⌋ candidates drawn with probability ∝ D², 3 in a fit on a sample), repeated `initializations` times; the
+/// 2 + ⌊ln k⌋ candidates drawn with probability ∝ D²), repeated `initializations` times; the
 /// fit with the lowest inertia is kept (the first on ties). Iterations stop when assignments no longer change (at
 /// most one point in 10,000 changing, for 10,000 points or more), when no centroid moves by more than `tolerance`
 /// (squared distance), or after `maxIterations`. A cluster left empty is re-seeded with
@@ -49,8 +49,6 @@ public struct KMeans: Sendable {
     /// Whether a fit ends by assigning every point to its nearest unit centroid by cosine; off for the fit on a
     /// sample, whose assignments the refinement on every point replaces.
     private var cosineAssignment = true
-    /// k-means++ candidates per centre (nil: 2 + ⌊ln k⌋, scikit-learn's choice).
-    private var seedingTrials: Int?
 
     /// Creates a k-means configuration.
     public init(
@@ -129,12 +127,6 @@ public struct KMeans: Sendable {
     /// the whole fit; 2,000 gave 72,104, above scikit-learn's full fit (72,072).
     static let sampledFitSeedingPointsPerCentroid = 50
 
-    /// k-means++ candidates per centre in a fit on a sample. Measured at 10⁵ × 384, k = 100 (256 training points per
-    /// centre, 5 rounds each): 3 gave an inertia of 71,805 against 71,835 with the default 6 (2 + ⌊ln 100⌋), the same
-    /// 5 Lloyd iterations, and 0.28 s against 0.30 s for the fit; 2 gave 72,407, above scikit-learn's full fit
-    /// (72,072).
-    static let sampledFitSeedingTrials = 3
-
     /// Fits the starts on a seeded sample of `size` points, then refines the winner on every point.
     private func fitOnSample(
         _ data: PointMatrix,
@@ -146,7 +138,6 @@ public struct KMeans: Sendable {
         sampled.trainingPointsPerCentroid = nil
         sampled.seedingLimit = Self.sampledFitSeedingPointsPerCentroid * k
         sampled.cosineAssignment = false
-        sampled.seedingTrials = Self.sampledFitSeedingTrials
         let sample = data.subset(Silhouette.sampleIndices(count: data.count, sampleSize: size, seed: seed ^ 0x7a1a))
         let coarse = sampled.fit(sample, warmStart: warmStart, extraStarts: extraStarts)
         var refining = sampled
@@ -197,7 +188,7 @@ public struct KMeans: Sendable {
     ) -> [Float] {
         let data = seedingSample(data, count: count)
         let n = data.count
-        let trials = seedingTrials ?? (2 + Int(log(Double(count))))
+        let trials = 2 + Int(log(Double(count)))
         var centres: [Float] = []
         var chosen: [Int] = []
         var closest: [Double]
