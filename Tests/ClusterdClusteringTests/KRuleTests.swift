@@ -15,18 +15,19 @@ import Testing
     func prefersTheBestCriterionAmongContenders() {
         let data = SyntheticBlobs.sphere(centres: 6, perCentre: 30, dimension: 24, noise: 0.3, seed: 11)
         let fits = [3, 6, 12].map { KMeans(k: $0, seed: 1).fit(data.points) }
-        let criteria = fits.map { $0.informationCriterion(dimension: 24) ?? -.infinity }
+        let criteria = fits.map { $0.informationCriterion(dimension: 24) }
+        let known = criteria.map { $0 ?? -.infinity }
         // The criterion peaks at the true 6: fewer clusters fit worse, more pay for centres they do not need.
-        #expect(criteria[1] > criteria[0] && criteria[1] > criteria[2])
+        #expect(known[1] > known[0] && known[1] > known[2])
         // Silhouettes that rise with k do not move the choice among contenders.
-        let scored = zip(fits, [0.2, 0.3, 0.4]).map { ($0, Optional($1)) }
-        #expect(ClusteringEngine.preferred(scored, contenders: [0, 1, 2], dimension: 24) == 1)
+        let scores: [Double?] = [0.2, 0.3, 0.4]
+        #expect(ClusteringEngine.preferred(scores, criteria: criteria, contenders: [0, 1, 2]) == 1)
         #expect(
-            ClusteringEngine.preferred(scored, contenders: [0, 2], dimension: 24) == (criteria[0] > criteria[2] ? 0 : 2)
+            ClusteringEngine.preferred(scores, criteria: criteria, contenders: [0, 2]) == (known[0] > known[2] ? 0 : 2)
         )
         // No contenders: the best silhouette; no scores at all: the first candidate.
-        #expect(ClusteringEngine.preferred(scored, contenders: [], dimension: 24) == 2)
-        #expect(ClusteringEngine.preferred(fits.map { ($0, nil) }, contenders: [], dimension: 24) == 0)
+        #expect(ClusteringEngine.preferred(scores, criteria: criteria, contenders: []) == 2)
+        #expect(ClusteringEngine.preferred([nil, nil, nil], criteria: criteria, contenders: []) == 0)
     }
 
     @Test func contendersGetMoreStartsOnSmallerFitSamples() {

@@ -245,12 +245,16 @@ public struct ClusteringEngine: Sendable {
         // The leading candidates are fitted again with more starts: between close scores, the fits' own noise
         // decides otherwise.
         var contenders: [Int] = []
+        var criteria = fits.map { $0.fit.informationCriterion(dimension: dimension) }
         if candidates.count > 1, let top = fits.compactMap(\.score).max() {
             let window = fits.indices.filter { (fits[$0].score ?? -.infinity) >= top - Self.contenderMargin * abs(top) }
-            let criteria = fits.map { $0.fit.informationCriterion(dimension: dimension) ?? -.infinity }
             contenders = Array(
-                window.sorted { criteria[$0] != criteria[$1] ? criteria[$0] > criteria[$1] : $0 < $1 }
-                    .prefix(Self.contenderLimit)
+                window.sorted { lhs, rhs in
+                    let left = criteria[lhs] ?? -.infinity
+                    let right = criteria[rhs] ?? -.infinity
+                    return left != right ? left > right : lhs < rhs
+                }
+                .prefix(Self.contenderLimit)
             )
             for index in contenders {
                 var more = kMeans(candidates[index])
@@ -264,9 +268,10 @@ public struct ClusteringEngine: Sendable {
                     fit, Silhouette.score(similarities: similarities, labels: scored.map { fit.assignments[$0] })
                 )
                 starts[index] = more.initializations + 1
+                criteria[index] = fit.informationCriterion(dimension: dimension)
             }
         }
-        let best = fits[Self.preferred(fits, contenders: contenders, dimension: dimension)]
+        let best = fits[Self.preferred(fits.map(\.score), criteria: criteria, contenders: contenders)]
         let previousFit = candidates.firstIndex(of: previousK ?? -1).map { fits[$0] }
         var chosen = best
         if let kept = previousFit, let keptScore = kept.score, let bestScore = best.score,
@@ -278,7 +283,7 @@ public struct ClusteringEngine: Sendable {
             KCandidateScore(
                 k: candidates[$0],
                 silhouette: fits[$0].score,
-                criterion: fits[$0].fit.informationCriterion(dimension: dimension),
+                criterion: criteria[$0],
                 starts: starts[$0]
             )
         }
@@ -314,22 +319,23 @@ public struct ClusteringEngine: Sendable {
         min(contenderInitializations, max(contenderMinimumInitializations, contenderPointStarts / max(1, points)))
     }
 
-    /// The index of the candidate fit the k rule keeps: among the `contenders` (fitted again), the one with the
-    /// highest information criterion (`KMeansResult.informationCriterion`, the smaller k on ties); without
-    /// contenders, the best silhouette (the first fit when none has a score).
+    /// The index of the candidate the k rule keeps, given each candidate's silhouette (`scores`) and information
+    /// criterion (`criteria`, `KMeansResult.informationCriterion`): among the `contenders` (fitted again), the
+    /// highest criterion (the smaller k on ties); without contenders, the best silhouette (the first candidate when
+    /// none has a score).
     ///
     /// The silhouette finds the region of good k but is flat across it, and rises on past the true number of
     /// topics (CLINC150's 150 intents: 0.262 at k 180, 0.272 at 240); the information criterion falls once
     /// topics are cut in two (it peaks at 140–180 there) but is flat where the silhouette is sharp (SGD's 16
     /// domains: 727,833 at k 15 and 728,568 at 20, where the silhouette falls from 0.43 to 0.34).
-    static func preferred(_ fits: [(fit: KMeansResult, score: Double?)], contenders: [Int], dimension: Int) -> Int {
+    static func preferred(_ scores: [Double?], criteria: [Double?], contenders: [Int]) -> Int {
         var chosen =
-            fits.indices.max { lhs, rhs in
-                (fits[lhs].score ?? -.infinity, rhs) < (fits[rhs].score ?? -.infinity, lhs)
+            scores.indices.max { lhs, rhs in
+                (scores[lhs] ?? -.infinity, rhs) < (scores[rhs] ?? -.infinity, lhs)
             } ?? 0
         var chosenCriterion = -Double.infinity
         for index in contenders.sorted() {
-            guard let criterion = fits[index].fit.informationCriterion(dimension: dimension) else { continue }
+            guard let criterion = criteria[index] else { continue }
             if criterion > chosenCriterion {
                 chosen = index
                 chosenCriterion = criterion
