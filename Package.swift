@@ -39,8 +39,11 @@ let package = Package(
         // The int8 matrix product of the native MiniLM (AVX-512 VNNI with a scalar fallback, chosen at run time);
         // optimised in debug builds too, so tests over the model stay quick.
         .target(name: "CMiniLMInt8", cSettings: [.unsafeFlags(["-O2"])]),
+        // The k-means kernels too small for a BLAS call (k-means++ candidates, the nearest-centroid scan, row norms):
+        // AVX2 + FMA with a portable fallback, chosen at run time; optimised in debug builds too.
+        .target(name: "CClusterKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // Clustering: k-means and the k rule, silhouette, Hungarian matching, stable ids, lineage, naming, the engine.
-        .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding"]),
+        .target(name: "ClusterdClustering", dependencies: ["ClusterdCore", "ClusterdEmbedding", "CClusterKernels"]),
         // The topic report: its model (built from a run, its clusters and the recent runs; map layout by classical MDS
         // aligned with orthogonal Procrustes) and the self-contained HTML page; pure Swift, shared by the server and
         // clusterctl.

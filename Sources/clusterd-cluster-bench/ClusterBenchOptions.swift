@@ -4,10 +4,11 @@ struct ClusterBenchOptions {
         usage: clusterd-cluster-bench [--sizes 100000,1000000] [--k 100] [--dimension 384] [--noise 0.08] [--rounds 1]
                                       [--memory-mb 1024] [--initializations 1] [--max-iterations 50]
                                       [--python .venv/bin/python] [--peers sklearn,minibatch,faiss] [--data-dir DIR]
-                                      [--training-per-centroid 256]
+                                      [--training-per-centroid 256] [--seed 42]
           Generates unit vectors around k known centres (written once to DIR), runs clusterd's k-means (on every row,
           and fitted on N rows per centroid then assigning all, as faiss does; 0 skips that row) and the Python
-          peers on the same file, each in its own process, and prints wall time, peak RSS, inertia and ARI.
+          peers on the same file, each in its own process, and prints wall time, peak RSS, inertia and ARI. --seed is
+          clusterd's k-means seed (the peers keep theirs).
         """
 
     var sizes = [100_000]
@@ -23,6 +24,8 @@ struct ClusterBenchOptions {
     var dataDirectory = ".state/bench-cluster"
     /// Rows per centroid of the second clusterd row's training sample (0: no such row); in a child run, this run's.
     var trainingPerCentroid = 256
+    /// Seed of clusterd's k-means.
+    var seed: UInt64 = 42
     /// Set in a child run: the data file whose rows this process clusters (then prints one JSON line).
     var childData: String?
 
@@ -66,6 +69,9 @@ struct ClusterBenchOptions {
                     throw ClusterBenchError("--training-per-centroid needs a number ≥ 0")
                 }
                 trainingPerCentroid = number
+            case "--seed":
+                guard let number = UInt64(try value(flag)) else { throw ClusterBenchError("--seed needs a number ≥ 0") }
+                seed = number
             case "-h", "--help": throw ClusterBenchError("help")
             default: throw ClusterBenchError("unknown option \(flag)")
             }

@@ -39,7 +39,7 @@ enum EngineChild {
         let kmeans = KMeans(
             k: options.k,
             maxIterations: options.maxIterations,
-            seed: 42,
+            seed: options.seed,
             initializations: options.initializations,
             trainingPointsPerCentroid: options.trainingPerCentroid > 0 ? options.trainingPerCentroid : nil
         )

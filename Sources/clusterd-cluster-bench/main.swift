@@ -85,6 +85,7 @@ do {
                         "--child", path, "--dimension", "\(options.dimension)", "--k", "\(options.k)",
                         "--memory-mb", "\(options.memoryMB)", "--initializations", "\(options.initializations)",
                         "--max-iterations", "\(options.maxIterations)", "--training-per-centroid", "\(training)",
+                        "--seed", "\(options.seed)",
                     ]
                 )
                 let name = training > 0 ? "clusterd \(training)/centre" : "clusterd"

@@ -3,7 +3,7 @@ import ClusterdEmbedding
 /// Lloyd's assignment step as one matrix product per block of points: ‖x − c‖² = ‖x‖² + ‖c‖² − 2 x·c, the
 /// x·c of a block of rows and every centroid from one sgemm into a scratch buffer of at most `scratchFloats` floats
 /// (so the scratch is bounded whatever the number of points), then a nearest-centroid scan of each row (ties to the
-/// lower index).
+/// lower index; `ClusterKernels.nearest`).
 enum NearestCentroid {
     /// Most floats of the block × centroids product held at once (4 MiB).
     static let scratchFloats = 1 << 20
@@ -60,37 +60,37 @@ enum NearestCentroid {
             Float($0)
         }
         let rowsPerBlock = min(count, blockRows(clusterCount: clusterCount))
-        var scratch = [Float](repeating: 0, count: rowsPerBlock * clusterCount)
+        // Every product is written by the sgemm before it is read: no need to zero the scratch.
+        var scratch = [Float](unsafeUninitializedCapacity: rowsPerBlock * clusterCount) { _, initialized in
+            initialized = rowsPerBlock * clusterCount
+        }
         centroids.withUnsafeBufferPointer { centres in
             scratch.withUnsafeMutableBufferPointer { products in
                 assignments.withUnsafeMutableBufferPointer { assigned in
                     squared.withUnsafeMutableBufferPointer { distances in
-                        var start = 0
-                        while start < count {
-                            let rows = min(rowsPerBlock, count - start)
-                            MatrixProduct.gram(
-                                rows: points + start * dimension,
-                                rowCount: rows,
-                                columns: centres.baseAddress!,
-                                columnCount: clusterCount,
-                                dimension: dimension,
-                                into: products.baseAddress!
-                            )
-                            for row in 0..<rows {
-                                let base = row * clusterCount
-                                var best = 0
-                                var bestValue = centroidNorms[0] - 2 * products[base]
-                                for cluster in 1..<max(1, clusterCount) {
-                                    let value = centroidNorms[cluster] - 2 * products[base + cluster]
-                                    if value < bestValue {
-                                        bestValue = value
-                                        best = cluster
-                                    }
-                                }
-                                assigned[start + row] = best
-                                distances[start + row] = max(0, pointNorms[start + row] + Double(bestValue))
+                        pointNorms.withUnsafeBufferPointer { norms in
+                            var start = 0
+                            while start < count {
+                                let rows = min(rowsPerBlock, count - start)
+                                MatrixProduct.gram(
+                                    rows: points + start * dimension,
+                                    rowCount: rows,
+                                    columns: centres.baseAddress!,
+                                    columnCount: clusterCount,
+                                    dimension: dimension,
+                                    into: products.baseAddress!
+                                )
+                                ClusterKernels.nearest(
+                                    products: products.baseAddress!,
+                                    rows: rows,
+                                    columns: clusterCount,
+                                    centroidNorms: centroidNorms,
+                                    pointNorms: norms.baseAddress! + start,
+                                    nearest: assigned.baseAddress! + start,
+                                    squared: distances.baseAddress! + start
+                                )
+                                start += rows
                             }
-                            start += rows
                         }
                     }
                 }

@@ -31,12 +31,17 @@ public enum Silhouette {
         return score(similarities: similarities, labels: sample.map { labels[$0] })
     }
 
+    /// The generator of `sampleIndices` for `seed` (also what `PointMatrix.moveRandomSampleToFront` draws from).
+    static func sampleGenerator(seed: UInt64) -> SeededGenerator {
+        SeededGenerator(seed: seed ^ 0x5111_0e77_e5a3_91e5)
+    }
+
     /// Indices of at most `sampleSize` points, ascending: all of them when they fit, else a seeded random subset.
     public static func sampleIndices(count: Int, sampleSize: Int, seed: UInt64) -> [Int] {
         let size = max(0, sampleSize)
         guard count > size else { return Array(0..<count) }
         var indices = Array(0..<count)
-        var generator = SeededGenerator(seed: seed ^ 0x5111_0e77_e5a3_91e5)
+        var generator = sampleGenerator(seed: seed)
         for position in 0..<size {
             let pick = position + generator.nextIndex(below: count - position)
             indices.swapAt(position, pick)
