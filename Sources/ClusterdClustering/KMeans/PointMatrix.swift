@@ -109,6 +109,8 @@ struct PointMatrix {
         guard size > 0, dimension > 0 else { return order }
         var generator = Silhouette.sampleGenerator(seed: seed)
         let dimension = dimension
+        let spare = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
+        defer { spare.deallocate() }
         values.withUnsafeMutableBufferPointer { buffer in
             for position in 0..<size {
                 let pick = position + generator.nextIndex(below: count - position)
@@ -117,7 +119,9 @@ struct PointMatrix {
                 squaredNorms.swapAt(position, pick)
                 let first = buffer.baseAddress! + position * dimension
                 let second = buffer.baseAddress! + pick * dimension
-                for index in 0..<dimension { swap(&first[index], &second[index]) }
+                spare.update(from: first, count: dimension)
+                first.update(from: second, count: dimension)
+                second.update(from: spare, count: dimension)
             }
         }
         return order
@@ -127,9 +131,14 @@ struct PointMatrix {
     /// `rows.count` × `count`; 0 from a point to itself), and for each of them the sum over the points of
     /// min(`closest`, that distance): one pass over the points (`ClusterKernels.candidateDistances`).
     func candidateDistances(_ rows: [Int], closest: [Double]) -> (distances: [Double], potentials: [Double]) {
-        var distances = [Double](repeating: 0, count: rows.count * count)
         var potentials = [Double](repeating: 0, count: rows.count)
-        guard count > 0, !rows.isEmpty, dimension > 0 else { return (distances, potentials) }
+        guard count > 0, !rows.isEmpty, dimension > 0 else {
+            return ([Double](repeating: 0, count: rows.count * count), potentials)
+        }
+        // The kernel writes every distance: no need to zero them first.
+        var distances = [Double](unsafeUninitializedCapacity: rows.count * count) { _, initialized in
+            initialized = rows.count * count
+        }
         let candidates = rows.flatMap { row($0) }
         let candidateNorms = rows.map { squaredNorms[$0] }
         values.withUnsafeBufferPointer { points in
