@@ -292,7 +292,9 @@ public struct KMeans: Sendable {
                 assignments: &assignments,
                 squared: &squared
             )
-            if finalPass || iterations >= maxIterations || (!repaired && Self.settled(previous, assignments, allowing: settlingShare)) {
+            if finalPass || iterations >= maxIterations
+                || (!repaired && Self.settled(previous, assignments, allowing: settlingShare))
+            {
                 break
             }
             previous = assignments
