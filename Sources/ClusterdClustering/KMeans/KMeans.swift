@@ -100,8 +100,8 @@ public struct KMeans: Sendable {
 
     /// Points at most this many are seeded on all of them; more are seeded (k-means++) on a seeded sample of
     /// `max(seedingSampleLimit, 20 k)` points, then Lloyd runs on all. The greedy k-means++ reads every seeding point
-    /// once per centre (a product with only 2 + ln k candidate columns, where packing the points costs more than the
-    /// arithmetic: at 20,000 × 384 and k = 100 it was about three quarters of the fit).
+    /// once per centre for its 2 + ln k candidates (`ClusterKernels.candidateDistances`; through sgemm, whose packing
+    /// of the points cost more than the arithmetic, it was about three quarters of a fit at 20,000 × 384, k = 100).
     public static let seedingSampleLimit = 10_000
 
     /// `data` is consumed: a fit on a sample moves the sample's rows to the front of it in place.
