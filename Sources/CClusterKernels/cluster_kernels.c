@@ -35,6 +35,18 @@ static inline void record(
     }
 }
 
+/// The dot product of `d` floats at `a` and `b`, in 8 interleaved partial sums (so that the compiler vectorises it
+/// without reassociating: SSE2 on any x86-64).
+static inline float dot_portable(const float *a, const float *b, int64_t d) {
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t p = 0;
+    for (; p + 8 <= d; p += 8)
+        for (int lane = 0; lane < 8; lane++) lanes[lane] += a[p + lane] * b[p + lane];
+    float sum = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    for (; p < d; p++) sum += a[p] * b[p];
+    return sum;
+}
+
 static void candidate_distances_portable(
     const float *points, const double *point_norms, int64_t n, int64_t d, const float *candidates,
     const double *candidate_norms, int64_t m, const int64_t *candidate_rows, const double *closest, double *distances,
@@ -44,16 +56,32 @@ static void candidate_distances_portable(
         int64_t count = m - first < TILE_COLUMNS ? m - first : TILE_COLUMNS;
         for (int64_t i = 0; i < n; i++) {
             const float *x = points + i * d;
-            for (int64_t j = 0; j < count; j++) {
-                const float *c = candidates + (first + j) * d;
-                float sum = 0;
-                for (int64_t p = 0; p < d; p++) sum += x[p] * c[p];
-                dots[j] = sum;
-            }
+            for (int64_t j = 0; j < count; j++) dots[j] = dot_portable(x, candidates + (first + j) * d, d);
             record(dots, i, first, count, stride, point_norms, candidate_norms, candidate_rows, closest, distances,
                 potentials);
         }
     }
+}
+
+/// Continues the nearest-centroid scan of the products `p` of one row from column `start`: the lowest
+/// centroid_norms[c] − 2 p[c] so far in `best_value`, its column in `best` (the first on ties).
+static inline void scan_columns(
+    const float *p, const float *centroid_norms, int64_t start, int64_t columns, int64_t *best, float *best_value) {
+    for (int64_t c = start; c < columns; c++) {
+        float value = centroid_norms[c] - (p[c] + p[c]);
+        if (value < *best_value) {
+            *best_value = value;
+            *best = c;
+        }
+    }
+}
+
+/// Writes row `row`'s nearest column and its squared distance, max(0, ‖x‖² + the lowest value).
+static inline void store_nearest(
+    int64_t row, int64_t best, float best_value, const double *point_norms, int64_t *nearest, double *squared) {
+    double distance = point_norms[row] + (double)best_value;
+    nearest[row] = best;
+    squared[row] = distance > 0 ? distance : 0;
 }
 
 static void nearest_portable(
@@ -63,24 +91,11 @@ static void nearest_portable(
         const float *p = products + row * columns;
         int64_t best = 0;
         float best_value = centroid_norms[0] - (p[0] + p[0]);
-        for (int64_t c = 1; c < columns; c++) {
-            float value = centroid_norms[c] - (p[c] + p[c]);
-            if (value < best_value) {
-                best_value = value;
-                best = c;
-            }
-        }
-        double distance = point_norms[row] + (double)best_value;
-        nearest[row] = best;
-        squared[row] = distance > 0 ? distance : 0;
+        scan_columns(p, centroid_norms, 1, columns, &best, &best_value);
+        store_nearest(row, best, best_value, point_norms, nearest, squared);
     }
 }
 
-static float dot_portable(const float *a, const float *b, int64_t d) {
-    float sum = 0;
-    for (int64_t p = 0; p < d; p++) sum += a[p] * b[p];
-    return sum;
-}
 
 static void normalize_rows_portable(float *values, int64_t n, int64_t d, double *squared_norms) {
     for (int64_t i = 0; i < n; i++) {
@@ -203,16 +218,8 @@ CK_TARGET static void nearest_avx2(
                 }
             }
         }
-        for (; c < columns; c++) {
-            float value = centroid_norms[c] - (p[c] + p[c]);
-            if (value < best_value) {
-                best_value = value;
-                best = c;
-            }
-        }
-        double distance = point_norms[row] + (double)best_value;
-        nearest[row] = best;
-        squared[row] = distance > 0 ? distance : 0;
+        scan_columns(p, centroid_norms, c, columns, &best, &best_value);
+        store_nearest(row, best, best_value, point_norms, nearest, squared);
     }
 }
 
