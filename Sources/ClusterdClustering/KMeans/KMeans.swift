@@ -14,9 +14,9 @@ import Foundation
 /// `initializations` times; the fit with the lowest inertia is kept (the first on ties). Iterations stop when
 /// assignments no longer change (at most one point in 10,000 changing, for 10,000 points or more; one in 200 in a fit
 /// on a sample), when no centroid moves by more than `tolerance` (squared distance), or after `maxIterations`. A
-/// cluster left empty is re-seeded with the point farthest from its centroid (taken from a cluster that keeps at least one point). All randomness comes
-/// from a `SeededGenerator`, and ties go to the lower index, so the same points in the same order with the same seed
-/// give an identical result.
+/// cluster left empty is re-seeded with the point farthest from its centroid (taken from a cluster that keeps at
+/// least one point). All randomness comes from a `SeededGenerator`, and ties go to the lower index, so the same
+/// points in the same order with the same seed give an identical result.
 ///
 /// Warm start (for stability across runs): `fit(_:warmStart:)` also runs Lloyd from the given centres (the previous
 /// run's centroids; the first k when there are more, completed by k-means++ when there are fewer). That fit is kept
