@@ -76,6 +76,23 @@ import Testing
         #expect(Set(outcome.clusters.map(\.stableID)).count == 3)
     }
 
+    @Test func aTrainingSamplePerClusterStillPlacesEveryConversation() throws {
+        // 3 topics × 40 conversations, each k-means start fitted on 5 conversations per cluster
+        // (CLUSTERD_KMEANS_TRAINING_PER_CENTROID), then every conversation assigned.
+        let conversations = Self.conversations(perBlob: 40)
+        let configuration = ClusteringConfiguration(kRule: .fixed(3), trainingPointsPerCentroid: 5)
+        #expect(ClusteringEngine(configuration: configuration).kMeans(3).trainingPointsPerCentroid == 5)
+        #expect(ClusteringEngine(configuration: ClusteringConfiguration()).kMeans(3).trainingPointsPerCentroid == nil)
+        let outcome = run(conversations, configuration: configuration)
+        #expect(outcome.clusters.map(\.size) == [40, 40, 40])
+        #expect(outcome.assignments.map(\.conversationID) == conversations.map(\.id).sorted())
+        for cluster in outcome.clusters {
+            let members = outcome.assignments.filter { $0.stableID == cluster.stableID }
+            let prefix = try #require(members.first?.conversationID.description.prefix(6))
+            #expect(members.allSatisfy { $0.conversationID.description.hasPrefix(prefix) })
+        }
+    }
+
     @Test func sameInputsGiveTheSameOutcomeWhateverTheOrder() {
         let conversations = Self.conversations()
         let first = run(conversations)

@@ -33,6 +33,7 @@ import Testing
             "BACKGROUND_CLUSTERING_ENABLED": "off",
             "CLUSTERING_MESSAGE_THRESHOLD": "7",
             "CLUSTERD_FIXED_K": "5",
+            "CLUSTERD_KMEANS_TRAINING_PER_CENTROID": "256",
             "CLUSTERING_MAX_RUNS_PER_HOUR": "0",
             "CLUSTERING_QUIET_HOURS": "01:00-05:00",
             "CLUSTERD_LOG_FORMAT": "JSON",
@@ -59,6 +60,8 @@ import Testing
         #expect(!settings.service.trigger.enabled)
         #expect(settings.service.trigger.messageThreshold == 7)
         #expect(settings.service.clustering.kRule == .fixed(5))
+        #expect(settings.service.clustering.trainingPointsPerCentroid == 256)
+        #expect(try ServerSettings(environment: [:]).service.clustering.trainingPointsPerCentroid == nil)
         #expect(settings.service.schedule.maxAutomaticRunsPerHour == nil)
         #expect(settings.service.schedule.quietHours != nil)
         #expect(settings.process.logFormat == .json)
@@ -88,6 +91,10 @@ import Testing
         ("CLUSTERD_HTTP_LISTEN", "here:there", "CLUSTERD_HTTP_LISTEN must be host:port, :port or port, not here:there"),
         ("CLUSTERD_LOG_FORMAT", "xml", "CLUSTERD_LOG_FORMAT must be text or json, not xml"),
         ("CLUSTERD_FIXED_K", "two", "CLUSTERD_FIXED_K must be a non-negative integer, not two"),
+        (
+            "CLUSTERD_KMEANS_TRAINING_PER_CENTROID", "many",
+            "CLUSTERD_KMEANS_TRAINING_PER_CENTROID must be a non-negative integer, not many"
+        ),
         ("CLUSTERD_CHANGE_STREAM", "sometimes", "CLUSTERD_CHANGE_STREAM must be auto or off, not sometimes"),
         ("CLUSTERD_EMBEDDER_THREADS", "0", "CLUSTERD_EMBEDDER_THREADS must be 1 to 64, not 0"),
         ("CLUSTERD_EMBEDDER_THREADS", "two", "CLUSTERD_EMBEDDER_THREADS must be a non-negative integer, not two"),

@@ -355,7 +355,8 @@ public struct ClusteringEngine: Sendable {
             maxIterations: configuration.maxIterations,
             seed: configuration.seed,
             initializations: configuration.initializations,
-            warmStartTolerance: configuration.warmStartTolerance
+            warmStartTolerance: configuration.warmStartTolerance,
+            trainingPointsPerCentroid: configuration.trainingPointsPerCentroid
         )
     }
 

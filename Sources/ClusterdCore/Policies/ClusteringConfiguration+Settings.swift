@@ -12,8 +12,15 @@ extension ClusteringConfiguration {
         "Smaller clusters go to the \"Other\" bucket and are never named by Claude."
     )
 
+    /// `CLUSTERD_KMEANS_TRAINING_PER_CENTROID`.
+    public static let trainingPerCentroidKey = SettingKey(
+        "CLUSTERD_KMEANS_TRAINING_PER_CENTROID",
+        default: "0",
+        "Fit k-means on a seeded sample of this many conversations per cluster, then assign every conversation once, as faiss trains on 256 (`make bench-cluster`, 100,000 × 384, 100 clusters: 0.23 s against 1.1 s, inertia 0.05% higher); 0 fits every conversation."
+    )
+
     /// The clustering keys.
-    public static let settingKeys = [fixedKKey, minClusterSizeKey]
+    public static let settingKeys = [fixedKKey, minClusterSizeKey, trainingPerCentroidKey]
 
     /// The clustering settings from `settings`, defaults for the keys not set.
     public init(settings: SettingsReader) throws(SettingsError) {
@@ -22,5 +29,8 @@ extension ClusteringConfiguration {
             kRule = .fixed(k)
         }
         if let size = try settings.number(Self.minClusterSizeKey, as: Int.self) { minClusterSize = max(1, size) }
+        if let points = try settings.number(Self.trainingPerCentroidKey, as: Int.self), points > 0 {
+            trainingPointsPerCentroid = points
+        }
     }
 }

@@ -32,6 +32,10 @@ public struct ClusteringConfiguration: Sendable, Equatable {
     public var topConceptCount: Int
     /// Independent k-means++ starts per k; the lowest inertia wins.
     public var initializations: Int
+    /// When set, each k-means start is fitted on a seeded sample of this many conversations per cluster (faiss
+    /// trains on 256) and every conversation is then assigned to the fit's centroids once; nil fits every
+    /// conversation.
+    public var trainingPointsPerCentroid: Int?
 
     /// Creates a configuration.
     public init(
@@ -48,7 +52,8 @@ public struct ClusteringConfiguration: Sendable, Equatable {
         renameBelowOverlap: Double = 0.6,
         lineageShare: Double = 0.25,
         kSwitchMargin: Double = 0.02,
-        warmStartTolerance: Double = 0.01
+        warmStartTolerance: Double = 0.01,
+        trainingPointsPerCentroid: Int? = nil
     ) {
         self.seed = seed
         self.kRule = kRule
@@ -64,5 +69,6 @@ public struct ClusteringConfiguration: Sendable, Equatable {
         self.lineageShare = lineageShare
         self.kSwitchMargin = kSwitchMargin
         self.warmStartTolerance = warmStartTolerance
+        self.trainingPointsPerCentroid = trainingPointsPerCentroid.map { max(1, $0) }
     }
 }
