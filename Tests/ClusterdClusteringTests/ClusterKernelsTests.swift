@@ -45,12 +45,15 @@ import Testing
         return (distances, potentials)
     }
 
-    @Test func candidateDistancesMatchThePlainFormulaOnBothPaths() {
+    @Test(arguments: [
         // 9 candidates: a full tile of 6 and a partial one; an odd row count and a dimension that is not a multiple
         // of 8 exercise every edge of the tiles.
-        let dimension = 37
-        let points = PointMatrix(rows: Self.values(count: 301, dimension: dimension, seed: 1), dimension: dimension)
-        let rows = [0, 17, 17, 120, 299, 300, 5, 64, 250]
+        (301, 37, [0, 17, 17, 120, 299, 300, 5, 64, 250]),
+        // Past `parallelRows`: two halves, with candidates drawn from both.
+        (ClusterKernels.parallelRows + 7, 12, [3, 2_100, 2_052, 2_053, 4_102, 4_000, 1]),
+    ])
+    func candidateDistancesMatchThePlainFormulaOnBothPaths(count: Int, dimension: Int, rows: [Int]) {
+        let points = PointMatrix(rows: Self.values(count: count, dimension: dimension, seed: 1), dimension: dimension)
         var generator = SeededGenerator(seed: 2)
         let closest = (0..<points.count).map { _ in generator.nextUnitDouble() * 3 }
         let fast = Self.candidates(points, rows: rows, closest: closest, portable: false)

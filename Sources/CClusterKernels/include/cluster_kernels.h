@@ -35,7 +35,7 @@ void cluster_kernels_assigned_dots(
     const float *points, int64_t n, int64_t d, const float *centroids, const int64_t *assignments, float *dots,
     int force_portable);
 
-/// 1 when this CPU runs the AVX2 + FMA paths, else 0.
+/// 1 when this CPU runs the AVX2 + FMA paths, else 0 (every kernel checks it).
 int cluster_kernels_vectorized(void);
 
 #endif

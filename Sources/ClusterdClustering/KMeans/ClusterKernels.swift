@@ -4,18 +4,15 @@ import Dispatch
 /// The C kernels of k-means that are too small for a BLAS call (`CClusterKernels`): each has an AVX2 + FMA path,
 /// chosen at run time, and a portable loop that `portable` forces (the tests compare the two).
 enum ClusterKernels {
-    /// Whether this CPU runs the AVX2 + FMA paths.
-    static var vectorized: Bool { cluster_kernels_vectorized() != 0 }
-
     /// Rows from which `candidateDistances` splits the points in two halves done at once, on two threads when there
     /// are (at 5,000 × 384 and 10 candidates, 0.55 ms a call on one thread); the halves' potentials are added in
     /// order, so the result does not depend on the number of cores.
     static let parallelRows = 4_096
 
-    /// Squared distances from every row of `points` (`count` × `dimension`, squared norms `pointNorms`) to each of
-    /// `candidateCount` candidate rows (row-major, squared norms `candidateNorms`; each drawn from the points at
-    /// `candidateRows`, where its distance is 0) into `distances` (candidate-major: `candidateCount` × `count`), and
-    /// for each candidate the sum over the rows of min(closest, distance): the k-means++ potential were it added.
+    /// Squared distances from every row of `points` (`count` × `dimension`, squared norms `pointNorms`) to each
+    /// candidate (row-major `candidates`, squared norms `candidateNorms`; one per entry of `candidateRows`, the
+    /// point it was drawn from, where its distance is 0) into `distances` (candidate-major: candidates × `count`),
+    /// and for each candidate the sum over the rows of min(closest, distance): the k-means++ potential were it added.
     static func candidateDistances(
         points: UnsafePointer<Float>,
         pointNorms: UnsafePointer<Double>,
