@@ -7,7 +7,8 @@ struct EvalOptions {
           DIR defaults to ../shared/eval; the cache to .state/eval-cache. --initializations lists the k-means++
           starts per fit to compare (default: the engine's default); --k-range tries every k in that range instead
           of the engine's default grid rule; --max-iterations overrides the engine's Lloyd iteration cap;
-          --curves logs each seed's candidate k values with their silhouettes.
+          --curves logs each seed's candidate k values with their silhouettes and information criteria (a
+          contender's refit marked *starts).
         """
 
     var dataDirectory = "../shared/eval"

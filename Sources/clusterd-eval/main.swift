@@ -174,7 +174,7 @@ let iterations = options.maxIterations ?? ClusteringConfiguration().maxIteration
 print(
     """
     clusterd-eval: native all-MiniLM-L6-v2 (\(modelDirectory))
-    ClusteringEngine.run (spherical k-means++, at most \(iterations) Lloyd iterations per start), seeds 0..<\(options.seeds);
+    ClusteringEngine.run (k-means++, unit centroids, at most \(iterations) Lloyd iterations per start), seeds 0..<\(options.seeds);
     metrics ×100 as mean ± sd (population sd) over the seeds; "ref" is the README's plain Python pipeline
     (sklearn KMeans n_init=10), "Δ" = ours − ref on the mean; "init" = k-means++ starts per fit.
     k rules: gold = KRule.fixed(number of gold labels); silhouette = the engine's unknown-k rule \(autoRule)

@@ -6,7 +6,7 @@ import ClusterdEmbedding
 /// Level sizes are geometric: with B base clusters (the "Other" buckets excluded) and B > `HierarchyShape.topMax`,
 /// there are L = ⌈log(B / top) / log 8⌉ parent levels (at least one), level l having round(B / r^l) clusters with
 /// r = (B / top)^(1/L) and top = `HierarchyShape.top` (12) clusters at the top level; B ≤ 20 gives no parents. Each
-/// level is seeded spherical k-means on the centroids of the level below (warm-started from the previous run's
+/// level is seeded k-means (unit centroids) on the centroids of the level below (warm-started from the previous run's
 /// clusters at that level, largest first); a parent's members are its children's conversations and its centroid
 /// their normalised mean. Stable ids, names kept or re-made from the members' concepts, and lineage come from the
 /// same matching as the base level, against the previous run's clusters at that level and the previous

@@ -1,5 +1,5 @@
-/// One k the k rule tried in a run: its silhouette on the rule's sample, its information criterion, and how many k-means++ starts its final
-/// fit had. Not stored; it explains a run's choice of k (`clusterd-eval --curves`).
+/// One k the k rule tried in a run: its silhouette on the rule's sample, its information criterion, and how many
+/// k-means++ starts its final fit had. Not stored; it explains a run's choice of k (`clusterd-eval --curves`).
 public struct KCandidateScore: Sendable, Equatable {
     /// The candidate number of clusters.
     public var k: Int
